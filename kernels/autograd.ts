@@ -1,0 +1,137 @@
+import { keep, noGrad, tidy } from "./engine.ts";
+import { fmtShape } from "./shape.ts";
+import { ones, type Tensor } from "./tensor.ts";
+import { add, mulScalar } from "./ops/elementwise.ts";
+
+/**
+ * Reverse-mode differentiation over the graph recorded on tensors (`tensor.node`). The graph
+ * hangs off the output tensor, so nothing global grows across steps: once a step's tensors are
+ * disposed (by `tidy`) or unreachable, its graph is gone.
+ */
+
+function topoOrder(root: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const seen = new Set<Tensor>();
+  // Iterative DFS: deep nets would overflow the stack with recursion.
+  const stack: [Tensor, boolean][] = [[root, false]];
+  while (stack.length) {
+    const [t, done] = stack.pop()!;
+    if (done) {
+      order.push(t);
+      continue;
+    }
+    if (seen.has(t)) continue;
+    seen.add(t);
+    stack.push([t, true]);
+    for (const x of t.node?.inputs ?? []) {
+      if (x.requiresGrad && !seen.has(x)) stack.push([x, false]);
+    }
+  }
+  return order;
+}
+
+/**
+ * Gradients of `y` with respect to each of `xs` (zeros-free: a tensor `y` does not depend on
+ * gives `undefined`). `dy` defaults to ones (so a scalar loss gives dloss/dx).
+ * Example: `const [dw] = gradients(loss, [w]);`
+ */
+export function gradients(y: Tensor, xs: Tensor[], dy?: Tensor): (Tensor | undefined)[] {
+  if (!y.requiresGrad) {
+    throw new Error(
+      "gradients(): the output does not depend on any tensor that requires a gradient " +
+        "(use variable() or grad(fn), and do not compute it inside noGrad())",
+    );
+  }
+  const seed = dy ?? ones(y.shape, y.dtype);
+  if (seed.size !== y.size) {
+    throw new Error(
+      `gradients(): dy ${fmtShape(seed.shape)} does not match y ${fmtShape(y.shape)}`,
+    );
+  }
+  const grads = new Map<Tensor, Tensor>([[y, seed]]);
+  const order = topoOrder(y);
+  noGrad(() => {
+    for (let i = order.length - 1; i >= 0; i--) {
+      const t = order[i];
+      const g = grads.get(t);
+      const node = t.node;
+      if (!g || !node) continue;
+      const gs = node.def.grad!(g, { inputs: node.inputs, output: t, attrs: node.attrs as never });
+      node.inputs.forEach((x, j) => {
+        const gx = gs[j];
+        if (!gx || !x.requiresGrad) return;
+        if (gx.size !== x.size) {
+          throw new Error(
+            `autograd: gradient of ${node.def.name} input ${j} has shape ${fmtShape(gx.shape)}, ` +
+              `expected ${fmtShape(x.shape)} (bug in the op's grad)`,
+          );
+        }
+        const prev = grads.get(x);
+        grads.set(x, prev ? add(prev, gx) : gx);
+      });
+    }
+  });
+  return xs.map((x) => {
+    const g = grads.get(x);
+    if (!g) return undefined;
+    // A gradient may be a broadcast-free view of another shape with the same size.
+    return g.shape.length === x.shape.length && g.shape.every((d, i) => d === x.shape[i])
+      ? g
+      : g.reshape(x.shape);
+  });
+}
+
+/**
+ * Accumulates d(loss)/d(leaf) into `leaf.grad` for every leaf that requires a gradient, like
+ * PyTorch's `loss.backward()`. Clear with `zeroGrad(params)`.
+ */
+export function backward(loss: Tensor): void {
+  const leaves = topoOrder(loss).filter((t) => !t.node);
+  tidy(() => {
+    const gs = gradients(loss, leaves);
+    leaves.forEach((leaf, i) => {
+      const g = gs[i];
+      if (!g) return;
+      const next = leaf.grad ? noGrad(() => add(leaf.grad!, g)) : g;
+      leaf.grad?.dispose();
+      leaf.grad = keep(next);
+    });
+  });
+}
+
+/** Disposes and clears `.grad` of each tensor. */
+export function zeroGrad(params: Tensor[]): void {
+  for (const p of params) {
+    p.grad?.dispose();
+    p.grad = undefined;
+  }
+}
+
+/**
+ * Turns `f(...xs) → scalar` into a function returning the gradient for each argument, like
+ * `jax.grad`. Example: `const [dx] = grad((x) => x.mul(x).sum())(tensor([3]));` → 6.
+ */
+export function grad(f: (...xs: Tensor[]) => Tensor): (...xs: Tensor[]) => Tensor[] {
+  return (...xs) => valueAndGrad(f)(...xs).grads;
+}
+
+/** Like {@link grad} but also returns the value of `f`. */
+export function valueAndGrad(
+  f: (...xs: Tensor[]) => Tensor,
+): (...xs: Tensor[]) => { value: Tensor; grads: Tensor[] } {
+  return (...xs) =>
+    tidy(() => {
+      const prev = xs.map((x) => x.requiresGrad);
+      for (const x of xs) x.requiresGrad = true;
+      try {
+        const value = f(...xs);
+        const gs = gradients(value, xs);
+        return {
+          value,
+          grads: gs.map((g, i) => g ?? noGrad(() => mulScalar(xs[i], 0))),
+        };
+      } finally {
+        xs.forEach((x, i) => (x.requiresGrad = prev[i]));
+      }
+    });
+}

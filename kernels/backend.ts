@@ -1,0 +1,54 @@
+import type { DType, TypedArray } from "./dtype.ts";
+import type { OpDef } from "./op.ts";
+
+/** What a backend sees of an input: its storage handle, shape and dtype. */
+export interface KernelInput {
+  handle: unknown;
+  shape: number[];
+  dtype: DType;
+}
+
+/** Counters a backend keeps so benchmarks and tests can see hot-path work. */
+export interface BackendCounters {
+  dispatches: number;
+  submits: number;
+  bufferCreations: number;
+  bytesUploaded: number;
+  readbacks: number;
+}
+
+/**
+ * A device that stores tensor data and runs registered ops. Layers and the trainer only ever
+ * talk to tensors; a new device plugs in by implementing this interface.
+ */
+export interface Backend {
+  /** "cpu", "cpu-reference" or "webgpu". */
+  readonly name: string;
+  /** Human-readable description (adapter name, fast path in use). */
+  readonly description: string;
+  /** Copies host data onto the device and returns a storage handle. */
+  upload(data: TypedArray): unknown;
+  /** Runs `op` on `inputs` and returns the handle of a new output of `shape`/`dtype`. */
+  exec(
+    op: OpDef,
+    inputs: KernelInput[],
+    attrs: unknown,
+    shape: number[],
+    dtype: DType,
+  ): unknown;
+  /** Copies a handle's contents back to the host (always a fresh array). */
+  read(handle: unknown, dtype: DType, size: number): Promise<TypedArray>;
+  /** Synchronous read where the device allows it (CPU); undefined elsewhere. */
+  readSync?(handle: unknown, dtype: DType, size: number): TypedArray;
+  /** Releases a handle's storage (back to a pool or to the garbage collector). */
+  free(handle: unknown): void;
+  /** Waits until queued work is finished (no-op on the CPU). */
+  sync(): Promise<void>;
+  /** Live counters since the backend was created. */
+  counters: BackendCounters;
+}
+
+/** Zeroed counters. */
+export function newCounters(): BackendCounters {
+  return { dispatches: 0, submits: 0, bufferCreations: 0, bytesUploaded: 0, readbacks: 0 };
+}

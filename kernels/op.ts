@@ -1,0 +1,80 @@
+import type { DType, TypedArray } from "./dtype.ts";
+import type { Tensor } from "./tensor.ts";
+
+/** Shape and dtype of an op input or output, as the shape rule sees them. */
+export interface TensorInfo {
+  shape: number[];
+  dtype: DType;
+}
+
+/** An input of a CPU kernel: its host data and shape. */
+export interface CpuInput {
+  data: TypedArray;
+  shape: number[];
+}
+
+/** What a gradient function is given: the op's inputs, its output and its attributes. */
+export interface GradContext<A> {
+  inputs: Tensor[];
+  output: Tensor;
+  attrs: A;
+}
+
+/** How the registry-driven tests build inputs for one case of an op. */
+export interface OpTestCase<A = unknown> {
+  /** Label shown in test output. */
+  name: string;
+  /** Input shapes; an `int` entry makes an int32 input with values in [0, int). */
+  inputs: ({ shape: number[]; int?: number; positive?: boolean; distinct?: boolean })[];
+  attrs: A;
+}
+
+/**
+ * The one definition of an op: name, shape rule, CPU reference kernel and gradient. Defining it
+ * with {@link defineOp} registers it for every backend, for autograd and for the registry tests.
+ */
+export interface OpDef<A = unknown> {
+  name: string;
+  /** Output shape and dtype from the inputs; throws a clear error on bad shapes. */
+  infer(inputs: TensorInfo[], attrs: A): TensorInfo;
+  /** The plain, obviously-correct CPU kernel: fills `out` (zeroed) from `inputs`. */
+  cpu(inputs: CpuInput[], attrs: A, out: TypedArray, outShape: number[]): void;
+  /**
+   * Gradients with respect to each input, written with other ops; `null` for inputs without
+   * one (int indices, masks). Absent for ops that are not differentiable.
+   */
+  grad?(dy: Tensor, ctx: GradContext<A>): (Tensor | null)[];
+  /**
+   * For ops that only exist to compute another op's gradient (conv2d's backprop kernels): the
+   * name of that op; its gradient check covers them.
+   */
+  gradOf?: string;
+  /** Why an op has neither `grad` nor `gradOf` (argmax, oneHot: piecewise constant). */
+  noGradReason?: string;
+  /** Input indices that are differentiable (default: all float inputs). */
+  diffInputs?: number[];
+  /** Cases the registry tests run: gradient check and backend parity. */
+  tests: OpTestCase<A>[];
+}
+
+const registry = new Map<string, OpDef<never>>();
+
+/** Registers an op once; a second definition with the same name is a bug. */
+export function defineOp<A>(def: OpDef<A>): OpDef<A> {
+  if (registry.has(def.name)) throw new Error(`op "${def.name}" is registered twice`);
+  if (!def.grad && !def.gradOf && !def.noGradReason) {
+    throw new Error(`op "${def.name}" needs grad, gradOf or noGradReason`);
+  }
+  registry.set(def.name, def as unknown as OpDef<never>);
+  return def;
+}
+
+/** Every registered op, in registration order. */
+export function registeredOps(): OpDef<unknown>[] {
+  return [...registry.values()] as unknown as OpDef<unknown>[];
+}
+
+/** Looks an op up by name. */
+export function getOp(name: string): OpDef<unknown> | undefined {
+  return registry.get(name) as unknown as OpDef<unknown> | undefined;
+}

@@ -1,0 +1,281 @@
+import type { FloatArray } from "../dtype.ts";
+import { runOp } from "../engine.ts";
+import { defineOp, type OpTestCase } from "../op.ts";
+import { fmtShape } from "../shape.ts";
+import type { Tensor } from "../tensor.ts";
+
+/**
+ * 2-D convolution on NHWC input with a [KH, KW, Cin, Cout] filter (TensorFlow/Keras layout),
+ * stride and explicit padding, plus its two backprop ops (input and filter gradients).
+ */
+
+/** Explicit padding on each side. */
+export interface Pads {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
+/** What users pass: Keras names or numbers (one for all sides, or [top, bottom, left, right]). */
+export type Padding = "same" | "valid" | number | [number, number, number, number];
+
+export interface Conv2dAttrs {
+  strides: [number, number];
+  pads: Pads;
+}
+
+/**
+ * Resolves `padding` like TensorFlow: "same" gives output ⌈in/stride⌉ with the odd pixel at the
+ * bottom/right; "valid" none.
+ */
+export function resolvePads(
+  padding: Padding,
+  inH: number,
+  inW: number,
+  kh: number,
+  kw: number,
+  strides: [number, number],
+): Pads {
+  if (padding === "valid") return { top: 0, bottom: 0, left: 0, right: 0 };
+  if (padding === "same") {
+    const th = Math.max((Math.ceil(inH / strides[0]) - 1) * strides[0] + kh - inH, 0);
+    const tw = Math.max((Math.ceil(inW / strides[1]) - 1) * strides[1] + kw - inW, 0);
+    const top = Math.floor(th / 2), left = Math.floor(tw / 2);
+    return { top, bottom: th - top, left, right: tw - left };
+  }
+  if (typeof padding === "number") {
+    return { top: padding, bottom: padding, left: padding, right: padding };
+  }
+  const [top, bottom, left, right] = padding;
+  return { top, bottom, left, right };
+}
+
+/** Output height and width of a window op; throws when the window does not fit. */
+export function windowOutput(
+  op: string,
+  h: number,
+  w: number,
+  kh: number,
+  kw: number,
+  strides: [number, number],
+  pads: Pads,
+): [number, number] {
+  const oh = Math.floor((h + pads.top + pads.bottom - kh) / strides[0]) + 1;
+  const ow = Math.floor((w + pads.left + pads.right - kw) / strides[1]) + 1;
+  if (oh < 1 || ow < 1) {
+    throw new Error(
+      `${op}: a ${kh}x${kw} window does not fit a ${h}x${w} input with padding ` +
+        `${JSON.stringify(pads)}; use padding "same" or a smaller kernel`,
+    );
+  }
+  return [oh, ow];
+}
+
+function checkRanks(x: number[], w: number[]): void {
+  if (x.length !== 4 || w.length !== 4) {
+    throw new Error(
+      `conv2d: input must be NHWC [N,H,W,C] and filter [KH,KW,Cin,Cout], got ` +
+        `${fmtShape(x)} and ${fmtShape(w)}`,
+    );
+  }
+}
+
+function conv2dShape(x: number[], w: number[], attrs: Conv2dAttrs): number[] {
+  checkRanks(x, w);
+  if (x[3] !== w[2]) {
+    throw new Error(
+      `conv2d: input has ${x[3]} channels but the filter expects ${w[2]} (${fmtShape(x)} vs ` +
+        `filter ${fmtShape(w)})`,
+    );
+  }
+  const [oh, ow] = windowOutput("conv2d", x[1], x[2], w[0], w[1], attrs.strides, attrs.pads);
+  return [x[0], oh, ow, w[3]];
+}
+
+/**
+ * Calls `f(xIndex, wIndex, yIndex)` for every multiply-add of the convolution: the one loop
+ * nest all three reference kernels share, so forward and backprops cannot disagree on indexing.
+ */
+function forEachTap(
+  x: number[],
+  w: number[],
+  y: number[],
+  { strides: [sh, sw], pads }: Conv2dAttrs,
+  f: (xi: number, wi: number, yi: number) => void,
+): void {
+  const [n, h, wd, cin] = x;
+  const [kh, kw, , cout] = w;
+  const [, oh, ow] = y;
+  for (let b = 0; b < n; b++) {
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++) {
+        const yBase = ((b * oh + oy) * ow + ox) * cout;
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = oy * sh + ky - pads.top;
+          if (iy < 0 || iy >= h) continue;
+          for (let kx = 0; kx < kw; kx++) {
+            const ix = ox * sw + kx - pads.left;
+            if (ix < 0 || ix >= wd) continue;
+            const xBase = ((b * h + iy) * wd + ix) * cin;
+            const wBase = (ky * kw + kx) * cin * cout;
+            for (let c = 0; c < cin; c++) {
+              for (let o = 0; o < cout; o++) f(xBase + c, wBase + c * cout + o, yBase + o);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+function convCases(): OpTestCase<Conv2dAttrs>[] {
+  const p = (t: number, b: number, l: number, r: number): Pads => ({
+    top: t,
+    bottom: b,
+    left: l,
+    right: r,
+  });
+  return [
+    {
+      name: "3x3 valid",
+      inputs: [{ shape: [2, 5, 5, 2] }, { shape: [3, 3, 2, 3] }],
+      attrs: { strides: [1, 1], pads: p(0, 0, 0, 0) },
+    },
+    {
+      name: "3x3 same",
+      inputs: [{ shape: [1, 4, 5, 1] }, { shape: [3, 3, 1, 2] }],
+      attrs: { strides: [1, 1], pads: p(1, 1, 1, 1) },
+    },
+    {
+      name: "5x5 pad2 stride2",
+      inputs: [{ shape: [2, 7, 6, 3] }, { shape: [5, 5, 3, 2] }],
+      attrs: { strides: [2, 2], pads: p(2, 2, 2, 2) },
+    },
+    {
+      name: "1x1",
+      inputs: [{ shape: [3, 3, 3, 4] }, { shape: [1, 1, 4, 2] }],
+      attrs: { strides: [1, 1], pads: p(0, 0, 0, 0) },
+    },
+    {
+      name: "asym pad stride 2x1",
+      inputs: [{ shape: [1, 6, 5, 2] }, { shape: [2, 3, 2, 1] }],
+      attrs: { strides: [2, 1], pads: p(0, 1, 1, 0) },
+    },
+  ];
+}
+
+const conv2dDef = defineOp<Conv2dAttrs>({
+  name: "conv2d",
+  infer: ([x, w], attrs) => {
+    if (x.dtype !== w.dtype || x.dtype === "int32") {
+      throw new Error(`conv2d: needs two float tensors of one dtype, got ${x.dtype}, ${w.dtype}`);
+    }
+    return { shape: conv2dShape(x.shape, w.shape, attrs), dtype: x.dtype };
+  },
+  cpu: ([x, w], attrs, out, outShape) => {
+    const xd = x.data as FloatArray, wd = w.data as FloatArray;
+    forEachTap(x.shape, w.shape, outShape, attrs, (xi, wi, yi) => (out[yi] += xd[xi] * wd[wi]));
+  },
+  grad: (dy, { inputs: [x, w], attrs }) => [
+    conv2dBackpropInput(dy, w, x.shape, attrs),
+    conv2dBackpropFilter(x, dy, w.shape, attrs),
+  ],
+  tests: convCases(),
+});
+
+interface BackpropInputAttrs extends Conv2dAttrs {
+  xShape: number[];
+}
+const conv2dBackpropInputDef = defineOp<BackpropInputAttrs>({
+  name: "conv2dBackpropInput",
+  infer: ([dy, w], attrs) => {
+    const y = conv2dShape(attrs.xShape, w.shape, attrs);
+    if (y.some((d, i) => d !== dy.shape[i])) {
+      throw new Error(`conv2dBackpropInput: dy ${fmtShape(dy.shape)} should be ${fmtShape(y)}`);
+    }
+    return { shape: [...attrs.xShape], dtype: dy.dtype };
+  },
+  cpu: ([dy, w], attrs, out) => {
+    const dyd = dy.data as FloatArray, wd = w.data as FloatArray;
+    forEachTap(
+      attrs.xShape,
+      w.shape,
+      dy.shape,
+      attrs,
+      (xi, wi, yi) => (out[xi] += dyd[yi] * wd[wi]),
+    );
+  },
+  gradOf: "conv2d",
+  tests: [],
+});
+
+interface BackpropFilterAttrs extends Conv2dAttrs {
+  wShape: number[];
+}
+const conv2dBackpropFilterDef = defineOp<BackpropFilterAttrs>({
+  name: "conv2dBackpropFilter",
+  infer: ([x, dy], attrs) => {
+    const y = conv2dShape(x.shape, attrs.wShape, attrs);
+    if (y.some((d, i) => d !== dy.shape[i])) {
+      throw new Error(`conv2dBackpropFilter: dy ${fmtShape(dy.shape)} should be ${fmtShape(y)}`);
+    }
+    return { shape: [...attrs.wShape], dtype: x.dtype };
+  },
+  cpu: ([x, dy], attrs, out) => {
+    const xd = x.data as FloatArray, dyd = dy.data as FloatArray;
+    forEachTap(
+      x.shape,
+      attrs.wShape,
+      dy.shape,
+      attrs,
+      (xi, wi, yi) => (out[wi] += xd[xi] * dyd[yi]),
+    );
+  },
+  gradOf: "conv2d",
+  tests: [],
+});
+
+/**
+ * Convolution of NHWC `x` with filter `w` [KH,KW,Cin,Cout].
+ * Example: `conv2d(x, w, { strides: 1, padding: "same" })`.
+ */
+export function conv2d(
+  x: Tensor,
+  w: Tensor,
+  opts: { strides?: number | [number, number]; padding?: Padding } = {},
+): Tensor {
+  const strides: [number, number] = typeof opts.strides === "number"
+    ? [opts.strides, opts.strides]
+    : opts.strides ?? [1, 1];
+  checkRanks(x.shape, w.shape);
+  const pads = resolvePads(
+    opts.padding ?? "valid",
+    x.shape[1],
+    x.shape[2],
+    w.shape[0],
+    w.shape[1],
+    strides,
+  );
+  return runOp(conv2dDef, [x, w], { strides, pads });
+}
+
+/** Gradient of conv2d with respect to its input. */
+export function conv2dBackpropInput(
+  dy: Tensor,
+  w: Tensor,
+  xShape: number[],
+  attrs: Conv2dAttrs,
+): Tensor {
+  return runOp(conv2dBackpropInputDef, [dy, w], { ...attrs, xShape: [...xShape] });
+}
+
+/** Gradient of conv2d with respect to its filter. */
+export function conv2dBackpropFilter(
+  x: Tensor,
+  dy: Tensor,
+  wShape: number[],
+  attrs: Conv2dAttrs,
+): Tensor {
+  return runOp(conv2dBackpropFilterDef, [x, dy], { ...attrs, wShape: [...wShape] });
+}

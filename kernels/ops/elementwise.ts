@@ -1,0 +1,313 @@
+import type { DType, FloatArray, TypedArray } from "../dtype.ts";
+import { runOp } from "../engine.ts";
+import { defineOp, type OpDef, type OpTestCase, type TensorInfo } from "../op.ts";
+import { broadcastShapes, fmtShape, sameShape, stridesOf } from "../shape.ts";
+import { scalar, Tensor } from "../tensor.ts";
+import { sumTo } from "./reduce.ts";
+
+/** Elementwise ops: unary math, scalar arithmetic, and binary ops with NumPy broadcasting. */
+
+function floatInfo(name: string) {
+  return (inputs: TensorInfo[]): TensorInfo => {
+    const [x] = inputs;
+    if (x.dtype === "int32") throw new Error(`${name}: needs a float tensor, got int32`);
+    return { shape: [...x.shape], dtype: x.dtype };
+  };
+}
+
+const unaryCases: OpTestCase<Record<string, never>>[] = [
+  { name: "3x4", inputs: [{ shape: [3, 4] }], attrs: {} },
+  { name: "scalar", inputs: [{ shape: [] }], attrs: {} },
+];
+const positiveCases: OpTestCase<Record<string, never>>[] = [
+  { name: "3x4 positive", inputs: [{ shape: [3, 4], positive: true }], attrs: {} },
+];
+
+function unary(
+  name: string,
+  f: (v: number) => number,
+  grad: ((dy: Tensor, x: Tensor, y: Tensor) => Tensor) | undefined,
+  opts: { positive?: boolean; noGradReason?: string } = {},
+): OpDef<Record<string, never>> {
+  return defineOp<Record<string, never>>({
+    name,
+    infer: floatInfo(name),
+    cpu: ([x], _a, out) => {
+      const xd = x.data;
+      for (let i = 0; i < out.length; i++) out[i] = f(xd[i]);
+    },
+    grad: grad && ((dy, { inputs, output }) => [grad(dy, inputs[0], output)]),
+    noGradReason: opts.noGradReason,
+    tests: opts.positive ? positiveCases : unaryCases,
+  });
+}
+
+const negDef = unary("neg", (v) => -v, (dy) => neg(dy));
+const expDef = unary("exp", Math.exp, (dy, _x, y) => mul(dy, y));
+const logDef = unary("log", Math.log, (dy, x) => div(dy, x), { positive: true });
+const sqrtDef = unary("sqrt", Math.sqrt, (dy, _x, y) => div(dy, mulScalar(y, 2)), {
+  positive: true,
+});
+const absDef = unary("abs", Math.abs, (dy, x) => mul(dy, sign(x)));
+const signDef = unary("sign", Math.sign, undefined, {
+  noGradReason: "piecewise constant: its gradient is zero almost everywhere",
+});
+const reluDef = unary("relu", (v) => (v > 0 ? v : 0), (dy, x) => mul(dy, step(x)));
+const stepDef = unary("step", (v) => (v > 0 ? 1 : 0), undefined, {
+  noGradReason: "piecewise constant: its gradient is zero almost everywhere",
+});
+const sigmoidDef = unary(
+  "sigmoid",
+  (v) => 1 / (1 + Math.exp(-v)),
+  (dy, _x, y) => mul(dy, mul(y, rsubScalar(y, 1))),
+);
+const tanhDef = unary("tanh", Math.tanh, (dy, _x, y) => mul(dy, rsubScalar(mul(y, y), 1)));
+const squareDef = unary("square", (v) => v * v, (dy, x) => mul(dy, mulScalar(x, 2)));
+
+/** -x */
+export const neg = (x: Tensor): Tensor => runOp(negDef, [x], {});
+/** eˣ */
+export const exp = (x: Tensor): Tensor => runOp(expDef, [x], {});
+/** Natural logarithm. */
+export const log = (x: Tensor): Tensor => runOp(logDef, [x], {});
+/** √x */
+export const sqrt = (x: Tensor): Tensor => runOp(sqrtDef, [x], {});
+/** |x| */
+export const abs = (x: Tensor): Tensor => runOp(absDef, [x], {});
+/** −1, 0 or 1. */
+export const sign = (x: Tensor): Tensor => runOp(signDef, [x], {});
+/** max(x, 0) */
+export const relu = (x: Tensor): Tensor => runOp(reluDef, [x], {});
+/** 1 where x > 0, else 0 (the ReLU derivative). */
+export const step = (x: Tensor): Tensor => runOp(stepDef, [x], {});
+/** Logistic sigmoid 1/(1+e^-x). */
+export const sigmoid = (x: Tensor): Tensor => runOp(sigmoidDef, [x], {});
+/** Hyperbolic tangent. */
+export const tanh = (x: Tensor): Tensor => runOp(tanhDef, [x], {});
+/** x² */
+export const square = (x: Tensor): Tensor => runOp(squareDef, [x], {});
+
+interface ScalarAttrs {
+  c: number;
+}
+const scalarCases: OpTestCase<ScalarAttrs>[] = [
+  { name: "3x4 c=-1.5", inputs: [{ shape: [3, 4] }], attrs: { c: -1.5 } },
+];
+
+const mulScalarDef = defineOp<ScalarAttrs>({
+  name: "mulScalar",
+  infer: floatInfo("mulScalar"),
+  cpu: ([x], { c }, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = x.data[i] * c;
+  },
+  grad: (dy, { attrs }) => [mulScalar(dy, attrs.c)],
+  tests: scalarCases,
+});
+const addScalarDef = defineOp<ScalarAttrs>({
+  name: "addScalar",
+  infer: floatInfo("addScalar"),
+  cpu: ([x], { c }, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = x.data[i] + c;
+  },
+  grad: (dy) => [dy],
+  tests: scalarCases,
+});
+const powScalarDef = defineOp<ScalarAttrs>({
+  name: "powScalar",
+  infer: floatInfo("powScalar"),
+  cpu: ([x], { c }, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = Math.pow(x.data[i], c);
+  },
+  grad: (dy, { inputs, attrs }) => [mul(dy, mulScalar(powScalar(inputs[0], attrs.c - 1), attrs.c))],
+  tests: [{ name: "3x4 ^1.7", inputs: [{ shape: [3, 4], positive: true }], attrs: { c: 1.7 } }],
+});
+
+/** x · c for a number c. */
+export const mulScalar = (x: Tensor, c: number): Tensor => runOp(mulScalarDef, [x], { c });
+/** x + c for a number c. */
+export const addScalar = (x: Tensor, c: number): Tensor => runOp(addScalarDef, [x], { c });
+/** c − x for a number c. */
+export const rsubScalar = (x: Tensor, c: number): Tensor => addScalar(neg(x), c);
+/** xᶜ for a number c. */
+export const powScalar = (x: Tensor, c: number): Tensor => runOp(powScalarDef, [x], { c });
+
+function binaryInfo(name: string, outDtype?: DType) {
+  return ([a, b]: TensorInfo[]): TensorInfo => {
+    if (a.dtype !== b.dtype) {
+      throw new Error(
+        `${name}: dtypes differ (${a.dtype}${fmtShape(a.shape)} vs ${b.dtype}${
+          fmtShape(b.shape)
+        }); ` +
+          `cast one operand first`,
+      );
+    }
+    return { shape: broadcastShapes(a.shape, b.shape, name), dtype: outDtype ?? a.dtype };
+  };
+}
+
+/**
+ * Applies `f` over two broadcast operands. Same-shape and scalar operands take a flat loop;
+ * other shapes walk the output with per-operand strides (0 on broadcast axes).
+ */
+function broadcastLoop(
+  a: TypedArray,
+  aShape: number[],
+  b: TypedArray,
+  bShape: number[],
+  out: TypedArray,
+  outShape: number[],
+  f: (x: number, y: number) => number,
+): void {
+  const n = out.length;
+  if (sameShape(aShape, bShape)) {
+    for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
+    return;
+  }
+  if (b.length === 1) {
+    const bv = b[0];
+    for (let i = 0; i < n; i++) out[i] = f(a[i], bv);
+    return;
+  }
+  if (a.length === 1) {
+    const av = a[0];
+    for (let i = 0; i < n; i++) out[i] = f(av, b[i]);
+    return;
+  }
+  const rank = outShape.length;
+  const sa = broadcastStrides(aShape, outShape);
+  const sb = broadcastStrides(bShape, outShape);
+  const idx = new Array<number>(rank).fill(0);
+  let ia = 0, ib = 0;
+  for (let i = 0; i < n; i++) {
+    out[i] = f(a[ia], b[ib]);
+    for (let ax = rank - 1; ax >= 0; ax--) {
+      idx[ax]++;
+      ia += sa[ax];
+      ib += sb[ax];
+      if (idx[ax] < outShape[ax]) break;
+      ia -= sa[ax] * outShape[ax];
+      ib -= sb[ax] * outShape[ax];
+      idx[ax] = 0;
+    }
+  }
+}
+
+/** Strides of `shape` laid against `outShape` (right-aligned), 0 where broadcast. */
+export function broadcastStrides(shape: number[], outShape: number[]): number[] {
+  const st = stridesOf(shape);
+  const off = outShape.length - shape.length;
+  return outShape.map((_, ax) => (ax < off || shape[ax - off] === 1 ? 0 : st[ax - off]));
+}
+
+const binaryCases: OpTestCase<Record<string, never>>[] = [
+  { name: "same 3x4", inputs: [{ shape: [3, 4] }, { shape: [3, 4] }], attrs: {} },
+  { name: "bias 3x4+4", inputs: [{ shape: [3, 4] }, { shape: [4] }], attrs: {} },
+  { name: "outer 2x1x3+4x1", inputs: [{ shape: [2, 1, 3] }, { shape: [4, 1] }], attrs: {} },
+  { name: "scalar", inputs: [{ shape: [2, 3] }, { shape: [] }], attrs: {} },
+];
+
+function binary(
+  name: string,
+  f: (x: number, y: number) => number,
+  grad: ((dy: Tensor, a: Tensor, b: Tensor, y: Tensor) => [Tensor, Tensor]) | undefined,
+  opts: { positiveB?: boolean; noGradReason?: string; distinct?: boolean } = {},
+): OpDef<Record<string, never>> {
+  return defineOp<Record<string, never>>({
+    name,
+    infer: binaryInfo(name),
+    cpu: ([a, b], _attrs, out, outShape) =>
+      broadcastLoop(a.data, a.shape, b.data, b.shape, out, outShape, f),
+    grad: grad &&
+      ((dy, { inputs: [a, b], output }) => {
+        const [ga, gb] = grad(dy, a, b, output);
+        return [sumTo(ga, a.shape), sumTo(gb, b.shape)];
+      }),
+    noGradReason: opts.noGradReason,
+    tests: binaryCases.map((c) => ({
+      ...c,
+      inputs: c.inputs.map((s, i) => ({
+        ...s,
+        positive: i === 1 && opts.positiveB,
+        distinct: opts.distinct,
+      })),
+    })),
+  });
+}
+
+const addDef = binary("add", (x, y) => x + y, (dy) => [dy, dy]);
+const subDef = binary("sub", (x, y) => x - y, (dy) => [dy, neg(dy)]);
+const mulDef = binary("mul", (x, y) => x * y, (dy, a, b) => [mul(dy, b), mul(dy, a)]);
+const divDef = binary(
+  "div",
+  (x, y) => x / y,
+  (dy, _a, b, y) => [div(dy, b), neg(div(mul(dy, y), b))],
+  { positiveB: true },
+);
+const maximumDef = binary(
+  "maximum",
+  (x, y) => (x >= y ? x : y),
+  (dy, a, b) => {
+    const m = greaterEqual(a, b);
+    return [mul(dy, m), mul(dy, rsubScalar(m, 1))];
+  },
+  { distinct: true },
+);
+const greaterEqualDef = binary("greaterEqual", (x, y) => (x >= y ? 1 : 0), undefined, {
+  noGradReason: "comparison: piecewise constant",
+});
+const equalDef = binary("equal", (x, y) => (x === y ? 1 : 0), undefined, {
+  noGradReason: "comparison: piecewise constant",
+});
+
+type Operand = Tensor | number;
+function asTensor(x: Operand, like: Tensor): Tensor {
+  return x instanceof Tensor ? x : scalar(x, like.dtype);
+}
+
+/** a + b with broadcasting; a number operand becomes a scalar op. Example: `add(x, bias)`. */
+export function add(a: Tensor, b: Operand): Tensor {
+  return typeof b === "number" ? addScalar(a, b) : runOp(addDef, [a, b], {});
+}
+/** a − b with broadcasting. */
+export function sub(a: Tensor, b: Operand): Tensor {
+  return typeof b === "number" ? addScalar(a, -b) : runOp(subDef, [a, b], {});
+}
+/** a · b elementwise with broadcasting. */
+export function mul(a: Tensor, b: Operand): Tensor {
+  return typeof b === "number" ? mulScalar(a, b) : runOp(mulDef, [a, b], {});
+}
+/** a / b elementwise with broadcasting. */
+export function div(a: Tensor, b: Operand): Tensor {
+  return typeof b === "number" ? mulScalar(a, 1 / b) : runOp(divDef, [a, b], {});
+}
+/** Elementwise max(a, b). */
+export function maximum(a: Tensor, b: Operand): Tensor {
+  return runOp(maximumDef, [a, asTensor(b, a)], {});
+}
+/** 1 where a ≥ b, else 0 (same dtype as a). */
+export function greaterEqual(a: Tensor, b: Operand): Tensor {
+  return runOp(greaterEqualDef, [a, asTensor(b, a)], {});
+}
+/** 1 where a = b, else 0 (works on int32 too: labels vs predictions). */
+export function equal(a: Tensor, b: Operand): Tensor {
+  return runOp(equalDef, [a, asTensor(b, a)], {});
+}
+
+interface CastAttrs {
+  dtype: DType;
+}
+const castDef = defineOp<CastAttrs>({
+  name: "cast",
+  infer: ([x], { dtype }) => ({ shape: [...x.shape], dtype }),
+  cpu: ([x], { dtype }, out) => {
+    if (dtype === "int32") { for (let i = 0; i < out.length; i++) out[i] = Math.trunc(x.data[i]); }
+    else (out as FloatArray).set(x.data);
+  },
+  grad: (dy, { inputs }) => [inputs[0].dtype === "int32" ? null : cast(dy, inputs[0].dtype)],
+  tests: [{ name: "3x4 to float64", inputs: [{ shape: [3, 4] }], attrs: { dtype: "float64" } }],
+});
+
+/** Converts to another dtype (int32 truncates toward zero). */
+export function cast(x: Tensor, dtype: DType): Tensor {
+  return x.dtype === dtype ? x : runOp(castDef, [x], { dtype });
+}

@@ -1,0 +1,9 @@
+/** Every op family; importing this registers all ops. */
+export * from "./elementwise.ts";
+export * from "./reduce.ts";
+export * from "./matmul.ts";
+export * from "./conv2d.ts";
+export * from "./pool.ts";
+export * from "./softmax.ts";
+export * from "./indexing.ts";
+export * from "./dropout.ts";

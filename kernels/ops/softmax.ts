@@ -1,0 +1,125 @@
+import type { FloatArray } from "../dtype.ts";
+import { runOp } from "../engine.ts";
+import { defineOp, type OpTestCase, type TensorInfo } from "../op.ts";
+import { fmtShape, sameShape } from "../shape.ts";
+import type { Tensor } from "../tensor.ts";
+import { div, exp, mul, neg, sub } from "./elementwise.ts";
+import { oneHot } from "./indexing.ts";
+import { sum } from "./reduce.ts";
+
+/** Softmax and log-softmax over the last axis, and the fused softmax cross-entropy loss. */
+
+function lastAxisInfo(name: string) {
+  return ([x]: TensorInfo[]): TensorInfo => {
+    if (x.shape.length < 1 || x.dtype === "int32") {
+      throw new Error(
+        `${name}: needs a float tensor with at least one axis, got ${fmtShape(x.shape)}`,
+      );
+    }
+    return { shape: [...x.shape], dtype: x.dtype };
+  };
+}
+
+/** Runs `f(row offset, row length)` over the rows of the last axis. */
+function forRows(shape: number[], f: (off: number, c: number) => void): void {
+  const c = shape[shape.length - 1];
+  const rows = c === 0 ? 0 : shape.reduce((a, b) => a * b, 1) / c;
+  for (let r = 0; r < rows; r++) f(r * c, c);
+}
+
+/** log Σ exp over one row, shifted by the row max so large logits do not overflow. */
+function logSumExp(x: FloatArray | ArrayLike<number>, off: number, c: number): number {
+  let m = -Infinity;
+  for (let j = 0; j < c; j++) m = Math.max(m, x[off + j]);
+  let s = 0;
+  for (let j = 0; j < c; j++) s += Math.exp(x[off + j] - m);
+  return m + Math.log(s);
+}
+
+const rowCases: OpTestCase<Record<string, never>>[] = [
+  { name: "4x5", inputs: [{ shape: [4, 5] }], attrs: {} },
+  { name: "2x3x2", inputs: [{ shape: [2, 3, 2] }], attrs: {} },
+];
+
+const softmaxDef = defineOp<Record<string, never>>({
+  name: "softmax",
+  infer: lastAxisInfo("softmax"),
+  cpu: ([x], _a, out) =>
+    forRows(x.shape, (off, c) => {
+      const lse = logSumExp(x.data, off, c);
+      for (let j = 0; j < c; j++) out[off + j] = Math.exp(x.data[off + j] - lse);
+    }),
+  grad: (dy, { output: y }) => [mul(y, sub(dy, sum(mul(dy, y), -1, true)))],
+  tests: rowCases,
+});
+
+const logSoftmaxDef = defineOp<Record<string, never>>({
+  name: "logSoftmax",
+  infer: lastAxisInfo("logSoftmax"),
+  cpu: ([x], _a, out) =>
+    forRows(x.shape, (off, c) => {
+      const lse = logSumExp(x.data, off, c);
+      for (let j = 0; j < c; j++) out[off + j] = x.data[off + j] - lse;
+    }),
+  grad: (dy, { output: y }) => [sub(dy, mul(exp(y), sum(dy, -1, true)))],
+  tests: rowCases,
+});
+
+const softmaxCrossEntropyDef = defineOp<Record<string, never>>({
+  name: "softmaxCrossEntropy",
+  infer: ([z, t]) => {
+    if (z.shape.length !== 2 || !sameShape(z.shape, t.shape) || z.dtype !== t.dtype) {
+      throw new Error(
+        `softmaxCrossEntropy: logits ${z.dtype}${fmtShape(z.shape)} and labels ` +
+          `${t.dtype}${fmtShape(t.shape)} must both be [batch, classes] of one float dtype ` +
+          `(pass int class ids to softmaxCrossEntropy() to one-hot them)`,
+      );
+    }
+    return { shape: [], dtype: z.dtype };
+  },
+  cpu: ([z, t], _a, out) => {
+    let total = 0;
+    const rows = z.shape[0];
+    forRows(z.shape, (off, c) => {
+      const lse = logSumExp(z.data, off, c);
+      for (let j = 0; j < c; j++) total -= t.data[off + j] * (z.data[off + j] - lse);
+    });
+    out[0] = rows === 0 ? 0 : total / rows;
+  },
+  // d/dz of −Σ t·(z − lse) is softmax(z)·Σt − t; for one-hot rows Σt = 1.
+  grad: (dy, { inputs: [z, t] }) => {
+    const scale = div(dy, z.shape[0]);
+    const p = mul(softmaxOf(z), sum(t, -1, true));
+    return [mul(sub(p, t), scale), mul(neg(logSoftmax(z)), scale)];
+  },
+  tests: [
+    { name: "4x5", inputs: [{ shape: [4, 5] }, { shape: [4, 5], positive: true }], attrs: {} },
+    { name: "1x3", inputs: [{ shape: [1, 3] }, { shape: [1, 3], positive: true }], attrs: {} },
+  ],
+});
+
+function softmaxOf(x: Tensor): Tensor {
+  return runOp(softmaxDef, [x], {});
+}
+
+/** Softmax over the last axis. Example: `softmax(logits)`. */
+export function softmax(x: Tensor): Tensor {
+  return softmaxOf(x);
+}
+
+/** log(softmax(x)) over the last axis, computed stably. */
+export function logSoftmax(x: Tensor): Tensor {
+  return runOp(logSoftmaxDef, [x], {});
+}
+
+/**
+ * Mean cross-entropy of softmax(logits) against `labels`: int32 class ids [N] or float
+ * probabilities [N, C]. Fused and stable (never takes log of a softmax).
+ * Example: `softmaxCrossEntropy(model.apply(x), yInt32)`.
+ */
+export function softmaxCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
+  const t = labels.dtype === "int32"
+    ? oneHot(labels, logits.shape[logits.rank - 1], logits.dtype)
+    : labels;
+  return runOp(softmaxCrossEntropyDef, [logits, t], {});
+}

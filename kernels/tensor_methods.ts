@@ -1,0 +1,94 @@
+import type { DType } from "./dtype.ts";
+import * as ops from "./ops/mod.ts";
+import { Tensor } from "./tensor.ts";
+
+/**
+ * Method forms of the ops (`x.matmul(w).add(b).relu()`), attached here rather than in
+ * tensor.ts so the Tensor class does not import every op family.
+ */
+declare module "./tensor.ts" {
+  interface Tensor {
+    add(b: Tensor | number): Tensor;
+    sub(b: Tensor | number): Tensor;
+    mul(b: Tensor | number): Tensor;
+    div(b: Tensor | number): Tensor;
+    matmul(b: Tensor, opts?: { transposeA?: boolean; transposeB?: boolean }): Tensor;
+    sum(axes?: number | number[], keepDims?: boolean): Tensor;
+    mean(axes?: number | number[], keepDims?: boolean): Tensor;
+    max(axes?: number | number[], keepDims?: boolean): Tensor;
+    neg(): Tensor;
+    exp(): Tensor;
+    log(): Tensor;
+    sqrt(): Tensor;
+    square(): Tensor;
+    relu(): Tensor;
+    sigmoid(): Tensor;
+    tanh(): Tensor;
+    softmax(): Tensor;
+    logSoftmax(): Tensor;
+    argmax(axis?: number): Tensor;
+    cast(dtype: DType): Tensor;
+  }
+}
+
+const p = Tensor.prototype;
+p.add = function (b) {
+  return ops.add(this, b);
+};
+p.sub = function (b) {
+  return ops.sub(this, b);
+};
+p.mul = function (b) {
+  return ops.mul(this, b);
+};
+p.div = function (b) {
+  return ops.div(this, b);
+};
+p.matmul = function (b, opts) {
+  return ops.matmul(this, b, opts);
+};
+p.sum = function (axes, keepDims) {
+  return ops.sum(this, axes, keepDims);
+};
+p.mean = function (axes, keepDims) {
+  return ops.mean(this, axes, keepDims);
+};
+p.max = function (axes, keepDims) {
+  return ops.max(this, axes, keepDims);
+};
+p.neg = function () {
+  return ops.neg(this);
+};
+p.exp = function () {
+  return ops.exp(this);
+};
+p.log = function () {
+  return ops.log(this);
+};
+p.sqrt = function () {
+  return ops.sqrt(this);
+};
+p.square = function () {
+  return ops.square(this);
+};
+p.relu = function () {
+  return ops.relu(this);
+};
+p.sigmoid = function () {
+  return ops.sigmoid(this);
+};
+p.tanh = function () {
+  return ops.tanh(this);
+};
+p.softmax = function () {
+  return ops.softmax(this);
+};
+p.logSoftmax = function () {
+  return ops.logSoftmax(this);
+};
+p.argmax = function (axis) {
+  return ops.argmax(this, axis);
+};
+p.cast = function (dtype) {
+  return ops.cast(this, dtype);
+};

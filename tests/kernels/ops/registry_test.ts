@@ -1,0 +1,112 @@
+/**
+ * Registry-driven op tests: every registered op, every test case it declares, is checked
+ * (1) against central finite differences in float64 on the CPU reference kernels, and
+ * (2) fast CPU backend vs CPU reference on the same float32 inputs, forward and gradient.
+ * A new op is covered by declaring its `tests`; no new test file is needed.
+ */
+import assert from "node:assert/strict";
+import "../../../kernels/ops/mod.ts";
+import { setDevice } from "../../../kernels/device.ts";
+import { gradients } from "../../../kernels/autograd.ts";
+import { runOp, tidy } from "../../../kernels/engine.ts";
+import { getOp, type OpDef, type OpTestCase, registeredOps } from "../../../kernels/op.ts";
+import { mul, sum } from "../../../kernels/ops/mod.ts";
+import { Rng } from "../../../kernels/random.ts";
+import { type Tensor, tensor } from "../../../kernels/tensor.ts";
+import { gradcheck } from "../../../train/gradcheck.ts";
+import { caseData, caseTensors } from "../op_inputs.ts";
+
+const ops = registeredOps();
+
+Deno.test("registry: every op declares tests or names the op whose tests cover it", () => {
+  assert.ok(ops.length >= 30, `only ${ops.length} ops registered`);
+  for (const op of ops) {
+    if (op.gradOf) {
+      const parent = getOp(op.gradOf);
+      assert.ok(parent?.grad, `${op.name}.gradOf names ${op.gradOf}, which has no grad`);
+      assert.ok(parent.tests.length > 0, `${op.gradOf} has no test cases`);
+    } else {
+      assert.ok(op.tests.length > 0, `${op.name} declares no test cases`);
+    }
+  }
+});
+
+/** Σ op(xs)·R for a fixed random R: a scalar whose gradient exercises every output. */
+function projected(op: OpDef<unknown>, c: OpTestCase<unknown>, seed: number) {
+  let weights: Float64Array | undefined;
+  return (...xs: Tensor[]) => {
+    const y = runOp(op, xs, c.attrs);
+    if (!weights) {
+      const rng = new Rng(seed);
+      weights = Float64Array.from({ length: y.size }, () => rng.normal());
+    }
+    return sum(mul(y, tensor(weights, y.shape, y.dtype)));
+  };
+}
+
+for (const op of ops.filter((o) => o.grad)) {
+  for (const [k, c] of op.tests.entries()) {
+    Deno.test(`gradcheck float64: ${op.name} (${c.name})`, async () => {
+      await setDevice("cpu-reference");
+      const data = caseData(c, 100 + k);
+      tidy(() => {
+        const xs = caseTensors(c, data, "float64");
+        const diff = op.diffInputs ?? xs.flatMap((x, i) => (x.dtype === "int32" ? [] : [i]));
+        const res = gradcheck(projected(op, c, 7 + k), xs, { check: diff });
+        assert.ok(
+          res.maxRelError < 1e-6,
+          `${op.name} ${c.name}: max relative error ${res.maxRelError.toExponential(2)} ` +
+            JSON.stringify(res.inputs),
+        );
+      });
+    });
+  }
+}
+
+async function runOn(
+  device: "cpu" | "cpu-reference",
+  op: OpDef<unknown>,
+  c: OpTestCase<unknown>,
+  data: ArrayLike<number>[],
+) {
+  await setDevice(device);
+  return tidy(() => {
+    const xs = caseTensors(c, data, "float32");
+    const y = runOp(op, xs, c.attrs);
+    const out = { y: y.dataSync(), grads: [] as Float32Array[] };
+    if (op.grad) {
+      const diff = op.diffInputs ?? xs.flatMap((x, i) => (x.dtype === "int32" ? [] : [i]));
+      for (const i of diff) xs[i].requiresGrad = true;
+      const f = projected(op, c, 11)(...xs);
+      const gs = gradients(f, diff.map((i) => xs[i]));
+      out.grads = gs.map((g) => (g ? (g.dataSync() as Float32Array) : new Float32Array()));
+    }
+    return out;
+  });
+}
+
+function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let scale = 1e-6, diff = 0;
+  for (let i = 0; i < a.length; i++) {
+    scale = Math.max(scale, Math.abs(b[i]));
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+  }
+  return diff / scale;
+}
+
+for (const op of ops) {
+  for (const [k, c] of op.tests.entries()) {
+    Deno.test(`parity cpu vs cpu-reference: ${op.name} (${c.name})`, async () => {
+      const data = caseData(c, 200 + k);
+      const ref = await runOn("cpu-reference", op, c, data);
+      const fast = await runOn("cpu", op, c, data);
+      const e = maxRelDiff(fast.y, ref.y);
+      assert.ok(e < 1e-5, `${op.name} ${c.name} forward: max error ${e} (relative to max |y|)`);
+      fast.grads.forEach((g, i) => {
+        const eg = maxRelDiff(g, ref.grads[i]);
+        assert.ok(eg < 1e-5, `${op.name} ${c.name} grad ${i}: max error ${eg}`);
+      });
+    });
+  }
+}

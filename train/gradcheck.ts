@@ -1,0 +1,80 @@
+import { gradients } from "../kernels/autograd.ts";
+import { backend, noGrad, tidy } from "../kernels/engine.ts";
+import { fmtShape } from "../kernels/shape.ts";
+import { type Tensor, tensor } from "../kernels/tensor.ts";
+
+/** Result of {@link gradcheck} for one input. */
+export interface GradcheckInput {
+  shape: number[];
+  /** max over elements of |analytic − numeric| / max(|analytic| + |numeric|, 1e-8). */
+  maxRelError: number;
+  maxAbsError: number;
+}
+
+/** Result of {@link gradcheck}. */
+export interface GradcheckResult {
+  maxRelError: number;
+  inputs: GradcheckInput[];
+}
+
+/**
+ * Compares autograd's gradient of a scalar function with central finite differences, in float64
+ * on a CPU device. Inputs are copied to float64 (int32 inputs are passed through and skipped).
+ * Example: `gradcheck((x) => x.square().sum(), [tensor([1, 2, 3])]).maxRelError < 1e-8`.
+ */
+export function gradcheck(
+  fn: (...xs: Tensor[]) => Tensor,
+  inputs: Tensor[],
+  opts: { eps?: number; check?: number[] } = {},
+): GradcheckResult {
+  const eps = opts.eps ?? 1e-6;
+  if (!backend().readSync) {
+    throw new Error('gradcheck runs on a CPU device: call setDevice("cpu") first');
+  }
+  const host = inputs.map((x) => {
+    const d = x.dataSync();
+    return x.dtype === "int32" ? d : Float64Array.from(d);
+  });
+  const shapes = inputs.map((x) => [...x.shape]);
+  const which = opts.check ?? inputs.flatMap((x, i) => (x.dtype === "int32" ? [] : [i]));
+  const make = () => host.map((d, i) => tensor(d, shapes[i]));
+
+  const evalAt = (): number =>
+    tidy(() => {
+      const out = noGrad(() => fn(...make()));
+      if (out.size !== 1) {
+        throw new Error(`gradcheck: fn must return a scalar, got ${fmtShape(out.shape)}`);
+      }
+      return out.dataSync()[0];
+    });
+
+  const analytic: Float64Array[] = tidy(() => {
+    const xs = make();
+    for (const i of which) xs[i].requiresGrad = true;
+    const y = fn(...xs);
+    const gs = gradients(y, which.map((i) => xs[i]));
+    return gs.map((g, k) =>
+      g ? Float64Array.from(g.dataSync()) : new Float64Array(host[which[k]].length)
+    );
+  });
+
+  const results = which.map((i, k) => {
+    const d = host[i] as Float64Array;
+    let maxRel = 0, maxAbs = 0;
+    for (let j = 0; j < d.length; j++) {
+      const orig = d[j];
+      d[j] = orig + eps;
+      const fp = evalAt();
+      d[j] = orig - eps;
+      const fm = evalAt();
+      d[j] = orig;
+      const num = (fp - fm) / (2 * eps);
+      const a = analytic[k][j];
+      const abs = Math.abs(a - num);
+      maxAbs = Math.max(maxAbs, abs);
+      maxRel = Math.max(maxRel, abs / Math.max(Math.abs(a) + Math.abs(num), 1e-8));
+    }
+    return { shape: shapes[i], maxRelError: maxRel, maxAbsError: maxAbs };
+  });
+  return { maxRelError: Math.max(0, ...results.map((r) => r.maxRelError)), inputs: results };
+}
