@@ -1,0 +1,68 @@
+import { noGrad } from "../kernels/engine.ts";
+import { add, div, mean, mul, sqrt, square, sub } from "../kernels/ops/mod.ts";
+import type { Rng } from "../kernels/random.ts";
+import { fill, type Tensor, variable, zeros } from "../kernels/tensor.ts";
+import { keep } from "../kernels/engine.ts";
+import { type CallContext, Layer, type NamedTensor } from "./module.ts";
+
+/** Options of {@link BatchNorm} (Keras defaults). */
+export interface BatchNormOptions {
+  momentum?: number;
+  epsilon?: number;
+}
+
+/**
+ * Batch normalisation over every axis but the last (channels): in training, normalises with
+ * the batch's statistics and updates running averages; in evaluation, uses the running ones.
+ */
+export class BatchNorm extends Layer {
+  gamma?: Tensor;
+  beta?: Tensor;
+  movingMean?: Tensor;
+  movingVar?: Tensor;
+  readonly momentum: number;
+  readonly epsilon: number;
+  constructor(opts: BatchNormOptions = {}) {
+    super("batch_normalization");
+    this.momentum = opts.momentum ?? 0.99;
+    this.epsilon = opts.epsilon ?? 1e-3;
+  }
+  outputShape(s: number[]): number[] {
+    return s;
+  }
+  override build(s: number[], _rng: Rng): void {
+    const c = s[s.length - 1];
+    this.gamma = variable(fill([c], 1), `${this.name}/gamma`);
+    this.beta = variable(zeros([c]), `${this.name}/beta`);
+    this.movingMean = keep(zeros([c]));
+    this.movingVar = keep(fill([c], 1));
+    this.built = true;
+  }
+  call(x: Tensor, ctx: CallContext): Tensor {
+    const axes = [...Array(x.rank - 1).keys()];
+    let m: Tensor, v: Tensor;
+    if (ctx.training) {
+      m = mean(x, axes);
+      v = mean(square(sub(x, m)), axes);
+      noGrad(() => {
+        const mo = this.momentum;
+        this.movingMean!.assign(add(mul(this.movingMean!, mo), mul(m, 1 - mo)));
+        this.movingVar!.assign(add(mul(this.movingVar!, mo), mul(v, 1 - mo)));
+      });
+    } else {
+      m = this.movingMean!;
+      v = this.movingVar!;
+    }
+    const xhat = div(sub(x, m), sqrt(add(v, this.epsilon)));
+    return add(mul(xhat, this.gamma!), this.beta!);
+  }
+  override weights(): NamedTensor[] {
+    if (!this.built) return [];
+    return [
+      { name: `${this.name}/gamma`, tensor: this.gamma!, trainable: true },
+      { name: `${this.name}/beta`, tensor: this.beta!, trainable: true },
+      { name: `${this.name}/moving_mean`, tensor: this.movingMean!, trainable: false },
+      { name: `${this.name}/moving_variance`, tensor: this.movingVar!, trainable: false },
+    ];
+  }
+}

@@ -1,0 +1,69 @@
+import { add, conv2d, type Padding, resolvePads, windowOutput } from "../kernels/ops/mod.ts";
+import type { Rng } from "../kernels/random.ts";
+import { fmtShape } from "../kernels/shape.ts";
+import { type Tensor, variable } from "../kernels/tensor.ts";
+import { activate, type ActivationName } from "./activations.ts";
+import { initialize, type InitializerName } from "./initializers.ts";
+import { type CallContext, Layer, type NamedTensor } from "./module.ts";
+
+/** Options of {@link Conv2D}, named like Keras. */
+export interface Conv2DOptions {
+  filters: number;
+  kernelSize: number | [number, number];
+  strides?: number | [number, number];
+  padding?: Padding;
+  activation?: ActivationName;
+  useBias?: boolean;
+  kernelInitializer?: InitializerName;
+  biasInitializer?: InitializerName;
+  inputShape?: number[];
+}
+
+/** 2-D convolution layer on NHWC input with a [KH, KW, Cin, filters] kernel. */
+export class Conv2D extends Layer {
+  kernel?: Tensor;
+  bias?: Tensor;
+  readonly kernelSize: [number, number];
+  readonly strides: [number, number];
+  constructor(readonly opts: Conv2DOptions) {
+    super("conv2d", opts.inputShape);
+    const pair = (v: number | [number, number]): [number, number] =>
+      typeof v === "number" ? [v, v] : v;
+    this.kernelSize = pair(opts.kernelSize);
+    this.strides = pair(opts.strides ?? 1);
+  }
+  outputShape(s: number[]): number[] {
+    if (s.length !== 3) {
+      throw new Error(`${this.name}: expects [height, width, channels] input, got ${fmtShape(s)}`);
+    }
+    const [kh, kw] = this.kernelSize;
+    const pads = resolvePads(this.opts.padding ?? "valid", s[0], s[1], kh, kw, this.strides);
+    const [oh, ow] = windowOutput(this.name, s[0], s[1], kh, kw, this.strides, pads);
+    return [oh, ow, this.opts.filters];
+  }
+  override build(s: number[], rng: Rng): void {
+    this.outputShape(s);
+    const shape = [...this.kernelSize, s[2], this.opts.filters];
+    this.kernel = variable(
+      initialize(this.opts.kernelInitializer ?? "glorotUniform", shape, rng),
+      `${this.name}/kernel`,
+    );
+    if (this.opts.useBias ?? true) {
+      this.bias = variable(
+        initialize(this.opts.biasInitializer ?? "zeros", [this.opts.filters], rng),
+        `${this.name}/bias`,
+      );
+    }
+    this.built = true;
+  }
+  call(x: Tensor, _ctx: CallContext): Tensor {
+    let y = conv2d(x, this.kernel!, { strides: this.strides, padding: this.opts.padding });
+    if (this.bias) y = add(y, this.bias);
+    return activate(y, this.opts.activation);
+  }
+  override weights(): NamedTensor[] {
+    const w: NamedTensor[] = [{ name: `${this.name}/kernel`, tensor: this.kernel!, trainable: true }];
+    if (this.bias) w.push({ name: `${this.name}/bias`, tensor: this.bias, trainable: true });
+    return this.built ? w : [];
+  }
+}

@@ -1,0 +1,30 @@
+import { dropoutMask, mul } from "../kernels/ops/mod.ts";
+import type { Rng } from "../kernels/random.ts";
+import type { Tensor } from "../kernels/tensor.ts";
+import { type CallContext, Layer } from "./module.ts";
+
+/**
+ * Inverted dropout: in training, zeroes each unit with probability `rate` and scales survivors
+ * by 1/(1−rate); in evaluation, the identity. Masks are seeded (model seed + call count), so a
+ * run is reproducible.
+ */
+export class Dropout extends Layer {
+  #seed = 0;
+  #calls = 0;
+  constructor(readonly rate: number) {
+    super("dropout");
+    if (!(rate >= 0 && rate < 1)) throw new Error(`dropout: rate ${rate} must be in [0, 1)`);
+  }
+  outputShape(s: number[]): number[] {
+    return s;
+  }
+  override build(_s: number[], rng: Rng): void {
+    this.#seed = Math.floor(rng.uniform() * 2 ** 31);
+    this.built = true;
+  }
+  call(x: Tensor, ctx: CallContext): Tensor {
+    if (!ctx.training || this.rate === 0) return x;
+    const seed = (this.#seed + Math.imul(++this.#calls, 0x9e3779b1)) >>> 0;
+    return mul(x, dropoutMask(x.shape, this.rate, seed, x.dtype));
+  }
+}

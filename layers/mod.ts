@@ -1,0 +1,38 @@
+import { Activation, type ActivationName } from "./activations.ts";
+import { BatchNorm, type BatchNormOptions } from "./batch_norm.ts";
+import { Conv2D, type Conv2DOptions } from "./conv2d.ts";
+import { Dense, type DenseOptions } from "./dense.ts";
+import { Dropout } from "./dropout.ts";
+import { Flatten } from "./flatten.ts";
+import { MaxPool2D, type MaxPool2DOptions } from "./pooling.ts";
+
+/**
+ * Layer factories with Keras names. Example:
+ * `layers.conv2d({ filters: 32, kernelSize: 3, activation: "relu", inputShape: [28, 28, 1] })`.
+ */
+
+/** Fully connected layer. */
+export const dense = (o: DenseOptions): Dense => new Dense(o);
+/** 2-D convolution (NHWC). */
+export const conv2d = (o: Conv2DOptions): Conv2D => new Conv2D(o);
+/** Max pooling. */
+export const maxPool2d = (o: MaxPool2DOptions = {}): MaxPool2D => new MaxPool2D(o);
+/** Flattens all but the batch axis. */
+export const flatten = (o: { inputShape?: number[] } = {}): Flatten => new Flatten(o.inputShape);
+/** Inverted dropout with `rate`. */
+export const dropout = (o: { rate: number } | number): Dropout =>
+  new Dropout(typeof o === "number" ? o : o.rate);
+/** Batch normalisation over the channel axis. */
+export const batchNorm = (o: BatchNormOptions = {}): BatchNorm => new BatchNorm(o);
+/** An activation as its own layer. */
+export const activation = (name: ActivationName): Activation => new Activation(name);
+/** ReLU layer. */
+export const relu = (): Activation => new Activation("relu");
+/** Sigmoid layer. */
+export const sigmoid = (): Activation => new Activation("sigmoid");
+/** Tanh layer. */
+export const tanh = (): Activation => new Activation("tanh");
+/** Softmax layer. */
+export const softmax = (): Activation => new Activation("softmax");
+
+export { Activation, BatchNorm, Conv2D, Dense, Dropout, Flatten, MaxPool2D };

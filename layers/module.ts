@@ -1,0 +1,57 @@
+import type { Rng } from "../kernels/random.ts";
+import type { Tensor } from "../kernels/tensor.ts";
+
+/** Per-call context: training mode switches dropout and batch-norm behaviour. */
+export interface CallContext {
+  training: boolean;
+}
+
+/** A named tensor a layer owns: a trainable parameter or non-trainable state (BN statistics). */
+export interface NamedTensor {
+  name: string;
+  tensor: Tensor;
+  trainable: boolean;
+}
+
+/**
+ * Base class of every layer. Shapes exclude the batch axis. A layer is built once for an input
+ * shape (creating its parameters from the model's seeded generator) and then called on batches.
+ */
+export abstract class Layer {
+  /** Unique within a model after `Sequential` names it ("dense_1"). */
+  name: string;
+  /** Input shape without batch axis, when given by the user (first layer). */
+  readonly inputShape?: number[];
+  protected built = false;
+
+  constructor(kind: string, inputShape?: number[]) {
+    this.name = kind;
+    this.inputShape = inputShape;
+  }
+
+  /** Output shape (without batch) for an input shape; throws a clear error on a mismatch. */
+  abstract outputShape(inputShape: number[]): number[];
+
+  /** Creates parameters for `inputShape`; layers without parameters need not override. */
+  build(_inputShape: number[], _rng: Rng): void {
+    this.built = true;
+  }
+
+  /** The forward computation on a batch. */
+  abstract call(x: Tensor, ctx: CallContext): Tensor;
+
+  /** Trainable parameters and state tensors, in a stable order. */
+  weights(): NamedTensor[] {
+    return [];
+  }
+
+  /** Free the layer's tensors. */
+  dispose(): void {
+    for (const w of this.weights()) w.tensor.dispose();
+  }
+
+  /** Whether `build` ran. */
+  get isBuilt(): boolean {
+    return this.built;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * A Deno-native deep-learning toolkit: tensors with reverse-mode gradients, Keras-like layers,
+ * optimisers, a trainer, metrics and course datasets.
+ *
+ * ```ts
+ * import { datasets, fit, evaluate, layers, optimizers, Sequential, setDevice } from "./mod.ts";
+ * await setDevice("auto");
+ * const { train, test } = await datasets.mnist();
+ * const model = new Sequential([
+ *   layers.flatten({ inputShape: [28, 28, 1] }),
+ *   layers.dense({ units: 128, activation: "relu" }),
+ *   layers.dense({ units: 10, activation: "softmax" }),
+ * ]);
+ * await fit(model, train, { epochs: 1, batchSize: 128, optimizer: optimizers.adam() });
+ * console.log((await evaluate(model, test)).accuracy);
+ * ```
+ * @module
+ */
+import "./kernels/tensor_methods.ts";
+
+export { fill, ones, scalar, Tensor, tensor, variable, zeros } from "./kernels/tensor.ts";
+export type { DType, TypedArray } from "./kernels/dtype.ts";
+export { keep, memory, noGrad, tidy } from "./kernels/engine.ts";
+export { deviceInfo, type DeviceInfo, type DeviceName, setDevice } from "./kernels/device.ts";
+export { backward, grad, gradients, valueAndGrad, zeroGrad } from "./kernels/autograd.ts";
+export * from "./kernels/ops/mod.ts";
+export { registeredOps } from "./kernels/op.ts";
+export { Rng } from "./kernels/random.ts";
+
+export * as layers from "./layers/mod.ts";
+export { Sequential, type SequentialOptions } from "./layers/sequential.ts";
+export { Layer } from "./layers/module.ts";
+export { lossByName, type LossName, mse } from "./layers/losses.ts";
+
+export * as optimizers from "./train/optimizers_mod.ts";
+export { exponentialDecay, inverseTimeDecay, type Schedule, stepDecay } from "./train/schedules.ts";
+export { fit, type FitOptions, type History } from "./train/fit.ts";
+export { evaluate, type Evaluation, predict } from "./train/evaluate.ts";
+export { gradcheck } from "./train/gradcheck.ts";
+export * as metrics from "./train/metrics.ts";
+export { loadCheckpoint, saveCheckpoint } from "./train/checkpoint.ts";
+
+export * as datasets from "./datasets/mod.ts";

@@ -1,0 +1,58 @@
+import * as layers from "../layers/mod.ts";
+import { Sequential } from "../layers/sequential.ts";
+import type { ActivationName } from "../layers/activations.ts";
+import { mnist } from "../datasets/mnist.ts";
+import type { TaskFlags } from "./common.ts";
+
+/** The MNIST models of EXERCISES.md and the data loader the MNIST tasks share. */
+
+/** Hidden width of the lab's MLP; the report calls it h without a value. */
+export const MLP_HIDDEN = 128;
+
+/** 784 → Dense(h, act) → Dense(10, softmax). */
+export function mnistMlp(activation: ActivationName, seed: number): Sequential {
+  return new Sequential([
+    layers.flatten({ inputShape: [28, 28, 1] }),
+    layers.dense({ units: MLP_HIDDEN, activation }),
+    layers.dense({ units: 10, activation: "softmax" }),
+  ], { seed });
+}
+
+/** The Keras MNIST CNN, optionally with dropout 0.25 after pooling and 0.5 after Dense 128. */
+export function mnistCnn(dropout: boolean, seed: number): Sequential {
+  return new Sequential([
+    layers.conv2d({ filters: 32, kernelSize: 3, activation: "relu", inputShape: [28, 28, 1] }),
+    layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu" }),
+    layers.maxPool2d({ poolSize: 2 }),
+    ...(dropout ? [layers.dropout(0.25)] : []),
+    layers.flatten(),
+    layers.dense({ units: 128, activation: "relu" }),
+    ...(dropout ? [layers.dropout(0.5)] : []),
+    layers.dense({ units: 10, activation: "softmax" }),
+  ], { seed });
+}
+
+/** The MATLAB assignment's starter CNN: 416 + 6416 + 7850 = 14 682 parameters. */
+export function mnistStarter(seed: number): Sequential {
+  return new Sequential([
+    layers.conv2d({ filters: 16, kernelSize: 5, padding: 2, inputShape: [28, 28, 1] }),
+    layers.relu(),
+    layers.maxPool2d({ poolSize: 2, strides: 2 }),
+    layers.conv2d({ filters: 16, kernelSize: 5, padding: 2 }),
+    layers.relu(),
+    layers.maxPool2d({ poolSize: 2, strides: 2 }),
+    layers.flatten(),
+    layers.dense({ units: 10 }),
+  ], { seed });
+}
+
+/** MNIST for a task: `--limit` caps training samples; quick runs also cap the test set. */
+export function mnistData(testLimitQuick: number) {
+  return async (flags: TaskFlags) => {
+    const d = await mnist({
+      limitTrain: flags.limit,
+      limitTest: flags.quick ? testLimitQuick : undefined,
+    });
+    return { train: d.train, test: d.test, source: d.source };
+  };
+}

@@ -1,0 +1,109 @@
+import { noGrad } from "../kernels/engine.ts";
+import type { DType } from "../kernels/dtype.ts";
+import { fmtShape, sameShape, sizeOf } from "../kernels/shape.ts";
+import { tensor } from "../kernels/tensor.ts";
+import type { Sequential } from "../layers/sequential.ts";
+import { writeFileAtomic } from "./atomic_write.ts";
+
+/**
+ * Checkpoints: one file holding every named weight of a model (parameters and batch-norm state).
+ * Layout: the 8 bytes "DLTKCKP1", a little-endian u32 header length, a JSON header
+ * `{ tensors: [{ name, shape, dtype, offset }], meta }`, then the raw little-endian data.
+ * Written atomically, so an interrupted save never replaces a good checkpoint with a bad one.
+ */
+
+const MAGIC = "DLTKCKP1";
+
+interface Entry {
+  name: string;
+  shape: number[];
+  dtype: DType;
+  offset: number;
+}
+
+/** Saves `model`'s weights to `path`. Example: `await saveCheckpoint(model, "model.ckpt");` */
+export async function saveCheckpoint(
+  model: Sequential,
+  path: string,
+  meta: Record<string, unknown> = {},
+): Promise<void> {
+  const weights = model.weights();
+  const entries: Entry[] = [];
+  const chunks: Uint8Array[] = [];
+  let offset = 0;
+  for (const w of weights) {
+    const data = await w.tensor.data();
+    if (Array.from(data).some((v) => !Number.isFinite(v))) {
+      throw new Error(`saveCheckpoint: ${w.name} holds NaN or Infinity; refusing to save a broken model`);
+    }
+    entries.push({ name: w.name, shape: [...w.tensor.shape], dtype: w.tensor.dtype, offset });
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
+    chunks.push(bytes);
+    offset += bytes.length;
+  }
+  const header = new TextEncoder().encode(JSON.stringify({ tensors: entries, meta }));
+  const out = new Uint8Array(8 + 4 + header.length + offset);
+  out.set(new TextEncoder().encode(MAGIC), 0);
+  new DataView(out.buffer).setUint32(8, header.length, true);
+  out.set(header, 12);
+  let p = 12 + header.length;
+  for (const c of chunks) {
+    out.set(c, p);
+    p += c.length;
+  }
+  await writeFileAtomic(path, out);
+}
+
+/**
+ * Loads weights saved by {@link saveCheckpoint} into `model` (built with the same layers). Every
+ * name, shape and byte range is checked before any weight is touched, so a bad file leaves the
+ * model as it was. Returns the saved `meta`.
+ */
+export async function loadCheckpoint(model: Sequential, path: string): Promise<Record<string, unknown>> {
+  const bytes = await Deno.readFile(path);
+  const fail = (why: string): never => {
+    throw new Error(`loadCheckpoint: ${path}: ${why}`);
+  };
+  if (bytes.length < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) {
+    fail("not a checkpoint (wrong magic bytes)");
+  }
+  const hlen = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
+  if (12 + hlen > bytes.length) fail(`truncated header (${hlen} bytes announced, ${bytes.length - 12} present)`);
+  let header: { tensors: Entry[]; meta: Record<string, unknown> };
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + hlen)));
+  } catch (e) {
+    return fail(`unreadable header (${(e as Error).message})`);
+  }
+  const dataStart = 12 + hlen;
+  const weights = model.weights();
+  const byName = new Map(header.tensors.map((e) => [e.name, e]));
+  const updates = weights.map((w) => {
+    const e = byName.get(w.name) ?? fail(`no tensor named ${w.name} (the model's layers differ from the saved ones)`);
+    if (!sameShape(e.shape, w.tensor.shape) || e.dtype !== w.tensor.dtype) {
+      fail(`${w.name} is ${e.dtype}${fmtShape(e.shape)} in the file but ${w.tensor.dtype}${fmtShape(w.tensor.shape)} in the model`);
+    }
+    const n = sizeOf(e.shape);
+    const bytesPer = e.dtype === "float64" ? 8 : 4;
+    const start = dataStart + e.offset, end = start + n * bytesPer;
+    if (end > bytes.length) fail(`truncated data for ${w.name} (file ends at ${bytes.length}, needs ${end})`);
+    const raw = bytes.slice(start, end).buffer;
+    const data = e.dtype === "float64"
+      ? new Float64Array(raw)
+      : e.dtype === "int32"
+      ? new Int32Array(raw)
+      : new Float32Array(raw);
+    return { w, data };
+  });
+  if (header.tensors.length !== weights.length) {
+    fail(`the file holds ${header.tensors.length} tensors, the model ${weights.length}`);
+  }
+  noGrad(() => {
+    for (const { w, data } of updates) {
+      const t = tensor(data, w.tensor.shape);
+      w.tensor.assign(t);
+      t.dispose();
+    }
+  });
+  return header.meta ?? {};
+}

@@ -1,0 +1,103 @@
+import { keep, noGrad, tidy } from "../kernels/engine.ts";
+import { add, argmax, gather, mulScalar } from "../kernels/ops/mod.ts";
+import { tensor, type Tensor, zeros } from "../kernels/tensor.ts";
+import type { Dataset } from "../datasets/dataset.ts";
+import type { Sequential } from "../layers/sequential.ts";
+import { type LossFn, lossByName, type LossName } from "../layers/losses.ts";
+import { datasetSize, labelsTensor } from "./batches.ts";
+import { accuracy, confusionMatrix } from "./metrics.ts";
+
+/** What {@link evaluate} returns. */
+export interface Evaluation {
+  loss: number;
+  /** NaN for regression targets. */
+  accuracy: number;
+  /** Rows = true class, columns = predicted (classification only). */
+  confusion?: number[][];
+  /** Predicted class per sample (classification only). */
+  predictions?: Int32Array;
+  n: number;
+}
+
+/**
+ * Loss and accuracy of `model` on `data` in evaluation mode (dropout off, batch-norm running
+ * statistics), batch by batch with no gradient recording.
+ * Example: `const { accuracy, confusion } = await evaluate(model, test);`
+ */
+export async function evaluate(
+  model: Sequential,
+  data: Dataset,
+  opts: { loss?: LossName | LossFn; batchSize?: number; numClasses?: number } = {},
+): Promise<Evaluation> {
+  const n = datasetSize(data);
+  const lossName = opts.loss ?? "softmaxCrossEntropy";
+  const lossFn = lossByName(lossName);
+  const useLogits = lossName === "softmaxCrossEntropy" && model.endsWithSoftmax;
+  const classify = data.y instanceof Int32Array;
+  const bs = opts.batchSize ?? 256;
+  const y = keep(labelsTensor(data.y));
+  let lossSum = keep(zeros([]));
+  const preds: Tensor[] = [];
+  try {
+    for (let start = 0; start < n; start += bs) {
+      const count = Math.min(bs, n - start);
+      const [nextLoss, pred] = tidy(() =>
+        noGrad(() => {
+          const idx = tensor(Int32Array.from({ length: count }, (_, i) => start + i));
+          const out = model.apply(gather(data.x, idx), { training: false, logits: useLogits });
+          const l = add(lossSum, mulScalar(lossFn(out, gather(y, idx)), count));
+          return [l, classify ? argmax(out) : undefined] as const;
+        })
+      );
+      lossSum.dispose();
+      lossSum = keep(nextLoss);
+      if (pred) preds.push(keep(pred));
+    }
+    const loss = n === 0 ? NaN : (await lossSum.data())[0] / n;
+    if (!classify) return { loss, accuracy: NaN, n };
+    const predictions = new Int32Array(n);
+    let off = 0;
+    for (const p of preds) {
+      predictions.set(await p.data(), off);
+      off += p.size;
+    }
+    const labels = data.y as Int32Array;
+    const k = opts.numClasses ?? data.classNames?.length ??
+      Math.max(model.layerSummaries().at(-1)!.outputShape.at(-1)!, 1);
+    return {
+      loss,
+      accuracy: accuracy(predictions, labels),
+      confusion: confusionMatrix(predictions, labels, k),
+      predictions,
+      n,
+    };
+  } finally {
+    y.dispose();
+    lossSum.dispose();
+    for (const p of preds) p.dispose();
+  }
+}
+
+/**
+ * The model's outputs for `x` in evaluation mode, batch by batch (probabilities when the model
+ * ends in softmax). Example: `const probs = await predict(model, test.x);`
+ */
+export async function predict(model: Sequential, x: Tensor, opts: { batchSize?: number } = {}): Promise<Tensor> {
+  const n = x.shape[0];
+  const bs = opts.batchSize ?? 256;
+  const parts: Float32Array[] = [];
+  let outShape: number[] = [];
+  for (let start = 0; start < n; start += bs) {
+    const count = Math.min(bs, n - start);
+    const out = tidy(() =>
+      noGrad(() => model.apply(gather(x, Int32Array.from({ length: count }, (_, i) => start + i))))
+    );
+    outShape = out.shape.slice(1);
+    parts.push((await out.data()) as Float32Array);
+    out.dispose();
+  }
+  const per = outShape.reduce((a, b) => a * b, 1);
+  const all = new Float32Array(n * per);
+  parts.forEach((p, i) => all.set(p, i * bs * per));
+  return tensor(all, [n, ...outShape]);
+}

@@ -1,0 +1,163 @@
+import { gradients } from "../kernels/autograd.ts";
+import { keep, noGrad, tidy } from "../kernels/engine.ts";
+import { add, argmax, cast, equal, gather, mul, mulScalar, sum } from "../kernels/ops/mod.ts";
+import { tensor, type Tensor, zeros } from "../kernels/tensor.ts";
+import type { Dataset } from "../datasets/dataset.ts";
+import type { Sequential } from "../layers/sequential.ts";
+import { type LossFn, lossByName, type LossName } from "../layers/losses.ts";
+import { BatchStream, datasetSize, labelsTensor, splitIndices } from "./batches.ts";
+import { evaluate } from "./evaluate.ts";
+import type { EpochRecord } from "./history.ts";
+import type { Optimizer } from "./optimizers.ts";
+import { createProgress } from "./progress.ts";
+
+/** Options of {@link fit}, named like Keras' `model.fit`. */
+export interface FitOptions {
+  epochs: number;
+  optimizer: Optimizer;
+  loss?: LossName | LossFn;
+  batchSize?: number;
+  /** Fraction of the data (its end, before shuffling) held out for validation. */
+  validationSplit?: number;
+  validationData?: Dataset;
+  shuffle?: boolean;
+  seed?: number;
+  /** Steps per epoch; default one pass over the training data. */
+  stepsPerEpoch?: number;
+  /** Progress output: true (default), false, or a writer (tests). */
+  verbose?: boolean | ((s: string) => void);
+  /** Called after each epoch with its record; return false to stop early. */
+  onEpochEnd?: (r: EpochRecord) => void | boolean | Promise<void | boolean>;
+}
+
+/** What {@link fit} returns. */
+export interface History {
+  epochs: EpochRecord[];
+  trainSize: number;
+  valSize: number;
+  steps: number;
+}
+
+/**
+ * Trains `model` on `data` (x [N,...], y int32 class ids or a target tensor). Each step runs in
+ * a `tidy`, so no tensor outlives its step; loss and accuracy are summed on the device and read
+ * back a few times per epoch for the progress line. Throws when the loss becomes NaN.
+ * Example: `const h = await fit(model, train, { epochs: 2, optimizer: adam() });`
+ */
+export async function fit(model: Sequential, data: Dataset, opts: FitOptions): Promise<History> {
+  const n = datasetSize(data);
+  const lossName = opts.loss ?? "softmaxCrossEntropy";
+  const lossFn = lossByName(lossName);
+  const classify = data.y instanceof Int32Array;
+  const useLogits = lossName === "softmaxCrossEntropy" && model.endsWithSoftmax;
+  const seed = opts.seed ?? 0;
+  const batchSize = opts.batchSize ?? 32;
+  if (!(opts.epochs >= 1)) throw new Error(`fit: epochs must be ≥ 1, got ${opts.epochs}`);
+  if (opts.validationData && opts.validationSplit) {
+    throw new Error("fit: give validationSplit or validationData, not both");
+  }
+  const split = splitIndices(n, opts.validationSplit ?? 0);
+  const stream = new BatchStream(split.train, batchSize, opts.shuffle ?? true, seed);
+  const stepsPerEpoch = opts.stepsPerEpoch ?? stream.batchesPerPass;
+  model.build(data.x.shape.slice(1));
+  const params = model.parameters();
+
+  const yAll = keep(labelsTensor(data.y));
+  const val: Dataset | undefined = opts.validationData ??
+    (split.val.length ? subset(data, split.val) : undefined);
+  const write = typeof opts.verbose === "function" ? opts.verbose : undefined;
+  const quiet = opts.verbose === false;
+  const history: History = { epochs: [], trainSize: split.train.length, valSize: val ? datasetSize(val) : 0, steps: 0 };
+
+  try {
+    for (let epoch = 1; epoch <= opts.epochs; epoch++) {
+      const t0 = performance.now();
+      // [Σ loss·batch, Σ correct] accumulated on the device; read back rarely.
+      let totals = keep(zeros([2]));
+      let seen = 0;
+      const progress = quiet
+        ? undefined
+        : createProgress({ total: stepsPerEpoch, label: `epoch ${epoch}/${opts.epochs}`, write });
+      const readEvery = Math.max(1, Math.ceil(stepsPerEpoch / 10));
+      for (let s = 0; s < stepsPerEpoch; s++) {
+        const idx = stream.next();
+        const next = tidy(() => {
+          const it = tensor(idx);
+          const xb = gather(data.x, it);
+          const yb = gather(yAll, it);
+          const out = model.apply(xb, { training: true, logits: useLogits });
+          const loss = lossFn(out, yb);
+          const grads = gradients(loss, params);
+          opts.optimizer.step(params, grads);
+          return noGrad(() => {
+            const correct = classify ? sum(cast(equal(argmax(out), yb), "float32")) : zeros([]);
+            return add(totals, stack2(mulScalar(loss, idx.length), correct));
+          });
+        });
+        totals.dispose();
+        totals = keep(next);
+        seen += idx.length;
+        history.steps++;
+        if (progress && ((s + 1) % readEvery === 0 || s + 1 === stepsPerEpoch)) {
+          const [l, c] = await totals.data();
+          checkFinite(l, epoch, s + 1);
+          progress.update(s + 1, classify ? { loss: l / seen, acc: c / seen } : { loss: l / seen });
+        }
+      }
+      const [lossSum, correct] = await totals.data();
+      totals.dispose();
+      checkFinite(lossSum, epoch, stepsPerEpoch);
+      const trainSeconds = (performance.now() - t0) / 1000;
+      const rec: EpochRecord = {
+        epoch,
+        loss: lossSum / seen,
+        acc: classify ? correct / seen : NaN,
+        seconds: trainSeconds,
+        samplesPerSecond: seen / trainSeconds,
+      };
+      if (val) {
+        const v = await evaluate(model, val, { loss: lossName, batchSize: Math.max(batchSize, 256) });
+        rec.valLoss = v.loss;
+        rec.valAcc = v.accuracy;
+      }
+      history.epochs.push(rec);
+      progress?.done(
+        Object.fromEntries(
+          Object.entries({ loss: rec.loss, acc: rec.acc, valLoss: rec.valLoss, valAcc: rec.valAcc })
+            .filter(([, v]) => v !== undefined && !Number.isNaN(v)),
+        ) as Record<string, number>,
+      );
+      if ((await opts.onEpochEnd?.(rec)) === false) break;
+    }
+  } finally {
+    yAll.dispose();
+    if (val && !opts.validationData) {
+      val.x.dispose();
+      if (!(val.y instanceof Int32Array)) val.y.dispose();
+    }
+  }
+  return history;
+}
+
+/** [a, b] from two scalars as a [2] tensor (a·e₀ + b·e₁), using only registered ops. */
+function stack2(a: Tensor, b: Tensor): Tensor {
+  return add(mul(tensor([1, 0]), a), mul(tensor([0, 1]), b));
+}
+
+function checkFinite(lossSum: number, epoch: number, step: number): void {
+  if (!Number.isFinite(lossSum)) {
+    throw new Error(
+      `fit: the loss became ${lossSum} by epoch ${epoch}, step ${step}; training diverged. ` +
+        `Lower the learning rate, check the inputs for NaN/Inf, or normalise them`,
+    );
+  }
+}
+
+/** The samples `idx` of `d` as a new dataset (copied on the device). */
+export function subset(d: Dataset, idx: Int32Array): Dataset {
+  return {
+    x: keep(gather(d.x, idx)),
+    y: d.y instanceof Int32Array ? Int32Array.from(idx, (i) => (d.y as Int32Array)[i]) : keep(gather(d.y, idx)),
+    classNames: d.classNames,
+  };
+}
