@@ -1,6 +1,5 @@
 import { CpuBackend } from "./cpu/backend.ts";
-import { backend, setBackend, setDefaultBackendFactory } from "./engine.ts";
-import "./cpu/fast_kernels.ts";
+import { backend, setBackend } from "./engine.ts";
 
 /** Choosing the device tensors are created on. */
 
@@ -15,8 +14,6 @@ export interface DeviceInfo {
   fallback: boolean;
   note?: string;
 }
-
-setDefaultBackendFactory(() => new CpuBackend(true));
 
 let info: DeviceInfo = {
   requested: "cpu",

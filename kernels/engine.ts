@@ -1,4 +1,5 @@
 import type { Backend } from "./backend.ts";
+import { CpuBackend } from "./cpu/backend.ts";
 import type { DType, TypedArray } from "./dtype.ts";
 import { sizeOf } from "./shape.ts";
 import type { OpDef } from "./op.ts";
@@ -14,7 +15,6 @@ interface Scope {
 
 const state = {
   backend: undefined as Backend | undefined,
-  backendFactory: undefined as (() => Backend) | undefined,
   scopes: [] as Scope[],
   gradEnabled: true,
   liveTensors: 0,
@@ -26,17 +26,10 @@ export function setBackend(b: Backend): void {
   state.backend = b;
 }
 
-/** Registers a lazily-built default backend (the CPU one) without an import cycle. */
-export function setDefaultBackendFactory(f: () => Backend): void {
-  state.backendFactory = f;
-}
-
 /** The current backend. */
 export function backend(): Backend {
-  if (!state.backend) {
-    if (!state.backendFactory) throw new Error("no backend: import mod.ts or call setDevice()");
-    state.backend = state.backendFactory();
-  }
+  // The CPU is the default until setDevice() picks another device.
+  state.backend ??= new CpuBackend(true);
   return state.backend;
 }
 
