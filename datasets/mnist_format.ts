@@ -15,7 +15,9 @@ export interface RawSplit {
   cols: number;
 }
 
-const SPELLINGS = (base: string) => [base, `${base}.gz`, base.replace("-idx", ".idx"), `${base.replace("-idx", ".idx")}.gz`];
+const SPELLINGS = (
+  base: string,
+) => [base, `${base}.gz`, base.replace("-idx", ".idx"), `${base.replace("-idx", ".idx")}.gz`];
 
 async function findFile(dir: string, base: string): Promise<string | undefined> {
   for (const name of SPELLINGS(base)) {
@@ -31,7 +33,14 @@ async function findFile(dir: string, base: string): Promise<string | undefined> 
 
 /** True when `dir` holds the four MNIST-format files (any accepted spelling). */
 export async function hasMnistFiles(dir: string): Promise<boolean> {
-  for (const b of ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]) {
+  for (
+    const b of [
+      "train-images-idx3-ubyte",
+      "train-labels-idx1-ubyte",
+      "t10k-images-idx3-ubyte",
+      "t10k-labels-idx1-ubyte",
+    ]
+  ) {
     if (!(await findFile(dir, b))) return false;
   }
   return true;
@@ -41,24 +50,40 @@ async function loadSplit(dir: string, prefix: "train" | "t10k", limit?: number):
   const imgPath = await findFile(dir, `${prefix}-images-idx3-ubyte`);
   const lblPath = await findFile(dir, `${prefix}-labels-idx1-ubyte`);
   if (!imgPath || !lblPath) {
-    throw new DatasetError(`${dir}: missing ${prefix}-images-idx3-ubyte or ${prefix}-labels-idx1-ubyte (raw or .gz)`);
+    throw new DatasetError(
+      `${dir}: missing ${prefix}-images-idx3-ubyte or ${prefix}-labels-idx1-ubyte (raw or .gz)`,
+    );
   }
   const img = await readIdxFile(imgPath);
   const lbl = await readIdxFile(lblPath);
   if (img.dims.length !== 3 || !(img.data instanceof Uint8Array)) {
-    throw new DatasetError(`${imgPath}: expected u8 images [N, rows, cols], got dims [${img.dims}]`);
+    throw new DatasetError(
+      `${imgPath}: expected u8 images [N, rows, cols], got dims [${img.dims}]`,
+    );
   }
   if (lbl.dims.length !== 1 || !(lbl.data instanceof Uint8Array)) {
     throw new DatasetError(`${lblPath}: expected u8 labels [N], got dims [${lbl.dims}]`);
   }
   if (img.dims[0] !== lbl.dims[0]) {
-    throw new DatasetError(`${imgPath} holds ${img.dims[0]} images but ${lblPath} holds ${lbl.dims[0]} labels`);
+    throw new DatasetError(
+      `${imgPath} holds ${img.dims[0]} images but ${lblPath} holds ${lbl.dims[0]} labels`,
+    );
   }
   const bad = lbl.data.findIndex((v) => v > 9);
-  if (bad >= 0) throw new DatasetError(`${lblPath}: label ${lbl.data[bad]} at index ${bad} is not a digit class 0–9`);
+  if (bad >= 0) {
+    throw new DatasetError(
+      `${lblPath}: label ${lbl.data[bad]} at index ${bad} is not a digit class 0–9`,
+    );
+  }
   const [total, rows, cols] = img.dims;
   const n = Math.min(total, limit ?? total);
-  return { images: img.data.subarray(0, n * rows * cols), labels: lbl.data.subarray(0, n), n, rows, cols };
+  return {
+    images: img.data.subarray(0, n * rows * cols),
+    labels: lbl.data.subarray(0, n),
+    n,
+    rows,
+    cols,
+  };
 }
 
 /** Both splits from `dir`, each optionally capped to its first `limit` samples. */

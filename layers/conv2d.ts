@@ -62,7 +62,11 @@ export class Conv2D extends Layer {
     return activate(y, this.opts.activation);
   }
   override weights(): NamedTensor[] {
-    const w: NamedTensor[] = [{ name: `${this.name}/kernel`, tensor: this.kernel!, trainable: true }];
+    const w: NamedTensor[] = [{
+      name: `${this.name}/kernel`,
+      tensor: this.kernel!,
+      trainable: true,
+    }];
     if (this.bias) w.push({ name: `${this.name}/bias`, tensor: this.bias, trainable: true });
     return this.built ? w : [];
   }

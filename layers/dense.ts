@@ -26,7 +26,9 @@ export class Dense extends Layer {
   }
   outputShape(s: number[]): number[] {
     if (s.length !== 1) {
-      throw new Error(`${this.name}: expects [features] input, got ${fmtShape(s)}; add flatten() before it`);
+      throw new Error(
+        `${this.name}: expects [features] input, got ${fmtShape(s)}; add flatten() before it`,
+      );
     }
     return [this.opts.units];
   }
@@ -50,7 +52,11 @@ export class Dense extends Layer {
     return activate(y, this.opts.activation);
   }
   override weights(): NamedTensor[] {
-    const w: NamedTensor[] = [{ name: `${this.name}/kernel`, tensor: this.kernel!, trainable: true }];
+    const w: NamedTensor[] = [{
+      name: `${this.name}/kernel`,
+      tensor: this.kernel!,
+      trainable: true,
+    }];
     if (this.bias) w.push({ name: `${this.name}/bias`, tensor: this.bias, trainable: true });
     return this.built ? w : [];
   }

@@ -1,7 +1,7 @@
 import { allocArray, type DType } from "../kernels/dtype.ts";
 import type { Rng } from "../kernels/random.ts";
 import { sizeOf } from "../kernels/shape.ts";
-import { tensor, type Tensor } from "../kernels/tensor.ts";
+import { type Tensor, tensor } from "../kernels/tensor.ts";
 
 /** Weight initialisers (Keras names and formulas), drawn from a seeded host generator. */
 
@@ -68,7 +68,9 @@ export function initialize(
       a.fill(1);
       break;
     default:
-      throw new Error(`unknown initializer "${name}"; use one of glorotUniform, glorotNormal, heUniform, heNormal, zeros, ones`);
+      throw new Error(
+        `unknown initializer "${name}"; use one of glorotUniform, glorotNormal, heUniform, heNormal, zeros, ones`,
+      );
   }
   return tensor(a, shape);
 }

@@ -10,7 +10,9 @@ export type LossName = "softmaxCrossEntropy" | "mse";
 /** Mean squared error over all elements. Example: `mse(pred, target)`. */
 export function mse(pred: Tensor, target: Tensor): Tensor {
   if (!sameShape(pred.shape, target.shape)) {
-    throw new Error(`mse: prediction ${fmtShape(pred.shape)} and target ${fmtShape(target.shape)} differ`);
+    throw new Error(
+      `mse: prediction ${fmtShape(pred.shape)} and target ${fmtShape(target.shape)} differ`,
+    );
   }
   return mean(square(sub(pred, target)));
 }

@@ -22,7 +22,9 @@ export class MaxPool2D extends Layer {
     this.strides = pair(opts.strides ?? this.pool);
   }
   outputShape(s: number[]): number[] {
-    if (s.length !== 3) throw new Error(`${this.name}: expects [H, W, C] input, got ${fmtShape(s)}`);
+    if (s.length !== 3) {
+      throw new Error(`${this.name}: expects [H, W, C] input, got ${fmtShape(s)}`);
+    }
     const pads = resolvePads(this.opts.padding ?? "valid", s[0], s[1], ...this.pool, this.strides);
     const [oh, ow] = windowOutput(this.name, s[0], s[1], ...this.pool, this.strides, pads);
     return [oh, ow, s[2]];

@@ -4,7 +4,7 @@ import type { Tensor } from "../kernels/tensor.ts";
 import { Activation } from "./activations.ts";
 import { Conv2D } from "./conv2d.ts";
 import { Dense } from "./dense.ts";
-import { type CallContext, Layer, type NamedTensor } from "./module.ts";
+import type { CallContext, Layer, NamedTensor } from "./module.ts";
 
 /** Options of {@link Sequential}. */
 export interface SequentialOptions {
@@ -57,7 +57,9 @@ export class Sequential {
     if (this.#built) return this;
     const shape = inputShape ?? declared;
     if (!shape) {
-      throw new Error("Sequential: unknown input shape; give the first layer an inputShape or call build(shape)");
+      throw new Error(
+        "Sequential: unknown input shape; give the first layer an inputShape or call build(shape)",
+      );
     }
     this.#inputShape = [...shape];
     const rng = new Rng(this.seed);
@@ -144,7 +146,10 @@ export class Sequential {
     const state = this.weights().filter((w) => !w.trainable).reduce((n, w) => n + w.tensor.size, 0);
     out.push(line, `Trainable params: ${total.toLocaleString("en-US")}`);
     if (state) out.push(`Non-trainable state: ${state.toLocaleString("en-US")}`);
-    out.push(`Input: [null,${this.#inputShape!.join(",")}] (${sizeOf(this.#inputShape!)} values)`, line);
+    out.push(
+      `Input: [null,${this.#inputShape!.join(",")}] (${sizeOf(this.#inputShape!)} values)`,
+      line,
+    );
     return out.join("\n");
   }
 

@@ -47,7 +47,9 @@ export function parseTaskFlags(args: string[], task: string, help: string): Task
   const int = (name: string, v: string | undefined): number | undefined => {
     if (v === undefined) return undefined;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got "${v}"`);
+    if (!Number.isInteger(n) || n < 0) {
+      throw new Error(`--${name} must be a non-negative integer, got "${v}"`);
+    }
     return n;
   };
   return {
@@ -110,7 +112,11 @@ export async function runClassificationTask(
   const flags = parseTaskFlags(args, task.name, task.description);
   const t0 = performance.now();
   const device = await setDevice(flags.device);
-  console.log(`${task.name}: device ${device.name} (${device.description})${device.note ? `; ${device.note}` : ""}`);
+  console.log(
+    `${task.name}: device ${device.name} (${device.description})${
+      device.note ? `; ${device.note}` : ""
+    }`,
+  );
   const limit = flags.limit ?? (flags.quick ? task.quick.limit : undefined);
   const { train, test, source } = await task.data({ ...flags, limit });
   console.log(`data: ${train.x.shape[0]} train / ${test.x.shape[0]} test from ${source}`);
@@ -172,7 +178,9 @@ export async function runClassificationTask(
     wallSeconds: wall,
   };
   const outDir = flags.out ?? join("results", task.name);
-  const extraFiles = task.extras ? await task.extras(model, { test, predictions: ev.predictions! }) : {};
+  const extraFiles = task.extras
+    ? await task.extras(model, { test, predictions: ev.predictions! })
+    : {};
   await writeResults(outDir, {
     metrics,
     history: history.epochs,

@@ -17,7 +17,7 @@ for await (const chunk of child.stdout) {
 }
 const { code } = await child.status;
 // deno's own summary: "ok | 12 passed (3 steps) | 0 failed (2s)"; colours stripped first.
-const plain = tail.replace(/\x1b\[[0-9;]*m/g, "");
+const plain = tail.replace(new RegExp(String.fromCharCode(27) + "\\[[0-9;]*m", "g"), "");
 const m = [...plain.matchAll(/(\d+) passed.*?\| (\d+) failed/g)].at(-1);
 const passed = m ? Number(m[1]) : 0;
 const failed = m ? Number(m[2]) : code === 0 ? 0 : 1;

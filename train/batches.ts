@@ -1,6 +1,6 @@
 import { Rng } from "../kernels/random.ts";
 import { fmtShape } from "../kernels/shape.ts";
-import { tensor, type Tensor } from "../kernels/tensor.ts";
+import { type Tensor, tensor } from "../kernels/tensor.ts";
 import type { Dataset } from "../datasets/dataset.ts";
 
 /** Splitting datasets and drawing shuffled batch indices. */
@@ -34,9 +34,16 @@ export class BatchStream {
   #rng: Rng;
   #order: Int32Array;
   #pos = 0;
-  constructor(readonly pool: Int32Array, readonly batchSize: number, readonly shuffle: boolean, seed: number) {
+  constructor(
+    readonly pool: Int32Array,
+    readonly batchSize: number,
+    readonly shuffle: boolean,
+    seed: number,
+  ) {
     if (!(batchSize >= 1)) throw new Error(`batchSize must be ≥ 1, got ${batchSize}`);
-    if (pool.length === 0) throw new Error("no training samples (check validationSplit and --limit)");
+    if (pool.length === 0) {
+      throw new Error("no training samples (check validationSplit and --limit)");
+    }
     this.#rng = new Rng(seed);
     this.#order = pool.slice();
     this.#reshuffle();

@@ -34,7 +34,9 @@ export async function saveCheckpoint(
   for (const w of weights) {
     const data = await w.tensor.data();
     if (Array.from(data).some((v) => !Number.isFinite(v))) {
-      throw new Error(`saveCheckpoint: ${w.name} holds NaN or Infinity; refusing to save a broken model`);
+      throw new Error(
+        `saveCheckpoint: ${w.name} holds NaN or Infinity; refusing to save a broken model`,
+      );
     }
     entries.push({ name: w.name, shape: [...w.tensor.shape], dtype: w.tensor.dtype, offset });
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
@@ -59,7 +61,10 @@ export async function saveCheckpoint(
  * name, shape and byte range is checked before any weight is touched, so a bad file leaves the
  * model as it was. Returns the saved `meta`.
  */
-export async function loadCheckpoint(model: Sequential, path: string): Promise<Record<string, unknown>> {
+export async function loadCheckpoint(
+  model: Sequential,
+  path: string,
+): Promise<Record<string, unknown>> {
   const bytes = await Deno.readFile(path);
   const fail = (why: string): never => {
     throw new Error(`loadCheckpoint: ${path}: ${why}`);
@@ -68,7 +73,9 @@ export async function loadCheckpoint(model: Sequential, path: string): Promise<R
     fail("not a checkpoint (wrong magic bytes)");
   }
   const hlen = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
-  if (12 + hlen > bytes.length) fail(`truncated header (${hlen} bytes announced, ${bytes.length - 12} present)`);
+  if (12 + hlen > bytes.length) {
+    fail(`truncated header (${hlen} bytes announced, ${bytes.length - 12} present)`);
+  }
   let header: { tensors: Entry[]; meta: Record<string, unknown> };
   try {
     header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + hlen)));
@@ -79,14 +86,21 @@ export async function loadCheckpoint(model: Sequential, path: string): Promise<R
   const weights = model.weights();
   const byName = new Map(header.tensors.map((e) => [e.name, e]));
   const updates = weights.map((w) => {
-    const e = byName.get(w.name) ?? fail(`no tensor named ${w.name} (the model's layers differ from the saved ones)`);
+    const e = byName.get(w.name) ??
+      fail(`no tensor named ${w.name} (the model's layers differ from the saved ones)`);
     if (!sameShape(e.shape, w.tensor.shape) || e.dtype !== w.tensor.dtype) {
-      fail(`${w.name} is ${e.dtype}${fmtShape(e.shape)} in the file but ${w.tensor.dtype}${fmtShape(w.tensor.shape)} in the model`);
+      fail(
+        `${w.name} is ${e.dtype}${fmtShape(e.shape)} in the file but ${w.tensor.dtype}${
+          fmtShape(w.tensor.shape)
+        } in the model`,
+      );
     }
     const n = sizeOf(e.shape);
     const bytesPer = e.dtype === "float64" ? 8 : 4;
     const start = dataStart + e.offset, end = start + n * bytesPer;
-    if (end > bytes.length) fail(`truncated data for ${w.name} (file ends at ${bytes.length}, needs ${end})`);
+    if (end > bytes.length) {
+      fail(`truncated data for ${w.name} (file ends at ${bytes.length}, needs ${end})`);
+    }
     const raw = bytes.slice(start, end).buffer;
     const data = e.dtype === "float64"
       ? new Float64Array(raw)

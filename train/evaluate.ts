@@ -1,9 +1,9 @@
 import { keep, noGrad, tidy } from "../kernels/engine.ts";
 import { add, argmax, gather, mulScalar } from "../kernels/ops/mod.ts";
-import { tensor, type Tensor, zeros } from "../kernels/tensor.ts";
+import { type Tensor, tensor, zeros } from "../kernels/tensor.ts";
 import type { Dataset } from "../datasets/dataset.ts";
 import type { Sequential } from "../layers/sequential.ts";
-import { type LossFn, lossByName, type LossName } from "../layers/losses.ts";
+import { lossByName, type LossFn, type LossName } from "../layers/losses.ts";
 import { datasetSize, labelsTensor } from "./batches.ts";
 import { accuracy, confusionMatrix } from "./metrics.ts";
 
@@ -82,7 +82,11 @@ export async function evaluate(
  * The model's outputs for `x` in evaluation mode, batch by batch (probabilities when the model
  * ends in softmax). Example: `const probs = await predict(model, test.x);`
  */
-export async function predict(model: Sequential, x: Tensor, opts: { batchSize?: number } = {}): Promise<Tensor> {
+export async function predict(
+  model: Sequential,
+  x: Tensor,
+  opts: { batchSize?: number } = {},
+): Promise<Tensor> {
   const n = x.shape[0];
   const bs = opts.batchSize ?? 256;
   const parts: Float32Array[] = [];

@@ -1,10 +1,10 @@
 import { gradients } from "../kernels/autograd.ts";
 import { keep, noGrad, tidy } from "../kernels/engine.ts";
 import { add, argmax, cast, equal, gather, mul, mulScalar, sum } from "../kernels/ops/mod.ts";
-import { tensor, type Tensor, zeros } from "../kernels/tensor.ts";
+import { type Tensor, tensor, zeros } from "../kernels/tensor.ts";
 import type { Dataset } from "../datasets/dataset.ts";
 import type { Sequential } from "../layers/sequential.ts";
-import { type LossFn, lossByName, type LossName } from "../layers/losses.ts";
+import { lossByName, type LossFn, type LossName } from "../layers/losses.ts";
 import { BatchStream, datasetSize, labelsTensor, splitIndices } from "./batches.ts";
 import { evaluate } from "./evaluate.ts";
 import type { EpochRecord } from "./history.ts";
@@ -67,7 +67,12 @@ export async function fit(model: Sequential, data: Dataset, opts: FitOptions): P
     (split.val.length ? subset(data, split.val) : undefined);
   const write = typeof opts.verbose === "function" ? opts.verbose : undefined;
   const quiet = opts.verbose === false;
-  const history: History = { epochs: [], trainSize: split.train.length, valSize: val ? datasetSize(val) : 0, steps: 0 };
+  const history: History = {
+    epochs: [],
+    trainSize: split.train.length,
+    valSize: val ? datasetSize(val) : 0,
+    steps: 0,
+  };
 
   try {
     for (let epoch = 1; epoch <= opts.epochs; epoch++) {
@@ -116,7 +121,10 @@ export async function fit(model: Sequential, data: Dataset, opts: FitOptions): P
         samplesPerSecond: seen / trainSeconds,
       };
       if (val) {
-        const v = await evaluate(model, val, { loss: lossName, batchSize: Math.max(batchSize, 256) });
+        const v = await evaluate(model, val, {
+          loss: lossName,
+          batchSize: Math.max(batchSize, 256),
+        });
         rec.valLoss = v.loss;
         rec.valAcc = v.accuracy;
       }
@@ -157,7 +165,9 @@ function checkFinite(lossSum: number, epoch: number, step: number): void {
 export function subset(d: Dataset, idx: Int32Array): Dataset {
   return {
     x: keep(gather(d.x, idx)),
-    y: d.y instanceof Int32Array ? Int32Array.from(idx, (i) => (d.y as Int32Array)[i]) : keep(gather(d.y, idx)),
+    y: d.y instanceof Int32Array
+      ? Int32Array.from(idx, (i) => (d.y as Int32Array)[i])
+      : keep(gather(d.y, idx)),
     classNames: d.classNames,
   };
 }

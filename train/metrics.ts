@@ -28,7 +28,9 @@ export function confusionMatrix(
   for (let i = 0; i < pred.length; i++) {
     const t = labels[i], p = pred[i];
     if (!(t >= 0 && t < numClasses && p >= 0 && p < numClasses)) {
-      throw new Error(`confusionMatrix: sample ${i} has label ${t} / prediction ${p} outside [0, ${numClasses})`);
+      throw new Error(
+        `confusionMatrix: sample ${i} has label ${t} / prediction ${p} outside [0, ${numClasses})`,
+      );
     }
     m[t][p]++;
   }

@@ -66,7 +66,9 @@ abstract class BaseOptimizer implements Optimizer {
         const g0 = grads[i];
         if (!g0) return;
         if (g0.size !== p.size) {
-          throw new Error(`${this.name}: gradient ${fmtShape(g0.shape)} for parameter ${fmtShape(p.shape)}`);
+          throw new Error(
+            `${this.name}: gradient ${fmtShape(g0.shape)} for parameter ${fmtShape(p.shape)}`,
+          );
         }
         p.assign(this.update(p, this.decayed(p, g0), lr));
       });
@@ -139,7 +141,12 @@ class Sgd extends BaseOptimizer {
     return sub(p, mulScalar(dir, lr));
   }
   override config(): Record<string, unknown> {
-    return { ...super.config(), momentum: this.momentum, nesterov: this.nesterov, momentumForm: this.form };
+    return {
+      ...super.config(),
+      momentum: this.momentum,
+      nesterov: this.nesterov,
+      momentumForm: this.form,
+    };
   }
 }
 

@@ -7,7 +7,9 @@ export interface Progress {
 }
 
 function fmtInfo(info: Record<string, number>): string {
-  return Object.entries(info).map(([k, v]) => `${k} ${Number.isFinite(v) ? v.toFixed(4) : v}`).join(" · ");
+  return Object.entries(info).map(([k, v]) => `${k} ${Number.isFinite(v) ? v.toFixed(4) : v}`).join(
+    " · ",
+  );
 }
 
 /**

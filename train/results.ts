@@ -7,9 +7,18 @@ import { curvesSvg } from "./svg_plot.ts";
 
 /** history.csv contents (NaN and missing values as empty cells). */
 export function historyCsv(history: EpochRecord[]): string {
-  const cols = ["epoch", "loss", "acc", "valLoss", "valAcc", "seconds", "samplesPerSecond"] as const;
+  const cols = [
+    "epoch",
+    "loss",
+    "acc",
+    "valLoss",
+    "valAcc",
+    "seconds",
+    "samplesPerSecond",
+  ] as const;
   const cell = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? "" : String(v));
-  return [cols.join(","), ...history.map((r) => cols.map((c) => cell(r[c])).join(","))].join("\n") + "\n";
+  return [cols.join(","), ...history.map((r) => cols.map((c) => cell(r[c])).join(","))].join("\n") +
+    "\n";
 }
 
 /** confusion.csv: a header of predicted classes, one row per true class. */
@@ -21,7 +30,11 @@ export function confusionCsv(confusion: number[][], classNames?: string[]): stri
 
 /** JSON with NaN and ±Infinity written as null (JSON has no such numbers). */
 export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2) + "\n";
+  return JSON.stringify(
+    value,
+    (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v),
+    2,
+  ) + "\n";
 }
 
 /**

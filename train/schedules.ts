@@ -22,7 +22,9 @@ export function stepDecay(
   o: { initial: number; rate: number; stepSize: number; staircase?: boolean },
 ): Schedule {
   checkPositive("stepDecay", o.stepSize);
-  return (t) => o.initial * Math.pow(o.rate, (o.staircase ?? true) ? Math.floor(t / o.stepSize) : t / o.stepSize);
+  return (t) =>
+    o.initial *
+    Math.pow(o.rate, (o.staircase ?? true) ? Math.floor(t / o.stepSize) : t / o.stepSize);
 }
 
 /** Exponential decay η₀·r^(t/steps), like Keras' ExponentialDecay. */

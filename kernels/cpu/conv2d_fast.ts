@@ -39,11 +39,29 @@ function geometry(x: number[], wShape: number[], y: number[]): Geometry {
   const [kh, kw, , cout] = wShape;
   const [, oh, ow] = y;
   const perSample = oh * ow * kh * kw * cin;
-  return { n, h, w, cin, kh, kw, cout, oh, ow, chunk: Math.max(1, Math.floor(MAX_COLS / Math.max(1, perSample))) };
+  return {
+    n,
+    h,
+    w,
+    cin,
+    kh,
+    kw,
+    cout,
+    oh,
+    ow,
+    chunk: Math.max(1, Math.floor(MAX_COLS / Math.max(1, perSample))),
+  };
 }
 
 /** Fills cols for samples [b0, b0+nb): one row per output pixel, zeros where padding. */
-function im2col(x: FloatArray, g: Geometry, a: Conv2dAttrs, b0: number, nb: number, cols: FloatArray): void {
+function im2col(
+  x: FloatArray,
+  g: Geometry,
+  a: Conv2dAttrs,
+  b0: number,
+  nb: number,
+  cols: FloatArray,
+): void {
   const { h, w, cin, kh, kw, oh, ow } = g;
   const [sh, sw] = a.strides;
   const rowLen = kh * kw * cin;
@@ -69,7 +87,14 @@ function im2col(x: FloatArray, g: Geometry, a: Conv2dAttrs, b0: number, nb: numb
 }
 
 /** Adds cols back into dx for samples [b0, b0+nb) (the adjoint of im2col). */
-function col2imAdd(cols: FloatArray, g: Geometry, a: Conv2dAttrs, b0: number, nb: number, dx: FloatArray): void {
+function col2imAdd(
+  cols: FloatArray,
+  g: Geometry,
+  a: Conv2dAttrs,
+  b0: number,
+  nb: number,
+  dx: FloatArray,
+): void {
   const { h, w, cin, kh, kw, oh, ow } = g;
   const [sh, sw] = a.strides;
   const rowLen = kh * kw * cin;
@@ -93,7 +118,15 @@ function col2imAdd(cols: FloatArray, g: Geometry, a: Conv2dAttrs, b0: number, nb
 }
 
 /** y[N,OH,OW,Cout] = conv2d(x, w). */
-export function conv2dForward(x: FloatArray, xShape: number[], w: FloatArray, wShape: number[], a: Conv2dAttrs, y: FloatArray, yShape: number[]): void {
+export function conv2dForward(
+  x: FloatArray,
+  xShape: number[],
+  w: FloatArray,
+  wShape: number[],
+  a: Conv2dAttrs,
+  y: FloatArray,
+  yShape: number[],
+): void {
   const g = geometry(xShape, wShape, yShape);
   const K = g.kh * g.kw * g.cin, pix = g.oh * g.ow;
   for (let b0 = 0; b0 < g.n; b0 += g.chunk) {
@@ -105,21 +138,48 @@ export function conv2dForward(x: FloatArray, xShape: number[], w: FloatArray, wS
 }
 
 /** dw[KH,KW,Cin,Cout] = Σ over chunks of colsᵀ·dy. */
-export function conv2dBackpropFilter(x: FloatArray, xShape: number[], dy: FloatArray, dyShape: number[], wShape: number[], a: Conv2dAttrs, dw: FloatArray): void {
+export function conv2dBackpropFilter(
+  x: FloatArray,
+  xShape: number[],
+  dy: FloatArray,
+  dyShape: number[],
+  wShape: number[],
+  a: Conv2dAttrs,
+  dw: FloatArray,
+): void {
   const g = geometry(xShape, wShape, dyShape);
   const K = g.kh * g.kw * g.cin, pix = g.oh * g.ow;
-  const part = dw instanceof Float64Array ? new Float64Array(dw.length) : new Float32Array(dw.length);
+  const part = dw instanceof Float64Array
+    ? new Float64Array(dw.length)
+    : new Float32Array(dw.length);
   for (let b0 = 0; b0 < g.n; b0 += g.chunk) {
     const nb = Math.min(g.chunk, g.n - b0);
     const cols = colsBuffer(x, nb * pix * K);
     im2col(x, g, a, b0, nb, cols);
-    gemm(cols, dy.subarray(b0 * pix * g.cout) as FloatArray, part, K, g.cout, nb * pix, true, false);
+    gemm(
+      cols,
+      dy.subarray(b0 * pix * g.cout) as FloatArray,
+      part,
+      K,
+      g.cout,
+      nb * pix,
+      true,
+      false,
+    );
     for (let i = 0; i < dw.length; i++) dw[i] += part[i];
   }
 }
 
 /** dx[N,H,W,Cin] = col2im(dy·wᵀ). */
-export function conv2dBackpropInput(dy: FloatArray, dyShape: number[], w: FloatArray, wShape: number[], xShape: number[], a: Conv2dAttrs, dx: FloatArray): void {
+export function conv2dBackpropInput(
+  dy: FloatArray,
+  dyShape: number[],
+  w: FloatArray,
+  wShape: number[],
+  xShape: number[],
+  a: Conv2dAttrs,
+  dx: FloatArray,
+): void {
   const g = geometry(xShape, wShape, dyShape);
   const K = g.kh * g.kw * g.cin, pix = g.oh * g.ow;
   for (let b0 = 0; b0 < g.n; b0 += g.chunk) {

@@ -23,7 +23,9 @@ function scratchFor(like: FloatArray, slot: 0 | 1, n: number): FloatArray {
 
 /** Row-major [rows, cols] copy of the transpose of row-major [cols, rows] `src`. */
 function transposeInto(src: FloatArray, rows: number, cols: number, dst: FloatArray): FloatArray {
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) dst[r * cols + c] = src[c * rows + r];
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) dst[r * cols + c] = src[c * rows + r];
+  }
   return dst;
 }
 

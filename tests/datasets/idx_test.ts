@@ -20,8 +20,14 @@ Deno.test("IDX round trip, raw and gzip (detected by magic, not by name)", async
 
 Deno.test("wrong magic, truncation and trailing bytes name the file and the numbers", () => {
   const bytes = encodeIdxU8([3, 4, 5], images);
-  assert.throws(() => parseIdx(Uint8Array.from([1, 2, 8, 1]), "f.idx"), /f\.idx: wrong magic number 0x01020801/);
-  assert.throws(() => parseIdx(bytes.subarray(0, bytes.length - 7), "t.idx"), /t\.idx: truncated: 69 bytes, dims \[3,4,5\] need 76/);
+  assert.throws(
+    () => parseIdx(Uint8Array.from([1, 2, 8, 1]), "f.idx"),
+    /f\.idx: wrong magic number 0x01020801/,
+  );
+  assert.throws(
+    () => parseIdx(bytes.subarray(0, bytes.length - 7), "t.idx"),
+    /t\.idx: truncated: 69 bytes, dims \[3,4,5\] need 76/,
+  );
   const longer = new Uint8Array(bytes.length + 2);
   longer.set(bytes);
   assert.throws(() => parseIdx(longer, "l.idx"), /2 unexpected bytes/);
@@ -34,13 +40,28 @@ Deno.test("MNIST-format folder: count mismatch and bad labels are errors naming 
   const dir = await Deno.makeTempDir();
   const img = encodeIdxU8([3, 28, 28], new Uint8Array(3 * 784));
   await Deno.writeFile(`${dir}/train-images-idx3-ubyte`, img);
-  await Deno.writeFile(`${dir}/train-labels-idx1-ubyte.gz`, gzipSync(encodeIdxU8([2], Uint8Array.from([1, 2]))));
+  await Deno.writeFile(
+    `${dir}/train-labels-idx1-ubyte.gz`,
+    gzipSync(encodeIdxU8([2], Uint8Array.from([1, 2]))),
+  );
   await Deno.writeFile(`${dir}/t10k-images-idx3-ubyte`, img);
-  await Deno.writeFile(`${dir}/t10k-labels-idx1-ubyte`, encodeIdxU8([3], Uint8Array.from([1, 12, 3])));
-  await assert.rejects(loadMnistFormat(dir), /train-images-idx3-ubyte holds 3 images but .*train-labels-idx1-ubyte\.gz holds 2 labels/);
-  await Deno.writeFile(`${dir}/train-labels-idx1-ubyte.gz`, gzipSync(encodeIdxU8([3], Uint8Array.from([1, 2, 3]))));
+  await Deno.writeFile(
+    `${dir}/t10k-labels-idx1-ubyte`,
+    encodeIdxU8([3], Uint8Array.from([1, 12, 3])),
+  );
+  await assert.rejects(
+    loadMnistFormat(dir),
+    /train-images-idx3-ubyte holds 3 images but .*train-labels-idx1-ubyte\.gz holds 2 labels/,
+  );
+  await Deno.writeFile(
+    `${dir}/train-labels-idx1-ubyte.gz`,
+    gzipSync(encodeIdxU8([3], Uint8Array.from([1, 2, 3]))),
+  );
   await assert.rejects(loadMnistFormat(dir), /t10k-labels-idx1-ubyte: label 12 at index 1/);
-  await Deno.writeFile(`${dir}/t10k-labels-idx1-ubyte`, encodeIdxU8([3], Uint8Array.from([1, 2, 3])));
+  await Deno.writeFile(
+    `${dir}/t10k-labels-idx1-ubyte`,
+    encodeIdxU8([3], Uint8Array.from([1, 2, 3])),
+  );
   const d = await loadMnistFormat(dir, { limitTrain: 2 });
   assert.equal(d.train.n, 2);
   assert.equal(d.test.n, 3);

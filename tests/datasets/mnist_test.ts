@@ -22,7 +22,10 @@ Deno.test("mnist(): tensors [N,28,28,1] in [0,1] with int32 labels, limits honou
 });
 
 Deno.test("a missing MNIST directory is an error naming the path", async () => {
-  await assert.rejects(mnist({ dir: "/nonexistent/mnist" }), /\/nonexistent\/mnist: missing train-images-idx3-ubyte/);
+  await assert.rejects(
+    mnist({ dir: "/nonexistent/mnist" }),
+    /\/nonexistent\/mnist: missing train-images-idx3-ubyte/,
+  );
 });
 
 Deno.test("Fashion-MNIST from the Debian package (installed by .ci/run)", async () => {

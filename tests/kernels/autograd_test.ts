@@ -33,7 +33,9 @@ Deno.test("gradients() refuses an output that needs no gradient", () => {
 });
 
 Deno.test("a reshape view shares storage and passes gradients back", () => {
-  const [dx] = grad((x) => x.reshape([2, 2]).matmul(tensor([[1], [2]])).sum())(tensor([1, 2, 3, 4]));
+  const [dx] = grad((x) => x.reshape([2, 2]).matmul(tensor([[1], [2]])).sum())(
+    tensor([1, 2, 3, 4]),
+  );
   assert.deepEqual(Array.from(dx.dataSync()), [1, 2, 1, 2]);
 });
 

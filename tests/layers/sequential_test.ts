@@ -20,7 +20,13 @@ Deno.test("mnist-starter has 416 + 6416 + 7850 = 14 682 parameters", () => {
 
 Deno.test("the RDFIA CIFAR-10 net has 1 191 170 parameters", () => {
   const m = new Sequential([
-    layers.conv2d({ filters: 32, kernelSize: 5, padding: "same", activation: "relu", inputShape: [32, 32, 3] }),
+    layers.conv2d({
+      filters: 32,
+      kernelSize: 5,
+      padding: "same",
+      activation: "relu",
+      inputShape: [32, 32, 3],
+    }),
     layers.maxPool2d({ poolSize: 2 }),
     layers.conv2d({ filters: 64, kernelSize: 5, padding: "same", activation: "relu" }),
     layers.maxPool2d({ poolSize: 2 }),
@@ -84,7 +90,10 @@ Deno.test("batchNorm: training output is normalised per channel; running stats m
 
 Deno.test("a wrong input shape names both shapes", () => {
   const m = new Sequential([layers.dense({ units: 2, inputShape: [3] })]);
-  assert.throws(() => m.apply(tensor([[1, 2]])), /input \[1,2\] does not match the model's input \[batch,3\]/);
+  assert.throws(
+    () => m.apply(tensor([[1, 2]])),
+    /input \[1,2\] does not match the model's input \[batch,3\]/,
+  );
   m.dispose();
 });
 

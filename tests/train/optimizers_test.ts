@@ -39,14 +39,19 @@ Deno.test("classical momentum: v ← μv + g; θ ← θ − αv", () => {
 Deno.test("EMA momentum: m ← μm + (1−μ)g; θ ← θ − α(m + λθ)", () => {
   // m1 = 0.1, θ1 = 1 − 0.1(0.1 + 0.5) = 0.94; m2 = 0.09 + 0.1 = 0.19, θ2 = 0.94 − 0.1(0.19 + 0.47)
   close(
-    trace(momentum({ learningRate: 0.1, momentum: 0.9, momentumForm: "ema", weightDecay: 0.5 }), [1, 1]),
+    trace(momentum({ learningRate: 0.1, momentum: 0.9, momentumForm: "ema", weightDecay: 0.5 }), [
+      1,
+      1,
+    ]),
     [0.94, 0.94 - 0.1 * (0.19 + 0.47)],
   );
 });
 
 Deno.test("rmsprop: s ← ρs + (1−ρ)g²; θ ← θ − αg/(√s + ε)", () => {
   const s1 = 0.1 * 4;
-  close(trace(rmsprop({ learningRate: 0.01, rho: 0.9, epsilon: 1e-7 }), [2]), [1 - 0.01 * 2 / (Math.sqrt(s1) + 1e-7)]);
+  close(trace(rmsprop({ learningRate: 0.01, rho: 0.9, epsilon: 1e-7 }), [2]), [
+    1 - 0.01 * 2 / (Math.sqrt(s1) + 1e-7),
+  ]);
 });
 
 Deno.test("adam: the first step moves by ≈ α·sign(g) (bias correction)", () => {

@@ -20,11 +20,19 @@ Deno.test("metrics.json writes NaN/Infinity as null instead of failing", () => {
 
 Deno.test("writeResults writes every file atomically and leaves no temp files", async () => {
   const dir = await Deno.makeTempDir();
-  const files = await writeResults(`${dir}/task`, { metrics: { x: 1 }, history, confusion: [[1, 0], [2, 3]], classNames: ["a", "b"] });
+  const files = await writeResults(`${dir}/task`, {
+    metrics: { x: 1 },
+    history,
+    confusion: [[1, 0], [2, 3]],
+    classNames: ["a", "b"],
+  });
   assert.equal(files.length, 4);
   const names = [...Deno.readDirSync(`${dir}/task`)].map((e) => e.name).sort();
   assert.deepEqual(names, ["confusion.csv", "curves.svg", "history.csv", "metrics.json"]);
-  assert.equal(await Deno.readTextFile(`${dir}/task/confusion.csv`), "true\\predicted,a,b\na,1,0\nb,2,3\n");
+  assert.equal(
+    await Deno.readTextFile(`${dir}/task/confusion.csv`),
+    "true\\predicted,a,b\na,1,0\nb,2,3\n",
+  );
   const svg = await Deno.readTextFile(`${dir}/task/curves.svg`);
   assert.ok(svg.startsWith("<svg") && svg.includes("validation") && !/="[^"]*NaN/.test(svg));
   assert.equal((svg.match(/<svg/g) ?? []).length, (svg.match(/<\/svg>/g) ?? []).length);
