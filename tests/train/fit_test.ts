@@ -1,0 +1,126 @@
+import assert from "node:assert/strict";
+import "../../kernels/tensor_methods.ts";
+import { setDevice } from "../../kernels/device.ts";
+import { memory } from "../../kernels/engine.ts";
+import { Rng } from "../../kernels/random.ts";
+import { tensor } from "../../kernels/tensor.ts";
+import * as layers from "../../layers/mod.ts";
+import { Sequential } from "../../layers/sequential.ts";
+import type { Dataset } from "../../datasets/dataset.ts";
+import { evaluate, predict } from "../../train/evaluate.ts";
+import { fit } from "../../train/fit.ts";
+import { adam, sgd } from "../../train/optimizers.ts";
+import { loadCheckpoint, saveCheckpoint } from "../../train/checkpoint.ts";
+
+await setDevice("cpu");
+
+/** Two Gaussian blobs in 2-D, labels 0/1. */
+function blobs(n: number, seed: number): Dataset {
+  const rng = new Rng(seed);
+  const x = new Float32Array(2 * n), y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = i % 2;
+    x[2 * i] = rng.normal() * 0.5 + (y[i] ? 1.5 : -1.5);
+    x[2 * i + 1] = rng.normal() * 0.5;
+  }
+  return { x: tensor(x, [n, 2]), y };
+}
+
+const net = (seed: number) =>
+  new Sequential([
+    layers.dense({ units: 8, activation: "tanh", inputShape: [2] }),
+    layers.dense({ units: 2, activation: "softmax" }),
+  ], { seed });
+
+Deno.test("fit learns separable blobs; history has every field; evaluate agrees", async () => {
+  const data = blobs(400, 1);
+  const m = net(1);
+  const lines: string[] = [];
+  const h = await fit(m, data, {
+    epochs: 5,
+    batchSize: 20,
+    validationSplit: 0.25,
+    optimizer: adam({ learningRate: 0.05 }),
+    verbose: (s) => lines.push(s),
+  });
+  assert.equal(h.trainSize, 300);
+  assert.equal(h.valSize, 100);
+  const last = h.epochs.at(-1)!;
+  assert.ok(last.acc > 0.95 && last.valAcc! > 0.95, JSON.stringify(last));
+  assert.ok(last.seconds > 0 && last.samplesPerSecond > 0);
+  assert.ok(h.epochs[0].loss > last.loss);
+  assert.ok(lines.some((l) => l.includes("epoch 5/5")), "progress lines were written");
+  const ev = await evaluate(m, data);
+  assert.ok(ev.accuracy > 0.95);
+  assert.equal(ev.confusion!.flat().reduce((a, b) => a + b), 400);
+  const probs = (await predict(m, data.x)).dataSync();
+  assert.ok(Math.abs(probs[0] + probs[1] - 1) < 1e-5, "predict returns softmax probabilities");
+  m.dispose();
+});
+
+Deno.test("same seed ⇒ same history; fit leaves no tensors behind", async () => {
+  const run = async () => {
+    const data = blobs(120, 2);
+    const m = net(3).build();
+    const before = memory().tensors;
+    const h = await fit(m, data, {
+      epochs: 2,
+      batchSize: 16,
+      seed: 4,
+      optimizer: sgd({ learningRate: 0.1 }),
+      verbose: false,
+    });
+    const growth = memory().tensors - before;
+    m.dispose();
+    data.x.dispose();
+    return { losses: h.epochs.map((e) => e.loss), growth };
+  };
+  const a = await run(), b = await run();
+  assert.deepEqual(a.losses, b.losses);
+  assert.equal(
+    a.growth,
+    0,
+    "optimizer state is the only thing kept, and it is disposed by the caller",
+  );
+});
+
+Deno.test("a NaN loss stops training with an error that says what to do", async () => {
+  const x = new Float32Array(2 * 64).fill(0.5);
+  x[37] = NaN;
+  const data = { x: tensor(x, [64, 2]), y: new Int32Array(64) };
+  const m = net(1);
+  await assert.rejects(
+    fit(m, data, {
+      epochs: 3,
+      batchSize: 8,
+      optimizer: sgd({ learningRate: 0.1 }),
+      verbose: false,
+    }),
+    /loss became (NaN|Infinity).*Lower the learning rate/,
+  );
+});
+
+Deno.test("checkpoint round trip; a corrupt file leaves the model untouched", async () => {
+  const dir = await Deno.makeTempDir();
+  const a = net(1), b = net(2);
+  await saveCheckpoint(a, `${dir}/m.ckpt`, { epoch: 3 });
+  const meta = await loadCheckpoint(b, `${dir}/m.ckpt`);
+  assert.deepEqual(meta, { epoch: 3 });
+  assert.deepEqual(
+    b.parameters().map((p) => Array.from(p.dataSync())),
+    a.parameters().map((p) => Array.from(p.dataSync())),
+  );
+  const bytes = await Deno.readFile(`${dir}/m.ckpt`);
+  await Deno.writeFile(`${dir}/cut.ckpt`, bytes.subarray(0, bytes.length - 10));
+  const c = net(3);
+  const before = c.parameters().map((p) => Array.from(p.dataSync()));
+  await assert.rejects(loadCheckpoint(c, `${dir}/cut.ckpt`), /cut\.ckpt: truncated data/);
+  assert.deepEqual(c.parameters().map((p) => Array.from(p.dataSync())), before);
+  await assert.rejects(loadCheckpoint(c, `${dir}/nope.ckpt`));
+  const other = new Sequential([layers.dense({ units: 3, inputShape: [2] })]);
+  await assert.rejects(
+    loadCheckpoint(other, `${dir}/m.ckpt`),
+    /dense_1\/kernel is float32\[2,8\] in the file but float32\[2,3\]/,
+  );
+  await Deno.remove(dir, { recursive: true });
+});
