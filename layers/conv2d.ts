@@ -1,10 +1,10 @@
 import { add, conv2d, type Padding, resolvePads, windowOutput } from "../kernels/ops/mod.ts";
 import type { Rng } from "../kernels/random.ts";
 import { fmtShape } from "../kernels/shape.ts";
-import { type Tensor, variable } from "../kernels/tensor.ts";
+import type { Tensor } from "../kernels/tensor.ts";
 import { activate, type ActivationName } from "./activations.ts";
-import { initialize, type InitializerName } from "./initializers.ts";
-import { type CallContext, Layer, type NamedTensor } from "./module.ts";
+import type { InitializerName } from "./initializers.ts";
+import { type CallContext, KernelAndBias, Layer, type NamedTensor } from "./module.ts";
 
 /** Options of {@link Conv2D}, named like Keras. */
 export interface Conv2DOptions {
@@ -21,8 +21,8 @@ export interface Conv2DOptions {
 
 /** 2-D convolution layer on NHWC input with a [KH, KW, Cin, filters] kernel. */
 export class Conv2D extends Layer {
-  kernel?: Tensor;
-  bias?: Tensor;
+  /** Created by `build`. */
+  params?: KernelAndBias;
   readonly kernelSize: [number, number];
   readonly strides: [number, number];
   constructor(readonly opts: Conv2DOptions) {
@@ -43,31 +43,21 @@ export class Conv2D extends Layer {
   }
   override build(s: number[], rng: Rng): void {
     this.outputShape(s);
-    const shape = [...this.kernelSize, s[2], this.opts.filters];
-    this.kernel = variable(
-      initialize(this.opts.kernelInitializer ?? "glorotUniform", shape, rng),
-      `${this.name}/kernel`,
+    this.params = new KernelAndBias(
+      this.name,
+      [...this.kernelSize, s[2], this.opts.filters],
+      this.opts.filters,
+      this.opts,
+      rng,
     );
-    if (this.opts.useBias ?? true) {
-      this.bias = variable(
-        initialize(this.opts.biasInitializer ?? "zeros", [this.opts.filters], rng),
-        `${this.name}/bias`,
-      );
-    }
     this.built = true;
   }
   call(x: Tensor, _ctx: CallContext): Tensor {
-    let y = conv2d(x, this.kernel!, { strides: this.strides, padding: this.opts.padding });
-    if (this.bias) y = add(y, this.bias);
+    let y = conv2d(x, this.params!.kernel, { strides: this.strides, padding: this.opts.padding });
+    if (this.params!.bias) y = add(y, this.params!.bias);
     return activate(y, this.opts.activation);
   }
   override weights(): NamedTensor[] {
-    const w: NamedTensor[] = [{
-      name: `${this.name}/kernel`,
-      tensor: this.kernel!,
-      trainable: true,
-    }];
-    if (this.bias) w.push({ name: `${this.name}/bias`, tensor: this.bias, trainable: true });
-    return this.built ? w : [];
+    return this.params?.weights() ?? [];
   }
 }

@@ -1,5 +1,6 @@
 import type { Rng } from "../kernels/random.ts";
-import type { Tensor } from "../kernels/tensor.ts";
+import { type Tensor, variable } from "../kernels/tensor.ts";
+import { initialize, type InitializerName } from "./initializers.ts";
 
 /** Per-call context: training mode switches dropout and batch-norm behaviour. */
 export interface CallContext {
@@ -53,5 +54,35 @@ export abstract class Layer {
   /** Whether `build` ran. */
   get isBuilt(): boolean {
     return this.built;
+  }
+}
+
+/** The kernel and optional bias of a dense or conv layer, created and named in one place. */
+export class KernelAndBias {
+  readonly kernel: Tensor;
+  readonly bias?: Tensor;
+  constructor(
+    layerName: string,
+    kernelShape: number[],
+    units: number,
+    opts: {
+      kernelInitializer?: InitializerName;
+      biasInitializer?: InitializerName;
+      useBias?: boolean;
+    },
+    rng: Rng,
+  ) {
+    const init = opts.kernelInitializer ?? "glorotUniform";
+    this.kernel = variable(initialize(init, kernelShape, rng), `${layerName}/kernel`);
+    if (opts.useBias ?? true) {
+      const b = initialize(opts.biasInitializer ?? "zeros", [units], rng);
+      this.bias = variable(b, `${layerName}/bias`);
+    }
+  }
+  /** The named tensors, for `Layer.weights()`. */
+  weights(): NamedTensor[] {
+    const w: NamedTensor[] = [{ name: this.kernel.name!, tensor: this.kernel, trainable: true }];
+    if (this.bias) w.push({ name: this.bias.name!, tensor: this.bias, trainable: true });
+    return w;
   }
 }

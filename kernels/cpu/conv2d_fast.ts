@@ -53,7 +53,38 @@ function geometry(x: number[], wShape: number[], y: number[]): Geometry {
   };
 }
 
-/** Fills cols for samples [b0, b0+nb): one row per output pixel, zeros where padding. */
+/**
+ * Visits every (column offset, input offset) pair of the column matrix of samples [b0, b0+nb):
+ * one row per output pixel, one run of Cin values per kernel tap; the input offset is −1 where
+ * the tap falls in the padding. im2col and its adjoint share this walk.
+ */
+function forEachTap(
+  g: Geometry,
+  a: Conv2dAttrs,
+  b0: number,
+  nb: number,
+  visit: (colOffset: number, xOffset: number) => void,
+): void {
+  const { h, w, cin, kh, kw, oh, ow } = g;
+  const [sh, sw] = a.strides;
+  let o = 0;
+  for (let b = b0; b < b0 + nb; b++) {
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++) {
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = oy * sh + ky - a.pads.top;
+          for (let kx = 0; kx < kw; kx++, o += cin) {
+            const ix = ox * sw + kx - a.pads.left;
+            const inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
+            visit(o, inside ? ((b * h + iy) * w + ix) * cin : -1);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Fills cols from x (zeros for padding). */
 function im2col(
   x: FloatArray,
   g: Geometry,
@@ -62,31 +93,14 @@ function im2col(
   nb: number,
   cols: FloatArray,
 ): void {
-  const { h, w, cin, kh, kw, oh, ow } = g;
-  const [sh, sw] = a.strides;
-  const rowLen = kh * kw * cin;
-  let r = 0;
-  for (let b = b0; b < b0 + nb; b++) {
-    for (let oy = 0; oy < oh; oy++) {
-      for (let ox = 0; ox < ow; ox++, r++) {
-        let o = r * rowLen;
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sh + ky - a.pads.top;
-          for (let kx = 0; kx < kw; kx++, o += cin) {
-            const ix = ox * sw + kx - a.pads.left;
-            if (iy < 0 || iy >= h || ix < 0 || ix >= w) cols.fill(0, o, o + cin);
-            else {
-              const s = ((b * h + iy) * w + ix) * cin;
-              for (let c = 0; c < cin; c++) cols[o + c] = x[s + c];
-            }
-          }
-        }
-      }
-    }
-  }
+  const cin = g.cin;
+  forEachTap(g, a, b0, nb, (o, s) => {
+    if (s < 0) cols.fill(0, o, o + cin);
+    else for (let c = 0; c < cin; c++) cols[o + c] = x[s + c];
+  });
 }
 
-/** Adds cols back into dx for samples [b0, b0+nb) (the adjoint of im2col). */
+/** Adds cols back into dx (the adjoint of im2col). */
 function col2imAdd(
   cols: FloatArray,
   g: Geometry,
@@ -95,26 +109,10 @@ function col2imAdd(
   nb: number,
   dx: FloatArray,
 ): void {
-  const { h, w, cin, kh, kw, oh, ow } = g;
-  const [sh, sw] = a.strides;
-  const rowLen = kh * kw * cin;
-  let r = 0;
-  for (let b = b0; b < b0 + nb; b++) {
-    for (let oy = 0; oy < oh; oy++) {
-      for (let ox = 0; ox < ow; ox++, r++) {
-        let o = r * rowLen;
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sh + ky - a.pads.top;
-          for (let kx = 0; kx < kw; kx++, o += cin) {
-            const ix = ox * sw + kx - a.pads.left;
-            if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
-            const s = ((b * h + iy) * w + ix) * cin;
-            for (let c = 0; c < cin; c++) dx[s + c] += cols[o + c];
-          }
-        }
-      }
-    }
-  }
+  const cin = g.cin;
+  forEachTap(g, a, b0, nb, (o, s) => {
+    if (s >= 0) { for (let c = 0; c < cin; c++) dx[s + c] += cols[o + c]; }
+  });
 }
 
 /** y[N,OH,OW,Cout] = conv2d(x, w). */
