@@ -1,65 +1,122 @@
-import { join } from "node:path";
+/**
+ * A task's results folder: metrics.json, history.csv, curves.svg, confusion.csv and any extra
+ * files, each written atomically so a killed run never leaves a torn file next to good ones.
+ * @module
+ */
+import { isAbsolute, join, normalize } from "node:path";
 import { writeFileAtomic } from "./atomic_write.ts";
 import type { EpochRecord } from "./history.ts";
 import { curvesSvg } from "./svg_plot.ts";
 
-/** Writing a task's results folder: metrics.json, history.csv, curves.svg, confusion.csv. */
+/** Columns of history.csv, in order. */
+export const HISTORY_COLUMNS = [
+  "epoch",
+  "loss",
+  "acc",
+  "valLoss",
+  "valAcc",
+  "seconds",
+  "samplesPerSecond",
+] as const;
 
-/** history.csv contents (NaN and missing values as empty cells). */
-export function historyCsv(history: EpochRecord[]): string {
-  const cols = [
-    "epoch",
-    "loss",
-    "acc",
-    "valLoss",
-    "valAcc",
-    "seconds",
-    "samplesPerSecond",
-  ] as const;
-  const cell = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? "" : String(v));
-  return [cols.join(","), ...history.map((r) => cols.map((c) => cell(r[c])).join(","))].join("\n") +
-    "\n";
+/** A CSV field, quoted (RFC 4180) only when it holds a comma, quote or line break. */
+function csvField(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-/** confusion.csv: a header of predicted classes, one row per true class. */
+/**
+ * history.csv contents: header `epoch,loss,acc,valLoss,valAcc,seconds,samplesPerSecond`, one row
+ * per epoch; NaN, ±Infinity and missing values are empty cells. Numbers are written in full
+ * (shortest round-trip form), not rounded.
+ * Example: `historyCsv([{ epoch: 1, loss: 0.5, acc: 0.8, seconds: 2, samplesPerSecond: 100 }])`.
+ */
+export function historyCsv(history: EpochRecord[]): string {
+  const cell = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? "" : String(v));
+  const rows = history.map((r) => HISTORY_COLUMNS.map((c) => cell(r[c])).join(","));
+  return [HISTORY_COLUMNS.join(","), ...rows].join("\n") + "\n";
+}
+
+/**
+ * confusion.csv contents: a header `true\predicted,<class…>`, then one row per true class
+ * starting with its name. Classes are named by `classNames`, or by index when not given.
+ * Example: `confusionCsv([[1, 0], [2, 3]], ["a", "b"])` → `"true\\predicted,a,b\na,1,0\nb,2,3\n"`.
+ */
 export function confusionCsv(confusion: number[][], classNames?: string[]): string {
-  const names = confusion.map((_, i) => (classNames?.[i] ?? String(i)).replaceAll(",", " "));
-  const rows = confusion.map((r, i) => [names[i], ...r].join(","));
+  if (classNames && classNames.length !== confusion.length) {
+    throw new Error(
+      `confusionCsv: ${classNames.length} class names for ${confusion.length} classes`,
+    );
+  }
+  const names = confusion.map((_, i) => csvField(classNames?.[i] ?? String(i)));
+  const rows = confusion.map((r, i) => {
+    if (r.length !== confusion.length) {
+      throw new Error(`confusionCsv: row ${i} has ${r.length} entries, not ${confusion.length}`);
+    }
+    return [names[i], ...r].join(",");
+  });
   return ["true\\predicted," + names.join(","), ...rows].join("\n") + "\n";
 }
 
-/** JSON with NaN and ±Infinity written as null (JSON has no such numbers). */
+/**
+ * Pretty JSON (2-space indent, trailing newline) for metrics.json. JSON has no NaN or Infinity:
+ * NaN, Infinity and -Infinity are written as `null` (so `null` in metrics.json means "not a
+ * number", e.g. accuracy of a regression task). BigInts, which `JSON.stringify` rejects, become
+ * numbers, and typed arrays become plain arrays.
+ * Example: `toJson({ a: NaN })` → `'{\n  "a": null\n}\n'`.
+ */
 export function toJson(value: unknown): string {
   return JSON.stringify(
     value,
-    (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v),
+    (_k, v) => {
+      if (typeof v === "number" && !Number.isFinite(v)) return null;
+      if (typeof v === "bigint") return Number(v);
+      if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
+        return Array.from(v as unknown as ArrayLike<number>, (x) => Number(x));
+      }
+      return v;
+    },
     2,
   ) + "\n";
 }
 
+/** What {@link writeResults} writes. */
+export interface Results {
+  /** Written to metrics.json (NaN/±Infinity become null, see {@link toJson}). */
+  metrics: Record<string, unknown>;
+  /** Written to history.csv and drawn in curves.svg. */
+  history: EpochRecord[];
+  /** Written to confusion.csv when given (rows true class, columns predicted). */
+  confusion?: number[][];
+  /** Header names for confusion.csv. */
+  classNames?: string[];
+  /** More files by relative name (sub-folders allowed, `..` and absolute paths are not). */
+  extraFiles?: Record<string, string | Uint8Array>;
+}
+
 /**
- * Writes every results file atomically into `dir` and returns their paths.
+ * Writes every results file atomically into `dir` (created if missing) and returns their paths:
+ * metrics.json, history.csv, curves.svg, confusion.csv when a confusion matrix is given, then the
+ * extra files.
  * Example: `await writeResults("results/mnist-cnn", { metrics, history, confusion })`.
  */
-export async function writeResults(
-  dir: string,
-  r: {
-    metrics: Record<string, unknown>;
-    history: EpochRecord[];
-    confusion?: number[][];
-    classNames?: string[];
-    extraFiles?: Record<string, string | Uint8Array>;
-  },
-): Promise<string[]> {
-  const files: Record<string, string | Uint8Array> = {
-    "metrics.json": toJson(r.metrics),
-    "history.csv": historyCsv(r.history),
-    "curves.svg": curvesSvg(r.history),
-    ...(r.confusion ? { "confusion.csv": confusionCsv(r.confusion, r.classNames) } : {}),
-    ...r.extraFiles,
-  };
+export async function writeResults(dir: string, r: Results): Promise<string[]> {
+  const files: [string, string | Uint8Array][] = [
+    ["metrics.json", toJson(r.metrics)],
+    ["history.csv", historyCsv(r.history)],
+    ["curves.svg", curvesSvg(r.history)],
+  ];
+  if (r.confusion) files.push(["confusion.csv", confusionCsv(r.confusion, r.classNames)]);
+  for (const [name, data] of Object.entries(r.extraFiles ?? {})) {
+    // A results folder must not write outside itself.
+    const rel = normalize(name);
+    if (isAbsolute(rel) || rel.split(/[\\/]/)[0] === ".." || rel === ".") {
+      throw new Error(`writeResults: extra file name "${name}" is not inside the results folder`);
+    }
+    files.push([rel, data]);
+  }
+  // Everything is built above, so bad input throws before any file changes.
   const written: string[] = [];
-  for (const [name, data] of Object.entries(files)) {
+  for (const [name, data] of files) {
     const p = join(dir, name);
     await writeFileAtomic(p, data);
     written.push(p);

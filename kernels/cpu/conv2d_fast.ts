@@ -1,14 +1,31 @@
 import type { FloatArray } from "../dtype.ts";
-import type { Conv2dAttrs } from "../ops/conv2d.ts";
 import { gemm } from "./gemm.ts";
+import {
+  checkLength,
+  checkOutShape,
+  col2im,
+  type ConvGeometry,
+  convGeometry,
+  type ConvPads,
+  im2col,
+  isPointwise,
+} from "./im2col.ts";
 
 /**
- * conv2d and its backprops as im2col + GEMM on NHWC: the column matrix of a sample chunk is
- * [chunk·OH·OW, KH·KW·Cin], and the filter [KH,KW,Cin,Cout] is already that GEMM's right
- * operand. Chunks keep the column buffer under ~4 M values.
+ * conv2d and its two backprops on NHWC input and [KH,KW,Cin,Cout] filters, as im2col + GEMM.
+ * With P = OH·OW and K = KH·KW·Cin, a run of nb samples becomes an [nb·P, K] column matrix, and
+ *   forward:         y[nb·P, Cout]  = cols · w[K, Cout]
+ *   backprop filter: dw[K, Cout]   += colsᵀ · dy[nb·P, Cout]
+ *   backprop input:  dcols[nb·P, K] = dy · wᵀ, then col2im scatters dcols onto dx.
+ * The batch is processed in runs so the column buffer stays under MAX_COLS values. A 1×1,
+ * stride-1, unpadded conv skips im2col: its column matrix is the input itself.
+ * All three overwrite their output.
  */
 
+/** Bound on the column buffer (values): 4 M float32 = 16 MB, so memory use stays flat. */
 const MAX_COLS = 4 * 1024 * 1024;
+
+// Grow-only column buffers, one per element type so float64 convs stay float64.
 let colsF32 = new Float32Array(0);
 let colsF64 = new Float64Array(0);
 
@@ -21,169 +38,100 @@ function colsBuffer(like: FloatArray, n: number): FloatArray {
   return colsF32;
 }
 
-interface Geometry {
-  n: number;
-  h: number;
-  w: number;
-  cin: number;
-  kh: number;
-  kw: number;
-  cout: number;
-  oh: number;
-  ow: number;
-  chunk: number;
-}
-
-function geometry(x: number[], wShape: number[], y: number[]): Geometry {
-  const [n, h, w, cin] = x;
-  const [kh, kw, , cout] = wShape;
-  const [, oh, ow] = y;
-  const perSample = oh * ow * kh * kw * cin;
-  return {
-    n,
-    h,
-    w,
-    cin,
-    kh,
-    kw,
-    cout,
-    oh,
-    ow,
-    chunk: Math.max(1, Math.floor(MAX_COLS / Math.max(1, perSample))),
-  };
+/** Samples per run: as many as fit MAX_COLS, at least one. */
+function runLength(g: ConvGeometry): number {
+  return Math.max(1, Math.floor(MAX_COLS / Math.max(1, g.oh * g.ow * g.kh * g.kw * g.cin)));
 }
 
 /**
- * Visits every (column offset, input offset) pair of the column matrix of samples [b0, b0+nb):
- * one row per output pixel, one run of Cin values per kernel tap; the input offset is −1 where
- * the tap falls in the padding. im2col and its adjoint share this walk.
+ * out[N,OH,OW,Cout] = conv2d(x[N,H,W,Cin], w[KH,KW,Cin,Cout]) with `strides` [sh, sw] and
+ * explicit `pads`; OH = ⌊(H + top + bottom − KH)/sh⌋ + 1, likewise OW.
  */
-function forEachTap(
-  g: Geometry,
-  a: Conv2dAttrs,
-  b0: number,
-  nb: number,
-  visit: (colOffset: number, xOffset: number) => void,
-): void {
-  const { h, w, cin, kh, kw, oh, ow } = g;
-  const [sh, sw] = a.strides;
-  let o = 0;
-  for (let b = b0; b < b0 + nb; b++) {
-    for (let oy = 0; oy < oh; oy++) {
-      for (let ox = 0; ox < ow; ox++) {
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sh + ky - a.pads.top;
-          for (let kx = 0; kx < kw; kx++, o += cin) {
-            const ix = ox * sw + kx - a.pads.left;
-            const inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
-            visit(o, inside ? ((b * h + iy) * w + ix) * cin : -1);
-          }
-        }
-      }
-    }
-  }
-}
-
-/** Fills cols from x (zeros for padding). */
-function im2col(
-  x: FloatArray,
-  g: Geometry,
-  a: Conv2dAttrs,
-  b0: number,
-  nb: number,
-  cols: FloatArray,
-): void {
-  const cin = g.cin;
-  forEachTap(g, a, b0, nb, (o, s) => {
-    if (s < 0) cols.fill(0, o, o + cin);
-    else for (let c = 0; c < cin; c++) cols[o + c] = x[s + c];
-  });
-}
-
-/** Adds cols back into dx (the adjoint of im2col). */
-function col2imAdd(
-  cols: FloatArray,
-  g: Geometry,
-  a: Conv2dAttrs,
-  b0: number,
-  nb: number,
-  dx: FloatArray,
-): void {
-  const cin = g.cin;
-  forEachTap(g, a, b0, nb, (o, s) => {
-    if (s >= 0) { for (let c = 0; c < cin; c++) dx[s + c] += cols[o + c]; }
-  });
-}
-
-/** y[N,OH,OW,Cout] = conv2d(x, w). */
 export function conv2dForward(
   x: FloatArray,
-  xShape: number[],
+  xShape: readonly number[],
   w: FloatArray,
-  wShape: number[],
-  a: Conv2dAttrs,
-  y: FloatArray,
-  yShape: number[],
+  wShape: readonly number[],
+  strides: readonly number[],
+  pads: ConvPads,
+  out: FloatArray,
 ): void {
-  const g = geometry(xShape, wShape, yShape);
-  const K = g.kh * g.kw * g.cin, pix = g.oh * g.ow;
-  for (let b0 = 0; b0 < g.n; b0 += g.chunk) {
-    const nb = Math.min(g.chunk, g.n - b0);
-    const cols = colsBuffer(x, nb * pix * K);
-    im2col(x, g, a, b0, nb, cols);
-    gemm(cols, w, y.subarray(b0 * pix * g.cout) as FloatArray, nb * pix, g.cout, K);
+  const g = convGeometry(xShape, wShape, strides, pads);
+  const K = g.kh * g.kw * g.cin, P = g.oh * g.ow, co = g.cout, run = runLength(g);
+  checkLength(out, g.n * P * co, "out");
+  for (let b0 = 0; b0 < g.n; b0 += run) {
+    const nb = Math.min(run, g.n - b0);
+    let cols = x, cOff = b0 * P * K;
+    if (!isPointwise(g)) {
+      cols = colsBuffer(x, nb * P * K);
+      cOff = 0;
+      im2col(x, g, b0, nb, cols);
+    }
+    gemm(false, false, nb * P, co, K, 1, cols, cOff, K, w, 0, co, 0, out, b0 * P * co, co);
   }
 }
 
-/** dw[KH,KW,Cin,Cout] = Σ over chunks of colsᵀ·dy. */
-export function conv2dBackpropFilter(
-  x: FloatArray,
-  xShape: number[],
-  dy: FloatArray,
-  dyShape: number[],
-  wShape: number[],
-  a: Conv2dAttrs,
-  dw: FloatArray,
-): void {
-  const g = geometry(xShape, wShape, dyShape);
-  const K = g.kh * g.kw * g.cin, pix = g.oh * g.ow;
-  const part = dw instanceof Float64Array
-    ? new Float64Array(dw.length)
-    : new Float32Array(dw.length);
-  for (let b0 = 0; b0 < g.n; b0 += g.chunk) {
-    const nb = Math.min(g.chunk, g.n - b0);
-    const cols = colsBuffer(x, nb * pix * K);
-    im2col(x, g, a, b0, nb, cols);
-    gemm(
-      cols,
-      dy.subarray(b0 * pix * g.cout) as FloatArray,
-      part,
-      K,
-      g.cout,
-      nb * pix,
-      true,
-      false,
-    );
-    for (let i = 0; i < dw.length; i++) dw[i] += part[i];
-  }
-}
-
-/** dx[N,H,W,Cin] = col2im(dy·wᵀ). */
+/**
+ * dx[N,H,W,Cin] = gradient of conv2dForward with respect to x, given dy [N,OH,OW,Cout]; xShape
+ * is the forward input's shape.
+ */
 export function conv2dBackpropInput(
   dy: FloatArray,
-  dyShape: number[],
+  dyShape: readonly number[],
   w: FloatArray,
-  wShape: number[],
-  xShape: number[],
-  a: Conv2dAttrs,
+  wShape: readonly number[],
+  xShape: readonly number[],
+  strides: readonly number[],
+  pads: ConvPads,
   dx: FloatArray,
 ): void {
-  const g = geometry(xShape, wShape, dyShape);
-  const K = g.kh * g.kw * g.cin, pix = g.oh * g.ow;
-  for (let b0 = 0; b0 < g.n; b0 += g.chunk) {
-    const nb = Math.min(g.chunk, g.n - b0);
-    const cols = colsBuffer(dy, nb * pix * K);
-    gemm(dy.subarray(b0 * pix * g.cout) as FloatArray, w, cols, nb * pix, K, g.cout, false, true);
-    col2imAdd(cols, g, a, b0, nb, dx);
+  const g = convGeometry(xShape, wShape, strides, pads);
+  checkOutShape(g, dyShape, "dy");
+  const K = g.kh * g.kw * g.cin, P = g.oh * g.ow, co = g.cout, run = runLength(g);
+  checkLength(dx, g.n * g.h * g.w * g.cin, "dx");
+  if (isPointwise(g)) {
+    gemm(false, true, g.n * P, K, co, 1, dy, 0, co, w, 0, co, 0, dx, 0, K);
+    return;
+  }
+  const xSize = g.h * g.w * g.cin;
+  for (let b0 = 0; b0 < g.n; b0 += run) {
+    const nb = Math.min(run, g.n - b0);
+    const cols = colsBuffer(dy, nb * P * K);
+    gemm(false, true, nb * P, K, co, 1, dy, b0 * P * co, co, w, 0, co, 0, cols, 0, K);
+    dx.fill(0, b0 * xSize, (b0 + nb) * xSize);
+    col2im(cols, g, b0, nb, dx);
+  }
+}
+
+/**
+ * dw[KH,KW,Cin,Cout] = gradient of conv2dForward with respect to w, given x [N,H,W,Cin] and
+ * dy [N,OH,OW,Cout]; wShape is the filter's shape.
+ */
+export function conv2dBackpropFilter(
+  x: FloatArray,
+  xShape: readonly number[],
+  dy: FloatArray,
+  dyShape: readonly number[],
+  wShape: readonly number[],
+  strides: readonly number[],
+  pads: ConvPads,
+  dw: FloatArray,
+): void {
+  const g = convGeometry(xShape, wShape, strides, pads);
+  checkOutShape(g, dyShape, "dy");
+  const K = g.kh * g.kw * g.cin, P = g.oh * g.ow, co = g.cout, run = runLength(g);
+  checkLength(dw, K * co, "dw");
+  if (g.n === 0) dw.fill(0, 0, K * co);
+  for (let b0 = 0; b0 < g.n; b0 += run) {
+    const nb = Math.min(run, g.n - b0);
+    let cols = x, cOff = b0 * P * K;
+    if (!isPointwise(g)) {
+      cols = colsBuffer(x, nb * P * K);
+      cOff = 0;
+      im2col(x, g, b0, nb, cols);
+    }
+    // The first run overwrites dw (beta 0), later runs add onto it (beta 1).
+    const beta = b0 === 0 ? 0 : 1;
+    gemm(true, false, K, co, nb * P, 1, cols, cOff, K, dy, b0 * P * co, co, beta, dw, 0, co);
   }
 }

@@ -13,50 +13,25 @@ import { gemm } from "./gemm.ts";
 registerFastKernel("matmul", ([a, b], attrs, out) => {
   const t = attrs as MatmulAttrs;
   const [m, k, n] = matmulDims(a.shape, b.shape, t);
-  gemm(
-    a.data as FloatArray,
-    b.data as FloatArray,
-    out as FloatArray,
-    m,
-    n,
-    k,
-    t.transposeA,
-    t.transposeB,
-  );
+  const lda = t.transposeA ? m : k, ldb = t.transposeB ? k : n;
+  const A = a.data as FloatArray, B = b.data as FloatArray;
+  gemm(t.transposeA, t.transposeB, m, n, k, 1, A, 0, lda, B, 0, ldb, 0, out as FloatArray, 0, n);
 });
 
-registerFastKernel("conv2d", ([x, w], attrs, out, outShape) => {
-  conv2dForward(
-    x.data as FloatArray,
-    x.shape,
-    w.data as FloatArray,
-    w.shape,
-    attrs as Conv2dAttrs,
-    out as FloatArray,
-    outShape,
-  );
+registerFastKernel("conv2d", ([x, w], attrs, out) => {
+  const { strides, pads } = attrs as Conv2dAttrs;
+  const X = x.data as FloatArray, W = w.data as FloatArray;
+  conv2dForward(X, x.shape, W, w.shape, strides, pads, out as FloatArray);
 });
 
 registerFastKernel("conv2dBackpropInput", ([dy, w], attrs, out, outShape) => {
-  conv2dBackpropInput(
-    dy.data as FloatArray,
-    dy.shape,
-    w.data as FloatArray,
-    w.shape,
-    outShape,
-    attrs as Conv2dAttrs,
-    out as FloatArray,
-  );
+  const { strides, pads } = attrs as Conv2dAttrs;
+  const DY = dy.data as FloatArray, W = w.data as FloatArray;
+  conv2dBackpropInput(DY, dy.shape, W, w.shape, outShape, strides, pads, out as FloatArray);
 });
 
 registerFastKernel("conv2dBackpropFilter", ([x, dy], attrs, out, outShape) => {
-  conv2dBackpropFilter(
-    x.data as FloatArray,
-    x.shape,
-    dy.data as FloatArray,
-    dy.shape,
-    outShape,
-    attrs as Conv2dAttrs,
-    out as FloatArray,
-  );
+  const { strides, pads } = attrs as Conv2dAttrs;
+  const X = x.data as FloatArray, DY = dy.data as FloatArray;
+  conv2dBackpropFilter(X, x.shape, DY, dy.shape, outShape, strides, pads, out as FloatArray);
 });

@@ -1,0 +1,173 @@
+/**
+ * im2col + GEMM conv2d (forward, backprop input, backprop filter) against the plain-loop
+ * oracle on odd shapes: batch 1 and 3, 1×1 / 3×3 / 5×5 kernels, stride 2, symmetric and
+ * asymmetric pads, Cin 1 and 3, Cout 1 and 5, plus a batch that needs several column-buffer
+ * runs. Outputs start as NaN, so anything not overwritten shows up.
+ */
+import assert from "node:assert/strict";
+import {
+  conv2dBackpropFilter,
+  conv2dBackpropInput,
+  conv2dForward,
+} from "../../../kernels/cpu/conv2d_fast.ts";
+import {
+  conv2dNaiveBackpropFilter,
+  conv2dNaiveBackpropInput,
+  conv2dNaiveForward,
+} from "../../../kernels/cpu/conv2d_naive.ts";
+import { convGeometry, type ConvPads } from "../../../kernels/cpu/im2col.ts";
+
+type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
+
+/** Deterministic uniform values in [-1, 1). */
+function filled(ctor: Ctor, n: number, seed: number): Float32Array | Float64Array {
+  const out = new ctor(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i] - b[i]);
+    if (!(d <= m)) m = d; // NaN-aware
+  }
+  return m;
+}
+
+interface Case {
+  n: number;
+  h: number;
+  w: number;
+  cin: number;
+  k: [number, number];
+  cout: number;
+  strides: [number, number];
+  pads: ConvPads;
+}
+
+function pads(top: number, bottom = top, left = top, right = bottom): ConvPads {
+  return { top, bottom, left, right };
+}
+
+function check(c: Case, ctor: Ctor, seed: number): void {
+  const xShape = [c.n, c.h, c.w, c.cin];
+  const wShape = [c.k[0], c.k[1], c.cin, c.cout];
+  const g = convGeometry(xShape, wShape, c.strides, c.pads);
+  const yShape = [c.n, g.oh, g.ow, c.cout];
+  const xSize = c.n * c.h * c.w * c.cin, wSize = c.k[0] * c.k[1] * c.cin * c.cout;
+  const ySize = c.n * g.oh * g.ow * c.cout;
+  const x = filled(ctor, xSize, seed), w = filled(ctor, wSize, seed + 1);
+  const dy = filled(ctor, ySize, seed + 2);
+  const eps = ctor === Float64Array ? 1e-13 : 2e-6;
+  const label = `${ctor.name} ${JSON.stringify(c)}`;
+  const compare = (
+    what: string,
+    terms: number,
+    run: (out: Float32Array | Float64Array) => void,
+    ref: (out: Float32Array | Float64Array) => void,
+    size: number,
+  ) => {
+    const got = new ctor(size).fill(NaN), want = new ctor(size).fill(NaN);
+    run(got);
+    ref(want);
+    const err = maxAbsDiff(got, want), tol = eps * (terms + 1);
+    assert.ok(err <= tol, `${what} ${label}: max abs error ${err} > ${tol}`);
+  };
+  compare(
+    "forward",
+    c.k[0] * c.k[1] * c.cin,
+    (y) => conv2dForward(x, xShape, w, wShape, c.strides, c.pads, y),
+    (y) => conv2dNaiveForward(x, xShape, w, wShape, c.strides, c.pads, y),
+    ySize,
+  );
+  compare(
+    "backprop input",
+    c.k[0] * c.k[1] * c.cout,
+    (dx) => conv2dBackpropInput(dy, yShape, w, wShape, xShape, c.strides, c.pads, dx),
+    (dx) => conv2dNaiveBackpropInput(dy, yShape, w, wShape, xShape, c.strides, c.pads, dx),
+    xSize,
+  );
+  compare(
+    "backprop filter",
+    c.n * g.oh * g.ow,
+    (dw) => conv2dBackpropFilter(x, xShape, dy, yShape, wShape, c.strides, c.pads, dw),
+    (dw) => conv2dNaiveBackpropFilter(x, xShape, dy, yShape, wShape, c.strides, c.pads, dw),
+    wSize,
+  );
+}
+
+const CASES: Case[] = [
+  { n: 1, h: 5, w: 7, cin: 1, k: [3, 3], cout: 1, strides: [1, 1], pads: pads(0) },
+  { n: 3, h: 6, w: 5, cin: 3, k: [3, 3], cout: 5, strides: [1, 1], pads: pads(1) },
+  { n: 3, h: 7, w: 9, cin: 3, k: [3, 3], cout: 5, strides: [2, 2], pads: pads(1) },
+  { n: 1, h: 9, w: 8, cin: 3, k: [5, 5], cout: 5, strides: [1, 1], pads: pads(2) },
+  { n: 3, h: 11, w: 10, cin: 1, k: [5, 5], cout: 1, strides: [2, 2], pads: pads(2) },
+  { n: 3, h: 8, w: 8, cin: 3, k: [5, 5], cout: 5, strides: [2, 1], pads: pads(0) },
+  // 1×1: the pointwise fast path, then strided and padded (not pointwise).
+  { n: 3, h: 4, w: 5, cin: 3, k: [1, 1], cout: 5, strides: [1, 1], pads: pads(0) },
+  { n: 1, h: 4, w: 5, cin: 1, k: [1, 1], cout: 1, strides: [1, 1], pads: pads(0) },
+  { n: 3, h: 7, w: 5, cin: 3, k: [1, 1], cout: 5, strides: [2, 2], pads: pads(0) },
+  { n: 1, h: 4, w: 4, cin: 3, k: [1, 1], cout: 1, strides: [1, 1], pads: pads(1) },
+  // Asymmetric ("same" with an even total: the extra row/column at the bottom/right).
+  { n: 3, h: 6, w: 6, cin: 3, k: [3, 3], cout: 5, strides: [2, 2], pads: pads(0, 1, 0, 1) },
+  { n: 1, h: 5, w: 6, cin: 1, k: [3, 3], cout: 5, strides: [1, 2], pads: pads(0, 1, 2, 0) },
+  { n: 3, h: 5, w: 5, cin: 3, k: [3, 5], cout: 1, strides: [1, 1], pads: pads(2, 0, 1, 2) },
+  // Kernel as large as the padded input (one output pixel).
+  { n: 3, h: 3, w: 3, cin: 3, k: [5, 5], cout: 5, strides: [1, 1], pads: pads(1) },
+];
+
+Deno.test("conv2d fast = naive: odd shapes, float32", () => {
+  CASES.forEach((c, i) => check(c, Float32Array, 100 + i));
+});
+
+Deno.test("conv2d fast = naive: odd shapes, float64", () => {
+  CASES.forEach((c, i) => check(c, Float64Array, 200 + i));
+});
+
+Deno.test("conv2d fast = naive: a batch split over several column-buffer runs", () => {
+  // 64·64 pixels × 75 taps = 307 200 column values per sample: 13 samples per 4 M run.
+  const c: Case = {
+    n: 14,
+    h: 64,
+    w: 64,
+    cin: 3,
+    k: [5, 5],
+    cout: 2,
+    strides: [1, 1],
+    pads: pads(2),
+  };
+  check(c, Float32Array, 300);
+});
+
+Deno.test("conv2d: mismatched shapes throw", () => {
+  const x = new Float32Array(2 * 5 * 5 * 3), w = new Float32Array(3 * 3 * 2 * 4);
+  assert.throws(
+    () => conv2dForward(x, [2, 5, 5, 3], w, [3, 3, 2, 4], [1, 1], pads(0), new Float32Array(1e3)),
+    /equal Cin/,
+  );
+  const w3 = new Float32Array(3 * 3 * 3 * 4);
+  assert.throws(
+    () => conv2dForward(x, [2, 5, 5, 3], w3, [3, 3, 3, 4], [1, 1], pads(0), new Float32Array(10)),
+    /out has 10 values/,
+  );
+  assert.throws(
+    () =>
+      conv2dBackpropInput(
+        new Float32Array(2 * 4 * 4 * 4),
+        [2, 4, 4, 4],
+        w3,
+        [3, 3, 3, 4],
+        [2, 5, 5, 3],
+        [1, 1],
+        pads(0),
+        x,
+      ),
+    /dy must be \[2,3,3,4\]/,
+  );
+});

@@ -1,0 +1,124 @@
+/**
+ * gemm against gemmNaive (the triple-loop oracle) on shapes chosen to hit every edge of the
+ * blocking: empty and 1-sized dimensions, sizes that are not multiples of the 3×2 micro-tile,
+ * and sizes that cross the K (256), M (120) and N (1024) block boundaries.
+ */
+import assert from "node:assert/strict";
+import { gemm, gemmNaive } from "../../../kernels/cpu/gemm.ts";
+
+type Arr = Float32Array | Float64Array;
+type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
+
+/** Deterministic uniform values in [-1, 1), so failures reproduce. */
+function filled(ctor: Ctor, n: number, seed: number): Arr {
+  const out = new ctor(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+interface Case {
+  transA: boolean;
+  transB: boolean;
+  M: number;
+  N: number;
+  K: number;
+  alpha?: number;
+  beta?: number;
+  /** Extra elements before each matrix and past each row (exercises offsets and ld > width). */
+  pad?: number;
+  ctor?: Ctor;
+  /** Element type of A and B when it differs from C's. */
+  inCtor?: Ctor;
+  /** Fill C with NaN first: beta = 0 must not read it. */
+  nanC?: boolean;
+}
+
+function check(c: Case, seed: number): void {
+  const { transA, transB, M, N, K } = c;
+  const alpha = c.alpha ?? 1, beta = c.beta ?? 0, pad = c.pad ?? 0;
+  const ctor = c.ctor ?? Float32Array, inCtor = c.inCtor ?? ctor;
+  const [aRows, aCols] = transA ? [K, M] : [M, K];
+  const [bRows, bCols] = transB ? [N, K] : [K, N];
+  const lda = aCols + pad, ldb = bCols + pad, ldc = N + pad;
+  const A = filled(inCtor, pad + aRows * lda, seed);
+  const B = filled(inCtor, pad + bRows * ldb, seed + 1);
+  const C0 = filled(ctor, pad + M * ldc, seed + 2);
+  if (c.nanC) {
+    for (let i = 0; i < M; i++) C0.fill(NaN, pad + i * ldc, pad + i * ldc + N);
+  }
+  const want = C0.slice(), got = C0.slice();
+  gemmNaive(transA, transB, M, N, K, alpha, A, pad, lda, B, pad, ldb, beta, want, pad, ldc);
+  gemm(transA, transB, M, N, K, alpha, A, pad, lda, B, pad, ldb, beta, got, pad, ldc);
+  // Both sum in double; the difference is float32 rounding of C plus summation order.
+  const eps = ctor === Float64Array && inCtor === Float64Array ? 1e-13 : 1e-6;
+  const tol = eps * (K + 2) * (Math.abs(alpha) + Math.abs(beta) + 1);
+  let maxErr = 0;
+  for (let i = 0; i < got.length; i++) {
+    const d = Math.abs(got[i] - want[i]);
+    if (!(d <= maxErr)) maxErr = d; // NaN-aware: a NaN difference becomes the max
+  }
+  const label = JSON.stringify({ ...c, ctor: ctor.name, inCtor: inCtor.name });
+  assert.ok(maxErr <= tol, `${label}: max abs error ${maxErr} > ${tol}`);
+}
+
+const TRANS: [boolean, boolean][] = [[false, false], [true, false], [false, true], [true, true]];
+
+Deno.test("gemm: degenerate shapes (0 and 1 sized) under every transpose", () => {
+  const shapes = [[1, 1, 1], [0, 5, 3], [5, 0, 3], [5, 3, 0], [1, 7, 1], [7, 1, 9], [1, 1, 300]];
+  for (const [transA, transB] of TRANS) {
+    for (const [M, N, K] of shapes) {
+      check({ transA, transB, M, N, K }, M * 100 + N * 10 + K);
+      check({ transA, transB, M, N, K, beta: 0.5, alpha: 2 }, 7);
+    }
+  }
+});
+
+Deno.test("gemm: odd shapes, offsets and leading dimensions, every transpose", () => {
+  const shapes = [[17, 33, 65], [2, 3, 4], [4, 5, 2], [31, 1, 17], [3, 64, 257], [121, 5, 7]];
+  let seed = 1;
+  for (const [transA, transB] of TRANS) {
+    for (const [M, N, K] of shapes) {
+      check({ transA, transB, M, N, K }, seed++);
+      check({ transA, transB, M, N, K, pad: 3 }, seed++);
+      check({ transA, transB, M, N, K, pad: 5, alpha: -0.75, beta: 1.5 }, seed++);
+    }
+  }
+});
+
+Deno.test("gemm: crosses the K, M and N block boundaries", () => {
+  check({ transA: false, transB: false, M: 125, N: 1030, K: 260 }, 11);
+  check({ transA: true, transB: true, M: 241, N: 37, K: 513, pad: 2, beta: 1 }, 12);
+  check({ transA: true, transB: false, M: 130, N: 66, K: 300, alpha: 0.5, beta: -1 }, 13);
+});
+
+Deno.test("gemm: alpha and beta special values", () => {
+  const base = { transA: false, transB: true, M: 9, N: 11, K: 13, pad: 1 };
+  check({ ...base, beta: 0, nanC: true }, 21);
+  check({ ...base, beta: 0, alpha: 0, nanC: true }, 22);
+  check({ ...base, beta: 1 }, 23);
+  check({ ...base, beta: 2.5, alpha: 0 }, 24);
+  check({ ...base, K: 0, beta: 0, nanC: true }, 25);
+  check({ ...base, K: 0, beta: -3 }, 26);
+});
+
+Deno.test("gemm: Float64Array and mixed element types", () => {
+  for (const [transA, transB] of TRANS) {
+    check({ transA, transB, M: 17, N: 33, K: 65, ctor: Float64Array, beta: 0.25 }, 31);
+    check({ transA, transB, M: 130, N: 9, K: 270, ctor: Float64Array, pad: 4 }, 32);
+    check({ transA, transB, M: 7, N: 8, K: 9, ctor: Float32Array, inCtor: Float64Array }, 33);
+    check({ transA, transB, M: 7, N: 8, K: 9, ctor: Float64Array, inCtor: Float32Array }, 34);
+  }
+});
+
+Deno.test("gemm: exact on small integers (no hidden accumulation error)", () => {
+  // 2×3 · 3×2 with known answer, C row stride 3 leaves a sentinel column untouched.
+  const A = new Float32Array([1, 2, 3, 4, 5, 6]);
+  const B = new Float32Array([7, 8, 9, 10, 11, 12]);
+  const C = new Float32Array([NaN, NaN, -1, NaN, NaN, -1]);
+  gemm(false, false, 2, 2, 3, 1, A, 0, 3, B, 0, 2, 0, C, 0, 3);
+  assert.deepEqual([...C], [58, 64, -1, 139, 154, -1]);
+});
