@@ -15,6 +15,8 @@ export interface BackendCounters {
   bufferCreations: number;
   bytesUploaded: number;
   readbacks: number;
+  /** Compute pipelines compiled (WebGPU; 0 on the CPU). */
+  pipelineCreations: number;
 }
 
 /**
@@ -42,6 +44,10 @@ export interface Backend {
   readSync?(handle: unknown, dtype: DType, size: number): TypedArray;
   /** Releases a handle's storage (back to a pool or to the garbage collector). */
   free(handle: unknown): void;
+  /** Submits queued work without waiting (WebGPU: once per training step). */
+  flush?(): void;
+  /** A new handle holding a copy of `bytes` bytes of `handle` (device-side clone). */
+  copy?(handle: unknown, bytes: number): unknown;
   /** Waits until queued work is finished (no-op on the CPU). */
   sync(): Promise<void>;
   /** Live counters since the backend was created. */
@@ -50,5 +56,12 @@ export interface Backend {
 
 /** Zeroed counters. */
 export function newCounters(): BackendCounters {
-  return { dispatches: 0, submits: 0, bufferCreations: 0, bytesUploaded: 0, readbacks: 0 };
+  return {
+    dispatches: 0,
+    submits: 0,
+    bufferCreations: 0,
+    bytesUploaded: 0,
+    readbacks: 0,
+    pipelineCreations: 0,
+  };
 }

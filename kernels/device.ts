@@ -1,5 +1,6 @@
 import { CpuBackend } from "./cpu/backend.ts";
 import { backend, setBackend } from "./engine.ts";
+import { WebGpuBackend } from "./webgpu/backend.ts";
 
 /** Choosing the device tensors are created on. */
 
@@ -23,8 +24,9 @@ let info: DeviceInfo = {
 };
 
 /**
- * Selects the device for new tensors. "auto" picks WebGPU when an adapter exists and the WebGPU
- * backend is available, otherwise the CPU, and says so in the returned info.
+ * Selects the device for new tensors. "auto" picks WebGPU when a hardware adapter exists, otherwise
+ * the CPU (also when the only adapter is a software rasteriser such as llvmpipe, which is slower
+ * than the CPU backend), and says why in the returned info.
  * Example: `const dev = await setDevice("auto"); console.log(dev.description);`
  */
 export async function setDevice(name: DeviceName = "auto"): Promise<DeviceInfo> {
@@ -36,23 +38,32 @@ export async function setDevice(name: DeviceName = "auto"): Promise<DeviceInfo> 
       info = { requested: name, name: b.name, description: b.description, fallback: false };
       return info;
     }
-    case "webgpu":
-      throw new Error(
-        'setDevice("webgpu"): the WebGPU backend is not part of this version yet; ' +
-          "use --device cpu (or auto, which falls back to the CPU)",
-      );
+    case "webgpu": {
+      const b = await webgpu();
+      setBackend(b);
+      info = { requested: name, name: b.name, description: b.description, fallback: false };
+      return info;
+    }
     case "auto": {
-      const adapter = await probeAdapter();
-      const b = new CpuBackend(true);
+      let gpu: WebGpuBackend | undefined;
+      let note: string;
+      try {
+        gpu = await webgpu();
+        note = gpu.isSoftware
+          ? `the only WebGPU adapter is a software rasteriser (${gpu.description}); the CPU ` +
+            "backend is faster, so auto chose it (--device webgpu forces the adapter)"
+          : `WebGPU adapter: ${gpu.description}`;
+      } catch (e) {
+        note = `no usable WebGPU adapter (${(e as Error).message.replace(/^webgpu: /, "")})`;
+      }
+      const b = gpu && !gpu.isSoftware ? gpu : new CpuBackend(true);
       setBackend(b);
       info = {
         requested: "auto",
         name: b.name,
         description: b.description,
-        fallback: true,
-        note: adapter
-          ? `a WebGPU adapter (${adapter}) exists but the WebGPU backend is not in this version`
-          : "no WebGPU adapter found",
+        fallback: b.name !== "webgpu",
+        note,
       };
       return info;
     }
@@ -63,19 +74,13 @@ export async function setDevice(name: DeviceName = "auto"): Promise<DeviceInfo> 
   }
 }
 
-async function probeAdapter(): Promise<string | undefined> {
-  try {
-    const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-    const a = (await gpu?.requestAdapter()) as
-      | { info?: { description?: string; vendor?: string; device?: string } }
-      | null
-      | undefined;
-    if (!a) return undefined;
-    const i = a.info ?? {};
-    return i.description || [i.vendor, i.device].filter(Boolean).join(" ") || "unnamed adapter";
-  } catch {
-    return undefined;
-  }
+let gpuBackend: Promise<WebGpuBackend> | undefined;
+
+/** One WebGPU device per process: creating one is slow and tensors are bound to it. */
+function webgpu(): Promise<WebGpuBackend> {
+  gpuBackend ??= WebGpuBackend.create();
+  gpuBackend.catch(() => (gpuBackend = undefined));
+  return gpuBackend;
 }
 
 /** The device in use now. */

@@ -102,6 +102,14 @@ export function tidy<T>(fn: () => T): T {
   return result;
 }
 
+/**
+ * Submits the work queued on the device (WebGPU batches a whole training step into one submit;
+ * the CPU runs eagerly, so this is a no-op there).
+ */
+export function flush(): void {
+  state.backend?.flush?.();
+}
+
 /** Runs `fn` with gradient recording off (evaluation, optimiser updates). */
 export function noGrad<T>(fn: () => T): T {
   const prev = state.gradEnabled;

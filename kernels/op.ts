@@ -1,5 +1,6 @@
 import type { DType, TypedArray } from "./dtype.ts";
 import type { Tensor } from "./tensor.ts";
+import type { WebGpuKernelFn } from "./webgpu/wgsl.ts";
 
 /** Shape and dtype of an op input or output, as the shape rule sees them. */
 export interface TensorInfo {
@@ -39,6 +40,8 @@ export interface OpDef<A = unknown> {
   infer(inputs: TensorInfo[], attrs: A): TensorInfo;
   /** The plain, obviously-correct CPU kernel: fills `out` (zeroed) from `inputs`. */
   cpu(inputs: CpuInput[], attrs: A, out: TypedArray, outShape: number[]): void;
+  /** The WGSL kernel: code and launch size for these inputs (kernels/webgpu/wgsl.ts). */
+  webgpu?: WebGpuKernelFn<A>;
   /**
    * Gradients with respect to each input, written with other ops; `null` for inputs without
    * one (int indices, masks). Absent for ops that are not differentiable.

@@ -11,6 +11,13 @@ export function pcgHash(v: number): number {
   return ((word >>> 22) ^ word) >>> 0;
 }
 
+/** {@link pcgHash} in WGSL (`pcg_(v: u32) -> u32`), for kernels that draw the same numbers. */
+export const PCG_HASH_WGSL = `fn pcg_(v: u32) -> u32 {
+  let state = v * 747796405u + 2891336453u;
+  let word = ((state >> ((state >> 28u) + 4u)) ^ state) * 277803737u;
+  return (word >> 22u) ^ word;
+}`;
+
 /** A uniform number in [0, 1) for element `i` of stream `seed`. */
 export function hashUniform(seed: number, i: number): number {
   return pcgHash((i ^ pcgHash(seed)) >>> 0) / 4294967296;

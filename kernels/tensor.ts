@@ -135,7 +135,7 @@ export class Tensor {
 
   /** A detached copy that survives enclosing `tidy` scopes. */
   clone(): Tensor {
-    return keep(fromHostCopy(this));
+    return keep(copyOf(this));
   }
 
   /** Short description for logs. */
@@ -144,10 +144,10 @@ export class Tensor {
   }
 }
 
-function fromHostCopy(t: Tensor): Tensor {
+function copyOf(t: Tensor): Tensor {
   const b = t.ref.backend;
-  if (!b.readSync) throw new Error("clone(): use an op (e.g. mul by 1) on this device");
-  return fromHost(b.readSync(t.ref.handle, t.dtype, t.size), [...t.shape], t.dtype);
+  if (b.readSync) return fromHost(b.readSync(t.ref.handle, t.dtype, t.size), [...t.shape], t.dtype);
+  return new Tensor([...t.shape], t.dtype, new DataRef(b, b.copy!(t.ref.handle, t.size * 4)));
 }
 
 function resolveReshape(from: number[], to: number[]): number[] {

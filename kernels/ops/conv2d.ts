@@ -3,6 +3,8 @@ import { runOp } from "../engine.ts";
 import { defineOp, type OpTestCase } from "../op.ts";
 import { fmtShape } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
+import { gemmKernel } from "../webgpu/gemm.ts";
+import { u } from "../webgpu/wgsl.ts";
 
 /**
  * 2-D convolution on NHWC input with a [KH, KW, Cin, Cout] filter (TensorFlow/Keras layout),
@@ -165,6 +167,27 @@ function convCases(): OpTestCase<Conv2dAttrs>[] {
   ];
 }
 
+/**
+ * WGSL for the implicit-GEMM view of a convolution: `patch_(m, k)` is element (m, k) of the
+ * im2col matrix of input `src` (m = output pixel b·OH·OW + oy·OW + ox, k = (ky·KW + kx)·Cin + c),
+ * read straight from NHWC memory, 0 in the padding.
+ */
+function patchFn(src: string, x: number[], w: number[], y: number[], a: Conv2dAttrs): string {
+  const [, h, wd, cin] = x;
+  const [, kw] = w;
+  const [, oh, ow] = y;
+  return `fn patch_(m: u32, k: u32) -> f32 {
+  let b = m / ${u(oh * ow)};
+  let p = m % ${u(oh * ow)};
+  let c = k % ${u(cin)};
+  let t = k / ${u(cin)};
+  let iy = i32((p / ${u(ow)}) * ${u(a.strides[0])} + t / ${u(kw)}) - ${a.pads.top};
+  let ix = i32((p % ${u(ow)}) * ${u(a.strides[1])} + t % ${u(kw)}) - ${a.pads.left};
+  if (iy < 0 || iy >= ${h} || ix < 0 || ix >= ${wd}) { return 0.0; }
+  return ${src}[((b * ${u(h)} + u32(iy)) * ${u(wd)} + u32(ix)) * ${u(cin)} + c];
+}`;
+}
+
 const conv2dDef = defineOp<Conv2dAttrs>({
   name: "conv2d",
   infer: ([x, w], attrs) => {
@@ -176,6 +199,20 @@ const conv2dDef = defineOp<Conv2dAttrs>({
   cpu: ([x, w], attrs, out, outShape) => {
     const xd = x.data as FloatArray, wd = w.data as FloatArray;
     forEachTap(x.shape, w.shape, outShape, attrs, (xi, wi, yi) => (out[yi] += xd[xi] * wd[wi]));
+  },
+  // y[m, o] = Σₖ patch(m, k) · w[k, o]: the filter [KH,KW,Cin,Cout] is already a K×Cout matrix.
+  webgpu: ([x, w], attrs, y) => {
+    const [n, oh, ow, cout] = y.shape;
+    return gemmKernel({
+      M: n * oh * ow,
+      N: cout,
+      K: w.shape[0] * w.shape[1] * w.shape[2],
+      prelude: patchFn("in0", x.shape, w.shape, y.shape, attrs),
+      loadA: "patch_(m, k)",
+      loadB: `in1[k * ${u(cout)} + n]`,
+      aKContiguous: true,
+      bNContiguous: true,
+    });
   },
   grad: (dy, { inputs: [x, w], attrs }) => [
     conv2dBackpropInput(dy, w, x.shape, attrs),
@@ -206,6 +243,36 @@ const conv2dBackpropInputDef = defineOp<BackpropInputAttrs>({
       (xi, wi, yi) => (out[xi] += dyd[yi] * wd[wi]),
     );
   },
+  // dx[p, c] = Σ over (ky, kx, o) of dy at the output pixel that tap reads p from, times
+  // w[ky, kx, c, o]: a GEMM whose A loader inverts the stride (no atomics, no col2im).
+  webgpu: ([dy, w], attrs, dx) => {
+    const [n, h, wd, cin] = dx.shape;
+    const [, kw, , cout] = w.shape;
+    const [, oh, ow] = dy.shape;
+    const [sh, sw] = attrs.strides;
+    return gemmKernel({
+      M: n * h * wd,
+      N: cin,
+      K: w.shape[0] * kw * cout,
+      prelude: `fn dyAt_(m: u32, k: u32) -> f32 {
+  let b = m / ${u(h * wd)};
+  let p = m % ${u(h * wd)};
+  let o = k % ${u(cout)};
+  let t = k / ${u(cout)};
+  let ty = i32(p / ${u(wd)}) + ${attrs.pads.top} - i32(t / ${u(kw)});
+  let tx = i32(p % ${u(wd)}) + ${attrs.pads.left} - i32(t % ${u(kw)});
+  if (ty < 0 || tx < 0 || ty % ${sh} != 0 || tx % ${sw} != 0) { return 0.0; }
+  let oy = u32(ty / ${sh});
+  let ox = u32(tx / ${sw});
+  if (oy >= ${u(oh)} || ox >= ${u(ow)}) { return 0.0; }
+  return in0[((b * ${u(oh)} + oy) * ${u(ow)} + ox) * ${u(cout)} + o];
+}`,
+      loadA: "dyAt_(m, k)",
+      loadB: `in1[((k / ${u(cout)}) * ${u(cin)} + n) * ${u(cout)} + k % ${u(cout)}]`,
+      aKContiguous: true,
+      bNContiguous: false,
+    });
+  },
   gradOf: "conv2d",
   tests: [],
 });
@@ -231,6 +298,20 @@ const conv2dBackpropFilterDef = defineOp<BackpropFilterAttrs>({
       attrs,
       (xi, wi, yi) => (out[wi] += xd[xi] * dyd[yi]),
     );
+  },
+  // dw[k, o] = Σₘ patch(m, k) · dy[m, o]: the forward GEMM with the patch matrix transposed.
+  webgpu: ([x, dy], attrs, dw) => {
+    const [n, oh, ow, cout] = dy.shape;
+    return gemmKernel({
+      M: dw.shape[0] * dw.shape[1] * dw.shape[2],
+      N: cout,
+      K: n * oh * ow,
+      prelude: patchFn("in0", x.shape, attrs.wShape, dy.shape, attrs),
+      loadA: "patch_(k, m)",
+      loadB: `in1[k * ${u(cout)} + n]`,
+      aKContiguous: false,
+      bNContiguous: true,
+    });
   },
   gradOf: "conv2d",
   tests: [],

@@ -4,6 +4,7 @@ import { defineOp, type OpDef, type OpTestCase, type TensorInfo } from "../op.ts
 import { broadcastShapes, fmtShape, sameShape, stridesOf } from "../shape.ts";
 import { scalar, Tensor } from "../tensor.ts";
 import { sumTo } from "./reduce.ts";
+import { f, mapKernel, wgslType } from "../webgpu/wgsl.ts";
 
 /** Elementwise ops: unary math, scalar arithmetic, and binary ops with NumPy broadcasting. */
 
@@ -25,7 +26,8 @@ const positiveCases: OpTestCase<Record<string, never>>[] = [
 
 function unary(
   name: string,
-  f: (v: number) => number,
+  fn: (v: number) => number,
+  wgsl: string,
   grad: ((dy: Tensor, x: Tensor, y: Tensor) => Tensor) | undefined,
   opts: { positive?: boolean; noGradReason?: string } = {},
 ): OpDef<Record<string, never>> {
@@ -34,35 +36,43 @@ function unary(
     infer: floatInfo(name),
     cpu: ([x], _a, out) => {
       const xd = x.data;
-      for (let i = 0; i < out.length; i++) out[i] = f(xd[i]);
+      for (let i = 0; i < out.length; i++) out[i] = fn(xd[i]);
     },
+    // `wgsl` is an expression of the input value `X`.
+    webgpu: (ins, _a, out) => mapKernel(ins, out, ([v]) => wgsl.replaceAll("X", v)),
     grad: grad && ((dy, { inputs, output }) => [grad(dy, inputs[0], output)]),
     noGradReason: opts.noGradReason,
     tests: opts.positive ? positiveCases : unaryCases,
   });
 }
 
-const negDef = unary("neg", (v) => -v, (dy) => neg(dy));
-const expDef = unary("exp", Math.exp, (dy, _x, y) => mul(dy, y));
-const logDef = unary("log", Math.log, (dy, x) => div(dy, x), { positive: true });
-const sqrtDef = unary("sqrt", Math.sqrt, (dy, _x, y) => div(dy, mulScalar(y, 2)), {
+const negDef = unary("neg", (v) => -v, "-(X)", (dy) => neg(dy));
+const expDef = unary("exp", Math.exp, "exp(X)", (dy, _x, y) => mul(dy, y));
+const logDef = unary("log", Math.log, "log(X)", (dy, x) => div(dy, x), { positive: true });
+const sqrtDef = unary("sqrt", Math.sqrt, "sqrt(X)", (dy, _x, y) => div(dy, mulScalar(y, 2)), {
   positive: true,
 });
-const absDef = unary("abs", Math.abs, (dy, x) => mul(dy, sign(x)));
-const signDef = unary("sign", Math.sign, undefined, {
+const absDef = unary("abs", Math.abs, "abs(X)", (dy, x) => mul(dy, sign(x)));
+const signDef = unary("sign", Math.sign, "sign(X)", undefined, {
   noGradReason: "piecewise constant: its gradient is zero almost everywhere",
 });
-const reluDef = unary("relu", (v) => (v > 0 ? v : 0), (dy, x) => mul(dy, step(x)));
-const stepDef = unary("step", (v) => (v > 0 ? 1 : 0), undefined, {
+const reluDef = unary("relu", (v) => (v > 0 ? v : 0), "max(X, 0.0)", (dy, x) => mul(dy, step(x)));
+const stepDef = unary("step", (v) => (v > 0 ? 1 : 0), "select(0.0, 1.0, X > 0.0)", undefined, {
   noGradReason: "piecewise constant: its gradient is zero almost everywhere",
 });
 const sigmoidDef = unary(
   "sigmoid",
   (v) => 1 / (1 + Math.exp(-v)),
+  "1.0 / (1.0 + exp(-(X)))",
   (dy, _x, y) => mul(dy, mul(y, rsubScalar(y, 1))),
 );
-const tanhDef = unary("tanh", Math.tanh, (dy, _x, y) => mul(dy, rsubScalar(mul(y, y), 1)));
-const squareDef = unary("square", (v) => v * v, (dy, x) => mul(dy, mulScalar(x, 2)));
+const tanhDef = unary(
+  "tanh",
+  Math.tanh,
+  "sign(X) * (1.0 - exp(-2.0 * abs(X))) / (1.0 + exp(-2.0 * abs(X)))",
+  (dy, _x, y) => mul(dy, rsubScalar(mul(y, y), 1)),
+);
+const squareDef = unary("square", (v) => v * v, "(X) * (X)", (dy, x) => mul(dy, mulScalar(x, 2)));
 
 /** -x */
 export const neg = (x: Tensor): Tensor => runOp(negDef, [x], {});
@@ -100,6 +110,7 @@ const mulScalarDef = defineOp<ScalarAttrs>({
   cpu: ([x], { c }, out) => {
     for (let i = 0; i < out.length; i++) out[i] = x.data[i] * c;
   },
+  webgpu: (ins, { c }, out) => ({ ...mapKernel(ins, out, ([v]) => `${v} * pf(0)`), f32: [c] }),
   grad: (dy, { attrs }) => [mulScalar(dy, attrs.c)],
   tests: scalarCases,
 });
@@ -109,6 +120,7 @@ const addScalarDef = defineOp<ScalarAttrs>({
   cpu: ([x], { c }, out) => {
     for (let i = 0; i < out.length; i++) out[i] = x.data[i] + c;
   },
+  webgpu: (ins, { c }, out) => ({ ...mapKernel(ins, out, ([v]) => `${v} + pf(0)`), f32: [c] }),
   grad: (dy) => [dy],
   tests: scalarCases,
 });
@@ -118,6 +130,18 @@ const powScalarDef = defineOp<ScalarAttrs>({
   cpu: ([x], { c }, out) => {
     for (let i = 0; i < out.length; i++) out[i] = Math.pow(x.data[i], c);
   },
+  // WGSL pow is undefined for a negative base; integer exponents keep Math.pow's sign rule.
+  webgpu: (ins, { c }, out) =>
+    mapKernel(
+      ins,
+      out,
+      ([v]) =>
+        Number.isInteger(c)
+          ? `select(pow(abs(${v}), ${f(c)}), ${Math.abs(c) % 2 === 1 ? "-" : ""}pow(abs(${v}), ${
+            f(c)
+          }), ${v} < 0.0)`
+          : `pow(${v}, ${f(c)})`,
+    ),
   grad: (dy, { inputs, attrs }) => [mul(dy, mulScalar(powScalar(inputs[0], attrs.c - 1), attrs.c))],
   tests: [{ name: "3x4 ^1.7", inputs: [{ shape: [3, 4], positive: true }], attrs: { c: 1.7 } }],
 });
@@ -208,7 +232,8 @@ const binaryCases: OpTestCase<Record<string, never>>[] = [
 
 function binary(
   name: string,
-  f: (x: number, y: number) => number,
+  fn: (x: number, y: number) => number,
+  wgsl: (a: string, b: string, t: string) => string,
   grad: ((dy: Tensor, a: Tensor, b: Tensor, y: Tensor) => [Tensor, Tensor]) | undefined,
   opts: { positiveB?: boolean; noGradReason?: string; distinct?: boolean } = {},
 ): OpDef<Record<string, never>> {
@@ -216,7 +241,8 @@ function binary(
     name,
     infer: binaryInfo(name),
     cpu: ([a, b], _attrs, out, outShape) =>
-      broadcastLoop(a.data, a.shape, b.data, b.shape, out, outShape, f),
+      broadcastLoop(a.data, a.shape, b.data, b.shape, out, outShape, fn),
+    webgpu: (ins, _a, out) => mapKernel(ins, out, ([a, b]) => wgsl(a, b, wgslType(out.dtype))),
     grad: grad &&
       ((dy, { inputs: [a, b], output }) => {
         const [ga, gb] = grad(dy, a, b, output);
@@ -234,30 +260,49 @@ function binary(
   });
 }
 
-const addDef = binary("add", (x, y) => x + y, (dy) => [dy, dy]);
-const subDef = binary("sub", (x, y) => x - y, (dy) => [dy, neg(dy)]);
-const mulDef = binary("mul", (x, y) => x * y, (dy, a, b) => [mul(dy, b), mul(dy, a)]);
+const addDef = binary("add", (x, y) => x + y, (a, b) => `${a} + ${b}`, (dy) => [dy, dy]);
+const subDef = binary("sub", (x, y) => x - y, (a, b) => `${a} - ${b}`, (dy) => [dy, neg(dy)]);
+const mulDef = binary(
+  "mul",
+  (x, y) => x * y,
+  (a, b) => `${a} * ${b}`,
+  (dy, a, b) => [mul(dy, b), mul(dy, a)],
+);
 const divDef = binary(
   "div",
   (x, y) => x / y,
+  (a, b) => `${a} / ${b}`,
   (dy, _a, b, y) => [div(dy, b), neg(div(mul(dy, y), b))],
   { positiveB: true },
 );
 const maximumDef = binary(
   "maximum",
   (x, y) => (x >= y ? x : y),
+  (a, b) => `max(${a}, ${b})`,
   (dy, a, b) => {
     const m = greaterEqual(a, b);
     return [mul(dy, m), mul(dy, rsubScalar(m, 1))];
   },
   { distinct: true },
 );
-const greaterEqualDef = binary("greaterEqual", (x, y) => (x >= y ? 1 : 0), undefined, {
-  noGradReason: "comparison: piecewise constant",
-});
-const equalDef = binary("equal", (x, y) => (x === y ? 1 : 0), undefined, {
-  noGradReason: "comparison: piecewise constant",
-});
+const greaterEqualDef = binary(
+  "greaterEqual",
+  (x, y) => (x >= y ? 1 : 0),
+  (a, b, t) => `select(${t}(0), ${t}(1), ${a} >= ${b})`,
+  undefined,
+  {
+    noGradReason: "comparison: piecewise constant",
+  },
+);
+const equalDef = binary(
+  "equal",
+  (x, y) => (x === y ? 1 : 0),
+  (a, b, t) => `select(${t}(0), ${t}(1), ${a} == ${b})`,
+  undefined,
+  {
+    noGradReason: "comparison: piecewise constant",
+  },
+);
 
 type Operand = Tensor | number;
 function asTensor(x: Operand, like: Tensor): Tensor {
@@ -303,6 +348,8 @@ const castDef = defineOp<CastAttrs>({
     if (dtype === "int32") { for (let i = 0; i < out.length; i++) out[i] = Math.trunc(x.data[i]); }
     else (out as FloatArray).set(x.data);
   },
+  // WGSL's f32 → i32 conversion truncates toward zero, like Math.trunc.
+  webgpu: (ins, { dtype }, out) => mapKernel(ins, out, ([v]) => `${wgslType(dtype)}(${v})`),
   grad: (dy, { inputs }) => [inputs[0].dtype === "int32" ? null : cast(dy, inputs[0].dtype)],
   tests: [{ name: "3x4 to float64", inputs: [{ shape: [3, 4] }], attrs: { dtype: "float64" } }],
 });

@@ -3,6 +3,7 @@ import { runOp } from "../engine.ts";
 import { defineOp, type TensorInfo } from "../op.ts";
 import { fmtShape, normAxis, sizeOf } from "../shape.ts";
 import { type Tensor, tensor } from "../tensor.ts";
+import { elementwise, u, wgslType } from "../webgpu/wgsl.ts";
 
 /** Row gather (batching), its scatter-add gradient, one-hot and argmax. */
 
@@ -30,6 +31,19 @@ const gatherDef = defineOp<Record<string, never>>({
       out.set(x.data.subarray(r * row, (r + 1) * row), i * row);
     }
   },
+  // Indices out of range read 0 (a kernel cannot throw; the CPU reference does).
+  webgpu: ([x], _a, out) => {
+    const rows = x.shape[0];
+    const row = rows === 0 ? 0 : x.shape.reduce((a, b) => a * b, 1) / rows;
+    const t = wgslType(out.dtype);
+    return elementwise(
+      out.shape.reduce((a, b) => a * b, 1),
+      `let r = in1[i / ${u(row)}];
+  out[i] = select(${t}(0), in0[u32(max(r, 0)) * ${u(row)} + i % ${
+        u(row)
+      }], r >= 0 && r < ${rows});`,
+    );
+  },
   grad: (dy, { inputs: [x, idx] }) => [runOp(scatterAddDef, [dy, idx], { rows: x.shape[0] }), null],
   diffInputs: [0],
   tests: [
@@ -54,6 +68,21 @@ const scatterAddDef = defineOp<{ rows: number }>({
       const o = idx.data[i] * row;
       for (let j = 0; j < row; j++) out[o + j] += dy.data[i * row + j];
     }
+  },
+  // Gather form (each output row scans the indices) so no float atomics are needed.
+  webgpu: ([dy, idx], { rows }, out) => {
+    const row = rows === 0 ? 0 : out.shape.reduce((a, b) => a * b, 1) / rows;
+    const t = wgslType(out.dtype);
+    return elementwise(
+      out.shape.reduce((a, b) => a * b, 1),
+      `let r = i32(i / ${u(row)});
+  let j = i % ${u(row)};
+  var s = ${t}(0);
+  for (var k = 0u; k < ${u(idx.shape[0])}; k++) {
+    if (in1[k] == r) { s += in0[k * ${u(row)} + j]; }
+  }
+  out[i] = s;`,
+    );
   },
   gradOf: "gather",
   tests: [],
@@ -94,6 +123,13 @@ const oneHotDef = defineOp<OneHotAttrs>({
       out[i * depth + c] = 1;
     }
   },
+  webgpu: (_ins, { depth }, out) => {
+    const t = wgslType(out.dtype);
+    return elementwise(
+      out.shape.reduce((a, b) => a * b, 1),
+      `out[i] = select(${t}(0), ${t}(1), in0[i / ${u(depth)}] == i32(i % ${u(depth)}));`,
+    );
+  },
   noGradReason: "its input is integer class ids",
   tests: [{
     name: "6 of 4",
@@ -127,6 +163,21 @@ const argmaxDef = defineOp<{ axis: number }>({
         out[o * inner + i] = best;
       }
     }
+  },
+  webgpu: ([x], { axis }, out) => {
+    const n = x.shape[axis];
+    const inner = sizeOf(x.shape.slice(axis + 1));
+    return elementwise(
+      sizeOf(out.shape),
+      `let base = (i / ${u(inner)}) * ${u(n * inner)} + i % ${u(inner)};
+  var best = 0;
+  var bestV = bitcast<f32>(0xff800000u);
+  for (var k = 0u; k < ${u(n)}; k++) {
+    let v = in0[base + k * ${u(inner)}];
+    if (v > bestV) { bestV = v; best = i32(k); }
+  }
+  out[i] = best;`,
+    );
   },
   noGradReason: "piecewise constant integer output",
   tests: [{ name: "rows of 4x5", inputs: [{ shape: [4, 5], distinct: true }], attrs: { axis: 1 } }],

@@ -3,6 +3,7 @@ import { runOp } from "../engine.ts";
 import { defineOp } from "../op.ts";
 import { fmtShape } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
+import { gemmKernel } from "../webgpu/gemm.ts";
 
 /** Matrix product of 2-D tensors with optionally transposed operands (no copies). */
 
@@ -51,6 +52,19 @@ const matmulDef = defineOp<MatmulAttrs>({
         out[i * n + j] = s;
       }
     }
+  },
+  // Transposed operands are read in place: only the loaders' index order changes.
+  webgpu: ([a, b], attrs) => {
+    const [M, K, N] = matmulDims(a.shape, b.shape, attrs);
+    return gemmKernel({
+      M,
+      N,
+      K,
+      loadA: attrs.transposeA ? `in0[k * ${M}u + m]` : `in0[m * ${K}u + k]`,
+      loadB: attrs.transposeB ? `in1[n * ${K}u + k]` : `in1[k * ${N}u + n]`,
+      aKContiguous: !attrs.transposeA,
+      bNContiguous: !attrs.transposeB,
+    });
   },
   grad: (dy, { inputs: [a, b], attrs: { transposeA: ta, transposeB: tb } }) => {
     // Each case keeps the stored layout of the operand, so no transposed copies are made.

@@ -4,6 +4,7 @@ import { defineOp, type OpTestCase, type TensorInfo } from "../op.ts";
 import { broadcastShapes, fmtShape, normAxes, sameShape, sizeOf } from "../shape.ts";
 import type { Tensor } from "../tensor.ts";
 import { broadcastStrides, div, equal, mul } from "./elementwise.ts";
+import { type GpuKernel, mapKernel, reduceOffsetFn, reduction, wgslType } from "../webgpu/wgsl.ts";
 
 /** Reductions (sum, max) over axes, and broadcastTo/sumTo which are each other's gradient. */
 
@@ -49,6 +50,28 @@ function reduceLoop(
   }
 }
 
+/** A reduction kernel: one workgroup per output element, a tree over its reduced elements. */
+function reduceKernel(
+  x: TensorInfo,
+  axes: number[],
+  kind: "sum" | "max",
+): GpuKernel {
+  const t = wgslType(x.dtype);
+  const reduced = sizeOf(axes.map((a) => x.shape[a]));
+  return reduction({
+    outputs: sizeOf(x.shape) / Math.max(reduced, 1) || 0,
+    reduced,
+    accType: t,
+    prelude: reduceOffsetFn(x.shape, axes),
+    init: kind === "sum" ? `var acc = ${t}(0);` : "var acc = bitcast<f32>(0xff800000u);",
+    load: "in0[offset_(o, r)]",
+    // max keeps NaN like the CPU reference (WGSL's max may drop it).
+    step: kind === "sum" ? "acc += v;" : "acc = select(max(acc, v), v, v != v);",
+    combine: kind === "sum" ? "a + b" : "select(max(a, b), a, a != a)",
+    finish: "out[o] = acc;",
+  });
+}
+
 const reduceCases: OpTestCase<ReduceAttrs>[] = [
   { name: "all of 3x4", inputs: [{ shape: [3, 4] }], attrs: { axes: [0, 1], keepDims: false } },
   { name: "rows of 3x4", inputs: [{ shape: [3, 4] }], attrs: { axes: [1], keepDims: true } },
@@ -68,6 +91,7 @@ const sumDef = defineOp<ReduceAttrs>({
     reduceLoop(x.data, x.shape, axes, (o, v) => (acc[o] += v));
     out.set(acc);
   },
+  webgpu: ([x], { axes }) => reduceKernel(x, axes, "sum"),
   grad: (dy, { inputs: [x], attrs }) => [
     broadcastTo(dy.reshape(x.shape.map((d, i) => (attrs.axes.includes(i) ? 1 : d))), x.shape),
   ],
@@ -83,6 +107,7 @@ const maxDef = defineOp<ReduceAttrs>({
       if (v > out[o] || Number.isNaN(v)) out[o] = v;
     });
   },
+  webgpu: ([x], { axes }) => reduceKernel(x, axes, "max"),
   // Ties share the gradient equally, like PyTorch's amax.
   grad: (dy, { inputs: [x], output, attrs }) => {
     const kept = x.shape.map((d, i) => (attrs.axes.includes(i) ? 1 : d));
@@ -121,6 +146,7 @@ const broadcastToDef = defineOp<BroadcastAttrs>({
       }
     }
   },
+  webgpu: (ins, _a, out) => mapKernel(ins, out, ([v]) => v),
   grad: (dy, { inputs: [x] }) => [sumTo(dy, x.shape)],
   tests: [
     { name: "4 to 3x4", inputs: [{ shape: [4] }], attrs: { shape: [3, 4] } },

@@ -1,0 +1,196 @@
+import type { DType } from "../dtype.ts";
+import type { TensorInfo } from "../op.ts";
+import { stridesOf } from "../shape.ts";
+
+/**
+ * What an op's WebGPU kernel function returns, and helpers for writing one. Ops put a
+ * `webgpu(inputs, attrs, out)` function beside their CPU reference; the backend wraps the code
+ * with the bindings: `in0`, `in1`, … (read-only storage arrays of the inputs' element type),
+ * `out` (the output) and the dynamic parameters `pf(i)` (f32) and `pu(i)` (u32).
+ * Shapes are baked into the code as constants, so one pipeline serves one shape; values that
+ * change every step (dropout seeds, a scheduled learning rate, a batch offset) go in `f32`/`u32`
+ * so they never cost a new pipeline.
+ */
+export interface GpuKernel {
+  /** WGSL defining `@compute fn main`; uses in0…, out, pf(i), pu(i). */
+  code: string;
+  /** Workgroup counts (x, y, z). */
+  workgroups: [number, number?, number?];
+  /** Dynamic float parameters, read in WGSL as `pf(i)`. */
+  f32?: number[];
+  /** Dynamic unsigned parameters, read in WGSL as `pu(i)`. */
+  u32?: number[];
+}
+
+/** An op's WebGPU kernel: inputs and output as the shape rule sees them. */
+export type WebGpuKernelFn<A> = (inputs: TensorInfo[], attrs: A, out: TensorInfo) => GpuKernel;
+
+/** The WGSL element type of a dtype; float64 has none (it is a CPU-only dtype). */
+export function wgslType(dtype: DType): "f32" | "i32" {
+  if (dtype === "float64") {
+    throw new Error(
+      "webgpu: float64 tensors are CPU-only (they exist for gradient checks); " +
+        'use float32, or setDevice("cpu") for float64 work',
+    );
+  }
+  return dtype === "int32" ? "i32" : "f32";
+}
+
+/** WGSL literal of an unsigned constant. */
+export function u(n: number): string {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`wgsl: ${n} is not a u32 constant`);
+  return `${n}u`;
+}
+
+/** WGSL literal of an f32 constant (exact for the float32 value of `v`). */
+export function f(v: number): string {
+  if (Number.isNaN(v)) return "bitcast<f32>(0x7fc00000u)";
+  if (!Number.isFinite(v)) return v > 0 ? "bitcast<f32>(0x7f800000u)" : "bitcast<f32>(0xff800000u)";
+  const s = String(Math.fround(v));
+  return /[.e]/.test(s) ? `f32(${s})` : `f32(${s}.0)`;
+}
+
+const WG = 256;
+const MAX_GROUPS = 65535;
+
+/**
+ * A kernel with one invocation per element of `n`: `body` sees `i` (u32, < n). Grids above
+ * 65 535 workgroups wrap into a second dimension.
+ * Example: `elementwise(n, "out[i] = max(in0[i], 0.0);")`.
+ */
+export function elementwise(n: number, body: string): GpuKernel {
+  const groups = Math.max(1, Math.ceil(n / WG));
+  const gx = Math.min(groups, MAX_GROUPS);
+  const gy = Math.ceil(groups / gx);
+  return {
+    code: `@compute @workgroup_size(${WG})
+fn main(@builtin(global_invocation_id) gid_: vec3u) {
+  let i = gid_.x + gid_.y * ${u(gx * WG)};
+  if (i >= ${u(n)}) { return; }
+  ${body}
+}`,
+    workgroups: [gx, gy],
+  };
+}
+
+/**
+ * WGSL statements that split flat index `flat` of `shape` into per-axis coordinates and sum
+ * them against each list of strides, declaring `var <name>: u32` for every entry of `offsets`.
+ * Strides of 0 make an axis broadcast. Example: offsets of two broadcast operands.
+ */
+export function unravel(flat: string, shape: number[], offsets: Record<string, number[]>): string {
+  const names = Object.keys(offsets);
+  const lines = names.map((n) => `var ${n} = 0u;`);
+  lines.push(`var rem_ = ${flat};`);
+  for (let ax = shape.length - 1; ax >= 0; ax--) {
+    const d = shape[ax];
+    if (names.every((n) => offsets[n][ax] === 0)) {
+      if (ax > 0) lines.push(`rem_ = rem_ / ${u(d)};`);
+      continue;
+    }
+    lines.push(`{ let c_ = rem_ % ${u(d)};`);
+    for (const n of names) {
+      if (offsets[n][ax] !== 0) lines.push(`  ${n} += c_ * ${u(offsets[n][ax])};`);
+    }
+    lines.push(`  rem_ = rem_ / ${u(d)}; }`);
+  }
+  return lines.join("\n  ");
+}
+
+/** Strides of `shape` laid against `outShape` (right-aligned), 0 on broadcast axes. */
+export function broadcastStridesOf(shape: number[], outShape: number[]): number[] {
+  const st = stridesOf(shape);
+  const off = outShape.length - shape.length;
+  return outShape.map((_, ax) => (ax < off || shape[ax - off] === 1 ? 0 : st[ax - off]));
+}
+
+/**
+ * One workgroup of 64 invocations per output element, for reductions: `init` declares the
+ * accumulator `acc`, `step` folds element `v` (the input value at reduced index `r`) into it, and
+ * `combine` merges two partial accumulators `a` and `b`; `finish` writes `out[o]` from `acc`.
+ * `load(o, r)` is a WGSL expression for the value.
+ */
+export function reduction(opts: {
+  outputs: number;
+  reduced: number;
+  accType: string;
+  init: string;
+  load: string;
+  step: string;
+  combine: string;
+  finish: string;
+  prelude?: string;
+}): GpuKernel {
+  const RW = 64;
+  const gx = Math.min(Math.max(opts.outputs, 1), MAX_GROUPS);
+  const gy = Math.ceil(Math.max(opts.outputs, 1) / gx);
+  return {
+    code: `var<workgroup> part_: array<${opts.accType}, ${RW}>;
+${opts.prelude ?? ""}
+@compute @workgroup_size(${RW})
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) t: u32) {
+  let o = wg.x + wg.y * ${u(gx)};
+  ${opts.init}
+  if (o < ${u(opts.outputs)}) {
+    for (var r = t; r < ${u(opts.reduced)}; r += ${u(RW)}) {
+      let v = ${opts.load};
+      ${opts.step}
+    }
+  }
+  part_[t] = acc;
+  workgroupBarrier();
+  for (var s = ${u(RW / 2)}; s > 0u; s = s / 2u) {
+    if (t < s) {
+      let a = part_[t];
+      let b = part_[t + s];
+      part_[t] = ${opts.combine};
+    }
+    workgroupBarrier();
+  }
+  if (t == 0u && o < ${u(opts.outputs)}) {
+    let acc = part_[0];
+    ${opts.finish}
+  }
+}`,
+    workgroups: [gx, gy],
+  };
+}
+
+/**
+ * An elementwise kernel over `out` whose inputs broadcast against it (NumPy rules). `expr` gets
+ * the WGSL value of each input at the current element and returns the output value; extra
+ * statements can come before it in `pre`. Same-shape and one-element inputs skip index math.
+ * Example: `mapKernel([a, b], out, ([x, y]) => `${x} + ${y}`)`.
+ */
+export function mapKernel(
+  ins: TensorInfo[],
+  out: TensorInfo,
+  expr: (vals: string[]) => string,
+  pre = "",
+): GpuKernel {
+  const n = out.shape.reduce((a, b) => a * b, 1);
+  const offsets: Record<string, number[]> = {};
+  const vals = ins.map((x, k) => {
+    const size = x.shape.reduce((a, b) => a * b, 1);
+    if (size === n) return `in${k}[i]`;
+    if (size === 1) return `in${k}[0]`;
+    offsets[`o${k}`] = broadcastStridesOf(x.shape, out.shape);
+    return `in${k}[o${k}]`;
+  });
+  const index = Object.keys(offsets).length ? unravel("i", out.shape, offsets) : "";
+  return elementwise(n, `${index}\n  ${pre}\n  out[i] = ${expr(vals)};`);
+}
+
+/**
+ * WGSL function `fn offset_(o: u32, r: u32) -> u32`: the input offset of reduced element `r` of
+ * output element `o` when `axes` of an input of `shape` are reduced.
+ */
+export function reduceOffsetFn(shape: number[], axes: number[]): string {
+  const st = stridesOf(shape);
+  const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const red = shape.map((_, i) => i).filter((i) => axes.includes(i));
+  const ko = unravel("o", kept.map((i) => shape[i]), { ko: kept.map((i) => st[i]) });
+  const ro = unravel("r", red.map((i) => shape[i]), { ro: red.map((i) => st[i]) })
+    .replaceAll("rem_", "remr_");
+  return `fn offset_(o: u32, r: u32) -> u32 {\n  ${ko}\n  ${ro}\n  return ko + ro;\n}`;
+}

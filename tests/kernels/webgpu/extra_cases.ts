@@ -1,0 +1,83 @@
+import type { OpTestCase } from "../../../kernels/op.ts";
+
+/**
+ * Shapes that stress WebGPU tiling beyond the registry's own cases: sizes that are not multiples
+ * of the 64×64×16 GEMM tile, batch 1, 1×1 kernels, stride 2, padding, long reductions, and
+ * dtypes the registry's float64 cases leave out.
+ */
+const pads = (top: number, bottom: number, left: number, right: number) => ({
+  top,
+  bottom,
+  left,
+  right,
+});
+
+export const extraGpuCases: Record<string, OpTestCase<unknown>[]> = {
+  matmul: [
+    {
+      name: "65x70·70x129 odd tiles",
+      inputs: [{ shape: [65, 70] }, { shape: [70, 129] }],
+      attrs: { transposeA: false, transposeB: false },
+    },
+    {
+      name: "Aᵀ 33x1·33x17",
+      inputs: [{ shape: [33, 1] }, { shape: [33, 17] }],
+      attrs: { transposeA: true, transposeB: false },
+    },
+    {
+      name: "Bᵀ 1x300·5x300",
+      inputs: [{ shape: [1, 300] }, { shape: [5, 300] }],
+      attrs: { transposeA: false, transposeB: true },
+    },
+  ],
+  conv2d: [
+    {
+      name: "batch 1, 3x3 stride 2 same-ish, 17 channels",
+      inputs: [{ shape: [1, 9, 11, 17] }, { shape: [3, 3, 17, 5] }],
+      attrs: { strides: [2, 2], pads: pads(1, 1, 1, 1) },
+    },
+    {
+      name: "1x1 stride 2, 70 output channels",
+      inputs: [{ shape: [2, 5, 5, 3] }, { shape: [1, 1, 3, 70] }],
+      attrs: { strides: [2, 2], pads: pads(0, 0, 0, 0) },
+    },
+    {
+      name: "mnist-cnn first layer shape, batch 3",
+      inputs: [{ shape: [3, 28, 28, 1] }, { shape: [3, 3, 1, 32] }],
+      attrs: { strides: [1, 1], pads: pads(0, 0, 0, 0) },
+    },
+  ],
+  maxPool2d: [{
+    name: "2x2 s2 on odd 5x7, batch 1",
+    inputs: [{ shape: [1, 5, 7, 3], distinct: true }],
+    attrs: { pool: [2, 2], strides: [2, 2], pads: pads(0, 0, 0, 0) },
+  }],
+  sum: [{
+    name: "long row 2x5000",
+    inputs: [{ shape: [2, 5000] }],
+    attrs: { axes: [1], keepDims: false },
+  }, {
+    name: "batch axis of 300x7",
+    inputs: [{ shape: [300, 7] }],
+    attrs: { axes: [0], keepDims: true },
+  }],
+  softmaxCrossEntropy: [{
+    name: "300x10",
+    inputs: [{ shape: [300, 10] }, { shape: [300, 10], positive: true }],
+    attrs: {},
+  }],
+  cast: [
+    { name: "float32 to int32", inputs: [{ shape: [3, 4] }], attrs: { dtype: "int32" } },
+    { name: "int32 to float32", inputs: [{ shape: [5], int: 9 }], attrs: { dtype: "float32" } },
+  ],
+  dropoutMask: [{
+    name: "1000x3 rate .5",
+    inputs: [],
+    attrs: { shape: [1000, 3], rate: 0.5, seed: 12345, dtype: "float32" },
+  }],
+  gather: [{
+    name: "rows of 70x3 int labels",
+    inputs: [{ shape: [70, 3], int: 50 }, { shape: [9], int: 70 }],
+    attrs: {},
+  }],
+};
