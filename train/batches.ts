@@ -34,6 +34,7 @@ export class BatchStream {
   #rng: Rng;
   #order: Int32Array;
   #pos = 0;
+  #fresh = true;
   constructor(
     readonly pool: Int32Array,
     readonly batchSize: number,
@@ -58,10 +59,21 @@ export class BatchStream {
   }
   /** The next batch's indices. */
   next(): Int32Array {
+    const w = this.nextWindow();
+    return w.order.subarray(w.start, w.start + w.count);
+  }
+  /**
+   * The next batch as a window [start, start+count) of the current pass's order; `newPass` says
+   * the order was reshuffled, so a copy of it on the device must be refreshed (once per pass).
+   */
+  nextWindow(): { order: Int32Array; start: number; count: number; newPass: boolean } {
+    const newPass = this.#pos >= this.#order.length || this.#fresh;
     if (this.#pos >= this.#order.length) this.#reshuffle();
-    const b = this.#order.subarray(this.#pos, this.#pos + this.batchSize);
-    this.#pos += b.length;
-    return b;
+    this.#fresh = false;
+    const start = this.#pos;
+    const count = Math.min(this.batchSize, this.#order.length - start);
+    this.#pos += count;
+    return { order: this.#order, start, count, newPass };
   }
   /** True when the next call starts a new pass. */
   get atPassEnd(): boolean {

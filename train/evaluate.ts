@@ -1,5 +1,5 @@
-import { keep, noGrad, tidy } from "../kernels/engine.ts";
-import { add, argmax, gather, mulScalar } from "../kernels/ops/mod.ts";
+import { flush, keep, noGrad, tidy } from "../kernels/engine.ts";
+import { add, argmax, gather, mulScalar, sliceRows } from "../kernels/ops/mod.ts";
 import { type Tensor, tensor, zeros } from "../kernels/tensor.ts";
 import type { Dataset } from "../datasets/dataset.ts";
 import type { Sequential } from "../layers/sequential.ts";
@@ -37,18 +37,20 @@ export async function evaluate(
   const bs = opts.batchSize ?? 256;
   const y = keep(labelsTensor(data.y));
   let lossSum = keep(zeros([]));
+  const all = keep(tensor(Int32Array.from({ length: n }, (_, i) => i)));
   const preds: Tensor[] = [];
   try {
     for (let start = 0; start < n; start += bs) {
       const count = Math.min(bs, n - start);
       const [nextLoss, pred] = tidy(() =>
         noGrad(() => {
-          const idx = tensor(Int32Array.from({ length: count }, (_, i) => start + i));
+          const idx = sliceRows(all, start, count);
           const out = model.apply(gather(data.x, idx), { training: false, logits: useLogits });
           const l = add(lossSum, mulScalar(lossFn(out, gather(y, idx)), count));
           return [l, classify ? argmax(out) : undefined] as const;
         })
       );
+      flush();
       lossSum.dispose();
       lossSum = keep(nextLoss);
       if (pred) preds.push(keep(pred));
@@ -73,6 +75,7 @@ export async function evaluate(
     };
   } finally {
     y.dispose();
+    all.dispose();
     lossSum.dispose();
     for (const p of preds) p.dispose();
   }

@@ -1,6 +1,16 @@
 import { gradients } from "../kernels/autograd.ts";
-import { keep, noGrad, tidy } from "../kernels/engine.ts";
-import { add, argmax, cast, equal, gather, mul, mulScalar, sum } from "../kernels/ops/mod.ts";
+import { flush, keep, noGrad, tidy } from "../kernels/engine.ts";
+import {
+  add,
+  argmax,
+  cast,
+  equal,
+  gather,
+  mul,
+  mulScalar,
+  sliceRows,
+  sum,
+} from "../kernels/ops/mod.ts";
 import { type Tensor, tensor, zeros } from "../kernels/tensor.ts";
 import type { Dataset } from "../datasets/dataset.ts";
 import type { Sequential } from "../layers/sequential.ts";
@@ -26,6 +36,8 @@ export interface FitOptions {
   stepsPerEpoch?: number;
   /** Progress output: true (default), false, or a writer (tests). */
   verbose?: boolean | ((s: string) => void);
+  /** Called after each training step (after its work is submitted), with the global step. */
+  onBatchEnd?: (step: number) => void;
   /** Called after each epoch with its record; return false to stop early. */
   onEpochEnd?: (r: EpochRecord) => void | boolean | Promise<void | boolean>;
 }
@@ -42,6 +54,8 @@ export interface History {
  * Trains `model` on `data` (x [N,...], y int32 class ids or a target tensor). Each step runs in
  * a `tidy`, so no tensor outlives its step; loss and accuracy are summed on the device and read
  * back a few times per epoch for the progress line. Throws when the loss becomes NaN.
+ * The data stays on the device: each pass uploads its shuffled order once, and every step
+ * gathers its batch through a window of that order, then flushes (one submit on WebGPU).
  * Example: `const h = await fit(model, train, { epochs: 2, optimizer: adam() });`
  */
 export async function fit(model: Sequential, data: Dataset, opts: FitOptions): Promise<History> {
@@ -63,6 +77,8 @@ export async function fit(model: Sequential, data: Dataset, opts: FitOptions): P
   const params = model.parameters();
 
   const yAll = keep(labelsTensor(data.y));
+  const unit = [keep(tensor([1, 0])), keep(tensor([0, 1]))];
+  let order: Tensor | undefined;
   const val: Dataset | undefined = opts.validationData ??
     (split.val.length ? subset(data, split.val) : undefined);
   const write = typeof opts.verbose === "function" ? opts.verbose : undefined;
@@ -85,9 +101,13 @@ export async function fit(model: Sequential, data: Dataset, opts: FitOptions): P
         : createProgress({ total: stepsPerEpoch, label: `epoch ${epoch}/${opts.epochs}`, write });
       const readEvery = Math.max(1, Math.ceil(stepsPerEpoch / 10));
       for (let s = 0; s < stepsPerEpoch; s++) {
-        const idx = stream.next();
+        const w = stream.nextWindow();
+        if (w.newPass) {
+          order?.dispose();
+          order = keep(tensor(w.order));
+        }
         const next = tidy(() => {
-          const it = tensor(idx);
+          const it = sliceRows(order!, w.start, w.count);
           const xb = gather(data.x, it);
           const yb = gather(yAll, it);
           const out = model.apply(xb, { training: true, logits: useLogits });
@@ -96,13 +116,17 @@ export async function fit(model: Sequential, data: Dataset, opts: FitOptions): P
           opts.optimizer.step(params, grads);
           return noGrad(() => {
             const correct = classify ? sum(cast(equal(argmax(out), yb), "float32")) : zeros([]);
-            return add(totals, stack2(mulScalar(loss, idx.length), correct));
+            // [Σ loss·batch, Σ correct] += [loss·count, correct]
+            const both = add(mul(unit[0], mulScalar(loss, w.count)), mul(unit[1], correct));
+            return add(totals, both);
           });
         });
+        flush();
         totals.dispose();
         totals = keep(next);
-        seen += idx.length;
+        seen += w.count;
         history.steps++;
+        opts.onBatchEnd?.(history.steps);
         if (progress && ((s + 1) % readEvery === 0 || s + 1 === stepsPerEpoch)) {
           const [l, c] = await totals.data();
           checkFinite(l, epoch, s + 1);
@@ -139,17 +163,14 @@ export async function fit(model: Sequential, data: Dataset, opts: FitOptions): P
     }
   } finally {
     yAll.dispose();
+    unit.forEach((t) => t.dispose());
+    order?.dispose();
     if (val && !opts.validationData) {
       val.x.dispose();
       if (!(val.y instanceof Int32Array)) val.y.dispose();
     }
   }
   return history;
-}
-
-/** [a, b] from two scalars as a [2] tensor (a·e₀ + b·e₁), using only registered ops. */
-function stack2(a: Tensor, b: Tensor): Tensor {
-  return add(mul(tensor([1, 0]), a), mul(tensor([0, 1]), b));
 }
 
 function checkFinite(lossSum: number, epoch: number, step: number): void {

@@ -94,14 +94,44 @@ export function gather(x: Tensor, indices: Tensor | Int32Array): Tensor {
   return runOp(gatherDef, [x, idx], {});
 }
 
-/** Rows [start, start+count) of `x`. */
+interface SliceAttrs {
+  start: number;
+  count: number;
+}
+const sliceRowsDef = defineOp<SliceAttrs>({
+  name: "sliceRows",
+  infer: ([x], { start, count }) => {
+    if (x.shape.length < 1 || start < 0 || count < 0 || start + count > x.shape[0]) {
+      throw new Error(`sliceRows: rows [${start}, ${start + count}) outside ${fmtShape(x.shape)}`);
+    }
+    return { shape: [count, ...x.shape.slice(1)], dtype: x.dtype };
+  },
+  cpu: ([x], { start }, out) => {
+    const row = x.shape[0] === 0 ? 0 : x.data.length / x.shape[0];
+    out.set(x.data.subarray(start * row, start * row + out.length));
+  },
+  // `start` is a parameter, so walking a batch window along an index buffer reuses one pipeline.
+  webgpu: ([x], { start }, out) => {
+    const row = x.shape[0] === 0 ? 0 : sizeOf(x.shape) / x.shape[0];
+    return {
+      ...elementwise(sizeOf(out.shape), `out[i] = in0[pu(0) * ${u(row)} + i];`),
+      u32: [start],
+    };
+  },
+  grad: (dy, { inputs: [x], attrs: { start, count } }) => [
+    runOp(scatterAddDef, [dy, tensor(Int32Array.from({ length: count }, (_, i) => start + i))], {
+      rows: x.shape[0],
+    }),
+  ],
+  tests: [
+    { name: "rows 1..4 of 5x3", inputs: [{ shape: [5, 3] }], attrs: { start: 1, count: 3 } },
+    { name: "one row of 4x2x2", inputs: [{ shape: [4, 2, 2] }], attrs: { start: 3, count: 1 } },
+  ],
+});
+
+/** Rows [start, start+count) of `x` (a copy). Example: `sliceRows(order, step * 32, 32)`. */
 export function sliceRows(x: Tensor, start: number, count: number): Tensor {
-  if (start < 0 || count < 0 || start + count > x.shape[0]) {
-    throw new Error(`sliceRows: rows [${start}, ${start + count}) outside ${fmtShape(x.shape)}`);
-  }
-  const idx = new Int32Array(count);
-  for (let i = 0; i < count; i++) idx[i] = start + i;
-  return gather(x, idx);
+  return runOp(sliceRowsDef, [x], { start, count });
 }
 
 interface OneHotAttrs {

@@ -2,7 +2,7 @@ import { type Backend, type KernelInput, newCounters } from "../backend.ts";
 import { allocArray, bytesPer, type DType, dtypeOf, type TypedArray } from "../dtype.ts";
 import type { OpDef } from "../op.ts";
 import { sizeOf } from "../shape.ts";
-import { type GpuKernel, wgslType } from "./wgsl.ts";
+import { elementwise, type GpuKernel, u, wgslType } from "./wgsl.ts";
 
 /**
  * The WebGPU backend: storage is pooled GPU buffers; ops encode compute dispatches into one
@@ -130,7 +130,28 @@ export class WebGpuBackend implements Backend {
       attrs as never,
       { shape, dtype },
     );
-    this.dispatch(kernel, inputs.map((i) => [i.handle as GpuBuf, i.dtype]), out, outType);
+    const ins: [GpuBuf, DType][] = inputs.map((i) => [i.handle as GpuBuf, i.dtype]);
+    const splits = kernel.splits ?? 1;
+    if (splits <= 1) {
+      this.dispatch(kernel, ins, out, outType);
+      return out;
+    }
+    const n = sizeOf(shape);
+    const partials = this.#take(n * splits * 4, false);
+    this.dispatch(kernel, ins, partials, outType);
+    this.dispatch(
+      elementwise(
+        n,
+        `var s = in0[i];
+  for (var k = 1u; k < ${u(splits)}; k++) { s += in0[k * ${u(n)} + i]; }
+  out[i] = s;`,
+      ),
+      [[partials, dtype]],
+      out,
+      outType,
+    );
+    // Later dispatches in this encoder may reuse it: they run after the sum has read it.
+    this.free(partials);
     return out;
   }
 

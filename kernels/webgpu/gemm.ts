@@ -6,8 +6,9 @@ import { type GpuKernel, u } from "./wgsl.ts";
  * the three convolution kernels (implicit GEMM over NHWC, never materialising im2col) are all
  * this one kernel with different loaders.
  *
- * Each workgroup of 16×16 invocations computes a 64×64 tile of C, each invocation a 4×4 block
- * held in registers; A and B tiles of depth 16 are staged in workgroup memory.
+ * Each workgroup of up to 256 invocations computes a tile of C (64×64, or 256×16 / 128×32 for
+ * narrow outputs, fewer rows for short ones), each invocation a 4×4 block held in registers; A and B tiles of depth 16 are staged
+ * in workgroup memory.
  */
 export interface GemmSpec {
   M: number;
@@ -25,25 +26,52 @@ export interface GemmSpec {
   prelude?: string;
 }
 
-const T = 64; // tile rows and columns
 const TK = 16; // tile depth
 const R = 4; // register block per invocation (R×R)
-const THREADS = (T / R) * (T / R);
+const TILE_AREA = 256 * R * R; // 64×64: 256 invocations of 4×4
 
-/** The kernel for `spec`; writes `out[m*N + n]`. */
+/**
+ * Tile shape: 64 columns, or 16/32 when N is that narrow (conv layers with 16 or 32 filters),
+ * with rows growing to 4096/columns to keep 256 invocations busy, but no more rows than M
+ * needs (a filter gradient's M is KH·KW·Cin, often 9–400), so few invocations compute padding.
+ */
+export function tileShape(M: number, N: number): { tm: number; tn: number } {
+  const tn = N <= 16 ? 16 : N <= 32 ? 32 : 64;
+  const tm = Math.min(TILE_AREA / tn, Math.max(16, 2 ** Math.ceil(Math.log2(Math.max(M, 1)))));
+  return { tm, tn };
+}
+
+/**
+ * How many slices of K to compute in parallel: enough workgroups to fill a device when the
+ * output is only a few tiles but K is long (conv filter gradients: K = batch·OH·OW), each
+ * slice keeping at least 256 of K so the extra summing pass stays small.
+ */
+export function chooseSplits(M: number, N: number, K: number): number {
+  const { tm, tn } = tileShape(M, N);
+  const tiles = Math.ceil(M / tm) * Math.ceil(N / tn);
+  if (tiles >= 64 || K < 512) return 1;
+  return Math.max(1, Math.min(Math.ceil(64 / tiles), Math.floor(K / 256), 64));
+}
+
+/** The kernel for `spec`; writes `out[m*N + n]` (with split-K, partial sums the backend adds). */
 export function gemmKernel(spec: GemmSpec): GpuKernel {
   const { M, N, K } = spec;
-  const loads = (T * TK) / THREADS;
+  const splits = chooseSplits(M, N, K);
+  // Each slice covers a whole number of TK-deep steps.
+  const slice = Math.ceil(Math.ceil(K / splits) / TK) * TK;
+  const { tm, tn } = tileShape(M, N);
+  const tx = tn / R; // invocations along N
+  const threads = (tm / R) * tx;
   // Consecutive invocations load consecutive addresses where the layout allows it.
   const aIdx = spec.aKContiguous
     ? `let kk = e % ${u(TK)}; let mm = e / ${u(TK)};`
-    : `let mm = e % ${u(T)}; let kk = e / ${u(T)};`;
+    : `let mm = e % ${u(tm)}; let kk = e / ${u(tm)};`;
   const bIdx = spec.bNContiguous
-    ? `let nn = e % ${u(T)}; let kk = e / ${u(T)};`
+    ? `let nn = e % ${u(tn)}; let kk = e / ${u(tn)};`
     : `let kk = e % ${u(TK)}; let nn = e / ${u(TK)};`;
   const code = `
-var<workgroup> As: array<f32, ${T * TK}>;
-var<workgroup> Bs: array<f32, ${T * TK}>;
+var<workgroup> As: array<f32, ${tm * TK}>;
+var<workgroup> Bs: array<f32, ${tn * TK}>;
 ${spec.prelude ?? ""}
 fn loadA_(m: u32, k: u32) -> f32 {
   if (m >= ${u(M)} || k >= ${u(K)}) { return 0.0; }
@@ -53,31 +81,30 @@ fn loadB_(k: u32, n: u32) -> f32 {
   if (k >= ${u(K)} || n >= ${u(N)}) { return 0.0; }
   return ${spec.loadB};
 }
-@compute @workgroup_size(${T / R}, ${T / R})
+@compute @workgroup_size(${tx}, ${threads / tx})
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let tid = lid.y * ${u(T / R)} + lid.x;
-  let m0 = wg.y * ${u(T)};
-  let n0 = wg.x * ${u(T)};
+  let tid = lid.y * ${u(tx)} + lid.x;
+  let m0 = wg.y * ${u(tm)};
+  let n0 = wg.x * ${u(tn)};
   var acc: array<array<f32, ${R}>, ${R}>;
-  for (var k0 = 0u; k0 < ${u(K)}; k0 += ${u(TK)}) {
-    for (var l = 0u; l < ${u(loads)}; l++) {
-      let e = tid + l * ${u(THREADS)};
-      {
-        ${aIdx}
-        As[kk * ${u(T)} + mm] = loadA_(m0 + mm, k0 + kk);
-      }
-      {
-        ${bIdx}
-        Bs[kk * ${u(T)} + nn] = loadB_(k0 + kk, n0 + nn);
-      }
+  let kBegin = wg.z * ${u(slice)};
+  let kEnd = min(kBegin + ${u(slice)}, ${u(K)});
+  for (var k0 = kBegin; k0 < kEnd; k0 += ${u(TK)}) {
+    for (var e = tid; e < ${u(tm * TK)}; e += ${u(threads)}) {
+      ${aIdx}
+      As[kk * ${u(tm)} + mm] = loadA_(m0 + mm, k0 + kk);
+    }
+    for (var e = tid; e < ${u(tn * TK)}; e += ${u(threads)}) {
+      ${bIdx}
+      Bs[kk * ${u(tn)} + nn] = loadB_(k0 + kk, n0 + nn);
     }
     workgroupBarrier();
     for (var kk = 0u; kk < ${u(TK)}; kk++) {
       var a: array<f32, ${R}>;
       var b: array<f32, ${R}>;
       for (var i = 0u; i < ${u(R)}; i++) {
-        a[i] = As[kk * ${u(T)} + lid.y * ${u(R)} + i];
-        b[i] = Bs[kk * ${u(T)} + lid.x * ${u(R)} + i];
+        a[i] = As[kk * ${u(tm)} + lid.y * ${u(R)} + i];
+        b[i] = Bs[kk * ${u(tn)} + lid.x * ${u(R)} + i];
       }
       for (var i = 0u; i < ${u(R)}; i++) {
         for (var j = 0u; j < ${u(R)}; j++) {
@@ -92,9 +119,9 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
     if (m >= ${u(M)}) { break; }
     for (var j = 0u; j < ${u(R)}; j++) {
       let n = n0 + lid.x * ${u(R)} + j;
-      if (n < ${u(N)}) { out[m * ${u(N)} + n] = acc[i][j]; }
+      if (n < ${u(N)}) { out[wg.z * ${u(M * N)} + m * ${u(N)} + n] = acc[i][j]; }
     }
   }
 }`;
-  return { code, workgroups: [Math.ceil(N / T), Math.ceil(M / T)] };
+  return { code, workgroups: [Math.ceil(N / tn), Math.ceil(M / tm), splits], splits };
 }

@@ -20,6 +20,12 @@ export interface GpuKernel {
   f32?: number[];
   /** Dynamic unsigned parameters, read in WGSL as `pu(i)`. */
   u32?: number[];
+  /**
+   * Split reduction: the kernel writes `splits` partial results, partial s of element i at
+   * `out[s * size + i]`, and the backend sums them into the output with a second dispatch
+   * (split-K GEMM: many workgroups share a long reduction without float atomics).
+   */
+  splits?: number;
 }
 
 /** An op's WebGPU kernel: inputs and output as the shape rule sees them. */

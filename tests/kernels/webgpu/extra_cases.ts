@@ -25,6 +25,11 @@ export const extraGpuCases: Record<string, OpTestCase<unknown>[]> = {
       attrs: { transposeA: true, transposeB: false },
     },
     {
+      name: "split-K: Aᵀ 1300x5·1300x7",
+      inputs: [{ shape: [1300, 5] }, { shape: [1300, 7] }],
+      attrs: { transposeA: true, transposeB: false },
+    },
+    {
       name: "Bᵀ 1x300·5x300",
       inputs: [{ shape: [1, 300] }, { shape: [5, 300] }],
       attrs: { transposeA: false, transposeB: true },
@@ -40,6 +45,11 @@ export const extraGpuCases: Record<string, OpTestCase<unknown>[]> = {
       name: "1x1 stride 2, 70 output channels",
       inputs: [{ shape: [2, 5, 5, 3] }, { shape: [1, 1, 3, 70] }],
       attrs: { strides: [2, 2], pads: pads(0, 0, 0, 0) },
+    },
+    {
+      name: "split-K filter gradient: batch 8, 12x12x2, 3x3→4",
+      inputs: [{ shape: [8, 12, 12, 2] }, { shape: [3, 3, 2, 4] }],
+      attrs: { strides: [1, 1], pads: pads(0, 0, 0, 0) },
     },
     {
       name: "mnist-cnn first layer shape, batch 3",

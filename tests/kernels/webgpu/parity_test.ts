@@ -78,7 +78,7 @@ function maxError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return diff / scale;
 }
 
-const TOLERANCE = 1e-4;
+const TOLERANCE = 1e-5;
 
 for (const op of ops) {
   // float64 is a CPU-only dtype (gradient checks); its registry cases have float32 twins above.

@@ -1,0 +1,58 @@
+/**
+ * The WebGPU steady-state rules of a training step, checked with the backend's counters on the
+ * mnist-starter model: after warm-up a step creates no buffers and no pipelines, reads nothing
+ * back, and submits exactly once. Runs on the software adapter in CI (fails there if absent).
+ */
+import assert from "node:assert/strict";
+import "../../kernels/tensor_methods.ts";
+import { setDevice } from "../../kernels/device.ts";
+import { backend } from "../../kernels/engine.ts";
+import type { BackendCounters } from "../../kernels/backend.ts";
+import { Rng } from "../../kernels/random.ts";
+import { tensor } from "../../kernels/tensor.ts";
+import { fit } from "../../train/fit.ts";
+import { momentum } from "../../train/optimizers.ts";
+import { mnistStarter } from "../../tasks/mnist_models.ts";
+import { gpuAvailable } from "../kernels/webgpu/gpu_available.ts";
+
+const available = await gpuAvailable();
+
+Deno.test({
+  name: "webgpu steady state: mnist-starter steps create nothing, read nothing, submit once",
+  ignore: !available.ok && !Deno.env.get("CI"),
+  fn: async () => {
+    assert.ok(available.ok, available.reason);
+    await setDevice("webgpu");
+    const rng = new Rng(3);
+    const n = 64;
+    const x = tensor(Float32Array.from({ length: n * 28 * 28 }, () => rng.uniform()), [
+      n,
+      28,
+      28,
+      1,
+    ]);
+    const y = Int32Array.from({ length: n }, () => rng.int(10));
+    const model = mnistStarter(1);
+    const snaps: BackendCounters[] = [];
+    await fit(model, { x, y }, {
+      epochs: 2,
+      batchSize: 16,
+      stepsPerEpoch: 4,
+      verbose: false,
+      optimizer: momentum({ learningRate: 0.05, momentum: 0.9, momentumForm: "ema" }),
+      onBatchEnd: () => snaps.push({ ...backend().counters }),
+    });
+    // Steps 6..8 (the second epoch, after its first step) are steady state.
+    for (let s = 5; s < 8; s++) {
+      const d = (k: keyof BackendCounters) => snaps[s][k] - snaps[s - 1][k];
+      const at = `step ${s + 1}: ${JSON.stringify(snaps[s])} vs ${JSON.stringify(snaps[s - 1])}`;
+      assert.equal(d("bufferCreations"), 0, `buffers created in ${at}`);
+      assert.equal(d("pipelineCreations"), 0, `pipelines created in ${at}`);
+      assert.equal(d("readbacks"), 0, `readback in ${at}`);
+      assert.equal(d("submits"), 1, `submits in ${at}`);
+      assert.ok(d("dispatches") > 20, `a step should dispatch its kernels (${d("dispatches")})`);
+    }
+    x.dispose();
+    await setDevice("cpu");
+  },
+});
