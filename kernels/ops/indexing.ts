@@ -70,7 +70,7 @@ const scatterAddDef = defineOp<{ rows: number }>({
     }
   },
   // Gather form (each output row scans the indices) so no float atomics are needed.
-  webgpu: ([dy, idx], { rows }, out) => {
+  webgpu: ([, idx], { rows }, out) => {
     const row = rows === 0 ? 0 : out.shape.reduce((a, b) => a * b, 1) / rows;
     const t = wgslType(out.dtype);
     return elementwise(
