@@ -26,7 +26,7 @@ export interface TarEntry {
 /** Pulls exact byte counts out of a stream of arbitrarily sized chunks. */
 class ByteReader {
   #it: AsyncIterator<Uint8Array>;
-  #chunk = new Uint8Array(0);
+  #chunk: Uint8Array = new Uint8Array(0);
   #pos = 0;
   /** Bytes consumed so far: the archive offset used in error messages. */
   offset = 0;
@@ -67,6 +67,11 @@ class ByteReader {
   async drain(): Promise<void> {
     this.#pos = this.#chunk.length;
     while (await this.#next()) this.#pos = this.#chunk.length;
+  }
+
+  /** Stops reading early (an error, or a consumer that breaks): cancels the source stream. */
+  async close(): Promise<void> {
+    await this.#it.return?.();
   }
 
   async #next(): Promise<boolean> {
@@ -146,58 +151,80 @@ export async function* readTar(
   source: AsyncIterable<Uint8Array> | Uint8Array,
   label = "tar archive",
 ): AsyncGenerator<TarEntry> {
-  const reader = new ByteReader(source instanceof Uint8Array ? [source] : source);
+  const reader = new ByteReader(
+    source instanceof Uint8Array
+      ? (async function* () {
+        yield source;
+      })()
+      : source,
+  );
   let longName: string | undefined;
   let paxPath: string | undefined;
   let paxSize: number | undefined;
-  while (true) {
-    const at = reader.offset;
-    const h = await reader.read(BLOCK);
-    const fail = (why: string): never => {
-      throw new DatasetError(`${label}: ${why} (header at byte ${at}); download the archive again`);
-    };
-    if (h.length === 0) {
-      fail("ends without the end-of-archive block: the archive is truncated");
-    }
-    if (h.length < BLOCK) fail(`truncated in a header: ${h.length} of ${BLOCK} bytes`);
-    if (h.every((b) => b === 0)) {
-      // The end: tar writes two zero blocks and pads to a record size; none of it matters.
-      await reader.drain();
-      return;
-    }
-    const stored = number(h.subarray(148, 156), "checksum", fail);
-    if (!checksumOk(h, stored)) fail("header checksum mismatch: not a tar archive, or corrupt");
-    const typeflag = String.fromCharCode(h[156]);
-    const size = paxSize ?? number(h.subarray(124, 136), "size", fail);
-    const magic = decoder.decode(h.subarray(257, 263));
-    let name = text(h.subarray(0, 100));
-    // Only POSIX ustar stores a path prefix there; GNU tar ("ustar  ") keeps times in that spot.
-    const prefix = magic === "ustar\0" ? text(h.subarray(345, 500)) : "";
-    if (prefix) name = `${prefix}/${name}`;
-    name = paxPath ?? longName ?? name;
+  try {
+    yield* entries();
+  } finally {
+    await reader.close();
+  }
 
-    const kind = kindOf(typeflag);
-    const hasBody = kind === "file" || !(kind === "directory" || kind === "link");
-    const body = hasBody ? await reader.read(size) : new Uint8Array(0);
-    if (body.length < (hasBody ? size : 0)) {
-      fail(`truncated in "${name}": ${body.length} of its ${size} bytes present`);
-    }
-    const pad = hasBody ? (BLOCK - (size % BLOCK)) % BLOCK : 0;
-    if (await reader.skip(pad) < pad) fail(`truncated in the padding after "${name}"`);
+  async function* entries(): AsyncGenerator<TarEntry> {
+    while (true) {
+      const at = reader.offset;
+      const h = await reader.read(BLOCK);
+      const fail = (why: string): never => {
+        throw new DatasetError(
+          `${label}: ${why} (header at byte ${at}); download the archive again`,
+        );
+      };
+      if (h.length === 0) {
+        fail("ends without the end-of-archive block: the archive is truncated");
+      }
+      if (h.length < BLOCK) fail(`truncated in a header: ${h.length} of ${BLOCK} bytes`);
+      if (h.every((b) => b === 0)) {
+        // The end: tar writes two zero blocks and pads to a record size; none of it matters.
+        await reader.drain();
+        return;
+      }
+      const stored = number(h.subarray(148, 156), "checksum", fail);
+      if (!checksumOk(h, stored)) fail("header checksum mismatch: not a tar archive, or corrupt");
+      const typeflag = String.fromCharCode(h[156]);
+      const size = paxSize ?? number(h.subarray(124, 136), "size", fail);
+      const magic = decoder.decode(h.subarray(257, 263));
+      let name = text(h.subarray(0, 100));
+      // Only POSIX ustar stores a path prefix there; GNU tar ("ustar  ") keeps times in that spot.
+      const prefix = magic === "ustar\0" ? text(h.subarray(345, 500)) : "";
+      if (prefix) name = `${prefix}/${name}`;
+      name = paxPath ?? longName ?? name;
 
-    if (typeflag === "L") {
-      longName = text(body);
-      continue;
+      const kind = kindOf(typeflag);
+      const hasBody = kind === "file" || !(kind === "directory" || kind === "link");
+      const body = hasBody ? await reader.read(size) : new Uint8Array(0);
+      if (body.length < (hasBody ? size : 0)) {
+        fail(`truncated in "${name}": ${body.length} of its ${size} bytes present`);
+      }
+      const pad = hasBody ? (BLOCK - (size % BLOCK)) % BLOCK : 0;
+      if (await reader.skip(pad) < pad) fail(`truncated in the padding after "${name}"`);
+
+      if (typeflag === "L") {
+        longName = text(body);
+        continue;
+      }
+      if (typeflag === "x") {
+        const rec = paxRecords(body);
+        paxPath = rec.get("path") ?? paxPath;
+        const s = rec.get("size");
+        if (s !== undefined) paxSize = Number(s);
+        continue;
+      }
+      if (typeflag === "K" || typeflag === "g") continue; // long link names, global pax: unused
+      longName = paxPath = paxSize = undefined;
+      yield {
+        name,
+        kind,
+        typeflag,
+        size: hasBody ? size : 0,
+        data: kind === "file" ? body : new Uint8Array(0),
+      };
     }
-    if (typeflag === "x") {
-      const rec = paxRecords(body);
-      paxPath = rec.get("path") ?? paxPath;
-      const s = rec.get("size");
-      if (s !== undefined) paxSize = Number(s);
-      continue;
-    }
-    if (typeflag === "K" || typeflag === "g") continue; // long link names, global pax: unused
-    longName = paxPath = paxSize = undefined;
-    yield { name, kind, typeflag, size: hasBody ? size : 0, data: kind === "file" ? body : new Uint8Array(0) };
   }
 }

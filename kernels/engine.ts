@@ -149,6 +149,15 @@ export function runOp<A>(def: OpDef<A>, inputs: Tensor[], attrs: A): Tensor {
       );
     }
   }
+  for (const i of def.mutates ?? []) {
+    const t = inputs[i];
+    if (t && t.ref.refs !== 1) {
+      throw new Error(
+        `${def.name}: input ${i} is updated in place but its storage is shared (a view or an ` +
+          `assigned tensor); pass a tensor that owns its storage`,
+      );
+    }
+  }
   const info = def.infer(inputs.map((t) => ({ shape: t.shape, dtype: t.dtype })), attrs);
   const handle = b.exec(
     def as OpDef,

@@ -54,6 +54,11 @@ export interface OpDef<A = unknown> {
   gradOf?: string;
   /** Why an op has neither `grad` nor `gradOf` (argmax, oneHot: piecewise constant). */
   noGradReason?: string;
+  /**
+   * Inputs the kernel also updates in place (optimiser state owned by one caller). `runOp`
+   * refuses a shared tensor here, and the parity tests compare these inputs after the op too.
+   */
+  mutates?: number[];
   /** Input indices that are differentiable (default: all float inputs). */
   diffInputs?: number[];
   /** Cases the registry tests run: gradient check and backend parity. */

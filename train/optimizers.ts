@@ -1,12 +1,13 @@
 import { keep, noGrad } from "../kernels/engine.ts";
-import { add, addScalar, div, mul, mulScalar, sqrt, square, sub } from "../kernels/ops/mod.ts";
+import { optimizerStep, STATE_SLOTS, type UpdateAttrs } from "../kernels/ops/mod.ts";
 import { fmtShape } from "../kernels/shape.ts";
 import { type Tensor, zeros } from "../kernels/tensor.ts";
 import { type LearningRate, rateAt } from "./schedules.ts";
 
 /**
  * Optimisers. Each keeps per-parameter state tensors (kept across steps, so `tidy` leaves them)
- * and updates parameters in place with `assign`.
+ * and updates each parameter with one fused `optimizerStep` kernel (kernels/ops/optimizer_step.ts)
+ * that also updates the state in place.
  */
 export interface Optimizer {
   /** Short name for results files ("adam"). */
@@ -70,19 +71,20 @@ abstract class BaseOptimizer implements Optimizer {
             `${this.name}: gradient ${fmtShape(g0.shape)} for parameter ${fmtShape(p.shape)}`,
           );
         }
-        p.assign(this.update(p, this.decayed(p, g0), lr));
+        const h = { ...this.hyper(), lr };
+        p.assign(optimizerStep(p, g0, this.slots(p, STATE_SLOTS[h.kind]), h));
       });
     });
     this.iterations++;
   }
 
-  /** g + λθ (coupled L2) unless the optimiser applies decay itself. */
-  protected decayed(p: Tensor, g: Tensor): Tensor {
-    return this.weightDecay ? add(g, mulScalar(p, this.weightDecay)) : g;
-  }
+  /** The update rule and its hyperparameters for the next step (all but the learning rate). */
+  protected abstract hyper(): Omit<UpdateAttrs, "lr">;
 
-  /** The new value of `p`. */
-  protected abstract update(p: Tensor, g: Tensor, lr: number): Tensor;
+  /** Hyperparameters every rule shares; weight decay is coupled L2 (g + λθ) except "ema". */
+  protected base(): { wd: number; a: number; b: number; eps: number; c1: number; c2: number } {
+    return { wd: this.weightDecay, a: 0, b: 0, eps: 0, c1: 1, c2: 1 };
+  }
 
   config(): Record<string, unknown> {
     return {
@@ -123,22 +125,15 @@ class Sgd extends BaseOptimizer {
       throw new Error(`sgd: momentum ${this.momentum} must be in [0, 1)`);
     }
   }
-  protected override decayed(p: Tensor, g: Tensor): Tensor {
-    return this.form === "ema" ? g : super.decayed(p, g);
-  }
-  protected update(p: Tensor, g: Tensor, lr: number): Tensor {
-    const mu = this.momentum;
-    if (this.form === "ema") {
-      const [m] = this.slots(p, 1);
-      m.assign(add(mulScalar(m, mu), mulScalar(g, 1 - mu)));
-      const dir = this.weightDecay ? add(m, mulScalar(p, this.weightDecay)) : m;
-      return sub(p, mulScalar(dir, lr));
-    }
-    if (!mu) return sub(p, mulScalar(g, lr));
-    const [v] = this.slots(p, 1);
-    v.assign(add(mulScalar(v, mu), g));
-    const dir = this.nesterov ? add(g, mulScalar(v, mu)) : v;
-    return sub(p, mulScalar(dir, lr));
+  protected hyper(): Omit<UpdateAttrs, "lr"> {
+    const kind = this.form === "ema"
+      ? "ema"
+      : !this.momentum
+      ? "sgd"
+      : this.nesterov
+      ? "nesterov"
+      : "momentum";
+    return { ...this.base(), kind, a: this.momentum };
   }
   override config(): Record<string, unknown> {
     return {
@@ -164,10 +159,8 @@ class Rmsprop extends BaseOptimizer {
     this.rho = o.rho ?? 0.9;
     this.epsilon = o.epsilon ?? 1e-7;
   }
-  protected update(p: Tensor, g: Tensor, lr: number): Tensor {
-    const [s] = this.slots(p, 1);
-    s.assign(add(mulScalar(s, this.rho), mulScalar(square(g), 1 - this.rho)));
-    return sub(p, mulScalar(div(g, addScalar(sqrt(s), this.epsilon)), lr));
+  protected hyper(): Omit<UpdateAttrs, "lr"> {
+    return { ...this.base(), kind: "rmsprop", a: this.rho, eps: this.epsilon };
   }
   override config(): Record<string, unknown> {
     return { ...super.config(), rho: this.rho, epsilon: this.epsilon };
@@ -191,14 +184,17 @@ class Adam extends BaseOptimizer {
     this.beta2 = o.beta2 ?? 0.999;
     this.epsilon = o.epsilon ?? 1e-7;
   }
-  protected update(p: Tensor, g: Tensor, lr: number): Tensor {
-    const [m, v] = this.slots(p, 2);
+  protected hyper(): Omit<UpdateAttrs, "lr"> {
     const t = this.iterations + 1;
-    m.assign(add(mulScalar(m, this.beta1), mulScalar(g, 1 - this.beta1)));
-    v.assign(add(mulScalar(v, this.beta2), mulScalar(square(g), 1 - this.beta2)));
-    const mHat = mulScalar(m, 1 / (1 - Math.pow(this.beta1, t)));
-    const vHat = mulScalar(v, 1 / (1 - Math.pow(this.beta2, t)));
-    return sub(p, mul(div(mHat, addScalar(sqrt(vHat), this.epsilon)), lr));
+    return {
+      ...this.base(),
+      kind: "adam",
+      a: this.beta1,
+      b: this.beta2,
+      eps: this.epsilon,
+      c1: 1 / (1 - Math.pow(this.beta1, t)),
+      c2: 1 / (1 - Math.pow(this.beta2, t)),
+    };
   }
   override config(): Record<string, unknown> {
     return { ...super.config(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };

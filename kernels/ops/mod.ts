@@ -7,5 +7,6 @@ export * from "./pool.ts";
 export * from "./softmax.ts";
 export * from "./indexing.ts";
 export * from "./dropout.ts";
+export * from "./optimizer_step.ts";
 // The fast CPU kernels plug in over the reference ones once the ops exist.
 import "../cpu/fast_kernels.ts";

@@ -133,12 +133,12 @@ export class WebGpuBackend implements Backend {
     const ins: [GpuBuf, DType][] = inputs.map((i) => [i.handle as GpuBuf, i.dtype]);
     const splits = kernel.splits ?? 1;
     if (splits <= 1) {
-      this.dispatch(kernel, ins, out, outType);
+      this.dispatch(kernel, ins, out, outType, op.mutates);
       return out;
     }
     const n = sizeOf(shape);
     const partials = this.#take(n * splits * 4, false);
-    this.dispatch(kernel, ins, partials, outType);
+    this.dispatch(kernel, ins, partials, outType, op.mutates);
     this.dispatch(
       elementwise(
         n,
@@ -156,11 +156,18 @@ export class WebGpuBackend implements Backend {
   }
 
   /** Encodes one kernel over `ins` writing `out`. */
-  dispatch(kernel: GpuKernel, ins: [GpuBuf, DType][], out: GpuBuf, outType: "f32" | "i32"): void {
+  dispatch(
+    kernel: GpuKernel,
+    ins: [GpuBuf, DType][],
+    out: GpuBuf,
+    outType: "f32" | "i32",
+    mutates: number[] = [],
+  ): void {
     const nf = kernel.f32?.length ?? 0, nu = kernel.u32?.length ?? 0;
     const hasParams = nf + nu > 0;
     const decls = ins.map(([, dt], i) =>
-      `@group(0) @binding(${i}) var<storage, read> in${i}: array<${wgslType(dt)}>;`
+      `@group(0) @binding(${i}) var<storage, ${mutates.includes(i) ? "read_write" : "read"}> ` +
+      `in${i}: array<${wgslType(dt)}>;`
     );
     decls.push(
       `@group(0) @binding(${ins.length}) var<storage, read_write> out: array<${outType}>;`,

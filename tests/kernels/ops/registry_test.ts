@@ -74,8 +74,10 @@ async function runOn(
     const xs = caseTensors(c, data, "float32");
     const y = runOp(op, xs, c.attrs);
     const out = { y: y.dataSync(), grads: [] as Float32Array[] };
-    if (op.grad) {
-      const diff = op.diffInputs ?? xs.flatMap((x, i) => (x.dtype === "int32" ? [] : [i]));
+    // In-place inputs (optimiser state) are outputs too.
+    for (const i of op.mutates ?? []) if (xs[i]) out.grads.push(xs[i].dataSync() as Float32Array);
+    const diff = op.diffInputs ?? xs.flatMap((x, i) => (x.dtype === "int32" ? [] : [i]));
+    if (op.grad && diff.length) {
       for (const i of diff) xs[i].requiresGrad = true;
       const f = projected(op, c, 11)(...xs);
       const gs = gradients(f, diff.map((i) => xs[i]));

@@ -50,7 +50,8 @@ async function runOn(
   const kept = tidy(() => {
     const xs = caseTensors(c, data, "float32");
     const y = runOp(op, xs, c.attrs);
-    const grads: Tensor[] = [];
+    // In-place inputs (optimiser state) are compared like gradients.
+    const grads: Tensor[] = (op.mutates ?? []).filter((i) => xs[i]).map((i) => xs[i]);
     const diff = op.diffInputs ?? xs.flatMap((x, i) => (x.dtype === "int32" ? [] : [i]));
     if (op.grad && diff.length) {
       for (const i of diff) xs[i].requiresGrad = true;
