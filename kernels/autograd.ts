@@ -58,8 +58,9 @@ export function gradients(y: Tensor, xs: Tensor[], dy?: Tensor): (Tensor | undef
       if (!g || !node) continue;
       const gs = node.def.grad!(g, { inputs: node.inputs, output: t, attrs: node.attrs as never });
       node.inputs.forEach((x, j) => {
-        const gx = gs[j];
-        if (!gx || !x.requiresGrad) return;
+        if (!gs[j] || !x.requiresGrad) return;
+        const r = gs[j]!;
+        const gx = typeof r === "function" ? r() : r;
         if (gx.size !== x.size) {
           throw new Error(
             `autograd: gradient of ${node.def.name} input ${j} has shape ${fmtShape(gx.shape)}, ` +

@@ -21,6 +21,13 @@ export interface GradContext<A> {
   attrs: A;
 }
 
+/**
+ * One input's gradient: a tensor, `null` when there is none, or a function that computes it,
+ * which autograd calls only when that input requires a gradient (conv2d's input gradient is
+ * as costly as its forward pass, and a network's first layer never needs it).
+ */
+export type GradResult = Tensor | null | (() => Tensor);
+
 /** How the registry-driven tests build inputs for one case of an op. */
 export interface OpTestCase<A = unknown> {
   /** Label shown in test output. */
@@ -46,7 +53,7 @@ export interface OpDef<A = unknown> {
    * Gradients with respect to each input, written with other ops; `null` for inputs without
    * one (int indices, masks). Absent for ops that are not differentiable.
    */
-  grad?(dy: Tensor, ctx: GradContext<A>): (Tensor | null)[];
+  grad?(dy: Tensor, ctx: GradContext<A>): GradResult[];
   /**
    * For ops that only exist to compute another op's gradient (conv2d's backprop kernels): the
    * name of that op; its gradient check covers them.

@@ -215,8 +215,8 @@ const conv2dDef = defineOp<Conv2dAttrs>({
     });
   },
   grad: (dy, { inputs: [x, w], attrs }) => [
-    conv2dBackpropInput(dy, w, x.shape, attrs),
-    conv2dBackpropFilter(x, dy, w.shape, attrs),
+    () => conv2dBackpropInput(dy, w, x.shape, attrs),
+    () => conv2dBackpropFilter(x, dy, w.shape, attrs),
   ],
   tests: convCases(),
 });

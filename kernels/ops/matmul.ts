@@ -68,12 +68,10 @@ const matmulDef = defineOp<MatmulAttrs>({
   },
   grad: (dy, { inputs: [a, b], attrs: { transposeA: ta, transposeB: tb } }) => {
     // Each case keeps the stored layout of the operand, so no transposed copies are made.
-    const da = ta ? matmul(b, dy, { transposeA: tb, transposeB: true }) : matmul(dy, b, {
-      transposeB: !tb,
-    });
-    const db = tb
-      ? matmul(dy, a, { transposeA: true, transposeB: ta })
-      : matmul(a, dy, { transposeA: !ta });
+    const da = () =>
+      ta ? matmul(b, dy, { transposeA: tb, transposeB: true }) : matmul(dy, b, { transposeB: !tb });
+    const db = () =>
+      tb ? matmul(dy, a, { transposeA: true, transposeB: ta }) : matmul(a, dy, { transposeA: !ta });
     return [da, db];
   },
   tests: [
