@@ -26,7 +26,7 @@ export interface GemmSpec {
   prelude?: string;
 }
 
-const TK = 16; // tile depth
+const TK = 32; // tile depth
 const R = 4; // register block per invocation (R×R)
 const TILE_AREA = 256 * R * R; // 64×64: 256 invocations of 4×4
 
@@ -60,18 +60,20 @@ export function gemmKernel(spec: GemmSpec): GpuKernel {
   // Each slice covers a whole number of TK-deep steps.
   const slice = Math.ceil(Math.ceil(K / splits) / TK) * TK;
   const { tm, tn } = tileShape(M, N);
-  const tx = tn / R; // invocations along N
-  const threads = (tm / R) * tx;
-  // Consecutive invocations load consecutive addresses where the layout allows it.
+  const threads = (tm / R) * (tn / 4);
+  const k4 = TK / 4, n4 = tn / 4;
+  // Tiles live in workgroup memory as vec4s (A: 4 consecutive k of one row; B: 4 consecutive n
+  // of one k), so the inner loop does 8 vector loads per 16 vector FMAs. Consecutive
+  // invocations fill consecutive global addresses where the operand's layout allows it.
   const aIdx = spec.aKContiguous
-    ? `let kk = e % ${u(TK)}; let mm = e / ${u(TK)};`
-    : `let mm = e % ${u(tm)}; let kk = e / ${u(tm)};`;
+    ? `let mm = e / ${u(k4)}; let kq = e % ${u(k4)};`
+    : `let mm = e % ${u(tm)}; let kq = e / ${u(tm)};`;
   const bIdx = spec.bNContiguous
-    ? `let nn = e % ${u(tn)}; let kk = e / ${u(tn)};`
-    : `let kk = e % ${u(TK)}; let nn = e / ${u(TK)};`;
+    ? `let kk = e / ${u(n4)}; let nq = e % ${u(n4)};`
+    : `let kk = e % ${u(TK)}; let nq = e / ${u(TK)};`;
   const code = `
-var<workgroup> As: array<f32, ${tm * TK}>;
-var<workgroup> Bs: array<f32, ${tn * TK}>;
+var<workgroup> As: array<vec4f, ${tm * k4}>;
+var<workgroup> Bs: array<vec4f, ${TK * n4}>;
 ${spec.prelude ?? ""}
 fn loadA_(m: u32, k: u32) -> f32 {
   if (m >= ${u(M)} || k >= ${u(K)}) { return 0.0; }
@@ -81,35 +83,39 @@ fn loadB_(k: u32, n: u32) -> f32 {
   if (k >= ${u(K)} || n >= ${u(N)}) { return 0.0; }
   return ${spec.loadB};
 }
-@compute @workgroup_size(${tx}, ${threads / tx})
+@compute @workgroup_size(${n4}, ${threads / n4})
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let tid = lid.y * ${u(tx)} + lid.x;
+  let tid = lid.y * ${u(n4)} + lid.x;
   let m0 = wg.y * ${u(tm)};
   let n0 = wg.x * ${u(tn)};
-  var acc: array<array<f32, ${R}>, ${R}>;
+  var acc: array<vec4f, ${R}>;
   let kBegin = wg.z * ${u(slice)};
   let kEnd = min(kBegin + ${u(slice)}, ${u(K)});
   for (var k0 = kBegin; k0 < kEnd; k0 += ${u(TK)}) {
-    for (var e = tid; e < ${u(tm * TK)}; e += ${u(threads)}) {
+    for (var e = tid; e < ${u(tm * k4)}; e += ${u(threads)}) {
       ${aIdx}
-      As[kk * ${u(tm)} + mm] = loadA_(m0 + mm, k0 + kk);
+      let m = m0 + mm;
+      let k = k0 + kq * 4u;
+      As[mm * ${u(k4)} + kq] = vec4f(loadA_(m, k), loadA_(m, k + 1u), loadA_(m, k + 2u),
+        loadA_(m, k + 3u));
     }
-    for (var e = tid; e < ${u(tn * TK)}; e += ${u(threads)}) {
+    for (var e = tid; e < ${u(TK * n4)}; e += ${u(threads)}) {
       ${bIdx}
-      Bs[kk * ${u(tn)} + nn] = loadB_(k0 + kk, n0 + nn);
+      let k = k0 + kk;
+      let n = n0 + nq * 4u;
+      Bs[kk * ${u(n4)} + nq] = vec4f(loadB_(k, n), loadB_(k, n + 1u), loadB_(k, n + 2u),
+        loadB_(k, n + 3u));
     }
     workgroupBarrier();
-    for (var kk = 0u; kk < ${u(TK)}; kk++) {
-      var a: array<f32, ${R}>;
-      var b: array<f32, ${R}>;
+    for (var kq = 0u; kq < ${u(k4)}; kq++) {
+      let b0 = Bs[(kq * 4u) * ${u(n4)} + lid.x];
+      let b1 = Bs[(kq * 4u + 1u) * ${u(n4)} + lid.x];
+      let b2 = Bs[(kq * 4u + 2u) * ${u(n4)} + lid.x];
+      let b3 = Bs[(kq * 4u + 3u) * ${u(n4)} + lid.x];
       for (var i = 0u; i < ${u(R)}; i++) {
-        a[i] = As[kk * ${u(tm)} + lid.y * ${u(R)} + i];
-        b[i] = Bs[kk * ${u(tn)} + lid.x * ${u(R)} + i];
-      }
-      for (var i = 0u; i < ${u(R)}; i++) {
-        for (var j = 0u; j < ${u(R)}; j++) {
-          acc[i][j] = fma(a[i], b[j], acc[i][j]);
-        }
+        let a = As[(lid.y * ${u(R)} + i) * ${u(k4)} + kq];
+        acc[i] = fma(vec4f(a.x), b0, fma(vec4f(a.y), b1, fma(vec4f(a.z), b2,
+          fma(vec4f(a.w), b3, acc[i]))));
       }
     }
     workgroupBarrier();
@@ -117,8 +123,8 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   for (var i = 0u; i < ${u(R)}; i++) {
     let m = m0 + lid.y * ${u(R)} + i;
     if (m >= ${u(M)}) { break; }
-    for (var j = 0u; j < ${u(R)}; j++) {
-      let n = n0 + lid.x * ${u(R)} + j;
+    for (var j = 0u; j < 4u; j++) {
+      let n = n0 + lid.x * 4u + j;
       if (n < ${u(N)}) { out[wg.z * ${u(M * N)} + m * ${u(N)} + n] = acc[i][j]; }
     }
   }
