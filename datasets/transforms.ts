@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import { hashUniform, pcgHash } from "../kernels/random.ts";
+import { cropFlipDraw } from "../kernels/ops/augment.ts";
 import { type Tensor, tensor } from "../kernels/tensor.ts";
 
 /** Images on the host: values NHWC (any [N, ...] works for the normalisers) and their shape. */
@@ -319,15 +319,14 @@ export interface AugmentDraw {
  * and a GPU kernel could draw the same. Example: `augmentDraw(0, { padding: 4, seed: 1, counter: 0 })`.
  */
 export function augmentDraw(index: number, opts: AugmentOptions): AugmentDraw {
-  const pad = opts.padding ?? 0;
-  const stream = pcgHash(((opts.seed >>> 0) ^ pcgHash((opts.counter >>> 0) ^ 0x5bd1e995)) >>> 0);
-  const i = (opts.first ?? 0) + index;
-  const span = 2 * pad + 1;
-  return {
-    dy: Math.floor(hashUniform(stream, 3 * i) * span) - pad,
-    dx: Math.floor(hashUniform(stream, 3 * i + 1) * span) - pad,
-    flip: opts.flip === true && hashUniform(stream, 3 * i + 2) < 0.5,
-  };
+  // One definition of the draws, shared with the cropFlip op that augments on either device.
+  return cropFlipDraw(index, {
+    padding: opts.padding ?? 0,
+    flip: opts.flip === true,
+    seed: opts.seed,
+    counter: opts.counter,
+    first: opts.first ?? 0,
+  });
 }
 
 function nhwc(x: Float32Array, shape: readonly number[], what: string): number[] {

@@ -4,6 +4,7 @@ import {
   add,
   argmax,
   cast,
+  cropFlip,
   equal,
   gather,
   mul,
@@ -36,6 +37,12 @@ export interface FitOptions {
   stepsPerEpoch?: number;
   /** Progress output: true (default), false, or a writer (tests). */
   verbose?: boolean | ((s: string) => void);
+  /**
+   * Random crop with zero padding and horizontal flip of each training batch (NHWC images),
+   * drawn per epoch and sample position, on the device (the cropFlip op).
+   * Example: `augment: { padding: 4, flip: true }`.
+   */
+  augment?: { padding?: number; flip?: boolean; seed?: number };
   /** Called after each training step (after its work is submitted), with the global step. */
   onBatchEnd?: (step: number) => void;
   /** Called after each epoch with its record; return false to stop early. */
@@ -108,7 +115,16 @@ export async function fit(model: Sequential, data: Dataset, opts: FitOptions): P
         }
         const next = tidy(() => {
           const it = sliceRows(order!, w.start, w.count);
-          const xb = gather(data.x, it);
+          const raw = gather(data.x, it);
+          const xb = opts.augment
+            ? cropFlip(raw, {
+              padding: opts.augment.padding ?? 0,
+              flip: opts.augment.flip ?? false,
+              seed: opts.augment.seed ?? seed,
+              counter: epoch,
+              first: w.start,
+            })
+            : raw;
           const yb = gather(yAll, it);
           const out = model.apply(xb, { training: true, logits: useLogits });
           const loss = lossFn(out, yb);

@@ -8,5 +8,6 @@ export * from "./softmax.ts";
 export * from "./indexing.ts";
 export * from "./dropout.ts";
 export * from "./optimizer_step.ts";
+export * from "./augment.ts";
 // The fast CPU kernels plug in over the reference ones once the ops exist.
 import "../cpu/fast_kernels.ts";

@@ -124,3 +124,33 @@ Deno.test("checkpoint round trip; a corrupt file leaves the model untouched", as
   );
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("fit: augment changes the batches (identity when padding 0 and no flip)", async () => {
+  await setDevice("cpu");
+  const rng = new Rng(4);
+  const n = 64;
+  const x = tensor(Float32Array.from({ length: n * 8 * 8 }, () => rng.uniform()), [n, 8, 8, 1]);
+  const y = Int32Array.from({ length: n }, () => rng.int(2));
+  const losses = async (augment?: { padding?: number; flip?: boolean }) => {
+    const model = new Sequential([
+      layers.flatten({ inputShape: [8, 8, 1] }),
+      layers.dense({ units: 2 }),
+    ]);
+    const h = await fit(model, { x, y }, {
+      epochs: 2,
+      batchSize: 16,
+      seed: 3,
+      verbose: false,
+      optimizer: sgd({ learningRate: 0.1 }),
+      augment,
+    });
+    model.dispose();
+    return h.epochs.map((e) => e.loss);
+  };
+  const plain = await losses();
+  assert.deepEqual(await losses({ padding: 0, flip: false }), plain);
+  const augmented = await losses({ padding: 2, flip: true });
+  assert.ok(augmented.every(Number.isFinite));
+  assert.notDeepEqual(augmented, plain);
+  x.dispose();
+});

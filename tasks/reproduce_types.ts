@@ -1,0 +1,36 @@
+import type { DeviceName } from "../kernels/device.ts";
+
+/**
+ * The contract between a task and `deno task reproduce`: each task module exports a
+ * `reproduction` object that runs its quick version and returns one row per checked number.
+ */
+
+/** Outcome of one check. Stand-in data is never a pass. */
+export type ReproductionStatus = "pass" | "fail" | "not reproduced: data absent";
+
+/** One line of results/REPRODUCTION.md. */
+export interface ReproductionRow {
+  /** Task name, as in `deno task <name>`. */
+  task: string;
+  /** What is checked, e.g. "test accuracy (quick: 6000 train, 1000 test)". */
+  check: string;
+  /** The reported number(s) from EXERCISES.md, as text. */
+  reported: string;
+  /** Our number, as text. */
+  ours: string;
+  /** The threshold or tolerance applied, as text, e.g. "≥ 0.90". */
+  tolerance: string;
+  status: ReproductionStatus;
+  /** Device description the run used. */
+  device: string;
+  wallSeconds: number;
+  /** The command that reproduces this row. */
+  command: string;
+}
+
+/** What a task module exports for `deno task reproduce`. */
+export interface Reproduction {
+  task: string;
+  /** Runs the quick version with results under `outDir`; never throws for a failed check. */
+  runQuick(opts: { outDir: string; device: DeviceName; seed: number }): Promise<ReproductionRow[]>;
+}
