@@ -82,8 +82,18 @@ export interface ClassificationTask {
     validationSplit?: number;
     stepsPerEpoch?: number;
   };
-  /** Quick (CI) settings override the recipe. */
-  quick: { epochs: number; limit: number; testLimit?: number; stepsPerEpoch?: number };
+  /**
+   * Quick (CI) settings override the recipe; `minTestAcc` is the floor `deno task reproduce`
+   * and the tests hold the quick run to: below what it reaches, far above what a broken model
+   * or a wrong gradient can (chance is 0.1).
+   */
+  quick: {
+    epochs: number;
+    limit: number;
+    testLimit?: number;
+    stepsPerEpoch?: number;
+    minTestAcc: number;
+  };
   /** Extra files (filter pictures, misclassified digits) from the trained model. */
   extras?: (model: Sequential, ctx: ExtrasContext) => Promise<Record<string, string | Uint8Array>>;
 }

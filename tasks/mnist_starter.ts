@@ -29,7 +29,7 @@ export const task: ClassificationTask = {
   optimizer: () =>
     momentum({ learningRate: 0.1, momentum: 0.9, momentumForm: "ema", weightDecay: 5e-4 }),
   recipe: { epochs: 10, batchSize: 16, validationSplit: 2000 / 60000, stepsPerEpoch: 300 },
-  quick: { epochs: 2, limit: 6000, stepsPerEpoch: 150 },
+  quick: { epochs: 2, limit: 6000, stepsPerEpoch: 150, minTestAcc: 0.9 },
 };
 
 if (import.meta.main) await runClassificationTask(task, Deno.args);

@@ -32,5 +32,14 @@ export interface ReproductionRow {
 export interface Reproduction {
   task: string;
   /** Runs the quick version with results under `outDir`; never throws for a failed check. */
-  runQuick(opts: { outDir: string; device: DeviceName; seed: number }): Promise<ReproductionRow[]>;
+  runQuick(opts: RunOptions): Promise<ReproductionRow[]>;
+  /** Runs the full recipe (absent where the full run is not defined or not feasible here). */
+  runFull?(opts: RunOptions): Promise<ReproductionRow[]>;
+}
+
+/** Where and how a reproduction runs. */
+export interface RunOptions {
+  outDir: string;
+  device: DeviceName;
+  seed: number;
 }
