@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { basename, dirname, join } from "node:path";
 import { DatasetError } from "./errors.ts";
 import { envDir } from "./mnist.ts";
+import { writeFileAtomic, writeNewFile } from "../train/atomic_write.ts";
 
 /** The manifest's file name inside a cache directory. */
 export const MANIFEST = "manifest.json";
@@ -66,32 +67,8 @@ export async function removeStaleTemps(dir: string, maxAgeMs = 24 * 3600e3): Pro
   }
 }
 
-/** Writes all of `bytes` to a new file and flushes it to disk (so a rename after it is safe). */
-export async function writeNewFile(path: string, bytes: Uint8Array): Promise<void> {
-  const file = await Deno.open(path, { write: true, createNew: true });
-  try {
-    let off = 0;
-    while (off < bytes.length) off += await file.write(bytes.subarray(off));
-    await file.sync();
-  } finally {
-    file.close();
-  }
-}
-
-/**
- * Writes `bytes` to `path` through a temporary file and a rename: readers see the old file or
- * the complete new one, never a part. Example: `await writeFileAtomic(p, bytes)`.
- */
-export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const tmp = tempPathFor(path);
-  try {
-    await writeNewFile(tmp, bytes);
-    await Deno.rename(tmp, path);
-  } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
-    throw e;
-  }
-}
+// One implementation of all-or-nothing writes for results, checkpoints and the data cache.
+export { writeFileAtomic, writeNewFile };
 
 /** Writes the manifest atomically; call it only after every file it lists is in place. */
 export async function writeManifest(dir: string, m: Manifest): Promise<void> {

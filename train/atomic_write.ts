@@ -20,19 +20,27 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   const tmp = join(dir, `.${basename(path)}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`);
   const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
   try {
-    const file = await Deno.open(tmp, { write: true, createNew: true });
-    try {
-      let off = 0;
-      while (off < bytes.length) off += await file.write(bytes.subarray(off));
-      // Without the flush a crash of the machine (not just the process) could persist the rename
-      // before the data.
-      await file.sync();
-    } finally {
-      file.close();
-    }
+    await writeNewFile(tmp, bytes);
     await Deno.rename(tmp, path);
   } catch (e) {
     await Deno.remove(tmp).catch(() => {});
     throw e;
+  }
+}
+
+/**
+ * Writes all of `bytes` to a file that must not exist yet and flushes it to disk, so a rename
+ * after it is safe. Example: `await writeNewFile(tmp, bytes); await Deno.rename(tmp, path);`
+ */
+export async function writeNewFile(path: string, bytes: Uint8Array): Promise<void> {
+  const file = await Deno.open(path, { write: true, createNew: true });
+  try {
+    let off = 0;
+    while (off < bytes.length) off += await file.write(bytes.subarray(off));
+    // Without the flush a crash of the machine (not just the process) could persist the rename
+    // before the data.
+    await file.sync();
+  } finally {
+    file.close();
   }
 }
