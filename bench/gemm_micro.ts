@@ -12,7 +12,8 @@ import {
   conv2dBackpropInput,
   conv2dForward,
 } from "../kernels/cpu/conv2d_fast.ts";
-import { conv2dNaiveForward } from "../kernels/cpu/conv2d_naive.ts";
+import { getOp } from "../kernels/op.ts";
+import "../kernels/ops/mod.ts";
 import { convGeometry, im2col } from "../kernels/cpu/im2col.ts";
 
 /** Uniform [-1, 1) Float32Array. */
@@ -116,8 +117,11 @@ function benchConv(name: string, n: number, h: number, cin: number, k: number, c
   report(`conv ${name} im2col alone (part of forward)`, shape, 0, ms, perSec(ms));
   // The plain loop, on 4 samples scaled to the batch (it is far too slow for 128).
   const nx = [4, h, h, cin], ny = new Float32Array(4 * g.oh * g.ow * cout);
-  ms = time(() => conv2dNaiveForward(x, nx, w, wShape, strides, pads, ny)) * (n / 4);
-  report(`naive conv ${name} forward (4 samples, scaled)`, shape, flops, ms, perSec(ms));
+  const oracle = getOp("conv2d")!;
+  const ins = [{ data: x.subarray(0, 4 * h * h * cin), shape: nx }, { data: w, shape: wShape }];
+  const oShape = [4, g.oh, g.ow, cout];
+  ms = time(() => oracle.cpu(ins, { strides, pads }, ny.fill(0), oShape)) * (n / 4);
+  report(`reference conv ${name} forward (4 samples, scaled)`, shape, flops, ms, perSec(ms));
 }
 
 benchConv("3x3 1→32 on 28x28", 128, 28, 1, 3, 32);

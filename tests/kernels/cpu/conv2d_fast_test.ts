@@ -1,6 +1,6 @@
 /**
- * im2col + GEMM conv2d (forward, backprop input, backprop filter) against the plain-loop
- * oracle on odd shapes: batch 1 and 3, 1×1 / 3×3 / 5×5 kernels, stride 2, symmetric and
+ * im2col + GEMM conv2d (forward, backprop input, backprop filter) against the registered
+ * reference kernels (the oracle) on odd shapes: batch 1 and 3, 1×1 / 3×3 / 5×5 kernels, stride 2, symmetric and
  * asymmetric pads, Cin 1 and 3, Cout 1 and 5, plus a batch that needs several column-buffer
  * runs. Outputs start as NaN, so anything not overwritten shows up.
  */
@@ -10,12 +10,22 @@ import {
   conv2dBackpropInput,
   conv2dForward,
 } from "../../../kernels/cpu/conv2d_fast.ts";
-import {
-  conv2dNaiveBackpropFilter,
-  conv2dNaiveBackpropInput,
-  conv2dNaiveForward,
-} from "../../../kernels/cpu/conv2d_naive.ts";
 import { convGeometry, type ConvPads } from "../../../kernels/cpu/im2col.ts";
+import { getOp } from "../../../kernels/op.ts";
+import type { TypedArray } from "../../../kernels/dtype.ts";
+import "../../../kernels/ops/mod.ts";
+
+/** The registered reference kernel of `name` (the oracle), called on plain arrays. */
+function reference(
+  name: string,
+  ins: [TypedArray, number[]][],
+  attrs: unknown,
+  out: TypedArray,
+  outShape: number[],
+): void {
+  out.fill(0);
+  getOp(name)!.cpu(ins.map(([data, shape]) => ({ data, shape })), attrs, out, outShape);
+}
 
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
 
@@ -83,21 +93,23 @@ function check(c: Case, ctor: Ctor, seed: number): void {
     "forward",
     c.k[0] * c.k[1] * c.cin,
     (y) => conv2dForward(x, xShape, w, wShape, c.strides, c.pads, y),
-    (y) => conv2dNaiveForward(x, xShape, w, wShape, c.strides, c.pads, y),
+    (y) => reference("conv2d", [[x, xShape], [w, wShape]], c, y, yShape),
     ySize,
   );
   compare(
     "backprop input",
     c.k[0] * c.k[1] * c.cout,
     (dx) => conv2dBackpropInput(dy, yShape, w, wShape, xShape, c.strides, c.pads, dx),
-    (dx) => conv2dNaiveBackpropInput(dy, yShape, w, wShape, xShape, c.strides, c.pads, dx),
+    (dx) =>
+      reference("conv2dBackpropInput", [[dy, yShape], [w, wShape]], { ...c, xShape }, dx, xShape),
     xSize,
   );
   compare(
     "backprop filter",
     c.n * g.oh * g.ow,
     (dw) => conv2dBackpropFilter(x, xShape, dy, yShape, wShape, c.strides, c.pads, dw),
-    (dw) => conv2dNaiveBackpropFilter(x, xShape, dy, yShape, wShape, c.strides, c.pads, dw),
+    (dw) =>
+      reference("conv2dBackpropFilter", [[x, xShape], [dy, yShape]], { ...c, wShape }, dw, wShape),
     wSize,
   );
 }
