@@ -31,18 +31,25 @@ const gatherDef = defineOp<Record<string, never>>({
       out.set(x.data.subarray(r * row, (r + 1) * row), i * row);
     }
   },
-  // Indices out of range read 0 (a kernel cannot throw; the CPU reference does).
+  // Indices out of range read 0 (a kernel cannot throw; the CPU reference does). A dataset
+  // larger than one storage binding is read in row chunks: rows [pu(0), pu(0) + pu(1)).
   webgpu: ([x], _a, out) => {
     const rows = x.shape[0];
-    const row = rows === 0 ? 0 : x.shape.reduce((a, b) => a * b, 1) / rows;
+    const row = rows === 0 ? 0 : sizeOf(x.shape) / rows;
     const t = wgslType(out.dtype);
-    return elementwise(
-      out.shape.reduce((a, b) => a * b, 1),
-      `let r = in1[i / ${u(row)}];
-  out[i] = select(${t}(0), in0[u32(max(r, 0)) * ${u(row)} + i % ${
-        u(row)
-      }], r >= 0 && r < ${rows});`,
-    );
+    return {
+      ...elementwise(
+        sizeOf(out.shape),
+        `let r = in1[i / ${u(row)}];
+  if (r < 0 || r >= ${rows}) {
+    out[i] = ${t}(0);
+  } else if (u32(r) >= pu(0) && u32(r) < pu(0) + pu(1)) {
+    out[i] = in0[(u32(r) - pu(0)) * ${u(row)} + i % ${u(row)}];
+  }`,
+      ),
+      u32: [0, rows],
+      chunked: { input: 0, rowBytes: row * 4, rows, param: 0 },
+    };
   },
   grad: (dy, { inputs: [x, idx] }) => [runOp(scatterAddDef, [dy, idx], { rows: x.shape[0] }), null],
   diffInputs: [0],

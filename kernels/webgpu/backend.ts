@@ -181,36 +181,68 @@ export class WebGpuBackend implements Backend {
     }
     const code = `${decls.join("\n")}\n${kernel.code}`;
     const pipeline = this.#pipeline(code);
-    const entries: GPUBindGroupEntry[] = ins.map(([b], i) => ({
-      binding: i,
-      resource: { buffer: b.buffer },
-    }));
-    entries.push({ binding: ins.length, resource: { buffer: out.buffer } });
-    if (hasParams) {
-      if (nf + nu > 64) throw new Error("webgpu: a kernel takes at most 64 parameters");
-      if (this.#arenaUsed + UNIFORM_SLOT > ARENA_BYTES) this.flush();
-      const off = this.#arenaUsed;
-      const words = this.#arenaHost;
-      const fv = new Float32Array(words.buffer, off, nf);
-      kernel.f32?.forEach((v, i) => (fv[i] = v));
-      kernel.u32?.forEach((v, i) => (words[off / 4 + nf + i] = v >>> 0));
-      this.#arenaUsed += UNIFORM_SLOT;
-      entries.push({
-        binding: ins.length + 1,
-        resource: { buffer: this.#arena, offset: off, size: UNIFORM_SLOT },
+    for (const chunk of this.#chunks(kernel)) {
+      const entries: GPUBindGroupEntry[] = ins.map(([b], i) => ({
+        binding: i,
+        resource: i === chunk?.input
+          ? { buffer: b.buffer, offset: chunk.offset, size: chunk.size }
+          : { buffer: b.buffer },
+      }));
+      entries.push({ binding: ins.length, resource: { buffer: out.buffer } });
+      if (hasParams) {
+        if (nf + nu > 64) throw new Error("webgpu: a kernel takes at most 64 parameters");
+        if (this.#arenaUsed + UNIFORM_SLOT > ARENA_BYTES) this.flush();
+        const off = this.#arenaUsed;
+        const words = this.#arenaHost;
+        const fv = new Float32Array(words.buffer, off, nf);
+        kernel.f32?.forEach((v, i) => (fv[i] = v));
+        const uv = chunk ? chunk.u32 : kernel.u32;
+        uv?.forEach((v, i) => (words[off / 4 + nf + i] = v >>> 0));
+        this.#arenaUsed += UNIFORM_SLOT;
+        entries.push({
+          binding: ins.length + 1,
+          resource: { buffer: this.#arena, offset: off, size: UNIFORM_SLOT },
+        });
+      }
+      const bindGroup = this.device.createBindGroup({
+        layout: pipeline.getBindGroupLayout(0),
+        entries,
       });
+      for (const [b] of ins) b.batch = this.#batch;
+      const pass = this.#computePass();
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, bindGroup);
+      const [x, y = 1, z = 1] = kernel.workgroups;
+      pass.dispatchWorkgroups(x, y, z);
+      this.counters.dispatches++;
     }
-    const bindGroup = this.device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries,
-    });
-    for (const [b] of ins) b.batch = this.#batch;
-    const pass = this.#computePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup);
-    const [x, y = 1, z = 1] = kernel.workgroups;
-    pass.dispatchWorkgroups(x, y, z);
-    this.counters.dispatches++;
+  }
+
+  /**
+   * The row ranges to bind a `chunked` input in when it is larger than one storage binding may
+   * be (128 MiB on some adapters: the 60 000 MNIST images as float32 are 188 MB); `[undefined]`
+   * when it fits, so the kernel runs once over the whole buffer.
+   */
+  #chunks(
+    kernel: GpuKernel,
+  ): ({ input: number; offset: number; size: number; u32: number[] } | undefined)[] {
+    const c = kernel.chunked;
+    const limit = this.device.limits.maxStorageBufferBindingSize;
+    if (!c || c.rows * c.rowBytes <= limit) return [undefined];
+    // Chunk starts must fall on the adapter's offset alignment.
+    const align = this.device.limits.minStorageBufferOffsetAlignment;
+    const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : a);
+    const step = align / gcd(c.rowBytes, align);
+    const per = Math.floor(Math.floor(limit / c.rowBytes) / step) * step;
+    const out = [];
+    for (let start = 0; start < c.rows; start += per) {
+      const count = Math.min(per, c.rows - start);
+      const u32 = [...(kernel.u32 ?? [])];
+      u32[c.param] = start;
+      u32[c.param + 1] = count;
+      out.push({ input: c.input, offset: start * c.rowBytes, size: count * c.rowBytes, u32 });
+    }
+    return out;
   }
 
   #pipeline(code: string): GPUComputePipeline {

@@ -26,6 +26,12 @@ export interface GpuKernel {
    * (split-K GEMM: many workgroups share a long reduction without float atomics).
    */
   splits?: number;
+  /**
+   * Input `input` (rows × rowBytes) may be bound in row chunks when it exceeds the adapter's
+   * storage-binding limit: the kernel then runs once per chunk with u32 parameters `param` and
+   * `param + 1` set to the chunk's first row and row count (0 and `rows` when it fits whole).
+   */
+  chunked?: { input: number; rowBytes: number; rows: number; param: number };
 }
 
 /** An op's WebGPU kernel: inputs and output as the shape rule sees them. */
