@@ -58,8 +58,9 @@ function reduceKernel(
 ): GpuKernel {
   const t = wgslType(x.dtype);
   const reduced = sizeOf(axes.map((a) => x.shape[a]));
+  const outputs = sizeOf(x.shape) / Math.max(reduced, 1) || 0;
   return reduction({
-    outputs: sizeOf(x.shape) / Math.max(reduced, 1) || 0,
+    outputs,
     reduced,
     accType: t,
     prelude: reduceOffsetFn(x.shape, axes),
@@ -69,6 +70,10 @@ function reduceKernel(
     step: kind === "sum" ? "acc += v;" : "acc = select(max(acc, v), v, v != v);",
     combine: kind === "sum" ? "a + b" : "select(max(a, b), a, a != a)",
     finish: "out[o] = acc;",
+    // Sums of few outputs over many terms are split so every core gets work.
+    splits: kind === "sum" && reduced >= 8192 && outputs < 1024
+      ? Math.min(32, Math.floor(reduced / 4096))
+      : 1,
   });
 }
 

@@ -132,10 +132,19 @@ export function reduction(opts: {
   combine: string;
   finish: string;
   prelude?: string;
+  /**
+   * Split each output's reduction over this many workgroups (grid z), each finishing its own
+   * slice into `out[z * outputs + o]`; the backend adds the slices (so only for sums whose
+   * `finish` is linear). Few outputs over long reductions (a conv bias gradient: 64 sums of
+   * 73 728 terms) then use the whole device instead of 64 workgroups.
+   */
+  splits?: number;
 }): GpuKernel {
   const RW = 64;
   const gx = Math.min(Math.max(opts.outputs, 1), MAX_GROUPS);
   const gy = Math.ceil(Math.max(opts.outputs, 1) / gx);
+  const splits = opts.splits ?? 1;
+  const slice = Math.ceil(opts.reduced / splits);
   return {
     code: `var<workgroup> part_: array<${opts.accType}, ${RW}>;
 ${opts.prelude ?? ""}
@@ -144,7 +153,8 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) t: u3
   let o = wg.x + wg.y * ${u(gx)};
   ${opts.init}
   if (o < ${u(opts.outputs)}) {
-    for (var r = t; r < ${u(opts.reduced)}; r += ${u(RW)}) {
+    let rEnd = min((wg.z + 1u) * ${u(slice)}, ${u(opts.reduced)});
+    for (var r = wg.z * ${u(slice)} + t; r < rEnd; r += ${u(RW)}) {
       let v = ${opts.load};
       ${opts.step}
     }
@@ -161,10 +171,11 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) t: u3
   }
   if (t == 0u && o < ${u(opts.outputs)}) {
     let acc = part_[0];
-    ${opts.finish}
+    ${opts.finish.replaceAll("out[o]", `out[wg.z * ${u(opts.outputs)} + o]`)}
   }
 }`,
-    workgroups: [gx, gy],
+    workgroups: [gx, gy, splits],
+    splits,
   };
 }
 

@@ -67,6 +67,10 @@ export const extraGpuCases: Record<string, OpTestCase<unknown>[]> = {
     inputs: [{ shape: [2, 5000] }],
     attrs: { axes: [1], keepDims: false },
   }, {
+    name: "split sum: conv bias gradient of 16x24x24x8",
+    inputs: [{ shape: [16, 24, 24, 8] }],
+    attrs: { axes: [0, 1, 2], keepDims: false },
+  }, {
     name: "batch axis of 300x7",
     inputs: [{ shape: [300, 7] }],
     attrs: { axes: [0], keepDims: true },
