@@ -5,7 +5,11 @@
  * (W1 mlp, W2 keras-mnist-cnn, W3 starter-cnn, W4 cifar-cnn; SGD momentum 0.9, random inputs).
  * Like our WebGPU bench, a timed repeat reads the loss back every 10 steps and at its end.
  */
+// Pinned inline on purpose: TF.js is a benchmark peer, not a toolkit dependency, so it stays out
+// of deno.json's import map and is fetched only when this script runs.
+// deno-lint-ignore no-import-prefix
 import * as tf from "npm:@tensorflow/tfjs@4.22.0";
+// deno-lint-ignore no-import-prefix
 import "npm:@tensorflow/tfjs-backend-webgpu@4.22.0";
 
 const seconds = Number(Deno.args[0] ?? 3);
