@@ -1,5 +1,5 @@
 import { noGrad } from "../kernels/engine.ts";
-import { add, div, mean, mul, sqrt, square, sub } from "../kernels/ops/mod.ts";
+import { add, batchNormApply, batchVariance, mean, mul } from "../kernels/ops/mod.ts";
 import type { Rng } from "../kernels/random.ts";
 import { fill, type Tensor, variable, zeros } from "../kernels/tensor.ts";
 import { keep } from "../kernels/engine.ts";
@@ -14,6 +14,7 @@ export interface BatchNormOptions {
 /**
  * Batch normalisation over every axis but the last (channels): in training, normalises with
  * the batch's statistics and updates running averages; in evaluation, uses the running ones.
+ * Two fused kernels (kernels/ops/batch_norm.ts) after the mean.
  */
 export class BatchNorm extends Layer {
   gamma?: Tensor;
@@ -43,7 +44,7 @@ export class BatchNorm extends Layer {
     let m: Tensor, v: Tensor;
     if (ctx.training) {
       m = mean(x, axes);
-      v = mean(square(sub(x, m)), axes);
+      v = batchVariance(x, m);
       noGrad(() => {
         const mo = this.momentum;
         this.movingMean!.assign(add(mul(this.movingMean!, mo), mul(m, 1 - mo)));
@@ -53,8 +54,7 @@ export class BatchNorm extends Layer {
       m = this.movingMean!;
       v = this.movingVar!;
     }
-    const xhat = div(sub(x, m), sqrt(add(v, this.epsilon)));
-    return add(mul(xhat, this.gamma!), this.beta!);
+    return batchNormApply(x, m, v, this.gamma!, this.beta!, this.epsilon);
   }
   override weights(): NamedTensor[] {
     if (!this.built) return [];

@@ -9,5 +9,6 @@ export * from "./indexing.ts";
 export * from "./dropout.ts";
 export * from "./optimizer_step.ts";
 export * from "./augment.ts";
+export * from "./batch_norm.ts";
 // The fast CPU kernels plug in over the reference ones once the ops exist.
 import "../cpu/fast_kernels.ts";

@@ -75,6 +75,11 @@ export const extraGpuCases: Record<string, OpTestCase<unknown>[]> = {
     inputs: [{ shape: [300, 7] }],
     attrs: { axes: [0], keepDims: true },
   }],
+  batchVariance: [{
+    name: "split reduction: 16x24x24x8 (a conv layer's batch norm)",
+    inputs: [{ shape: [16, 24, 24, 8] }, { shape: [8] }],
+    attrs: {},
+  }],
   softmaxCrossEntropy: [{
     name: "300x10",
     inputs: [{ shape: [300, 10] }, { shape: [300, 10], positive: true }],
