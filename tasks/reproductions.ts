@@ -6,6 +6,8 @@ import { task as mnistMlpRelu } from "./mnist_mlp_relu.ts";
 import { task as mnistCnn } from "./mnist_cnn.ts";
 import { task as mnistCnnDropout } from "./mnist_cnn_dropout.ts";
 import { task as mnistStarter } from "./mnist_starter.ts";
+import { reproduction as playground } from "./playground.ts";
+import { reproduction as circlesMlp } from "./circles_mlp.ts";
 
 /** Every task `deno task reproduce` runs, in the order of EXERCISES.md. */
 
@@ -112,7 +114,9 @@ export const REPRODUCTIONS: Reproduction[] = [
       return { ours: `min(val − train) = ${worst.toFixed(4)}`, pass: worst >= 0 };
     },
   }]),
+  playground,
   classificationReproduction(mnistStarter, [
     within("testAcc", "test accuracy", 0.9793, 0.01),
   ]),
+  circlesMlp,
 ];

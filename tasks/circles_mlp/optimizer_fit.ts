@@ -1,0 +1,45 @@
+/**
+ * Way 4: the circles MLP the Keras way: layer modules, an optimiser object (`sgd`) and `fit`,
+ * with the test split as validation data so every epoch reports test loss and accuracy.
+ * @module
+ */
+import type { ToySplit } from "../../datasets/toy.ts";
+import { fit } from "../../train/fit.ts";
+import { sgd } from "../../train/optimizers.ts";
+import { type CirclesConfig, type CirclesCurves, circlesModel } from "./setup.ts";
+
+/** Trains `circlesModel(c.seed)` with `fit` and reports each epoch. */
+export async function trainOptimizerFit(
+  train: ToySplit,
+  test: ToySplit,
+  c: CirclesConfig,
+): Promise<CirclesCurves> {
+  const model = circlesModel(c.seed);
+  const optimizer = sgd({ learningRate: c.lr });
+  try {
+    const h = await fit(model, train, {
+      epochs: c.epochs,
+      batchSize: c.batchSize,
+      optimizer,
+      loss: "softmaxCrossEntropy",
+      validationData: test,
+      seed: c.seed,
+      verbose: false,
+    });
+    const [w1, b1, w2, b2] = model.parameters().map((p) => Float32Array.from(p.dataSync()));
+    return {
+      way: "optimiser object + fit",
+      epochs: h.epochs.map((e) => ({
+        epoch: e.epoch,
+        loss: e.loss,
+        acc: e.acc,
+        testLoss: e.valLoss!,
+        testAcc: e.valAcc!,
+      })),
+      final: { w1, b1, w2, b2 },
+    };
+  } finally {
+    model.dispose();
+    optimizer.dispose();
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * `deno task playground`: TensorFlow-Playground-style 2-D classification (EXERCISES.md A).
+ * One run with the given flags writes results/playground/ (metrics.json, history.csv,
+ * curves.svg, boundary.svg); `--claims` checks every claim of the report instead and writes one
+ * combined table (claims.md, claims.csv, claims.svg, metrics.json, claims/<id>/).
+ *
+ * Example: `deno task playground --dataset xor --features x1x2 --layers 2 --epochs 300`.
+ * @module
+ */
+import { join } from "node:path";
+import { setDevice } from "../kernels/device.ts";
+import "../kernels/tensor_methods.ts";
+import type { Reproduction, ReproductionRow, RunOptions } from "./reproduce_types.ts";
+import { parsePlaygroundArgs } from "./playground/config.ts";
+import { runClaims } from "./playground/claims.ts";
+import { trainPlayground } from "./playground/train.ts";
+import { writeRun } from "./playground/write_run.ts";
+
+/** Seeds of the full claims check: the first decides, the others show how robust it is. */
+export const FULL_SEEDS = [1, 2, 3, 4, 5];
+
+/** What a CLI run returns (tests read it). */
+export interface PlaygroundOutcome {
+  outDir: string;
+  metrics?: Record<string, unknown>;
+  rows?: ReproductionRow[];
+}
+
+/** Runs the task as the command line asks. */
+export async function runPlayground(args: string[]): Promise<PlaygroundOutcome> {
+  const cli = parsePlaygroundArgs(args);
+  const t0 = performance.now();
+  const device = await setDevice(cli.device);
+  const outDir = cli.out ?? join("results", "playground");
+  const command = `deno task playground ${args.join(" ")}`.trim();
+  console.log(`playground: device ${device.name} (${device.description})`);
+  if (cli.claims) {
+    const seeds = cli.quick ? [cli.config.seed] : FULL_SEEDS.map((s) => s + cli.config.seed - 1);
+    const { rows } = await runClaims({ out: outDir, seeds, quick: cli.quick, device, command });
+    console.log(`playground claims: results in ${outDir}/claims.md`);
+    return { outDir, rows };
+  }
+  const run = await trainPlayground(cli.config);
+  try {
+    const metrics = await writeRun(outDir, run, {
+      device,
+      command,
+      wallSeconds: (performance.now() - t0) / 1000,
+    });
+    console.log(
+      `playground ${cli.config.dataset}: test loss ${run.test.loss.toFixed(4)}, ` +
+        `train loss ${run.train.loss.toFixed(4)}, test acc ${run.test.acc.toFixed(3)}; ` +
+        `results in ${outDir}/`,
+    );
+    return { outDir, metrics };
+  } finally {
+    run.dispose();
+  }
+}
+
+function claimsArgs(o: RunOptions, quick: boolean): string[] {
+  return [
+    "--claims",
+    ...(quick ? ["--quick"] : []),
+    "--device",
+    o.device,
+    "--seed",
+    String(o.seed),
+    "--out",
+    o.outDir,
+  ];
+}
+
+/** `deno task reproduce`: quick = every claim with fewer epochs; full = every claim, 5 seeds. */
+export const reproduction: Reproduction = {
+  task: "playground",
+  runQuick: async (o) => (await runPlayground(claimsArgs(o, true))).rows!,
+  runFull: async (o) => (await runPlayground(claimsArgs(o, false))).rows!,
+};
+
+if (import.meta.main) await runPlayground(Deno.args);

@@ -1,0 +1,148 @@
+/**
+ * The playground task: flag parsing, the loss it reports, the boundary picture, one short run's
+ * results files, and the quick claims check (every claim row must pass its stated test).
+ */
+import assert from "node:assert/strict";
+import { setDevice } from "../../kernels/device.ts";
+import { runPlayground } from "../../tasks/playground.ts";
+import { CLAIMS } from "../../tasks/playground/claims.ts";
+import { parseFeatures, parseLayers, parsePlaygroundArgs } from "../../tasks/playground/config.ts";
+import { decisionBoundarySvg, gridPoints } from "../../tasks/playground/boundary_svg.ts";
+import { scoreOutputs } from "../../tasks/playground/train.ts";
+
+Deno.test("playground flags: task flags and common flags parse together", () => {
+  const cli = parsePlaygroundArgs([
+    "--dataset",
+    "xor",
+    "--features=x1x2,x1²",
+    "--layers",
+    "3,2",
+    "--activation",
+    "relu",
+    "--noise",
+    "0.2",
+    "--train-ratio",
+    "0.7",
+    "--lr",
+    "0.1",
+    "--l2",
+    "0.001",
+    "--batch-size",
+    "5",
+    "--epochs",
+    "7",
+    "--seed",
+    "3",
+    "--device",
+    "cpu",
+  ]);
+  assert.equal(cli.config.dataset, "xor");
+  assert.deepEqual(cli.config.features, ["x1x2", "x1^2"]);
+  assert.deepEqual(cli.config.layers, [3, 2]);
+  assert.equal(cli.config.activation, "relu");
+  assert.equal(cli.config.noise, 0.2);
+  assert.equal(cli.config.trainRatio, 0.7);
+  assert.equal(cli.config.lr, 0.1);
+  assert.equal(cli.config.l1, 0);
+  assert.equal(cli.config.l2, 0.001);
+  assert.equal(cli.config.batchSize, 5);
+  assert.equal(cli.config.epochs, 7);
+  assert.equal(cli.config.seed, 3);
+  assert.equal(cli.device, "cpu");
+  assert.equal(cli.claims, false);
+});
+
+Deno.test("playground flags: defaults are the Playground's; bad values are refused", () => {
+  const d = parsePlaygroundArgs([]).config;
+  assert.deepEqual([d.lr, d.batchSize, d.activation, d.noise, d.trainRatio], [
+    0.03,
+    10,
+    "tanh",
+    0,
+    0.5,
+  ]);
+  assert.deepEqual(parseLayers(""), []);
+  assert.deepEqual(parseFeatures("sin x1, sinx2"), ["sin x1", "sin x2"]);
+  assert.throws(() => parsePlaygroundArgs(["--dataset", "moons"]), /--dataset/);
+  assert.throws(() => parsePlaygroundArgs(["--features", "x3"]), /unknown "x3"/);
+  assert.throws(() => parsePlaygroundArgs(["--noise", "0.9"]), /--noise/);
+  assert.throws(() => parsePlaygroundArgs(["--layers", "2,0"]), /--layers/);
+  assert.throws(() => parsePlaygroundArgs(["--activation", "softmax"]), /--activation/);
+  assert.throws(() => parsePlaygroundArgs(["--bogus", "1"]));
+  assert.equal(parsePlaygroundArgs(["--claims", "--quick"]).claims, true);
+});
+
+Deno.test("playground loss is ½(out − y)² on ±1 labels: an output of 0 scores 0.5", () => {
+  const y = Int32Array.from([1, 0, 1, 0]);
+  assert.deepEqual(scoreOutputs([0, 0, 0, 0], y), { loss: 0.5, acc: 0.5 });
+  assert.deepEqual(scoreOutputs([1, -1, 1, -1], y), { loss: 0, acc: 1 });
+  const s = scoreOutputs([0.5, 0.5, -1, -1], y);
+  assert.ok(Math.abs(s.loss - (0.125 + 1.125 + 2 + 0) / 4) < 1e-12);
+  assert.equal(s.acc, 0.5); // signs +,+,−,− against +,−,+,−
+});
+
+Deno.test("boundary picture: grid order, colours by sign, points drawn", () => {
+  const g = gridPoints(1, 2);
+  // Top-left cell first: x1 < 0, x2 > 0.
+  assert.deepEqual(Array.from(g), [-0.5, 0.5, 0.5, 0.5, -0.5, -0.5, 0.5, -0.5]);
+  const svg = decisionBoundarySvg({
+    title: "t",
+    extent: 1,
+    resolution: 2,
+    values: Float32Array.from([-1, 1, -1, 1]),
+    train: { points: Float32Array.from([0.2, 0.2]), labels: Int32Array.from([1]) },
+    test: { points: Float32Array.from([-0.2, -0.2]), labels: Int32Array.from([0]) },
+  });
+  assert.match(svg, /^<svg/);
+  assert.equal((svg.match(/<circle /g) ?? []).length, 2 + 4); // two points, four legend marks
+  assert.match(svg, /<path d="M/); // the sign change between the columns
+  assert.throws(() =>
+    decisionBoundarySvg({
+      title: "t",
+      extent: 1,
+      resolution: 3,
+      values: new Float32Array(4),
+      train: { points: new Float32Array(), labels: new Int32Array() },
+      test: { points: new Float32Array(), labels: new Int32Array() },
+    })
+  );
+});
+
+Deno.test("playground: a short xor run learns and writes its results files", async () => {
+  await setDevice("cpu");
+  const out = await Deno.makeTempDir();
+  const r = await runPlayground([
+    "--dataset=xor",
+    "--features=x1x2",
+    "--layers=2",
+    "--epochs=20",
+    "--device=cpu",
+    `--out=${out}`,
+  ]);
+  for (const f of ["metrics.json", "history.csv", "curves.svg", "boundary.svg"]) {
+    assert.ok((await Deno.stat(`${out}/${f}`)).size > 0, `${f} missing`);
+  }
+  const m = JSON.parse(await Deno.readTextFile(`${out}/metrics.json`));
+  assert.equal(m.history.length, 20);
+  assert.ok(m.config.choices.loss.includes("½"));
+  // Untrained (output ≈ 0) scores ≈ 0.5; x1·x2 separates xor, so 20 epochs get far below.
+  assert.ok(m.ours.testLoss < 0.05, `test loss ${m.ours.testLoss}`);
+  assert.equal(m.ours.testLoss, (r.metrics!.ours as { testLoss: number }).testLoss);
+  await Deno.remove(out, { recursive: true });
+});
+
+Deno.test("playground --claims --quick: every claim row passes and the table is written", async () => {
+  const out = await Deno.makeTempDir();
+  const r = await runPlayground(["--claims", "--quick", "--device", "cpu", "--out", out]);
+  assert.equal(r.rows!.length, CLAIMS.length);
+  for (const row of r.rows!) assert.equal(row.status, "pass", `${row.check}: ${row.ours}`);
+  for (const f of ["claims.md", "claims.csv", "claims.svg", "metrics.json"]) {
+    assert.ok((await Deno.stat(`${out}/${f}`)).size > 0, `${f} missing`);
+  }
+  for (const c of CLAIMS) {
+    assert.ok((await Deno.stat(`${out}/claims/${c.id}/boundary.svg`)).size > 0);
+  }
+  const m = JSON.parse(await Deno.readTextFile(`${out}/metrics.json`));
+  assert.equal(m.claims.length, CLAIMS.length);
+  await Deno.remove(out, { recursive: true });
+});
