@@ -8,6 +8,8 @@ import { task as mnistCnnDropout } from "./mnist_cnn_dropout.ts";
 import { task as mnistStarter } from "./mnist_starter.ts";
 import { reproduction as playground } from "./playground.ts";
 import { reproduction as circlesMlp } from "./circles_mlp.ts";
+import { reproduction as lowlevel } from "./lowlevel.ts";
+import { reproduction as backpropSigmoid } from "./backprop_sigmoid.ts";
 
 /** Every task `deno task reproduce` runs, in the order of EXERCISES.md. */
 
@@ -115,8 +117,10 @@ export const REPRODUCTIONS: Reproduction[] = [
     },
   }]),
   playground,
+  lowlevel,
   classificationReproduction(mnistStarter, [
     within("testAcc", "test accuracy", 0.9793, 0.01),
   ]),
+  backpropSigmoid,
   circlesMlp,
 ];

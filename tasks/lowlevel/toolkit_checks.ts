@@ -1,0 +1,221 @@
+/**
+ * The low-level functions against the toolkit's own ops (conv2d, relu, maxPool2d, mean/sqrt,
+ * matmul, softmax) on seeded random inputs, on whatever device is current.
+ * @module
+ */
+import type { DType } from "../../kernels/dtype.ts";
+import { backend, tidy } from "../../kernels/engine.ts";
+import { add, div, relu as reluOp, sqrt, square, sub } from "../../kernels/ops/elementwise.ts";
+import { conv2d } from "../../kernels/ops/conv2d.ts";
+import { matmul } from "../../kernels/ops/matmul.ts";
+import { maxPool2d } from "../../kernels/ops/pool.ts";
+import { mean } from "../../kernels/ops/reduce.ts";
+import { softmax as softmaxOp } from "../../kernels/ops/softmax.ts";
+import { Rng } from "../../kernels/random.ts";
+import { type Tensor, tensor } from "../../kernels/tensor.ts";
+import {
+  convolve,
+  type FilterStack,
+  fullyConnected,
+  makeMaps,
+  type Maps,
+  mapsShape,
+  maxPool,
+  normalizeMaps,
+  relu,
+  softmax,
+} from "./functions.ts";
+
+/** Outcome of comparing one function with the toolkit on one random input. */
+export interface ToolkitCheck {
+  fn: string;
+  /** The toolkit op(s) it is compared with. */
+  toolkit: string;
+  shapeIn: number[];
+  shapeOut: number[];
+  maxAbsDiff: number;
+  /** Allowed max |ours − toolkit|: relative to the output's largest magnitude (at least 1). */
+  tolerance: number;
+  pass: boolean;
+}
+
+/**
+ * Tolerance per unit of output magnitude. float64 (CPU) leaves only summation-order rounding;
+ * float32 (WebGPU) rounds every input and product to 24 bits, so ~1e-6 per value, a few
+ * dozen terms per output.
+ */
+const REL_TOL: Record<"float32" | "float64", number> = { float64: 1e-10, float32: 1e-4 };
+
+/** The dtype the toolkit side runs in: float64 where the device has it (CPU), else float32. */
+export function comparisonDtype(): "float32" | "float64" {
+  // Only the CPU backends read synchronously, and only they implement float64 kernels.
+  return backend().readSync ? "float64" : "float32";
+}
+
+function toTensor(maps: Maps, dtype: DType): Tensor {
+  const [h, w, c] = mapsShape(maps);
+  return tensor(Float64Array.from(maps.flat(2)), [1, h, w, c], dtype);
+}
+
+/** Filter stack [K][F][F][C] in the toolkit's [F, F, C, K] layout. */
+function filterTensor(filters: FilterStack, dtype: DType): Tensor {
+  const k = filters.length, [f, , c] = mapsShape(filters[0]);
+  const out = new Float64Array(f * f * c * k);
+  for (let kk = 0; kk < k; kk++) {
+    for (let i = 0; i < f; i++) {
+      for (let j = 0; j < f; j++) {
+        for (let ch = 0; ch < c; ch++) out[((i * f + j) * c + ch) * k + kk] = filters[kk][i][j][ch];
+      }
+    }
+  }
+  return tensor(out, [f, f, c, k], dtype);
+}
+
+/**
+ * Compares a host function's output with a toolkit computation (run inside `tidy` on the current
+ * device): shapes must match up to axes of size 1, values within the dtype's tolerance.
+ */
+export async function compareWithToolkit(
+  fn: string,
+  toolkit: string,
+  shapeIn: number[],
+  ours: { shape: number[]; values: number[] },
+  theirs: () => Tensor,
+): Promise<ToolkitCheck> {
+  const dtype = comparisonDtype();
+  const t = tidy(theirs);
+  const ref = await t.data();
+  const refShape = [...t.shape];
+  t.dispose();
+  // The toolkit keeps a leading batch axis of 1 that the host functions do not have.
+  const same = ref.length === ours.values.length &&
+    refShape.filter((d) => d !== 1).join() === ours.shape.filter((d) => d !== 1).join();
+  let diff = same ? 0 : Infinity, scale = 1;
+  if (same) {
+    for (let i = 0; i < ref.length; i++) {
+      const d = Math.abs(ours.values[i] - ref[i]);
+      diff = Math.max(diff, Number.isNaN(d) ? Infinity : d);
+      scale = Math.max(scale, Math.abs(ref[i]));
+    }
+  }
+  const tolerance = REL_TOL[dtype] * scale;
+  return {
+    fn,
+    toolkit,
+    shapeIn,
+    shapeOut: ours.shape,
+    maxAbsDiff: diff,
+    tolerance,
+    pass: diff <= tolerance,
+  };
+}
+
+function ofMaps(m: Maps): { shape: number[]; values: number[] } {
+  return { shape: mapsShape(m), values: m.flat(2) };
+}
+
+/**
+ * Every function against its toolkit counterpart on random inputs drawn from `seed`; same seed,
+ * same inputs. Inputs are standard normal so negatives, ties-free maxima and mixed signs occur.
+ */
+export async function toolkitChecks(seed: number): Promise<ToolkitCheck[]> {
+  const rng = new Rng(seed);
+  const dtype = comparisonDtype();
+  const randMaps = (h: number, w: number, c: number) => makeMaps(h, w, c, () => rng.normal());
+  const out: ToolkitCheck[] = [];
+
+  for (const [h, w, c, k, f] of [[8, 8, 3, 4, 3], [7, 9, 2, 3, 5]]) {
+    const image = randMaps(h, w, c);
+    const filters = Array.from({ length: k }, () => randMaps(f, f, c));
+    const bias = Array.from({ length: k }, () => rng.normal());
+    out.push(
+      await compareWithToolkit(
+        `convolve ${f}×${f}`,
+        "conv2d(same) + bias",
+        [h, w, c],
+        ofMaps(convolve(image, filters, bias)),
+        () =>
+          add(
+            conv2d(toTensor(image, dtype), filterTensor(filters, dtype), { padding: "same" }),
+            tensor(Float64Array.from(bias), [k], dtype),
+          ),
+      ),
+    );
+  }
+
+  const pre = randMaps(6, 6, 4);
+  out.push(
+    await compareWithToolkit(
+      "relu",
+      "relu",
+      [6, 6, 4],
+      ofMaps(relu(pre)),
+      () => reluOp(toTensor(pre, dtype)),
+    ),
+  );
+
+  for (const [h, f, s] of [[8, 2, 2], [9, 3, 2], [7, 3, 1]]) {
+    const m = randMaps(h, h, 3);
+    out.push(
+      await compareWithToolkit(
+        `maxPool F=${f} S=${s}`,
+        "maxPool2d",
+        [h, h, 3],
+        ofMaps(maxPool(m, f, s)),
+        () => maxPool2d(toTensor(m, dtype), { poolSize: f, strides: s }),
+      ),
+    );
+  }
+
+  // Shifted and scaled per channel so normalisation has real work to undo.
+  const raw = makeMaps(6, 5, 3, (_r, _q, ch) => 3 * ch - 2 + (ch + 1) * rng.normal());
+  out.push(
+    await compareWithToolkit(
+      "normalizeMaps",
+      "(x − mean)/sqrt(mean((x − mean)²))",
+      [6, 5, 3],
+      ofMaps(normalizeMaps(raw)),
+      () => {
+        const x = toTensor(raw, dtype);
+        const centred = sub(x, mean(x, [1, 2], true));
+        return div(centred, sqrt(mean(square(centred), [1, 2], true)));
+      },
+    ),
+  );
+
+  const maps = randMaps(4, 4, 3), units = 10, inputs = 48;
+  const weights = Array.from(
+    { length: inputs },
+    () => Array.from({ length: units }, () => rng.normal()),
+  );
+  const fcBias = Array.from({ length: units }, () => rng.normal());
+  const fc = fullyConnected(maps, weights, fcBias);
+  out.push(
+    await compareWithToolkit(
+      "fullyConnected",
+      "flatten → matmul + bias",
+      [4, 4, 3],
+      { shape: [units], values: fc },
+      () =>
+        add(
+          matmul(
+            toTensor(maps, dtype).reshape([1, inputs]),
+            tensor(Float64Array.from(weights.flat()), [inputs, units], dtype),
+          ),
+          tensor(Float64Array.from(fcBias), [units], dtype),
+        ),
+    ),
+  );
+
+  const scores = Array.from({ length: 10 }, () => 5 * rng.normal());
+  out.push(
+    await compareWithToolkit(
+      "softmax",
+      "softmax",
+      [10],
+      { shape: [10], values: softmax(scores) },
+      () => softmaxOp(tensor(Float64Array.from(scores), [1, 10], dtype)),
+    ),
+  );
+  return out;
+}
