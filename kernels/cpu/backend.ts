@@ -2,6 +2,7 @@ import { type Backend, type KernelInput, newCounters } from "../backend.ts";
 import { allocArray, bytesPer, type DType, dtypeOf, type TypedArray } from "../dtype.ts";
 import type { CpuInput, OpDef } from "../op.ts";
 import { sizeOf } from "../shape.ts";
+import { cpuGemmPath } from "./gemm_dispatch.ts";
 
 /** A CPU kernel with the same contract as an op's reference `cpu` function. */
 export type CpuKernel = (
@@ -32,13 +33,16 @@ export function fastKernelNames(): string[] {
  */
 export class CpuBackend implements Backend {
   readonly name: string;
-  readonly description: string;
   counters = newCounters();
 
   constructor(readonly fast = true) {
     this.name = fast ? "cpu" : "cpu-reference";
-    this.description = fast
-      ? "CPU (TypeScript, blocked GEMM and im2col fast paths, 1 thread)"
+  }
+
+  /** Which GEMM runs is only known at run time (OpenBLAS installed, FFI allowed). */
+  get description(): string {
+    return this.fast
+      ? `CPU (TypeScript fast paths, im2col conv; GEMM: ${cpuGemmPath().detail})`
       : "CPU reference kernels (plain TypeScript)";
   }
 

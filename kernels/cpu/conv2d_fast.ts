@@ -1,5 +1,5 @@
 import type { FloatArray } from "../dtype.ts";
-import { gemm } from "./gemm.ts";
+import { cpuGemm } from "./gemm_dispatch.ts";
 import {
   checkLength,
   checkOutShape,
@@ -67,7 +67,7 @@ export function conv2dForward(
       cOff = 0;
       im2col(x, g, b0, nb, cols);
     }
-    gemm(false, false, nb * P, co, K, 1, cols, cOff, K, w, 0, co, 0, out, b0 * P * co, co);
+    cpuGemm(false, false, nb * P, co, K, 1, cols, cOff, K, w, 0, co, 0, out, b0 * P * co, co);
   }
 }
 
@@ -90,14 +90,14 @@ export function conv2dBackpropInput(
   const K = g.kh * g.kw * g.cin, P = g.oh * g.ow, co = g.cout, run = runLength(g);
   checkLength(dx, g.n * g.h * g.w * g.cin, "dx");
   if (isPointwise(g)) {
-    gemm(false, true, g.n * P, K, co, 1, dy, 0, co, w, 0, co, 0, dx, 0, K);
+    cpuGemm(false, true, g.n * P, K, co, 1, dy, 0, co, w, 0, co, 0, dx, 0, K);
     return;
   }
   const xSize = g.h * g.w * g.cin;
   for (let b0 = 0; b0 < g.n; b0 += run) {
     const nb = Math.min(run, g.n - b0);
     const cols = colsBuffer(dy, nb * P * K);
-    gemm(false, true, nb * P, K, co, 1, dy, b0 * P * co, co, w, 0, co, 0, cols, 0, K);
+    cpuGemm(false, true, nb * P, K, co, 1, dy, b0 * P * co, co, w, 0, co, 0, cols, 0, K);
     dx.fill(0, b0 * xSize, (b0 + nb) * xSize);
     col2im(cols, g, b0, nb, dx);
   }
@@ -132,6 +132,6 @@ export function conv2dBackpropFilter(
     }
     // The first run overwrites dw (beta 0), later runs add onto it (beta 1).
     const beta = b0 === 0 ? 0 : 1;
-    gemm(true, false, K, co, nb * P, 1, cols, cOff, K, dy, b0 * P * co, co, beta, dw, 0, co);
+    cpuGemm(true, false, K, co, nb * P, 1, cols, cOff, K, dy, b0 * P * co, co, beta, dw, 0, co);
   }
 }

@@ -3,7 +3,7 @@ import type { Conv2dAttrs } from "../ops/conv2d.ts";
 import { type MatmulAttrs, matmulDims } from "../ops/matmul.ts";
 import { registerFastKernel } from "./backend.ts";
 import { conv2dBackpropFilter, conv2dBackpropInput, conv2dForward } from "./conv2d_fast.ts";
-import { gemm } from "./gemm.ts";
+import { cpuGemm } from "./gemm_dispatch.ts";
 
 /**
  * The fast CPU kernels, registered over the reference ones for the "cpu" backend. The registry
@@ -15,7 +15,7 @@ registerFastKernel("matmul", ([a, b], attrs, out) => {
   const [m, k, n] = matmulDims(a.shape, b.shape, t);
   const lda = t.transposeA ? m : k, ldb = t.transposeB ? k : n;
   const A = a.data as FloatArray, B = b.data as FloatArray;
-  gemm(t.transposeA, t.transposeB, m, n, k, 1, A, 0, lda, B, 0, ldb, 0, out as FloatArray, 0, n);
+  cpuGemm(t.transposeA, t.transposeB, m, n, k, 1, A, 0, lda, B, 0, ldb, 0, out as FloatArray, 0, n);
 });
 
 registerFastKernel("conv2d", ([x, w], attrs, out) => {
