@@ -1,0 +1,150 @@
+import type { TypedArray } from "../dtype.ts";
+import type { CpuInput } from "../op.ts";
+import { sameShape, sizeOf } from "../shape.ts";
+import { type CpuKernel, registerFastKernel } from "./backend.ts";
+import { getOp } from "../op.ts";
+
+/**
+ * Fast CPU kernels for the elementwise ops and sums that dominate a CPU training step once GEMMs
+ * are fast: bias adds, ReLU and its mask, gradient products, bias-gradient sums, broadcasts in
+ * mean's gradient. The reference kernels share one loop that calls the op's function per element;
+ * shared by every op, that call site is megamorphic and V8 cannot inline it. Here each op has its
+ * own loop. Only the layouts training produces are handled (same shape, scalar operand,
+ * per-channel operand over the last axes, sums over leading or trailing axes); anything else runs
+ * the reference kernel, which stays the oracle these are tested against.
+ */
+
+type BinaryName = "add" | "sub" | "mul" | "div";
+
+/** Size of b's trailing block when b broadcasts over out's leading axes only; else 0. */
+function trailingBlock(bShape: number[], outShape: number[]): number {
+  let s = 0;
+  while (s < bShape.length && bShape[s] === 1) s++;
+  const core = bShape.slice(s);
+  if (core.length === 0 || core.length > outShape.length) return 0;
+  const tail = outShape.slice(outShape.length - core.length);
+  return sameShape(core, tail) ? sizeOf(core) : 0;
+}
+
+function binarySame(op: BinaryName, a: TypedArray, b: TypedArray, out: TypedArray): void {
+  const n = out.length;
+  switch (op) {
+    case "add":
+      for (let i = 0; i < n; i++) out[i] = a[i] + b[i];
+      return;
+    case "sub":
+      for (let i = 0; i < n; i++) out[i] = a[i] - b[i];
+      return;
+    case "mul":
+      for (let i = 0; i < n; i++) out[i] = a[i] * b[i];
+      return;
+    case "div":
+      for (let i = 0; i < n; i++) out[i] = a[i] / b[i];
+      return;
+  }
+}
+
+/** a op b where b repeats every `block` elements of a (bias per channel, scalar when 1). */
+function binaryBlock(
+  op: BinaryName,
+  a: TypedArray,
+  b: TypedArray,
+  block: number,
+  out: TypedArray,
+): void {
+  const n = out.length;
+  for (let o = 0; o < n; o += block) {
+    switch (op) {
+      case "add":
+        for (let j = 0; j < block; j++) out[o + j] = a[o + j] + b[j];
+        break;
+      case "sub":
+        for (let j = 0; j < block; j++) out[o + j] = a[o + j] - b[j];
+        break;
+      case "mul":
+        for (let j = 0; j < block; j++) out[o + j] = a[o + j] * b[j];
+        break;
+      case "div":
+        for (let j = 0; j < block; j++) out[o + j] = a[o + j] / b[j];
+        break;
+    }
+  }
+}
+
+function binaryKernel(op: BinaryName): CpuKernel {
+  const reference = getOp(op)!.cpu as CpuKernel;
+  return (inputs: CpuInput[], attrs, out, outShape) => {
+    const [a, b] = inputs;
+    if (sameShape(a.shape, outShape)) {
+      if (sameShape(b.shape, outShape)) return binarySame(op, a.data, b.data, out);
+      const block = b.data.length === 1 ? 1 : trailingBlock(b.shape, outShape);
+      // A scalar operand is a block of 1; short blocks still beat the reference's odometer.
+      if (block > 0) return binaryBlock(op, a.data, b.data, block, out);
+    }
+    reference(inputs, attrs, out, outShape);
+  };
+}
+
+for (const op of ["add", "sub", "mul", "div"] as const) registerFastKernel(op, binaryKernel(op));
+
+registerFastKernel("relu", ([x], _a, out) => {
+  const d = x.data;
+  for (let i = 0; i < out.length; i++) out[i] = d[i] > 0 ? d[i] : 0;
+});
+
+registerFastKernel("step", ([x], _a, out) => {
+  const d = x.data;
+  for (let i = 0; i < out.length; i++) out[i] = d[i] > 0 ? 1 : 0;
+});
+
+registerFastKernel("neg", ([x], _a, out) => {
+  const d = x.data;
+  for (let i = 0; i < out.length; i++) out[i] = -d[i];
+});
+
+/** True when `axes` (sorted) are exactly `from, from+1, …, to−1`. */
+function isRun(axes: number[], from: number, to: number): boolean {
+  if (axes.length !== to - from) return false;
+  const s = [...axes].sort((p, q) => p - q);
+  return s.every((ax, k) => ax === from + k);
+}
+
+const referenceSum = getOp("sum")!.cpu as CpuKernel;
+registerFastKernel("sum", (inputs, attrs, out, outShape) => {
+  const [x] = inputs;
+  const { axes } = attrs as { axes: number[] };
+  const rank = x.shape.length, d = x.data, n = d.length;
+  if (axes.length === 0 || n === 0) return referenceSum(inputs, attrs, out, outShape);
+  const k = axes.length;
+  // Float64 accumulation, like the reference, so both agree to float32 rounding.
+  if (isRun(axes, 0, k)) {
+    // Leading axes (bias gradients): column sums of an [outer, inner] view.
+    const inner = sizeOf(x.shape.slice(k));
+    const acc = new Float64Array(inner);
+    for (let o = 0; o < n; o += inner) {
+      for (let j = 0; j < inner; j++) acc[j] += d[o + j];
+    }
+    out.set(acc);
+    return;
+  }
+  if (isRun(axes, rank - k, rank)) {
+    // Trailing axes (per-sample sums): row sums.
+    const inner = sizeOf(x.shape.slice(rank - k));
+    for (let r = 0, o = 0; o < n; r++, o += inner) {
+      let s = 0;
+      for (let j = 0; j < inner; j++) s += d[o + j];
+      out[r] = s;
+    }
+    return;
+  }
+  referenceSum(inputs, attrs, out, outShape);
+});
+
+const referenceBroadcast = getOp("broadcastTo")!.cpu as CpuKernel;
+registerFastKernel("broadcastTo", (inputs, attrs, out, outShape) => {
+  const [x] = inputs;
+  const block = trailingBlock(x.shape, outShape);
+  if (block === 0) return referenceBroadcast(inputs, attrs, out, outShape);
+  // x repeats over the leading axes: copy it block by block.
+  for (let o = 0; o < out.length; o += block) out.set(x.data.subarray(0, block), o);
+});

@@ -1,0 +1,106 @@
+import assert from "node:assert/strict";
+import type { TypedArray } from "../../../kernels/dtype.ts";
+import { CpuBackend, fastKernelNames } from "../../../kernels/cpu/backend.ts";
+import { getOp } from "../../../kernels/op.ts";
+import "../../../kernels/ops/mod.ts";
+import { Rng } from "../../../kernels/random.ts";
+
+/**
+ * The fast elementwise/sum kernels against the reference ones on training-sized layouts the
+ * registry's small cases do not reach: conv activations with a per-channel bias, leading-axis
+ * sums, broadcasts over the batch, and layouts that must fall back to the reference.
+ */
+
+const fast = new CpuBackend(true);
+const reference = new CpuBackend(false);
+
+function random(shape: number[], rng: Rng): Float32Array {
+  const n = shape.reduce((a, c) => a * c, 1);
+  return Float32Array.from({ length: n }, () => rng.normal());
+}
+
+function run(b: CpuBackend, op: string, inputs: [Float32Array, number[]][], attrs: unknown) {
+  const def = getOp(op)!;
+  const shapes = inputs.map(([, s]) => s);
+  const info = def.infer(shapes.map((shape) => ({ shape, dtype: "float32" })), attrs as never);
+  const handles = inputs.map(([d, shape]) => ({ handle: b.upload(d), shape, dtype: "float32" }));
+  return b.exec(def, handles as never, attrs, info.shape, "float32") as TypedArray;
+}
+
+function assertClose(a: TypedArray, b: TypedArray, label: string, rel = 0): void {
+  assert.equal(a.length, b.length, label);
+  for (let i = 0; i < a.length; i++) {
+    const tol = rel * Math.max(1, Math.abs(b[i]));
+    assert.ok(Math.abs(a[i] - b[i]) <= tol, `${label}: element ${i}: ${a[i]} vs ${b[i]}`);
+  }
+}
+
+Deno.test("the fast kernels are registered (else these tests compare the reference with itself)", () => {
+  const names = fastKernelNames();
+  for (const op of ["add", "sub", "mul", "div", "relu", "step", "neg", "sum", "broadcastTo"]) {
+    assert.ok(names.includes(op), op);
+  }
+});
+
+Deno.test("fast binary ops equal the reference: same shape, bias, scalar, fallback layouts", () => {
+  const rng = new Rng(5);
+  const x: [Float32Array, number[]] = [random([4, 6, 6, 5], rng), [4, 6, 6, 5]];
+  const layouts: [Float32Array, number[]][] = [
+    [random([4, 6, 6, 5], rng), [4, 6, 6, 5]],
+    [random([5], rng), [5]],
+    [random([1, 1, 6, 5], rng), [1, 1, 6, 5]],
+    [random([], rng), []],
+    [random([4, 1, 1, 5], rng), [4, 1, 1, 5]], // not a trailing block: reference path
+    [random([6, 1], rng), [6, 1]], // likewise
+  ];
+  for (const op of ["add", "sub", "mul", "div"]) {
+    for (const b of layouts) {
+      const label = `${op} with [${b[1]}]`;
+      assertClose(run(fast, op, [x, b], {}), run(reference, op, [x, b], {}), label);
+    }
+  }
+});
+
+Deno.test("fast relu, step, neg equal the reference, NaN included", () => {
+  const rng = new Rng(6);
+  const d = random([1000], rng);
+  d[3] = NaN;
+  d[4] = 0;
+  for (const op of ["relu", "step", "neg"]) {
+    const a = run(fast, op, [[d, [1000]]], {});
+    const b = run(reference, op, [[d, [1000]]], {});
+    assert.deepEqual(Array.from(a), Array.from(b), op);
+  }
+});
+
+Deno.test("fast sum equals the reference on leading, trailing and mixed axes", () => {
+  const rng = new Rng(7);
+  const shape = [8, 12, 12, 6];
+  const d = random(shape, rng);
+  for (const axes of [[0], [0, 1, 2], [3], [2, 3], [1, 2, 3], [0, 2], [0, 1, 2, 3]]) {
+    for (const keepDims of [false, true]) {
+      const attrs = { axes, keepDims };
+      const label = `sum over [${axes}] keepDims ${keepDims}`;
+      // Both accumulate in float64; only the order differs, within float32 rounding.
+      assertClose(
+        run(fast, "sum", [[d, shape]], attrs),
+        run(reference, "sum", [[d, shape]], attrs),
+        label,
+        1e-6,
+      );
+    }
+  }
+});
+
+Deno.test("fast broadcastTo equals the reference over the batch and falls back otherwise", () => {
+  const rng = new Rng(8);
+  for (const [from, to] of [[[5], [3, 4, 5]], [[1, 4, 5], [3, 4, 5]], [[3, 1, 5], [3, 4, 5]]]) {
+    const d = random(from, rng);
+    const attrs = { shape: to };
+    assertClose(
+      run(fast, "broadcastTo", [[d, from]], attrs),
+      run(reference, "broadcastTo", [[d, from]], attrs),
+      `[${from}] to [${to}]`,
+    );
+  }
+});
