@@ -10,6 +10,10 @@ import { reproduction as playground } from "./playground.ts";
 import { reproduction as circlesMlp } from "./circles_mlp.ts";
 import { reproduction as lowlevel } from "./lowlevel.ts";
 import { reproduction as backpropSigmoid } from "./backprop_sigmoid.ts";
+import { reproduction as twoLayerNet } from "./two_layer_net.ts";
+import { reproduction as cifar10Cnn } from "./cifar10_cnn.ts";
+import { reproduction as cifar10Starter } from "./cifar10_starter.ts";
+import { reproduction as cifar10Improve } from "./cifar10_improve.ts";
 
 /** Every task `deno task reproduce` runs, in the order of EXERCISES.md. */
 
@@ -116,11 +120,15 @@ export const REPRODUCTIONS: Reproduction[] = [
       return { ours: `min(val − train) = ${worst.toFixed(4)}`, pass: worst >= 0 };
     },
   }]),
+  cifar10Cnn,
   playground,
   lowlevel,
   classificationReproduction(mnistStarter, [
     within("testAcc", "test accuracy", 0.9793, 0.01),
   ]),
+  cifar10Starter,
   backpropSigmoid,
   circlesMlp,
+  cifar10Improve,
+  twoLayerNet,
 ];

@@ -1,0 +1,128 @@
+/**
+ * A single-model CIFAR-10 task (cifar10-cnn, cifar10-starter) on top of runClassificationTask:
+ * adds `--data-dir`, the stand-in fallback, input preparation, a quick-run optimiser, and the
+ * task's `reproduction`.
+ * @module
+ */
+import type { Optimizer } from "../train/optimizers.ts";
+import { type ClassificationTask, runClassificationTask, type TaskResult } from "./common.ts";
+import {
+  amendMetrics,
+  type CifarData,
+  loadCifar,
+  parseCifarFlags,
+  warnStandIn,
+} from "./cifar10_common.ts";
+import type { Splits } from "./cifar10_preprocess.ts";
+import {
+  type CifarReproduction,
+  type CifarRunOptions,
+  fullRow,
+  type QuickFloors,
+  quickRow,
+  reproductionArgs,
+} from "./cifar10_rows.ts";
+import type { ReproductionRow } from "./reproduce_types.ts";
+
+/** A CIFAR-10 classification task: a ClassificationTask whose data the wrapper provides. */
+export interface CifarTaskSpec extends Omit<ClassificationTask, "data"> {
+  /** Training samples when no `--limit` is given (default: all 50000). */
+  defaultLimit?: number;
+  /** Turns loaded splits (pixels / 255) into the model's inputs; records what it did. */
+  prepare?: (s: Splits) => Promise<Record<string, unknown>>;
+  /** The optimiser of quick runs, when the recipe's learns too little in a few dozen steps. */
+  quickOptimizer?: () => Optimizer;
+  /** Batch size of quick runs when not the recipe's (smaller: more steps in the same time). */
+  quickBatchSize?: number;
+  /** Quick floors: on CIFAR-10 and on stand-in data. */
+  floors: QuickFloors;
+  /** Full-run checks: field of metrics.ours, label, reported value, tolerance. */
+  fullChecks: { field: string; check: string; reported: number; tol: number }[];
+}
+
+/** What {@link runCifarTask} returns. */
+export interface CifarTaskResult extends TaskResult {
+  standIn: boolean;
+  notice?: string;
+}
+
+/** Runs `spec` with command-line `args` (the common flags plus `--data-dir`). */
+export async function runCifarTask(spec: CifarTaskSpec, args: string[]): Promise<CifarTaskResult> {
+  const flags = parseCifarFlags(args, spec.name, spec.description);
+  let loaded: CifarData | undefined;
+  let prepared: Record<string, unknown> = {};
+  const task: ClassificationTask = {
+    ...spec,
+    optimizer: flags.quick && spec.quickOptimizer ? spec.quickOptimizer : spec.optimizer,
+    choices: {
+      ...spec.choices,
+      ...(flags.quick && spec.quickOptimizer
+        ? { quickOptimizer: JSON.stringify(spec.quickOptimizer().config()) }
+        : {}),
+    },
+    data: async (f) => {
+      loaded = await loadCifar({
+        dataDir: flags.dataDir,
+        limit: f.limit ?? spec.defaultLimit,
+        limitTest: f.quick ? spec.quick.testLimit : undefined,
+        seed: f.seed,
+      });
+      const s = { train: loaded.train, test: loaded.test };
+      prepared = spec.prepare ? await spec.prepare(s) : {};
+      return { train: s.train, test: s.test, source: loaded.source };
+    },
+  };
+  // runClassificationTask knows no quick batch size; an explicit --batch-size still wins.
+  const quickBatch = flags.quick && spec.quickBatchSize && flags.batchSize === undefined
+    ? ["--batch-size", String(spec.quickBatchSize)]
+    : [];
+  const r = await runClassificationTask(task, [...flags.common, ...quickBatch]);
+  const data = loaded!;
+  const command = `deno task ${spec.name} ${args.join(" ")}`.trim();
+  (r.metrics.config as Record<string, unknown>).preprocessing = prepared;
+  r.metrics.command = command;
+  await amendMetrics(r.outDir, data, { config: { preprocessing: prepared }, command });
+  if (data.standIn) warnStandIn(data.notice!);
+  return { ...r, standIn: data.standIn, notice: data.notice };
+}
+
+/** The `reproduction` of a task made by {@link runCifarTask}. */
+export function cifarTaskReproduction(spec: CifarTaskSpec): CifarReproduction {
+  const run = async (o: CifarRunOptions, quick: boolean) => {
+    const args = reproductionArgs(o, quick);
+    const r = await runCifarTask(spec, [...args, "--out", o.outDir]);
+    const ours = r.metrics.ours as Record<string, number>;
+    const device = (r.metrics.device as { description: string }).description;
+    const base = { task: spec.name, standIn: r.standIn, device, args };
+    return { ours, base, wall: r.metrics.wallSeconds as number };
+  };
+  return {
+    task: spec.name,
+    async runQuick(o: CifarRunOptions): Promise<ReproductionRow[]> {
+      const { ours, base, wall } = await run(o, true);
+      return [quickRow({
+        ...base,
+        check: `test accuracy, quick run (${spec.quick.limit} train, ${spec.quick.testLimit} test)`,
+        reported: String(spec.reported.testAcc ?? spec.reported.finalAcc ?? "—"),
+        value: ours.testAcc,
+        wallSeconds: wall,
+      }, spec.floors)];
+    },
+    async runFull(o: CifarRunOptions): Promise<ReproductionRow[]> {
+      const { ours, base, wall } = await run(o, false);
+      return spec.fullChecks.map((c) =>
+        fullRow(
+          {
+            ...base,
+            check: c.check,
+            reported: String(c.reported),
+            value: ours[c.field],
+            wallSeconds: wall,
+          },
+          c.reported,
+          c.tol,
+        )
+      );
+    },
+  };
+}

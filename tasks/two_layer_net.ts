@@ -1,0 +1,162 @@
+/**
+ * `deno task two-layer-net`: the cs231n two-layer net assignment (EXERCISES.md E).
+ *
+ *   (no mode)            toy check, then the default-hyperparameter CIFAR-10 run
+ *   --toy                toy check only (no CIFAR-10 needed)
+ *   --grid --shard i/n   trials with index ≡ i (mod n) of the 144-trial grid, one file each;
+ *                        resumable (finished trials are skipped)
+ *   --merge              merge the trial files, report missing ones, pick the best, retrain it
+ *                        with the toolkit's layer modules
+ * @module
+ */
+import { join } from "node:path";
+import { type DeviceInfo, setDevice } from "../kernels/device.ts";
+import "../kernels/tensor_methods.ts";
+import { type CifarFlags, parseCifarFlags } from "./cifar10_common.ts";
+import { type CifarRunOptions, reproductionArgs } from "./cifar10_rows.ts";
+import type { Reproduction, ReproductionRow } from "./reproduce_types.ts";
+import { type CifarSplits, loadCifarSplits, type SplitSizes } from "./two_layer_net/cifar_data.ts";
+import { DEFAULT_RUN, FULL, GRID_ITERATIONS, QUICK, TASK } from "./two_layer_net/config.ts";
+import { type GridSpec, parseShard, type ShardReport } from "./two_layer_net/grid.ts";
+import { defaultRow, gridRows, toyRows } from "./two_layer_net/rows.ts";
+import {
+  type DefaultRun,
+  gridSettings,
+  type MergeRun,
+  runDefault,
+  runGridShard,
+  runMerge,
+  runToy,
+  type ToyRun,
+} from "./two_layer_net/runs.ts";
+
+const DESCRIPTION = [
+  "cs231n two-layer net: FC → ReLU → FC → softmax, L2 reg·(‖W1‖² + ‖W2‖²), host float64 with a",
+  "hand-written backward. Default: toy check + CIFAR-10 default run (hidden 50, lr 1e-4 ×0.95",
+  "per epoch, reg 0.25, batch 200, 1000 iterations). Results in results/two-layer-net/.",
+].join("\n");
+
+const EXTRA_FLAGS = {
+  toy: { type: "boolean", help: "toy check only" },
+  grid: { type: "boolean", help: "run grid trials (with --shard i/n, default 0/1)" },
+  shard: { type: "string", help: "i/n: run trials with index ≡ i (mod n)" },
+  merge: { type: "boolean", help: "merge grid trial files, retrain the best with layers" },
+  iters: { type: "string", help: "iterations (default 1000; grid 2000; --quick fewer)" },
+} as const;
+
+/** What one invocation did (tests and the reproduction read it). */
+export interface TwoLayerResult {
+  outDir: string;
+  toy?: ToyRun;
+  default?: DefaultRun;
+  shard?: ShardReport;
+  merge?: MergeRun;
+  standIn?: boolean;
+  device?: DeviceInfo;
+}
+
+function positiveInt(name: string, v: string | boolean | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
+  return n;
+}
+
+function sizes(f: CifarFlags): SplitSizes {
+  const base = f.quick ? QUICK.splits : FULL.splits;
+  return f.limit ? { ...base, numTrain: f.limit } : base;
+}
+
+/** Parses `args` and runs the chosen mode. */
+export async function runTwoLayerNet(args: string[]): Promise<TwoLayerResult> {
+  const f = parseCifarFlags(args, TASK, DESCRIPTION, EXTRA_FLAGS);
+  const modes = (["toy", "grid", "merge"] as const).filter((m) => f.extra[m]);
+  if (modes.length > 1) throw new Error(`two-layer-net: give one of --toy, --grid, --merge`);
+  if (f.epochs !== undefined) throw new Error("two-layer-net counts iterations: use --iters N");
+  if (f.extra.shard !== undefined && !f.extra.grid) throw new Error("--shard needs --grid");
+  const mode: "toy" | "grid" | "merge" | "default" = modes.length ? modes[0] : "default";
+  const iters = positiveInt("iters", f.extra.iters);
+  const outDir = f.out ?? join("results", TASK);
+  const ctx = {
+    outDir,
+    seed: f.seed,
+    quick: f.quick,
+    command: `deno task ${TASK} ${args.join(" ")}`.trim(),
+    device: undefined as DeviceInfo | undefined,
+    log: (s: string) => console.log(s),
+  };
+  const result: TwoLayerResult = { outDir };
+  const split = sizes(f);
+  let loaded: CifarSplits | undefined;
+  const load = async () => {
+    loaded ??= await loadCifarSplits({ ...split, dataDir: f.dataDir, seed: f.seed });
+    result.standIn = loaded.standIn;
+    return loaded;
+  };
+  const spec: GridSpec = f.quick ? QUICK.grid : FULL.grid;
+  const gridIters = iters ?? (f.quick ? QUICK.gridIterations : GRID_ITERATIONS);
+
+  if (mode === "toy" || mode === "default") result.toy = await runToy(ctx);
+  if (mode === "toy") return result;
+  // The toy check leaves the CPU device selected; the layer modules use the requested one.
+  ctx.device = result.device = await setDevice(f.device);
+  if (mode === "default") {
+    result.default = await runDefault(ctx, await load(), {
+      iterations: iters ?? (f.quick ? QUICK.defaultIterations : DEFAULT_RUN.iterations),
+      batchSize: f.batchSize,
+    });
+  } else if (mode === "grid") {
+    const shard = parseShard(String(f.extra.shard ?? "0/1"));
+    result.shard = await runGridShard(ctx, await load(), spec, shard, gridIters);
+  } else {
+    result.merge = await runMerge(ctx, spec, gridSettings(ctx, split, gridIters), load);
+  }
+  return result;
+}
+
+/** Runs the whole recipe (toy, default, every grid shard in this process, merge) as rows. */
+async function reproduce(o: CifarRunOptions, quick: boolean): Promise<ReproductionRow[]> {
+  const base = [...reproductionArgs(o, quick), "--out", o.outDir];
+  const rowCtx = { device: "host float64", args: reproductionArgs(o, quick) };
+  const first = await runTwoLayerNet(base);
+  const shards = quick ? QUICK.shards : 1;
+  const t0 = performance.now();
+  for (let i = 0; i < shards; i++) {
+    await runTwoLayerNet([...base, "--grid", "--shard", `${i}/${shards}`]);
+  }
+  const shardSeconds = (performance.now() - t0) / 1000;
+  const merged = await runTwoLayerNet([...base, "--merge"]);
+  // The grid rows' time is the whole grid's: its shards plus the merge and retrain.
+  const merge = { ...merged.merge!, wallSeconds: merged.merge!.wallSeconds + shardSeconds };
+  const layerDevice = merged.device
+    ? `${merged.device.name} (${merged.device.description})`
+    : o.device;
+  return [
+    ...toyRows(first.toy!, rowCtx),
+    defaultRow(
+      first.default!,
+      first.standIn ?? true,
+      rowCtx,
+      quick ? QUICK.floors.default : undefined,
+    ),
+    ...gridRows(
+      merge,
+      first.standIn ?? true,
+      { ...rowCtx, device: layerDevice },
+      quick ? { grid: QUICK.floors.grid, layers: QUICK.floors.layers } : undefined,
+    ),
+  ];
+}
+
+/** For `deno task reproduce`. */
+export const reproduction: Reproduction = {
+  task: TASK,
+  runQuick: (o) => reproduce(o, true),
+  runFull: (o) => reproduce(o, false),
+};
+
+if (import.meta.main) {
+  const r = await runTwoLayerNet(Deno.args);
+  // An incomplete grid is not a result: let scripts and CI see it.
+  if (r.merge && !r.merge.merge.complete) Deno.exitCode = 1;
+}

@@ -1,0 +1,334 @@
+/**
+ * The task's four modes, each writing its own results: the toy check (`toy/`), the default
+ * CIFAR-10 run (the task folder itself), one grid shard (`grid/trial-NNN.json`), and the merge
+ * with the layer-module retrain of the best trial (`grid_summary/`).
+ * @module
+ */
+import { join } from "node:path";
+import type { DeviceInfo } from "../../kernels/device.ts";
+import { writeResults } from "../../train/results.ts";
+import type { CifarSplits } from "./cifar_data.ts";
+import { CHOICES, DEFAULT_RUN, REPORTED, TASK } from "./config.ts";
+import {
+  type GridSpec,
+  runShard,
+  type Shard,
+  type ShardReport,
+  type TrialParams,
+  type TrialSettings,
+} from "./grid.ts";
+import { type LayerRun, trainWithLayers } from "./layer_modules.ts";
+import { gridCsv, type GridMerge, gridSvg, gridTrialsSvg, mergeGrid } from "./merge.ts";
+import { initNet } from "./net.ts";
+import { runToyCheck, type ToyReport, toySeedSweep, type ToySweep } from "./toy_check.ts";
+import { evaluateHost, type HostTraining, trainHost } from "./train_host.ts";
+
+/** Head of every metrics.json: what ran, where, with which data. */
+export interface RunContext {
+  outDir: string;
+  seed: number;
+  quick: boolean;
+  command: string;
+  device?: DeviceInfo;
+  log: (s: string) => void;
+}
+
+/** Toy check results and how long they took. */
+export interface ToyRun {
+  report: ToyReport;
+  sweep: ToySweep;
+  wallSeconds: number;
+}
+
+/** The toy check plus a 20-instance sweep, written to `toy/`. Switches the device to the CPU. */
+export async function runToy(ctx: RunContext): Promise<ToyRun> {
+  const t0 = performance.now();
+  const report = await runToyCheck();
+  const sweep = toySeedSweep(20);
+  const wallSeconds = (performance.now() - t0) / 1000;
+  const history = report.training.losses.map((loss, i) => ({
+    epoch: i + 1,
+    loss,
+    acc: NaN,
+    seconds: 0,
+    samplesPerSecond: 0,
+  }));
+  const sorted = [...sweep.finalLosses].sort((a, b) => a - b);
+  await writeResults(join(ctx.outDir, "toy"), {
+    metrics: {
+      task: TASK,
+      part: "toy check (history.csv: one row per iteration, not per epoch)",
+      command: ctx.command,
+      seed: report.seed,
+      device: "host float64 (autograd comparison: toolkit CPU device, float64)",
+      note: "The assignment's reference scores and loss come from its own fixed NumPy init, " +
+        "which cannot be reproduced bit for bit; ours are checked against an independent " +
+        "float64 computation (per-sample loops, textbook softmax) instead.",
+      reported: REPORTED,
+      ours: {
+        numericRelErrors: report.numericRelErrors,
+        autogradRelErrors: report.autogradRelErrors,
+        autogradLossAbsDiff: report.autogradLossAbsDiff,
+        scoresMaxAbsDiff: report.scoresMaxAbsDiff,
+        lossAbsDiff: report.lossAbsDiff,
+        loss: report.loss,
+        finalLoss: report.training.finalLoss,
+      },
+      config: report.training.config,
+      sweep: {
+        ...sweep,
+        finalLossMedian: sorted[Math.floor(sorted.length / 2)],
+        finalLossBelow005: sweep.finalLosses.filter((l) => l < 0.05).length,
+      },
+      choices: { toy: CHOICES.toy },
+      wallSeconds,
+    },
+    history,
+  });
+  ctx.log(
+    `toy: grad rel errors ${JSON.stringify(report.numericRelErrors)}; autograd vs hand max ` +
+      `${Math.max(...Object.values(report.autogradRelErrors)).toExponential(2)}; final loss ` +
+      `${report.training.finalLoss.toFixed(4)} (reported ${REPORTED.toyFinalLoss})`,
+  );
+  return { report, sweep, wallSeconds };
+}
+
+/** Data facts every CIFAR-10 metrics.json carries. */
+function dataFacts(s: CifarSplits) {
+  return {
+    ...(s.standIn ? { warning: s.notice } : {}),
+    data: {
+      source: s.source,
+      standIn: s.standIn,
+      train: s.train.n,
+      validation: s.val.n,
+      test: s.test.n,
+    },
+  };
+}
+
+/** The default run's outcome. */
+export interface DefaultRun {
+  valAcc: number;
+  testAcc: number;
+  training: HostTraining;
+  wallSeconds: number;
+}
+
+/**
+ * The assignment's default hyperparameters on the host float64 net (iterations overridable),
+ * written to the task folder: metrics.json, history.csv, curves.svg.
+ */
+export async function runDefault(
+  ctx: RunContext,
+  s: CifarSplits,
+  o: { iterations: number; batchSize?: number },
+): Promise<DefaultRun> {
+  const t0 = performance.now();
+  const hp = {
+    ...DEFAULT_RUN,
+    iterations: o.iterations,
+    batchSize: o.batchSize ?? DEFAULT_RUN.batchSize,
+  };
+  const net = initNet(s.train.d, hp.hidden, 10, { seed: ctx.seed, std: hp.initStd });
+  const training = trainHost(net, s.train, s.val, { ...hp, seed: ctx.seed }, { log: ctx.log });
+  const valAcc = evaluateHost(net, s.val, hp.reg).acc;
+  const testAcc = evaluateHost(net, s.test, hp.reg).acc;
+  const wallSeconds = (performance.now() - t0) / 1000;
+  await writeResults(ctx.outDir, {
+    metrics: {
+      ...dataFacts(s),
+      task: TASK,
+      part: "default hyperparameters, host float64 net",
+      command: ctx.command,
+      quick: ctx.quick,
+      device: "host float64 (TypeScript loops; the device flag applies to the layer modules)",
+      seed: ctx.seed,
+      config: { ...hp, epochLength: training.epochLength, choices: CHOICES },
+      reported: REPORTED,
+      ours: { valAcc, testAcc, finalLoss: training.finalLoss },
+      history: training.history,
+      wallSeconds,
+    },
+    history: training.history,
+  });
+  ctx.log(
+    `default run: val acc ${valAcc.toFixed(4)} (reported ${REPORTED.defaultValAcc}), ` +
+      `test ${testAcc.toFixed(4)}, final loss ${training.finalLoss.toFixed(4)}`,
+  );
+  return { valAcc, testAcc, training, wallSeconds };
+}
+
+/** The settings a grid run's trial files carry (and merge checks). */
+export function gridSettings(
+  ctx: RunContext,
+  s: { numTrain: number; numVal: number; numTest: number },
+  iterations: number,
+): Omit<TrialSettings, "source"> {
+  return {
+    iterations,
+    learningRateDecay: DEFAULT_RUN.learningRateDecay,
+    initStd: DEFAULT_RUN.initStd,
+    seed: ctx.seed,
+    numTrain: s.numTrain,
+    numVal: s.numVal,
+    numTest: s.numTest,
+  };
+}
+
+/** Runs one shard of `spec`, one host-net training per trial, into `grid/`. */
+export async function runGridShard(
+  ctx: RunContext,
+  s: CifarSplits,
+  spec: GridSpec,
+  shard: Shard,
+  iterations: number,
+): Promise<ShardReport> {
+  const settings: TrialSettings = {
+    ...gridSettings(ctx, { numTrain: s.train.n, numVal: s.val.n, numTest: s.test.n }, iterations),
+    source: s.source,
+  };
+  const run = (p: TrialParams) => {
+    const t0 = performance.now();
+    const net = initNet(s.train.d, p.hidden, 10, { seed: ctx.seed, std: settings.initStd });
+    const tr = trainHost(net, s.train, s.val, {
+      ...p,
+      learningRateDecay: settings.learningRateDecay,
+      iterations,
+      seed: ctx.seed,
+    });
+    const last = tr.history[tr.history.length - 1];
+    return Promise.resolve({
+      valAcc: evaluateHost(net, s.val, p.reg).acc,
+      testAcc: evaluateHost(net, s.test, p.reg).acc,
+      trainAcc: last.acc,
+      finalLoss: tr.finalLoss,
+      seconds: (performance.now() - t0) / 1000,
+      history: tr.history,
+    });
+  };
+  const r = await runShard({
+    dir: join(ctx.outDir, "grid"),
+    spec,
+    shard,
+    settings,
+    run,
+    log: ctx.log,
+  });
+  ctx.log(
+    `grid shard ${shard.index}/${shard.count}: ran ${r.ran.length}, skipped ` +
+      `${r.skipped.length} already done`,
+  );
+  return r;
+}
+
+/** The merge's outcome. */
+export interface MergeRun {
+  merge: GridMerge;
+  /** The best trial retrained with the layer modules (only when the grid is complete). */
+  layers?: LayerRun;
+  wallSeconds: number;
+}
+
+/**
+ * Merges the grid into `grid_summary/` (grid.csv, grid.svg, grid_trials.svg, metrics.json with
+ * missing trials and the best) and, when complete, retrains the best trial with the layer
+ * modules (history.csv and curves.svg are that run's). `splits` is only loaded when needed.
+ */
+export async function runMerge(
+  ctx: RunContext,
+  spec: GridSpec,
+  settings: Omit<TrialSettings, "source">,
+  splits: () => Promise<CifarSplits>,
+): Promise<MergeRun> {
+  const t0 = performance.now();
+  const merge = await mergeGrid(join(ctx.outDir, "grid"), spec, settings);
+  const dir = join(ctx.outDir, "grid_summary");
+  if (!merge.complete) {
+    ctx.log(
+      `grid merge: ${merge.missing.length} of ${merge.total} trials missing: ` +
+        `${merge.missing.join(", ")}`,
+    );
+  }
+  let layers: LayerRun | undefined;
+  let data: ReturnType<typeof dataFacts> | undefined;
+  if (merge.complete && merge.best) {
+    const s = await splits();
+    if (s.source !== merge.source) {
+      throw new Error(
+        `grid merge: trials ran on "${merge.source}", this machine has "${s.source}"`,
+      );
+    }
+    data = dataFacts(s);
+    layers = await trainWithLayers(s, merge.best.params, {
+      iterations: settings.iterations,
+      learningRateDecay: settings.learningRateDecay,
+      initStd: settings.initStd,
+      seed: settings.seed,
+    }, ctx.quick ? false : true);
+  }
+  const wallSeconds = (performance.now() - t0) / 1000;
+  const best = merge.best;
+  await writeResults(dir, {
+    metrics: {
+      ...(data ?? {}),
+      task: TASK,
+      part: "grid merge; history.csv/curves.svg: the best trial retrained with layer modules",
+      command: ctx.command,
+      quick: ctx.quick,
+      device: ctx.device ?? null,
+      seed: ctx.seed,
+      config: { grid: spec, settings, choices: CHOICES },
+      complete: merge.complete,
+      total: merge.total,
+      finished: merge.trials.length,
+      missing: merge.missing,
+      source: merge.source ?? null,
+      reported: REPORTED,
+      ours: {
+        best: best
+          ? {
+            index: best.index,
+            params: best.params,
+            valAcc: best.valAcc,
+            testAcc: best.testAcc,
+            finalLoss: best.finalLoss,
+          }
+          : null,
+        layerModules: layers
+          ? {
+            valAcc: layers.valAcc,
+            testAcc: layers.testAcc,
+            finalLoss: layers.finalLoss,
+            steps: layers.steps,
+            seconds: layers.seconds,
+          }
+          : null,
+      },
+      wallSeconds,
+    },
+    history: layers?.history ?? [],
+    extraFiles: {
+      "grid.csv": gridCsv(merge.trials),
+      "grid.svg": gridSvg(merge.trials, spec),
+      "grid_trials.svg": gridTrialsSvg(merge.trials, spec),
+    },
+  });
+  if (best) {
+    ctx.log(
+      `grid best${merge.complete ? "" : " so far"}: ${JSON.stringify(best.params)} val ${
+        best.valAcc.toFixed(4)
+      } test ` +
+        `${
+          best.testAcc.toFixed(4)
+        } (reported ${REPORTED.gridBest}: val ${REPORTED.gridBestValAcc})`,
+    );
+  }
+  if (layers) {
+    ctx.log(
+      `layer modules: val ${layers.valAcc.toFixed(4)} test ${layers.testAcc.toFixed(4)} ` +
+        `(reported ${REPORTED.layerModulesValAcc} / ${REPORTED.layerModulesTestAcc})`,
+    );
+  }
+  return { merge, layers, wallSeconds };
+}

@@ -1,0 +1,138 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { setDevice } from "../../kernels/device.ts";
+import "../../kernels/tensor_methods.ts";
+import {
+  CIFAR_STARTER_PARAMS,
+  cifarStarter,
+  KERAS_CIFAR_CNN_PARAMS,
+  kerasCifarCnn,
+  RDFIA_PARAMS,
+  rdfiaNet,
+} from "../../tasks/cifar10_models.ts";
+import { fullRow, quickRow, type RowInput } from "../../tasks/cifar10_rows.ts";
+import { reproduction as cnnReproduction } from "../../tasks/cifar10_cnn.ts";
+import { reproduction as starterReproduction } from "../../tasks/cifar10_starter.ts";
+import { parseCifarFlags } from "../../tasks/cifar10_common.ts";
+import { withTempDir, writeCifarFolder } from "../datasets/cifar10_fixture.ts";
+
+await setDevice("cpu");
+
+const params = (m: ReturnType<typeof rdfiaNet>) => {
+  m.build();
+  const n = m.countParams();
+  m.dispose();
+  return n;
+};
+
+Deno.test("rdfiaNet: 1 191 170 parameters as the homework states; batch norm adds 2 per channel", () => {
+  assert.equal(RDFIA_PARAMS, 1191170);
+  assert.equal(params(rdfiaNet(1)), 1191170);
+  assert.equal(params(rdfiaNet(1, { dropout: true })), 1191170);
+  assert.equal(params(rdfiaNet(1, { batchNorm: true })), 1191170 + 2 * (32 + 64 + 64));
+});
+
+Deno.test("kerasCifarCnn and cifarStarter: documented parameter counts", () => {
+  assert.equal(params(kerasCifarCnn(1)), KERAS_CIFAR_CNN_PARAMS);
+  assert.equal(KERAS_CIFAR_CNN_PARAMS, 624106);
+  assert.equal(params(cifarStarter(1)), CIFAR_STARTER_PARAMS);
+  assert.equal(CIFAR_STARTER_PARAMS, 1216 + 6416 + 40970);
+});
+
+Deno.test("parseCifarFlags: --data-dir and task flags taken out, common flags handed on", () => {
+  const f = parseCifarFlags(
+    ["--quick", "--data-dir", "/x", "--seed=3", "--zca", "--lr", "0.1"],
+    "t",
+    "d",
+    { zca: { type: "boolean", help: "" }, lr: { type: "string", help: "" } },
+  );
+  assert.equal(f.dataDir, "/x");
+  assert.equal(f.seed, 3);
+  assert.equal(f.quick, true);
+  assert.deepEqual(f.extra, { zca: true, lr: "0.1" });
+  assert.deepEqual(f.common, ["--quick", "--seed", "3"]);
+  assert.throws(() => parseCifarFlags(["--nope"], "t", "d"));
+});
+
+const row = (o: Partial<RowInput>): RowInput => ({
+  task: "t",
+  check: "c",
+  reported: "0.7",
+  value: 0.9,
+  standIn: false,
+  device: "cpu",
+  wallSeconds: 1,
+  args: ["--quick"],
+  ...o,
+});
+
+Deno.test("rows: stand-in data is never a pass, however good the number", () => {
+  const floors = { real: 0.2, standIn: 0.3 };
+  assert.equal(quickRow(row({}), floors).status, "pass");
+  assert.equal(quickRow(row({ value: 0.1 }), floors).status, "fail");
+  const s = quickRow(row({ standIn: true }), floors);
+  assert.equal(s.status, "not reproduced: data absent");
+  assert.match(s.ours, /stand-in/);
+  assert.match(s.tolerance, /met/);
+  assert.match(quickRow(row({ standIn: true, value: 0.1 }), floors).tolerance, /NOT MET/);
+  assert.equal(fullRow(row({ value: 0.7 }), 0.7, 0.01).status, "pass");
+  assert.equal(fullRow(row({ value: 0.6 }), 0.7, 0.01).status, "fail");
+  assert.equal(
+    fullRow(row({ value: 0.7, standIn: true }), 0.7, 0.01).status,
+    "not reproduced: data absent",
+  );
+});
+
+/** Runs a quick reproduction on an empty data folder and returns its rows and metrics.json. */
+async function quickOnStandIn(rep: typeof cnnReproduction) {
+  let out: { rows: Awaited<ReturnType<typeof rep.runQuick>>; metrics: Record<string, unknown> };
+  await withTempDir(async (dir) => {
+    const outDir = join(dir, "out");
+    const opts = { outDir, device: "cpu" as const, seed: 1, dataDir: join(dir, "empty") };
+    const rows = await rep.runQuick(opts);
+    for (const f of ["metrics.json", "history.csv", "curves.svg", "confusion.csv"]) {
+      assert.ok((await Deno.stat(join(outDir, f))).isFile, `${f} written`);
+    }
+    out = { rows, metrics: JSON.parse(await Deno.readTextFile(join(outDir, "metrics.json"))) };
+  });
+  return out!;
+}
+
+Deno.test("cifar10-cnn quick on stand-in: 'not reproduced: data absent', learns above chance", async () => {
+  const { rows, metrics } = await quickOnStandIn(cnnReproduction);
+  assert.equal(rows.length, 1);
+  assert.equal(rows[0].status, "not reproduced: data absent");
+  assert.match(rows[0].tolerance, /: met$/, rows[0].tolerance);
+  assert.match(String(metrics.warning), /stand-in data: CIFAR-10 not found/);
+  assert.match(String(metrics.command), /--data-dir/);
+  assert.ok((metrics.ours as { testAcc: number }).testAcc >= 0.2);
+});
+
+Deno.test("cifar10-starter quick on stand-in: 'not reproduced', 0–255 mean-triplet inputs", async () => {
+  const { rows, metrics } = await quickOnStandIn(starterReproduction);
+  assert.equal(rows[0].status, "not reproduced: data absent");
+  assert.match(rows[0].tolerance, /: met$/, rows[0].tolerance);
+  assert.match(String(metrics.warning), /stand-in/);
+  const pre = (metrics.config as { preprocessing: { meanRgbTriplet255: number[] } }).preprocessing;
+  assert.equal(pre.meanRgbTriplet255.length, 3);
+  // Means of pixels on the 0–255 scale: well inside it, and not the 0–1 scale by mistake.
+  assert.ok(pre.meanRgbTriplet255.every((m) => m > 20 && m < 235), String(pre.meanRgbTriplet255));
+});
+
+Deno.test("cifar10-cnn quick on files in the official format: real-data path, no stand-in", async () => {
+  await withTempDir(async (dir) => {
+    const data = join(dir, "cifar");
+    await writeCifarFolder(data, 12);
+    const outDir = join(dir, "out");
+    const rows = await cnnReproduction.runQuick({ outDir, device: "cpu", seed: 1, dataDir: data });
+    assert.ok(rows[0].status === "pass" || rows[0].status === "fail", rows[0].status);
+    assert.doesNotMatch(rows[0].ours, /stand-in/);
+    const metrics = JSON.parse(await Deno.readTextFile(join(outDir, "metrics.json")));
+    assert.equal(metrics.warning, undefined);
+    assert.equal(metrics.standIn, undefined);
+    assert.equal(metrics.data.source, data);
+    // 5 files × 12 records, 20 % of them held out for validation.
+    assert.equal(metrics.data.train + metrics.data.validation, 60);
+    assert.equal(metrics.data.test, 12);
+  });
+});
