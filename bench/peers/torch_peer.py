@@ -1,0 +1,109 @@
+"""PyTorch peer for `deno task bench --peers`.
+
+Usage: /usr/bin/python3 bench/peers/torch_peer.py [seconds] [W1,W2,W3,W4,matmul] [threads]
+
+Prints one JSON line per case. The workloads are the ones of bench/workloads.ts, written in
+PyTorch's NCHW layout: W1 mlp 784-128 ReLU-10 (batch 128); W2 keras-mnist-cnn (batch 128);
+W3 starter-cnn (batch 16); W4 cifar-cnn (batch 32). SGD lr 0.01 momentum 0.9, cross-entropy on
+random inputs in [0, 1) and random labels, as in our bench. Timing matches bench/measure.ts:
+two warm-up steps, then median of three repeats of at least `seconds` (and two steps) each; the
+loss is read (.item()) every 10 steps and at the end of a repeat (PyTorch on the CPU runs eagerly,
+so the read only costs a copy).
+"""
+import json
+import sys
+import time
+
+import torch
+import torch.nn as nn
+
+
+def conv(cin, cout, k, pad=0):
+    return [nn.Conv2d(cin, cout, k, padding=pad), nn.ReLU()]
+
+
+def workload(name):
+    """(model, input shape without batch, batch size) for W1-W4."""
+    if name == "W1":
+        layers = [nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10)]
+        return nn.Sequential(*layers), (1, 28, 28), 128
+    if name == "W2":
+        layers = conv(1, 32, 3) + conv(32, 64, 3) + [
+            nn.MaxPool2d(2), nn.Dropout(0.25), nn.Flatten(),
+            nn.Linear(12 * 12 * 64, 128), nn.ReLU(), nn.Dropout(0.5), nn.Linear(128, 10)]
+        return nn.Sequential(*layers), (1, 28, 28), 128
+    if name == "W3":
+        layers = conv(1, 16, 5, 2) + [nn.MaxPool2d(2)] + conv(16, 16, 5, 2) + [
+            nn.MaxPool2d(2), nn.Flatten(), nn.Linear(7 * 7 * 16, 10)]
+        return nn.Sequential(*layers), (1, 28, 28), 16
+    if name == "W4":
+        layers = conv(3, 32, 3, 1) + conv(32, 32, 3) + [nn.MaxPool2d(2), nn.Dropout(0.25)]
+        layers += conv(32, 32, 3, 1) + conv(32, 32, 3) + [nn.MaxPool2d(2), nn.Dropout(0.25)]
+        layers += [nn.Flatten(), nn.Linear(6 * 6 * 32, 512), nn.ReLU(), nn.Dropout(0.5),
+                   nn.Linear(512, 10)]
+        return nn.Sequential(*layers), (3, 32, 32), 32
+    raise ValueError(f"torch_peer: unknown workload {name} (W1-W4, matmul)")
+
+
+def measure(step, units, seconds, read_every=10):
+    """Median of three repeats, in units per second; `step` returns a tensor to read."""
+    for _ in range(2):
+        step().reshape(-1)[0].item()
+    rates = []
+    for _ in range(3):
+        n = 0
+        t0 = time.perf_counter()
+        while n < 2 or time.perf_counter() - t0 < seconds:
+            last = step()
+            n += 1
+            if n % read_every == 0:
+                last.reshape(-1)[0].item()
+        last.reshape(-1)[0].item()
+        rates.append(n * units / (time.perf_counter() - t0))
+    rates.sort()
+    return {"median": rates[1], "min": rates[0], "max": rates[2]}
+
+
+def blas():
+    """The BLAS library this process loaded (Debian's torch links libblas.so.3, an alternative)."""
+    torch.rand(64, 64) @ torch.rand(64, 64)
+    try:
+        with open("/proc/self/maps") as f:
+            libs = {line.split()[-1] for line in f if "blas" in line.lower()}
+    except OSError:
+        return "unknown"
+    return ", ".join(sorted(libs)) or "none found in /proc/self/maps"
+
+
+def main():
+    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 3
+    names = (sys.argv[2] if len(sys.argv) > 2 else "W1,W2,W3,W4,matmul").split(",")
+    threads = int(sys.argv[3]) if len(sys.argv) > 3 else torch.get_num_threads()
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    info = {"peer": "torch", "version": torch.__version__, "threads": threads, "blas": blas()}
+    for name in names:
+        if name == "matmul":
+            a, b = torch.rand(1024, 1024), torch.rand(1024, 1024)
+            r = measure(lambda: a @ b, 2 * 1024 ** 3 / 1e9, seconds)
+            print(json.dumps({**info, "workload": "matmul1024", "unit": "GFLOP/s", **r}), flush=True)
+            continue
+        model, shape, batch = workload(name)
+        model.train()
+        opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+        lossf = nn.CrossEntropyLoss()
+        x = torch.rand(batch, *shape)
+        y = torch.randint(0, 10, (batch,))
+
+        def step():
+            opt.zero_grad()
+            loss = lossf(model(x), y)
+            loss.backward()
+            opt.step()
+            return loss.detach()
+
+        r = measure(step, batch, seconds)
+        print(json.dumps({**info, "workload": name, "unit": "samples/s", **r}), flush=True)
+
+
+main()

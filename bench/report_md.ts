@@ -1,0 +1,120 @@
+/**
+ * The comparison of ours against each peer (ratios ours/peer) and its markdown rendering, written
+ * next to bench/results.json as bench/results.md and printed at the end of `deno task bench`.
+ */
+import type { PeerRecord } from "./peers_run.ts";
+import type { CaseRecord } from "./run_one.ts";
+import type { DeviceLabel } from "./device_label.ts";
+import type { MachineInfo } from "./machine.ts";
+
+/** Our record of a case, or why it has none. */
+export type OursRecord = CaseRecord | { name: string; error: string };
+
+/** One row of the comparison: our rate and each peer's, with ours/peer. */
+export interface ComparisonRow {
+  workload: string;
+  unit: string;
+  ours?: number;
+  peers: Record<string, { value?: number; ratio?: number; error?: string }>;
+}
+
+/** Ours against every peer that ran, per case that has a peer (not conv). */
+export function compare(ours: OursRecord[], peers: PeerRecord[]): ComparisonRow[] {
+  const names = [...new Set(peers.map((p) => p.peer))];
+  const rows: ComparisonRow[] = [];
+  for (const o of ours) {
+    const mine = "median" in o ? o.median : undefined;
+    const row: ComparisonRow = {
+      workload: o.name,
+      unit: "unit" in o ? o.unit : "",
+      ours: mine,
+      peers: {},
+    };
+    for (const name of names) {
+      const p = peers.find((r) => r.peer === name && r.workload === o.name) ??
+        peers.find((r) => r.peer === name && r.workload === undefined);
+      if (!p) continue;
+      row.peers[name] = p.median !== undefined
+        ? { value: p.median, ratio: mine !== undefined ? mine / p.median : undefined }
+        : { error: p.error ?? "no result" };
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
+const num = (v: number | undefined, digits = 3) => (v === undefined ? "—" : v.toPrecision(digits));
+const esc = (s: string) => s.replace(/\|/g, "\\|").replace(/\s+/g, " ").slice(0, 80);
+
+/** Everything `renderMarkdown` needs. */
+export interface ReportInput {
+  date: string;
+  command: string;
+  machine: MachineInfo;
+  device?: DeviceLabel;
+  secondsPerRepeat: number;
+  ours: OursRecord[];
+  comparison: ComparisonRow[];
+  peerThreads: number;
+}
+
+/** bench/results.md: how it was measured, the comparison, and counters and memory per case. */
+export function renderMarkdown(r: ReportInput): string {
+  const dev = r.device;
+  const m = r.machine;
+  const lines = [
+    `# Benchmark results`,
+    ``,
+    `Measured ${r.date} with \`${r.command}\`.`,
+    ``,
+    `- Machine: ${m.cpu}, ${m.cores} cores, ${m.ramGiB ?? "?"} GiB RAM, ${m.os}, Deno ${m.deno}` +
+    (m.loadAverage ? `; load average at start ${m.loadAverage.join(" ")} (shared machine)` : ""),
+    `- Device (ours): ${dev ? `${dev.name}: ${dev.description}` : "unknown"}` +
+    (dev?.adapter
+      ? `; adapter "${dev.adapter.description}", isFallbackAdapter ${dev.adapter.isFallbackAdapter}`
+      : "") +
+    (dev?.note ? ` — **${dev.note}**` : ""),
+    `- Timing: median of 3 repeats of ≥ ${r.secondsPerRepeat} s after warm-up; a training step is ` +
+    `forward + backward + SGD momentum 0.9 and one flush; the loss is read back every 10 steps ` +
+    `(fewer when a step is slow) and at the end of a repeat. Peers: same rule, PyTorch with ` +
+    `${r.peerThreads} thread(s), TF.js single-threaded.`,
+    ``,
+  ];
+  const peerNames = [...new Set(r.comparison.flatMap((c) => Object.keys(c.peers)))];
+  const head = ["workload", "unit", "ours", ...peerNames.flatMap((p) => [p, `ours/${p}`])];
+  lines.push(`| ${head.join(" | ")} |`, `|${head.map(() => "---|").join("")}`);
+  for (const c of r.comparison) {
+    const cells = peerNames.flatMap((p) => {
+      const v = c.peers[p];
+      if (!v) return ["—", "—"];
+      if (v.error) return [`error: ${esc(v.error)}`, "—"];
+      return [num(v.value), num(v.ratio, 2)];
+    });
+    lines.push(`| ${[c.workload, c.unit, num(c.ours), ...cells].join(" | ")} |`);
+  }
+  lines.push(
+    ``,
+    `Backend counters of ours per steady-state step (one step without readback; "rb" = a step ` +
+      `followed by its loss readback), and resident memory of the case's own process:`,
+    ``,
+    `| case | dispatches | submits (rb) | buffer creations (rb) | bytes uploaded | readbacks (rb) | ` +
+      `pipeline creations | peak RSS MiB | RSS start→end MiB (timed steps) | RSS slope MiB/step | ` +
+      `live tensors growth |`,
+    `|---|---|---|---|---|---|---|---|---|---|---|`,
+  );
+  for (const o of r.ours) {
+    if (!("perStep" in o)) {
+      lines.push(`| ${o.name} | error: ${esc(o.error)} ||||||||||`);
+      continue;
+    }
+    const s = o.perStep, rb = o.perReadbackStep, mem = o.memory;
+    lines.push(
+      `| ${o.name} | ${s.dispatches} | ${s.submits} (${rb.submits}) | ${s.bufferCreations} ` +
+        `(${rb.bufferCreations}) | ${s.bytesUploaded} | ${s.readbacks} (${rb.readbacks}) | ` +
+        `${s.pipelineCreations} | ${num(mem.peakRssMiB, 4)} | ${num(mem.rssStartMiB, 4)}→` +
+        `${num(mem.rssEndMiB, 4)} (${o.steps.reduce((a, b) => a + b, 0)}) | ` +
+        `${num(mem.rssSlopeMiBPerStep, 2)} | ${o.liveTensorsGrowth} |`,
+    );
+  }
+  return lines.join("\n") + "\n";
+}
