@@ -14,6 +14,7 @@ import { reproduction as twoLayerNet } from "./two_layer_net.ts";
 import { reproduction as cifar10Cnn } from "./cifar10_cnn.ts";
 import { reproduction as cifar10Starter } from "./cifar10_starter.ts";
 import { reproduction as cifar10Improve } from "./cifar10_improve.ts";
+import { reproduction as optimizers } from "./optimizers.ts";
 
 /** Every task `deno task reproduce` runs, in the order of EXERCISES.md. */
 
@@ -130,5 +131,6 @@ export const REPRODUCTIONS: Reproduction[] = [
   backpropSigmoid,
   circlesMlp,
   cifar10Improve,
+  optimizers,
   twoLayerNet,
 ];

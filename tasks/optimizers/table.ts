@@ -1,0 +1,117 @@
+/**
+ * The `optimizers` task's table (one row per variant) as CSV and markdown, and its long-form
+ * per-epoch history CSV.
+ * @module
+ */
+import type { VariantResult } from "./compare.ts";
+
+/** One row of the comparison table. */
+export interface TableRow {
+  variant: string;
+  optimizer: string;
+  schedule: string;
+  /** Mean training loss of the last epoch (as the curves show it). */
+  finalTrainLoss: number;
+  finalTrainAcc: number;
+  /** Training-set loss of the final weights, evaluation mode. */
+  trainLossAfter: number;
+  testLoss: number;
+  testAcc: number;
+  /** Wall time of the variant (fit with per-epoch test evaluation, final training-set loss). */
+  seconds: number;
+}
+
+/** Columns of table.csv, in order. */
+export const TABLE_COLUMNS: readonly (keyof TableRow)[] = [
+  "variant",
+  "optimizer",
+  "schedule",
+  "finalTrainLoss",
+  "finalTrainAcc",
+  "trainLossAfter",
+  "testLoss",
+  "testAcc",
+  "seconds",
+];
+
+/** The table row of one variant's result. */
+export function tableRow(r: VariantResult): TableRow {
+  const last = r.history.epochs[r.history.epochs.length - 1];
+  return {
+    variant: r.name,
+    optimizer: r.optimizerText,
+    schedule: r.scheduleText,
+    finalTrainLoss: last.loss,
+    finalTrainAcc: last.acc,
+    trainLossAfter: r.trainLossAfter,
+    testLoss: r.testLoss,
+    testAcc: r.testAcc,
+    seconds: r.seconds,
+  };
+}
+
+/** A CSV field, quoted only when it holds a comma, quote or line break (RFC 4180). */
+function csvField(v: string | number): string {
+  const s = typeof v === "number" ? (Number.isFinite(v) ? String(v) : "") : v;
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/** table.csv: a header of {@link TABLE_COLUMNS}, one line per variant; numbers in full. */
+export function tableCsv(rows: TableRow[]): string {
+  const lines = rows.map((r) => TABLE_COLUMNS.map((c) => csvField(r[c])).join(","));
+  return [TABLE_COLUMNS.join(","), ...lines].join("\n") + "\n";
+}
+
+/** The table in markdown, numbers rounded for reading (the CSV keeps them in full). */
+export function tableMarkdown(rows: TableRow[]): string {
+  const head =
+    "| variant | optimiser | schedule | last-epoch train loss | last-epoch train acc | " +
+    "train loss after | test loss | test acc | seconds |";
+  const rule = "|---|---|---|---:|---:|---:|---:|---:|---:|";
+  const cell = (s: string) => s.replaceAll("|", "\\|");
+  const lines = rows.map((r) =>
+    `| ${r.variant} | ${cell(r.optimizer)} | ${cell(r.schedule)} | ` +
+    `${r.finalTrainLoss.toFixed(4)} | ${r.finalTrainAcc.toFixed(4)} | ${
+      r.trainLossAfter.toFixed(4)
+    } | ` +
+    `${r.testLoss.toFixed(4)} | ${r.testAcc.toFixed(4)} | ${r.seconds.toFixed(1)} |`
+  );
+  return [head, rule, ...lines].join("\n") + "\n";
+}
+
+/** Columns of history.csv, in order. */
+export const HISTORY_COLUMNS = [
+  "variant",
+  "epoch",
+  "loss",
+  "acc",
+  "testLoss",
+  "testAcc",
+  "firstLearningRate",
+  "lastLearningRate",
+  "seconds",
+] as const;
+
+/**
+ * history.csv: one line per variant and epoch, with the learning rate of the epoch's first and
+ * last step (so a schedule's decay can be read off).
+ */
+export function historyCsv(results: VariantResult[], stepsPerEpoch: number): string {
+  const lines = results.flatMap((r) =>
+    r.history.epochs.map((e, i) => {
+      const lrs = r.learningRates.slice(i * stepsPerEpoch, (i + 1) * stepsPerEpoch);
+      return [
+        r.name,
+        e.epoch,
+        e.loss,
+        e.acc,
+        e.valLoss ?? NaN,
+        e.valAcc ?? NaN,
+        lrs[0] ?? NaN,
+        lrs[lrs.length - 1] ?? NaN,
+        e.seconds,
+      ].map(csvField).join(",");
+    })
+  );
+  return [HISTORY_COLUMNS.join(","), ...lines].join("\n") + "\n";
+}
