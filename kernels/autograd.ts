@@ -1,4 +1,4 @@
-import { keep, noGrad, tidy } from "./engine.ts";
+import { backend, keep, noGrad, tidy } from "./engine.ts";
 import { fmtShape } from "./shape.ts";
 import { ones, type Tensor } from "./tensor.ts";
 import { add, mulScalar } from "./ops/elementwise.ts";
@@ -30,6 +30,23 @@ function topoOrder(root: Tensor): Tensor[] {
   return order;
 }
 
+/** One cached scalar 1 per backend and dtype: the seed of every scalar loss's backward pass. */
+const scalarOnes = new WeakMap<object, Map<string, Tensor>>();
+
+/**
+ * The default seed dy = 1 for `y`. For a scalar loss it is a cached kept tensor, so a training
+ * step uploads nothing (the WebGPU steady-state rule); other shapes get fresh ones.
+ */
+function onesSeed(y: Tensor): Tensor {
+  if (y.size !== 1) return ones(y.shape, y.dtype);
+  const b = backend();
+  let byDtype = scalarOnes.get(b);
+  if (!byDtype) scalarOnes.set(b, byDtype = new Map());
+  let one = byDtype.get(y.dtype);
+  if (!one || one.isDisposed) byDtype.set(y.dtype, one = keep(ones([], y.dtype)));
+  return y.rank === 0 ? one : one.reshape(y.shape);
+}
+
 /**
  * Gradients of `y` with respect to each of `xs` (zeros-free: a tensor `y` does not depend on
  * gives `undefined`). `dy` defaults to ones (so a scalar loss gives dloss/dx).
@@ -42,7 +59,7 @@ export function gradients(y: Tensor, xs: Tensor[], dy?: Tensor): (Tensor | undef
         "(use variable() or grad(fn), and do not compute it inside noGrad())",
     );
   }
-  const seed = dy ?? ones(y.shape, y.dtype);
+  const seed = dy ?? onesSeed(y);
   if (seed.size !== y.size) {
     throw new Error(
       `gradients(): dy ${fmtShape(seed.shape)} does not match y ${fmtShape(y.shape)}`,

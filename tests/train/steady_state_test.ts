@@ -49,6 +49,7 @@ Deno.test({
       assert.equal(d("bufferCreations"), 0, `buffers created in ${at}`);
       assert.equal(d("pipelineCreations"), 0, `pipelines created in ${at}`);
       assert.equal(d("readbacks"), 0, `readback in ${at}`);
+      assert.equal(d("bytesUploaded"), 0, `bytes uploaded in ${at}`);
       assert.equal(d("submits"), 1, `submits in ${at}`);
       assert.ok(d("dispatches") > 20, `a step should dispatch its kernels (${d("dispatches")})`);
     }
