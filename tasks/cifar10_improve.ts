@@ -326,6 +326,7 @@ async function runVariant(
 /** For `deno task reproduce`: one row per ladder rung (quick: the first two). */
 export const reproduction: CifarReproduction = {
   task: TASK,
+  requires: "cifar10",
   async runQuick(o: CifarRunOptions): Promise<ReproductionRow[]> {
     const args = [...reproductionArgs(o, true), "--ladder"];
     const r = await runImprove([...args, "--out", o.outDir]);

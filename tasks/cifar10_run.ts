@@ -98,6 +98,7 @@ export function cifarTaskReproduction(spec: CifarTaskSpec): CifarReproduction {
   };
   return {
     task: spec.name,
+    requires: "cifar10",
     async runQuick(o: CifarRunOptions): Promise<ReproductionRow[]> {
       const { ours, base, wall } = await run(o, true);
       return [quickRow({

@@ -12,6 +12,7 @@ import type { DeviceName } from "../kernels/device.ts";
 import { writeFileAtomic } from "../train/atomic_write.ts";
 import type { Reproduction, ReproductionRow } from "./reproduce_types.ts";
 import { REPRODUCTIONS } from "./reproductions.ts";
+import { cifar10OrStandIn } from "../datasets/cifar10_standin.ts";
 
 /** The Markdown table of `rows`, with the machine and command that produced them. */
 export function reproductionMarkdown(
@@ -62,11 +63,51 @@ export function machineDescription(): string {
   return `${cpu}, ${navigator.hardwareConcurrency} cores, ${Deno.build.os}`;
 }
 
+/** Why `dataset` cannot be had (undefined when it can): looks where the tasks look. */
+export type DataProbe = (dataset: "cifar10") => Promise<string | undefined>;
+
+/** The real probe: $CIFAR10_DIR, the cache, then a download, as the CIFAR-10 tasks do. */
+const probeData: DataProbe = async () => {
+  const probe = await cifar10OrStandIn({ limit: 1, limitTest: 1 });
+  probe.train.x.dispose();
+  probe.test.x.dispose();
+  return probe.standIn ? probe.reason ?? "CIFAR-10 not found" : undefined;
+};
+
+/** Each dataset some of `chosen` need for a full run and that cannot be had, with the reason. */
+async function absentData(chosen: Reproduction[], probe: DataProbe): Promise<Map<string, string>> {
+  const absent = new Map<string, string>();
+  for (const d of new Set(chosen.flatMap((r) => (r.requires ? [r.requires] : [])))) {
+    const why = await probe(d);
+    if (why !== undefined) absent.set(d, why);
+  }
+  return absent;
+}
+
+/** The row of a full run skipped because its data is absent. */
+function skippedFullRun(r: Reproduction, reason: string, device: string): ReproductionRow {
+  return {
+    task: r.task,
+    check: "full run",
+    reported: "see EXERCISES.md",
+    ours: `not run: ${reason.split("\n")[0]}`,
+    tolerance: "—",
+    status: "not reproduced: data absent",
+    device,
+    wallSeconds: 0,
+    command: `deno task ${r.task}`,
+  };
+}
+
 /**
  * Runs `list` as the command line `args` asks and writes the table; returns the exit code
  * (1 when any check failed). Example: `Deno.exit(await reproduce(REPRODUCTIONS, Deno.args))`.
  */
-export async function reproduce(list: Reproduction[], args: string[]): Promise<number> {
+export async function reproduce(
+  list: Reproduction[],
+  args: string[],
+  probe: DataProbe = probeData,
+): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -90,9 +131,14 @@ export async function reproduce(list: Reproduction[], args: string[]): Promise<n
   const chosen: Reproduction[] = list.filter((r) => !only || only.includes(r.task));
   const mode = values.full ? "full" : "quick";
   const rows: ReproductionRow[] = [];
+  const absent = values.full ? await absentData(chosen, probe) : new Map<string, string>();
   for (const r of chosen) {
     const run = values.full ? r.runFull : r.runQuick;
     if (!run) continue;
+    if (r.requires && absent.has(r.requires)) {
+      rows.push(skippedFullRun(r, absent.get(r.requires)!, String(values.device)));
+      continue;
+    }
     const outDir = join(values.out, mode === "full" ? r.task : join("quick", r.task));
     try {
       rows.push(

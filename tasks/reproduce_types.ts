@@ -35,6 +35,11 @@ export interface Reproduction {
   runQuick(opts: RunOptions): Promise<ReproductionRow[]>;
   /** Runs the full recipe (absent where the full run is not defined or not feasible here). */
   runFull?(opts: RunOptions): Promise<ReproductionRow[]>;
+  /**
+   * Data the full run needs. Without it `reproduce --full` records "not reproduced: data
+   * absent" instead of training for hours on stand-in data that proves no more than the quick run.
+   */
+  requires?: "cifar10";
 }
 
 /** Where and how a reproduction runs. */

@@ -151,6 +151,7 @@ async function reproduce(o: CifarRunOptions, quick: boolean): Promise<Reproducti
 /** For `deno task reproduce`. */
 export const reproduction: Reproduction = {
   task: TASK,
+  requires: "cifar10",
   runQuick: (o) => reproduce(o, true),
   runFull: (o) => reproduce(o, false),
 };

@@ -57,3 +57,31 @@ Deno.test("reproduce: --only rejects unknown task names; every listed task is un
   assert.equal(new Set(names).size, names.length);
   assert.ok(names.includes("mnist-starter"));
 });
+
+Deno.test("reproduce --full: a task whose data is absent is not trained, and says so", async () => {
+  const out = await Deno.makeTempDir();
+  let trained = 0;
+  const needsCifar: Reproduction = {
+    ...fake("needs-cifar", "pass"),
+    requires: "cifar10",
+    runFull: () => {
+      trained++;
+      return Promise.resolve([]);
+    },
+  };
+  const absent = () => Promise.resolve("CIFAR-10 not found at /nowhere");
+  assert.equal(await reproduce([needsCifar], ["--full", "--out", out], absent), 0);
+  assert.equal(trained, 0, "no full run on stand-in data");
+  const md = await Deno.readTextFile(`${out}/REPRODUCTION-full.md`);
+  assert.match(
+    md,
+    /\| needs-cifar \| full run \|.*not run: CIFAR-10 not found at \/nowhere.*\| not reproduced: data absent \|/,
+  );
+  // With the data present the full run happens.
+  assert.equal(
+    await reproduce([needsCifar], ["--full", "--out", out], () => Promise.resolve(undefined)),
+    0,
+  );
+  assert.equal(trained, 1);
+  await Deno.remove(out, { recursive: true });
+});
