@@ -3,6 +3,7 @@ import { cifarTaskReproduction, type CifarTaskSpec, runCifarTask } from "./cifar
 import { cifarStarter } from "./cifar10_models.ts";
 import { subtractMeanTriplet255 } from "./cifar10_preprocess.ts";
 import type { CifarReproduction } from "./cifar10_rows.ts";
+import { filterAndMistakePictures } from "./classifier_pictures.ts";
 
 /** `deno task cifar10-starter`: the MATLAB assignment's CIFAR-10 starter net, by iterations. */
 export const task: CifarTaskSpec = {
@@ -38,6 +39,7 @@ export const task: CifarTaskSpec = {
   quick: { epochs: 2, limit: 3000, testLimit: 300, stepsPerEpoch: 100, minTestAcc: 0.15 },
   floors: { real: 0.15, standIn: 0.2 },
   fullChecks: [{ field: "testAcc", check: "test accuracy", reported: 0.48, tol: 0.04 }],
+  extras: filterAndMistakePictures,
 };
 
 /** For `deno task reproduce`. */

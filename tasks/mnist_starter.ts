@@ -1,6 +1,7 @@
 import { momentum } from "../train/optimizers.ts";
 import { type ClassificationTask, runClassificationTask } from "./common.ts";
 import { mnistData, mnistStarter } from "./mnist_models.ts";
+import { filterAndMistakePictures } from "./classifier_pictures.ts";
 
 /** `deno task mnist-starter`: the MATLAB assignment's starter CNN, trained by iterations. */
 export const task: ClassificationTask = {
@@ -30,6 +31,7 @@ export const task: ClassificationTask = {
     momentum({ learningRate: 0.1, momentum: 0.9, momentumForm: "ema", weightDecay: 5e-4 }),
   recipe: { epochs: 10, batchSize: 16, validationSplit: 2000 / 60000, stepsPerEpoch: 300 },
   quick: { epochs: 2, limit: 6000, stepsPerEpoch: 150, minTestAcc: 0.9 },
+  extras: filterAndMistakePictures,
 };
 
 if (import.meta.main) await runClassificationTask(task, Deno.args);
