@@ -17,17 +17,7 @@ export interface CifarReproduction extends Reproduction {
   runFull(opts: CifarRunOptions): Promise<ReproductionRow[]>;
 }
 
-/** The arguments a reproduction passes to a task. */
-export function reproductionArgs(o: CifarRunOptions, quick: boolean): string[] {
-  return [
-    ...(quick ? ["--quick"] : []),
-    "--device",
-    o.device,
-    "--seed",
-    String(o.seed),
-    ...(o.dataDir ? ["--data-dir", o.dataDir] : []),
-  ];
-}
+export { reproductionArgs } from "./reproduce_args.ts";
 
 /** The quick floors of a CIFAR-10 task: one for CIFAR-10, one for the stand-in. */
 export interface QuickFloors {

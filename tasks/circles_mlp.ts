@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { setDevice } from "../kernels/device.ts";
 import "../kernels/tensor_methods.ts";
 import type { Reproduction, ReproductionRow, RunOptions } from "./reproduce_types.ts";
+import { reproductionArgs } from "./reproduce_args.ts";
 import { type ExtraFlag, numberFlag, parseWithExtras } from "./extra_flags.ts";
 import { agree, gapsFromFirst, LOSS_TOLERANCE, runFourWays } from "./circles_mlp/agreement.ts";
 import { writeCirclesResults } from "./circles_mlp/report.ts";
@@ -161,15 +162,7 @@ export async function runCirclesMlp(args: string[]): Promise<CirclesOutcome> {
 }
 
 function reproArgs(o: RunOptions, quick: boolean): string[] {
-  return [
-    ...(quick ? ["--quick"] : ["--sweep"]),
-    "--device",
-    o.device,
-    "--seed",
-    String(o.seed),
-    "--out",
-    o.outDir,
-  ];
+  return [...(quick ? [] : ["--sweep"]), ...reproductionArgs(o, quick), "--out", o.outDir];
 }
 
 /** `deno task reproduce`: quick = accuracy floor + four-way agreement; full adds the sweep. */

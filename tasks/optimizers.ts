@@ -15,6 +15,7 @@ import { toJson } from "../train/results.ts";
 import { parseCifarFlags, warnStandIn } from "./cifar10_common.ts";
 import type { CifarRunOptions } from "./cifar10_rows.ts";
 import type { Reproduction, ReproductionRow } from "./reproduce_types.ts";
+import { reproductionArgs } from "./reproduce_args.ts";
 import { comparisonRows, FASHION_ADAM_FLOOR, REPORTED, type RunKind } from "./optimizers/checks.ts";
 import { compareVariants, type Comparison } from "./optimizers/compare.ts";
 import {
@@ -252,24 +253,16 @@ export async function runOptimizersTask(args: string[]): Promise<OptimizersResul
 }
 
 /** The arguments a reproduction passes for `dataset`. */
-function reproductionArgs(o: CifarRunOptions, dataset: DatasetName, quick: boolean): string[] {
-  return [
-    ...(quick ? ["--quick"] : []),
-    "--dataset",
-    dataset,
-    "--device",
-    o.device,
-    "--seed",
-    String(o.seed),
-    ...(dataset === "cifar10" && o.dataDir ? ["--data-dir", o.dataDir] : []),
-  ];
+function datasetArgs(o: CifarRunOptions, dataset: DatasetName, quick: boolean): string[] {
+  const dataDir = dataset === "cifar10" ? o.dataDir : undefined;
+  return ["--dataset", dataset, ...reproductionArgs({ ...o, dataDir }, quick)];
 }
 
 /** Runs both datasets; a missing Fashion-MNIST gives a "data absent" row instead of throwing. */
 async function reproduce(o: CifarRunOptions, quick: boolean): Promise<ReproductionRow[]> {
   const rows: ReproductionRow[] = [];
   for (const dataset of ["fashion-mnist", "cifar10"] as const) {
-    const args = reproductionArgs(o, dataset, quick);
+    const args = datasetArgs(o, dataset, quick);
     try {
       const r = await runOptimizersTask([...args, "--out", join(o.outDir, dataset)]);
       rows.push(...r.rows);

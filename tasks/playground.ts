@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { setDevice } from "../kernels/device.ts";
 import "../kernels/tensor_methods.ts";
 import type { Reproduction, ReproductionRow, RunOptions } from "./reproduce_types.ts";
+import { reproductionArgs } from "./reproduce_args.ts";
 import { parsePlaygroundArgs } from "./playground/config.ts";
 import { runClaims } from "./playground/claims.ts";
 import { trainPlayground } from "./playground/train.ts";
@@ -59,16 +60,7 @@ export async function runPlayground(args: string[]): Promise<PlaygroundOutcome> 
 }
 
 function claimsArgs(o: RunOptions, quick: boolean): string[] {
-  return [
-    "--claims",
-    ...(quick ? ["--quick"] : []),
-    "--device",
-    o.device,
-    "--seed",
-    String(o.seed),
-    "--out",
-    o.outDir,
-  ];
+  return ["--claims", ...reproductionArgs(o, quick), "--out", o.outDir];
 }
 
 /** `deno task reproduce`: quick = every claim with fewer epochs; full = every claim, 5 seeds. */

@@ -1,6 +1,7 @@
 import type { ClassificationTask, TaskResult } from "./common.ts";
 import { runClassificationTask } from "./common.ts";
-import type { Reproduction, ReproductionRow, RunOptions } from "./reproduce_types.ts";
+import type { Reproduction, ReproductionRow } from "./reproduce_types.ts";
+import { reproductionArgs } from "./reproduce_args.ts";
 import { task as mnistMlpLinear } from "./mnist_mlp_linear.ts";
 import { task as mnistMlpRelu } from "./mnist_mlp_relu.ts";
 import { task as mnistCnn } from "./mnist_cnn.ts";
@@ -65,10 +66,6 @@ function row(
   };
 }
 
-function flags(o: RunOptions, quick: boolean): string[] {
-  return [...(quick ? ["--quick"] : []), "--device", o.device, "--seed", String(o.seed)];
-}
-
 /** The reproduction of a classification task: its quick floor, and its full-run checks. */
 export function classificationReproduction(
   task: ClassificationTask,
@@ -77,7 +74,7 @@ export function classificationReproduction(
   return {
     task: task.name,
     async runQuick(o) {
-      const args = flags(o, true);
+      const args = reproductionArgs(o, true);
       const r = await runClassificationTask(task, [...args, "--out", o.outDir]);
       const acc = (r.metrics.ours as { testAcc: number }).testAcc;
       const floor = task.quick.minTestAcc;
@@ -91,7 +88,7 @@ export function classificationReproduction(
     },
     runFull: full.length
       ? async (o) => {
-        const args = flags(o, false);
+        const args = reproductionArgs(o, false);
         const r = await runClassificationTask(task, [...args, "--out", o.outDir]);
         return full.map((c) => row(task, r, { ...c, ...c.judge(r) }, args));
       }
