@@ -87,13 +87,44 @@ function binaryKernel(op: BinaryName): CpuKernel {
 
 for (const op of ["add", "sub", "mul", "div"] as const) registerFastKernel(op, binaryKernel(op));
 
+/** Bits of float32 +∞; bit patterns 1 … POS_INF are exactly the floats v > 0 (NaN excluded). */
+const POS_INF_BITS = 0x7f800000;
+const ONE_BITS = 0x3f800000;
+
+/** Int32 view of a float32 array's bits. */
+function bitsOf(a: Float32Array): Int32Array {
+  return new Int32Array(a.buffer, a.byteOffset, a.length);
+}
+
+/*
+ * ReLU and its mask on float32 work on the bits: `keep` is −1 when 1 ≤ bits ≤ POS_INF (v > 0)
+ * and 0 otherwise (negatives, ±0, NaN), with no branch. On activations whose signs look random
+ * the branchy `v > 0 ? v : 0` mispredicts half the time and runs 3–4× slower (27 vs 7 ms on
+ * 4.7 M values, bench/profile_ops.ts W2). Results are bit-identical to the reference.
+ */
 registerFastKernel("relu", ([x], _a, out) => {
   const d = x.data;
+  if (d instanceof Float32Array && out instanceof Float32Array) {
+    const xi = bitsOf(d), oi = bitsOf(out);
+    for (let i = 0; i < oi.length; i++) {
+      const b = xi[i];
+      oi[i] = b & ~(((POS_INF_BITS - b) | (b - 1)) >> 31);
+    }
+    return;
+  }
   for (let i = 0; i < out.length; i++) out[i] = d[i] > 0 ? d[i] : 0;
 });
 
 registerFastKernel("step", ([x], _a, out) => {
   const d = x.data;
+  if (d instanceof Float32Array && out instanceof Float32Array) {
+    const xi = bitsOf(d), oi = bitsOf(out);
+    for (let i = 0; i < oi.length; i++) {
+      const b = xi[i];
+      oi[i] = ONE_BITS & ~(((POS_INF_BITS - b) | (b - 1)) >> 31);
+    }
+    return;
+  }
   for (let i = 0; i < out.length; i++) out[i] = d[i] > 0 ? 1 : 0;
 });
 

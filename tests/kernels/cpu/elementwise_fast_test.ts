@@ -66,10 +66,21 @@ Deno.test("fast relu, step, neg equal the reference, NaN included", () => {
   const d = random([1000], rng);
   d[3] = NaN;
   d[4] = 0;
+  // The float32 relu/step work on bit patterns: every class of float must come out as the
+  // reference's, bit for bit (−0, ±∞, subnormals, the largest finite float, a NaN with its sign
+  // bit set).
+  const edges = [-0, Infinity, -Infinity, 1e-45, -1e-45, 3.4028234e38, -3.4028234e38, 1, -1];
+  edges.forEach((v, i) => d[10 + i] = v);
+  new Uint32Array(d.buffer, d.byteOffset + 40 * 4, 1)[0] = 0xffc00000;
   for (const op of ["relu", "step", "neg"]) {
     const a = run(fast, op, [[d, [1000]]], {});
     const b = run(reference, op, [[d, [1000]]], {});
     assert.deepEqual(Array.from(a), Array.from(b), op);
+    assert.deepEqual(
+      Array.from(new Uint32Array(a.buffer, a.byteOffset, 60)),
+      Array.from(new Uint32Array(b.buffer, b.byteOffset, 60)),
+      `${op} bit patterns`,
+    );
   }
 });
 
