@@ -1,7 +1,9 @@
 import { type Backend, type KernelInput, newCounters } from "../backend.ts";
-import { allocArray, bytesPer, type DType, dtypeOf, type TypedArray } from "../dtype.ts";
+import { bytesPer, type DType, dtypeOf, type TypedArray } from "../dtype.ts";
 import type { CpuInput, OpDef } from "../op.ts";
 import { sizeOf } from "../shape.ts";
+import { ArrayPool } from "./array_pool.ts";
+import { dropCols } from "./cols_cache.ts";
 import { cpuGemmPath } from "./gemm_dispatch.ts";
 
 /** A CPU kernel with the same contract as an op's reference `cpu` function. */
@@ -34,9 +36,12 @@ export function fastKernelNames(): string[] {
 export class CpuBackend implements Backend {
   readonly name: string;
   counters = newCounters();
+  /** Output arrays of freed tensors, reused by later ops (the reference backend keeps none). */
+  readonly pool: ArrayPool;
 
   constructor(readonly fast = true) {
     this.name = fast ? "cpu" : "cpu-reference";
+    this.pool = new ArrayPool(fast ? undefined : 0);
   }
 
   /** Which GEMM runs is only known at run time (OpenBLAS installed, FFI allowed). */
@@ -60,9 +65,11 @@ export class CpuBackend implements Backend {
     dtype: DType,
   ): unknown {
     this.counters.dispatches++;
-    const out = allocArray(dtype, sizeOf(shape));
+    const out = this.pool.take(dtype, sizeOf(shape));
     this.counters.bufferCreations++;
     const ins = inputs.map((i) => ({ data: i.handle as TypedArray, shape: i.shape }));
+    // Columns cached for an input that is about to change are stale.
+    for (const i of op.mutates ?? []) dropCols(ins[i]?.data);
     const kernel = this.fast ? fastKernels.get(op.name) : undefined;
     (kernel ?? op.cpu)(ins, attrs as never, out, shape);
     return out;
@@ -77,8 +84,11 @@ export class CpuBackend implements Backend {
     return (handle as TypedArray).slice(0, size);
   }
 
-  free(_handle: unknown): void {
-    // Host arrays go back to the garbage collector.
+  free(handle: unknown): void {
+    // Arrays this backend made go to its pool; uploaded ones stay with their owner. Either way
+    // the conv columns cached for this storage are stale from now on.
+    dropCols(handle);
+    this.pool.give(handle as TypedArray);
   }
 
   sync(): Promise<void> {

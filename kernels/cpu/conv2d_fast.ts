@@ -1,4 +1,5 @@
 import type { FloatArray } from "../dtype.ts";
+import { colsForKeeping, keepCols, recycleCols, takeCols } from "./cols_cache.ts";
 import { cpuGemm } from "./gemm_dispatch.ts";
 import {
   checkLength,
@@ -20,6 +21,10 @@ import {
  * The batch is processed in runs so the column buffer stays under MAX_COLS values. A 1×1,
  * stride-1, unpadded conv skips im2col: its column matrix is the input itself.
  * All three overwrite their output.
+ *
+ * With `keep`, the forward pass builds the whole batch's column matrix at once and leaves it in
+ * cols_cache.ts, where the filter gradient of the same input picks it up instead of running
+ * im2col again.
  */
 
 /** Bound on the column buffer (values): 4 M float32 = 16 MB, so memory use stays flat. */
@@ -38,6 +43,11 @@ function colsBuffer(like: FloatArray, n: number): FloatArray {
   return colsF32;
 }
 
+/** What the column matrix depends on: the input's shape, the window, strides and pads. */
+function colsKey(g: ConvGeometry): string {
+  return `${g.n},${g.h},${g.w},${g.cin},${g.kh},${g.kw},${g.oh},${g.ow},${g.sh},${g.sw},${g.top},${g.left}`;
+}
+
 /** Samples per run: as many as fit MAX_COLS, at least one. */
 function runLength(g: ConvGeometry): number {
   return Math.max(1, Math.floor(MAX_COLS / Math.max(1, g.oh * g.ow * g.kh * g.kw * g.cin)));
@@ -45,7 +55,8 @@ function runLength(g: ConvGeometry): number {
 
 /**
  * out[N,OH,OW,Cout] = conv2d(x[N,H,W,Cin], w[KH,KW,Cin,Cout]) with `strides` [sh, sw] and
- * explicit `pads`; OH = ⌊(H + top + bottom − KH)/sh⌋ + 1, likewise OW.
+ * explicit `pads`; OH = ⌊(H + top + bottom − KH)/sh⌋ + 1, likewise OW. With `keep`, the column
+ * matrix is left in the cols cache for `conv2dBackpropFilter` of the same x (when it fits).
  */
 export function conv2dForward(
   x: FloatArray,
@@ -55,10 +66,18 @@ export function conv2dForward(
   strides: readonly number[],
   pads: ConvPads,
   out: FloatArray,
+  keep = false,
 ): void {
   const g = convGeometry(xShape, wShape, strides, pads);
   const K = g.kh * g.kw * g.cin, P = g.oh * g.ow, co = g.cout, run = runLength(g);
   checkLength(out, g.n * P * co, "out");
+  const kept = keep && !isPointwise(g) && g.n > 0 ? colsForKeeping(x, g.n * P * K) : undefined;
+  if (kept) {
+    im2col(x, g, 0, g.n, kept);
+    cpuGemm(false, false, g.n * P, co, K, 1, kept, 0, K, w, 0, co, 0, out, 0, co);
+    keepCols(x, colsKey(g), kept);
+    return;
+  }
   for (let b0 = 0; b0 < g.n; b0 += run) {
     const nb = Math.min(run, g.n - b0);
     let cols = x, cOff = b0 * P * K;
@@ -122,6 +141,12 @@ export function conv2dBackpropFilter(
   const K = g.kh * g.kw * g.cin, P = g.oh * g.ow, co = g.cout, run = runLength(g);
   checkLength(dw, K * co, "dw");
   if (g.n === 0) dw.fill(0, 0, K * co);
+  const kept = isPointwise(g) || g.n === 0 ? undefined : takeCols(x, colsKey(g));
+  if (kept) {
+    cpuGemm(true, false, K, co, g.n * P, 1, kept, 0, K, dy, 0, co, 0, dw, 0, co);
+    recycleCols(kept);
+    return;
+  }
   for (let b0 = 0; b0 < g.n; b0 += run) {
     const nb = Math.min(run, g.n - b0);
     let cols = x, cOff = b0 * P * K;

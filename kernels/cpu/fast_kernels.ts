@@ -1,4 +1,5 @@
 import type { FloatArray } from "../dtype.ts";
+import { gradEnabled } from "../engine.ts";
 import type { Conv2dAttrs } from "../ops/conv2d.ts";
 import { type MatmulAttrs, matmulDims } from "../ops/matmul.ts";
 import { registerFastKernel } from "./backend.ts";
@@ -25,7 +26,8 @@ registerFastKernel("matmul", ([a, b], attrs, out) => {
 registerFastKernel("conv2d", ([x, w], attrs, out) => {
   const { strides, pads } = attrs as Conv2dAttrs;
   const X = x.data as FloatArray, W = w.data as FloatArray;
-  conv2dForward(X, x.shape, W, w.shape, strides, pads, out as FloatArray);
+  // Keep the column matrix for the filter gradient only while autograd records.
+  conv2dForward(X, x.shape, W, w.shape, strides, pads, out as FloatArray, gradEnabled());
 });
 
 registerFastKernel("conv2dBackpropInput", ([dy, w], attrs, out, outShape) => {

@@ -6,59 +6,160 @@ import { registerFastKernel } from "./backend.ts";
 /**
  * Fast CPU max pooling and its gradient. The reference visits one (output, channel) at a time
  * through a callback; here the window positions are the outer loops and the channels the inner
- * one, over contiguous NHWC memory, and the winners land in an index array both kernels share.
- * Same rule as the reference: the first maximum in window order wins, padding never does, and a
- * NaN that is first stays.
+ * one, over contiguous NHWC memory. The forward pass keeps the running maximum in `out` itself
+ * and the gradient keeps per-channel winners in two small scratch arrays, so neither allocates
+ * per call; the common 2×2, stride-2, unpadded window has its own unrolled loop. Same rule as
+ * the reference: the first maximum in window order wins, padding never does, a NaN that is
+ * first stays, and a window made only of padding gives 0.
  */
-function windowArgmax(x: FloatArray, xShape: number[], attrs: PoolAttrs): Int32Array {
+
+interface Geometry {
+  n: number;
+  h: number;
+  w: number;
+  c: number;
+  oh: number;
+  ow: number;
+  ph: number;
+  pw: number;
+  sh: number;
+  sw: number;
+  top: number;
+  left: number;
+}
+
+function geometry(xShape: number[], attrs: PoolAttrs): Geometry {
   const [n, h, w, c] = xShape;
   const { pool: [ph, pw], strides: [sh, sw], pads } = attrs;
   const [oh, ow] = windowOutput("maxPool2d", h, w, ph, pw, [sh, sw], pads);
-  const arg = new Int32Array(n * oh * ow * c).fill(-1);
-  const best = new Float64Array(c);
+  return { n, h, w, c, oh, ow, ph, pw, sh, sw, top: pads.top, left: pads.left };
+}
+
+/** 2×2 windows at stride 2 that all lie inside the input: every window has its four taps. */
+function isPlain2x2(g: Geometry): boolean {
+  return g.ph === 2 && g.pw === 2 && g.sh === 2 && g.sw === 2 && g.top === 0 && g.left === 0 &&
+    2 * g.oh <= g.h && 2 * g.ow <= g.w;
+}
+
+/** Calls `visit(yBase, xBase, first)` for every in-bounds tap of every window, in window order. */
+function forEachTap(
+  g: Geometry,
+  visit: (yBase: number, xBase: number, first: boolean) => void,
+  done: (yBase: number, any: boolean) => void,
+): void {
+  const { n, h, w, c, oh, ow, ph, pw, sh, sw, top, left } = g;
   for (let b = 0; b < n; b++) {
     for (let oy = 0; oy < oh; oy++) {
       for (let ox = 0; ox < ow; ox++) {
         const yBase = ((b * oh + oy) * ow + ox) * c;
         let first = true;
         for (let ky = 0; ky < ph; ky++) {
-          const iy = oy * sh + ky - pads.top;
+          const iy = oy * sh + ky - top;
           if (iy < 0 || iy >= h) continue;
           for (let kx = 0; kx < pw; kx++) {
-            const ix = ox * sw + kx - pads.left;
+            const ix = ox * sw + kx - left;
             if (ix < 0 || ix >= w) continue;
-            const xBase = ((b * h + iy) * w + ix) * c;
-            if (first) {
-              for (let ch = 0; ch < c; ch++) {
-                best[ch] = x[xBase + ch];
-                arg[yBase + ch] = xBase + ch;
-              }
-              first = false;
-              continue;
-            }
-            for (let ch = 0; ch < c; ch++) {
-              const v = x[xBase + ch];
-              if (v > best[ch]) {
-                best[ch] = v;
-                arg[yBase + ch] = xBase + ch;
-              }
-            }
+            visit(yBase, ((b * h + iy) * w + ix) * c, first);
+            first = false;
           }
+        }
+        done(yBase, !first);
+      }
+    }
+  }
+}
+
+function maxPool2x2(x: FloatArray, g: Geometry, out: FloatArray): void {
+  const { n, w, c, oh, ow, h } = g;
+  const row = w * c;
+  let k = 0;
+  for (let b = 0; b < n; b++) {
+    for (let oy = 0; oy < oh; oy++) {
+      const r0 = (b * h + 2 * oy) * row;
+      for (let ox = 0; ox < ow; ox++) {
+        const p = r0 + 2 * ox * c;
+        for (let ch = 0; ch < c; ch++, k++) {
+          const q = p + ch;
+          let m = x[q];
+          const v1 = x[q + c], v2 = x[q + row], v3 = x[q + row + c];
+          if (v1 > m) m = v1;
+          if (v2 > m) m = v2;
+          if (v3 > m) m = v3;
+          out[k] = m;
         }
       }
     }
   }
-  return arg;
 }
 
+function maxPool2x2Grad(x: FloatArray, dy: FloatArray, g: Geometry, out: FloatArray): void {
+  const { n, w, c, oh, ow, h } = g;
+  const row = w * c;
+  let k = 0;
+  for (let b = 0; b < n; b++) {
+    for (let oy = 0; oy < oh; oy++) {
+      const r0 = (b * h + 2 * oy) * row;
+      for (let ox = 0; ox < ow; ox++) {
+        const p = r0 + 2 * ox * c;
+        for (let ch = 0; ch < c; ch++, k++) {
+          let at = p + ch, m = x[at];
+          const q1 = at + c, q2 = at + row, q3 = at + row + c;
+          if (x[q1] > m) m = x[at = q1];
+          if (x[q2] > m) m = x[at = q2];
+          if (x[q3] > m) at = q3;
+          // Stride = window: every input is in one window, so its gradient is just this one.
+          out[at] = dy[k];
+        }
+      }
+    }
+  }
+}
+
+// Per-channel scratch of the general gradient: the best value so far and its index.
+let best = new Float64Array(0);
+let where = new Int32Array(0);
+
 registerFastKernel("maxPool2d", ([x], attrs, out) => {
-  const xd = x.data as FloatArray;
-  const arg = windowArgmax(xd, x.shape, attrs as PoolAttrs);
-  for (let i = 0; i < arg.length; i++) out[i] = arg[i] >= 0 ? xd[arg[i]] : 0;
+  const xd = x.data as FloatArray, o = out as FloatArray;
+  const g = geometry(x.shape, attrs as PoolAttrs);
+  if (isPlain2x2(g)) return maxPool2x2(xd, g, o);
+  const c = g.c;
+  forEachTap(g, (yBase, xBase, first) => {
+    if (first) {
+      for (let ch = 0; ch < c; ch++) o[yBase + ch] = xd[xBase + ch];
+      return;
+    }
+    for (let ch = 0; ch < c; ch++) {
+      const v = xd[xBase + ch];
+      if (v > o[yBase + ch]) o[yBase + ch] = v;
+    }
+  }, (yBase, any) => {
+    if (!any) o.fill(0, yBase, yBase + c);
+  });
 });
 
 registerFastKernel("maxPool2dGrad", ([x, dy], attrs, out) => {
-  const arg = windowArgmax(x.data as FloatArray, x.shape, attrs as PoolAttrs);
-  const g = dy.data;
-  for (let i = 0; i < arg.length; i++) if (arg[i] >= 0) out[arg[i]] += g[i];
+  const xd = x.data as FloatArray, g = dy.data as FloatArray, o = out as FloatArray;
+  const geo = geometry(x.shape, attrs as PoolAttrs);
+  if (isPlain2x2(geo)) return maxPool2x2Grad(xd, g, geo, o);
+  const c = geo.c;
+  if (best.length < c) [best, where] = [new Float64Array(c), new Int32Array(c)];
+  forEachTap(geo, (_yBase, xBase, first) => {
+    if (first) {
+      for (let ch = 0; ch < c; ch++) {
+        best[ch] = xd[xBase + ch];
+        where[ch] = xBase + ch;
+      }
+      return;
+    }
+    for (let ch = 0; ch < c; ch++) {
+      const v = xd[xBase + ch];
+      if (v > best[ch]) {
+        best[ch] = v;
+        where[ch] = xBase + ch;
+      }
+    }
+  }, (yBase, any) => {
+    if (any) { for (let ch = 0; ch < c; ch++) o[where[ch]] += g[yBase + ch]; }
+  });
 });

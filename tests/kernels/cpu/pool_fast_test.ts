@@ -34,6 +34,17 @@ const CASES: [string, number[], PoolAttrs][] = [
   }],
   ["3x3 s2 odd", [2, 9, 7, 3], { pool: [3, 3], strides: [2, 2], pads: pads(0, 0, 0, 0) }],
   ["2x2 s1 padded", [2, 5, 5, 2], { pool: [2, 2], strides: [1, 1], pads: pads(1, 1, 0, 1) }],
+  // The unrolled 2×2 path must not take these: a last row/column of padding, or a dropped one.
+  ["2x2 s2 same on odd size", [2, 7, 7, 3], {
+    pool: [2, 2],
+    strides: [2, 2],
+    pads: pads(0, 1, 0, 1),
+  }],
+  ["2x2 s2 valid on odd size", [2, 7, 9, 3], {
+    pool: [2, 2],
+    strides: [2, 2],
+    pads: pads(0, 0, 0, 0),
+  }],
 ];
 
 Deno.test("fast maxPool2d and maxPool2dGrad are registered", () => {
@@ -47,6 +58,8 @@ for (const [name, shape, attrs] of CASES) {
     // Few distinct values: many ties, where "first maximum wins" decides the gradient.
     const x = Float32Array.from({ length: n }, () => Math.floor(rng.uniform() * 4));
     x[5] = NaN;
+    x[n - 2] = NaN;
+    x[7] = -Infinity;
     const f = exec(fast, "maxPool2d", [[x, shape]], attrs);
     const r = exec(reference, "maxPool2d", [[x, shape]], attrs);
     assert.deepEqual(Array.from(f.out), Array.from(r.out));
