@@ -48,6 +48,34 @@ function colsKey(g: ConvGeometry): string {
   return `${g.n},${g.h},${g.w},${g.cin},${g.kh},${g.kw},${g.oh},${g.ow},${g.sh},${g.sw},${g.top},${g.left}`;
 }
 
+/**
+ * The filter gradient is computed transposed, dwᵀ[Cout, K] = dyᵀ·cols, and transposed back
+ * (K·Cout values, cheap), when K = KH·KW·Cin is at least this. Measured with OpenBLAS on 2 cores
+ * (best thread count each): W3's 5×5 16→16 conv 0.48 vs 0.81 ms, W4's 3×3 32→32 7.6 vs 10.1 ms,
+ * W2's 3×3 32→64 24 vs 28 ms; first layers (K = 9–27) are faster untransposed.
+ */
+const TRANSPOSED_FILTER_GRAD_MIN_K = 64;
+
+// Second scratch pair for dwᵀ, beside the column buffers.
+let tmpF32 = new Float32Array(0);
+let tmpF64 = new Float64Array(0);
+
+function transposedBuffer(like: FloatArray, n: number): FloatArray {
+  if (like instanceof Float64Array) {
+    if (tmpF64.length < n) tmpF64 = new Float64Array(n);
+    return tmpF64;
+  }
+  if (tmpF32.length < n) tmpF32 = new Float32Array(n);
+  return tmpF32;
+}
+
+/** dst[rows, cols] = transpose of src[cols, rows]. */
+function transposeInto(src: FloatArray, rows: number, cols: number, dst: FloatArray): void {
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) dst[r * cols + c] = src[c * rows + r];
+  }
+}
+
 /** Samples per run: as many as fit MAX_COLS, at least one. */
 function runLength(g: ConvGeometry): number {
   return Math.max(1, Math.floor(MAX_COLS / Math.max(1, g.oh * g.ow * g.kh * g.kw * g.cin)));
@@ -141,22 +169,32 @@ export function conv2dBackpropFilter(
   const K = g.kh * g.kw * g.cin, P = g.oh * g.ow, co = g.cout, run = runLength(g);
   checkLength(dw, K * co, "dw");
   if (g.n === 0) dw.fill(0, 0, K * co);
+  const transposed = K >= TRANSPOSED_FILTER_GRAD_MIN_K;
+  const target = transposed ? transposedBuffer(dw, co * K) : dw;
+  // dw[K, co] += colsᵀ · dy, or transposed dwᵀ[co, K] += dyᵀ · cols, over rows [r0, r0 + rows).
+  const accumulate = (cols: FloatArray, cOff: number, r0: number, rows: number, beta: number) => {
+    if (transposed) {
+      cpuGemm(true, false, co, K, rows, 1, dy, r0 * co, co, cols, cOff, K, beta, target, 0, K);
+    } else {
+      cpuGemm(true, false, K, co, rows, 1, cols, cOff, K, dy, r0 * co, co, beta, target, 0, co);
+    }
+  };
   const kept = isPointwise(g) || g.n === 0 ? undefined : takeCols(x, colsKey(g));
   if (kept) {
-    cpuGemm(true, false, K, co, g.n * P, 1, kept, 0, K, dy, 0, co, 0, dw, 0, co);
+    accumulate(kept, 0, 0, g.n * P, 0);
     recycleCols(kept);
-    return;
-  }
-  for (let b0 = 0; b0 < g.n; b0 += run) {
-    const nb = Math.min(run, g.n - b0);
-    let cols = x, cOff = b0 * P * K;
-    if (!isPointwise(g)) {
-      cols = colsBuffer(x, nb * P * K);
-      cOff = 0;
-      im2col(x, g, b0, nb, cols);
+  } else {
+    for (let b0 = 0; b0 < g.n; b0 += run) {
+      const nb = Math.min(run, g.n - b0);
+      let cols = x, cOff = b0 * P * K;
+      if (!isPointwise(g)) {
+        cols = colsBuffer(x, nb * P * K);
+        cOff = 0;
+        im2col(x, g, b0, nb, cols);
+      }
+      // The first run overwrites (beta 0), later runs add on (beta 1).
+      accumulate(cols, cOff, b0 * P, nb * P, b0 === 0 ? 0 : 1);
     }
-    // The first run overwrites dw (beta 0), later runs add onto it (beta 1).
-    const beta = b0 === 0 ? 0 : 1;
-    cpuGemm(true, false, K, co, nb * P, 1, cols, cOff, K, dy, b0 * P * co, co, beta, dw, 0, co);
   }
+  if (transposed && g.n > 0) transposeInto(target, K, co, dw);
 }

@@ -19,6 +19,20 @@ import { type GemmFn, loadOpenBlas, type OpenBlas, readEnv } from "./openblas.ts
  */
 export const BLAS_MIN_WORK = 1024;
 
+/**
+ * Threads per OpenBLAS call. OpenBLAS splits even small GEMMs over every thread, and on small
+ * or skinny problems waking and joining the second thread costs more than it saves: measured
+ * on 2 cores (cblas directly, best of 5, the conv and dense GEMMs of W1–W4), one thread is
+ * 2–4× faster on W3's convs (e.g. 3136×16×400: 0.55 vs 1.76 ms) and on every GEMM whose inner
+ * dimension is a channel count (K = 16–64: the input gradient of a conv), while two threads win
+ * on big problems with a long inner dimension (W2's 3×3 32→64 conv: 26 vs 39 ms forward).
+ * The two counts can round differently (OpenBLAS picks other kernels for one thread), so the
+ * choice depends on the shape alone: the same run gives the same numbers every time.
+ */
+export function gemmThreads(M: number, N: number, K: number, max: number): number {
+  return M * N * K >= 16 * 1024 * 1024 && K >= 128 && N >= 32 ? max : 1;
+}
+
 /** Which GEMM the fast CPU path uses, for device descriptions and results files. */
 export interface CpuGemmPath {
   name: "openblas" | "typescript";
@@ -82,6 +96,8 @@ export interface CpuGemmStats {
 }
 
 const stats: CpuGemmStats = { openblas: 0, typescript: 0 };
+/** The thread count last given to OpenBLAS (0 = never set: it starts with all of them). */
+let threadsNow = 0;
 
 /** A copy of the call counters: which path the GEMMs actually took. */
 export function cpuGemmStats(): CpuGemmStats {
@@ -129,6 +145,10 @@ export function cpuGemm(
     const f64 = A instanceof Float64Array && B instanceof Float64Array && C instanceof Float64Array;
     const fn = f32 ? blas.sgemm : f64 ? blas.dgemm : null;
     if (fn) {
+      if (blas.setThreads && blas.threads > 1) {
+        const t = gemmThreads(M, N, K, blas.threads);
+        if (t !== threadsNow) blas.setThreads(threadsNow = t);
+      }
       // deno-fmt-ignore
       (fn as GemmFn<FloatArray>)(
         transA, transB, M, N, K, alpha, A, aOffset, lda, B, bOffset, ldb, beta, C, cOffset, ldc,

@@ -88,6 +88,28 @@ export function im2col(
   nb: number,
   cols: FloatArray,
 ): void {
+  if (
+    x instanceof Float32Array && cols instanceof Float32Array && g.cin % 2 === 0 &&
+    x.byteOffset % 8 === 0 && cols.byteOffset % 8 === 0
+  ) {
+    // An even channel count puts every run on an even float32 index, so the same copy can move
+    // float32 pairs as float64s: half the element moves, ≈ 2× faster (bench/profile_ops.ts).
+    // Loads and stores of typed-array doubles keep their bits, NaN payloads included.
+    const x2 = new Float64Array(x.buffer, x.byteOffset, x.length >> 1);
+    const cols2 = new Float64Array(cols.buffer, cols.byteOffset, cols.length >> 1);
+    return copyWindows(x2, { ...g, cin: g.cin >> 1 }, b0, nb, cols2);
+  }
+  copyWindows(x, g, b0, nb, cols);
+}
+
+/** im2col over elements of any width: `g.cin` counts elements of x's type per pixel. */
+function copyWindows(
+  x: FloatArray,
+  g: ConvGeometry,
+  b0: number,
+  nb: number,
+  cols: FloatArray,
+): void {
   const { h, w, cin, kh, kw, oh, ow, sh, sw, top, left } = g;
   const run = kw * cin, rowLen = w * cin;
   let o = 0;

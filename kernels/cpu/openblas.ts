@@ -32,6 +32,7 @@ const SYMBOLS = {
   openblas_get_corename: { parameters: [], result: "pointer", optional: true },
   openblas_get_num_threads: { parameters: [], result: "i32", optional: true },
   openblas_get_parallel: { parameters: [], result: "i32", optional: true },
+  openblas_set_num_threads: { parameters: ["i32"], result: "void", optional: true },
 } as const;
 
 type Lib = Deno.DynamicLibrary<typeof SYMBOLS>;
@@ -70,6 +71,8 @@ export interface OpenBlas {
   sgemm: GemmFn<Float32Array>;
   /** The float64 version, or null when the library has no `cblas_dgemm`. */
   dgemm: GemmFn<Float64Array> | null;
+  /** Sets the threads later calls use (1 … `threads`); null when the build cannot. */
+  setThreads: ((n: number) => void) | null;
   /** Unloads the library; calls after this crash, so only tests use it. */
   close(): void;
 }
@@ -156,7 +159,10 @@ function wrap(path: string, lib: Lib, config: string): OpenBlas {
     .filter((d) => d !== "");
   const label = details.length ? `${name} (${details.join(", ")})` : name;
   const dgemm = s.cblas_dgemm ? viaCblas<Float64Array>(s.cblas_dgemm) : null;
-  return { path, label, threads, sgemm: viaCblas(s.cblas_sgemm), dgemm, close: () => lib.close() };
+  const set = s.openblas_set_num_threads;
+  const setThreads = set ? (n: number) => set(n) : null;
+  const sgemm = viaCblas<Float32Array>(s.cblas_sgemm);
+  return { path, label, threads, sgemm, dgemm, setThreads, close: () => lib.close() };
 }
 
 /** The CBLAS call shape shared by cblas_sgemm and cblas_dgemm. */

@@ -10,7 +10,7 @@ import {
   conv2dBackpropInput,
   conv2dForward,
 } from "../../../kernels/cpu/conv2d_fast.ts";
-import { convGeometry, type ConvPads } from "../../../kernels/cpu/im2col.ts";
+import { convGeometry, type ConvPads, im2col } from "../../../kernels/cpu/im2col.ts";
 import { getOp } from "../../../kernels/op.ts";
 import type { TypedArray } from "../../../kernels/dtype.ts";
 import "../../../kernels/ops/mod.ts";
@@ -130,6 +130,9 @@ const CASES: Case[] = [
   { n: 3, h: 6, w: 6, cin: 3, k: [3, 3], cout: 5, strides: [2, 2], pads: pads(0, 1, 0, 1) },
   { n: 1, h: 5, w: 6, cin: 1, k: [3, 3], cout: 5, strides: [1, 2], pads: pads(0, 1, 2, 0) },
   { n: 3, h: 5, w: 5, cin: 3, k: [3, 5], cout: 1, strides: [1, 1], pads: pads(2, 0, 1, 2) },
+  // Even Cin: im2col moves float32 pairs (float32 only; float64 keeps the plain copy).
+  { n: 2, h: 5, w: 6, cin: 4, k: [3, 3], cout: 3, strides: [1, 1], pads: pads(1) },
+  { n: 3, h: 7, w: 7, cin: 2, k: [5, 5], cout: 2, strides: [2, 1], pads: pads(2, 1, 0, 2) },
   // Kernel as large as the padded input (one output pixel).
   { n: 3, h: 3, w: 3, cin: 3, k: [5, 5], cout: 5, strides: [1, 1], pads: pads(1) },
 ];
@@ -182,4 +185,18 @@ Deno.test("conv2d: mismatched shapes throw", () => {
       ),
     /dy must be \[2,3,3,4\]/,
   );
+});
+
+Deno.test("im2col's float32-pair copy keeps every bit: NaN payloads, −0, subnormals", () => {
+  const xShape = [2, 5, 4, 4], g = convGeometry(xShape, [3, 3, 4, 2], [1, 1], pads(1));
+  const n = 2 * 5 * 4 * 4, size = 2 * 5 * 4 * 9 * 4;
+  const patterns = [0x7f800001, 0x7fc00000, 0xffffffff, 0x80000000, 0x00000001, 0x3f800000];
+  const bits = Uint32Array.from({ length: n }, (_, i) => patterns[i % 6] ^ (i << 8 & 0x7f00));
+  // The pair path on float32, against the same windows copied as int32 (an exact copy: a
+  // float32 load would quiet signalling NaNs).
+  const pairs = new Float32Array(size), exact = new Int32Array(size);
+  im2col(new Float32Array(bits.buffer), g, 0, 2, pairs);
+  im2col(new Int32Array(bits.buffer) as unknown as Float32Array, g, 0, 2, exact as never);
+  assert.deepEqual(Array.from(new Int32Array(pairs.buffer)), Array.from(exact));
+  assert.ok(exact.some((v) => v === 0x7f800001), "a signalling NaN made it into the columns");
 });

@@ -69,3 +69,25 @@ for (const [name, shape, attrs] of CASES) {
     assert.deepEqual(Array.from(gf), Array.from(gr));
   });
 }
+
+Deno.test("fast 2×2 max pooling without NaN (the branchless path) matches the reference bit for bit", () => {
+  const rng = new Rng(12);
+  const shape = [3, 8, 6, 5];
+  const n = shape.reduce((a, c) => a * c, 1);
+  // Signs, ±0 ties, infinities, subnormals and the largest floats, in random positions.
+  const special = [0, -0, Infinity, -Infinity, 1e-45, -1e-45, 3.4028234e38, -3.4028234e38];
+  const x = Float32Array.from({ length: n }, () => {
+    const u = rng.uniform();
+    if (u < 0.3) return special[Math.floor(rng.uniform() * special.length)];
+    return u < 0.6 ? Math.floor(rng.normal() * 2) : rng.normal();
+  });
+  const attrs: PoolAttrs = { pool: [2, 2], strides: [2, 2], pads: pads(0, 0, 0, 0) };
+  const f = exec(fast, "maxPool2d", [[x, shape]], attrs);
+  const r = exec(reference, "maxPool2d", [[x, shape]], attrs);
+  const bits = (a: TypedArray) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+  assert.deepEqual(bits(f.out), bits(r.out));
+  const dy = Float32Array.from({ length: f.out.length }, () => rng.normal());
+  const gf = exec(fast, "maxPool2dGrad", [[x, shape], [dy, f.shape]], attrs).out;
+  const gr = exec(reference, "maxPool2dGrad", [[x, shape], [dy, f.shape]], attrs).out;
+  assert.deepEqual(Array.from(gf), Array.from(gr));
+});
