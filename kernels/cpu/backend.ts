@@ -65,8 +65,10 @@ export class CpuBackend implements Backend {
     dtype: DType,
   ): unknown {
     this.counters.dispatches++;
+    const allocated = this.pool.stats.allocated;
     const out = this.pool.take(dtype, sizeOf(shape));
-    this.counters.bufferCreations++;
+    // An array served from the pool is not a new buffer.
+    if (this.pool.stats.allocated !== allocated) this.counters.bufferCreations++;
     const ins = inputs.map((i) => ({ data: i.handle as TypedArray, shape: i.shape }));
     // Columns cached for an input that is about to change are stale.
     for (const i of op.mutates ?? []) dropCols(ins[i]?.data);

@@ -65,3 +65,17 @@ Deno.test("the CPU backend reuses freed outputs but never an uploaded array", ()
   const y3 = run(b.upload(Float32Array.from([1, 1, 1, 1])));
   assert.notEqual(y3, user);
 });
+
+Deno.test("the CPU backend counts a buffer creation only when the pool had none to give", () => {
+  const b = new CpuBackend(true);
+  const neg = getOp("neg")!;
+  const x = b.upload(new Float32Array(16));
+  const run = () =>
+    b.exec(neg, [{ handle: x, shape: [16], dtype: "float32" }], {}, [16], "float32");
+  const c0 = b.counters.bufferCreations;
+  const y = run();
+  assert.equal(b.counters.bufferCreations, c0 + 1);
+  b.free(y);
+  run();
+  assert.equal(b.counters.bufferCreations, c0 + 1, "served from the pool");
+});
