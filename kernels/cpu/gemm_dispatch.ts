@@ -25,12 +25,14 @@ export const BLAS_MIN_WORK = 1024;
  * on 2 cores (cblas directly, best of 5, the conv and dense GEMMs of W1–W4), one thread is
  * 2–4× faster on W3's convs (e.g. 3136×16×400: 0.55 vs 1.76 ms) and on every GEMM whose inner
  * dimension is a channel count (K = 16–64: the input gradient of a conv), while two threads win
- * on big problems with a long inner dimension (W2's 3×3 32→64 conv: 26 vs 39 ms forward).
+ * on big problems with a long inner dimension (W2's 3×3 32→64 conv: 26 vs 39 ms forward) and
+ * on very big ones whatever K (its input gradient, K = 64: 28 vs 30 ms).
  * The two counts can round differently (OpenBLAS picks other kernels for one thread), so the
  * choice depends on the shape alone: the same run gives the same numbers every time.
  */
 export function gemmThreads(M: number, N: number, K: number, max: number): number {
-  return M * N * K >= 16 * 1024 * 1024 && K >= 128 && N >= 32 ? max : 1;
+  const work = M * N * K;
+  return work >= 16 * 1024 * 1024 && N >= 32 && (K >= 128 || work >= 512 * 1024 * 1024) ? max : 1;
 }
 
 /** Which GEMM the fast CPU path uses, for device descriptions and results files. */

