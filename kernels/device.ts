@@ -16,12 +16,8 @@ export interface DeviceInfo {
   note?: string;
 }
 
-let info: DeviceInfo = {
-  requested: "cpu",
-  name: "cpu",
-  description: new CpuBackend(true).description,
-  fallback: false,
-};
+/** Set by `setDevice`; until then the default CPU backend, described on first request. */
+let info: DeviceInfo | undefined;
 
 /**
  * Selects the device for new tensors. "auto" picks WebGPU when a hardware adapter exists, otherwise
@@ -85,5 +81,8 @@ function webgpu(): Promise<WebGpuBackend> {
 
 /** The device in use now. */
 export function deviceInfo(): DeviceInfo {
+  // Computed lazily: describing the CPU backend loads OpenBLAS to name its GEMM path, which
+  // importing the toolkit should not do.
+  info ??= { requested: "cpu", name: "cpu", description: backend().description, fallback: false };
   return { ...info, name: backend().name };
 }

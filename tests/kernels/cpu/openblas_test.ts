@@ -416,3 +416,20 @@ Deno.test("with --allow-ffi: OpenBLAS by default", { ignore: noBlas }, async () 
   ]);
   assert.equal(r.detail, blas!.label);
 });
+
+Deno.test({
+  name: "importing the toolkit does not load OpenBLAS; the first GEMM does",
+  ignore: Deno.build.os !== "linux" || noBlas,
+  fn: async () => {
+    const script = new URL("./import_probe.ts", import.meta.url).pathname;
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--no-prompt", "-A", script],
+      env: { DL_BLAS: "", OPENBLAS_LIB: "" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.ok(out.success, new TextDecoder().decode(out.stderr));
+    const r = JSON.parse(new TextDecoder().decode(out.stdout));
+    assert.deepEqual(r, { afterImport: false, afterMatmul: true });
+  },
+});
