@@ -58,7 +58,7 @@ export interface CaseRecord {
 }
 
 /** A case: a step maker, its unit and a description. */
-interface Case {
+export interface Case {
   description: string;
   unit: string;
   step: () => StepResult;
@@ -67,7 +67,8 @@ interface Case {
   dispose: () => void;
 }
 
-function makeCase(name: string, rng: Rng): Case {
+/** The case `name` (matmul, conv or W1–W4) on the current device, its inputs drawn from `rng`. */
+export function makeCase(name: string, rng: Rng): Case {
   const random = (shape: number[]) =>
     tensor(
       Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.uniform()),
