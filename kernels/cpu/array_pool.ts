@@ -24,8 +24,11 @@ export class ArrayPool {
   /** @param limitBytes most bytes kept free at once (0 disables pooling). */
   constructor(readonly limitBytes = 1024 * 1024 * 1024) {}
 
-  /** A zero-filled array of `size` elements of `dtype`, reused when one is free. */
-  take(dtype: DType, size: number): TypedArray {
+  /**
+   * An array of `size` elements of `dtype`, reused when one is free: zero-filled, or with
+   * whatever it last held when `zeroed` is false (for kernels that overwrite every element).
+   */
+  take(dtype: DType, size: number, zeroed = true): TypedArray {
     const key = `${dtype}:${size}`;
     const list = this.#free.get(key);
     const reused = list?.pop();
@@ -34,7 +37,7 @@ export class ArrayPool {
       this.#pooledBytes -= reused.byteLength;
       const at = this.#order.findIndex((e) => e.array === reused);
       if (at >= 0) this.#order.splice(at, 1);
-      reused.fill(0);
+      if (zeroed) reused.fill(0);
       array = reused;
       this.stats.reused++;
     } else {

@@ -85,7 +85,12 @@ function binaryKernel(op: BinaryName): CpuKernel {
   };
 }
 
-for (const op of ["add", "sub", "mul", "div"] as const) registerFastKernel(op, binaryKernel(op));
+/** Every kernel here writes all of its output (the fallbacks to the reference too). */
+const OVERWRITES = { overwrites: true };
+
+for (const op of ["add", "sub", "mul", "div"] as const) {
+  registerFastKernel(op, binaryKernel(op), OVERWRITES);
+}
 
 /** Bits of float32 +∞; bit patterns 1 … POS_INF are exactly the floats v > 0 (NaN excluded). */
 const POS_INF_BITS = 0x7f800000;
@@ -113,7 +118,7 @@ registerFastKernel("relu", ([x], _a, out) => {
     return;
   }
   for (let i = 0; i < out.length; i++) out[i] = d[i] > 0 ? d[i] : 0;
-});
+}, OVERWRITES);
 
 registerFastKernel("step", ([x], _a, out) => {
   const d = x.data;
@@ -126,12 +131,12 @@ registerFastKernel("step", ([x], _a, out) => {
     return;
   }
   for (let i = 0; i < out.length; i++) out[i] = d[i] > 0 ? 1 : 0;
-});
+}, OVERWRITES);
 
 registerFastKernel("neg", ([x], _a, out) => {
   const d = x.data;
   for (let i = 0; i < out.length; i++) out[i] = -d[i];
-});
+}, OVERWRITES);
 
 /** True when `axes` (sorted) are exactly `from, from+1, …, to−1`. */
 function isRun(axes: number[], from: number, to: number): boolean {
@@ -169,7 +174,7 @@ registerFastKernel("sum", (inputs, attrs, out, outShape) => {
     return;
   }
   referenceSum(inputs, attrs, out, outShape);
-});
+}, OVERWRITES);
 
 const referenceBroadcast = getOp("broadcastTo")!.cpu as CpuKernel;
 registerFastKernel("broadcastTo", (inputs, attrs, out, outShape) => {
@@ -178,4 +183,4 @@ registerFastKernel("broadcastTo", (inputs, attrs, out, outShape) => {
   if (block === 0) return referenceBroadcast(inputs, attrs, out, outShape);
   // x repeats over the leading axes: copy it block by block.
   for (let o = 0; o < out.length; o += block) out.set(x.data.subarray(0, block), o);
-});
+}, OVERWRITES);

@@ -15,29 +15,31 @@ import "./pool_fast.ts";
  * parity tests compare each against the reference on the same inputs.
  */
 
+const OVERWRITES = { overwrites: true };
+
 registerFastKernel("matmul", ([a, b], attrs, out) => {
   const t = attrs as MatmulAttrs;
   const [m, k, n] = matmulDims(a.shape, b.shape, t);
   const lda = t.transposeA ? m : k, ldb = t.transposeB ? k : n;
   const A = a.data as FloatArray, B = b.data as FloatArray;
   cpuGemm(t.transposeA, t.transposeB, m, n, k, 1, A, 0, lda, B, 0, ldb, 0, out as FloatArray, 0, n);
-});
+}, OVERWRITES);
 
 registerFastKernel("conv2d", ([x, w], attrs, out) => {
   const { strides, pads } = attrs as Conv2dAttrs;
   const X = x.data as FloatArray, W = w.data as FloatArray;
   // Keep the column matrix for the filter gradient only while autograd records.
   conv2dForward(X, x.shape, W, w.shape, strides, pads, out as FloatArray, gradEnabled());
-});
+}, OVERWRITES);
 
 registerFastKernel("conv2dBackpropInput", ([dy, w], attrs, out, outShape) => {
   const { strides, pads } = attrs as Conv2dAttrs;
   const DY = dy.data as FloatArray, W = w.data as FloatArray;
   conv2dBackpropInput(DY, dy.shape, W, w.shape, outShape, strides, pads, out as FloatArray);
-});
+}, OVERWRITES);
 
 registerFastKernel("conv2dBackpropFilter", ([x, dy], attrs, out, outShape) => {
   const { strides, pads } = attrs as Conv2dAttrs;
   const X = x.data as FloatArray, DY = dy.data as FloatArray;
   conv2dBackpropFilter(X, x.shape, DY, dy.shape, outShape, strides, pads, out as FloatArray);
-});
+}, OVERWRITES);

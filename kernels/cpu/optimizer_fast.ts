@@ -59,4 +59,4 @@ registerFastKernel("optimizerStep", (inputs, attrs, out) => {
       }
       return;
   }
-});
+}, { overwrites: true });

@@ -239,7 +239,7 @@ registerFastKernel("maxPool2d", ([x], attrs, out) => {
   }, (yBase, any) => {
     if (!any) o.fill(0, yBase, yBase + c);
   });
-});
+}, { overwrites: true });
 
 registerFastKernel("maxPool2dGrad", ([x, dy], attrs, out) => {
   const xd = x.data as FloatArray, g = dy.data as FloatArray, o = out as FloatArray;

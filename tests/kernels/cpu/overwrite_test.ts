@@ -1,0 +1,93 @@
+import assert from "node:assert/strict";
+import { CpuBackend, overwritingKernelNames } from "../../../kernels/cpu/backend.ts";
+import type { DType, TypedArray } from "../../../kernels/dtype.ts";
+import { getOp, type OpTestCase } from "../../../kernels/op.ts";
+import "../../../kernels/ops/mod.ts";
+import { sizeOf } from "../../../kernels/shape.ts";
+import { caseData } from "../op_inputs.ts";
+
+/**
+ * Fast kernels registered with `overwrites` get reused output arrays without zeroing. Each one
+ * runs every registry case twice: into a fresh zeroed array, and into a pooled array poisoned
+ * with NaN (int32: a sentinel); both results must be identical, so no element is left unwritten.
+ */
+
+const EXPECTED = [
+  "add",
+  "sub",
+  "mul",
+  "div",
+  "relu",
+  "step",
+  "neg",
+  "sum",
+  "broadcastTo",
+  "matmul",
+  "conv2d",
+  "conv2dBackpropInput",
+  "conv2dBackpropFilter",
+  "maxPool2d",
+  "optimizerStep",
+];
+
+Deno.test("the expected kernels skip zeroing, and scatter kernels do not", () => {
+  assert.deepEqual([...overwritingKernelNames()].sort(), [...EXPECTED].sort());
+});
+
+function run(b: CpuBackend, name: string, c: OpTestCase, poison: boolean): TypedArray {
+  const def = getOp(name)!;
+  const data = caseData(c, 17);
+  const infos = c.inputs.map((s) => ({
+    shape: s.shape,
+    dtype: (s.int !== undefined ? "int32" : "float32") as DType,
+  }));
+  const info = def.infer(infos, c.attrs);
+  if (poison) {
+    const junk = b.pool.take(info.dtype, sizeOf(info.shape));
+    junk.fill(info.dtype === "int32" ? 0x7fffffff : NaN);
+    b.pool.give(junk);
+  }
+  const handles = c.inputs.map((s, i) => ({
+    handle: b.upload(
+      s.int !== undefined ? Int32Array.from(data[i]) : Float32Array.from(data[i]),
+    ),
+    shape: s.shape,
+    dtype: infos[i].dtype,
+  }));
+  return b.exec(def, handles, c.attrs, info.shape, info.dtype) as TypedArray;
+}
+
+/** The conv backprops have no registry cases of their own: derive them from conv2d's. */
+function convBackpropCases(name: string): OpTestCase[] {
+  const conv = getOp("conv2d")!;
+  return (conv.tests ?? []).map((c) => {
+    const [x, w] = c.inputs.map((s) => s.shape);
+    const y = conv.infer([{ shape: x, dtype: "float32" }, { shape: w, dtype: "float32" }], c.attrs)
+      .shape;
+    return name === "conv2dBackpropInput"
+      ? {
+        name: c.name,
+        inputs: [{ shape: y }, { shape: w }],
+        attrs: { ...c.attrs as object, xShape: x },
+      }
+      : {
+        name: c.name,
+        inputs: [{ shape: x }, { shape: y }],
+        attrs: { ...c.attrs as object, wShape: w },
+      };
+  });
+}
+
+for (const name of EXPECTED) {
+  Deno.test(`${name}: a poisoned reused output gives the same result as a fresh one`, () => {
+    const cases = name.startsWith("conv2dBackprop")
+      ? convBackpropCases(name)
+      : getOp(name)!.tests ?? [];
+    assert.ok(cases.length > 0, `${name} has registry cases`);
+    for (const c of cases) {
+      const fresh = run(new CpuBackend(true), name, c, false);
+      const reused = run(new CpuBackend(true), name, c, true);
+      assert.deepEqual(Array.from(reused), Array.from(fresh), `${name} ${c.name}`);
+    }
+  });
+}
