@@ -7,14 +7,10 @@
  * so the table shows encoding cost there, not kernel time.
  */
 import { parseArgs } from "node:util";
-import "../kernels/tensor_methods.ts";
-import { gradients } from "../kernels/autograd.ts";
 import { type DeviceName, setDevice } from "../kernels/device.ts";
-import { backend, flush, tidy } from "../kernels/engine.ts";
-import { softmaxCrossEntropy } from "../kernels/ops/mod.ts";
+import { backend } from "../kernels/engine.ts";
 import { Rng } from "../kernels/random.ts";
-import { tensor } from "../kernels/tensor.ts";
-import { momentum } from "../train/optimizers.ts";
+import { makeCase } from "./run_one.ts";
 import { WORKLOADS } from "./workloads.ts";
 
 const { values } = parseArgs({
@@ -30,25 +26,10 @@ if (!wl) throw new Error(`unknown workload ${values.workload}; use W1–W4`);
 const dev = await setDevice(values.device as DeviceName);
 const steps = Number(values.steps);
 
-const rng = new Rng(1);
-const model = wl.model();
-const params = model.parameters();
-const opt = momentum({ learningRate: 0.01, momentum: 0.9 });
-const x = tensor(
-  Float32Array.from({ length: wl.batchSize * wl.inputShape.reduce((a, b) => a * b) }, () =>
-    rng.uniform()),
-  [wl.batchSize, ...wl.inputShape],
-);
-const y = tensor(Int32Array.from({ length: wl.batchSize }, () => rng.int(10)));
-
+const c = makeCase(wl.name, new Rng(1));
 const step = () => {
-  const loss = tidy(() => {
-    const l = softmaxCrossEntropy(model.apply(x, { training: true }), y);
-    opt.step(params, gradients(l, params));
-    return l;
-  });
-  flush();
-  loss.dispose();
+  const r = c.step();
+  r.dispose();
 };
 
 const be = backend();
@@ -77,8 +58,10 @@ recording = false;
 
 const rows = [...stats.entries()].sort((a, b) => b[1].ms - a[1].ms);
 const inKernels = rows.reduce((s, [, v]) => s + v.ms, 0);
-console.log(`${wl.name} on ${dev.description}: ${(total / steps).toFixed(2)} ms/step, ` +
-  `${(wl.batchSize * steps / total * 1000).toFixed(0)} samples/s`);
+console.log(
+  `${wl.name} on ${dev.description}: ${(total / steps).toFixed(2)} ms/step, ` +
+    `${(wl.batchSize * steps / total * 1000).toFixed(0)} samples/s`,
+);
 for (const [k, v] of rows) {
   console.log(
     `${(v.ms / steps).toFixed(3).padStart(9)} ms ${(100 * v.ms / total).toFixed(1).padStart(5)}%` +
