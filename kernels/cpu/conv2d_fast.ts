@@ -30,18 +30,24 @@ import {
 /** Bound on the column buffer (values): 4 M float32 = 16 MB, so memory use stays flat. */
 const MAX_COLS = 4 * 1024 * 1024;
 
-// Grow-only column buffers, one per element type so float64 convs stay float64.
-let colsF32 = new Float32Array(0);
-let colsF64 = new Float64Array(0);
+/** A grow-only scratch array per element type, so float64 convs stay float64. */
+class Scratch {
+  #f32 = new Float32Array(0);
+  #f64 = new Float64Array(0);
 
-function colsBuffer(like: FloatArray, n: number): FloatArray {
-  if (like instanceof Float64Array) {
-    if (colsF64.length < n) colsF64 = new Float64Array(n);
-    return colsF64;
+  /** At least n values of `like`'s element type (contents undefined). */
+  get(like: FloatArray, n: number): FloatArray {
+    if (like instanceof Float64Array) {
+      if (this.#f64.length < n) this.#f64 = new Float64Array(n);
+      return this.#f64;
+    }
+    if (this.#f32.length < n) this.#f32 = new Float32Array(n);
+    return this.#f32;
   }
-  if (colsF32.length < n) colsF32 = new Float32Array(n);
-  return colsF32;
 }
+
+/** Column buffers of the runs, and dwᵀ beside them. */
+const colsScratch = new Scratch(), transposedScratch = new Scratch();
 
 /** What the column matrix depends on: the input's shape, the window, strides and pads. */
 function colsKey(g: ConvGeometry): string {
@@ -55,19 +61,6 @@ function colsKey(g: ConvGeometry): string {
  * W2's 3×3 32→64 24 vs 28 ms; first layers (K = 9–27) are faster untransposed.
  */
 const TRANSPOSED_FILTER_GRAD_MIN_K = 64;
-
-// Second scratch pair for dwᵀ, beside the column buffers.
-let tmpF32 = new Float32Array(0);
-let tmpF64 = new Float64Array(0);
-
-function transposedBuffer(like: FloatArray, n: number): FloatArray {
-  if (like instanceof Float64Array) {
-    if (tmpF64.length < n) tmpF64 = new Float64Array(n);
-    return tmpF64;
-  }
-  if (tmpF32.length < n) tmpF32 = new Float32Array(n);
-  return tmpF32;
-}
 
 /** dst[rows, cols] = transpose of src[cols, rows]. */
 function transposeInto(src: FloatArray, rows: number, cols: number, dst: FloatArray): void {
@@ -110,7 +103,7 @@ export function conv2dForward(
     const nb = Math.min(run, g.n - b0);
     let cols = x, cOff = b0 * P * K;
     if (!isPointwise(g)) {
-      cols = colsBuffer(x, nb * P * K);
+      cols = colsScratch.get(x, nb * P * K);
       cOff = 0;
       im2col(x, g, b0, nb, cols);
     }
@@ -143,7 +136,7 @@ export function conv2dBackpropInput(
   const xSize = g.h * g.w * g.cin;
   for (let b0 = 0; b0 < g.n; b0 += run) {
     const nb = Math.min(run, g.n - b0);
-    const cols = colsBuffer(dy, nb * P * K);
+    const cols = colsScratch.get(dy, nb * P * K);
     cpuGemm(false, true, nb * P, K, co, 1, dy, b0 * P * co, co, w, 0, co, 0, cols, 0, K);
     dx.fill(0, b0 * xSize, (b0 + nb) * xSize);
     col2im(cols, g, b0, nb, dx);
@@ -170,7 +163,7 @@ export function conv2dBackpropFilter(
   checkLength(dw, K * co, "dw");
   if (g.n === 0) dw.fill(0, 0, K * co);
   const transposed = K >= TRANSPOSED_FILTER_GRAD_MIN_K;
-  const target = transposed ? transposedBuffer(dw, co * K) : dw;
+  const target = transposed ? transposedScratch.get(dw, co * K) : dw;
   // dw[K, co] += colsᵀ · dy, or transposed dwᵀ[co, K] += dyᵀ · cols, over rows [r0, r0 + rows).
   const accumulate = (cols: FloatArray, cOff: number, r0: number, rows: number, beta: number) => {
     if (transposed) {
@@ -188,7 +181,7 @@ export function conv2dBackpropFilter(
       const nb = Math.min(run, g.n - b0);
       let cols = x, cOff = b0 * P * K;
       if (!isPointwise(g)) {
-        cols = colsBuffer(x, nb * P * K);
+        cols = colsScratch.get(x, nb * P * K);
         cOff = 0;
         im2col(x, g, b0, nb, cols);
       }

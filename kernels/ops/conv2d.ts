@@ -188,6 +188,15 @@ function patchFn(src: string, x: number[], w: number[], y: number[], a: Conv2dAt
 }`;
 }
 
+/**
+ * The vec4 B loader of a GEMM whose B is input `i` stored row-major with `cols` columns (the
+ * filter [K, Cout], or dy [pixels, Cout]): 16-byte loads when Cout is a multiple of 4.
+ */
+function vec4Rows(i: number, cols: number): { loadB4?: string; vec4Inputs?: number[] } {
+  if (cols % 4 !== 0) return {};
+  return { loadB4: `in${i}[k * ${u(cols / 4)} + n / 4u]`, vec4Inputs: [i] };
+}
+
 const conv2dDef = defineOp<Conv2dAttrs>({
   name: "conv2d",
   infer: ([x, w], attrs) => {
@@ -210,6 +219,7 @@ const conv2dDef = defineOp<Conv2dAttrs>({
       prelude: patchFn("in0", x.shape, w.shape, y.shape, attrs),
       loadA: "patch_(m, k)",
       loadB: `in1[k * ${u(cout)} + n]`,
+      ...vec4Rows(1, cout),
       aKContiguous: true,
       bNContiguous: true,
     });
@@ -309,6 +319,7 @@ const conv2dBackpropFilterDef = defineOp<BackpropFilterAttrs>({
       prelude: patchFn("in0", x.shape, attrs.wShape, dy.shape, attrs),
       loadA: "patch_(k, m)",
       loadB: `in1[k * ${u(cout)} + n]`,
+      ...vec4Rows(1, cout),
       aKContiguous: false,
       bNContiguous: true,
     });

@@ -2,6 +2,7 @@ import { type Backend, type KernelInput, newCounters } from "../backend.ts";
 import { allocArray, bytesPer, type DType, dtypeOf, type TypedArray } from "../dtype.ts";
 import type { OpDef } from "../op.ts";
 import { sizeOf } from "../shape.ts";
+import { setGemmLimits } from "./gemm.ts";
 import { elementwise, type GpuKernel, u, wgslType } from "./wgsl.ts";
 
 /**
@@ -81,6 +82,10 @@ export class WebGpuBackend implements Backend {
       },
     });
     const { description, software } = describeAdapter(adapter);
+    setGemmLimits({
+      workgroupStorage: device.limits.maxComputeWorkgroupStorageSize,
+      invocations: device.limits.maxComputeInvocationsPerWorkgroup,
+    });
     return new WebGpuBackend(device, description, software);
   }
 
@@ -167,7 +172,7 @@ export class WebGpuBackend implements Backend {
     const hasParams = nf + nu > 0;
     const decls = ins.map(([, dt], i) =>
       `@group(0) @binding(${i}) var<storage, ${mutates.includes(i) ? "read_write" : "read"}> ` +
-      `in${i}: array<${wgslType(dt)}>;`
+      `in${i}: array<${kernel.vec4Inputs?.includes(i) ? `vec4<${wgslType(dt)}>` : wgslType(dt)}>;`
     );
     decls.push(
       `@group(0) @binding(${ins.length}) var<storage, read_write> out: array<${outType}>;`,

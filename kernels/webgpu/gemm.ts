@@ -6,9 +6,12 @@ import { type GpuKernel, u } from "./wgsl.ts";
  * the three convolution kernels (implicit GEMM over NHWC, never materialising im2col) are all
  * this one kernel with different loaders.
  *
- * Each workgroup of up to 256 invocations computes a tile of C (64×64, or 256×16 / 128×32 for
- * narrow outputs, fewer rows for short ones), each invocation a 4×4 block held in registers; A and B tiles of depth 16 are staged
- * in workgroup memory.
+ * Each workgroup of up to 256 invocations computes a tile of C (64×64, or taller tiles of 16 or
+ * 32 columns for narrow outputs, fewer rows for short ones), each invocation a 4×4 block held in
+ * registers; A and B tiles of depth 32 are staged in workgroup memory as vec4s, read from global
+ * memory as vec4s too when the operand is row-major with rows of whole vec4s (`loadA4`,
+ * `loadB4`: matmul, the conv filter and dy). Tile rows shrink to what the device's workgroup
+ * memory and invocation limits allow (`setGemmLimits`).
  */
 export interface GemmSpec {
   M: number;
@@ -24,20 +27,65 @@ export interface GemmSpec {
   bNContiguous: boolean;
   /** Helper WGSL functions the loaders call. */
   prelude?: string;
+  /**
+   * Vectorised loads: a WGSL expression of the vec4f A(m, k…k+3), usable when aKContiguous and
+   * K is a multiple of 4 (so a k in range has its three successors in range). The operand's
+   * input must then be listed in `vec4Inputs`, and `loadA` is not used.
+   */
+  loadA4?: string;
+  /** Likewise B(k, n…n+3), when bNContiguous and N is a multiple of 4. */
+  loadB4?: string;
+  /** Inputs the vec4 loaders read, bound as `array<vec4f>`. */
+  vec4Inputs?: number[];
 }
 
 const TK = 32; // tile depth
 const R = 4; // register block per invocation (R×R)
 const TILE_AREA = 256 * R * R; // 64×64: 256 invocations of 4×4
 
+/** The device limits tiles must respect. */
+export interface GemmLimits {
+  /** maxComputeWorkgroupStorageSize, bytes. */
+  workgroupStorage: number;
+  /** maxComputeInvocationsPerWorkgroup. */
+  invocations: number;
+}
+
+/** WebGPU's guaranteed minimums: what any device accepts. */
+export const DEFAULT_GEMM_LIMITS: GemmLimits = { workgroupStorage: 16384, invocations: 256 };
+
+let limits: GemmLimits = DEFAULT_GEMM_LIMITS;
+
+/**
+ * Sets the limits later kernels are generated for; the WebGPU backend calls it with its
+ * device's limits (the last device created wins, which is the one in use).
+ */
+export function setGemmLimits(l: GemmLimits): void {
+  limits = l;
+}
+
+/** Workgroup memory of a tm×tn tile: A is tm×TK floats, B is TK×tn. */
+export function tileBytes(tm: number, tn: number): number {
+  return (tm + tn) * TK * 4;
+}
+
 /**
  * Tile shape: 64 columns, or 16/32 when N is that narrow (conv layers with 16 or 32 filters),
  * with rows growing to 4096/columns to keep 256 invocations busy, but no more rows than M
- * needs (a filter gradient's M is KH·KW·Cin, often 9–400), so few invocations compute padding.
+ * needs (a filter gradient's M is KH·KW·Cin, often 9–400), so few invocations compute padding,
+ * and no more than `lim` allows: rows halve until the tile fits the workgroup memory and
+ * invocation limits (64×64 fits WebGPU's minimum 16 KB exactly; 128×32 and 128×16 need more).
  */
-export function tileShape(M: number, N: number): { tm: number; tn: number } {
+export function tileShape(
+  M: number,
+  N: number,
+  lim: GemmLimits = limits,
+): { tm: number; tn: number } {
   const tn = N <= 16 ? 16 : N <= 32 ? 32 : 64;
-  const tm = Math.min(TILE_AREA / tn, Math.max(16, 2 ** Math.ceil(Math.log2(Math.max(M, 1)))));
+  let tm = Math.min(TILE_AREA / tn, Math.max(16, 2 ** Math.ceil(Math.log2(Math.max(M, 1)))));
+  while (
+    tm > R && (tileBytes(tm, tn) > lim.workgroupStorage || (tm / R) * (tn / 4) > lim.invocations)
+  ) tm /= 2;
   return { tm, tn };
 }
 
@@ -71,18 +119,40 @@ export function gemmKernel(spec: GemmSpec): GpuKernel {
   const bIdx = spec.bNContiguous
     ? `let kk = e / ${u(n4)}; let nq = e % ${u(n4)};`
     : `let kk = e % ${u(TK)}; let nq = e / ${u(TK)};`;
+  const a4 = spec.loadA4 !== undefined && spec.aKContiguous && K % 4 === 0;
+  const b4 = spec.loadB4 !== undefined && spec.bNContiguous && N % 4 === 0;
+  if ((spec.loadA4 !== undefined && !a4) || (spec.loadB4 !== undefined && !b4)) {
+    throw new Error("gemmKernel: a vec4 loader needs a contiguous operand and a multiple of 4");
+  }
+  // k < K implies k + 3 < K when K % 4 = 0 (likewise n and N), so one bounds test covers a vec4.
+  const storeA = a4
+    ? `var v = vec4f(0.0);
+      if (m < ${u(M)} && k < ${u(K)}) { v = ${spec.loadA4}; }
+      As[mm * ${u(k4)} + kq] = v;`
+    : `As[mm * ${u(k4)} + kq] = vec4f(loadA_(m, k), loadA_(m, k + 1u), loadA_(m, k + 2u),
+        loadA_(m, k + 3u));`;
+  const storeB = b4
+    ? `var v = vec4f(0.0);
+      if (k < ${u(K)} && n < ${u(N)}) { v = ${spec.loadB4}; }
+      Bs[kk * ${u(n4)} + nq] = v;`
+    : `Bs[kk * ${u(n4)} + nq] = vec4f(loadB_(k, n), loadB_(k, n + 1u), loadB_(k, n + 2u),
+        loadB_(k, n + 3u));`;
   const code = `
 var<workgroup> As: array<vec4f, ${tm * k4}>;
 var<workgroup> Bs: array<vec4f, ${TK * n4}>;
 ${spec.prelude ?? ""}
-fn loadA_(m: u32, k: u32) -> f32 {
+${
+    a4 ? "" : `fn loadA_(m: u32, k: u32) -> f32 {
   if (m >= ${u(M)} || k >= ${u(K)}) { return 0.0; }
   return ${spec.loadA};
-}
-fn loadB_(k: u32, n: u32) -> f32 {
+}`
+  }
+${
+    b4 ? "" : `fn loadB_(k: u32, n: u32) -> f32 {
   if (k >= ${u(K)} || n >= ${u(N)}) { return 0.0; }
   return ${spec.loadB};
-}
+}`
+  }
 @compute @workgroup_size(${n4}, ${threads / n4})
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let tid = lid.y * ${u(n4)} + lid.x;
@@ -96,15 +166,13 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
       ${aIdx}
       let m = m0 + mm;
       let k = k0 + kq * 4u;
-      As[mm * ${u(k4)} + kq] = vec4f(loadA_(m, k), loadA_(m, k + 1u), loadA_(m, k + 2u),
-        loadA_(m, k + 3u));
+      ${storeA}
     }
     for (var e = tid; e < ${u(TK * n4)}; e += ${u(threads)}) {
       ${bIdx}
       let k = k0 + kk;
       let n = n0 + nq * 4u;
-      Bs[kk * ${u(n4)} + nq] = vec4f(loadB_(k, n), loadB_(k, n + 1u), loadB_(k, n + 2u),
-        loadB_(k, n + 3u));
+      ${storeB}
     }
     workgroupBarrier();
     for (var kq = 0u; kq < ${u(k4)}; kq++) {
@@ -129,5 +197,6 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
     }
   }
 }`;
-  return { code, workgroups: [Math.ceil(N / tn), Math.ceil(M / tm), splits], splits };
+  const vec4Inputs = spec.vec4Inputs ?? [];
+  return { code, workgroups: [Math.ceil(N / tn), Math.ceil(M / tm), splits], splits, vec4Inputs };
 }

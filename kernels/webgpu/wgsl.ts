@@ -32,6 +32,11 @@ export interface GpuKernel {
    * `param + 1` set to the chunk's first row and row count (0 and `rows` when it fits whole).
    */
   chunked?: { input: number; rowBytes: number; rows: number; param: number };
+  /**
+   * Inputs bound as `array<vec4<T>>` instead of `array<T>`, for kernels that read them four
+   * consecutive elements at a time (one 16-byte load instead of four). Never a chunked input.
+   */
+  vec4Inputs?: number[];
 }
 
 /** An op's WebGPU kernel: inputs and output as the shape rule sees them. */

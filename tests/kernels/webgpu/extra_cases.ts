@@ -34,8 +34,29 @@ export const extraGpuCases: Record<string, OpTestCase<unknown>[]> = {
       inputs: [{ shape: [1, 300] }, { shape: [5, 300] }],
       attrs: { transposeA: false, transposeB: true },
     },
+    // K and N multiples of 4: both operands read as vec4s, with odd M and tile edges.
+    {
+      name: "vec4 A and B: 67x36·36x132",
+      inputs: [{ shape: [67, 36] }, { shape: [36, 132] }],
+      attrs: { transposeA: false, transposeB: false },
+    },
+    {
+      name: "vec4 B only, split-K: Aᵀ 1300x6·1300x8",
+      inputs: [{ shape: [1300, 6] }, { shape: [1300, 8] }],
+      attrs: { transposeA: true, transposeB: false },
+    },
+    {
+      name: "vec4 A only, split-K: 9x2048·Bᵀ 5x2048",
+      inputs: [{ shape: [9, 2048] }, { shape: [5, 2048] }],
+      attrs: { transposeA: false, transposeB: true },
+    },
   ],
   conv2d: [
+    {
+      name: "Cout 12 (vec4 filter and dy loads), 3x3 same, stride 1",
+      inputs: [{ shape: [3, 7, 6, 5] }, { shape: [3, 3, 5, 12] }],
+      attrs: { strides: [1, 1], pads: pads(1, 1, 1, 1) },
+    },
     {
       name: "batch 1, 3x3 stride 2 same-ish, 17 channels",
       inputs: [{ shape: [1, 9, 11, 17] }, { shape: [3, 3, 17, 5] }],
