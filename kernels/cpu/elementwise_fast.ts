@@ -133,6 +133,19 @@ registerFastKernel("step", ([x], _a, out) => {
   for (let i = 0; i < out.length; i++) out[i] = d[i] > 0 ? 1 : 0;
 }, OVERWRITES);
 
+registerFastKernel("reluGrad", ([dy, x], _a, out) => {
+  const g = dy.data, d = x.data;
+  if (d instanceof Float32Array && g instanceof Float32Array && out instanceof Float32Array) {
+    const xi = bitsOf(d), gi = bitsOf(g), oi = bitsOf(out);
+    for (let i = 0; i < oi.length; i++) {
+      const b = xi[i];
+      oi[i] = gi[i] & ~(((POS_INF_BITS - b) | (b - 1)) >> 31);
+    }
+    return;
+  }
+  for (let i = 0; i < out.length; i++) out[i] = d[i] > 0 ? g[i] : 0;
+}, OVERWRITES);
+
 registerFastKernel("neg", ([x], _a, out) => {
   const d = x.data;
   for (let i = 0; i < out.length; i++) out[i] = -d[i];

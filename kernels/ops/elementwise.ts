@@ -56,7 +56,40 @@ const absDef = unary("abs", Math.abs, "abs(X)", (dy, x) => mul(dy, sign(x)));
 const signDef = unary("sign", Math.sign, "sign(X)", undefined, {
   noGradReason: "piecewise constant: its gradient is zero almost everywhere",
 });
-const reluDef = unary("relu", (v) => (v > 0 ? v : 0), "max(X, 0.0)", (dy, x) => mul(dy, step(x)));
+const reluDef = unary("relu", (v) => (v > 0 ? v : 0), "max(X, 0.0)", (dy, x) => reluGrad(dy, x));
+
+/**
+ * ReLU's backward pass in one kernel (PyTorch's threshold_backward): dy where x > 0, else 0.
+ * Written as mul(dy, step(x)) it took two passes and an extra mask tensor per layer. Where x ≤ 0
+ * (or NaN) the result is 0 even when dy is not finite, as in PyTorch.
+ */
+const reluGradDef = defineOp<Record<string, never>>({
+  name: "reluGrad",
+  infer: ([dy, x]) => {
+    if (!sameShape(dy.shape, x.shape) || dy.dtype !== x.dtype || dy.dtype === "int32") {
+      throw new Error(
+        `reluGrad: needs dy and x of one float dtype and shape, got ${dy.dtype}${
+          fmtShape(dy.shape)
+        } and ${x.dtype}${fmtShape(x.shape)}`,
+      );
+    }
+    return { shape: [...dy.shape], dtype: dy.dtype };
+  },
+  cpu: ([dy, x], _a, out) => {
+    const g = dy.data, xd = x.data;
+    for (let i = 0; i < out.length; i++) out[i] = xd[i] > 0 ? g[i] : 0;
+  },
+  webgpu: (ins, _a, out) => mapKernel(ins, out, ([g, v]) => `select(0.0, ${g}, ${v} > 0.0)`),
+  // Linear in dy; in x piecewise constant, so its gradient there is zero almost everywhere.
+  grad: (ddx, { inputs: [, x] }) => [reluGrad(ddx, x), null],
+  tests: [
+    {
+      name: "3x4",
+      inputs: [{ shape: [3, 4] }, { shape: [3, 4], distinct: true }],
+      attrs: {},
+    },
+  ],
+});
 const stepDef = unary("step", (v) => (v > 0 ? 1 : 0), "select(0.0, 1.0, X > 0.0)", undefined, {
   noGradReason: "piecewise constant: its gradient is zero almost everywhere",
 });
@@ -90,6 +123,8 @@ export const sign = (x: Tensor): Tensor => runOp(signDef, [x], {});
 export const relu = (x: Tensor): Tensor => runOp(reluDef, [x], {});
 /** 1 where x > 0, else 0 (the ReLU derivative). */
 export const step = (x: Tensor): Tensor => runOp(stepDef, [x], {});
+/** dy where x > 0, else 0: the gradient of relu(x) given dy. */
+export const reluGrad = (dy: Tensor, x: Tensor): Tensor => runOp(reluGradDef, [dy, x], {});
 /** Logistic sigmoid 1/(1+e^-x). */
 export const sigmoid = (x: Tensor): Tensor => runOp(sigmoidDef, [x], {});
 /** Hyperbolic tangent. */

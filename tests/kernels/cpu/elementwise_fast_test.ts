@@ -37,7 +37,8 @@ function assertClose(a: TypedArray, b: TypedArray, label: string, rel = 0): void
 
 Deno.test("the fast kernels are registered (else these tests compare the reference with itself)", () => {
   const names = fastKernelNames();
-  for (const op of ["add", "sub", "mul", "div", "relu", "step", "neg", "sum", "broadcastTo"]) {
+  const ops = ["add", "sub", "mul", "div", "relu", "reluGrad", "step", "neg", "sum", "broadcastTo"];
+  for (const op of ops) {
     assert.ok(names.includes(op), op);
   }
 });
@@ -82,6 +83,21 @@ Deno.test("fast relu, step, neg equal the reference, NaN included", () => {
       `${op} bit patterns`,
     );
   }
+});
+
+Deno.test("fast reluGrad equals the reference bit for bit, edge values of x and dy included", () => {
+  const rng = new Rng(8);
+  const x = random([1000], rng), dy = random([1000], rng);
+  const edges = [NaN, -0, 0, Infinity, -Infinity, 1e-45, -1e-45, 3.4028234e38];
+  edges.forEach((v, i) => {
+    x[i] = v;
+    dy[100 + i] = v;
+    x[100 + i] = i % 2 ? 1 : -1;
+  });
+  const a = run(fast, "reluGrad", [[dy, [1000]], [x, [1000]]], {});
+  const b = run(reference, "reluGrad", [[dy, [1000]], [x, [1000]]], {});
+  const bits = (t: TypedArray) => Array.from(new Uint32Array(t.buffer, t.byteOffset, t.length));
+  assert.deepEqual(bits(a), bits(b));
 });
 
 Deno.test("fast sum equals the reference on leading, trailing and mixed axes", () => {

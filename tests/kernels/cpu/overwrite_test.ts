@@ -18,6 +18,7 @@ const EXPECTED = [
   "mul",
   "div",
   "relu",
+  "reluGrad",
   "step",
   "neg",
   "sum",
