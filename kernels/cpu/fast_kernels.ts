@@ -5,7 +5,8 @@ import { type MatmulAttrs, matmulDims } from "../ops/matmul.ts";
 import { registerFastKernel } from "./backend.ts";
 import { conv2dBackpropFilter, conv2dBackpropInput, conv2dForward } from "./conv2d_fast.ts";
 import { cpuGemm } from "./gemm_dispatch.ts";
-// Register the elementwise, sum, optimiser and pooling fast kernels.
+// Register the dropout, elementwise, sum, optimiser and pooling fast kernels.
+import "./dropout_fast.ts";
 import "./elementwise_fast.ts";
 import "./optimizer_fast.ts";
 import "./pool_fast.ts";

@@ -7,7 +7,8 @@ import type { Tensor } from "../tensor.ts";
 
 /** The dropout mask: a counter-based random tensor so every device draws the same mask. */
 
-interface MaskAttrs {
+/** The mask's shape, drop rate, seed and element type. */
+export interface MaskAttrs {
   shape: number[];
   rate: number;
   seed: number;

@@ -29,6 +29,7 @@ const EXPECTED = [
   "conv2dBackpropFilter",
   "maxPool2d",
   "optimizerStep",
+  "dropoutMask",
 ];
 
 Deno.test("the expected kernels skip zeroing, and scatter kernels do not", () => {
