@@ -98,20 +98,22 @@ export function renderMarkdown(r: ReportInput): string {
       `followed by its loss readback), and resident memory of the case's own process:`,
     ``,
     `| case | dispatches | submits (rb) | buffer creations (rb) | bytes uploaded | readbacks (rb) | ` +
-      `pipeline creations | peak RSS MiB | RSS start→end MiB (timed steps) | RSS slope MiB/step | ` +
-      `live tensors growth |`,
-    `|---|---|---|---|---|---|---|---|---|---|---|`,
+      `pipeline creations | bind group creations | peak RSS MiB | RSS start→end MiB (timed steps) | ` +
+      `RSS slope MiB/step | live tensors growth |`,
+    `|---|---|---|---|---|---|---|---|---|---|---|---|`,
   );
   for (const o of r.ours) {
     if (!("perStep" in o)) {
-      lines.push(`| ${o.name} | error: ${esc(o.error)} ||||||||||`);
+      lines.push(`| ${o.name} | error: ${esc(o.error)} |||||||||||`);
       continue;
     }
     const s = o.perStep, rb = o.perReadbackStep, mem = o.memory;
     lines.push(
       `| ${o.name} | ${s.dispatches} | ${s.submits} (${rb.submits}) | ${s.bufferCreations} ` +
         `(${rb.bufferCreations}) | ${s.bytesUploaded} | ${s.readbacks} (${rb.readbacks}) | ` +
-        `${s.pipelineCreations} | ${num(mem.peakRssMiB, 4)} | ${num(mem.rssStartMiB, 4)}→` +
+        `${s.pipelineCreations} | ${s.bindGroupCreations ?? 0} | ${num(mem.peakRssMiB, 4)} | ${
+          num(mem.rssStartMiB, 4)
+        }→` +
         `${num(mem.rssEndMiB, 4)} (${o.steps.reduce((a, b) => a + b, 0)}) | ` +
         `${num(mem.rssSlopeMiBPerStep, 2)} | ${o.liveTensorsGrowth} |`,
     );

@@ -17,6 +17,8 @@ export interface BackendCounters {
   readbacks: number;
   /** Compute pipelines compiled (WebGPU; 0 on the CPU). */
   pipelineCreations: number;
+  /** Bind groups created (WebGPU; 0 on the CPU). */
+  bindGroupCreations: number;
 }
 
 /**
@@ -63,5 +65,6 @@ export function newCounters(): BackendCounters {
     bytesUploaded: 0,
     readbacks: 0,
     pipelineCreations: 0,
+    bindGroupCreations: 0,
   };
 }

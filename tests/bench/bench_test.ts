@@ -18,6 +18,7 @@ const COUNTERS = [
   "bytesUploaded",
   "readbacks",
   "pipelineCreations",
+  "bindGroupCreations",
 ];
 
 /** Runs the bench CLI into a temp dir; returns the parsed JSON and the markdown. */
