@@ -69,6 +69,18 @@ function transposeInto(src: FloatArray, rows: number, cols: number, dst: FloatAr
   }
 }
 
+/**
+ * The column matrix of samples [b0, b0 + nb) and its offset: x itself for a pointwise conv,
+ * else im2col into the scratch buffer.
+ */
+function runCols(x: FloatArray, g: ConvGeometry, b0: number, nb: number) {
+  const P = g.oh * g.ow, K = g.kh * g.kw * g.cin;
+  if (isPointwise(g)) return { cols: x, cOff: b0 * P * K };
+  const cols = colsScratch.get(x, nb * P * K);
+  im2col(x, g, b0, nb, cols);
+  return { cols, cOff: 0 };
+}
+
 /** Samples per run: as many as fit MAX_COLS, at least one. */
 function runLength(g: ConvGeometry): number {
   return Math.max(1, Math.floor(MAX_COLS / Math.max(1, g.oh * g.ow * g.kh * g.kw * g.cin)));
@@ -101,12 +113,7 @@ export function conv2dForward(
   }
   for (let b0 = 0; b0 < g.n; b0 += run) {
     const nb = Math.min(run, g.n - b0);
-    let cols = x, cOff = b0 * P * K;
-    if (!isPointwise(g)) {
-      cols = colsScratch.get(x, nb * P * K);
-      cOff = 0;
-      im2col(x, g, b0, nb, cols);
-    }
+    const { cols, cOff } = runCols(x, g, b0, nb);
     cpuGemm(false, false, nb * P, co, K, 1, cols, cOff, K, w, 0, co, 0, out, b0 * P * co, co);
   }
 }
@@ -179,12 +186,7 @@ export function conv2dBackpropFilter(
   } else {
     for (let b0 = 0; b0 < g.n; b0 += run) {
       const nb = Math.min(run, g.n - b0);
-      let cols = x, cOff = b0 * P * K;
-      if (!isPointwise(g)) {
-        cols = colsScratch.get(x, nb * P * K);
-        cOff = 0;
-        im2col(x, g, b0, nb, cols);
-      }
+      const { cols, cOff } = runCols(x, g, b0, nb);
       // The first run overwrites (beta 0), later runs add on (beta 1).
       accumulate(cols, cOff, b0 * P, nb * P, b0 === 0 ? 0 : 1);
     }
