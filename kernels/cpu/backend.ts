@@ -21,8 +21,8 @@ const overwriting = new Set<string>();
 export interface FastKernelOptions {
   /**
    * True when the kernel writes every output element whatever the array held, so the backend
-   * may hand it a reused array without zeroing it first (a memset of every output, ≈ 5% of a
-   * W2 step). Leave unset for kernels that accumulate into or scatter over their output.
+   * may hand it a reused array without zeroing it first (a memset of memory the kernel writes
+   * anyway). Leave unset for kernels that accumulate into or scatter over their output.
    */
   overwrites?: boolean;
 }

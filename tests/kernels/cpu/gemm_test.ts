@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { gemm, gemmNaive } from "../../../kernels/cpu/gemm.ts";
+import { gemmThreads } from "../../../kernels/cpu/gemm_dispatch.ts";
 
 type Arr = Float32Array | Float64Array;
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -121,4 +122,15 @@ Deno.test("gemm: exact on small integers (no hidden accumulation error)", () => 
   const C = new Float32Array([NaN, NaN, -1, NaN, NaN, -1]);
   gemm(false, false, 2, 2, 3, 1, A, 0, 3, B, 0, 2, 0, C, 0, 3);
   assert.deepEqual([...C], [58, 64, -1, 139, 154, -1]);
+});
+
+Deno.test("gemmThreads: one thread for small, skinny or short-K GEMMs, all for big ones", () => {
+  // The shapes it was measured on (conv and dense GEMMs of W1–W4).
+  assert.equal(gemmThreads(3136, 16, 400, 2), 1, "W3 conv forward: N = 16");
+  assert.equal(gemmThreads(128, 128, 784, 2), 1, "W1: under 16 M multiply-adds");
+  assert.equal(gemmThreads(28800, 288, 32, 2), 1, "W4 input gradient: K = 32");
+  assert.equal(gemmThreads(28800, 32, 288, 2), 2, "W4 conv forward");
+  assert.equal(gemmThreads(16, 400, 3136, 2), 2, "W3 filter gradient, transposed");
+  assert.equal(gemmThreads(73728, 288, 64, 2), 2, "W2 input gradient: K = 64 but very big");
+  assert.equal(gemmThreads(73728, 64, 288, 1), 1, "never more than the library has");
 });
