@@ -1,4 +1,5 @@
 import type { FloatArray } from "../dtype.ts";
+import { loadedWasmHeap, wasmKernels } from "./wasm/module.ts";
 
 /**
  * Column matrices kept from a conv2d forward pass for the filter gradient of the same input, as
@@ -11,6 +12,9 @@ import type { FloatArray } from "../dtype.ts";
  * stale columns. Held columns (entries and spare arrays for reuse) are capped at
  * COLS_CACHE_MAX_VALUES; past it the oldest go first, and a forward pass that would not fit
  * simply does not keep its columns.
+ *
+ * Float32 columns are allocated in the WASM heap when it is available, so the WASM im2col can
+ * write them; every path that lets go of an array (eviction, drop, clear) returns those regions.
  */
 
 /** Most float values held at once: 48 M (192 MB of float32). */
@@ -24,13 +28,24 @@ let held = 0;
 /** Cache counters (tests and benchmarks read them). */
 export const colsCacheStats = { hits: 0, misses: 0, kept: 0 };
 
+/** Lets go of a column array: WASM heap regions go back to the heap, the rest to the GC. */
+function discard(cols: FloatArray): void {
+  const heap = loadedWasmHeap();
+  if (heap?.owns(cols)) heap.release(cols as Float32Array);
+}
+
 function evictFor(n: number): boolean {
   if (n > COLS_CACHE_MAX_VALUES) return false;
-  while (held + n > COLS_CACHE_MAX_VALUES && spares.length > 0) held -= spares.shift()!.length;
+  while (held + n > COLS_CACHE_MAX_VALUES && spares.length > 0) {
+    const s = spares.shift()!;
+    held -= s.length;
+    discard(s);
+  }
   for (const [x, e] of entries) {
     if (held + n <= COLS_CACHE_MAX_VALUES) break;
     entries.delete(x);
     held -= e.cols.length;
+    discard(e.cols);
   }
   return held + n <= COLS_CACHE_MAX_VALUES;
 }
@@ -48,13 +63,14 @@ export function colsForKeeping(like: FloatArray, n: number): FloatArray | undefi
     return s;
   }
   if (!evictFor(n)) return undefined;
-  return f64 ? new Float64Array(n) : new Float32Array(n);
+  if (f64) return new Float64Array(n);
+  return wasmKernels()?.heap.alloc(n) ?? new Float32Array(n);
 }
 
 /** Keeps `cols` (from `colsForKeeping`) as the column matrix of input `x` under `key`. */
 export function keepCols(x: FloatArray, key: string, cols: FloatArray): void {
   dropCols(x);
-  if (!evictFor(cols.length)) return;
+  if (!evictFor(cols.length)) return discard(cols);
   entries.set(x, { key, cols });
   held += cols.length;
   colsCacheStats.kept++;
@@ -78,7 +94,7 @@ export function takeCols(x: FloatArray, key: string): FloatArray | undefined {
 
 /** Returns a column matrix from `takeCols` for reuse by a later forward pass. */
 export function recycleCols(cols: FloatArray): void {
-  if (!evictFor(cols.length)) return;
+  if (!evictFor(cols.length)) return discard(cols);
   spares.push(cols);
   held += cols.length;
 }
@@ -89,10 +105,13 @@ export function dropCols(x: unknown): void {
   if (!e) return;
   entries.delete(x as FloatArray);
   held -= e.cols.length;
+  discard(e.cols);
 }
 
 /** Empties the cache and its spares. */
 export function clearCols(): void {
+  for (const e of entries.values()) discard(e.cols);
+  for (const s of spares) discard(s);
   entries.clear();
   spares = [];
   held = 0;

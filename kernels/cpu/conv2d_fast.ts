@@ -1,6 +1,7 @@
 import type { FloatArray } from "../dtype.ts";
 import { colsForKeeping, keepCols, recycleCols, takeCols } from "./cols_cache.ts";
 import { cpuGemm } from "./gemm_dispatch.ts";
+import { col2imWasm, im2colWasm, wasmCols } from "./wasm/conv_wasm.ts";
 import {
   checkLength,
   checkOutShape,
@@ -25,6 +26,9 @@ import {
  * With `keep`, the forward pass builds the whole batch's column matrix at once and leaves it in
  * cols_cache.ts, where the filter gradient of the same input picks it up instead of running
  * im2col again.
+ *
+ * For float32, the column matrices live in the WASM heap and im2col/col2im run as WASM SIMD
+ * (wasm/kernels.c) when the runtime has it; the TypeScript loops of im2col.ts run otherwise.
  */
 
 /** Bound on the column buffer (values): 4 M float32 = 16 MB, so memory use stays flat. */
@@ -46,8 +50,30 @@ class Scratch {
   }
 }
 
-/** Column buffers of the runs, and dwᵀ beside them. */
+/** Column buffers of the runs (float64, or float32 without WASM), and dwᵀ beside them. */
 const colsScratch = new Scratch(), transposedScratch = new Scratch();
+
+/** A column buffer of n values: in the WASM heap for float32 when it can be, else a scratch. */
+function colsBuffer(like: FloatArray, n: number): FloatArray {
+  return (like instanceof Float32Array ? wasmCols(n) : undefined) ?? colsScratch.get(like, n);
+}
+
+/** im2col of samples [b0, b0 + nb) into cols, as WASM SIMD when cols is in the WASM heap. */
+function fillCols(x: FloatArray, g: ConvGeometry, b0: number, nb: number, cols: FloatArray) {
+  const viaWasm = x instanceof Float32Array && cols instanceof Float32Array &&
+    im2colWasm(x, g, b0, nb, cols);
+  if (!viaWasm) im2col(x, g, b0, nb, cols);
+}
+
+/** Overwrites samples [b0, b0 + nb) of dx with col2im of cols. */
+function scatterCols(cols: FloatArray, g: ConvGeometry, b0: number, nb: number, dx: FloatArray) {
+  const viaWasm = cols instanceof Float32Array && dx instanceof Float32Array &&
+    col2imWasm(cols, g, b0, nb, dx);
+  if (viaWasm) return;
+  const size = g.h * g.w * g.cin;
+  dx.fill(0, b0 * size, (b0 + nb) * size);
+  col2im(cols, g, b0, nb, dx);
+}
 
 /** What the column matrix depends on: the input's shape, the window, strides and pads. */
 function colsKey(g: ConvGeometry): string {
@@ -76,8 +102,8 @@ function transposeInto(src: FloatArray, rows: number, cols: number, dst: FloatAr
 function runCols(x: FloatArray, g: ConvGeometry, b0: number, nb: number) {
   const P = g.oh * g.ow, K = g.kh * g.kw * g.cin;
   if (isPointwise(g)) return { cols: x, cOff: b0 * P * K };
-  const cols = colsScratch.get(x, nb * P * K);
-  im2col(x, g, b0, nb, cols);
+  const cols = colsBuffer(x, nb * P * K);
+  fillCols(x, g, b0, nb, cols);
   return { cols, cOff: 0 };
 }
 
@@ -106,7 +132,7 @@ export function conv2dForward(
   checkLength(out, g.n * P * co, "out");
   const kept = keep && !isPointwise(g) && g.n > 0 ? colsForKeeping(x, g.n * P * K) : undefined;
   if (kept) {
-    im2col(x, g, 0, g.n, kept);
+    fillCols(x, g, 0, g.n, kept);
     cpuGemm(false, false, g.n * P, co, K, 1, kept, 0, K, w, 0, co, 0, out, 0, co);
     keepCols(x, colsKey(g), kept);
     return;
@@ -140,13 +166,11 @@ export function conv2dBackpropInput(
     cpuGemm(false, true, g.n * P, K, co, 1, dy, 0, co, w, 0, co, 0, dx, 0, K);
     return;
   }
-  const xSize = g.h * g.w * g.cin;
   for (let b0 = 0; b0 < g.n; b0 += run) {
     const nb = Math.min(run, g.n - b0);
-    const cols = colsScratch.get(dy, nb * P * K);
+    const cols = colsBuffer(dy, nb * P * K);
     cpuGemm(false, true, nb * P, K, co, 1, dy, b0 * P * co, co, w, 0, co, 0, cols, 0, K);
-    dx.fill(0, b0 * xSize, (b0 + nb) * xSize);
-    col2im(cols, g, b0, nb, dx);
+    scatterCols(cols, g, b0, nb, dx);
   }
 }
 

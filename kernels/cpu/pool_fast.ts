@@ -2,11 +2,13 @@ import type { FloatArray } from "../dtype.ts";
 import { windowOutput } from "../ops/conv2d.ts";
 import type { PoolAttrs } from "../ops/pool.ts";
 import { registerFastKernel } from "./backend.ts";
+import { maxPool2x2GradWasm, maxPool2x2Wasm } from "./wasm/pool_wasm.ts";
 
 /**
  * Fast CPU max pooling and its gradient. The reference visits one (output, channel) at a time
  * through a callback; here the window positions are the outer loops and the channels the inner
- * one, over contiguous NHWC memory. The forward pass keeps the running maximum in `out` itself
+ * one, over contiguous NHWC memory. On float32 with channels in fours, the 2×2 case runs as
+ * WASM SIMD (wasm/kernels.c) when the runtime has it. The forward pass keeps the running maximum in `out` itself
  * and the gradient keeps per-channel winners in two small scratch arrays, so neither allocates
  * per call; the common 2×2, stride-2, unpadded window has its own unrolled loop. Same rule as
  * the reference: the first maximum in window order wins, padding never does, a NaN that is
@@ -108,7 +110,7 @@ function maxPool2x2Grad(x: FloatArray, dy: FloatArray, g: Geometry, out: FloatAr
           if (x[q2] > m) m = x[at = q2];
           if (x[q3] > m) at = q3;
           // Stride = window: every input is in one window, so its gradient is just this one.
-          out[at] = dy[k];
+          out[at] = 0 + dy[k]; // as the reference's 0 += dy: a −0 gradient becomes +0
         }
       }
     }
@@ -206,7 +208,7 @@ function maxPool2x2GradBits(
           q = p + ch + row + c, vb = xi[q], vk = key(vb), gt = lessMask(wk, vk);
           nan |= INF_BITS - (vb & MAG);
           at ^= (at ^ q) & gt;
-          out[at] = dy[k];
+          out[at] = 0 + dy[k]; // as the reference's 0 += dy: a −0 gradient becomes +0
         }
       }
     }
@@ -222,8 +224,9 @@ registerFastKernel("maxPool2d", ([x], attrs, out) => {
   const xd = x.data as FloatArray, o = out as FloatArray;
   const g = geometry(x.shape, attrs as PoolAttrs);
   if (isPlain2x2(g)) {
-    const bits = xd instanceof Float32Array && o instanceof Float32Array;
-    if (!bits || !maxPool2x2Bits(xd, g, o)) maxPool2x2(xd, g, o);
+    const f32 = xd instanceof Float32Array && o instanceof Float32Array;
+    if (f32 && maxPool2x2Wasm(xd, g, o)) return;
+    if (!f32 || !maxPool2x2Bits(xd, g, o)) maxPool2x2(xd, g, o);
     return;
   }
   const c = g.c;
@@ -245,6 +248,9 @@ registerFastKernel("maxPool2dGrad", ([x, dy], attrs, out) => {
   const xd = x.data as FloatArray, g = dy.data as FloatArray, o = out as FloatArray;
   const geo = geometry(x.shape, attrs as PoolAttrs);
   if (isPlain2x2(geo)) {
+    const f32 = xd instanceof Float32Array && g instanceof Float32Array &&
+      o instanceof Float32Array;
+    if (f32 && maxPool2x2GradWasm(xd, g, geo, o)) return;
     if (xd instanceof Float32Array && maxPool2x2GradBits(xd, g, geo, o)) return;
     // A NaN stopped the branchless loop midway: start over with the branchy one.
     o.fill(0);

@@ -1,0 +1,200 @@
+/*
+ * WASM SIMD kernels of the fast CPU backend: the memory-bound loops around the GEMMs of a
+ * convolution (im2col, col2im) and 2×2 max pooling. Built by `deno task build-wasm` (clang
+ * --target=wasm32 -msimd128, see tools/build_wasm.ts) into kernels_wasm.ts; CI rebuilds it and
+ * checks the bytes match. Every kernel is tested bit for bit against the TypeScript loop it
+ * replaces (tests/kernels/cpu/wasm/).
+ *
+ * Pointers are byte offsets into the shared memory of wasm_heap.ts. Layouts are NHWC, float32.
+ */
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(name)))
+
+/* The copy/zero/add loops move 4 floats per instruction; the tail goes one by one. */
+static inline void copy_f32(float *d, const float *s, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(d + i, wasm_v128_load(s + i));
+  for (; i < n; i++) d[i] = s[i];
+}
+
+static inline void zero_f32(float *d, int n) {
+  const v128_t z = wasm_f32x4_splat(0.0f);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(d + i, z);
+  for (; i < n; i++) d[i] = 0.0f;
+}
+
+static inline void add_f32(float *d, const float *s, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    wasm_v128_store(d + i, wasm_f32x4_add(wasm_v128_load(d + i), wasm_v128_load(s + i)));
+  }
+  for (; i < n; i++) d[i] += s[i];
+}
+
+static inline int imax(int a, int b) { return a > b ? a : b; }
+static inline int imin(int a, int b) { return a < b ? a : b; }
+
+/*
+ * The column matrix of nb samples of x: one row per output pixel, K = kh·kw·cin columns ordered
+ * (ky, kx, cin), zeros where the window covers padding. Same order as im2col.ts.
+ */
+EXPORT("im2col_f32")
+void im2col_f32(const float *x, float *cols, int nb, int h, int w, int cin, int kh, int kw,
+                int oh, int ow, int sh, int sw, int top, int left) {
+  const int run = kw * cin, row_len = w * cin;
+  float *o = cols;
+  for (int b = 0; b < nb; b++) {
+    const float *xb = x + b * h * row_len;
+    for (int oy = 0; oy < oh; oy++) {
+      const int iy0 = oy * sh - top;
+      for (int ox = 0; ox < ow; ox++) {
+        const int ix0 = ox * sw - left;
+        /* Taps kx in [lo, hi) / cin land inside the row; the rest are padding. */
+        const int lo = imax(0, -ix0) * cin, hi = imin(kw, w - ix0) * cin;
+        for (int ky = 0; ky < kh; ky++, o += run) {
+          const int iy = iy0 + ky;
+          if (iy < 0 || iy >= h || hi <= lo) {
+            zero_f32(o, run);
+            continue;
+          }
+          const float *s = xb + iy * row_len + ix0 * cin;
+          if (lo > 0) zero_f32(o, lo);
+          copy_f32(o + lo, s + lo, hi - lo);
+          if (hi < run) zero_f32(o + hi, run - hi);
+        }
+      }
+    }
+  }
+}
+
+/*
+ * im2col for one input channel (first layers): a window row is kw scalars, too short for the
+ * vector loops, so each is copied with its own padding test.
+ */
+EXPORT("im2col1_f32")
+void im2col1_f32(const float *x, float *cols, int nb, int h, int w, int kh, int kw, int oh,
+                 int ow, int sh, int sw, int top, int left) {
+  float *o = cols;
+  for (int b = 0; b < nb; b++) {
+    const float *xb = x + b * h * w;
+    for (int oy = 0; oy < oh; oy++) {
+      const int iy0 = oy * sh - top;
+      for (int ox = 0; ox < ow; ox++) {
+        const int ix0 = ox * sw - left;
+        for (int ky = 0; ky < kh; ky++, o += kw) {
+          const int iy = iy0 + ky;
+          const float *s = xb + iy * w + ix0;
+          if (iy < 0 || iy >= h) {
+            for (int kx = 0; kx < kw; kx++) o[kx] = 0.0f;
+          } else if (ix0 >= 0 && ix0 + kw <= w) {
+            for (int kx = 0; kx < kw; kx++) o[kx] = s[kx];
+          } else {
+            for (int kx = 0; kx < kw; kx++) {
+              const int ix = ix0 + kx;
+              o[kx] = ix >= 0 && ix < w ? s[kx] : 0.0f;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/*
+ * The adjoint of im2col: dx (nb samples) = the sum of each column entry onto the input element
+ * it was copied from. Overwrites dx: zeroes it first, then adds entries in column order — the
+ * order of col2im.ts, so the sums round identically.
+ */
+EXPORT("col2im_f32")
+void col2im_f32(const float *cols, float *dx, int nb, int h, int w, int cin, int kh, int kw,
+                int oh, int ow, int sh, int sw, int top, int left) {
+  const int run = kw * cin, row_len = w * cin;
+  zero_f32(dx, nb * h * row_len);
+  const float *o = cols;
+  for (int b = 0; b < nb; b++) {
+    float *xb = dx + b * h * row_len;
+    for (int oy = 0; oy < oh; oy++) {
+      const int iy0 = oy * sh - top;
+      for (int ox = 0; ox < ow; ox++) {
+        const int ix0 = ox * sw - left;
+        const int lo = imax(0, -ix0) * cin, hi = imin(kw, w - ix0) * cin;
+        for (int ky = 0; ky < kh; ky++, o += run) {
+          const int iy = iy0 + ky;
+          if (iy < 0 || iy >= h || hi <= lo) continue;
+          add_f32(xb + iy * row_len + ix0 * cin + lo, o + lo, hi - lo);
+        }
+      }
+    }
+  }
+}
+
+/*
+ * 2×2 max pooling at stride 2 without padding, c a multiple of 4. pmax(m, v) is
+ * `m < v ? v : m`, the reference's rule exactly: the first maximum wins, a NaN already held stays,
+ * a later NaN never wins, −0 and +0 tie. Rows and columns past 2·oh, 2·ow are not read.
+ */
+EXPORT("maxpool2x2_f32")
+void maxpool2x2_f32(const float *x, float *out, int n, int h, int w, int c, int oh, int ow) {
+  const int row = w * c;
+  float *o = out;
+  for (int b = 0; b < n; b++) {
+    for (int oy = 0; oy < oh; oy++) {
+      const float *r0 = x + (b * h + 2 * oy) * row;
+      for (int ox = 0; ox < ow; ox++) {
+        const float *p = r0 + 2 * ox * c;
+        for (int ch = 0; ch < c; ch += 4, o += 4) {
+          v128_t m = wasm_v128_load(p + ch);
+          m = wasm_f32x4_pmax(m, wasm_v128_load(p + ch + c));
+          m = wasm_f32x4_pmax(m, wasm_v128_load(p + ch + row));
+          m = wasm_f32x4_pmax(m, wasm_v128_load(p + ch + row + c));
+          wasm_v128_store(o, m);
+        }
+      }
+    }
+  }
+}
+
+/*
+ * Gradient of maxpool2x2_f32: each window's 0 + dy goes to the tap that won (same comparisons,
+ * so the same winner), the other three taps get +0. Every tap of every window is written; inputs
+ * past 2·oh, 2·ow are in no window and are zeroed first.
+ */
+EXPORT("maxpool2x2_grad_f32")
+void maxpool2x2_grad_f32(const float *x, const float *dy, float *dx, int n, int h, int w, int c,
+                         int oh, int ow) {
+  const int row = w * c;
+  if (2 * oh < h || 2 * ow < w) zero_f32(dx, n * h * row);
+  const float *g = dy;
+  for (int b = 0; b < n; b++) {
+    for (int oy = 0; oy < oh; oy++) {
+      const int r0 = (b * h + 2 * oy) * row;
+      for (int ox = 0; ox < ow; ox++) {
+        const int p = r0 + 2 * ox * c;
+        for (int ch = 0; ch < c; ch += 4, g += 4) {
+          const int q0 = p + ch, q1 = q0 + c, q2 = q0 + row, q3 = q2 + c;
+          const v128_t a1 = wasm_v128_load(x + q1), a2 = wasm_v128_load(x + q2);
+          const v128_t a3 = wasm_v128_load(x + q3);
+          v128_t m = wasm_v128_load(x + q0);
+          /* tK: tap K beats the running maximum (all lanes −1 or 0). */
+          const v128_t t1 = wasm_f32x4_lt(m, a1);
+          m = wasm_v128_bitselect(a1, m, t1);
+          const v128_t t2 = wasm_f32x4_lt(m, a2);
+          m = wasm_v128_bitselect(a2, m, t2);
+          const v128_t t3 = wasm_f32x4_lt(m, a3);
+          /* The winner is the last tap that beat the maximum before it. */
+          const v128_t w2 = wasm_v128_andnot(t2, t3);
+          const v128_t w1 = wasm_v128_andnot(wasm_v128_andnot(t1, t2), t3);
+          const v128_t w0 = wasm_v128_not(wasm_v128_or(wasm_v128_or(t1, t2), t3));
+          /* 0 + dy, as the reference accumulates onto zero: a −0 gradient becomes +0. */
+          const v128_t d = wasm_f32x4_add(wasm_f32x4_splat(0.0f), wasm_v128_load(g));
+          wasm_v128_store(dx + q0, wasm_v128_and(d, w0));
+          wasm_v128_store(dx + q1, wasm_v128_and(d, w1));
+          wasm_v128_store(dx + q2, wasm_v128_and(d, w2));
+          wasm_v128_store(dx + q3, wasm_v128_and(d, t3));
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,144 @@
+import { WasmHeap, WasmScratch } from "./heap.ts";
+import { KERNELS_WASM_BASE64 } from "./kernels_wasm.ts";
+
+/**
+ * The WASM SIMD kernels (kernels.c), instantiated on first use with their memory. The fast CPU
+ * kernels ask `wasmKernels()` and run their TypeScript loops when it returns undefined: WASM
+ * SIMD unsupported by the runtime, or switched off with `setWasmKernels(false)` (tests and
+ * benchmarks compare both paths that way).
+ */
+
+/** Exported functions of kernels.c; pointers are byte offsets into the heap's memory. */
+export interface KernelExports {
+  im2col_f32(
+    x: number,
+    cols: number,
+    nb: number,
+    h: number,
+    w: number,
+    cin: number,
+    kh: number,
+    kw: number,
+    oh: number,
+    ow: number,
+    sh: number,
+    sw: number,
+    top: number,
+    left: number,
+  ): void;
+  im2col1_f32(
+    x: number,
+    cols: number,
+    nb: number,
+    h: number,
+    w: number,
+    kh: number,
+    kw: number,
+    oh: number,
+    ow: number,
+    sh: number,
+    sw: number,
+    top: number,
+    left: number,
+  ): void;
+  col2im_f32(
+    cols: number,
+    dx: number,
+    nb: number,
+    h: number,
+    w: number,
+    cin: number,
+    kh: number,
+    kw: number,
+    oh: number,
+    ow: number,
+    sh: number,
+    sw: number,
+    top: number,
+    left: number,
+  ): void;
+  maxpool2x2_f32(
+    x: number,
+    out: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    oh: number,
+    ow: number,
+  ): void;
+  maxpool2x2_grad_f32(
+    x: number,
+    dy: number,
+    dx: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    oh: number,
+    ow: number,
+  ): void;
+}
+
+/** The instantiated module, its heap and the staging slots shared by the wrappers. */
+export interface WasmKernels {
+  fn: KernelExports;
+  heap: WasmHeap;
+  scratch: WasmScratch;
+}
+
+/** Most the memory may grow to (the module's declared maximum): 1 GiB. */
+const MAX_PAGES = 16384;
+
+let enabled = true;
+let loaded: WasmKernels | undefined;
+let failure: string | undefined;
+
+function decode(b64: string): Uint8Array {
+  const s = atob(b64);
+  const bytes = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+  return bytes;
+}
+
+function load(): WasmKernels | undefined {
+  if (loaded || failure) return loaded;
+  try {
+    const module = new WebAssembly.Module(decode(KERNELS_WASM_BASE64) as BufferSource);
+    const memory = new WebAssembly.Memory({ initial: 32, maximum: MAX_PAGES, shared: true });
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    const base = (instance.exports.__heap_base as WebAssembly.Global).value as number;
+    const heap = new WasmHeap(memory, base);
+    loaded = {
+      fn: instance.exports as unknown as KernelExports,
+      heap,
+      scratch: new WasmScratch(heap),
+    };
+  } catch (e) {
+    failure = e instanceof Error ? e.message : String(e);
+  }
+  return loaded;
+}
+
+/** The kernels, or undefined when they cannot run here or are switched off. */
+export function wasmKernels(): WasmKernels | undefined {
+  return enabled ? load() : undefined;
+}
+
+/** The heap if the module was loaded, switched on or not (for returning regions). */
+export function loadedWasmHeap(): WasmHeap | undefined {
+  return loaded?.heap;
+}
+
+/** Switches the WASM kernels on or off (on by default); returns the previous setting. */
+export function setWasmKernels(on: boolean): boolean {
+  const was = enabled;
+  enabled = on;
+  return was;
+}
+
+/** "WASM SIMD", or why the TypeScript loops run instead (for the backend's description). */
+export function wasmKernelsStatus(): string {
+  if (!enabled) return "WASM kernels off";
+  return load() ? "WASM SIMD" : `no WASM SIMD (${failure})`;
+}

@@ -1,0 +1,82 @@
+import { wasmKernels } from "./module.ts";
+
+/**
+ * 2×2, stride-2, unpadded max pooling and its gradient on float32 NHWC through the WASM SIMD
+ * kernels, for channel counts divisible by 4. Samples go through the WASM heap in chunks of at
+ * most CHUNK_VALUES input values, so staging memory stays bounded whatever the batch. Each
+ * returns false when the kernels are unavailable or memory is short, possibly after writing part
+ * of the output; the caller then runs a TypeScript loop that writes all of it (`chunkValues` is
+ * there for tests).
+ */
+
+/** Input values staged per chunk: 4 M (16 MB). */
+const CHUNK_VALUES = 4 * 1024 * 1024;
+
+/** Pooling shape: x [n, h, w, c] pooled to [n, oh, ow, c]. */
+export interface Pool2x2Shape {
+  n: number;
+  h: number;
+  w: number;
+  c: number;
+  oh: number;
+  ow: number;
+}
+
+function chunkOf(s: Pool2x2Shape, chunkValues: number): number {
+  return Math.max(1, Math.floor(chunkValues / (s.h * s.w * s.c)));
+}
+
+/** out = maxPool2x2(x); false when the WASM path cannot run (c % 4 ≠ 0 included). */
+export function maxPool2x2Wasm(
+  x: Float32Array,
+  s: Pool2x2Shape,
+  out: Float32Array,
+  chunkValues = CHUNK_VALUES,
+): boolean {
+  const k = wasmKernels();
+  if (!k || s.c % 4 !== 0) return false;
+  const inSize = s.h * s.w * s.c, outSize = s.oh * s.ow * s.c, chunk = chunkOf(s, chunkValues);
+  for (let b0 = 0; b0 < s.n; b0 += chunk) {
+    const nb = Math.min(chunk, s.n - b0);
+    const xs = k.scratch.get("input", nb * inSize), ys = k.scratch.get("output", nb * outSize);
+    if (!xs || !ys) return false;
+    xs.set(x.subarray(b0 * inSize, (b0 + nb) * inSize));
+    k.fn.maxpool2x2_f32(xs.byteOffset, ys.byteOffset, nb, s.h, s.w, s.c, s.oh, s.ow);
+    out.set(ys, b0 * outSize);
+  }
+  return true;
+}
+
+/** dx = gradient of maxPool2x2 at x given dy; false when the WASM path cannot run. */
+export function maxPool2x2GradWasm(
+  x: Float32Array,
+  dy: Float32Array,
+  s: Pool2x2Shape,
+  dx: Float32Array,
+  chunkValues = CHUNK_VALUES,
+): boolean {
+  const k = wasmKernels();
+  if (!k || s.c % 4 !== 0) return false;
+  const inSize = s.h * s.w * s.c, outSize = s.oh * s.ow * s.c, chunk = chunkOf(s, chunkValues);
+  for (let b0 = 0; b0 < s.n; b0 += chunk) {
+    const nb = Math.min(chunk, s.n - b0);
+    const xs = k.scratch.get("input", nb * inSize), gs = k.scratch.get("dy", nb * outSize);
+    const ds = k.scratch.get("output", nb * inSize);
+    if (!xs || !gs || !ds) return false;
+    xs.set(x.subarray(b0 * inSize, (b0 + nb) * inSize));
+    gs.set(dy.subarray(b0 * outSize, (b0 + nb) * outSize));
+    k.fn.maxpool2x2_grad_f32(
+      xs.byteOffset,
+      gs.byteOffset,
+      ds.byteOffset,
+      nb,
+      s.h,
+      s.w,
+      s.c,
+      s.oh,
+      s.ow,
+    );
+    dx.set(ds, b0 * inSize);
+  }
+  return true;
+}
