@@ -251,6 +251,8 @@ registerFastKernel("maxPool2dGrad", ([x, dy], attrs, out) => {
     const f32 = xd instanceof Float32Array && g instanceof Float32Array &&
       o instanceof Float32Array;
     if (f32 && maxPool2x2GradWasm(xd, g, geo, o)) return;
+    // The TypeScript loops write only the winners.
+    o.fill(0);
     if (xd instanceof Float32Array && maxPool2x2GradBits(xd, g, geo, o)) return;
     // A NaN stopped the branchless loop midway: start over with the branchy one.
     o.fill(0);
@@ -258,6 +260,7 @@ registerFastKernel("maxPool2dGrad", ([x, dy], attrs, out) => {
     return;
   }
   const c = geo.c;
+  o.fill(0); // gradients are added on below
   if (best.length < c) [best, where] = [new Float64Array(c), new Int32Array(c)];
   forEachTap(geo, (_yBase, xBase, first) => {
     if (first) {
@@ -277,4 +280,4 @@ registerFastKernel("maxPool2dGrad", ([x, dy], attrs, out) => {
   }, (yBase, any) => {
     if (any) { for (let ch = 0; ch < c; ch++) o[where[ch]] += g[yBase + ch]; }
   });
-});
+}, { overwrites: true });

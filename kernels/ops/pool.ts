@@ -94,6 +94,12 @@ const poolCases: OpTestCase<PoolAttrs>[] = [
     attrs: { pool: [2, 2], strides: [2, 2], pads: zero },
   },
   {
+    // Channels in fours: the fast CPU kernel's WASM SIMD path.
+    name: "2x2 s2 c4",
+    inputs: [{ shape: [2, 4, 6, 4], distinct: true }],
+    attrs: { pool: [2, 2], strides: [2, 2], pads: zero },
+  },
+  {
     name: "3x3 s2 odd",
     inputs: [{ shape: [1, 7, 5, 2], distinct: true }],
     attrs: { pool: [3, 3], strides: [2, 2], pads: zero },

@@ -28,6 +28,7 @@ const EXPECTED = [
   "conv2dBackpropInput",
   "conv2dBackpropFilter",
   "maxPool2d",
+  "maxPool2dGrad",
   "optimizerStep",
   "dropoutMask",
 ];
@@ -80,10 +81,22 @@ function convBackpropCases(name: string): OpTestCase[] {
   });
 }
 
+/** The pooling gradient's cases: maxPool2d's, with a dy of the pooled shape. */
+function poolGradCases(): OpTestCase[] {
+  const pool = getOp("maxPool2d")!;
+  return (pool.tests ?? []).map((c) => {
+    const x = c.inputs[0].shape;
+    const y = pool.infer([{ shape: x, dtype: "float32" }], c.attrs).shape;
+    return { name: c.name, inputs: [c.inputs[0], { shape: y }], attrs: c.attrs };
+  });
+}
+
 for (const name of EXPECTED) {
   Deno.test(`${name}: a poisoned reused output gives the same result as a fresh one`, () => {
     const cases = name.startsWith("conv2dBackprop")
       ? convBackpropCases(name)
+      : name === "maxPool2dGrad"
+      ? poolGradCases()
       : getOp(name)!.tests ?? [];
     assert.ok(cases.length > 0, `${name} has registry cases`);
     for (const c of cases) {
