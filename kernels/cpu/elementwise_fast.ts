@@ -3,6 +3,13 @@ import type { CpuInput } from "../op.ts";
 import { sameShape, sizeOf } from "../shape.ts";
 import { type CpuKernel, registerFastKernel } from "./backend.ts";
 import { getOp } from "../op.ts";
+import {
+  binaryBlockWasm,
+  binarySameWasm,
+  reluGradWasm,
+  reluWasm,
+  sumRowsWasm,
+} from "./wasm/elementwise_wasm.ts";
 
 /**
  * Fast CPU kernels for the elementwise ops and sums that dominate a CPU training step once GEMMs
@@ -11,7 +18,9 @@ import { getOp } from "../op.ts";
  * shared by every op, that call site is megamorphic and V8 cannot inline it. Here each op has its
  * own loop. Only the layouts training produces are handled (same shape, scalar operand,
  * per-channel operand over the last axes, sums over leading or trailing axes); anything else runs
- * the reference kernel, which stays the oracle these are tested against.
+ * the reference kernel, which stays the oracle these are tested against. On float32, ReLU, its
+ * gradient, the binary ops and column sums run as WASM SIMD (wasm/elementwise_wasm.ts) when it
+ * is available, for arrays that fit in cache (see elementwise_wasm.ts).
  */
 
 type BinaryName = "add" | "sub" | "mul" | "div";
@@ -76,8 +85,15 @@ function binaryKernel(op: BinaryName): CpuKernel {
   return (inputs: CpuInput[], attrs, out, outShape) => {
     const [a, b] = inputs;
     if (sameShape(a.shape, outShape)) {
-      if (sameShape(b.shape, outShape)) return binarySame(op, a.data, b.data, out);
+      const A = a.data, B = b.data;
+      const f32 = A instanceof Float32Array && B instanceof Float32Array &&
+        out instanceof Float32Array;
+      if (sameShape(b.shape, outShape)) {
+        if (f32 && binarySameWasm(op, A, B, out)) return;
+        return binarySame(op, a.data, b.data, out);
+      }
       const block = b.data.length === 1 ? 1 : trailingBlock(b.shape, outShape);
+      if (f32 && block >= 4 && binaryBlockWasm(op, A, B, block, out)) return;
       // A scalar operand is a block of 1; short blocks still beat the reference's odometer.
       if (block > 0) return binaryBlock(op, a.data, b.data, block, out);
     }
@@ -110,6 +126,7 @@ function bitsOf(a: Float32Array): Int32Array {
 registerFastKernel("relu", ([x], _a, out) => {
   const d = x.data;
   if (d instanceof Float32Array && out instanceof Float32Array) {
+    if (reluWasm(d, out)) return;
     const xi = bitsOf(d), oi = bitsOf(out);
     for (let i = 0; i < oi.length; i++) {
       const b = xi[i];
@@ -136,6 +153,7 @@ registerFastKernel("step", ([x], _a, out) => {
 registerFastKernel("reluGrad", ([dy, x], _a, out) => {
   const g = dy.data, d = x.data;
   if (d instanceof Float32Array && g instanceof Float32Array && out instanceof Float32Array) {
+    if (reluGradWasm(g, d, out)) return;
     const xi = bitsOf(d), gi = bitsOf(g), oi = bitsOf(out);
     for (let i = 0; i < oi.length; i++) {
       const b = xi[i];
@@ -169,6 +187,9 @@ registerFastKernel("sum", (inputs, attrs, out, outShape) => {
   if (isRun(axes, 0, k)) {
     // Leading axes (bias gradients): column sums of an [outer, inner] view.
     const inner = sizeOf(x.shape.slice(k));
+    if (d instanceof Float32Array && out instanceof Float32Array && sumRowsWasm(d, inner, out)) {
+      return;
+    }
     const acc = new Float64Array(inner);
     for (let o = 0; o < n; o += inner) {
       for (let j = 0; j < inner; j++) acc[j] += d[o + j];

@@ -198,3 +198,105 @@ void maxpool2x2_grad_f32(const float *x, const float *dy, float *dx, int n, int 
     }
   }
 }
+
+/*
+ * Elementwise kernels over n values (any n: a scalar loop takes the tail). Each matches the
+ * TypeScript kernel it stands in for bit for bit: float32 add/sub/mul round the exact result
+ * once either way, and comparisons treat NaN as the reference does (never > 0).
+ */
+EXPORT("relu_f32")
+void relu_f32(const float *x, float *out, int n) {
+  const v128_t z = wasm_f32x4_splat(0.0f);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t v = wasm_v128_load(x + i);
+    wasm_v128_store(out + i, wasm_v128_and(v, wasm_f32x4_gt(v, z)));
+  }
+  for (; i < n; i++) out[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+
+/* out = x > 0 ? dy : 0 */
+EXPORT("relu_grad_f32")
+void relu_grad_f32(const float *dy, const float *x, float *out, int n) {
+  const v128_t z = wasm_f32x4_splat(0.0f);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t keep = wasm_f32x4_gt(wasm_v128_load(x + i), z);
+    wasm_v128_store(out + i, wasm_v128_and(wasm_v128_load(dy + i), keep));
+  }
+  for (; i < n; i++) out[i] = x[i] > 0.0f ? dy[i] : 0.0f;
+}
+
+/* The binary ops by code: 0 add, 1 sub, 2 mul, 3 div. */
+static inline v128_t binop4(int op, v128_t a, v128_t b) {
+  switch (op) {
+  case 0: return wasm_f32x4_add(a, b);
+  case 1: return wasm_f32x4_sub(a, b);
+  case 2: return wasm_f32x4_mul(a, b);
+  default: return wasm_f32x4_div(a, b);
+  }
+}
+
+static inline float binop1(int op, float a, float b) {
+  switch (op) {
+  case 0: return a + b;
+  case 1: return a - b;
+  case 2: return a * b;
+  default: return a / b;
+  }
+}
+
+/*
+ * out = a op b, where b repeats every `block` values of a (block = n: same shape; a per-channel
+ * bias: block = channels). n is a multiple of block.
+ */
+EXPORT("binary_f32")
+void binary_f32(int op, const float *a, const float *b, float *out, int n, int block) {
+  for (int o = 0; o < n; o += block) {
+    const float *ao = a + o;
+    float *oo = out + o;
+    int j = 0;
+    switch (op) { /* one loop per op, so the switch is not inside the vector loop */
+    case 0:
+      for (; j + 4 <= block; j += 4) {
+        wasm_v128_store(oo + j, binop4(0, wasm_v128_load(ao + j), wasm_v128_load(b + j)));
+      }
+      break;
+    case 1:
+      for (; j + 4 <= block; j += 4) {
+        wasm_v128_store(oo + j, binop4(1, wasm_v128_load(ao + j), wasm_v128_load(b + j)));
+      }
+      break;
+    case 2:
+      for (; j + 4 <= block; j += 4) {
+        wasm_v128_store(oo + j, binop4(2, wasm_v128_load(ao + j), wasm_v128_load(b + j)));
+      }
+      break;
+    default:
+      for (; j + 4 <= block; j += 4) {
+        wasm_v128_store(oo + j, binop4(3, wasm_v128_load(ao + j), wasm_v128_load(b + j)));
+      }
+    }
+    for (; j < block; j++) oo[j] = binop1(op, ao[j], b[j]);
+  }
+}
+
+/*
+ * acc[j] += x[r·inner + j] for r in [0, rows), accumulated in float64 row by row: the same
+ * additions in the same order as the TypeScript column sum (bias gradients).
+ */
+EXPORT("sum_rows_f64")
+void sum_rows_f64(const float *x, double *acc, int rows, int inner) {
+  for (int r = 0; r < rows; r++) {
+    const float *xr = x + r * inner;
+    int j = 0;
+    for (; j + 4 <= inner; j += 4) {
+      const v128_t v = wasm_v128_load(xr + j);
+      wasm_v128_store(acc + j, wasm_f64x2_add(wasm_v128_load(acc + j), wasm_f64x2_promote_low_f32x4(v)));
+      const v128_t hi = wasm_i32x4_shuffle(v, v, 2, 3, 0, 1);
+      wasm_v128_store(acc + j + 2,
+                      wasm_f64x2_add(wasm_v128_load(acc + j + 2), wasm_f64x2_promote_low_f32x4(hi)));
+    }
+    for (; j < inner; j++) acc[j] += (double)xr[j];
+  }
+}

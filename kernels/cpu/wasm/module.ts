@@ -78,6 +78,12 @@ export interface KernelExports {
     oh: number,
     ow: number,
   ): void;
+  relu_f32(x: number, out: number, n: number): void;
+  relu_grad_f32(dy: number, x: number, out: number, n: number): void;
+  /** op: 0 add, 1 sub, 2 mul, 3 div; b repeats every `block` values. */
+  binary_f32(op: number, a: number, b: number, out: number, n: number, block: number): void;
+  /** acc (float64) += column sums of x [rows, inner]. */
+  sum_rows_f64(x: number, acc: number, rows: number, inner: number): void;
 }
 
 /** The instantiated module, its heap and the staging slots shared by the wrappers. */

@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import { CpuBackend } from "../../../../kernels/cpu/backend.ts";
+import type { TypedArray } from "../../../../kernels/dtype.ts";
+import { getOp } from "../../../../kernels/op.ts";
+import "../../../../kernels/ops/mod.ts";
+import { Rng } from "../../../../kernels/random.ts";
+import {
+  binaryBlockWasm,
+  reluWasm,
+  sumRowsWasm,
+} from "../../../../kernels/cpu/wasm/elementwise_wasm.ts";
+import { setWasmKernels, wasmKernels } from "../../../../kernels/cpu/wasm/module.ts";
+
+/**
+ * The WASM elementwise kernels through the fast backend, against the reference backend and the
+ * fast backend with WASM off, bit for bit: sizes with a scalar tail, sizes spanning several
+ * staged chunks, per-channel blocks of odd width, and special values (±0, ±∞, NaN, subnormals).
+ */
+
+const reference = new CpuBackend(false);
+const fast = new CpuBackend(true);
+
+function exec(b: CpuBackend, op: string, inputs: [Float32Array, number[]][], attrs: unknown) {
+  const def = getOp(op)!;
+  const infos = inputs.map(([, shape]) => ({ shape, dtype: "float32" as const }));
+  const { shape } = def.infer(infos, attrs as never);
+  const handles = inputs.map(([d, s]) => ({ handle: b.upload(d), shape: s, dtype: "float32" }));
+  return b.exec(def, handles as never, attrs, shape, "float32") as Float32Array;
+}
+
+/** Bit-identical, except that any NaN equals any NaN (sums of ±∞ make NaNs whose sign differs). */
+function sameBits(a: TypedArray, b: TypedArray, what: string) {
+  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  assert.equal(x.length, y.length, what);
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] !== y[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) {
+      assert.fail(`${what}: element ${i} is ${a[i]} vs ${b[i]}`);
+    }
+  }
+}
+
+function values(n: number, rng: Rng): Float32Array {
+  const special = [0, -0, Infinity, -Infinity, NaN, 1e-40, -1e-40, 3.4e38];
+  return Float32Array.from({ length: n }, (_, i) => i % 13 === 0 ? special[i % 8] : rng.normal());
+}
+
+/** [shape, per-channel operand shape] */
+const SHAPES: [number[], number[]][] = [
+  [[3, 7, 5, 16], [16]], // W3-like, one chunk
+  [[5, 41, 103], [103]], // odd block, scalar tail, several chunks
+  [[4, 130, 64], [130, 64]], // a 2-D trailing block
+  [[2, 9, 3], [3]], // a block under 4 stays in TypeScript
+  [[100, 203], [203]], // 20 300 values: over one chunk, not a multiple of 4
+];
+
+function allPaths(op: string, inputs: [Float32Array, number[]][], attrs: unknown) {
+  const want = exec(reference, op, inputs, attrs);
+  const was = setWasmKernels(true);
+  try {
+    sameBits(exec(fast, op, inputs, attrs), want, `${op} wasm on`);
+    setWasmKernels(false);
+    sameBits(exec(fast, op, inputs, attrs), want, `${op} wasm off`);
+  } finally {
+    setWasmKernels(was);
+  }
+}
+
+Deno.test("relu, reluGrad, add/sub/mul/div and bias sums: WASM, TypeScript and reference agree", () => {
+  assert.ok(wasmKernels());
+  const rng = new Rng(31);
+  for (const [shape, bShape] of SHAPES) {
+    const n = shape.reduce((p, q) => p * q), nb = bShape.reduce((p, q) => p * q);
+    const a = values(n, rng), b = values(n, rng), bias = values(nb, rng);
+    allPaths("relu", [[a, shape]], {});
+    allPaths("reluGrad", [[a, shape], [b, shape]], {});
+    for (const op of ["add", "sub", "mul", "div"]) {
+      allPaths(op, [[a, shape], [b, shape]], {});
+      allPaths(op, [[a, shape], [bias, bShape]], {});
+    }
+    const lead = shape.length - bShape.length;
+    allPaths("sum", [[a, shape]], { axes: [...Array(lead).keys()], keepDims: false });
+  }
+});
+
+Deno.test("the WASM wrappers decline what they cannot do, leaving the output alone", () => {
+  const small = new Float32Array(10), out = new Float32Array(10).fill(3);
+  assert.equal(reluWasm(small, out), false); // under the size where WASM pays
+  assert.deepEqual([...out], Array(10).fill(3));
+  const huge = new Float32Array(600_000); // over the size where staging stops paying
+  assert.equal(reluWasm(huge, new Float32Array(600_000)), false);
+  const big = new Float32Array(4096);
+  assert.equal(binaryBlockWasm("add", big, new Float32Array(5), 5, new Float32Array(4096)), false);
+  assert.equal(sumRowsWasm(big, 5, new Float32Array(5)), false); // 4096 is not rows of 5
+});
