@@ -1,11 +1,12 @@
 import { WasmHeap, WasmScratch } from "./heap.ts";
 import { KERNELS_WASM_BASE64 } from "./kernels_wasm.ts";
+import { readEnv } from "../openblas.ts";
 
 /**
  * The WASM SIMD kernels (kernels.c), instantiated on first use with their memory. The fast CPU
  * kernels ask `wasmKernels()` and run their TypeScript loops when it returns undefined: WASM
- * SIMD unsupported by the runtime, or switched off with `setWasmKernels(false)` (tests and
- * benchmarks compare both paths that way).
+ * SIMD unsupported by the runtime, switched off with `DL_WASM=off` in the environment, or with
+ * `setWasmKernels(false)` (tests and benchmarks compare both paths that way).
  */
 
 /** Exported functions of kernels.c; pointers are byte offsets into the heap's memory. */
@@ -96,7 +97,13 @@ export interface WasmKernels {
 /** Most the memory may grow to (the module's declared maximum): 1 GiB. */
 const MAX_PAGES = 16384;
 
-let enabled = true;
+/** null = follow DL_WASM (read on first use); true/false = set by `setWasmKernels`. */
+let enabled: boolean | null = null;
+
+function envEnabled(): boolean {
+  const v = readEnv("DL_WASM")?.toLowerCase();
+  return !(v === "off" || v === "0" || v === "false" || v === "no");
+}
 let loaded: WasmKernels | undefined;
 let failure: string | undefined;
 
@@ -128,6 +135,7 @@ function load(): WasmKernels | undefined {
 
 /** The kernels, or undefined when they cannot run here or are switched off. */
 export function wasmKernels(): WasmKernels | undefined {
+  enabled ??= envEnabled();
   return enabled ? load() : undefined;
 }
 
@@ -138,13 +146,14 @@ export function loadedWasmHeap(): WasmHeap | undefined {
 
 /** Switches the WASM kernels on or off (on by default); returns the previous setting. */
 export function setWasmKernels(on: boolean): boolean {
-  const was = enabled;
+  const was = enabled ?? envEnabled();
   enabled = on;
   return was;
 }
 
 /** "WASM SIMD", or why the TypeScript loops run instead (for the backend's description). */
 export function wasmKernelsStatus(): string {
+  enabled ??= envEnabled();
   if (!enabled) return "WASM kernels off";
   return load() ? "WASM SIMD" : `no WASM SIMD (${failure})`;
 }
