@@ -1,7 +1,8 @@
 import type { FloatArray } from "../dtype.ts";
 import { colsForKeeping, keepCols, recycleCols, takeCols } from "./cols_cache.ts";
 import { cpuGemm } from "./gemm_dispatch.ts";
-import { col2imWasm, im2colWasm, wasmCols } from "./wasm/conv_wasm.ts";
+import { col2imWasm, im2colTapMajorWasm, im2colWasm, wasmCols } from "./wasm/conv_wasm.ts";
+import { wasmKernels } from "./wasm/module.ts";
 import {
   checkLength,
   checkOutShape,
@@ -64,13 +65,6 @@ function colsBuffer(like: FloatArray, n: number): FloatArray {
   return (like instanceof Float32Array ? wasmCols(n) : undefined) ?? colsScratch.get(like, n);
 }
 
-/** im2col of samples [b0, b0 + nb) into cols, as WASM SIMD when cols is in the WASM heap. */
-function fillCols(x: FloatArray, g: ConvGeometry, b0: number, nb: number, cols: FloatArray) {
-  const viaWasm = x instanceof Float32Array && cols instanceof Float32Array &&
-    im2colWasm(x, g, b0, nb, cols);
-  if (!viaWasm) im2col(x, g, b0, nb, cols);
-}
-
 /** Overwrites samples [b0, b0 + nb) of dx with col2im of cols. */
 function scatterCols(cols: FloatArray, g: ConvGeometry, b0: number, nb: number, dx: FloatArray) {
   const viaWasm = cols instanceof Float32Array && dx instanceof Float32Array &&
@@ -82,8 +76,9 @@ function scatterCols(cols: FloatArray, g: ConvGeometry, b0: number, nb: number, 
 }
 
 /** What the column matrix depends on: the input's shape, the window, strides and pads. */
-function colsKey(g: ConvGeometry): string {
-  return `${g.n},${g.h},${g.w},${g.cin},${g.kh},${g.kw},${g.oh},${g.ow},${g.sh},${g.sw},${g.top},${g.left}`;
+function colsKey(g: ConvGeometry, tm: boolean): string {
+  const layout = tm ? "tap-major" : "row-major";
+  return `${g.n},${g.h},${g.w},${g.cin},${g.kh},${g.kw},${g.oh},${g.ow},${g.sh},${g.sw},${g.top},${g.left},${layout}`;
 }
 
 /**
@@ -102,14 +97,45 @@ function transposeInto(src: FloatArray, rows: number, cols: number, dst: FloatAr
 }
 
 /**
+ * One-channel convs with horizontal stride 1 build their column matrix tap-major, [K, rows] per
+ * run (kernels.c's im2col_t1): a tap's values along an output row are then one contiguous run of
+ * the input row, where the row-major matrix needs a separate copy for every tap of every pixel
+ * (W3's first conv in a training step, bench/profile_ops.ts, alternating runs: forward 0.89 →
+ * 0.36–0.45 ms, filter gradient 0.41 → 0.31–0.35 ms). The GEMMs read it as a transposed operand.
+ */
+function tapMajor(x: FloatArray, g: ConvGeometry): boolean {
+  return x instanceof Float32Array && g.cin === 1 && g.sw === 1 && !isPointwise(g) &&
+    wasmKernels() !== undefined;
+}
+
+/**
+ * Fills `cols` with the column matrix of samples [b0, b0 + nb): tap-major when `tm`, else
+ * row-major (WASM SIMD when cols is in the WASM heap).
+ */
+function buildCols(
+  x: FloatArray,
+  g: ConvGeometry,
+  b0: number,
+  nb: number,
+  cols: FloatArray,
+  tm: boolean,
+) {
+  const viaWasm = x instanceof Float32Array && cols instanceof Float32Array &&
+    (tm ? im2colTapMajorWasm(x, g, b0, nb, cols) : im2colWasm(x, g, b0, nb, cols));
+  if (viaWasm) return;
+  if (tm) throw new Error("conv2d: tap-major columns need the WASM kernels");
+  im2col(x, g, b0, nb, cols);
+}
+
+/**
  * The column matrix of samples [b0, b0 + nb) and its offset: x itself for a pointwise conv,
  * else im2col into the scratch buffer.
  */
-function runCols(x: FloatArray, g: ConvGeometry, b0: number, nb: number) {
+function runCols(x: FloatArray, g: ConvGeometry, b0: number, nb: number, tm: boolean) {
   const P = g.oh * g.ow, K = g.kh * g.kw * g.cin;
   if (isPointwise(g)) return { cols: x, cOff: b0 * P * K };
   const cols = colsBuffer(x, nb * P * K);
-  fillCols(x, g, b0, nb, cols);
+  buildCols(x, g, b0, nb, cols, tm);
   return { cols, cOff: 0 };
 }
 
@@ -137,15 +163,18 @@ export function conv2dForward(
   const K = g.kh * g.kw * g.cin, P = g.oh * g.ow, co = g.cout, run = runLength(g);
   checkLength(out, g.n * P * co, "out");
   const kept = keep && !isPointwise(g) && g.n > 0 ? colsForKeeping(x, g.n * P * K) : undefined;
+  const tm = tapMajor(x, g);
   for (let b0 = 0; b0 < g.n; b0 += run) {
     const nb = Math.min(run, g.n - b0);
     let { cols, cOff } = { cols: kept as FloatArray, cOff: b0 * P * K };
     // Kept columns are built run by run in place, so each run's GEMM reads them warm.
-    if (kept) fillCols(x, g, b0, nb, kept.subarray(cOff, (b0 + nb) * P * K));
-    else ({ cols, cOff } = runCols(x, g, b0, nb));
-    cpuGemm(false, false, nb * P, co, K, 1, cols, cOff, K, w, 0, co, 0, out, b0 * P * co, co);
+    if (kept) buildCols(x, g, b0, nb, kept.subarray(cOff, (b0 + nb) * P * K), tm);
+    else ({ cols, cOff } = runCols(x, g, b0, nb, tm));
+    const rows = nb * P, oOff = b0 * P * co;
+    if (tm) cpuGemm(true, false, rows, co, K, 1, cols, cOff, rows, w, 0, co, 0, out, oOff, co);
+    else cpuGemm(false, false, rows, co, K, 1, cols, cOff, K, w, 0, co, 0, out, oOff, co);
   }
-  if (kept) keepCols(x, colsKey(g), kept);
+  if (kept) keepCols(x, colsKey(g, tm), kept);
 }
 
 /**
@@ -197,27 +226,27 @@ export function conv2dBackpropFilter(
   const K = g.kh * g.kw * g.cin, P = g.oh * g.ow, co = g.cout, run = runLength(g);
   checkLength(dw, K * co, "dw");
   if (g.n === 0) dw.fill(0, 0, K * co);
-  const transposed = K >= TRANSPOSED_FILTER_GRAD_MIN_K;
+  const transposed = K >= TRANSPOSED_FILTER_GRAD_MIN_K, tm = tapMajor(x, g);
   const target = transposed ? transposedScratch.get(dw, co * K) : dw;
-  // dw[K, co] += colsᵀ · dy, or transposed dwᵀ[co, K] += dyᵀ · cols, over rows [r0, r0 + rows).
+  // dw[K, co] += colsᵀ · dy, or transposed dwᵀ[co, K] += dyᵀ · cols, over rows [r0, r0 + rows);
+  // tap-major columns are already colsᵀ, leading dimension `rows`.
   const accumulate = (cols: FloatArray, cOff: number, r0: number, rows: number, beta: number) => {
+    const ld = tm ? rows : K, dOff = r0 * co;
     if (transposed) {
-      cpuGemm(true, false, co, K, rows, 1, dy, r0 * co, co, cols, cOff, K, beta, target, 0, K);
+      cpuGemm(true, tm, co, K, rows, 1, dy, dOff, co, cols, cOff, ld, beta, target, 0, K);
     } else {
-      cpuGemm(true, false, K, co, rows, 1, cols, cOff, K, dy, r0 * co, co, beta, target, 0, co);
+      cpuGemm(!tm, false, K, co, rows, 1, cols, cOff, ld, dy, dOff, co, beta, target, 0, co);
     }
   };
-  const kept = isPointwise(g) || g.n === 0 ? undefined : takeCols(x, colsKey(g));
-  if (kept) {
-    accumulate(kept, 0, 0, g.n * P, 0);
-    recycleCols(kept);
-  } else {
-    for (let b0 = 0; b0 < g.n; b0 += run) {
-      const nb = Math.min(run, g.n - b0);
-      const { cols, cOff } = runCols(x, g, b0, nb);
-      // The first run overwrites (beta 0), later runs add on (beta 1).
-      accumulate(cols, cOff, b0 * P, nb * P, b0 === 0 ? 0 : 1);
-    }
+  const kept = isPointwise(g) || g.n === 0 ? undefined : takeCols(x, colsKey(g, tm));
+  if (kept && !tm) accumulate(kept, 0, 0, g.n * P, 0);
+  for (let b0 = 0; b0 < g.n && !(kept && !tm); b0 += run) {
+    const nb = Math.min(run, g.n - b0);
+    // Kept tap-major columns are a sequence of runs, each [K, nb·P].
+    const { cols, cOff } = kept ? { cols: kept, cOff: b0 * P * K } : runCols(x, g, b0, nb, tm);
+    // The first run overwrites (beta 0), later runs add on (beta 1).
+    accumulate(cols, cOff, b0 * P, nb * P, b0 === 0 ? 0 : 1);
   }
+  if (kept) recycleCols(kept);
   if (transposed && g.n > 0) transposeInto(target, K, co, dw);
 }

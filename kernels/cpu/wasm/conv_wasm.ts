@@ -43,6 +43,34 @@ export function im2colWasm(
   return true;
 }
 
+/**
+ * Tap-major im2col ([K, nb·OH·OW], kernels.c's im2col_t1) of samples [b0, b0 + nb) of a
+ * one-channel x into `cols` (a WASM heap view); needs horizontal stride 1.
+ */
+export function im2colTapMajorWasm(
+  x: Float32Array,
+  g: ConvGeometry,
+  b0: number,
+  nb: number,
+  cols: Float32Array,
+): boolean {
+  const k = wasmKernels();
+  if (!k || !k.heap.owns(cols) || g.cin !== 1 || g.sw !== 1) return false;
+  const size = g.h * g.w;
+  let src = x.subarray(b0 * size, (b0 + nb) * size);
+  if (!k.heap.owns(x)) {
+    const staged = k.scratch.get("input", nb * size);
+    if (!staged) return false;
+    staged.set(src);
+    src = staged;
+  }
+  // deno-fmt-ignore
+  k.fn.im2col_t1_f32(
+    src.byteOffset, cols.byteOffset, nb, g.h, g.w, g.kh, g.kw, g.oh, g.ow, g.sh, g.top, g.left,
+  );
+  return true;
+}
+
 type Tail = [number, number, number, number, number, number, number, number];
 
 /** Overwrites samples [b0, b0 + nb) of dx with col2im of `cols` (a WASM heap view). */

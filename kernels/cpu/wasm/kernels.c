@@ -300,3 +300,35 @@ void sum_rows_f64(const float *x, double *acc, int rows, int inner) {
     for (; j < inner; j++) acc[j] += (double)xr[j];
   }
 }
+
+/*
+ * The column matrix of a one-channel, horizontally unstrided conv, transposed: colsT[k][p] for
+ * tap k = ky·kw + kx and output pixel p of the nb samples (p = (b·oh + oy)·ow + ox), so a tap's
+ * values for one output row are one contiguous run of the input row. The GEMMs read it with a
+ * transposed operand. Used where the row-major matrix would need a 1-value copy per tap.
+ */
+EXPORT("im2col_t1_f32")
+void im2col_t1_f32(const float *x, float *cols_t, int nb, int h, int w, int kh, int kw, int oh,
+                   int ow, int sh, int top, int left) {
+  const int pixels = nb * oh * ow;
+  for (int ky = 0; ky < kh; ky++) {
+    for (int kx = 0; kx < kw; kx++) {
+      float *d = cols_t + (ky * kw + kx) * pixels;
+      const int ix0 = kx - left;
+      /* Output columns [lo, hi) read inside the input row. */
+      const int lo = imin(ow, imax(0, -ix0)), hi = imax(lo, imin(ow, w - ix0));
+      for (int b = 0; b < nb; b++) {
+        for (int oy = 0; oy < oh; oy++, d += ow) {
+          const int iy = oy * sh + ky - top;
+          if (iy < 0 || iy >= h) {
+            zero_f32(d, ow);
+            continue;
+          }
+          if (lo > 0) zero_f32(d, lo);
+          copy_f32(d + lo, x + (b * h + iy) * w + ix0 + lo, hi - lo);
+          if (hi < ow) zero_f32(d + hi, ow - hi);
+        }
+      }
+    }
+  }
+}

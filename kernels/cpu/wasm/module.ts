@@ -79,6 +79,20 @@ export interface KernelExports {
     oh: number,
     ow: number,
   ): void;
+  im2col_t1_f32(
+    x: number,
+    colsT: number,
+    nb: number,
+    h: number,
+    w: number,
+    kh: number,
+    kw: number,
+    oh: number,
+    ow: number,
+    sh: number,
+    top: number,
+    left: number,
+  ): void;
   relu_f32(x: number, out: number, n: number): void;
   relu_grad_f32(dy: number, x: number, out: number, n: number): void;
   /** op: 0 add, 1 sub, 2 mul, 3 div; b repeats every `block` values. */
