@@ -173,18 +173,44 @@ function convCases(): OpTestCase<Conv2dAttrs>[] {
  * read straight from NHWC memory, 0 in the padding.
  */
 function patchFn(src: string, x: number[], w: number[], y: number[], a: Conv2dAttrs): string {
+  return patchCode(src, x, w, y, a, false);
+}
+
+/**
+ * `patch4_(m, k)`: the vec4 of patch elements (m, k…k+3) for Cin a multiple of 4, where those
+ * are 4 adjacent channels of one tap, read with one 16-byte load (`src` bound as vec4s).
+ */
+function patch4Fn(src: string, x: number[], w: number[], y: number[], a: Conv2dAttrs): string {
+  return patchCode(src, x, w, y, a, true);
+}
+
+function patchCode(
+  src: string,
+  x: number[],
+  w: number[],
+  y: number[],
+  a: Conv2dAttrs,
+  vec4: boolean,
+): string {
   const [, h, wd, cin] = x;
   const [, kw] = w;
   const [, oh, ow] = y;
-  return `fn patch_(m: u32, k: u32) -> f32 {
+  const [type, zero, load] = vec4
+    ? [
+      "vec4f",
+      "vec4f(0.0)",
+      `${src}[(((b * ${u(h)} + u32(iy)) * ${u(wd)} + u32(ix)) * ${u(cin)} + c) / 4u]`,
+    ]
+    : ["f32", "0.0", `${src}[((b * ${u(h)} + u32(iy)) * ${u(wd)} + u32(ix)) * ${u(cin)} + c]`];
+  return `fn ${vec4 ? "patch4_" : "patch_"}(m: u32, k: u32) -> ${type} {
   let b = m / ${u(oh * ow)};
   let p = m % ${u(oh * ow)};
   let c = k % ${u(cin)};
   let t = k / ${u(cin)};
   let iy = i32((p / ${u(ow)}) * ${u(a.strides[0])} + t / ${u(kw)}) - ${a.pads.top};
   let ix = i32((p % ${u(ow)}) * ${u(a.strides[1])} + t % ${u(kw)}) - ${a.pads.left};
-  if (iy < 0 || iy >= ${h} || ix < 0 || ix >= ${wd}) { return 0.0; }
-  return ${src}[((b * ${u(h)} + u32(iy)) * ${u(wd)} + u32(ix)) * ${u(cin)} + c];
+  if (iy < 0 || iy >= ${h} || ix < 0 || ix >= ${wd}) { return ${zero}; }
+  return ${load};
 }`;
 }
 
@@ -210,16 +236,20 @@ const conv2dDef = defineOp<Conv2dAttrs>({
     forEachTap(x.shape, w.shape, outShape, attrs, (xi, wi, yi) => (out[yi] += xd[xi] * wd[wi]));
   },
   // y[m, o] = Σₖ patch(m, k) · w[k, o]: the filter [KH,KW,Cin,Cout] is already a K×Cout matrix.
+  // With Cin a multiple of 4, patches are read as vec4s of 4 channels.
   webgpu: ([x, w], attrs, y) => {
     const [n, oh, ow, cout] = y.shape;
+    const a4 = x.shape[3] % 4 === 0, b4 = vec4Rows(1, cout);
     return gemmKernel({
       M: n * oh * ow,
       N: cout,
       K: w.shape[0] * w.shape[1] * w.shape[2],
-      prelude: patchFn("in0", x.shape, w.shape, y.shape, attrs),
+      prelude: (a4 ? patch4Fn : patchFn)("in0", x.shape, w.shape, y.shape, attrs),
       loadA: "patch_(m, k)",
+      loadA4: a4 ? "patch4_(m, k)" : undefined,
       loadB: `in1[k * ${u(cout)} + n]`,
-      ...vec4Rows(1, cout),
+      loadB4: b4.loadB4,
+      vec4Inputs: [...(a4 ? [0] : []), ...(b4.vec4Inputs ?? [])],
       aKContiguous: true,
       bNContiguous: true,
     });
@@ -255,29 +285,35 @@ const conv2dBackpropInputDef = defineOp<BackpropInputAttrs>({
   },
   // dx[p, c] = Σ over (ky, kx, o) of dy at the output pixel that tap reads p from, times
   // w[ky, kx, c, o]: a GEMM whose A loader inverts the stride (no atomics, no col2im).
+  // With Cout a multiple of 4, dy is read as vec4s of 4 output channels of one tap.
   webgpu: ([dy, w], attrs, dx) => {
     const [n, h, wd, cin] = dx.shape;
     const [, kw, , cout] = w.shape;
     const [, oh, ow] = dy.shape;
     const [sh, sw] = attrs.strides;
+    const a4 = cout % 4 === 0;
+    const [type, zero] = a4 ? ["vec4f", "vec4f(0.0)"] : ["f32", "0.0"];
+    const at = `((b * ${u(oh)} + oy) * ${u(ow)} + ox) * ${u(cout)} + o`;
     return gemmKernel({
       M: n * h * wd,
       N: cin,
       K: w.shape[0] * kw * cout,
-      prelude: `fn dyAt_(m: u32, k: u32) -> f32 {
+      prelude: `fn dyAt_(m: u32, k: u32) -> ${type} {
   let b = m / ${u(h * wd)};
   let p = m % ${u(h * wd)};
   let o = k % ${u(cout)};
   let t = k / ${u(cout)};
   let ty = i32(p / ${u(wd)}) + ${attrs.pads.top} - i32(t / ${u(kw)});
   let tx = i32(p % ${u(wd)}) + ${attrs.pads.left} - i32(t % ${u(kw)});
-  if (ty < 0 || tx < 0 || ty % ${sh} != 0 || tx % ${sw} != 0) { return 0.0; }
+  if (ty < 0 || tx < 0 || ty % ${sh} != 0 || tx % ${sw} != 0) { return ${zero}; }
   let oy = u32(ty / ${sh});
   let ox = u32(tx / ${sw});
-  if (oy >= ${u(oh)} || ox >= ${u(ow)}) { return 0.0; }
-  return in0[((b * ${u(oh)} + oy) * ${u(ow)} + ox) * ${u(cout)} + o];
+  if (oy >= ${u(oh)} || ox >= ${u(ow)}) { return ${zero}; }
+  return in0[${a4 ? `(${at}) / 4u` : at}];
 }`,
       loadA: "dyAt_(m, k)",
+      loadA4: a4 ? "dyAt_(m, k)" : undefined,
+      vec4Inputs: a4 ? [0] : [],
       loadB: `in1[((k / ${u(cout)}) * ${u(cin)} + n) * ${u(cout)} + k % ${u(cout)}]`,
       aKContiguous: true,
       bNContiguous: false,

@@ -58,6 +58,16 @@ export const extraGpuCases: Record<string, OpTestCase<unknown>[]> = {
       attrs: { strides: [1, 1], pads: pads(1, 1, 1, 1) },
     },
     {
+      name: "Cin 8, Cout 4 (vec4 patch and dy loads), 3x3 stride 2, padded",
+      inputs: [{ shape: [2, 7, 6, 8] }, { shape: [3, 3, 8, 4] }],
+      attrs: { strides: [2, 2], pads: pads(1, 1, 1, 1) },
+    },
+    {
+      name: "Cin 4, Cout 8 (vec4 patch and dy loads), 5x5, stride 2x1, asymmetric pads",
+      inputs: [{ shape: [1, 6, 9, 4] }, { shape: [5, 5, 4, 8] }],
+      attrs: { strides: [2, 1], pads: pads(2, 1, 0, 3) },
+    },
+    {
       name: "batch 1, 3x3 stride 2 same-ish, 17 channels",
       inputs: [{ shape: [1, 9, 11, 17] }, { shape: [3, 3, 17, 5] }],
       attrs: { strides: [2, 2], pads: pads(1, 1, 1, 1) },
