@@ -1,4 +1,4 @@
-import { add, conv2d, type Padding, resolvePads, windowOutput } from "../kernels/ops/mod.ts";
+import { conv2d, type Padding, resolvePads, windowOutput } from "../kernels/ops/mod.ts";
 import type { Rng } from "../kernels/random.ts";
 import { fmtShape } from "../kernels/shape.ts";
 import type { Tensor } from "../kernels/tensor.ts";
@@ -53,8 +53,12 @@ export class Conv2D extends Layer {
     this.built = true;
   }
   call(x: Tensor, _ctx: CallContext): Tensor {
-    let y = conv2d(x, this.params!.kernel, { strides: this.strides, padding: this.opts.padding });
-    if (this.params!.bias) y = add(y, this.params!.bias);
+    // The bias is added inside the conv kernel, not by a second pass over the output.
+    const y = conv2d(x, this.params!.kernel, {
+      strides: this.strides,
+      padding: this.opts.padding,
+      bias: this.params!.bias,
+    });
     return activate(y, this.opts.activation);
   }
   override weights(): NamedTensor[] {

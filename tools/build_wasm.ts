@@ -59,14 +59,14 @@ function base64(bytes: Uint8Array): string {
   return btoa(s);
 }
 
-async function sha256(bytes: Uint8Array): Promise<string> {
+async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   const d = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   return [...d].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 const version = (await run("clang", ["--version"])).split("\n")[0].trim();
 const tmp = await Deno.makeTempFile({ suffix: ".wasm" });
-let wasm: Uint8Array;
+let wasm: Uint8Array<ArrayBuffer>;
 try {
   await run("clang", [...FLAGS, "-o", tmp, source]);
   wasm = await Deno.readFile(tmp);

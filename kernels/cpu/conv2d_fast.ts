@@ -1,6 +1,7 @@
 import type { FloatArray } from "../dtype.ts";
 import { colsForKeeping, keepCols, recycleCols, takeCols } from "./cols_cache.ts";
 import { cpuGemm } from "./gemm_dispatch.ts";
+import { addBias } from "../ops/conv2d.ts";
 import { col2imWasm, im2colTapMajorWasm, im2colWasm, wasmCols } from "./wasm/conv_wasm.ts";
 import { wasmKernels } from "./wasm/module.ts";
 import {
@@ -24,9 +25,10 @@ import {
  * stride-1, unpadded conv skips im2col: its column matrix is the input itself.
  * All three overwrite their output.
  *
- * With `keep`, the forward pass builds the whole batch's column matrix at once and leaves it in
- * cols_cache.ts, where the filter gradient of the same input picks it up instead of running
- * im2col again.
+ * With `keep`, the forward pass builds the whole batch's column matrix (run by run, in place)
+ * and leaves it in cols_cache.ts, where the filter gradient of the same input picks it up
+ * instead of running im2col again. One-channel convs use a tap-major layout ([K, nb·P] per run,
+ * see `tapMajor`).
  *
  * For float32, the column matrices live in the WASM heap and im2col/col2im run as WASM SIMD
  * (wasm/kernels.c) when the runtime has it; the TypeScript loops of im2col.ts run otherwise.
@@ -145,8 +147,8 @@ function runLength(g: ConvGeometry): number {
 }
 
 /**
- * out[N,OH,OW,Cout] = conv2d(x[N,H,W,Cin], w[KH,KW,Cin,Cout]) with `strides` [sh, sw] and
- * explicit `pads`; OH = ⌊(H + top + bottom − KH)/sh⌋ + 1, likewise OW. With `keep`, the column
+ * out[N,OH,OW,Cout] = conv2d(x[N,H,W,Cin], w[KH,KW,Cin,Cout]) (+ `bias` [Cout]) with `strides`
+ * [sh, sw] and explicit `pads`; OH = ⌊(H + top + bottom − KH)/sh⌋ + 1, likewise OW. With `keep`, the column
  * matrix is left in the cols cache for `conv2dBackpropFilter` of the same x (when it fits).
  */
 export function conv2dForward(
@@ -158,6 +160,7 @@ export function conv2dForward(
   pads: ConvPads,
   out: FloatArray,
   keep = false,
+  bias?: FloatArray,
 ): void {
   const g = convGeometry(xShape, wShape, strides, pads);
   const K = g.kh * g.kw * g.cin, P = g.oh * g.ow, co = g.cout, run = runLength(g);
@@ -173,6 +176,9 @@ export function conv2dForward(
     const rows = nb * P, oOff = b0 * P * co;
     if (tm) cpuGemm(true, false, rows, co, K, 1, cols, cOff, rows, w, 0, co, 0, out, oOff, co);
     else cpuGemm(false, false, rows, co, K, 1, cols, cOff, K, w, 0, co, 0, out, oOff, co);
+    // The bias goes on while the run's output is still in cache, added after the sum exactly as
+    // the reference (and a separate add) does.
+    if (bias) addBias(out, bias, oOff, oOff + rows * co);
   }
   if (kept) keepCols(x, colsKey(g, tm), kept);
 }

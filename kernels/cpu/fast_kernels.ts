@@ -26,11 +26,11 @@ registerFastKernel("matmul", ([a, b], attrs, out) => {
   cpuGemm(t.transposeA, t.transposeB, m, n, k, 1, A, 0, lda, B, 0, ldb, 0, out as FloatArray, 0, n);
 }, OVERWRITES);
 
-registerFastKernel("conv2d", ([x, w], attrs, out) => {
+registerFastKernel("conv2d", ([x, w, b], attrs, out) => {
   const { strides, pads } = attrs as Conv2dAttrs;
-  const X = x.data as FloatArray, W = w.data as FloatArray;
+  const X = x.data as FloatArray, W = w.data as FloatArray, B = b?.data as FloatArray | undefined;
   // Keep the column matrix for the filter gradient only while autograd records.
-  conv2dForward(X, x.shape, W, w.shape, strides, pads, out as FloatArray, gradEnabled());
+  conv2dForward(X, x.shape, W, w.shape, strides, pads, out as FloatArray, gradEnabled(), B);
 }, OVERWRITES);
 
 registerFastKernel("conv2dBackpropInput", ([dy, w], attrs, out, outShape) => {

@@ -37,6 +37,8 @@ export interface GemmSpec {
   loadB4?: string;
   /** Inputs the vec4 loaders read, bound as `array<vec4f>`. */
   vec4Inputs?: number[];
+  /** WGSL expression of a term added once to column n of C (a bias: `in2[n]`). */
+  addColumn?: string;
 }
 
 const TK = 32; // tile depth
@@ -137,6 +139,12 @@ export function gemmKernel(spec: GemmSpec): GpuKernel {
       Bs[kk * ${u(n4)} + nq] = v;`
     : `Bs[kk * ${u(n4)} + nq] = vec4f(loadB_(k, n), loadB_(k, n + 1u), loadB_(k, n + 2u),
         loadB_(k, n + 3u));`;
+  // With split-K the slices' partial sums are added later: only slice 0 adds the column term.
+  const store = spec.addColumn === undefined
+    ? "acc[i][j]"
+    : splits > 1
+    ? `acc[i][j] + select(0.0, ${spec.addColumn}, wg.z == 0u)`
+    : `acc[i][j] + ${spec.addColumn}`;
   const code = `
 var<workgroup> As: array<vec4f, ${tm * k4}>;
 var<workgroup> Bs: array<vec4f, ${TK * n4}>;
@@ -193,7 +201,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
     if (m >= ${u(M)}) { break; }
     for (var j = 0u; j < 4u; j++) {
       let n = n0 + lid.x * 4u + j;
-      if (n < ${u(N)}) { out[wg.z * ${u(M * N)} + m * ${u(N)} + n] = acc[i][j]; }
+      if (n < ${u(N)}) { out[wg.z * ${u(M * N)} + m * ${u(N)} + n] = ${store}; }
     }
   }
 }`;

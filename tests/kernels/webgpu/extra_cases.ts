@@ -58,6 +58,12 @@ export const extraGpuCases: Record<string, OpTestCase<unknown>[]> = {
       attrs: { strides: [1, 1], pads: pads(1, 1, 1, 1) },
     },
     {
+      // M = 16 outputs, K = 576: the forward GEMM splits K, and the bias must be added once.
+      name: "bias with split-K: batch 1, 4x4x64, 3x3 same → 4",
+      inputs: [{ shape: [1, 4, 4, 64] }, { shape: [3, 3, 64, 4] }, { shape: [4] }],
+      attrs: { strides: [1, 1], pads: pads(1, 1, 1, 1) },
+    },
+    {
       name: "Cin 8, Cout 4 (vec4 patch and dy loads), 3x3 stride 2, padded",
       inputs: [{ shape: [2, 7, 6, 8] }, { shape: [3, 3, 8, 4] }],
       attrs: { strides: [2, 2], pads: pads(1, 1, 1, 1) },
