@@ -2,7 +2,7 @@ import type { FloatArray } from "../dtype.ts";
 import { windowOutput } from "../ops/conv2d.ts";
 import type { PoolAttrs } from "../ops/pool.ts";
 import { registerFastKernel } from "./backend.ts";
-import { maxPool2x2GradWasm, maxPool2x2Wasm } from "./wasm/pool_wasm.ts";
+import { maxPool2x2GradWasm, maxPool2x2Wasm, type Pool2x2Shape } from "./wasm/pool_wasm.ts";
 
 /**
  * Fast CPU max pooling and its gradient. The reference visits one (output, channel) at a time
@@ -15,13 +15,8 @@ import { maxPool2x2GradWasm, maxPool2x2Wasm } from "./wasm/pool_wasm.ts";
  * first stays, and a window made only of padding gives 0.
  */
 
-interface Geometry {
-  n: number;
-  h: number;
-  w: number;
-  c: number;
-  oh: number;
-  ow: number;
+/** The pooled shape plus the window, its strides and the leading pads. */
+interface Geometry extends Pool2x2Shape {
   ph: number;
   pw: number;
   sh: number;

@@ -14,9 +14,18 @@ export function wasmCols(n: number): Float32Array | undefined {
   return wasmKernels()?.scratch.get("cols", n);
 }
 
-/** The geometry's arguments in kernels.c's order, after the two pointers and nb. */
-function dims(g: ConvGeometry): number[] {
-  return [g.h, g.w, g.cin, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.top, g.left];
+type Kernels = NonNullable<ReturnType<typeof wasmKernels>>;
+
+/**
+ * Samples [b0, b0 + nb) of x (`size` values each) inside the WASM heap: x itself when it lives
+ * there, else a copy in the "input" slot. Undefined when the slot cannot be had.
+ */
+function stageSamples(k: Kernels, x: Float32Array, b0: number, nb: number, size: number) {
+  const src = x.subarray(b0 * size, (b0 + nb) * size);
+  if (k.heap.owns(x)) return src;
+  const staged = k.scratch.get("input", nb * size);
+  staged?.set(src);
+  return staged;
 }
 
 /** im2col of samples [b0, b0 + nb) of x into `cols` (a WASM heap view). */
@@ -29,17 +38,12 @@ export function im2colWasm(
 ): boolean {
   const k = wasmKernels();
   if (!k || !k.heap.owns(cols)) return false;
-  const size = g.h * g.w * g.cin;
-  let src = x.subarray(b0 * size, (b0 + nb) * size);
-  if (!k.heap.owns(x)) {
-    const staged = k.scratch.get("input", nb * size);
-    if (!staged) return false;
-    staged.set(src);
-    src = staged;
-  }
-  const [h, w, cin, ...rest] = dims(g);
-  if (cin === 1) k.fn.im2col1_f32(src.byteOffset, cols.byteOffset, nb, h, w, ...rest as Tail);
-  else k.fn.im2col_f32(src.byteOffset, cols.byteOffset, nb, h, w, cin, ...rest as Tail);
+  const src = stageSamples(k, x, b0, nb, g.h * g.w * g.cin);
+  if (!src) return false;
+  const { h, w, cin, kh, kw, oh, ow, sh, sw, top, left } = g;
+  const [p, c] = [src.byteOffset, cols.byteOffset];
+  if (cin === 1) k.fn.im2col1_f32(p, c, nb, h, w, kh, kw, oh, ow, sh, sw, top, left);
+  else k.fn.im2col_f32(p, c, nb, h, w, cin, kh, kw, oh, ow, sh, sw, top, left);
   return true;
 }
 
@@ -56,22 +60,12 @@ export function im2colTapMajorWasm(
 ): boolean {
   const k = wasmKernels();
   if (!k || !k.heap.owns(cols) || g.cin !== 1 || g.sw !== 1) return false;
-  const size = g.h * g.w;
-  let src = x.subarray(b0 * size, (b0 + nb) * size);
-  if (!k.heap.owns(x)) {
-    const staged = k.scratch.get("input", nb * size);
-    if (!staged) return false;
-    staged.set(src);
-    src = staged;
-  }
-  // deno-fmt-ignore
-  k.fn.im2col_t1_f32(
-    src.byteOffset, cols.byteOffset, nb, g.h, g.w, g.kh, g.kw, g.oh, g.ow, g.sh, g.top, g.left,
-  );
+  const src = stageSamples(k, x, b0, nb, g.h * g.w);
+  if (!src) return false;
+  const { h, w, kh, kw, oh, ow, sh, top, left } = g;
+  k.fn.im2col_t1_f32(src.byteOffset, cols.byteOffset, nb, h, w, kh, kw, oh, ow, sh, top, left);
   return true;
 }
-
-type Tail = [number, number, number, number, number, number, number, number];
 
 /** Overwrites samples [b0, b0 + nb) of dx with col2im of `cols` (a WASM heap view). */
 export function col2imWasm(
@@ -89,8 +83,9 @@ export function col2imWasm(
     ? dx.subarray(b0 * size, (b0 + nb) * size)
     : k.scratch.get("output", nb * size);
   if (!target) return false;
-  const [h, w, cin, ...rest] = dims(g);
-  k.fn.col2im_f32(cols.byteOffset, target.byteOffset, nb, h, w, cin, ...rest as Tail);
+  const { h, w, cin, kh, kw, oh, ow, sh, sw, top, left } = g;
+  const [c, t] = [cols.byteOffset, target.byteOffset];
+  k.fn.col2im_f32(c, t, nb, h, w, cin, kh, kw, oh, ow, sh, sw, top, left);
   if (!direct) dx.set(target, b0 * size);
   return true;
 }

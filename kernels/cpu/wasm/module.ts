@@ -9,89 +9,69 @@ import { readEnv } from "../openblas.ts";
  * `setWasmKernels(false)` (tests and benchmarks compare both paths that way).
  */
 
+/** A conv kernel's arguments after its two pointers: the geometry of im2col.ts's ConvGeometry. */
+type ConvDims = [
+  nb: number,
+  h: number,
+  w: number,
+  cin: number,
+  kh: number,
+  kw: number,
+  oh: number,
+  ow: number,
+  sh: number,
+  sw: number,
+  top: number,
+  left: number,
+];
+
+/** ConvDims without cin. */
+type Window = [
+  nb: number,
+  h: number,
+  w: number,
+  kh: number,
+  kw: number,
+  oh: number,
+  ow: number,
+  sh: number,
+  sw: number,
+  top: number,
+  left: number,
+];
+
+/** Window without sw. */
+type TapMajorWindow = [
+  nb: number,
+  h: number,
+  w: number,
+  kh: number,
+  kw: number,
+  oh: number,
+  ow: number,
+  sh: number,
+  top: number,
+  left: number,
+];
+
 /** Exported functions of kernels.c; pointers are byte offsets into the heap's memory. */
 export interface KernelExports {
-  im2col_f32(
-    x: number,
-    cols: number,
-    nb: number,
-    h: number,
-    w: number,
-    cin: number,
-    kh: number,
-    kw: number,
-    oh: number,
-    ow: number,
-    sh: number,
-    sw: number,
-    top: number,
-    left: number,
-  ): void;
-  im2col1_f32(
-    x: number,
-    cols: number,
-    nb: number,
-    h: number,
-    w: number,
-    kh: number,
-    kw: number,
-    oh: number,
-    ow: number,
-    sh: number,
-    sw: number,
-    top: number,
-    left: number,
-  ): void;
-  col2im_f32(
-    cols: number,
-    dx: number,
-    nb: number,
-    h: number,
-    w: number,
-    cin: number,
-    kh: number,
-    kw: number,
-    oh: number,
-    ow: number,
-    sh: number,
-    sw: number,
-    top: number,
-    left: number,
-  ): void;
+  im2col_f32(x: number, cols: number, ...dims: ConvDims): void;
+  col2im_f32(cols: number, dx: number, ...dims: ConvDims): void;
+  /** im2col_f32 for cin = 1, without the cin argument. */
+  im2col1_f32(x: number, cols: number, ...dims: Window): void;
+  /** Tap-major columns of a one-channel input with sw = 1 (no cin, no sw argument). */
+  im2col_t1_f32(x: number, colsT: number, ...dims: TapMajorWindow): void;
   maxpool2x2_f32(
     x: number,
     out: number,
-    n: number,
-    h: number,
-    w: number,
-    c: number,
-    oh: number,
-    ow: number,
+    ...dims: [n: number, h: number, w: number, c: number, oh: number, ow: number]
   ): void;
   maxpool2x2_grad_f32(
     x: number,
     dy: number,
     dx: number,
-    n: number,
-    h: number,
-    w: number,
-    c: number,
-    oh: number,
-    ow: number,
-  ): void;
-  im2col_t1_f32(
-    x: number,
-    colsT: number,
-    nb: number,
-    h: number,
-    w: number,
-    kh: number,
-    kw: number,
-    oh: number,
-    ow: number,
-    sh: number,
-    top: number,
-    left: number,
+    ...dims: [n: number, h: number, w: number, c: number, oh: number, ow: number]
   ): void;
   relu_f32(x: number, out: number, n: number): void;
   relu_grad_f32(dy: number, x: number, out: number, n: number): void;

@@ -22,8 +22,26 @@ export interface Pool2x2Shape {
   ow: number;
 }
 
-function chunkOf(s: Pool2x2Shape, chunkValues: number): number {
-  return Math.max(1, Math.floor(chunkValues / (s.h * s.w * s.c)));
+type Kernels = NonNullable<ReturnType<typeof wasmKernels>>;
+
+/** Calls `run(b0, nb)` over the batch in chunks of whole samples; false as soon as one is. */
+function byChunks(
+  s: Pool2x2Shape,
+  chunkValues: number,
+  run: (b0: number, nb: number) => boolean,
+): boolean {
+  const chunk = Math.max(1, Math.floor(chunkValues / (s.h * s.w * s.c)));
+  for (let b0 = 0; b0 < s.n; b0 += chunk) {
+    if (!run(b0, Math.min(chunk, s.n - b0))) return false;
+  }
+  return true;
+}
+
+/** Values [from, from + len) of `a` copied into scratch slot `slot`, or undefined. */
+function copyIn(k: Kernels, slot: string, a: Float32Array, from: number, len: number) {
+  const v = k.scratch.get(slot, len);
+  v?.set(a.subarray(from, from + len));
+  return v;
 }
 
 /** out = maxPool2x2(x); false when the WASM path cannot run (c % 4 ≠ 0 included). */
@@ -35,16 +53,15 @@ export function maxPool2x2Wasm(
 ): boolean {
   const k = wasmKernels();
   if (!k || s.c % 4 !== 0) return false;
-  const inSize = s.h * s.w * s.c, outSize = s.oh * s.ow * s.c, chunk = chunkOf(s, chunkValues);
-  for (let b0 = 0; b0 < s.n; b0 += chunk) {
-    const nb = Math.min(chunk, s.n - b0);
-    const xs = k.scratch.get("input", nb * inSize), ys = k.scratch.get("output", nb * outSize);
+  const inSize = s.h * s.w * s.c, outSize = s.oh * s.ow * s.c;
+  return byChunks(s, chunkValues, (b0, nb) => {
+    const xs = copyIn(k, "input", x, b0 * inSize, nb * inSize);
+    const ys = k.scratch.get("output", nb * outSize);
     if (!xs || !ys) return false;
-    xs.set(x.subarray(b0 * inSize, (b0 + nb) * inSize));
     k.fn.maxpool2x2_f32(xs.byteOffset, ys.byteOffset, nb, s.h, s.w, s.c, s.oh, s.ow);
     out.set(ys, b0 * outSize);
-  }
-  return true;
+    return true;
+  });
 }
 
 /** dx = gradient of maxPool2x2 at x given dy; false when the WASM path cannot run. */
@@ -57,26 +74,15 @@ export function maxPool2x2GradWasm(
 ): boolean {
   const k = wasmKernels();
   if (!k || s.c % 4 !== 0) return false;
-  const inSize = s.h * s.w * s.c, outSize = s.oh * s.ow * s.c, chunk = chunkOf(s, chunkValues);
-  for (let b0 = 0; b0 < s.n; b0 += chunk) {
-    const nb = Math.min(chunk, s.n - b0);
-    const xs = k.scratch.get("input", nb * inSize), gs = k.scratch.get("dy", nb * outSize);
+  const inSize = s.h * s.w * s.c, outSize = s.oh * s.ow * s.c;
+  return byChunks(s, chunkValues, (b0, nb) => {
+    const xs = copyIn(k, "input", x, b0 * inSize, nb * inSize);
+    const gs = copyIn(k, "dy", dy, b0 * outSize, nb * outSize);
     const ds = k.scratch.get("output", nb * inSize);
     if (!xs || !gs || !ds) return false;
-    xs.set(x.subarray(b0 * inSize, (b0 + nb) * inSize));
-    gs.set(dy.subarray(b0 * outSize, (b0 + nb) * outSize));
-    k.fn.maxpool2x2_grad_f32(
-      xs.byteOffset,
-      gs.byteOffset,
-      ds.byteOffset,
-      nb,
-      s.h,
-      s.w,
-      s.c,
-      s.oh,
-      s.ow,
-    );
+    const [px, pg, pd] = [xs.byteOffset, gs.byteOffset, ds.byteOffset];
+    k.fn.maxpool2x2_grad_f32(px, pg, pd, nb, s.h, s.w, s.c, s.oh, s.ow);
     dx.set(ds, b0 * inSize);
-  }
-  return true;
+    return true;
+  });
 }

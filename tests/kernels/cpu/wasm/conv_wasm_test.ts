@@ -14,6 +14,7 @@ import {
 } from "../../../../kernels/cpu/wasm/conv_wasm.ts";
 import { setWasmKernels, wasmKernels } from "../../../../kernels/cpu/wasm/module.ts";
 import { Rng } from "../../../../kernels/random.ts";
+import { sameBits } from "./helpers.ts";
 
 /**
  * The WASM im2col/col2im against the TypeScript loops they replace, bit for bit, over channel
@@ -47,15 +48,6 @@ function randomWithSpecials(n: number, rng: Rng): Float32Array {
   const bits = new Uint32Array(a.buffer);
   if (n > 8) [bits[1], bits[5], bits[7]] = [0x7fc01234, 0x80000000, 0xff800000];
   return a;
-}
-
-function sameBits(a: Float32Array, b: Float32Array, what: string) {
-  assert.equal(a.length, b.length, what);
-  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
-  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
-  for (let i = 0; i < x.length; i++) {
-    if (x[i] !== y[i]) assert.fail(`${what}: element ${i} is ${a[i]} vs ${b[i]}`);
-  }
 }
 
 function close(a: Float32Array, b: Float32Array, what: string) {

@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
 import { CpuBackend } from "../../../../kernels/cpu/backend.ts";
-import type { TypedArray } from "../../../../kernels/dtype.ts";
-import { getOp } from "../../../../kernels/op.ts";
-import "../../../../kernels/ops/mod.ts";
+import { execOp, sameBits } from "./helpers.ts";
 import { Rng } from "../../../../kernels/random.ts";
 import {
   binaryBlockWasm,
@@ -20,26 +18,6 @@ import { setWasmKernels, wasmKernels } from "../../../../kernels/cpu/wasm/module
 const reference = new CpuBackend(false);
 const fast = new CpuBackend(true);
 
-function exec(b: CpuBackend, op: string, inputs: [Float32Array, number[]][], attrs: unknown) {
-  const def = getOp(op)!;
-  const infos = inputs.map(([, shape]) => ({ shape, dtype: "float32" as const }));
-  const { shape } = def.infer(infos, attrs as never);
-  const handles = inputs.map(([d, s]) => ({ handle: b.upload(d), shape: s, dtype: "float32" }));
-  return b.exec(def, handles as never, attrs, shape, "float32") as Float32Array;
-}
-
-/** Bit-identical, except that any NaN equals any NaN (sums of ±∞ make NaNs whose sign differs). */
-function sameBits(a: TypedArray, b: TypedArray, what: string) {
-  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
-  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
-  assert.equal(x.length, y.length, what);
-  for (let i = 0; i < x.length; i++) {
-    if (x[i] !== y[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) {
-      assert.fail(`${what}: element ${i} is ${a[i]} vs ${b[i]}`);
-    }
-  }
-}
-
 function values(n: number, rng: Rng): Float32Array {
   const special = [0, -0, Infinity, -Infinity, NaN, 1e-40, -1e-40, 3.4e38];
   return Float32Array.from({ length: n }, (_, i) => i % 13 === 0 ? special[i % 8] : rng.normal());
@@ -55,12 +33,12 @@ const SHAPES: [number[], number[]][] = [
 ];
 
 function allPaths(op: string, inputs: [Float32Array, number[]][], attrs: unknown) {
-  const want = exec(reference, op, inputs, attrs);
+  const want = execOp(reference, op, inputs, attrs);
   const was = setWasmKernels(true);
   try {
-    sameBits(exec(fast, op, inputs, attrs), want, `${op} wasm on`);
+    sameBits(execOp(fast, op, inputs, attrs), want, `${op} wasm on`, true);
     setWasmKernels(false);
-    sameBits(exec(fast, op, inputs, attrs), want, `${op} wasm off`);
+    sameBits(execOp(fast, op, inputs, attrs), want, `${op} wasm off`, true);
   } finally {
     setWasmKernels(was);
   }

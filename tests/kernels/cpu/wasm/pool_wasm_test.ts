@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
 import { CpuBackend } from "../../../../kernels/cpu/backend.ts";
-import type { TypedArray } from "../../../../kernels/dtype.ts";
-import { getOp } from "../../../../kernels/op.ts";
-import "../../../../kernels/ops/mod.ts";
+import { execOp, sameBits } from "./helpers.ts";
 import type { PoolAttrs } from "../../../../kernels/ops/pool.ts";
 import { Rng } from "../../../../kernels/random.ts";
 import { maxPool2x2GradWasm, maxPool2x2Wasm } from "../../../../kernels/cpu/wasm/pool_wasm.ts";
@@ -21,23 +19,6 @@ const attrs: PoolAttrs = {
   strides: [2, 2],
   pads: { top: 0, bottom: 0, left: 0, right: 0 },
 };
-
-function exec(b: CpuBackend, op: string, inputs: [Float32Array, number[]][]) {
-  const def = getOp(op)!;
-  const infos = inputs.map(([, shape]) => ({ shape, dtype: "float32" as const }));
-  const { shape } = def.infer(infos, attrs as never);
-  const handles = inputs.map(([d, s]) => ({ handle: b.upload(d), shape: s, dtype: "float32" }));
-  return b.exec(def, handles as never, attrs, shape, "float32") as Float32Array;
-}
-
-function sameBits(a: TypedArray, b: TypedArray, what: string) {
-  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
-  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
-  assert.equal(x.length, y.length, what);
-  for (let i = 0; i < x.length; i++) {
-    if (x[i] !== y[i]) assert.fail(`${what}: element ${i} is ${a[i]} vs ${b[i]}`);
-  }
-}
 
 /** Values with many ties and every special case the comparison rules care about. */
 function tricky(n: number, rng: Rng): Float32Array {
@@ -60,8 +41,13 @@ Deno.test("WASM 2×2 max pooling equals the reference, special values included",
     const s = { n, h, w, c, oh: h >> 1, ow: w >> 1 };
     const x = tricky(n * h * w * c, rng);
     const dy = tricky(n * s.oh * s.ow * c, rng);
-    const want = exec(reference, "maxPool2d", [[x, shape]]);
-    const wantGrad = exec(reference, "maxPool2dGrad", [[x, shape], [dy, [n, s.oh, s.ow, c]]]);
+    const want = execOp(reference, "maxPool2d", [[x, shape]], attrs);
+    const wantGrad = execOp(
+      reference,
+      "maxPool2dGrad",
+      [[x, shape], [dy, [n, s.oh, s.ow, c]]],
+      attrs,
+    );
     // Chunks of one sample (chunkValues 1) and the whole batch at once.
     for (const chunkValues of [1, 1 << 22]) {
       const got = new Float32Array(want.length).fill(7);
@@ -96,7 +82,11 @@ Deno.test("the fast backend's pooling agrees with the reference with WASM on and
           ]] as const
         ) {
           const inputs = ins as unknown as [Float32Array, number[]][];
-          sameBits(exec(fast, op, inputs), exec(reference, op, inputs), `${op} wasm=${on}`);
+          sameBits(
+            execOp(fast, op, inputs, attrs),
+            execOp(reference, op, inputs, attrs),
+            `${op} wasm=${on}`,
+          );
         }
       }
     } finally {
