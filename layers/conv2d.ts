@@ -53,13 +53,15 @@ export class Conv2D extends Layer {
     this.built = true;
   }
   call(x: Tensor, _ctx: CallContext): Tensor {
-    // The bias is added inside the conv kernel, not by a second pass over the output.
+    // Bias and ReLU are applied inside the conv kernel, not by more passes over the output.
+    const relu = this.opts.activation === "relu";
     const y = conv2d(x, this.params!.kernel, {
       strides: this.strides,
       padding: this.opts.padding,
       bias: this.params!.bias,
+      activation: relu ? "relu" : undefined,
     });
-    return activate(y, this.opts.activation);
+    return relu ? y : activate(y, this.opts.activation);
   }
   override weights(): NamedTensor[] {
     return this.params?.weights() ?? [];

@@ -141,14 +141,31 @@ function runCols(x: FloatArray, g: ConvGeometry, b0: number, nb: number, tm: boo
   return { cols, cOff: 0 };
 }
 
+/**
+ * a[i] = a[i] > 0 ? a[i] : 0 over [from, to). On float32 it works on the bits, branch-free (as
+ * the relu fast kernel: the branchy loop mispredicts on activations), same results.
+ */
+function reluInPlace(a: FloatArray, from: number, to: number): void {
+  if (a instanceof Float64Array) {
+    for (let i = from; i < to; i++) a[i] = a[i] > 0 ? a[i] : 0;
+    return;
+  }
+  const bits = new Int32Array(a.buffer, a.byteOffset, a.length);
+  for (let i = from; i < to; i++) {
+    const v = bits[i];
+    // −1 when 1 ≤ v ≤ +∞'s bits (a positive float), else 0 (negatives, ±0, NaN).
+    bits[i] = v & ~(((0x7f800000 - v) | (v - 1)) >> 31);
+  }
+}
+
 /** Samples per run: as many as fit MAX_COLS, at least one. */
 function runLength(g: ConvGeometry): number {
   return Math.max(1, Math.floor(MAX_COLS / Math.max(1, g.oh * g.ow * g.kh * g.kw * g.cin)));
 }
 
 /**
- * out[N,OH,OW,Cout] = conv2d(x[N,H,W,Cin], w[KH,KW,Cin,Cout]) (+ `bias` [Cout]) with `strides`
- * [sh, sw] and explicit `pads`; OH = ⌊(H + top + bottom − KH)/sh⌋ + 1, likewise OW. With `keep`, the column
+ * out[N,OH,OW,Cout] = conv2d(x[N,H,W,Cin], w[KH,KW,Cin,Cout]) (+ `bias` [Cout], then ReLU when
+ * `relu`) with `strides` [sh, sw] and explicit `pads`; OH = ⌊(H + top + bottom − KH)/sh⌋ + 1, likewise OW. With `keep`, the column
  * matrix is left in the cols cache for `conv2dBackpropFilter` of the same x (when it fits).
  */
 export function conv2dForward(
@@ -161,6 +178,7 @@ export function conv2dForward(
   out: FloatArray,
   keep = false,
   bias?: FloatArray,
+  relu = false,
 ): void {
   const g = convGeometry(xShape, wShape, strides, pads);
   const K = g.kh * g.kw * g.cin, P = g.oh * g.ow, co = g.cout, run = runLength(g);
@@ -179,6 +197,7 @@ export function conv2dForward(
     // The bias goes on while the run's output is still in cache, added after the sum exactly as
     // the reference (and a separate add) does.
     if (bias) addBias(out, bias, oOff, oOff + rows * co);
+    if (relu) reluInPlace(out, oOff, oOff + rows * co);
   }
   if (kept) keepCols(x, colsKey(g, tm), kept);
 }

@@ -27,10 +27,11 @@ registerFastKernel("matmul", ([a, b], attrs, out) => {
 }, OVERWRITES);
 
 registerFastKernel("conv2d", ([x, w, b], attrs, out) => {
-  const { strides, pads } = attrs as Conv2dAttrs;
+  const { strides, pads, activation } = attrs as Conv2dAttrs;
   const X = x.data as FloatArray, W = w.data as FloatArray, B = b?.data as FloatArray | undefined;
+  const o = out as FloatArray, relu = activation === "relu";
   // Keep the column matrix for the filter gradient only while autograd records.
-  conv2dForward(X, x.shape, W, w.shape, strides, pads, out as FloatArray, gradEnabled(), B);
+  conv2dForward(X, x.shape, W, w.shape, strides, pads, o, gradEnabled(), B, relu);
 }, OVERWRITES);
 
 registerFastKernel("conv2dBackpropInput", ([dy, w], attrs, out, outShape) => {

@@ -39,6 +39,8 @@ export interface GemmSpec {
   vec4Inputs?: number[];
   /** WGSL expression of a term added once to column n of C (a bias: `in2[n]`). */
   addColumn?: string;
+  /** Apply ReLU to C (after addColumn); K is then never split, ReLU needs the whole sum. */
+  relu?: boolean;
 }
 
 const TK = 32; // tile depth
@@ -106,7 +108,7 @@ export function chooseSplits(M: number, N: number, K: number): number {
 /** The kernel for `spec`; writes `out[m*N + n]` (with split-K, partial sums the backend adds). */
 export function gemmKernel(spec: GemmSpec): GpuKernel {
   const { M, N, K } = spec;
-  const splits = chooseSplits(M, N, K);
+  const splits = spec.relu ? 1 : chooseSplits(M, N, K);
   // Each slice covers a whole number of TK-deep steps.
   const slice = Math.ceil(Math.ceil(K / splits) / TK) * TK;
   const { tm, tn } = tileShape(M, N);
@@ -140,11 +142,13 @@ export function gemmKernel(spec: GemmSpec): GpuKernel {
     : `Bs[kk * ${u(n4)} + nq] = vec4f(loadB_(k, n), loadB_(k, n + 1u), loadB_(k, n + 2u),
         loadB_(k, n + 3u));`;
   // With split-K the slices' partial sums are added later: only slice 0 adds the column term.
-  const store = spec.addColumn === undefined
+  const sum = spec.addColumn === undefined
     ? "acc[i][j]"
     : splits > 1
     ? `acc[i][j] + select(0.0, ${spec.addColumn}, wg.z == 0u)`
     : `acc[i][j] + ${spec.addColumn}`;
+  // Same expression as the relu op's WGSL kernel.
+  const store = spec.relu ? `max(${sum}, 0.0)` : sum;
   const code = `
 var<workgroup> As: array<vec4f, ${tm * k4}>;
 var<workgroup> Bs: array<vec4f, ${TK * n4}>;

@@ -64,6 +64,17 @@ export const extraGpuCases: Record<string, OpTestCase<unknown>[]> = {
       attrs: { strides: [1, 1], pads: pads(1, 1, 1, 1) },
     },
     {
+      // The same shape with ReLU: K is not split then (ReLU needs the whole sum).
+      name: "bias and ReLU where K would split: batch 1, 4x4x64, 3x3 same → 4",
+      inputs: [{ shape: [1, 4, 4, 64] }, { shape: [3, 3, 64, 4] }, { shape: [4] }],
+      attrs: { strides: [1, 1], pads: pads(1, 1, 1, 1), activation: "relu" },
+    },
+    {
+      name: "bias and ReLU, 5x5 stride 2",
+      inputs: [{ shape: [2, 6, 5, 4] }, { shape: [5, 5, 4, 4] }, { shape: [4] }],
+      attrs: { strides: [2, 2], pads: pads(2, 2, 2, 2), activation: "relu" },
+    },
+    {
       name: "Cin 8, Cout 4 (vec4 patch and dy loads), 3x3 stride 2, padded",
       inputs: [{ shape: [2, 7, 6, 8] }, { shape: [3, 3, 8, 4] }],
       attrs: { strides: [2, 2], pads: pads(1, 1, 1, 1) },
