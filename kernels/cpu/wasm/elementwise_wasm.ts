@@ -137,3 +137,34 @@ export function sumRowsWasm(x: Float32Array, inner: number, out: Float32Array): 
   out.set(acc);
   return true;
 }
+
+/**
+ * a[from, to) += bias (repeating every bias.length values from `from`), then ReLU when `relu`:
+ * the epilogue of a conv run, applied in place while the GEMM's output is still in cache. Same
+ * results as the TypeScript `addBias` then ReLU. No size limits: the caller applies it to a
+ * run it just wrote. False when it cannot run.
+ */
+export function biasReluInPlaceWasm(
+  a: Float32Array,
+  from: number,
+  to: number,
+  bias: Float32Array | undefined,
+  relu: boolean,
+): boolean {
+  const k = wasmKernels();
+  const block = bias?.length ?? 1;
+  if (!k || (to - from) % block !== 0 || (!bias && !relu)) return false;
+  const pb = bias ? stageIn(k, bias, 0, block, "ewblock") : 0;
+  if (pb === undefined) return false;
+  const chunk = Math.max(1, Math.floor(CHUNK / block)) * block, direct = k.heap.owns(a);
+  for (let i = from; i < to; i += chunk) {
+    const len = Math.min(chunk, to - i);
+    const s = direct ? a.subarray(i, i + len) : k.scratch.get("ewout", len);
+    if (!s) return false;
+    if (!direct) s.set(a.subarray(i, i + len));
+    if (bias) k.fn.binary_f32(BINARY_OPS.add, s.byteOffset, pb, s.byteOffset, len, block);
+    if (relu) k.fn.relu_f32(s.byteOffset, s.byteOffset, len);
+    if (!direct) a.set(s, i);
+  }
+  return true;
+}

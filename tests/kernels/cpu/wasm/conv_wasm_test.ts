@@ -117,7 +117,7 @@ Deno.test("WASM col2im equals the TypeScript col2im bit for bit and overwrites i
   }
 });
 
-Deno.test("conv2d, its input gradient and its filter gradient: WASM on and off agree exactly", () => {
+Deno.test("conv2d (with bias, with bias and ReLU), its gradients: WASM on and off agree exactly", () => {
   const rng = new Rng(13);
   for (const [xs, ws, st, p] of GEOMETRIES) {
     const g = convGeometry(xs, ws, st, p);
@@ -125,14 +125,19 @@ Deno.test("conv2d, its input gradient and its filter gradient: WASM on and off a
     const w = Float32Array.from({ length: ws.reduce((a, b) => a * b) }, () => rng.normal());
     const ys = [g.n, g.oh, g.ow, g.cout];
     const dy = Float32Array.from({ length: ys.reduce((a, b) => a * b) }, () => rng.normal());
+    const bias = Float32Array.from({ length: g.cout }, () => rng.normal());
     const run = () => {
       const y = new Float32Array(dy.length), dx = new Float32Array(x.length);
       const dw = new Float32Array(w.length);
+      const yBias = new Float32Array(dy.length), yRelu = new Float32Array(dy.length);
       conv2dForward(x, xs, w, ws, st, p, y, true); // keeps its columns for the filter gradient
       conv2dBackpropFilter(x, xs, dy, ys, ws, st, p, dw);
       conv2dBackpropInput(dy, ys, w, ws, xs, st, p, dx);
+      // The epilogue: the bias alone, and the bias then ReLU (WASM SIMD with WASM on).
+      conv2dForward(x, xs, w, ws, st, p, yBias, false, bias);
+      conv2dForward(x, xs, w, ws, st, p, yRelu, false, bias, true);
       clearCols();
-      return [y, dx, dw];
+      return [y, dx, dw, yBias, yRelu];
     };
     const on = run();
     const was = setWasmKernels(false);
@@ -142,7 +147,7 @@ Deno.test("conv2d, its input gradient and its filter gradient: WASM on and off a
     } finally {
       setWasmKernels(was);
     }
-    for (const [i, name] of ["y", "dx", "dw"].entries()) {
+    for (const [i, name] of ["y", "dx", "dw", "y + bias", "relu(y + bias)"].entries()) {
       const what = `${name} of [${xs}] * [${ws}]`;
       // Same column matrix, same GEMM: identical. One-channel convs read tap-major columns with
       // WASM on, a transposed GEMM operand, which OpenBLAS may sum in another order.

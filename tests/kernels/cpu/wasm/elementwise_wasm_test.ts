@@ -3,6 +3,7 @@ import { CpuBackend } from "../../../../kernels/cpu/backend.ts";
 import { execOp, sameBits } from "./helpers.ts";
 import { Rng } from "../../../../kernels/random.ts";
 import {
+  biasReluInPlaceWasm,
   binaryBlockWasm,
   reluWasm,
   sumRowsWasm,
@@ -70,4 +71,29 @@ Deno.test("the WASM wrappers decline what they cannot do, leaving the output alo
   const big = new Float32Array(4096);
   assert.equal(binaryBlockWasm("add", big, new Float32Array(5), 5, new Float32Array(4096)), false);
   assert.equal(sumRowsWasm(big, 5, new Float32Array(5)), false); // 4096 is not rows of 5
+});
+
+Deno.test("conv epilogue in place: bias then ReLU in WASM equals the scalar rule bit for bit", () => {
+  const rng = new Rng(32);
+  // [values before the range, range length, block]: odd blocks, several chunks, a block over a
+  // whole chunk, a range that starts mid-array.
+  for (const [before, len, block] of [[0, 64 * 300, 64], [7, 5 * 41, 5], [3, 2 * 20_000, 20_000]]) {
+    const a = values(before + len + 5, rng), bias = values(block, rng);
+    for (const [withBias, relu] of [[true, true], [true, false], [false, true]]) {
+      const b = withBias ? bias : undefined;
+      const want = a.slice();
+      for (let i = before; i < before + len; i++) {
+        const v = b ? Math.fround(want[i] + b[(i - before) % block]) : want[i];
+        want[i] = relu ? (v > 0 ? v : 0) : v;
+      }
+      const got = a.slice();
+      assert.ok(biasReluInPlaceWasm(got, before, before + len, b, relu));
+      sameBits(got, want, `block ${block}, bias ${withBias}, relu ${relu}`);
+    }
+  }
+  // A range that is not whole blocks, and nothing to do, are declined.
+  const x = new Float32Array(10).fill(2);
+  assert.equal(biasReluInPlaceWasm(x, 0, 10, new Float32Array(3), true), false);
+  assert.equal(biasReluInPlaceWasm(x, 0, 10, undefined, false), false);
+  assert.deepEqual([...x], Array(10).fill(2));
 });
