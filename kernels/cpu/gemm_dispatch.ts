@@ -23,16 +23,22 @@ export const BLAS_MIN_WORK = 1024;
  * Threads per OpenBLAS call. OpenBLAS splits even small GEMMs over every thread, and on small
  * or skinny problems waking and joining the second thread costs more than it saves: measured
  * on 2 cores (cblas directly, best of 5, the conv and dense GEMMs of W1–W4), one thread is
- * 2–4× faster on W3's convs (e.g. 3136×16×400: 0.55 vs 1.76 ms) and on every GEMM whose inner
- * dimension is a channel count (K = 16–64: the input gradient of a conv), while two threads win
- * on big problems with a long inner dimension (W2's 3×3 32→64 conv: 26 vs 39 ms forward) and
- * on very big ones whatever K (its input gradient, K = 64: 28 vs 30 ms).
+ * 2–4× faster on W3's convs (e.g. 3136×16×400: 0.55 vs 1.76 ms) and on GEMMs whose inner
+ * dimension is a short channel count (K = 16–32: the input gradient of a conv), while two
+ * threads win on big problems with a long inner dimension (W2's 3×3 32→64 conv: 26 vs 39 ms
+ * forward), on very big ones whatever K, and on wide ones with K = 64: W2's input gradient runs
+ * (3456×288×64), in training steps alternating in one process, p25 of 30–40 steps each, six
+ * runs: 119–127 vs 134–147 ms per step on the faster spells of this shared machine, 177 vs 172
+ * ms on one slow spell. W4's (K = 32) showed no difference and stays on one thread.
  * The two counts can round differently (OpenBLAS picks other kernels for one thread), so the
  * choice depends on the shape alone: the same run gives the same numbers every time.
  */
 export function gemmThreads(M: number, N: number, K: number, max: number): number {
   const work = M * N * K;
-  return work >= 16 * 1024 * 1024 && N >= 32 && (K >= 128 || work >= 512 * 1024 * 1024) ? max : 1;
+  const wide = K >= 64 && N >= 128;
+  return work >= 16 * 1024 * 1024 && N >= 32 && (K >= 128 || wide || work >= 512 * 1024 * 1024)
+    ? max
+    : 1;
 }
 
 /** Which GEMM the fast CPU path uses, for device descriptions and results files. */

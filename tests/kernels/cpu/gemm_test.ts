@@ -132,5 +132,7 @@ Deno.test("gemmThreads: one thread for small, skinny or short-K GEMMs, all for b
   assert.equal(gemmThreads(28800, 32, 288, 2), 2, "W4 conv forward");
   assert.equal(gemmThreads(16, 400, 3136, 2), 2, "W3 filter gradient, transposed");
   assert.equal(gemmThreads(73728, 288, 64, 2), 2, "W2 input gradient: K = 64 but very big");
+  assert.equal(gemmThreads(3456, 288, 64, 2), 2, "W2 input gradient, one run: wide, K = 64");
+  assert.equal(gemmThreads(3549, 288, 32, 2), 1, "W4 input gradient, one run: K = 32");
   assert.equal(gemmThreads(73728, 64, 288, 1), 1, "never more than the library has");
 });
