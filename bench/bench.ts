@@ -5,8 +5,10 @@
  * its own. Per case: median of 3 timed repeats, backend counters per steady-state step, RSS at the
  * start and end of the timed steps. `--peers` runs PyTorch and TF.js (cpu, wasm, and webgpu with
  * `--device webgpu`) on the same cases. `--min-steps N` times at least N steps per repeat (a
- * longer RSS series for the memory-growth check). Writes JSON (default bench/results.json) and a markdown
- * table next to it (results.md), and prints the table.
+ * longer RSS series for the memory-growth check). `--rounds N` runs ours and the peers N times in
+ * turn and adds each round's ratios (median, min–max): on a shared machine whose speed drifts, the
+ * spread says how far one run's ratio can be trusted. Writes JSON (default bench/results.json)
+ * and a markdown table next to it (results.md), and prints the table.
  */
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
@@ -15,7 +17,7 @@ import { writeFileAtomic } from "../train/atomic_write.ts";
 import { type DeviceLabel, deviceLabel } from "./device_label.ts";
 import { machineInfo } from "./machine.ts";
 import { type PeerRecord, runPeers } from "./peers_run.ts";
-import { compare, type OursRecord, renderMarkdown } from "./report_md.ts";
+import { compare, type OursRecord, renderMarkdown, summarizeRounds } from "./report_md.ts";
 import { type CaseRecord, CASES, runOne } from "./run_one.ts";
 import { runJsonLines } from "./subprocess.ts";
 
@@ -37,10 +39,15 @@ const { values } = parseArgs({
     "case-timeout": { type: "string", default: "900" },
     // More timed steps per repeat, for a longer RSS series (memory growth across steps).
     "min-steps": { type: "string" },
+    rounds: { type: "string", default: "1" },
   },
 });
 const seconds = Number(values.seconds);
 if (!(seconds > 0)) throw new Error(`bench: --seconds ${values.seconds} must be a positive number`);
+const rounds = Number(values.rounds);
+if (!(Number.isInteger(rounds) && rounds >= 1)) {
+  throw new Error(`bench: --rounds ${values.rounds} must be a whole number ≥ 1`);
+}
 
 if (values.one) {
   const dev = await setDevice(values.device as DeviceName);
@@ -58,44 +65,58 @@ const date = new Date().toISOString();
 const command = `deno task bench ${Deno.args.join(" ")}`.trim();
 const machine = machineInfo();
 const self = fileURLToPath(import.meta.url);
-const ours: OursRecord[] = [];
 let device: DeviceLabel | undefined;
-for (const c of cases) {
-  console.error(`ours ${values.device} ${c} …`);
-  const r = await runJsonLines(
-    [
-      ...[Deno.execPath(), "run", "-A", self, "--one", c, "--device", values.device!],
-      ...["--seconds", String(seconds)],
-      ...(values["min-steps"] ? ["--min-steps", values["min-steps"]] : []),
-    ],
-    { timeoutSeconds: Number(values["case-timeout"]) },
-  );
-  const line = r.lines[0] as { device: DeviceLabel; record: CaseRecord } | undefined;
-  if (!line) {
-    ours.push({ name: c === "matmul" ? "matmul1024" : c, error: r.error ?? "no result" });
-    console.error(`  error: ${r.error}`);
-    continue;
+
+/** Every case of ours, each in a fresh process. */
+async function runOurs(): Promise<OursRecord[]> {
+  const ours: OursRecord[] = [];
+  for (const c of cases) {
+    console.error(`ours ${values.device} ${c} …`);
+    const r = await runJsonLines(
+      [
+        ...[Deno.execPath(), "run", "-A", self, "--one", c, "--device", values.device!],
+        ...["--seconds", String(seconds)],
+        ...(values["min-steps"] ? ["--min-steps", values["min-steps"]] : []),
+      ],
+      { timeoutSeconds: Number(values["case-timeout"]) },
+    );
+    const line = r.lines[0] as { device: DeviceLabel; record: CaseRecord } | undefined;
+    if (!line) {
+      ours.push({ name: c === "matmul" ? "matmul1024" : c, error: r.error ?? "no result" });
+      console.error(`  error: ${r.error}`);
+      continue;
+    }
+    device ??= line.device;
+    ours.push(line.record);
+    const s = line.record.perStep;
+    console.error(
+      `  ${line.record.median.toPrecision(3)} ${line.record.unit}; per step ${s.dispatches} ` +
+        `dispatches, ${s.submits} submits, ${s.bufferCreations} buffers, ${s.readbacks} readbacks; ` +
+        `peak RSS ${line.record.memory.peakRssMiB?.toFixed(0)} MiB`,
+    );
   }
-  device ??= line.device;
-  ours.push(line.record);
-  const s = line.record.perStep;
-  console.error(
-    `  ${line.record.median.toPrecision(3)} ${line.record.unit}; per step ${s.dispatches} ` +
-      `dispatches, ${s.submits} submits, ${s.bufferCreations} buffers, ${s.readbacks} readbacks; ` +
-      `peak RSS ${line.record.memory.peakRssMiB?.toFixed(0)} MiB`,
-  );
+  return ours;
 }
 
-let peers: PeerRecord[] = [];
-if (values.peers) {
-  peers = await runPeers(values.device!, cases.filter((c) => c !== "conv"), {
-    seconds,
-    timeoutSeconds: Number(values["peer-timeout"]),
-    threads: Number(values["peer-threads"]),
-  });
+// Round 1 fills the main tables; later rounds only add their ratios.
+const runs: { ours: OursRecord[]; peers: PeerRecord[] }[] = [];
+for (let r = 0; r < rounds; r++) {
+  if (rounds > 1) console.error(`round ${r + 1}/${rounds}`);
+  const ours = await runOurs();
+  const peers = values.peers
+    ? await runPeers(values.device!, cases.filter((c) => c !== "conv"), {
+      seconds,
+      timeoutSeconds: Number(values["peer-timeout"]),
+      threads: Number(values["peer-threads"]),
+    })
+    : [];
+  runs.push({ ours, peers });
 }
-
+const { ours, peers } = runs[0];
 const comparison = compare(ours, peers);
+const ratioRounds = rounds > 1
+  ? summarizeRounds(runs.map((r) => compare(r.ours, r.peers)))
+  : undefined;
 const report = {
   date,
   command,
@@ -109,6 +130,7 @@ const report = {
   ours,
   peers,
   comparison,
+  ...(ratioRounds ? { rounds, ratioRounds } : {}),
 };
 const md = renderMarkdown({ ...report, device, peerThreads: report.peerThreads });
 await writeFileAtomic(values.out!, JSON.stringify(report, null, 2) + "\n");

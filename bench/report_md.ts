@@ -43,6 +43,39 @@ export function compare(ours: OursRecord[], peers: PeerRecord[]): ComparisonRow[
   return rows;
 }
 
+/** ours/peer of one workload and peer over the rounds of a `--rounds N` run. */
+export interface RatioSpread {
+  /** One ratio per round in which both sides produced a number, in round order. */
+  ratios: number[];
+  median?: number;
+  min?: number;
+  max?: number;
+}
+
+/** Per workload and peer, the ratios of every round (rounds[i] = compare() of round i). */
+export function summarizeRounds(
+  rounds: ComparisonRow[][],
+): { workload: string; peers: Record<string, RatioSpread> }[] {
+  const workloads = [...new Set(rounds.flatMap((r) => r.map((c) => c.workload)))];
+  return workloads.map((workload) => {
+    const rows = rounds.map((r) => r.find((c) => c.workload === workload));
+    const names = [...new Set(rows.flatMap((c) => Object.keys(c?.peers ?? {})))];
+    const peers: Record<string, RatioSpread> = {};
+    for (const name of names) {
+      const ratios = rows.map((c) => c?.peers[name]?.ratio)
+        .filter((v): v is number => v !== undefined);
+      const sorted = [...ratios].sort((a, b) => a - b);
+      peers[name] = {
+        ratios,
+        median: sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : undefined,
+        min: sorted[0],
+        max: sorted[sorted.length - 1],
+      };
+    }
+    return { workload, peers };
+  });
+}
+
 const num = (v: number | undefined, digits = 3) => (v === undefined ? "—" : v.toPrecision(digits));
 const esc = (s: string) => s.replace(/\|/g, "\\|").replace(/\s+/g, " ").slice(0, 80);
 
@@ -56,6 +89,8 @@ export interface ReportInput {
   ours: OursRecord[];
   comparison: ComparisonRow[];
   peerThreads: number;
+  /** With `--rounds N` (N > 1): every round's ratios. */
+  ratioRounds?: ReturnType<typeof summarizeRounds>;
 }
 
 /** bench/results.md: how it was measured, the comparison, and counters and memory per case. */
@@ -91,6 +126,32 @@ export function renderMarkdown(r: ReportInput): string {
       return [num(v.value), num(v.ratio, 2)];
     });
     lines.push(`| ${[c.workload, c.unit, num(c.ours), ...cells].join(" | ")} |`);
+  }
+  const spread = r.ratioRounds;
+  if (spread) {
+    const names = [...new Set(spread.flatMap((w) => Object.keys(w.peers)))];
+    const rounds = Math.max(
+      0,
+      ...spread.flatMap((w) => Object.values(w.peers).map((p) => p.ratios.length)),
+    );
+    lines.push(
+      ``,
+      `Ratios ours/peer in each of ${rounds} rounds (a round runs every case of ours, then the ` +
+        `peers; the table above is round 1). Lower median of the rounds, [min–max], then each round:`,
+      ``,
+      `| workload | ${names.map((n) => `ours/${n}`).join(" | ")} |`,
+      `|---|${names.map(() => "---|").join("")}`,
+    );
+    for (const w of spread) {
+      const cells = names.map((n) => {
+        const p = w.peers[n];
+        if (!p || p.ratios.length === 0) return "—";
+        return `${num(p.median, 2)} [${num(p.min, 2)}–${num(p.max, 2)}] (${
+          p.ratios.map((v) => num(v, 2)).join(", ")
+        })`;
+      });
+      if (cells.some((c) => c !== "—")) lines.push(`| ${w.workload} | ${cells.join(" | ")} |`);
+    }
   }
   lines.push(
     ``,

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { compare, renderMarkdown } from "../../bench/report_md.ts";
+import { compare, renderMarkdown, summarizeRounds } from "../../bench/report_md.ts";
 import type { CaseRecord } from "../../bench/run_one.ts";
 import { gpuAvailable } from "../kernels/webgpu/gpu_available.ts";
 
@@ -126,4 +126,41 @@ Deno.test("bench: comparison gives ours/peer ratios and keeps peer errors", () =
     peerThreads: 1,
   });
   assert.match(md, /\| W1 \| samples\/s \| 50\.0 \| 100 \| 0\.50 \|/);
+});
+
+Deno.test("bench: --rounds keeps every round's ratio, its lower median and range", () => {
+  const ours = (v: number) =>
+    [{ name: "W3", unit: "samples/s", median: v }] as unknown as CaseRecord[];
+  const round = (mine: number, torch?: number) =>
+    compare(ours(mine), [
+      torch === undefined
+        ? { peer: "torch", workload: "W3", error: "timed out" }
+        : { peer: "torch", workload: "W3", unit: "samples/s", median: torch },
+    ]);
+  const spread = summarizeRounds([
+    round(69, 100),
+    round(50, 100),
+    round(1, undefined),
+    round(60, 100),
+  ]);
+  const t = spread[0].peers.torch;
+  assert.equal(spread[0].workload, "W3");
+  assert.deepEqual(t.ratios, [0.69, 0.5, 0.6]); // the round whose peer failed has no ratio
+  assert.equal(t.median, 0.6);
+  assert.equal(t.min, 0.5);
+  assert.equal(t.max, 0.69);
+  // An even count takes the lower of the two middle ratios.
+  assert.equal(summarizeRounds([round(50, 100), round(70, 100)])[0].peers.torch.median, 0.5);
+  const md = renderMarkdown({
+    date: "d",
+    command: "c",
+    machine: { cpu: "x", cores: 1, os: "o", deno: "2", v8: "v" },
+    secondsPerRepeat: 1,
+    ours: [],
+    comparison: round(69, 100),
+    peerThreads: 1,
+    ratioRounds: spread,
+  });
+  assert.match(md, /each of 3 rounds/);
+  assert.match(md, /\| W3 \| 0\.60 \[0\.50–0\.69\] \(0\.69, 0\.50, 0\.60\) \|/);
 });
