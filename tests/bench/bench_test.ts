@@ -6,7 +6,12 @@
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { compare, renderMarkdown, summarizeRounds } from "../../bench/report_md.ts";
+import {
+  compare,
+  type ComparisonRow,
+  renderMarkdown,
+  summarizeRounds,
+} from "../../bench/report_md.ts";
 import type { CaseRecord } from "../../bench/run_one.ts";
 import { gpuAvailable } from "../kernels/webgpu/gpu_available.ts";
 
@@ -106,6 +111,19 @@ Deno.test({
   },
 });
 
+/** A report around `comparison`, with placeholder machine facts, for renderMarkdown. */
+function reportOf(comparison: ComparisonRow[]) {
+  return {
+    date: "d",
+    command: "c",
+    machine: { cpu: "x", cores: 1, os: "o", deno: "2", v8: "v" },
+    secondsPerRepeat: 1,
+    ours: [],
+    comparison,
+    peerThreads: 1,
+  };
+}
+
 Deno.test("bench: comparison gives ours/peer ratios and keeps peer errors", () => {
   const ours = [{ name: "W1", unit: "samples/s", median: 50 }] as unknown as CaseRecord[];
   const rows = compare(ours, [
@@ -116,15 +134,7 @@ Deno.test("bench: comparison gives ours/peer ratios and keeps peer errors", () =
   assert.equal(rows[0].peers.torch.ratio, 0.5);
   assert.match(rows[0].peers["tfjs-wasm"].error!, /not registered/);
   assert.match(rows[0].peers["tfjs-cpu"].error!, /did not initialise/);
-  const md = renderMarkdown({
-    date: "d",
-    command: "c",
-    machine: { cpu: "x", cores: 1, os: "o", deno: "2", v8: "v" },
-    secondsPerRepeat: 1,
-    ours: [],
-    comparison: rows,
-    peerThreads: 1,
-  });
+  const md = renderMarkdown(reportOf(rows));
   assert.match(md, /\| W1 \| samples\/s \| 50\.0 \| 100 \| 0\.50 \|/);
 });
 
@@ -151,16 +161,7 @@ Deno.test("bench: --rounds keeps every round's ratio, its lower median and range
   assert.equal(t.max, 0.69);
   // An even count takes the lower of the two middle ratios.
   assert.equal(summarizeRounds([round(50, 100), round(70, 100)])[0].peers.torch.median, 0.5);
-  const md = renderMarkdown({
-    date: "d",
-    command: "c",
-    machine: { cpu: "x", cores: 1, os: "o", deno: "2", v8: "v" },
-    secondsPerRepeat: 1,
-    ours: [],
-    comparison: round(69, 100),
-    peerThreads: 1,
-    ratioRounds: spread,
-  });
+  const md = renderMarkdown({ ...reportOf(round(69, 100)), ratioRounds: spread });
   assert.match(md, /each of 3 rounds/);
   assert.match(md, /\| W3 \| 0\.60 \[0\.50–0\.69\] \(0\.69, 0\.50, 0\.60\) \|/);
 });
