@@ -157,14 +157,17 @@ export function biasReluInPlaceWasm(
   const pb = bias ? stageIn(k, bias, 0, block, "ewblock") : 0;
   if (pb === undefined) return false;
   const chunk = Math.max(1, Math.floor(CHUNK / block)) * block, direct = k.heap.owns(a);
+  // Staging memory is had before any chunk is touched: the work is in place, so declining
+  // halfway would make the caller's fallback add the bias twice to the chunks already done.
+  const staging = direct ? undefined : k.scratch.get("ewout", Math.min(chunk, to - from));
+  if (!direct && !staging) return false;
   for (let i = from; i < to; i += chunk) {
     const len = Math.min(chunk, to - i);
-    const s = direct ? a.subarray(i, i + len) : k.scratch.get("ewout", len);
-    if (!s) return false;
-    if (!direct) s.set(a.subarray(i, i + len));
+    const s = staging ? staging.subarray(0, len) : a.subarray(i, i + len);
+    if (staging) s.set(a.subarray(i, i + len));
     if (bias) k.fn.binary_f32(BINARY_OPS.add, s.byteOffset, pb, s.byteOffset, len, block);
     if (relu) k.fn.relu_f32(s.byteOffset, s.byteOffset, len);
-    if (!direct) a.set(s, i);
+    if (staging) a.set(s, i);
   }
   return true;
 }
