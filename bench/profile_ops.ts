@@ -11,6 +11,7 @@ import { type DeviceName, setDevice } from "../kernels/device.ts";
 import { backend } from "../kernels/engine.ts";
 import { Rng } from "../kernels/random.ts";
 import { makeCase } from "./run_one.ts";
+import { helperStats } from "../kernels/cpu/parallel/helper.ts";
 import { WORKLOADS } from "./workloads.ts";
 
 const { values } = parseArgs({
@@ -72,3 +73,9 @@ console.log(
   `${((total - inKernels) / steps).toFixed(3).padStart(9)} ms ` +
     `${(100 * (total - inKernels) / total).toFixed(1).padStart(5)}%  outside kernels`,
 );
+if (helperStats.pairs > 0) {
+  console.log(
+    `split passes: ${helperStats.pairs}, of which the helper thread ran its half: ` +
+      `${helperStats.onHelper}`,
+  );
+}

@@ -1,10 +1,21 @@
 import type { FloatArray } from "../dtype.ts";
 import { colsForKeeping, keepCols, recycleCols, takeCols } from "./cols_cache.ts";
+import {
+  conv2dBackpropFilterSplit,
+  conv2dBackpropInputSplit,
+  conv2dForwardSplit,
+} from "./conv2d_split.ts";
 import { cpuGemm } from "./gemm_dispatch.ts";
+import {
+  colsKey,
+  runLength,
+  tapMajor,
+  TRANSPOSED_FILTER_GRAD_MIN_K,
+  transposeInto,
+} from "./conv2d_plan.ts";
 import { addBias } from "../ops/conv2d.ts";
 import { col2imWasm, im2colTapMajorWasm, im2colWasm, wasmCols } from "./wasm/conv_wasm.ts";
 import { biasReluInPlaceWasm } from "./wasm/elementwise_wasm.ts";
-import { wasmKernels } from "./wasm/module.ts";
 import {
   checkLength,
   checkOutShape,
@@ -34,15 +45,6 @@ import {
  * For float32, the column matrices live in the WASM heap and im2col/col2im run as WASM SIMD
  * (wasm/kernels.c) when the runtime has it; the TypeScript loops of im2col.ts run otherwise.
  */
-
-/**
- * Bound on a run's column matrix (values): 1 M float32 = 4 MB, so memory use stays flat and the
- * columns are still in cache when the GEMM reads them (or col2im reads what the GEMM wrote).
- * Measured on W2's 3×3 32→64 conv (batch 128, WASM im2col/col2im, best of 7, three alternating
- * rounds): forward 21 vs 29–41 ms, input gradient 35 vs 40 ms, filter gradient 22–23 vs 27–28 ms
- * against 4 M-value runs.
- */
-const MAX_COLS = 1024 * 1024;
 
 /** A grow-only scratch array per element type, so float64 convs stay float64. */
 class Scratch {
@@ -76,39 +78,6 @@ function scatterCols(cols: FloatArray, g: ConvGeometry, b0: number, nb: number, 
   const size = g.h * g.w * g.cin;
   dx.fill(0, b0 * size, (b0 + nb) * size);
   col2im(cols, g, b0, nb, dx);
-}
-
-/** What the column matrix depends on: the input's shape, the window, strides and pads. */
-function colsKey(g: ConvGeometry, tm: boolean): string {
-  const layout = tm ? "tap-major" : "row-major";
-  return `${g.n},${g.h},${g.w},${g.cin},${g.kh},${g.kw},${g.oh},${g.ow},${g.sh},${g.sw},${g.top},${g.left},${layout}`;
-}
-
-/**
- * The filter gradient is computed transposed, dwᵀ[Cout, K] = dyᵀ·cols, and transposed back
- * (K·Cout values, cheap), when K = KH·KW·Cin is at least this. Measured with OpenBLAS on 2 cores
- * (best thread count each): W3's 5×5 16→16 conv 0.48 vs 0.81 ms, W4's 3×3 32→32 7.6 vs 10.1 ms,
- * W2's 3×3 32→64 24 vs 28 ms; first layers (K = 9–27) are faster untransposed.
- */
-const TRANSPOSED_FILTER_GRAD_MIN_K = 64;
-
-/** dst[rows, cols] = transpose of src[cols, rows]. */
-function transposeInto(src: FloatArray, rows: number, cols: number, dst: FloatArray): void {
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) dst[r * cols + c] = src[c * rows + r];
-  }
-}
-
-/**
- * One-channel convs with horizontal stride 1 build their column matrix tap-major, [K, rows] per
- * run (kernels.c's im2col_t1): a tap's values along an output row are then one contiguous run of
- * the input row, where the row-major matrix needs a separate copy for every tap of every pixel
- * (W3's first conv in a training step, bench/profile_ops.ts, alternating runs: forward 0.89 →
- * 0.36–0.45 ms, filter gradient 0.41 → 0.31–0.35 ms). The GEMMs read it as a transposed operand.
- */
-function tapMajor(x: FloatArray, g: ConvGeometry): boolean {
-  return x instanceof Float32Array && g.cin === 1 && g.sw === 1 && !isPointwise(g) &&
-    wasmKernels() !== undefined;
 }
 
 /**
@@ -180,11 +149,6 @@ function epilogue(
   if (relu) reluInPlace(out, from, to);
 }
 
-/** Samples per run: as many as fit MAX_COLS, at least one. */
-function runLength(g: ConvGeometry): number {
-  return Math.max(1, Math.floor(MAX_COLS / Math.max(1, g.oh * g.ow * g.kh * g.kw * g.cin)));
-}
-
 /**
  * out[N,OH,OW,Cout] = conv2d(x[N,H,W,Cin], w[KH,KW,Cin,Cout]) (+ `bias` [Cout], then ReLU when
  * `relu`) with `strides` [sh, sw] and explicit `pads`; OH = ⌊(H + top + bottom − KH)/sh⌋ + 1, likewise OW. With `keep`, the column
@@ -205,6 +169,7 @@ export function conv2dForward(
   const g = convGeometry(xShape, wShape, strides, pads);
   const K = g.kh * g.kw * g.cin, P = g.oh * g.ow, co = g.cout, run = runLength(g);
   checkLength(out, g.n * P * co, "out");
+  if (conv2dForwardSplit(x, g, w, out, keep, bias, relu)) return;
   const kept = keep && !isPointwise(g) && g.n > 0 ? colsForKeeping(x, g.n * P * K) : undefined;
   const tm = tapMajor(x, g);
   for (let b0 = 0; b0 < g.n; b0 += run) {
@@ -245,6 +210,7 @@ export function conv2dBackpropInput(
     cpuGemm(false, true, g.n * P, K, co, 1, dy, 0, co, w, 0, co, 0, dx, 0, K);
     return;
   }
+  if (conv2dBackpropInputSplit(dy, g, w, dx)) return;
   for (let b0 = 0; b0 < g.n; b0 += run) {
     const nb = Math.min(run, g.n - b0);
     const cols = colsBuffer(dy, nb * P * K);
@@ -272,6 +238,7 @@ export function conv2dBackpropFilter(
   const K = g.kh * g.kw * g.cin, P = g.oh * g.ow, co = g.cout, run = runLength(g);
   checkLength(dw, K * co, "dw");
   if (g.n === 0) dw.fill(0, 0, K * co);
+  if (conv2dBackpropFilterSplit(x, g, dy, dw)) return;
   const transposed = K >= TRANSPOSED_FILTER_GRAD_MIN_K, tm = tapMajor(x, g);
   const target = transposed ? transposedScratch.get(dw, co * K) : dw;
   // dw[K, co] += colsᵀ · dy, or transposed dwᵀ[co, K] += dyᵀ · cols, over rows [r0, r0 + rows);

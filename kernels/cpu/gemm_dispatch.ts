@@ -112,6 +112,39 @@ export function cpuGemmStats(): CpuGemmStats {
   return { ...stats };
 }
 
+/**
+ * OpenBLAS's float32 GEMM with OpenBLAS set to one thread, for calls that run while another
+ * thread runs GEMMs of its own (parallel/helper.ts): OpenBLAS's thread count is one setting for
+ * the whole process, so neither may change it while the other computes. Counted as OpenBLAS
+ * calls. Null when OpenBLAS is not in use.
+ */
+export function singleThreadSgemm(): GemmFn<Float32Array> | null {
+  const blas = blasCache === undefined ? activeBlas() : blasCache;
+  if (!blas) return null;
+  if (blas.setThreads && blas.threads > 1 && threadsNow !== 1) blas.setThreads(threadsNow = 1);
+  return countedSgemm(blas);
+}
+
+const counted = new WeakMap<OpenBlas, GemmFn<Float32Array>>();
+
+function countedSgemm(blas: OpenBlas): GemmFn<Float32Array> {
+  let f = counted.get(blas);
+  if (!f) {
+    // deno-fmt-ignore
+    f = (tA, tB, M, N, K, alpha, A, ao, lda, B, bo, ldb, beta, C, co, ldc) => {
+      blas.sgemm(tA, tB, M, N, K, alpha, A, ao, lda, B, bo, ldb, beta, C, co, ldc);
+      stats.openblas++;
+    };
+    counted.set(blas, f);
+  }
+  return f;
+}
+
+/** The path of the OpenBLAS library in use, or undefined (the helper thread loads the same). */
+export function openBlasPath(): string | undefined {
+  return activeBlas()?.path;
+}
+
 /** True when a row-major operand of `rows`×`cols` at `off` with stride `ld` fits in `arr`. */
 function fits(arr: FloatArray, off: number, rows: number, cols: number, ld: number): boolean {
   return ld >= Math.max(1, cols) && off >= 0 && off + (rows - 1) * ld + cols <= arr.length;

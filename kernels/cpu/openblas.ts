@@ -31,6 +31,7 @@ const SYMBOLS = {
   openblas_get_config: { parameters: [], result: "pointer", optional: true },
   openblas_get_corename: { parameters: [], result: "pointer", optional: true },
   openblas_get_num_threads: { parameters: [], result: "i32", optional: true },
+  openblas_get_num_procs: { parameters: [], result: "i32", optional: true },
   openblas_get_parallel: { parameters: [], result: "i32", optional: true },
   openblas_set_num_threads: { parameters: ["i32"], result: "void", optional: true },
 } as const;
@@ -102,14 +103,15 @@ export type LoadResult = { blas: OpenBlas; reason?: undefined } | { blas: null; 
 
 /**
  * Finds and loads OpenBLAS: the path in `OPENBLAS_LIB` if set (and only that), else the first of
- * the usual places that loads (also when `OPENBLAS_LIB` cannot be read without `--allow-env`).
+ * the usual places that loads (also when `OPENBLAS_LIB` cannot be read without `--allow-env`);
+ * with `only`, that path and nothing else (the helper thread loads the main thread's library).
  * Never prompts and never throws: without `--allow-ffi` it returns the reason instead.
  */
-export function loadOpenBlas(): LoadResult {
+export function loadOpenBlas(only?: string): LoadResult {
   // Unscoped FFI only: with `--allow-ffi=<file>` dlopen works but reading the library's
   // description (UnsafePointerView) throws, so a path-scoped grant counts as none.
   if (!ffiGranted()) return { blas: null, reason: "no FFI permission (--allow-ffi)" };
-  const envPath = readEnv("OPENBLAS_LIB");
+  const envPath = only ?? readEnv("OPENBLAS_LIB");
   const candidates = envPath ? [{ path: envPath }] : CANDIDATES;
   const errors: string[] = [];
   for (const c of candidates) {
@@ -147,9 +149,24 @@ export function readEnv(name: string): string | undefined {
   return Deno.env.get(name) || undefined;
 }
 
+/**
+ * The threads OpenBLAS can use: as it decides at start, the processors it sees, capped by
+ * OPENBLAS_NUM_THREADS (or GOTO_NUM_THREADS, OMP_NUM_THREADS) when set. Not its current count:
+ * the GEMM dispatcher changes that per call, and in a process that loaded the library before
+ * (another test file, the helper thread) it is whatever was set last.
+ */
+function maxThreads(s: Lib["symbols"]): number {
+  const procs = s.openblas_get_num_procs?.() ?? s.openblas_get_num_threads?.() ?? 0;
+  for (const name of ["OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS"]) {
+    const n = Number.parseInt(readEnv(name) ?? "");
+    if (n > 0) return Math.min(n, procs);
+  }
+  return procs;
+}
+
 function wrap(path: string, lib: Lib, config: string): OpenBlas {
   const s = lib.symbols;
-  const threads = s.openblas_get_num_threads?.() ?? 0;
+  const threads = maxThreads(s);
   const mode = ["sequential", "pthread", "openmp"][s.openblas_get_parallel?.() ?? -1] ?? "";
   const version = config.match(/^OpenBLAS\s+(\S+)/)?.[1];
   const vendor = config.startsWith("OpenBLAS") ? "OpenBLAS" : "BLAS";

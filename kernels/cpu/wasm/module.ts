@@ -108,12 +108,21 @@ function decode(b64: string): Uint8Array {
   return bytes;
 }
 
+/**
+ * An instance of the kernels on `memory` (a shared memory made by this module): the helper
+ * thread of parallel/helper.ts runs its own instance on the main thread's memory. The kernels use
+ * no stack or globals in memory (kernels.c), so instances on one memory do not disturb each other.
+ */
+export function instantiateKernels(memory: WebAssembly.Memory): WebAssembly.Instance {
+  const module = new WebAssembly.Module(decode(KERNELS_WASM_BASE64) as BufferSource);
+  return new WebAssembly.Instance(module, { env: { memory } });
+}
+
 function load(): WasmKernels | undefined {
   if (loaded || failure) return loaded;
   try {
-    const module = new WebAssembly.Module(decode(KERNELS_WASM_BASE64) as BufferSource);
     const memory = new WebAssembly.Memory({ initial: 32, maximum: MAX_PAGES, shared: true });
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    const instance = instantiateKernels(memory);
     const base = (instance.exports.__heap_base as WebAssembly.Global).value as number;
     const heap = new WasmHeap(memory, base);
     loaded = {

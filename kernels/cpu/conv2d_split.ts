@@ -1,0 +1,234 @@
+import type { FloatArray } from "../dtype.ts";
+import { colsForKeeping, keepCols, recycleCols, takeCols } from "./cols_cache.ts";
+import {
+  colsKey,
+  runLength,
+  tapMajor,
+  TRANSPOSED_FILTER_GRAD_MIN_K,
+  transposeInto,
+} from "./conv2d_plan.ts";
+import { openBlasPath } from "./gemm_dispatch.ts";
+import { type ConvGeometry, isPointwise } from "./im2col.ts";
+import { CommandList } from "./parallel/commands.ts";
+import { announcePair, runPair } from "./parallel/helper.ts";
+import { BINARY_OPS } from "./wasm/elementwise_wasm.ts";
+import { type WasmKernels, wasmKernels } from "./wasm/module.ts";
+
+/**
+ * The three im2col conv2d passes of conv2d_fast.ts with the batch cut in two halves, each half
+ * a command list (im2col, GEMM, epilogue or col2im per run) that parallel/helper.ts runs on its
+ * own core, GEMMs on one OpenBLAS thread each. Used for float32 with the WASM kernels and
+ * OpenBLAS, batches of two or more, and every window but a pointwise one. The choice depends on
+ * those alone, and the halves give the same numbers on one thread or two, so a run's numbers
+ * never depend on whether the helper thread was up.
+ *
+ * Against the single-threaded passes, whose big GEMMs run on OpenBLAS's two threads and whose
+ * im2col/col2im run on one, in training steps alternating in one process (blocks of steps, p25
+ * of each configuration): W2 156 → 123 ms, W3 5.7 → 4.6 ms, W4 64 → 51 ms. Splitting only the
+ * passes whose GEMM gets one OpenBLAS thread was slower on W3 (5.2 ms): OpenBLAS's own threads
+ * keep polling after a two-thread GEMM and take the core from the helper.
+ *
+ * The filter gradient sums each half into its own buffer and adds the two at the end.
+ */
+
+let splitting = true;
+
+/**
+ * Switches the split passes on or off (on by default) and returns the previous setting. Off,
+ * every pass runs conv2d_fast.ts's single-threaded runs, which sum in another order: tests use it
+ * to compare the WASM kernels with the TypeScript loops on the same runs.
+ */
+export function setConvSplit(on: boolean): boolean {
+  const was = splitting;
+  splitting = on;
+  return was;
+}
+
+/** The two halves of a batch of n samples: [start, end) each. */
+function halves(n: number): [number, number][] {
+  const h = Math.ceil(n / 2);
+  return [[0, h], [h, n]];
+}
+
+/** The runs [b0, nb) of samples [s0, s1), at most `run` samples each. */
+function runsOf(s0: number, s1: number, run: number): [number, number][] {
+  const runs: [number, number][] = [];
+  for (let b0 = s0; b0 < s1; b0 += run) runs.push([b0, Math.min(run, s1 - b0)]);
+  return runs;
+}
+
+/** The kernels when a pass on x may be split, else undefined. */
+function splittable(x: FloatArray, g: ConvGeometry): WasmKernels | undefined {
+  if (!splitting || !(x instanceof Float32Array) || g.n < 2 || isPointwise(g)) return undefined;
+  const k = wasmKernels();
+  if (!k || openBlasPath() === undefined) return undefined;
+  announcePair(k);
+  return k;
+}
+
+/** Byte pointer to `a` in the heap: `a` itself when it lives there, else a copy in `slot`. */
+function stage(k: WasmKernels, a: Float32Array, slot: string): number | undefined {
+  if (k.heap.owns(a)) return a.byteOffset;
+  const s = k.scratch.get(slot, a.length);
+  s?.set(a);
+  return s?.byteOffset;
+}
+
+/** A heap region for an output of n values: `out` itself when it lives there, else `slot`. */
+function outputRegion(k: WasmKernels, out: Float32Array, slot: string) {
+  return k.heap.owns(out) ? out : k.scratch.get(slot, out.length);
+}
+
+/** The kept-columns key of a split pass: tap-major runs follow the halves, so they differ. */
+function splitKey(g: ConvGeometry, tm: boolean): string {
+  return tm ? `${colsKey(g, tm)},halves` : colsKey(g, tm);
+}
+
+/** Appends im2col of samples [b0, b0 + nb) at byte pointer x into byte pointer cols. */
+function im2colCall(
+  l: CommandList,
+  g: ConvGeometry,
+  x: number,
+  cols: number,
+  nb: number,
+  tm: boolean,
+) {
+  const { h, w, cin, kh, kw, oh, ow, sh, sw, top, left } = g;
+  if (tm) l.call("im2col_t1_f32", x, cols, nb, h, w, kh, kw, oh, ow, sh, top, left);
+  else if (cin === 1) l.call("im2col1_f32", x, cols, nb, h, w, kh, kw, oh, ow, sh, sw, top, left);
+  else l.call("im2col_f32", x, cols, nb, h, w, cin, kh, kw, oh, ow, sh, sw, top, left);
+}
+
+/**
+ * conv2dForward split in halves; false (nothing done) when it does not apply or memory is short.
+ * Same arguments as conv2dForward, after its geometry.
+ */
+export function conv2dForwardSplit(
+  x: FloatArray,
+  g: ConvGeometry,
+  w: FloatArray,
+  out: FloatArray,
+  keep: boolean,
+  bias: FloatArray | undefined,
+  relu: boolean,
+): boolean {
+  const K = g.kh * g.kw * g.cin, P = g.oh * g.ow, co = g.cout;
+  const k = splittable(x, g);
+  if (!k || !(w instanceof Float32Array) || !(out instanceof Float32Array)) return false;
+  if (bias && !(bias instanceof Float32Array)) return false;
+  const tm = tapMajor(x, g), run = runLength(g), size = g.h * g.w * g.cin;
+  const xp = stage(k, x as Float32Array, "split.x"), wp = stage(k, w, "split.w");
+  const bp = bias ? stage(k, bias, "split.bias") : 0;
+  const o = outputRegion(k, out, "split.out");
+  let kept = keep ? colsForKeeping(x, g.n * P * K) : undefined;
+  if (kept && !k.heap.owns(kept)) kept = void recycleCols(kept);
+  const cols = halves(g.n).map((_, i) =>
+    kept ? kept : k.scratch.get(`split.cols${i}`, run * P * K)
+  );
+  if (xp === undefined || wp === undefined || bp === undefined || !o || cols.some((c) => !c)) {
+    if (kept) recycleCols(kept);
+    return false;
+  }
+  const lists = halves(g.n).map(([s0, s1], i) => {
+    const l = new CommandList(), c = cols[i]!;
+    for (const [b0, nb] of runsOf(s0, s1, run)) {
+      const rows = nb * P, cp = c.byteOffset + (kept ? 4 * b0 * P * K : 0);
+      const op = o.byteOffset + 4 * b0 * P * co;
+      im2colCall(l, g, xp + 4 * b0 * size, cp, nb, tm);
+      if (tm) l.gemm(true, false, rows, co, K, 1, cp, rows, wp, co, 0, op, co);
+      else l.gemm(false, false, rows, co, K, 1, cp, K, wp, co, 0, op, co);
+      // Added after the sum, then ReLU, exactly as the single-threaded epilogue.
+      if (bias) l.call("binary_f32", BINARY_OPS.add, op, bp, op, rows * co, co);
+      if (relu) l.call("relu_f32", op, op, rows * co);
+    }
+    return l;
+  });
+  runPair(lists[0], lists[1], k);
+  if (o !== out) out.set(o);
+  if (kept) keepCols(x, splitKey(g, tm), kept);
+  return true;
+}
+
+/** conv2dBackpropInput split in halves; false (nothing done) when it does not apply. */
+export function conv2dBackpropInputSplit(
+  dy: FloatArray,
+  g: ConvGeometry,
+  w: FloatArray,
+  dx: FloatArray,
+): boolean {
+  const K = g.kh * g.kw * g.cin, P = g.oh * g.ow, co = g.cout;
+  const k = splittable(dy, g);
+  if (!k || !(w instanceof Float32Array) || !(dx instanceof Float32Array)) return false;
+  const run = runLength(g), size = g.h * g.w * g.cin;
+  const dyp = stage(k, dy as Float32Array, "split.dy"), wp = stage(k, w, "split.w");
+  const o = outputRegion(k, dx, "split.dx");
+  const cols = [0, 1].map((i) => k.scratch.get(`split.cols${i}`, run * P * K));
+  if (dyp === undefined || wp === undefined || !o || cols.some((c) => !c)) return false;
+  const { h, w: width, cin, kh, kw, oh, ow, sh, sw, top, left } = g;
+  const lists = halves(g.n).map(([s0, s1], i) => {
+    const l = new CommandList(), cp = cols[i]!.byteOffset;
+    for (const [b0, nb] of runsOf(s0, s1, run)) {
+      l.gemm(false, true, nb * P, K, co, 1, dyp + 4 * b0 * P * co, co, wp, co, 0, cp, K);
+      const dxp = o.byteOffset + 4 * b0 * size;
+      l.call("col2im_f32", cp, dxp, nb, h, width, cin, kh, kw, oh, ow, sh, sw, top, left);
+    }
+    return l;
+  });
+  runPair(lists[0], lists[1], k);
+  if (o !== dx) dx.set(o);
+  return true;
+}
+
+/** conv2dBackpropFilter split in halves; false (nothing done) when it does not apply. */
+export function conv2dBackpropFilterSplit(
+  x: FloatArray,
+  g: ConvGeometry,
+  dy: FloatArray,
+  dw: FloatArray,
+): boolean {
+  const K = g.kh * g.kw * g.cin, P = g.oh * g.ow, co = g.cout;
+  const transposed = K >= TRANSPOSED_FILTER_GRAD_MIN_K;
+  const k = splittable(x, g);
+  if (!k || !(dy instanceof Float32Array) || !(dw instanceof Float32Array)) return false;
+  const tm = tapMajor(x, g), run = runLength(g), size = g.h * g.w * g.cin;
+  let kept = takeCols(x, splitKey(g, tm));
+  if (kept && !k.heap.owns(kept)) kept = void recycleCols(kept);
+  const dyp = stage(k, dy, "split.dy");
+  const xp = kept ? 0 : stage(k, x as Float32Array, "split.x");
+  const partial = [0, 1].map((i) => k.scratch.get(`split.dw${i}`, K * co));
+  const cols = [0, 1].map((i) => kept ? kept : k.scratch.get(`split.cols${i}`, run * P * K));
+  if (
+    dyp === undefined || xp === undefined || partial.some((p) => !p) || cols.some((c) => !c)
+  ) {
+    if (kept) recycleCols(kept);
+    return false;
+  }
+  const lists = halves(g.n).map(([s0, s1], i) => {
+    const l = new CommandList(), target = partial[i]!.byteOffset;
+    // dw[K, co] += colsᵀ·dy, or dwᵀ[co, K] += dyᵀ·cols, over `rows` rows from row r0; the
+    // half's first GEMM overwrites its buffer (beta 0). Tap-major columns are colsᵀ already.
+    const accumulate = (cp: number, r0: number, rows: number, beta: number) => {
+      const ld = tm ? rows : K, dp = dyp + 4 * r0 * co;
+      if (transposed) l.gemm(true, tm, co, K, rows, 1, dp, co, cp, ld, beta, target, K);
+      else l.gemm(!tm, false, K, co, rows, 1, cp, ld, dp, co, beta, target, co);
+    };
+    if (kept && !tm) {
+      accumulate(kept.byteOffset + 4 * s0 * P * K, s0 * P, (s1 - s0) * P, 0);
+      return l;
+    }
+    for (const [b0, nb] of runsOf(s0, s1, run)) {
+      let cp = cols[i]!.byteOffset;
+      if (kept) cp += 4 * b0 * P * K;
+      else im2colCall(l, g, xp + 4 * b0 * size, cp, nb, tm);
+      accumulate(cp, b0 * P, nb * P, b0 === s0 ? 0 : 1);
+    }
+    return l;
+  });
+  runPair(lists[0], lists[1], k);
+  if (kept) recycleCols(kept);
+  const [d0, d1] = partial as Float32Array[];
+  const sum = transposed ? d0 : dw;
+  for (let i = 0; i < K * co; i++) sum[i] = d0[i] + d1[i];
+  if (transposed) transposeInto(sum, K, co, dw);
+  return true;
+}

@@ -1,0 +1,73 @@
+/**
+ * The helper thread (parallel/helper.ts): it starts in the background and runs the second list
+ * of a pair; switched off, the main thread runs both; a list the helper cannot run is run again
+ * on the main thread (so its error surfaces there) and the helper is not used again. Nothing
+ * hangs. Each test file runs in its own isolate, so switching the helper off here stays here.
+ */
+import assert from "node:assert/strict";
+import { CommandList } from "../../../../kernels/cpu/parallel/commands.ts";
+import { helperStats, runPair, setHelperEnabled } from "../../../../kernels/cpu/parallel/helper.ts";
+import { openBlasPath } from "../../../../kernels/cpu/gemm_dispatch.ts";
+import { wasmKernels } from "../../../../kernels/cpu/wasm/module.ts";
+
+const k = wasmKernels();
+const ignore = !k || openBlasPath() === undefined;
+
+/** A list that sets n values at `out` to max(value, 0). */
+function reluList(out: Float32Array): CommandList {
+  const l = new CommandList();
+  l.call("relu_f32", out.byteOffset, out.byteOffset, out.length);
+  return l;
+}
+
+Deno.test({
+  name: "the helper runs the second list; switched off, the main thread runs both",
+  ignore,
+  fn: async () => {
+    const a = k!.heap.alloc(64)!, b = k!.heap.alloc(64)!;
+    try {
+      const t0 = performance.now();
+      while (helperStats.onHelper === 0 && performance.now() - t0 < 20_000) {
+        a.fill(-1);
+        b.fill(-1);
+        runPair(reluList(a), reluList(b), k!);
+        assert.deepEqual([a[0], b[63]], [0, 0]);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.ok(helperStats.onHelper > 0, "the helper thread did not start within 20 s");
+      const was = setHelperEnabled(false);
+      try {
+        const onHelper = helperStats.onHelper;
+        b.fill(-2);
+        runPair(new CommandList(), reluList(b), k!);
+        assert.equal(b[10], 0);
+        assert.equal(helperStats.onHelper, onHelper);
+      } finally {
+        setHelperEnabled(was);
+      }
+    } finally {
+      k!.heap.release(a);
+      k!.heap.release(b);
+    }
+  },
+});
+
+Deno.test({
+  name: "a list the helper cannot run is run on the main thread, whose error surfaces",
+  ignore,
+  fn: () => {
+    const bad = new CommandList();
+    // C outside the memory: both threads' GEMMs refuse it.
+    bad.gemm(false, false, 2, 2, 2, 1, 0, 2, 0, 2, 0, k!.heap.sizeBytes, 2);
+    const onHelper = helperStats.onHelper;
+    assert.throws(() => runPair(new CommandList(), bad, k!), /outside/);
+    assert.equal(helperStats.onHelper, onHelper, "a failed half is not counted as run");
+    // The helper is no longer used: the next pair runs on the main thread.
+    const out = k!.heap.alloc(8)!;
+    out.fill(-1);
+    runPair(new CommandList(), reluList(out), k!);
+    assert.equal(out[7], 0);
+    assert.equal(helperStats.onHelper, onHelper);
+    k!.heap.release(out);
+  },
+});
