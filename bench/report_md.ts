@@ -160,12 +160,12 @@ export function renderMarkdown(r: ReportInput): string {
     ``,
     `| case | dispatches | submits (rb) | buffer creations (rb) | bytes uploaded | readbacks (rb) | ` +
       `pipeline creations | bind group creations | peak RSS MiB | RSS start→end MiB (timed steps) | ` +
-      `RSS slope MiB/step | live tensors growth |`,
-    `|---|---|---|---|---|---|---|---|---|---|---|---|`,
+      `RSS slope MiB/step | live tensors growth | split conv passes (on helper) |`,
+    `|---|---|---|---|---|---|---|---|---|---|---|---|---|`,
   );
   for (const o of r.ours) {
     if (!("perStep" in o)) {
-      lines.push(`| ${o.name} | error: ${esc(o.error)} |||||||||||`);
+      lines.push(`| ${o.name} | error: ${esc(o.error)} ||||||||||||`);
       continue;
     }
     const s = o.perStep, rb = o.perReadbackStep, mem = o.memory;
@@ -176,8 +176,13 @@ export function renderMarkdown(r: ReportInput): string {
           num(mem.rssStartMiB, 4)
         }→` +
         `${num(mem.rssEndMiB, 4)} (${o.steps.reduce((a, b) => a + b, 0)}) | ` +
-        `${num(mem.rssSlopeMiBPerStep, 2)} | ${o.liveTensorsGrowth} |`,
+        `${num(mem.rssSlopeMiBPerStep, 2)} | ${o.liveTensorsGrowth} | ${split(o.splitPasses)} |`,
     );
   }
   return lines.join("\n") + "\n";
+}
+
+/** "4 (4)": split passes per step and how many the helper thread took; "—" without any. */
+function split(p: { perStep: number; onHelperPerStep: number } | undefined): string {
+  return p && p.perStep > 0 ? `${num(p.perStep, 3)} (${num(p.onHelperPerStep, 3)})` : "—";
 }

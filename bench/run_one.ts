@@ -3,6 +3,7 @@
  * backend counters per steady-state step, and resident memory. `bench.ts --one NAME` calls it in
  * a fresh process per case, so the process's peak RSS (VmHWM) belongs to that case alone.
  */
+import { helperReady, helperStats } from "../kernels/cpu/parallel/helper.ts";
 import "../kernels/tensor_methods.ts";
 import { gradients } from "../kernels/autograd.ts";
 import type { BackendCounters } from "../kernels/backend.ts";
@@ -43,6 +44,11 @@ export interface CaseRecord {
   perStepAverage: BackendCounters;
   /** Live tensors after the timed steps minus before (0 when a step leaks no tensor). */
   liveTensorsGrowth: number;
+  /**
+   * CPU conv passes split over two threads per timed step, and how many of them the helper
+   * thread ran its half of (the rest ran both halves on the main thread).
+   */
+  splitPasses?: { perStep: number; onHelperPerStep: number };
   memory: {
     rssStartMiB?: number;
     rssEndMiB?: number;
@@ -152,6 +158,8 @@ export async function runOne(
   minStepsPerRepeat?: number,
 ): Promise<CaseRecord> {
   const c = makeCase(name, new Rng(7));
+  // The CPU's conv helper thread starts in the background; the steady state has it up.
+  if (backend().name === "cpu") await helperReady();
   const counters = () => ({ ...backend().counters });
   // Warm-up, two steps in the timed loop's pattern (a step's result is freed after the next is
   // queued): compiles pipelines, fills the buffer pool, creates the readback staging buffer.
@@ -176,7 +184,7 @@ export async function runOne(
   const c2 = counters();
   s2.dispose();
 
-  const m0 = memory().tensors, cBefore = counters();
+  const m0 = memory().tensors, cBefore = counters(), h0 = { ...helperStats };
   // A step slower than a repeat (W2 on a software adapter: ~20 s) is timed once per repeat.
   const minSteps = minStepsPerRepeat ?? (warmupMs > seconds * 1000 ? 1 : 2);
   const r = await measure(c.step, { seconds, readEvery, minSteps });
@@ -204,6 +212,10 @@ export async function runOne(
     perReadbackStep: delta(c1, c2),
     perStepAverage: delta(cBefore, cAfter, totalSteps),
     liveTensorsGrowth: m1 - m0,
+    splitPasses: {
+      perStep: (helperStats.pairs - h0.pairs) / totalSteps,
+      onHelperPerStep: (helperStats.onHelper - h0.onHelper) / totalSteps,
+    },
     memory: {
       rssStartMiB,
       rssEndMiB,

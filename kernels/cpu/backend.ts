@@ -5,7 +5,8 @@ import { sizeOf } from "../shape.ts";
 import { ArrayPool } from "./array_pool.ts";
 import { dropCols } from "./cols_cache.ts";
 import { cpuGemmPath } from "./gemm_dispatch.ts";
-import { wasmKernelsStatus } from "./wasm/module.ts";
+import { helperStatus } from "./parallel/helper.ts";
+import { wasmKernels, wasmKernelsStatus } from "./wasm/module.ts";
 
 /** A CPU kernel with the same contract as an op's reference `cpu` function. */
 export type CpuKernel = (
@@ -70,7 +71,8 @@ export class CpuBackend implements Backend {
   /** Which GEMM runs is only known at run time (OpenBLAS installed, FFI allowed). */
   get description(): string {
     return this.fast
-      ? `CPU (TypeScript fast paths, im2col conv, ${wasmKernelsStatus()} im2col/col2im/pooling; ` +
+      ? `CPU (TypeScript fast paths, ${helperStatus(wasmKernels())}, ` +
+        `${wasmKernelsStatus()} im2col/col2im/pooling; ` +
         `GEMM: ${cpuGemmPath().detail})`
       : "CPU reference kernels (plain TypeScript)";
   }

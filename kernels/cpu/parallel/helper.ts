@@ -13,7 +13,7 @@ import {
   READY_YES,
   STATE,
 } from "./protocol.ts";
-import type { WasmKernels } from "../wasm/module.ts";
+import { type WasmKernels, wasmKernels } from "../wasm/module.ts";
 import { openBlasPath, singleThreadSgemm } from "../gemm_dispatch.ts";
 import { readEnv } from "../openblas.ts";
 
@@ -98,6 +98,22 @@ function readyHelper(k: WasmKernels): Running | undefined {
 }
 
 /**
+ * Starts the helper thread if it is not running and resolves once it takes jobs: true, or false
+ * when it is off, unavailable or not up within `timeoutMs`. Kernels never wait for it (they run
+ * both halves themselves meanwhile); benchmarks do, so that they time the steady state.
+ */
+export async function helperReady(timeoutMs = 10_000): Promise<boolean> {
+  const k = wasmKernels();
+  const t0 = performance.now();
+  while (k && performance.now() - t0 < timeoutMs) {
+    if (readyHelper(k)) return true;
+    if (helper === "off" || !enabled) return false;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return false;
+}
+
+/**
  * Tells the helper a `runPair` is coming, so that it is awake when the job is posted; a kernel
  * calls it before staging its operands. Does nothing when the helper is not up.
  */
@@ -109,7 +125,25 @@ export function announcePair(k: WasmKernels): void {
   }
 }
 
-/** What the last `runPair` did, for tests and benchmarks. */
+/**
+ * How conv passes run, for the backend's description: "im2col conv on 2 threads" when the
+ * helper is (or will be) used, else "im2col conv on 1 thread (why)".
+ */
+export function helperStatus(k: WasmKernels | undefined): string {
+  enabled ??= envEnabled();
+  const why = !enabled
+    ? "helper thread off"
+    : !k || openBlasPath() === undefined
+    ? "the helper needs WASM SIMD and OpenBLAS"
+    : (navigator.hardwareConcurrency ?? 1) < 2
+    ? "one core"
+    : helper === "off"
+    ? "the helper thread could not start"
+    : "";
+  return why ? `im2col conv on 1 thread (${why})` : "im2col conv on 2 threads";
+}
+
+/** Counts of `runPair` calls and of those whose second half the helper ran. */
 export const helperStats = { pairs: 0, onHelper: 0 };
 
 /**

@@ -15,7 +15,11 @@ import { setConvSplit } from "../../../kernels/cpu/conv2d_split.ts";
 import { clearCols } from "../../../kernels/cpu/cols_cache.ts";
 import { convGeometry, type ConvPads } from "../../../kernels/cpu/im2col.ts";
 import { openBlasPath } from "../../../kernels/cpu/gemm_dispatch.ts";
-import { helperStats, setHelperEnabled } from "../../../kernels/cpu/parallel/helper.ts";
+import {
+  helperReady,
+  helperStats,
+  setHelperEnabled,
+} from "../../../kernels/cpu/parallel/helper.ts";
 import { wasmKernels } from "../../../kernels/cpu/wasm/module.ts";
 import { Rng } from "../../../kernels/random.ts";
 import { sameBits } from "./wasm/helpers.ts";
@@ -63,24 +67,11 @@ function passes(xs: number[], ws: number[], st: number[], p: ConvPads, rng: Rng)
   };
 }
 
-/** Resolves once the helper thread has run a half (it starts in the background). */
-async function helperUp(): Promise<void> {
-  const x = new Float32Array(2 * 4 * 4 * 2), w = new Float32Array(3 * 3 * 2 * 2);
-  const y = new Float32Array(2 * 4 * 4 * 2);
-  for (const t0 = performance.now(); performance.now() - t0 < 20_000;) {
-    const before = helperStats.onHelper;
-    conv2dForward(x, [2, 4, 4, 2], w, [3, 3, 2, 2], [1, 1], pads(1, 1, 1, 1), y);
-    if (helperStats.onHelper > before) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  assert.fail("the helper thread did not start within 20 s");
-}
-
 Deno.test({
   name: "split conv2d: the same bits with the helper thread and without; the helper runs",
   ignore: !haveKernels,
   fn: async () => {
-    await helperUp();
+    assert.ok(await helperReady(20_000), "the helper thread did not start within 20 s");
     const rng = new Rng(5);
     for (const [xs, ws, st, p] of GEOMETRIES) {
       const run = passes(xs, ws, st, p, rng);
