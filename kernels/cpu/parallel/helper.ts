@@ -74,12 +74,19 @@ function start(k: WasmKernels): Running | "off" {
     const control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS));
     const commands = new Float64Array(new SharedArrayBuffer(8 * COMMAND_CAPACITY));
     const data: HelperData = { memory: k.heap.memory, control, commands, blasPath };
-    const worker = new Worker(new URL("./helper_worker.ts", import.meta.url), {
+    // Started from a one-line module that imports the program: node:worker_threads takes only
+    // file: and data: URLs, and the toolkit may have been imported over https.
+    const program = new URL("./helper_worker.ts", import.meta.url).href;
+    const worker = new Worker(`import(${JSON.stringify(program)});`, {
+      eval: true,
       workerData: data,
     });
     worker.unref();
-    // A worker that dies after starting answers no job: the wait below gives up on it.
-    worker.on("error", () => {});
+    // A worker that fails to load or dies is not used again (one that dies mid-job answers no
+    // job: awaitHelper gives up on it).
+    const lost = () => void (helper = "off");
+    worker.on("error", lost);
+    worker.on("exit", lost);
     return { control, commands };
   } catch {
     return "off";

@@ -73,3 +73,34 @@ Deno.test({
     k!.heap.release(out);
   },
 });
+
+Deno.test({
+  name: "the helper thread also starts when the toolkit is imported over http",
+  ignore,
+  fn: async () => {
+    const root = new URL("../../../../", import.meta.url);
+    const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+      try {
+        const body = await Deno.readFile(new URL(`.${new URL(req.url).pathname}`, root));
+        return new Response(body, { headers: { "content-type": "application/typescript" } });
+      } catch {
+        return new Response("not found", { status: 404 });
+      }
+    });
+    try {
+      const base = `http://127.0.0.1:${server.addr.port}`;
+      const probe = new URL("./remote_probe.ts", import.meta.url).pathname;
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", `--reload=${base}`, "--no-check", probe, base],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert.ok(out.success, new TextDecoder().decode(out.stderr));
+      const r = JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!);
+      assert.equal(r.ready, true);
+      assert.ok(r.onHelper > 0, "the helper ran no half");
+    } finally {
+      await server.shutdown();
+    }
+  },
+});
