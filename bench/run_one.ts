@@ -158,12 +158,13 @@ export async function runOne(
   minStepsPerRepeat?: number,
 ): Promise<CaseRecord> {
   const c = makeCase(name, new Rng(7));
-  // The CPU's conv helper thread starts in the background; the steady state has it up.
-  if (backend().name === "cpu") await helperReady();
   const counters = () => ({ ...backend().counters });
   // Warm-up, two steps in the timed loop's pattern (a step's result is freed after the next is
   // queued): compiles pipelines, fills the buffer pool, creates the readback staging buffer.
   const s0 = c.step();
+  // A split conv pass starts the CPU's helper thread in the background; the steady state has it
+  // up (a case without one never starts it).
+  if (helperStats.pairs > 0) await helperReady();
   const t = performance.now();
   const s = c.step();
   s0.dispose();
