@@ -142,3 +142,28 @@ Deno.test({
     assert.equal(helperStats.pairs, pairs);
   },
 });
+
+Deno.test({
+  name: "the helper runs its half in memory the main thread has just grown",
+  ignore: !haveKernels,
+  fn: async () => {
+    assert.ok(await helperReady(20_000), "the helper thread did not start within 20 s");
+    const heap = wasmKernels()!.heap, rng = new Rng(8);
+    // Bigger than anything this file ran before, so staging it grows the memory first.
+    const run = passes([8, 64, 64, 16], [3, 3, 16, 16], [1, 1], pads(1, 1, 1, 1), rng);
+    const size = heap.sizeBytes, onHelper = helperStats.onHelper;
+    const grown = run();
+    assert.ok(heap.sizeBytes > size, "the memory did not grow");
+    assert.equal(helperStats.onHelper - onHelper, 5, "the helper did not run every half");
+    const was = setHelperEnabled(false);
+    let alone;
+    try {
+      alone = run();
+    } finally {
+      setHelperEnabled(was);
+    }
+    for (const [name, a] of Object.entries(grown)) {
+      sameBits(a, alone[name as keyof typeof alone], `${name} after growth`);
+    }
+  },
+});
