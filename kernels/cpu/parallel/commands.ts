@@ -1,3 +1,4 @@
+import type { GemmFn } from "../openblas.ts";
 import type { KernelExports } from "../wasm/module.ts";
 
 /**
@@ -51,24 +52,9 @@ export class CommandList {
   #buf = new Float64Array(256);
   #length = 0;
 
-  /** Appends a GEMM (pointers are byte offsets). */
-  gemm(
-    transA: boolean,
-    transB: boolean,
-    M: number,
-    N: number,
-    K: number,
-    alpha: number,
-    a: number,
-    lda: number,
-    b: number,
-    ldb: number,
-    beta: number,
-    c: number,
-    ldc: number,
-  ): void {
-    // deno-fmt-ignore
-    this.#push([GEMM, +transA, +transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc]);
+  /** Appends a GEMM (HeapGemm's arguments: pointers are byte offsets). */
+  gemm(...[transA, transB, ...rest]: Parameters<HeapGemm>): void {
+    this.#push([GEMM, +transA, +transB, ...rest]);
   }
 
   /** Appends a call of WASM kernel `name` with integer arguments. */
@@ -126,24 +112,7 @@ export function runCommands(cmds: Float64Array, fn: KernelExports, gemm: HeapGem
  */
 export function heapGemm(
   memory: WebAssembly.Memory,
-  sgemm: (
-    transA: boolean,
-    transB: boolean,
-    M: number,
-    N: number,
-    K: number,
-    alpha: number,
-    A: Float32Array,
-    aOffset: number,
-    lda: number,
-    B: Float32Array,
-    bOffset: number,
-    ldb: number,
-    beta: number,
-    C: Float32Array,
-    cOffset: number,
-    ldc: number,
-  ) => void,
+  sgemm: GemmFn<Float32Array>,
 ): HeapGemm {
   let view = new Float32Array(memory.buffer);
   const inside = (p: number, rows: number, cols: number, ld: number) =>

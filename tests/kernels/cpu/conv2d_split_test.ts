@@ -67,6 +67,27 @@ function passes(xs: number[], ws: number[], st: number[], p: ConvPads, rng: Rng)
   };
 }
 
+/**
+ * Fails unless `run` with the helper off (the main thread runs both halves, and the helper none)
+ * gives the same bits as `outputs`.
+ */
+function sameAsAlone(
+  outputs: Record<string, Float32Array>,
+  run: () => typeof outputs,
+  what: string,
+) {
+  const was = setHelperEnabled(false);
+  let alone;
+  try {
+    const onHelper = helperStats.onHelper;
+    alone = run();
+    assert.equal(helperStats.onHelper, onHelper, `${what}: the helper ran while off`);
+  } finally {
+    setHelperEnabled(was);
+  }
+  for (const [name, a] of Object.entries(outputs)) sameBits(a, alone[name], `${name} ${what}`);
+}
+
 Deno.test({
   name: "split conv2d: the same bits with the helper thread and without; the helper runs",
   ignore: !haveKernels,
@@ -78,19 +99,9 @@ Deno.test({
       const before = { ...helperStats };
       const withHelper = run();
       assert.ok(helperStats.onHelper > before.onHelper, `[${xs}]: the helper ran no half`);
-      const was = setHelperEnabled(false);
-      let alone;
-      try {
-        const pairs = helperStats.pairs, onHelper = helperStats.onHelper;
-        alone = run();
-        assert.ok(helperStats.pairs > pairs, `[${xs}]: not split`);
-        assert.equal(helperStats.onHelper, onHelper, `[${xs}]: the helper ran while off`);
-      } finally {
-        setHelperEnabled(was);
-      }
-      for (const [name, a] of Object.entries(withHelper)) {
-        sameBits(a, alone[name as keyof typeof alone], `${name} of [${xs}] * [${ws}]`);
-      }
+      const pairs = helperStats.pairs;
+      sameAsAlone(withHelper, run, `of [${xs}] * [${ws}]`);
+      assert.ok(helperStats.pairs > pairs, `[${xs}]: not split with the helper off`);
     }
   },
 });
@@ -155,15 +166,6 @@ Deno.test({
     const grown = run();
     assert.ok(heap.sizeBytes > size, "the memory did not grow");
     assert.equal(helperStats.onHelper - onHelper, 5, "the helper did not run every half");
-    const was = setHelperEnabled(false);
-    let alone;
-    try {
-      alone = run();
-    } finally {
-      setHelperEnabled(was);
-    }
-    for (const [name, a] of Object.entries(grown)) {
-      sameBits(a, alone[name as keyof typeof alone], `${name} after growth`);
-    }
+    sameAsAlone(grown, run, "after growth");
   },
 });
