@@ -4,6 +4,7 @@ import {
   CONTROL_WORDS,
   COUNT,
   type HelperData,
+  JOB_CLOSED,
   JOB_COMING,
   JOB_DONE,
   JOB_IDLE,
@@ -82,12 +83,16 @@ function start(k: WasmKernels): Running | "off" {
       workerData: data,
     });
     worker.unref();
-    // A worker that fails to load or dies is not used again (one that dies mid-job answers no
-    // job: awaitHelper gives up on it).
-    const lost = () => void (helper = "off");
-    worker.on("error", lost);
-    worker.on("exit", lost);
-    return { control, commands };
+    const running = { control, commands };
+    // A helper that closed itself for being idle is replaced on next use; one that failed to load
+    // or died is not (one that dies mid-job answers no job: awaitHelper gives up on it).
+    const gone = () => {
+      if (helper !== running) return;
+      helper = Atomics.load(control, STATE) === JOB_CLOSED ? undefined : "off";
+    };
+    worker.on("error", gone);
+    worker.on("exit", gone);
+    return running;
   } catch {
     return "off";
   }
@@ -97,6 +102,11 @@ function start(k: WasmKernels): Running | "off" {
 function readyHelper(k: WasmKernels): Running | undefined {
   enabled ??= envEnabled();
   if (!enabled) return undefined;
+  if (
+    helper !== undefined && helper !== "off" && Atomics.load(helper.control, STATE) === JOB_CLOSED
+  ) {
+    helper = undefined; // closed itself after an idle spell: start another
+  }
   helper ??= start(k);
   if (helper === "off") return undefined;
   const ready = Atomics.load(helper.control, READY);
@@ -126,8 +136,7 @@ export async function helperReady(timeoutMs = 10_000): Promise<boolean> {
  */
 export function announcePair(k: WasmKernels): void {
   const h = readyHelper(k);
-  if (h && Atomics.load(h.control, STATE) === JOB_IDLE) {
-    Atomics.store(h.control, STATE, JOB_COMING);
+  if (h && Atomics.compareExchange(h.control, STATE, JOB_IDLE, JOB_COMING) === JOB_IDLE) {
     Atomics.notify(h.control, STATE);
   }
 }
@@ -170,8 +179,12 @@ export function runPair(a: CommandList, b: CommandList, k: WasmKernels): void {
   }
   h.commands.set(b.values);
   Atomics.store(h.control, COUNT, b.values.length);
-  Atomics.store(h.control, STATE, JOB_POSTED);
-  Atomics.notify(h.control, STATE);
+  if (!post(h)) {
+    helper = undefined; // it closed itself just now: both halves here, another helper next time
+    runCommands(a.values, k.fn, gemm);
+    runCommands(b.values, k.fn, gemm);
+    return;
+  }
   let done = false;
   try {
     runCommands(a.values, k.fn, gemm);
@@ -181,6 +194,17 @@ export function runPair(a: CommandList, b: CommandList, k: WasmKernels): void {
   }
   if (done) helperStats.onHelper++;
   else runCommands(b.values, k.fn, gemm);
+}
+
+/** Posts the job written to h.commands; false when the helper has closed itself. */
+function post(h: Running): boolean {
+  for (const from of [JOB_IDLE, JOB_COMING]) {
+    if (Atomics.compareExchange(h.control, STATE, from, JOB_POSTED) === from) {
+      Atomics.notify(h.control, STATE);
+      return true;
+    }
+  }
+  return false;
 }
 
 /** Waits for the posted job; true when the helper did it, false when it failed or timed out. */
@@ -196,7 +220,7 @@ function awaitHelper(h: Running): boolean {
     if (waited > SPIN_MS) Atomics.wait(h.control, STATE, JOB_POSTED, 100);
     state = Atomics.load(h.control, STATE);
   }
-  Atomics.store(h.control, STATE, JOB_IDLE);
+  Atomics.compareExchange(h.control, STATE, state, JOB_IDLE);
   if (state !== JOB_DONE) helper = "off";
   return state === JOB_DONE;
 }

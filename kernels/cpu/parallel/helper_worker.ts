@@ -8,9 +8,12 @@ import { heapGemm, runCommands } from "./commands.ts";
 import {
   COUNT,
   type HelperData,
+  IDLE_EXIT_MS,
+  JOB_CLOSED,
   JOB_COMING,
   JOB_DONE,
   JOB_FAILED,
+  JOB_IDLE,
   JOB_POSTED,
   READY,
   READY_FAILED,
@@ -39,16 +42,23 @@ function start(): { fn: KernelExports; gemm: ReturnType<typeof heapGemm> } | und
   }
 }
 
-/** Returns once a job is posted. */
-function awaitJob(): void {
-  let until = performance.now() + SPIN_MS;
+/** Returns true once a job is posted, false when the helper closed itself for being idle. */
+function awaitJob(): boolean {
+  const idleSince = performance.now();
+  let until = idleSince + SPIN_MS;
   for (let i = 0;; i++) {
     const seen = Atomics.load(control, STATE);
-    if (seen === JOB_POSTED) return;
+    if (seen === JOB_POSTED) return true;
     if ((i & 255) !== 0) continue;
     if (seen === JOB_COMING && i === 0) until = performance.now() + SPIN_MS;
     if (performance.now() > until) {
-      Atomics.wait(control, STATE, seen);
+      // DONE or FAILED until the main thread takes the outcome, which it does without a wake-up.
+      const idle = seen === JOB_IDLE || seen === JOB_COMING;
+      const woke = Atomics.wait(control, STATE, seen, idle ? IDLE_EXIT_MS : 1);
+      if (woke === "timed-out" && idle && performance.now() - idleSince >= IDLE_EXIT_MS) {
+        // Closed only if no job was posted meanwhile.
+        if (Atomics.compareExchange(control, STATE, seen, JOB_CLOSED) === seen) return false;
+      }
       // Woken: by a post, or by a job announced ahead (JOB_COMING), which is polled for again.
       i = -1;
     }
@@ -58,8 +68,7 @@ function awaitJob(): void {
 const kernels = start();
 Atomics.store(control, READY, kernels ? READY_YES : READY_FAILED);
 Atomics.notify(control, READY);
-while (kernels) {
-  awaitJob();
+while (kernels && awaitJob()) {
   let outcome = JOB_DONE;
   try {
     runCommands(commands.subarray(0, Atomics.load(control, COUNT)), kernels.fn, kernels.gemm);

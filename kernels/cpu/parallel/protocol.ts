@@ -18,6 +18,18 @@ export const JOB_IDLE = 0;
 export const JOB_POSTED = 1;
 /** A job is coming: the helper wakes up and polls (hides the wake-up behind the job's setup). */
 export const JOB_COMING = 4;
+/**
+ * The helper has exited after IDLE_EXIT_MS without a job (set by the helper, from JOB_IDLE or
+ * JOB_COMING, with a compare-and-swap so that a job posted meanwhile wins); the main thread starts
+ * a new one when it needs one.
+ */
+export const JOB_CLOSED = 5;
+/**
+ * How long an idle helper waits before it exits. A helper blocked on the futex cannot be stopped
+ * from outside (terminate() does not interrupt it), so one whose isolate has ended (a test module,
+ * a user's worker) must stop by itself; in training, jobs come milliseconds apart.
+ */
+export const IDLE_EXIT_MS = 2000;
 /** The helper finished the job. */
 export const JOB_DONE = 2;
 /** The helper could not run the job (the main thread runs it instead). */

@@ -1,8 +1,8 @@
 /**
  * The helper thread (parallel/helper.ts): it starts in the background and runs the second list
  * of a pair; switched off, the main thread runs both; a list the helper cannot run is run again
- * on the main thread (so its error surfaces there) and the helper is not used again. Nothing
- * hangs. Each test file runs in its own isolate, so switching the helper off here stays here.
+ * on the main thread (so its error surfaces there) and the helper is not used again; an idle
+ * helper exits and the next pair starts another. Nothing hangs. Each test file runs in its own isolate, so switching the helper off here stays here.
  */
 import assert from "node:assert/strict";
 import { CommandList } from "../../../../kernels/cpu/parallel/commands.ts";
@@ -13,6 +13,7 @@ import {
   setHelperEnabled,
 } from "../../../../kernels/cpu/parallel/helper.ts";
 import { openBlasPath } from "../../../../kernels/cpu/gemm_dispatch.ts";
+import { IDLE_EXIT_MS } from "../../../../kernels/cpu/parallel/protocol.ts";
 import { wasmKernels } from "../../../../kernels/cpu/wasm/module.ts";
 
 const k = wasmKernels();
@@ -50,6 +51,30 @@ Deno.test({
     } finally {
       k!.heap.release(a);
       k!.heap.release(b);
+    }
+  },
+});
+
+Deno.test({
+  name: "an idle helper closes itself and a new one takes the next pairs",
+  ignore,
+  fn: async () => {
+    assert.ok(await helperReady(20_000), "the helper thread did not start within 20 s");
+    await new Promise((r) => setTimeout(r, IDLE_EXIT_MS + 500));
+    const out = k!.heap.alloc(8)!;
+    try {
+      out.fill(-1);
+      const before = helperStats.onHelper;
+      runPair(new CommandList(), reluList(out), k!); // on this thread; starts a new helper
+      assert.equal(out[7], 0);
+      assert.equal(helperStats.onHelper, before, "the idle helper did not close");
+      assert.ok(await helperReady(20_000), "no new helper within 20 s");
+      const onHelper = helperStats.onHelper;
+      out.fill(-1);
+      runPair(new CommandList(), reluList(out), k!);
+      assert.deepEqual([out[0], helperStats.onHelper - onHelper], [0, 1]);
+    } finally {
+      k!.heap.release(out);
     }
   },
 });
