@@ -27,7 +27,8 @@ import { readEnv } from "../openblas.ts";
  * same values, only on another thread. GEMMs run on one OpenBLAS thread on each side.
  *
  * The worker starts on first use, in the background (the call that starts it runs both halves
- * itself), and is unref'd so it never keeps a script from exiting. `DL_HELPER=off` in the
+ * itself), is unref'd so it never keeps a script from exiting, and closes itself after
+ * IDLE_EXIT_MS without a job (the next pair starts another). `DL_HELPER=off` in the
  * environment, or `setHelperEnabled(false)`, keeps everything on the main thread (for A/B
  * timing: the numbers do not change).
  */
