@@ -44,6 +44,15 @@ export function setConvSplit(on: boolean): boolean {
   return was;
 }
 
+/** The command lists of the two halves, reused pass after pass (runPair finishes with them). */
+const halfLists = [new CommandList(), new CommandList()];
+
+/** Half i's command list, emptied. */
+function emptyList(i: number): CommandList {
+  halfLists[i].clear();
+  return halfLists[i];
+}
+
 /** The two halves of a batch of n samples: [start, end) each. */
 function halves(n: number): [number, number][] {
   const h = Math.ceil(n / 2);
@@ -130,7 +139,7 @@ export function conv2dForwardSplit(
     return false;
   }
   const lists = halves(g.n).map(([s0, s1], i) => {
-    const l = new CommandList(), c = cols[i]!;
+    const l = emptyList(i), c = cols[i]!;
     for (const [b0, nb] of runsOf(s0, s1, run)) {
       const rows = nb * P, cp = c.byteOffset + (kept ? 4 * b0 * P * K : 0);
       const op = o.byteOffset + 4 * b0 * P * co;
@@ -166,7 +175,7 @@ export function conv2dBackpropInputSplit(
   if (dyp === undefined || wp === undefined || !o || cols.some((c) => !c)) return false;
   const { h, w: width, cin, kh, kw, oh, ow, sh, sw, top, left } = g;
   const lists = halves(g.n).map(([s0, s1], i) => {
-    const l = new CommandList(), cp = cols[i]!.byteOffset;
+    const l = emptyList(i), cp = cols[i]!.byteOffset;
     for (const [b0, nb] of runsOf(s0, s1, run)) {
       l.gemm(false, true, nb * P, K, co, 1, dyp + 4 * b0 * P * co, co, wp, co, 0, cp, K);
       const dxp = o.byteOffset + 4 * b0 * size;
@@ -204,7 +213,7 @@ export function conv2dBackpropFilterSplit(
     return false;
   }
   const lists = halves(g.n).map(([s0, s1], i) => {
-    const l = new CommandList(), target = partial[i]!.byteOffset;
+    const l = emptyList(i), target = partial[i]!.byteOffset;
     // dw[K, co] += colsᵀ·dy, or dwᵀ[co, K] += dyᵀ·cols, over `rows` rows from row r0; the
     // half's first GEMM overwrites its buffer (beta 0). Tap-major columns are colsᵀ already.
     const accumulate = (cp: number, r0: number, rows: number, beta: number) => {
