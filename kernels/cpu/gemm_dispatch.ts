@@ -125,19 +125,19 @@ export function singleThreadSgemm(): GemmFn<Float32Array> | null {
   return countedSgemm(blas);
 }
 
-const counted = new WeakMap<OpenBlas, GemmFn<Float32Array>>();
+/** The counting wrapper of the loaded library's sgemm, made once. */
+let counted: { blas: OpenBlas; sgemm: GemmFn<Float32Array> } | undefined;
 
 function countedSgemm(blas: OpenBlas): GemmFn<Float32Array> {
-  let f = counted.get(blas);
-  if (!f) {
+  if (counted?.blas !== blas) {
     // deno-fmt-ignore
-    f = (tA, tB, M, N, K, alpha, A, ao, lda, B, bo, ldb, beta, C, co, ldc) => {
+    const sgemm: GemmFn<Float32Array> = (tA, tB, M, N, K, alpha, A, ao, lda, B, bo, ldb, beta, C, co, ldc) => {
       blas.sgemm(tA, tB, M, N, K, alpha, A, ao, lda, B, bo, ldb, beta, C, co, ldc);
       stats.openblas++;
     };
-    counted.set(blas, f);
+    counted = { blas, sgemm };
   }
-  return f;
+  return counted.sgemm;
 }
 
 /** The path of the OpenBLAS library in use, or undefined (the helper thread loads the same). */

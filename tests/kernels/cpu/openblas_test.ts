@@ -417,6 +417,12 @@ Deno.test("with --allow-ffi: OpenBLAS by default", { ignore: noBlas }, async () 
   assert.equal(r.detail, blas!.label);
 });
 
+Deno.test("OPENBLAS_NUM_THREADS caps the threads the label names", { ignore: noBlas }, async () => {
+  const r = await probe(["-A"], { OPENBLAS_NUM_THREADS: "1" });
+  assert.equal(r.path, "openblas");
+  assert.match(r.detail, /\b1 thread\b/);
+});
+
 Deno.test({
   name: "importing the toolkit does not load OpenBLAS; the first GEMM does",
   ignore: Deno.build.os !== "linux" || noBlas,

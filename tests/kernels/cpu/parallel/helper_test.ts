@@ -9,6 +9,7 @@ import { CommandList } from "../../../../kernels/cpu/parallel/commands.ts";
 import {
   helperReady,
   helperStats,
+  helperStatus,
   runPair,
   setHelperEnabled,
 } from "../../../../kernels/cpu/parallel/helper.ts";
@@ -51,6 +52,24 @@ Deno.test({
     } finally {
       k!.heap.release(a);
       k!.heap.release(b);
+    }
+  },
+});
+
+Deno.test({
+  name: "the status line says how conv passes run, and why on one thread",
+  ignore,
+  fn: () => {
+    assert.equal(helperStatus(k), "im2col conv on 2 threads");
+    assert.match(
+      helperStatus(undefined),
+      /on 1 thread \(the helper needs WASM SIMD and OpenBLAS\)/,
+    );
+    const was = setHelperEnabled(false);
+    try {
+      assert.equal(helperStatus(k), "im2col conv on 1 thread (helper thread off)");
+    } finally {
+      setHelperEnabled(was);
     }
   },
 });
