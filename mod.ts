@@ -41,3 +41,13 @@ export * as metrics from "./train/metrics.ts";
 export { loadCheckpoint, saveCheckpoint } from "./train/checkpoint.ts";
 
 export * as datasets from "./datasets/mod.ts";
+export {
+  decodeSafetensors,
+  encodeSafetensors,
+  readSafetensors,
+  type SafetensorsArray,
+  type SafetensorsDType,
+  type SafetensorsFile,
+  type SafetensorsTensor,
+  writeSafetensors,
+} from "./io/safetensors.ts";
