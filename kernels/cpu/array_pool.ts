@@ -3,8 +3,8 @@ import { allocArray, type DType, type TypedArray } from "../dtype.ts";
 /**
  * A pool of the CPU backend's output arrays. A training step allocates the same shapes every
  * step; a fresh multi-megabyte typed array costs page faults on first touch and pushes V8
- * towards full garbage collections, which measured slower than the kernel writing it (a 19 MB
- * ReLU: 34–49 ms into fresh arrays, 27 ms into a reused one). Freed arrays wait here, keyed by
+ * towards full garbage collections, which measured slower than the kernel writing it
+ * (bench/README.md). Freed arrays wait here, keyed by
  * dtype and length, and are handed out again zero-filled, so a kernel sees exactly what a new
  * array would give it.
  *

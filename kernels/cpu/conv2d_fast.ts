@@ -130,9 +130,7 @@ function reluInPlace(a: FloatArray, from: number, to: number): void {
 
 /**
  * out[from, to) += bias, then ReLU when `relu`: WASM SIMD on float32 when it can, else the
- * loops. On a run the GEMM just wrote, WASM is faster in a training step (measured with a
- * temporary switch, training steps alternating with and without it in one process, median of
- * 30–40 each: W2 138.8 → 132.3 ms, W3 4.53 → 4.26, W4 49.0 → 46.4).
+ * loops. On a run the GEMM just wrote, WASM is faster in a training step (bench/README.md).
  */
 function epilogue(
   out: FloatArray,

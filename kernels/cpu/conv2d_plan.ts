@@ -10,10 +10,8 @@ import { wasmKernels } from "./wasm/module.ts";
 
 /**
  * Bound on a run's column matrix (values): 1 M float32 = 4 MB, so memory use stays flat and the
- * columns are still in cache when the GEMM reads them (or col2im reads what the GEMM wrote).
- * Measured on W2's 3×3 32→64 conv (batch 128, WASM im2col/col2im, best of 7, three alternating
- * rounds): forward 21 vs 29–41 ms, input gradient 35 vs 40 ms, filter gradient 22–23 vs 27–28 ms
- * against 4 M-value runs.
+ * columns are still in cache when the GEMM reads them (or col2im reads what the GEMM wrote):
+ * every pass was faster than with 4 M-value runs (bench/README.md).
  */
 export const MAX_COLS = 1024 * 1024;
 
@@ -30,9 +28,9 @@ export function colsKey(g: ConvGeometry, tm: boolean): string {
 
 /**
  * The filter gradient is computed transposed, dwᵀ[Cout, K] = dyᵀ·cols, and transposed back
- * (K·Cout values, cheap), when K = KH·KW·Cin is at least this. Measured with OpenBLAS on 2 cores
- * (best thread count each): W3's 5×5 16→16 conv 0.48 vs 0.81 ms, W4's 3×3 32→32 7.6 vs 10.1 ms,
- * W2's 3×3 32→64 24 vs 28 ms; first layers (K = 9–27) are faster untransposed.
+ * (K·Cout values, cheap), when K = KH·KW·Cin is at least this: with OpenBLAS that is faster for
+ * the K ≥ 64 convs measured, and first layers (K = 9–27) are faster untransposed
+ * (bench/README.md).
  */
 export const TRANSPOSED_FILTER_GRAD_MIN_K = 64;
 
@@ -47,8 +45,7 @@ export function transposeInto(src: FloatArray, rows: number, cols: number, dst: 
  * One-channel convs with horizontal stride 1 build their column matrix tap-major, [K, rows] per
  * run (kernels.c's im2col_t1): a tap's values along an output row are then one contiguous run of
  * the input row, where the row-major matrix needs a separate copy for every tap of every pixel
- * (W3's first conv in a training step, bench/profile_ops.ts, alternating runs: forward 0.89 →
- * 0.36–0.45 ms, filter gradient 0.41 → 0.31–0.35 ms). The GEMMs read it as a transposed operand.
+ * (forward and filter gradient faster: bench/README.md). The GEMMs read it as a transposed operand.
  */
 export function tapMajor(x: FloatArray, g: ConvGeometry): boolean {
   return x instanceof Float32Array && g.cin === 1 && g.sw === 1 && !isPointwise(g) &&

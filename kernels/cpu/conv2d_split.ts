@@ -22,13 +22,10 @@ import { type WasmKernels, wasmKernels } from "./wasm/module.ts";
  * those alone, and the halves give the same numbers on one thread or two, so a run's numbers
  * never depend on whether the helper thread was up.
  *
- * Against the single-threaded passes, whose big GEMMs run on OpenBLAS's two threads and whose
- * im2col/col2im run on one (bench/split_ab.ts: blocks of training steps alternating in one
- * process, median step time): W2 197 → 147 ms, W3 5.49 → 4.56 ms, W4 54.8 → 50.3 ms. Splitting
- * only the passes whose GEMM gets one OpenBLAS thread (W3's filter gradient kept two) was no
- * faster in two scratch A/B runs on W3 (p25 5.17 vs 4.28 ms and 4.51 vs 4.42 ms, all passes split
- * second) and was not kept: OpenBLAS's own threads poll for a while after a two-thread GEMM and
- * take the core from the helper.
+ * Every bench workload trains faster this way than on the single-threaded passes, whose big GEMMs
+ * run on OpenBLAS's two threads (bench/split_ab.ts; numbers in bench/README.md). All passes are
+ * split, also those whose GEMM would get two OpenBLAS threads: OpenBLAS's own threads poll for a
+ * while after a two-thread GEMM and take the core from the helper.
  *
  * The filter gradient sums each half into its own buffer and adds the two at the end.
  */

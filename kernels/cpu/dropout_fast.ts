@@ -5,7 +5,7 @@ import { registerFastKernel } from "./backend.ts";
 /**
  * Fast CPU dropout mask, equal to the reference element for element. The reference hashes the
  * seed again for every element and keeps a unit when hash/2³² ≥ rate, a branch that is a coin
- * flip on random bits (≈ 7.6 ns per element on W2's masks). Here the seed's hash is computed
+ * flip on random bits (bench/README.md). Here the seed's hash is computed
  * once, the test is the integer one the WGSL kernel uses (hash ≥ ⌈rate·2³²⌉, the same set:
  * hash/2³² and rate·2³² are exact in float64), and on float32 the kept value's bits are masked
  * in with no branch: ⌊(hash − threshold)/2³²⌋ is −1 for a dropped unit and 0 for a kept one.

@@ -120,8 +120,8 @@ function bitsOf(a: Float32Array): Int32Array {
 /*
  * ReLU and its mask on float32 work on the bits: `keep` is −1 when 1 ≤ bits ≤ POS_INF (v > 0)
  * and 0 otherwise (negatives, ±0, NaN), with no branch. On activations whose signs look random
- * the branchy `v > 0 ? v : 0` mispredicts half the time and runs 3–4× slower (27 vs 7 ms on
- * 4.7 M values, bench/profile_ops.ts W2). Results are bit-identical to the reference.
+ * the branchy `v > 0 ? v : 0` mispredicts half the time and runs 3–4× slower (bench/README.md).
+ * Results are bit-identical to the reference.
  */
 registerFastKernel("relu", ([x], _a, out) => {
   const d = x.data;

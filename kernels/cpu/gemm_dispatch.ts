@@ -13,23 +13,17 @@ import { type GemmFn, loadOpenBlas, type OpenBlas, readEnv } from "./openblas.ts
 
 /**
  * Smallest M·N·K sent to OpenBLAS. Below it the TypeScript GEMM is as fast: the FFI call and
- * OpenBLAS's per-call setup cost about 1 µs, which is what 8³ costs in TypeScript. Measured
- * with `deno run -A bench/blas_micro.ts --crossover` (2 busy cores): 8³ 0.97 vs 0.98 µs,
- * 12³ 1.97 vs 0.79 µs, 16³ 2.6 vs 0.5 µs (TypeScript vs OpenBLAS).
+ * OpenBLAS's per-call setup cost about 1 µs, which is what 8³ costs in TypeScript
+ * (`bench/blas_micro.ts --crossover`; numbers in bench/README.md).
  */
 export const BLAS_MIN_WORK = 1024;
 
 /**
  * Threads per OpenBLAS call. OpenBLAS splits even small GEMMs over every thread, and on small
- * or skinny problems waking and joining the second thread costs more than it saves: measured
- * on 2 cores (cblas directly, best of 5, the conv and dense GEMMs of W1–W4), one thread is
- * 2–4× faster on W3's convs (e.g. 3136×16×400: 0.55 vs 1.76 ms) and on GEMMs whose inner
- * dimension is a short channel count (K = 16–32: the input gradient of a conv), while two
- * threads win on big problems with a long inner dimension (W2's 3×3 32→64 conv: 26 vs 39 ms
- * forward), on very big ones whatever K, and on wide ones with K = 64: W2's input gradient runs
- * (3456×288×64), in training steps alternating in one process, p25 of 30–40 steps each, six
- * runs: 119–127 vs 134–147 ms per step on the faster spells of this shared machine, 177 vs 172
- * ms on one slow spell. W4's (K = 32) showed no difference and stays on one thread.
+ * or skinny problems waking and joining the second thread costs more than it saves: one thread
+ * is 2–4× faster on small convs and on GEMMs whose inner dimension is a short channel count
+ * (K = 16–32: the input gradient of a conv), while two threads win on big problems with a long
+ * inner dimension, on very big ones whatever K, and on wide ones with K = 64 (bench/README.md).
  * The two counts can round differently (OpenBLAS picks other kernels for one thread), so the
  * choice depends on the shape alone: the same run gives the same numbers every time.
  */

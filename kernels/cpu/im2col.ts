@@ -93,8 +93,7 @@ export function im2col(
     x.byteOffset % 8 === 0 && cols.byteOffset % 8 === 0
   ) {
     // An even channel count puts every run on an even float32 index, so the same copy can move
-    // float32 pairs as float64s: half the element moves. Measured on the same inputs (best of 7):
-    // W2's 3×3 32-channel im2col 22 → 12 ms, W3's 5×5 16-channel one 1.7 → 0.9 ms.
+    // float32 pairs as float64s: half the element moves, about twice as fast (bench/README.md).
     // Loads and stores of typed-array doubles keep their bits, NaN payloads included.
     const x2 = new Float64Array(x.buffer, x.byteOffset, x.length >> 1);
     const cols2 = new Float64Array(cols.buffer, cols.byteOffset, cols.length >> 1);
@@ -141,7 +140,7 @@ function copyWindows(
 /**
  * copyWindows for float32 pairs viewed as float64. The same loop as a separate function, so
  * each stays monomorphic: V8 keeps type feedback per function, and one loop fed both
- * Float32Array and Float64Array measured 1.7× slower on the pair copy (0.85 → 1.46 ms, W3).
+ * Float32Array and Float64Array measured 1.7× slower on the pair copy (bench/README.md).
  */
 function copyPairWindows(
   x: Float64Array,

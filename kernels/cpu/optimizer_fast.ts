@@ -4,8 +4,8 @@ import { registerFastKernel } from "./backend.ts";
 
 /**
  * Fast CPU optimiser update: one loop per rule instead of the reference's per-element call
- * through a switch and a state array, which ran at ≈ 17 ns per parameter (20 ms for the
- * 1.2 M-weight dense layer of W2, bench/profile_ops.ts). Same arithmetic in the same order, in
+ * through a switch and a state array, which is slow on big layers (bench/README.md). Same
+ * arithmetic in the same order, in
  * float64, the new state used unrounded as the reference does and rounded only on store, so
  * results equal the reference bit for bit.
  */

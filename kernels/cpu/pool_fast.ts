@@ -114,7 +114,7 @@ function maxPool2x2Grad(x: FloatArray, dy: FloatArray, g: Geometry, out: FloatAr
 
 /*
  * Branchless 2×2 on float32. On post-ReLU activations "is this tap larger" is a coin flip, and
- * the branchy loops above mispredict it (≈ 4 ns per input on W2's pool). Here each float's bits
+ * the branchy loops above mispredict it (bench/README.md). Here each float's bits
  * become an int key with the float order (−0 and +0 equal), and a −1/0 mask picks the winner, so
  * nothing branches. Ties keep the earlier tap, as in the reference. NaN has no place in that
  * order: the loops note any NaN and the caller reruns the branchy loop, which keeps the

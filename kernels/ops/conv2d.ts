@@ -11,9 +11,8 @@ import { reluGrad } from "./elementwise.ts";
 /**
  * 2-D convolution on NHWC input with a [KH, KW, Cin, Cout] filter (TensorFlow/Keras layout),
  * stride and explicit padding, with an optional per-channel bias [Cout] and ReLU applied in the
- * same kernel (each separate op is a whole extra pass over the output: the bias add 6 ms and the
- * ReLU 5 ms of a 175 ms W2 step on the CPU), plus its two backprop ops (input and filter
- * gradients).
+ * same kernel (each as a separate op would be a whole extra pass over the output: bench/README.md),
+ * plus its two backprop ops (input and filter gradients).
  */
 
 /** Explicit padding on each side. */

@@ -34,7 +34,7 @@ function bucket(bytes: number): number {
   return Math.ceil(b / step) * step;
 }
 
-/** Bind groups kept for reuse (a training step needs one per dispatch: W2 uses 59). */
+/** Bind groups kept for reuse (a training step needs one per dispatch: a few dozen). */
 const BIND_GROUP_CACHE = 4096;
 
 /** The WebGPU device, its pools and caches. Create with {@link WebGpuBackend.create}. */
@@ -257,8 +257,8 @@ export class WebGpuBackend implements Backend {
    * A bind group for `entries` on `pipeline`, reused when the same pipeline binds the same
    * buffer ranges again (pooled buffers are never destroyed, so a cached group stays valid).
    * Created afresh for every dispatch, bind groups held host memory until the garbage collector
-   * got to them: W2's RSS rose 27 MiB over an epoch, W1's 39 MiB over 3 000 steps (20 MiB with
-   * the cache). Which pooled buffer an op gets can change from step to step, so a steady-state
+   * got to them, and resident memory grew over an epoch (bench/README.md). Which pooled buffer an
+   * op gets can change from step to step, so a steady-state
    * step still creates a few; the counter `bindGroupCreations` shows how many.
    */
   #bindGroup(pipeline: GPUComputePipeline, entries: GPUBindGroupEntry[]): GPUBindGroup {

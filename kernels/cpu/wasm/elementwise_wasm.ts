@@ -15,11 +15,8 @@ const CHUNK = 16 * 1024;
 const MIN_VALUES = 1024;
 /**
  * Above this many values the TypeScript loop is used too: on arrays that do not fit in cache the
- * loop is bound by memory, and staging only adds traffic. Measured in training steps
- * (bench/profile_ops.ts, alternating runs): on W3's 200 K-value activations ReLU 0.35 → 0.22 ms,
- * its gradient 0.39 → 0.27, bias add 0.34 → 0.15, bias sum 0.32 → 0.16; on W4's 1 M-value ones
- * the gradient of ReLU was slower (1.2–1.6 → 1.6–2.1 ms) and on W2's 4.7 M-value ones ReLU,
- * its gradient and dropout's mul were all slower (e.g. mul 3.7 → 6.9 ms).
+ * loop is bound by memory, and staging only adds traffic: in training steps WASM was faster on
+ * 200 K-value arrays and slower on 1 M- and 4.7 M-value ones (bench/README.md).
  */
 const MAX_VALUES = 512 * 1024;
 
