@@ -4,9 +4,10 @@
  *   (no mode)            toy check, then the default-hyperparameter CIFAR-10 run
  *   --toy                toy check only (no CIFAR-10 needed)
  *   --grid --shard i/n   trials with index ≡ i (mod n) of the 144-trial grid, one file each;
- *                        resumable (finished trials are skipped)
- *   --merge              merge the trial files, report missing ones, pick the best, retrain it
- *                        with the toolkit's layer modules
+ *                        resumable (finished trials are skipped); without --shard, the shard
+ *                        of a Slurm job array task (SLURM_ARRAY_TASK_*), else the whole grid
+ *   --merge              merge the trial files (refused, naming them, when trials are missing
+ *                        or duplicated), pick the best, retrain it with the layer modules
  * @module
  */
 import { join } from "node:path";
@@ -17,8 +18,9 @@ import { type CifarRunOptions, reproductionArgs } from "./cifar10_rows.ts";
 import type { Reproduction, ReproductionRow } from "./reproduce_types.ts";
 import { type CifarSplits, loadCifarSplits, type SplitSizes } from "./two_layer_net/cifar_data.ts";
 import { DEFAULT_RUN, FULL, GRID_ITERATIONS, QUICK, TASK } from "./two_layer_net/config.ts";
-import { type GridSpec, parseShard, type ShardReport } from "./two_layer_net/grid.ts";
+import type { GridSpec, ShardReport } from "./two_layer_net/grid.ts";
 import { defaultRow, gridRows, toyRows } from "./two_layer_net/rows.ts";
+import { resolveShard } from "./two_layer_net/shard_source.ts";
 import {
   type DefaultRun,
   gridSettings,
@@ -38,7 +40,10 @@ const DESCRIPTION = [
 
 const EXTRA_FLAGS = {
   toy: { type: "boolean", help: "toy check only" },
-  grid: { type: "boolean", help: "run grid trials (with --shard i/n, default 0/1)" },
+  grid: {
+    type: "boolean",
+    help: "run grid trials (--shard i/n; default: the Slurm array task's shard, else 0/1)",
+  },
   shard: { type: "string", help: "i/n: run trials with index ≡ i (mod n)" },
   merge: { type: "boolean", help: "merge grid trial files, retrain the best with layers" },
   iters: { type: "string", help: "iterations (default 1000; grid 2000; --quick fewer)" },
@@ -106,7 +111,11 @@ export async function runTwoLayerNet(args: string[]): Promise<TwoLayerResult> {
       batchSize: f.batchSize,
     });
   } else if (mode === "grid") {
-    const shard = parseShard(String(f.extra.shard ?? "0/1"));
+    const { shard, source } = resolveShard(
+      f.extra.shard as string | undefined,
+      Deno.env.toObject(),
+    );
+    ctx.log(`grid shard ${shard.index}/${shard.count} from ${source}`);
     result.shard = await runGridShard(ctx, await load(), spec, shard, gridIters);
   } else {
     result.merge = await runMerge(ctx, spec, gridSettings(ctx, split, gridIters), load);

@@ -117,15 +117,25 @@ function sameParams(a: TrialParams, b: TrialParams): boolean {
  * The trial file for `index` when it exists, parses, and was made for these params and
  * settings; otherwise undefined (a torn file cannot exist: files are written atomically).
  */
-export async function readTrial(
+export function readTrial(
   dir: string,
+  index: number,
+  params: TrialParams,
+  settings: TrialSettings,
+): Promise<TrialRecord | undefined> {
+  return readTrialFile(trialPath(dir, index), index, params, settings);
+}
+
+/** {@link readTrial} of the file at `path` (a trial file copied from another machine). */
+export async function readTrialFile(
+  path: string,
   index: number,
   params: TrialParams,
   settings: TrialSettings,
 ): Promise<TrialRecord | undefined> {
   let rec: TrialRecord;
   try {
-    rec = JSON.parse(await Deno.readTextFile(trialPath(dir, index)));
+    rec = JSON.parse(await Deno.readTextFile(path));
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return undefined;
     throw e;

@@ -9,6 +9,7 @@ import { fullRow, type QuickFloors, quickRow } from "../cifar10_rows.ts";
 import { FULL_TOLERANCE, REPORTED, TASK } from "./config.ts";
 import type { ParamName } from "./net.ts";
 import type { DefaultRun, MergeRun, ToyRun } from "./runs.ts";
+import { mergeProblems } from "./merge.ts";
 
 /** Thresholds of the toy rows (each far below what a wrong backward produces). */
 export const TOY_LIMITS = {
@@ -122,8 +123,8 @@ export function gridRows(
     return [row(c, {
       check: "grid: all trials present",
       reported: `${m.merge.total} trials`,
-      ours: `${m.merge.missing.length} missing: ${m.merge.missing.join(", ")}`,
-      tolerance: "none missing",
+      ours: mergeProblems(m.merge) ?? "no best trial",
+      tolerance: "none missing or duplicated",
       status: "fail",
       wallSeconds: m.wallSeconds,
     }, ["--merge"])];

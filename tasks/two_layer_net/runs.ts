@@ -18,7 +18,14 @@ import {
   type TrialSettings,
 } from "./grid.ts";
 import { type LayerRun, trainWithLayers } from "./layer_modules.ts";
-import { gridCsv, type GridMerge, gridSvg, gridTrialsSvg, mergeGrid } from "./merge.ts";
+import {
+  gridCsv,
+  type GridMerge,
+  gridSvg,
+  gridTrialsSvg,
+  mergeGrid,
+  mergeProblems,
+} from "./merge.ts";
 import { initNet } from "./net.ts";
 import { runToyCheck, type ToyReport, toySeedSweep, type ToySweep } from "./toy_check.ts";
 import { evaluateHost, type HostTraining, trainHost } from "./train_host.ts";
@@ -232,8 +239,10 @@ export interface MergeRun {
 
 /**
  * Merges the grid into `grid_summary/` (grid.csv, grid.svg, grid_trials.svg, metrics.json with
- * missing trials and the best) and, when complete, retrains the best trial with the layer
- * modules (history.csv and curves.svg are that run's). `splits` is only loaded when needed.
+ * missing and duplicated trials and the best) and, when complete, retrains the best trial with
+ * the layer modules (history.csv and curves.svg are that run's). A grid with trials missing or
+ * duplicated is refused: named in the log and metrics.json, no best, no retrain.
+ * `splits` is only loaded when needed.
  */
 export async function runMerge(
   ctx: RunContext,
@@ -244,12 +253,8 @@ export async function runMerge(
   const t0 = performance.now();
   const merge = await mergeGrid(join(ctx.outDir, "grid"), spec, settings);
   const dir = join(ctx.outDir, "grid_summary");
-  if (!merge.complete) {
-    ctx.log(
-      `grid merge: ${merge.missing.length} of ${merge.total} trials missing: ` +
-        `${merge.missing.join(", ")}`,
-    );
-  }
+  const problems = mergeProblems(merge);
+  if (problems) ctx.log(`grid merge refused: ${problems}`);
   let layers: LayerRun | undefined;
   let data: ReturnType<typeof dataFacts> | undefined;
   if (merge.complete && merge.best) {
@@ -268,7 +273,8 @@ export async function runMerge(
     }, ctx.quick ? false : true);
   }
   const wallSeconds = (performance.now() - t0) / 1000;
-  const best = merge.best;
+  // A refused merge names no best trial: one picked from part of the grid is not its result.
+  const best = merge.complete ? merge.best : undefined;
   await writeResults(dir, {
     metrics: {
       ...(data ?? {}),
@@ -283,6 +289,7 @@ export async function runMerge(
       total: merge.total,
       finished: merge.trials.length,
       missing: merge.missing,
+      duplicates: merge.duplicates,
       source: merge.source ?? null,
       reported: REPORTED,
       ours: {
@@ -316,9 +323,7 @@ export async function runMerge(
   });
   if (best) {
     ctx.log(
-      `grid best${merge.complete ? "" : " so far"}: ${JSON.stringify(best.params)} val ${
-        best.valAcc.toFixed(4)
-      } test ` +
+      `grid best: ${JSON.stringify(best.params)} val ${best.valAcc.toFixed(4)} test ` +
         `${
           best.testAcc.toFixed(4)
         } (reported ${REPORTED.gridBest}: val ${REPORTED.gridBestValAcc})`,

@@ -18,7 +18,7 @@ import {
   trialPath,
   type TrialSettings,
 } from "../../tasks/two_layer_net/grid.ts";
-import { gridCsv, mergeGrid } from "../../tasks/two_layer_net/merge.ts";
+import { gridCsv, indexRanges, mergeGrid, mergeProblems } from "../../tasks/two_layer_net/merge.ts";
 import { lossAndGrads, type LossAndGradsFn } from "../../tasks/two_layer_net/net.ts";
 import {
   autogradGradients,
@@ -233,6 +233,59 @@ Deno.test("grid: merge lists missing trials, then picks the best when complete",
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("grid: merge reads shard subfolders and refuses duplicated trials, naming them", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const { source: _, ...settings } = SETTINGS;
+    // Each machine's grid/ copied in as its own folder, as a CI artifact download lays them out.
+    for (const i of [0, 1]) {
+      await runShard({
+        dir: join(dir, `shard-${i}`),
+        spec: SMALL,
+        shard: parseShard(`${i}/2`),
+        settings: SETTINGS,
+        run: fakeRunner([]),
+      });
+    }
+    const ok = await mergeGrid(dir, SMALL, settings);
+    assert.equal(ok.complete, true);
+    assert.deepEqual(ok.duplicates, []);
+    assert.equal(mergeProblems(ok), undefined);
+    assert.equal(ok.best?.index, 7);
+
+    // Trial 3 also ran in a third folder (an overlapping shard); trial 4's only file is gone.
+    await Deno.mkdir(join(dir, "again"));
+    await Deno.copyFile(trialPath(join(dir, "shard-1"), 3), trialPath(join(dir, "again"), 3));
+    await Deno.remove(trialPath(join(dir, "shard-0"), 4));
+    const bad = await mergeGrid(dir, SMALL, settings);
+    assert.equal(bad.complete, false);
+    assert.deepEqual(bad.missing, [4]);
+    assert.deepEqual(bad.duplicates, [{
+      index: 3,
+      files: [trialPath(join(dir, "again"), 3), trialPath(join(dir, "shard-1"), 3)],
+    }]);
+    assert.ok(!bad.trials.some((t) => t.index === 3 || t.index === 4));
+    const why = mergeProblems(bad)!;
+    assert.match(why, /1 of 8 trials missing: 4/);
+    assert.match(
+      why,
+      /trial 3 is in 2 files: .*again.*trial-003\.json, .*shard-1.*trial-003\.json/,
+    );
+    // A stale copy (another seed) is not a duplicate.
+    const stale = JSON.parse(await Deno.readTextFile(trialPath(join(dir, "again"), 3)));
+    stale.settings.seed = 9;
+    await Deno.writeTextFile(trialPath(join(dir, "again"), 3), JSON.stringify(stale));
+    assert.deepEqual((await mergeGrid(dir, SMALL, settings)).duplicates, []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("grid: missing trials are named as ranges", () => {
+  assert.equal(indexRanges([0, 1, 2, 5, 7, 8]), "0–2, 5, 7–8");
+  assert.equal(indexRanges([]), "");
 });
 
 Deno.test("two-layer-net quick reproduction writes its files; CIFAR rows on stand-in never pass", async () => {
