@@ -3,6 +3,7 @@ import { allocArray, bytesPer, type DType, dtypeOf, type TypedArray } from "./dt
 import { checkShape, fromHost, gradEnabled, keep, trackTensor, untrackTensor } from "./engine.ts";
 import type { OpDef } from "./op.ts";
 import { fmtShape, sizeOf } from "./shape.ts";
+import { formatTensor, tensorHeader } from "./tensor_format.ts";
 
 /** Storage shared by a tensor and its views (reshape); freed when the last holder lets go. */
 export class DataRef {
@@ -138,9 +139,24 @@ export class Tensor {
     return keep(copyOf(this));
   }
 
-  /** Short description for logs. */
+  /**
+   * dtype, shape, device and the values NumPy-style (elided when large). Synchronous, so on a
+   * device without synchronous reads (WebGPU) it says to use `await t.print()`.
+   */
   toString(): string {
-    return `Tensor(${this.dtype}${fmtShape(this.shape)} on ${this.device})`;
+    if (this.#disposed) return `${tensorHeader(this)} (disposed)`;
+    const b = this.ref.backend;
+    return formatTensor(this, b.readSync?.(this.ref.handle, this.dtype, this.size));
+  }
+
+  /** Logs the values on any device, like TF.js. Example: `await t.print();` */
+  async print(): Promise<void> {
+    console.log(formatTensor(this, await this.data()));
+  }
+
+  /** What `console.log(t)` and Deno's inspector show: {@link Tensor.toString}. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.toString();
   }
 }
 
