@@ -5,6 +5,12 @@
  * `results/REPRODUCTION-full.md`) and the same rows as JSON,
  * and exits non-zero when a check fails. Stand-in data is reported as "not reproduced", never as
  * a pass.
+ *
+ * `--full --seeds 1-5` runs each full recipe that supports it once per seed and judges the mean
+ * (rows show mean ± sd and every seed); tasks without per-seed checks run once on the first seed.
+ * `--shard i/n` runs only every n-th seed (from the i-th) and writes
+ * `REPRODUCTION-full-shard-i-of-n.md`; `--merge` then reads the shards' runs back and writes the
+ * table without training. Example: `deno task reproduce --full --only mnist-cnn --seeds 1-5`.
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
@@ -12,6 +18,7 @@ import type { DeviceName } from "../kernels/device.ts";
 import { writeFileAtomic } from "../train/atomic_write.ts";
 import type { Reproduction, ReproductionRow } from "./reproduce_types.ts";
 import { REPRODUCTIONS } from "./reproductions.ts";
+import { parseSeeds, parseShard, type Shard, shardSeeds } from "./reproduce_seeds.ts";
 import { cifar10OrStandIn } from "../datasets/cifar10_standin.ts";
 
 /** The Markdown table of `rows`, with the machine and command that produced them. */
@@ -116,9 +123,32 @@ export async function reproduce(
       device: { type: "string", default: "cpu" },
       seed: { type: "string", default: "1" },
       out: { type: "string", default: "results" },
+      seeds: { type: "string" },
+      shard: { type: "string" },
+      merge: { type: "boolean", default: false },
     },
     strict: true,
   });
+  let seeds: number[] | undefined, shard: Shard | undefined;
+  try {
+    seeds = values.seeds === undefined ? undefined : parseSeeds(values.seeds);
+    shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  } catch (e) {
+    console.error(`reproduce: ${(e as Error).message}`);
+    return 2;
+  }
+  if ((seeds || shard || values.merge) && !values.full) {
+    console.error("reproduce: --seeds, --shard and --merge judge full recipes; add --full");
+    return 2;
+  }
+  if ((shard || values.merge) && !seeds) {
+    console.error("reproduce: --shard and --merge need the whole seed list, e.g. --seeds 1-5");
+    return 2;
+  }
+  if (shard && values.merge) {
+    console.error("reproduce: --merge reads the shards' runs; run it without --shard");
+    return 2;
+  }
   const only = values.only?.split(",").map((s) => s.trim()).filter(Boolean);
   const unknown = only?.filter((t) => !list.some((r) => r.task === t)) ?? [];
   if (unknown.length) {
@@ -129,6 +159,15 @@ export async function reproduce(
     return 2;
   }
   const chosen: Reproduction[] = list.filter((r) => !only || only.includes(r.task));
+  const unseeded = chosen.filter((r) => r.runFull && !r.runFullSeeds).map((r) => r.task);
+  if ((shard || values.merge) && unseeded.length) {
+    console.error(
+      `reproduce: --shard/--merge split and merge per-seed runs, which ${unseeded.join(", ")} ` +
+        `do not have; choose tasks with --only (with per-seed checks: ` +
+        list.filter((r) => r.runFullSeeds).map((r) => r.task).join(", ") + ")",
+    );
+    return 2;
+  }
   const mode = values.full ? "full" : "quick";
   const rows: ReproductionRow[] = [];
   const absent = values.full ? await absentData(chosen, probe) : new Map<string, string>();
@@ -140,14 +179,18 @@ export async function reproduce(
       continue;
     }
     const outDir = join(values.out, mode === "full" ? r.task : join("quick", r.task));
+    const o = {
+      outDir,
+      device: values.device as DeviceName,
+      seed: seeds ? seeds[0] : Number(values.seed),
+    };
     try {
-      rows.push(
-        ...await run({
-          outDir,
-          device: values.device as DeviceName,
-          seed: Number(values.seed),
-        }),
-      );
+      if (seeds && r.runFullSeeds) {
+        const mine = shard ? shardSeeds(seeds, shard) : seeds;
+        if (mine.length) rows.push(...await r.runFullSeeds(o, mine, values.merge));
+      } else {
+        rows.push(...await run(o));
+      }
     } catch (e) {
       // A crash is a failed check, recorded with its message, and the other tasks still run.
       rows.push({
@@ -169,11 +212,12 @@ export async function reproduce(
     machine: machineDescription(),
     mode,
   };
-  const name = mode === "full" ? "REPRODUCTION-full.md" : "REPRODUCTION.md";
+  const part = shard ? `-shard-${shard.index}-of-${shard.count}` : "";
+  const name = mode === "full" ? `REPRODUCTION-full${part}.md` : "REPRODUCTION.md";
   await Deno.mkdir(values.out, { recursive: true });
   await writeFileAtomic(join(values.out, name), reproductionMarkdown(rows, meta));
   await writeFileAtomic(
-    join(values.out, `reproduction-${mode}.json`),
+    join(values.out, `reproduction-${mode}${part}.json`),
     JSON.stringify({ ...meta, rows }, null, 2) + "\n",
   );
   console.log(reproductionMarkdown(rows, meta));

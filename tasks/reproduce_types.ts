@@ -36,6 +36,12 @@ export interface Reproduction {
   /** Runs the full recipe (absent where the full run is not defined or not feasible here). */
   runFull?(opts: RunOptions): Promise<ReproductionRow[]>;
   /**
+   * The full recipe once per seed (results under `outDir/seed-<s>/`), one row per check with
+   * mean ± standard deviation over `seeds`, judged on the mean. With `merge` nothing is trained:
+   * the seeds' finished runs are read back from those folders (after `--shard` processes).
+   */
+  runFullSeeds?(opts: RunOptions, seeds: number[], merge: boolean): Promise<ReproductionRow[]>;
+  /**
    * Data the full run needs. Without it `reproduce --full` records "not reproduced: data
    * absent" instead of training for hours on stand-in data that proves no more than the quick run.
    */

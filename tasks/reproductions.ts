@@ -1,7 +1,9 @@
+import { join } from "node:path";
 import type { ClassificationTask, TaskResult } from "./common.ts";
 import { runClassificationTask } from "./common.ts";
 import type { Reproduction, ReproductionRow } from "./reproduce_types.ts";
 import { reproductionArgs } from "./reproduce_args.ts";
+import { judgeSeeds, onTheMean } from "./reproduce_seeds.ts";
 import { task as mnistMlpLinear } from "./mnist_mlp_linear.ts";
 import { task as mnistMlpRelu } from "./mnist_mlp_relu.ts";
 import { task as mnistCnn } from "./mnist_cnn.ts";
@@ -24,8 +26,12 @@ export interface FullCheck {
   check: string;
   reported: string;
   tolerance: string;
-  /** Our value as text, and whether it is within tolerance. */
-  judge(r: TaskResult): { ours: string; pass: boolean };
+  /** The checked number of one run. */
+  value(r: TaskResult): number;
+  /** Whether a value (one run's, or the mean over seeds) is within tolerance. */
+  pass(v: number): boolean;
+  /** What the number is, when the check's name does not say (e.g. "min(val − train)"). */
+  label?: string;
 }
 
 /** |ours − reported| ≤ tol for a field of metrics.ours. */
@@ -39,18 +45,23 @@ export function within(
     check: label,
     reported: String(reported),
     tolerance: `± ${tol}`,
-    judge: (r) => {
-      const v = (r.metrics.ours as Record<string, number>)[field];
-      return { ours: v.toFixed(4), pass: Math.abs(v - reported) <= tol };
-    },
+    value: (r) => (r.metrics.ours as Record<string, number>)[field],
+    pass: (v) => Math.abs(v - reported) <= tol,
   };
+}
+
+/** One run's "ours" text and verdict for check `c`. */
+export function judgeRun(c: FullCheck, r: TaskResult): { ours: string; pass: boolean } {
+  const v = c.value(r);
+  return { ours: `${c.label ? `${c.label} = ` : ""}${v.toFixed(4)}`, pass: c.pass(v) };
 }
 
 function row(
   task: ClassificationTask,
   r: TaskResult,
   c: { check: string; reported: string; tolerance: string; ours: string; pass: boolean },
-  args: string[],
+  command: string,
+  wallSeconds = r.metrics.wallSeconds as number,
 ): ReproductionRow {
   const device = r.metrics.device as { description: string };
   return {
@@ -61,8 +72,54 @@ function row(
     tolerance: c.tolerance,
     status: c.pass ? "pass" : "fail",
     device: device.description,
-    wallSeconds: r.metrics.wallSeconds as number,
-    command: `deno task ${task.name} ${args.join(" ")}`.trim(),
+    wallSeconds,
+    command,
+  };
+}
+
+const commandOf = (task: ClassificationTask, args: string[]) =>
+  `deno task ${task.name} ${args.join(" ")}`.trim();
+
+/** The folder of one seed's full run under the task's results folder. */
+export function seedDir(outDir: string, seed: number): string {
+  return join(outDir, `seed-${seed}`);
+}
+
+/**
+ * A finished full run of `task` read back from `dir`/metrics.json (for `--merge`), refused when
+ * it was made with another recipe than the task's current one.
+ */
+export async function readTaskResult(task: ClassificationTask, dir: string): Promise<TaskResult> {
+  const file = join(dir, "metrics.json");
+  let metrics: Record<string, unknown>;
+  try {
+    metrics = JSON.parse(await Deno.readTextFile(file));
+  } catch (e) {
+    throw new Error(
+      `${task.name}: no finished run in ${file} (${(e as Error).message}); run its shard first ` +
+        `(deno task reproduce --full --only ${task.name} --seeds … --shard i/n)`,
+    );
+  }
+  const config = metrics.config as { epochs: number; optimizer: unknown };
+  const opt = task.optimizer();
+  const want = JSON.stringify(opt.config());
+  opt.dispose();
+  if (
+    metrics.quick || config.epochs !== task.recipe.epochs ||
+    JSON.stringify(config.optimizer) !== want
+  ) {
+    throw new Error(
+      `${task.name}: ${file} is not a run of the current full recipe (quick ${metrics.quick}, ` +
+        `epochs ${config.epochs}, optimizer ${JSON.stringify(config.optimizer)}; want ` +
+        `${task.recipe.epochs} epochs, ${want}); run that seed again`,
+    );
+  }
+  const epochs = metrics.history as TaskResult["history"]["epochs"];
+  const data = metrics.data as { train: number; validation: number };
+  return {
+    metrics,
+    history: { epochs, trainSize: data.train, valSize: data.validation, steps: 0 },
+    outDir: dir,
   };
 }
 
@@ -84,13 +141,35 @@ export function classificationReproduction(
         ours: acc.toFixed(4),
         tolerance: `≥ ${floor} (quick floor)`,
         pass: acc >= floor,
-      }, args)];
+      }, commandOf(task, args))];
     },
     runFull: full.length
       ? async (o) => {
         const args = reproductionArgs(o, false);
         const r = await runClassificationTask(task, [...args, "--out", o.outDir]);
-        return full.map((c) => row(task, r, { ...c, ...c.judge(r) }, args));
+        return full.map((c) => row(task, r, { ...c, ...judgeRun(c, r) }, commandOf(task, args)));
+      }
+      : undefined,
+    runFullSeeds: full.length
+      ? async (o, seeds, merge) => {
+        const runs: { seed: number; r: TaskResult }[] = [];
+        for (const seed of seeds) {
+          const dir = seedDir(o.outDir, seed);
+          const args = [...reproductionArgs({ ...o, seed }, false), "--out", dir];
+          runs.push({
+            seed,
+            r: merge ? await readTaskResult(task, dir) : await runClassificationTask(task, args),
+          });
+        }
+        const wall = runs.reduce((s, x) => s + (x.r.metrics.wallSeconds as number), 0);
+        const args = reproductionArgs(o, false).join(" ").replace(/--seed \d+/, "--seed S");
+        const command = `deno task ${task.name} ${args}, S = ${seeds.join(",")}`;
+        return full.map((c) => {
+          const values = runs.map(({ seed, r }) => ({ seed, value: c.value(r) }));
+          const j = judgeSeeds(values, c.pass, c.label);
+          const tolerance = onTheMean(c.tolerance, seeds.length);
+          return row(task, runs[0].r, { ...c, tolerance, ...j }, command, wall);
+        });
       }
       : undefined,
   };
@@ -112,11 +191,10 @@ export const REPRODUCTIONS: Reproduction[] = [
   classificationReproduction(mnistCnnDropout, [{
     check: "validation accuracy never below training accuracy",
     reported: "val ≥ train every epoch",
-    tolerance: "every epoch",
-    judge: (r) => {
-      const worst = Math.min(...r.history.epochs.map((e) => (e.valAcc ?? NaN) - e.acc));
-      return { ours: `min(val − train) = ${worst.toFixed(4)}`, pass: worst >= 0 };
-    },
+    tolerance: "min over epochs of (val acc − train acc) ≥ 0",
+    label: "min(val − train)",
+    value: (r) => Math.min(...r.history.epochs.map((e) => (e.valAcc ?? NaN) - e.acc)),
+    pass: (v) => v >= 0,
   }]),
   cifar10Cnn,
   playground,

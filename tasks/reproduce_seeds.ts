@@ -1,0 +1,87 @@
+/**
+ * Judging a full recipe over several seeds (`deno task reproduce --full --seeds 1-5`): the seed
+ * list and shard parsers, mean ± standard deviation, and the table row of one check over seeds,
+ * whose tolerance applies to the mean and whose text shows every seed's value.
+ * @module
+ */
+
+/** "1-5", "1,2,3" or "1-3,7" → [1, 2, 3, 4, 5] …; seeds are non-negative integers, no repeats. */
+export function parseSeeds(s: string): number[] {
+  const seeds: number[] = [];
+  for (const part of s.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
+    if (!m) {
+      throw new Error(`--seeds: "${part}" is not a seed or a range; write e.g. 1-5 or 1,2,3`);
+    }
+    const from = Number(m[1]), to = Number(m[2] ?? m[1]);
+    if (to < from) throw new Error(`--seeds: range "${part}" runs backwards; write ${to}-${from}`);
+    for (let k = from; k <= to; k++) seeds.push(k);
+  }
+  if (seeds.length === 0) throw new Error("--seeds: give at least one seed, e.g. 1-5");
+  if (new Set(seeds).size !== seeds.length) throw new Error(`--seeds: "${s}" repeats a seed`);
+  return seeds;
+}
+
+/** A process's share of the seeds: shard `index` (1-based) of `count`. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** "2/3" → { index: 2, count: 3 }. */
+export function parseShard(s: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(s.trim());
+  const index = Number(m?.[1]), count = Number(m?.[2]);
+  if (!m || count < 1 || index < 1 || index > count) {
+    throw new Error(`--shard: "${s}" must be i/n with 1 ≤ i ≤ n, e.g. --shard 1/2`);
+  }
+  return { index, count };
+}
+
+/** The seeds shard `sh` runs: every count-th seed, starting at the index-th. */
+export function shardSeeds(seeds: number[], sh: Shard): number[] {
+  return seeds.filter((_, k) => k % sh.count === sh.index - 1);
+}
+
+/** Mean and sample standard deviation (n − 1 in the denominator; 0 for one value). */
+export function meanSd(values: number[]): { mean: number; sd: number } {
+  if (values.length === 0) throw new Error("meanSd: no values");
+  const mean = values.reduce((s, v) => s + v, 0) / values.length;
+  if (values.length === 1) return { mean, sd: 0 };
+  const ss = values.reduce((s, v) => s + (v - mean) ** 2, 0);
+  return { mean, sd: Math.sqrt(ss / (values.length - 1)) };
+}
+
+/** A check's value on each seed, and the verdict on their mean. */
+export interface SeedJudgement {
+  ours: string;
+  pass: boolean;
+  mean: number;
+  sd: number;
+}
+
+/**
+ * The "ours" text and verdict of one check over seeds: `mean ± sd (n seeds; s: v, …)`, passing
+ * when `pass(mean)` holds. Example: `judgeSeeds([{ seed: 1, value: 0.99 }], (m) => m > 0.98)`.
+ */
+export function judgeSeeds(
+  values: { seed: number; value: number }[],
+  pass: (v: number) => boolean,
+  label = "",
+): SeedJudgement {
+  const { mean, sd } = meanSd(values.map((v) => v.value));
+  const each = values.map((v) => `${v.seed}: ${v.value.toFixed(4)}`).join(", ");
+  const prefix = label ? `${label}: ` : "";
+  return {
+    ours: `${prefix}mean ${mean.toFixed(4)} ± ${sd.toFixed(4)} over ${values.length} seeds ` +
+      `(${each})`,
+    pass: pass(mean),
+    mean,
+    sd,
+  };
+}
+
+/** The tolerance text of a check judged on the mean of `n` seeds. */
+export function onTheMean(tolerance: string, n: number): string {
+  return n > 1 ? `${tolerance}, on the mean of ${n} seeds` : tolerance;
+}
