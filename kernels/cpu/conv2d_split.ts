@@ -12,6 +12,7 @@ import { type ConvGeometry, isPointwise } from "./im2col.ts";
 import { CommandList } from "./parallel/commands.ts";
 import { announcePair, runPair } from "./parallel/helper.ts";
 import { BINARY_OPS } from "./wasm/elementwise_wasm.ts";
+import { f32ptr } from "./wasm/heap.ts";
 import { type WasmKernels, wasmKernels } from "./wasm/module.ts";
 
 /**
@@ -87,6 +88,13 @@ function outputRegion(k: WasmKernels, out: Float32Array, slot: string) {
   return k.heap.owns(out) ? out : k.scratch.get(slot, out.length);
 }
 
+/** Kept columns `cols` when they lie in the heap (float32), else recycled and undefined. */
+function inHeap(k: WasmKernels, cols: FloatArray | undefined): Float32Array | undefined {
+  if (cols instanceof Float32Array && k.heap.owns(cols)) return cols;
+  if (cols) recycleCols(cols);
+  return undefined;
+}
+
 /** The kept-columns key of a split pass: tap-major runs follow the halves, so they differ. */
 function splitKey(g: ConvGeometry, tm: boolean): string {
   return tm ? `${colsKey(g, tm)},halves` : colsKey(g, tm);
@@ -128,8 +136,7 @@ export function conv2dForwardSplit(
   const xp = stage(k, x as Float32Array, "split.x"), wp = stage(k, w, "split.w");
   const bp = bias ? stage(k, bias, "split.bias") : 0;
   const o = outputRegion(k, out, "split.out");
-  let kept = keep ? colsForKeeping(x, g.n * P * K) : undefined;
-  if (kept && !k.heap.owns(kept)) kept = void recycleCols(kept);
+  const kept = inHeap(k, keep ? colsForKeeping(x, g.n * P * K) : undefined);
   const cols = halves(g.n).map((_, i) =>
     kept ? kept : k.scratch.get(`split.cols${i}`, run * P * K)
   );
@@ -140,11 +147,11 @@ export function conv2dForwardSplit(
   const lists = halves(g.n).map(([s0, s1], i) => {
     const l = emptyList(i), c = cols[i]!;
     for (const [b0, nb] of runsOf(s0, s1, run)) {
-      const rows = nb * P, cp = c.byteOffset + (kept ? 4 * b0 * P * K : 0);
-      const op = o.byteOffset + 4 * b0 * P * co;
-      im2colCall(l, g, xp + 4 * b0 * size, cp, nb, tm);
-      if (tm) l.gemm(true, false, rows, co, K, 1, cp, rows, wp, co, 0, op, co);
-      else l.gemm(false, false, rows, co, K, 1, cp, K, wp, co, 0, op, co);
+      const rows = nb * P, cp = f32ptr(c, kept ? b0 * P * K : 0), op = f32ptr(o, b0 * P * co);
+      im2colCall(l, g, f32ptr(xp, b0 * size), cp, nb, tm);
+      // out[rows, co] = cols·w; tap-major columns are colsᵀ [K, rows].
+      const lda = tm ? rows : K;
+      l.gemm({ transA: tm, m: rows, n: co, k: K, a: cp, lda, b: wp, ldb: co, c: op, ldc: co });
       // Added after the sum, then ReLU, exactly as the single-threaded epilogue.
       if (bias) l.call("binary_f32", BINARY_OPS.add, op, bp, op, rows * co, co);
       if (relu) l.call("relu_f32", op, op, rows * co);
@@ -174,10 +181,11 @@ export function conv2dBackpropInputSplit(
   if (dyp === undefined || wp === undefined || !o || cols.some((c) => !c)) return false;
   const { h, w: width, cin, kh, kw, oh, ow, sh, sw, top, left } = g;
   const lists = halves(g.n).map(([s0, s1], i) => {
-    const l = emptyList(i), cp = cols[i]!.byteOffset;
+    const l = emptyList(i), cp = f32ptr(cols[i]!);
     for (const [b0, nb] of runsOf(s0, s1, run)) {
-      l.gemm(false, true, nb * P, K, co, 1, dyp + 4 * b0 * P * co, co, wp, co, 0, cp, K);
-      const dxp = o.byteOffset + 4 * b0 * size;
+      // cols[rows, K] = dy·wᵀ, then col2im sums the columns into dx.
+      const a = f32ptr(dyp, b0 * P * co), dxp = f32ptr(o, b0 * size);
+      l.gemm({ transB: true, m: nb * P, n: K, k: co, a, lda: co, b: wp, ldb: co, c: cp, ldc: K });
       l.call("col2im_f32", cp, dxp, nb, h, width, cin, kh, kw, oh, ow, sh, sw, top, left);
     }
     return l;
@@ -199,8 +207,7 @@ export function conv2dBackpropFilterSplit(
   const k = splittable(x, g);
   if (!k || !(dy instanceof Float32Array) || !(dw instanceof Float32Array)) return false;
   const tm = tapMajor(x, g), run = runLength(g), size = g.h * g.w * g.cin;
-  let kept = takeCols(x, splitKey(g, tm));
-  if (kept && !k.heap.owns(kept)) kept = void recycleCols(kept);
+  const kept = inHeap(k, takeCols(x, splitKey(g, tm)));
   const dyp = stage(k, dy, "split.dy");
   const xp = kept ? 0 : stage(k, x as Float32Array, "split.x");
   const partial = [0, 1].map((i) => k.scratch.get(`split.dw${i}`, K * co));
@@ -212,22 +219,23 @@ export function conv2dBackpropFilterSplit(
     return false;
   }
   const lists = halves(g.n).map(([s0, s1], i) => {
-    const l = emptyList(i), target = partial[i]!.byteOffset;
+    const l = emptyList(i), target = f32ptr(partial[i]!);
     // dw[K, co] += colsᵀ·dy, or dwᵀ[co, K] += dyᵀ·cols, over `rows` rows from row r0; the
     // half's first GEMM overwrites its buffer (beta 0). Tap-major columns are colsᵀ already.
     const accumulate = (cp: number, r0: number, rows: number, beta: number) => {
-      const ld = tm ? rows : K, dp = dyp + 4 * r0 * co;
-      if (transposed) l.gemm(true, tm, co, K, rows, 1, dp, co, cp, ld, beta, target, K);
-      else l.gemm(!tm, false, K, co, rows, 1, cp, ld, dp, co, beta, target, co);
+      const ld = tm ? rows : K, dp = f32ptr(dyp, r0 * co);
+      const operands = transposed
+        ? { transA: true, transB: tm, m: co, n: K, a: dp, lda: co, b: cp, ldb: ld, ldc: K }
+        : { transA: !tm, m: K, n: co, a: cp, lda: ld, b: dp, ldb: co, ldc: co };
+      l.gemm({ ...operands, k: rows, beta, c: target });
     };
     if (kept && !tm) {
-      accumulate(kept.byteOffset + 4 * s0 * P * K, s0 * P, (s1 - s0) * P, 0);
+      accumulate(f32ptr(kept, s0 * P * K), s0 * P, (s1 - s0) * P, 0);
       return l;
     }
     for (const [b0, nb] of runsOf(s0, s1, run)) {
-      let cp = cols[i]!.byteOffset;
-      if (kept) cp += 4 * b0 * P * K;
-      else im2colCall(l, g, xp + 4 * b0 * size, cp, nb, tm);
+      const cp = f32ptr(cols[i]!, kept ? b0 * P * K : 0);
+      if (!kept) im2colCall(l, g, f32ptr(xp, b0 * size), cp, nb, tm);
       accumulate(cp, b0 * P, nb * P, b0 === s0 ? 0 : 1);
     }
     return l;

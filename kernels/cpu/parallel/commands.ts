@@ -29,7 +29,7 @@ const GEMM = 1, WASM = 2;
 
 /**
  * C = alpha·op(A)·op(B) + beta·C (row-major, float32, gemm.ts's contract) with A, B and C given as
- * byte offsets into the shared memory.
+ * byte offsets into the shared memory; arguments in BLAS order, as a command encodes them.
  */
 export type HeapGemm = (
   transA: boolean,
@@ -47,14 +47,48 @@ export type HeapGemm = (
   ldc: number,
 ) => void;
 
+/**
+ * A HeapGemm call by name: op(A) is m×k (A stored k×m when `transA`), op(B) is k×n (B stored
+ * n×k when `transB`), C is m×n; `a`, `b`, `c` are byte pointers (see `f32ptr` in wasm/heap.ts)
+ * and `lda`, `ldb`, `ldc` row strides in values. Defaults: no transposes, alpha 1, beta 0 (C is
+ * overwritten).
+ */
+export interface HeapGemmArgs {
+  transA?: boolean;
+  transB?: boolean;
+  m: number;
+  n: number;
+  k: number;
+  alpha?: number;
+  a: number;
+  lda: number;
+  b: number;
+  ldb: number;
+  beta?: number;
+  c: number;
+  ldc: number;
+}
+
 /** A growable list of encoded calls. */
 export class CommandList {
   #buf = new Float64Array(256);
   #length = 0;
 
-  /** Appends a GEMM (HeapGemm's arguments: pointers are byte offsets). */
-  gemm(...[transA, transB, ...rest]: Parameters<HeapGemm>): void {
-    this.#push([GEMM, +transA, +transB, ...rest]);
+  /**
+   * Appends a GEMM, by name or in HeapGemm's BLAS order (pointers are byte offsets).
+   * Example: `l.gemm({ m, n, k, a: f32ptr(x), lda: k, b: f32ptr(w), ldb: n, c: f32ptr(y), ldc: n })`.
+   */
+  gemm(args: HeapGemmArgs): void;
+  gemm(...args: Parameters<HeapGemm>): void;
+  gemm(...args: [HeapGemmArgs] | Parameters<HeapGemm>): void {
+    if (args.length === 1) {
+      const { transA = false, transB = false, m, n, k, alpha = 1, a, lda } = args[0];
+      const { b, ldb, beta = 0, c, ldc } = args[0];
+      this.#push([GEMM, +transA, +transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc]);
+    } else {
+      const [transA, transB, ...rest] = args;
+      this.#push([GEMM, +transA, +transB, ...rest]);
+    }
   }
 
   /** Appends a call of WASM kernel `name` with integer arguments. */

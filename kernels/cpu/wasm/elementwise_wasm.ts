@@ -1,3 +1,4 @@
+import { f32ptr } from "./heap.ts";
 import { type KernelExports, wasmKernels } from "./module.ts";
 
 /**
@@ -30,7 +31,7 @@ type Kernels = NonNullable<ReturnType<typeof wasmKernels>>;
  * else a copy in scratch slot `slot`. Undefined when the slot cannot be had.
  */
 function stageIn(k: Kernels, a: Float32Array, from: number, len: number, slot: string) {
-  if (k.heap.owns(a)) return a.byteOffset + 4 * from;
+  if (k.heap.owns(a)) return f32ptr(a, from);
   const s = k.scratch.get(slot, len);
   if (!s) return undefined;
   s.set(a.subarray(from, from + len));

@@ -106,3 +106,13 @@ export class WasmScratch {
     return region.subarray(0, n);
   }
 }
+
+/**
+ * Byte pointer to float32 value `index` of a region of the WASM memory, the region given by its
+ * view or its byte pointer (the WASM kernels and HeapGemm take byte pointers).
+ * Example: `f32ptr(cols, b0 * P * K)` is `cols.byteOffset + 4 * b0 * P * K`.
+ */
+export function f32ptr(base: Float32Array | number, index = 0): number {
+  return (typeof base === "number" ? base : base.byteOffset) +
+    Float32Array.BYTES_PER_ELEMENT * index;
+}

@@ -48,3 +48,13 @@ Deno.test({
     assert.throws(() => g(false, false, 2, 2, 2, 1, 2, 2, 0, 2, 0, 0, 2), /outside/); // unaligned
   },
 });
+
+Deno.test("a GEMM by name encodes as the same GEMM in BLAS order, with its defaults", () => {
+  const named = new CommandList(), positional = new CommandList();
+  named.gemm({ m: 2, n: 3, k: 4, a: 64, lda: 4, b: 128, ldb: 3, c: 256, ldc: 3 });
+  positional.gemm(false, false, 2, 3, 4, 1, 64, 4, 128, 3, 0, 256, 3);
+  const ptrs = { a: 8, lda: 5, b: 16, ldb: 7, c: 32, ldc: 6 };
+  named.gemm({ transA: true, transB: true, m: 5, n: 6, k: 7, alpha: 2, beta: 1, ...ptrs });
+  positional.gemm(true, true, 5, 6, 7, 2, 8, 5, 16, 7, 1, 32, 6);
+  assert.deepEqual(Array.from(named.values), Array.from(positional.values));
+});

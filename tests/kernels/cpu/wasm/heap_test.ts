@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { WasmHeap, WasmScratch } from "../../../../kernels/cpu/wasm/heap.ts";
+import { f32ptr, WasmHeap, WasmScratch } from "../../../../kernels/cpu/wasm/heap.ts";
 import {
   KERNELS_WASM_BASE64,
   KERNELS_WASM_SHA256,
@@ -71,4 +71,11 @@ Deno.test("scratch slots grow, keep their own regions, and give exact lengths", 
   assert.equal(a3.length, 1000);
   // a's first region went back to the heap when the slot grew.
   assert.equal(h.liveBytes, 64 + 4032);
+});
+
+Deno.test("f32ptr: byte pointer of a float32 value from a view or a byte pointer", () => {
+  const view = new Float32Array(new ArrayBuffer(64), 16, 8);
+  assert.equal(f32ptr(view), 16);
+  assert.equal(f32ptr(view, 3), 28);
+  assert.equal(f32ptr(1024, 5), 1044);
 });
