@@ -8,9 +8,9 @@
  *
  * `--full --seeds 1-5` runs each full recipe that supports it once per seed and judges the mean
  * (rows show mean ± sd and every seed); tasks without per-seed checks run once on the first seed.
- * `--shard i/n` runs only every n-th seed (from the i-th) and writes
- * `REPRODUCTION-full-shard-i-of-n.md`; `--merge` then reads the shards' runs back and writes the
- * table without training. Example: `deno task reproduce --full --only mnist-cnn --seeds 1-5`.
+ * `--shard i/n` (0 ≤ i < n, as `two-layer-net --grid`) runs the seeds at positions ≡ i (mod n)
+ * and writes `REPRODUCTION-full-shard-i-of-n.md`; `--merge` then reads the shards' runs back and
+ * writes the table without training. Example: `deno task reproduce --full --only mnist-cnn --seeds 1-5`.
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";

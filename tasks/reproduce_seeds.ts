@@ -4,6 +4,9 @@
  * whose tolerance applies to the mean and whose text shows every seed's value.
  * @module
  */
+import { type Shard, shardIndices } from "./two_layer_net/grid.ts";
+
+export { parseShard, type Shard } from "./two_layer_net/grid.ts";
 
 /** "1-5", "1,2,3" or "1-3,7" → [1, 2, 3, 4, 5] …; seeds are non-negative integers, no repeats. */
 export function parseSeeds(s: string): number[] {
@@ -22,25 +25,9 @@ export function parseSeeds(s: string): number[] {
   return seeds;
 }
 
-/** A process's share of the seeds: shard `index` (1-based) of `count`. */
-export interface Shard {
-  index: number;
-  count: number;
-}
-
-/** "2/3" → { index: 2, count: 3 }. */
-export function parseShard(s: string): Shard {
-  const m = /^(\d+)\/(\d+)$/.exec(s.trim());
-  const index = Number(m?.[1]), count = Number(m?.[2]);
-  if (!m || count < 1 || index < 1 || index > count) {
-    throw new Error(`--shard: "${s}" must be i/n with 1 ≤ i ≤ n, e.g. --shard 1/2`);
-  }
-  return { index, count };
-}
-
-/** The seeds shard `sh` runs: every count-th seed, starting at the index-th. */
+/** The seeds shard `sh` runs (0-based `i/n`, as `two-layer-net --grid`): seed k when k ≡ i (mod n). */
 export function shardSeeds(seeds: number[], sh: Shard): number[] {
-  return seeds.filter((_, k) => k % sh.count === sh.index - 1);
+  return shardIndices(seeds.length, sh).map((k) => seeds[k]);
 }
 
 /** Mean and sample standard deviation (n − 1 in the denominator; 0 for one value). */
