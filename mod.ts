@@ -17,6 +17,7 @@
  * @module
  */
 import "./kernels/tensor_methods.ts";
+import "./io/model_methods.ts";
 
 export { fill, ones, scalar, Tensor, tensor, variable, zeros } from "./kernels/tensor.ts";
 export type { DType, TypedArray } from "./kernels/dtype.ts";
@@ -51,3 +52,17 @@ export {
   type SafetensorsTensor,
   writeSafetensors,
 } from "./io/safetensors.ts";
+export { loadModel, type ModelJson, modelToJson, saveModel } from "./io/model_file.ts";
+export {
+  loadWeightsInto,
+  type LoadWeightsOptions,
+  saveWeights,
+  type WeightEntry,
+} from "./io/weights.ts";
+export { checkpointToSafetensors } from "./io/checkpoint_convert.ts";
+export {
+  type LayerConfig,
+  layerFromConfig,
+  layerToConfig,
+  registerLayer,
+} from "./layers/serialization.ts";

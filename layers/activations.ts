@@ -40,4 +40,8 @@ export class Activation extends Layer {
   call(x: Tensor, _ctx: CallContext): Tensor {
     return activate(x, this.activation);
   }
+  /** The options that rebuild this layer (model files). */
+  getConfig(): { activation: ActivationName } {
+    return { activation: this.activation };
+  }
 }

@@ -65,4 +65,8 @@ export class BatchNorm extends Layer {
       { name: `${this.name}/moving_variance`, tensor: this.movingVar!, trainable: false },
     ];
   }
+  /** The options that rebuild this layer (model files). */
+  getConfig(): BatchNormOptions {
+    return { momentum: this.momentum, epsilon: this.epsilon };
+  }
 }

@@ -66,4 +66,8 @@ export class Conv2D extends Layer {
   override weights(): NamedTensor[] {
     return this.params?.weights() ?? [];
   }
+  /** The options that rebuild this layer (model files). */
+  getConfig(): Conv2DOptions {
+    return structuredClone(this.opts);
+  }
 }

@@ -51,4 +51,8 @@ export class Dense extends Layer {
   override weights(): NamedTensor[] {
     return this.params?.weights() ?? [];
   }
+  /** The options that rebuild this layer (model files). */
+  getConfig(): DenseOptions {
+    return structuredClone(this.opts);
+  }
 }

@@ -27,4 +27,8 @@ export class Dropout extends Layer {
     const seed = (this.#seed + Math.imul(++this.#calls, 0x9e3779b1)) >>> 0;
     return mul(x, dropoutMask(x.shape, this.rate, seed, x.dtype));
   }
+  /** The options that rebuild this layer (model files). */
+  getConfig(): { rate: number } {
+    return { rate: this.rate };
+  }
 }

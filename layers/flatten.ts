@@ -13,4 +13,8 @@ export class Flatten extends Layer {
   call(x: Tensor, _ctx: CallContext): Tensor {
     return x.reshape([x.shape[0], -1]);
   }
+  /** The options that rebuild this layer (model files). */
+  getConfig(): { inputShape?: number[] } {
+    return this.inputShape ? { inputShape: [...this.inputShape] } : {};
+  }
 }

@@ -32,4 +32,8 @@ export class MaxPool2D extends Layer {
   call(x: Tensor, _ctx: CallContext): Tensor {
     return maxPool2d(x, { poolSize: this.pool, strides: this.strides, padding: this.opts.padding });
   }
+  /** The options that rebuild this layer (model files). */
+  getConfig(): MaxPool2DOptions {
+    return structuredClone(this.opts);
+  }
 }

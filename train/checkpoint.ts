@@ -56,15 +56,22 @@ export async function saveCheckpoint(
   await writeFileAtomic(path, out);
 }
 
+/** A tensor of a checkpoint file, on the host. */
+export interface CheckpointTensor {
+  name: string;
+  shape: number[];
+  dtype: DType;
+  data: Float32Array | Float64Array | Int32Array;
+}
+
 /**
- * Loads weights saved by {@link saveCheckpoint} into `model` (built with the same layers). Every
- * name, shape and byte range is checked before any weight is touched, so a bad file leaves the
- * model as it was. Returns the saved `meta`.
+ * Reads every tensor of a checkpoint file without a model (what converters need); checks the
+ * magic bytes, the header and every byte range. Example: `const { tensors } = await
+ * readCheckpoint("model.ckpt");`
  */
-export async function loadCheckpoint(
-  model: Sequential,
+export async function readCheckpoint(
   path: string,
-): Promise<Record<string, unknown>> {
+): Promise<{ tensors: CheckpointTensor[]; meta: Record<string, unknown> }> {
   const bytes = await Deno.readFile(path);
   const fail = (why: string): never => {
     throw new Error(`loadCheckpoint: ${path}: ${why}`);
@@ -83,8 +90,39 @@ export async function loadCheckpoint(
     return fail(`unreadable header (${(e as Error).message})`);
   }
   const dataStart = 12 + hlen;
+  const tensors = header.tensors.map((e) => {
+    const n = sizeOf(e.shape);
+    const bytesPer = e.dtype === "float64" ? 8 : 4;
+    const start = dataStart + e.offset, end = start + n * bytesPer;
+    if (end > bytes.length) {
+      fail(`truncated data for ${e.name} (file ends at ${bytes.length}, needs ${end})`);
+    }
+    const raw = bytes.slice(start, end).buffer;
+    const data = e.dtype === "float64"
+      ? new Float64Array(raw)
+      : e.dtype === "int32"
+      ? new Int32Array(raw)
+      : new Float32Array(raw);
+    return { name: e.name, shape: e.shape, dtype: e.dtype, data };
+  });
+  return { tensors, meta: header.meta ?? {} };
+}
+
+/**
+ * Loads weights saved by {@link saveCheckpoint} into `model` (built with the same layers). Every
+ * name, shape and byte range is checked before any weight is touched, so a bad file leaves the
+ * model as it was. Returns the saved `meta`.
+ */
+export async function loadCheckpoint(
+  model: Sequential,
+  path: string,
+): Promise<Record<string, unknown>> {
+  const { tensors, meta } = await readCheckpoint(path);
+  const fail = (why: string): never => {
+    throw new Error(`loadCheckpoint: ${path}: ${why}`);
+  };
   const weights = model.weights();
-  const byName = new Map(header.tensors.map((e) => [e.name, e]));
+  const byName = new Map(tensors.map((e) => [e.name, e]));
   const updates = weights.map((w) => {
     const e = byName.get(w.name) ??
       fail(`no tensor named ${w.name} (the model's layers differ from the saved ones)`);
@@ -95,22 +133,10 @@ export async function loadCheckpoint(
         } in the model`,
       );
     }
-    const n = sizeOf(e.shape);
-    const bytesPer = e.dtype === "float64" ? 8 : 4;
-    const start = dataStart + e.offset, end = start + n * bytesPer;
-    if (end > bytes.length) {
-      fail(`truncated data for ${w.name} (file ends at ${bytes.length}, needs ${end})`);
-    }
-    const raw = bytes.slice(start, end).buffer;
-    const data = e.dtype === "float64"
-      ? new Float64Array(raw)
-      : e.dtype === "int32"
-      ? new Int32Array(raw)
-      : new Float32Array(raw);
-    return { w, data };
+    return { w, data: e.data };
   });
-  if (header.tensors.length !== weights.length) {
-    fail(`the file holds ${header.tensors.length} tensors, the model ${weights.length}`);
+  if (tensors.length !== weights.length) {
+    fail(`the file holds ${tensors.length} tensors, the model ${weights.length}`);
   }
   noGrad(() => {
     for (const { w, data } of updates) {
@@ -119,5 +145,10 @@ export async function loadCheckpoint(
       t.dispose();
     }
   });
-  return header.meta ?? {};
+  return meta;
+}
+
+/** True when `bytes` start like a checkpoint file (the magic "DLTKCKP1"). */
+export function isCheckpoint(bytes: Uint8Array): boolean {
+  return bytes.length >= 8 && new TextDecoder().decode(bytes.subarray(0, 8)) === MAGIC;
 }

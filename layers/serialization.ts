@@ -1,0 +1,89 @@
+/**
+ * Layers as data: `{ className, config }` (Keras' form), and the registry that turns a className
+ * back into a layer, so a model file can be rebuilt without the code that made it. A new layer
+ * kind joins with one {@link registerLayer} call and a `getConfig()` returning its options.
+ * @module
+ */
+import { Activation, type ActivationName } from "./activations.ts";
+import { BatchNorm, type BatchNormOptions } from "./batch_norm.ts";
+import { Conv2D, type Conv2DOptions } from "./conv2d.ts";
+import { Dense, type DenseOptions } from "./dense.ts";
+import { Dropout } from "./dropout.ts";
+import { Flatten } from "./flatten.ts";
+import type { Layer } from "./module.ts";
+import { MaxPool2D, type MaxPool2DOptions } from "./pooling.ts";
+
+/** A layer as JSON: its class and the options that rebuild it. */
+export interface LayerConfig {
+  className: string;
+  config: Record<string, unknown>;
+}
+
+/** A layer class that can describe itself. */
+interface Configurable {
+  getConfig(): object;
+}
+
+interface Entry {
+  // deno-lint-ignore no-explicit-any
+  cls: abstract new (...args: any[]) => Layer;
+  fromConfig: (config: Record<string, unknown>) => Layer;
+}
+
+const registry = new Map<string, Entry>();
+
+/**
+ * Makes a layer class saveable and loadable under `className`. Its instances need a
+ * `getConfig()` whose result `fromConfig` turns back into an equal layer.
+ * Example: `registerLayer("Dense", Dense, (c) => new Dense(c as DenseOptions));`
+ */
+export function registerLayer(
+  className: string,
+  // deno-lint-ignore no-explicit-any
+  cls: abstract new (...args: any[]) => Layer,
+  fromConfig: (config: Record<string, unknown>) => Layer,
+): void {
+  registry.set(className, { cls, fromConfig });
+}
+
+/** The classNames a model file may use, for error messages. */
+export function registeredLayers(): string[] {
+  return [...registry.keys()];
+}
+
+/** `{ className, config }` of a layer. Example: `layerToConfig(layers.dense({ units: 2 }))`. */
+export function layerToConfig(layer: Layer): LayerConfig {
+  for (const [className, e] of registry) {
+    if (layer.constructor === e.cls) {
+      const config = (layer as unknown as Configurable).getConfig() as Record<string, unknown>;
+      return { className, config: structuredClone(config) };
+    }
+  }
+  throw new Error(
+    `${layer.name}: ${layer.constructor.name} cannot be saved: it is not registered; call ` +
+      `registerLayer("${layer.constructor.name}", ${layer.constructor.name}, fromConfig) and give ` +
+      `it a getConfig()`,
+  );
+}
+
+/** A new, unbuilt layer from `{ className, config }`; throws naming unknown classes. */
+export function layerFromConfig(c: LayerConfig): Layer {
+  const e = registry.get(c?.className);
+  if (!e) {
+    throw new Error(
+      `unknown layer className "${c?.className}"; known: ${registeredLayers().join(", ")}`,
+    );
+  }
+  if (typeof c.config !== "object" || c.config === null || Array.isArray(c.config)) {
+    throw new Error(`${c.className}: config must be an object, got ${JSON.stringify(c.config)}`);
+  }
+  return e.fromConfig(structuredClone(c.config));
+}
+
+registerLayer("Dense", Dense, (c) => new Dense(c as unknown as DenseOptions));
+registerLayer("Conv2D", Conv2D, (c) => new Conv2D(c as unknown as Conv2DOptions));
+registerLayer("MaxPool2D", MaxPool2D, (c) => new MaxPool2D(c as MaxPool2DOptions));
+registerLayer("Flatten", Flatten, (c) => new Flatten(c.inputShape as number[] | undefined));
+registerLayer("Dropout", Dropout, (c) => new Dropout(c.rate as number));
+registerLayer("BatchNorm", BatchNorm, (c) => new BatchNorm(c as BatchNormOptions));
+registerLayer("Activation", Activation, (c) => new Activation(c.activation as ActivationName));

@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import type { Tensor } from "../../kernels/tensor.ts";
+import * as layers from "../../layers/mod.ts";
+import { type CallContext, Layer } from "../../layers/module.ts";
+import { layerFromConfig, layerToConfig, registeredLayers } from "../../layers/serialization.ts";
+
+Deno.test("layer configs: every layer kind round-trips through { className, config }", () => {
+  const all = [
+    layers.dense({ units: 4, activation: "tanh", useBias: false, inputShape: [3] }),
+    layers.conv2d({ filters: 2, kernelSize: [3, 1], strides: 2, padding: [1, 1, 0, 0] }),
+    layers.maxPool2d({ poolSize: 3, strides: 1, padding: "same" }),
+    layers.flatten({ inputShape: [2, 2] }),
+    layers.dropout(0.3),
+    layers.batchNorm({ momentum: 0.9, epsilon: 1e-5 }),
+    layers.activation("sigmoid"),
+  ];
+  assert.deepEqual(registeredLayers(), [
+    "Dense",
+    "Conv2D",
+    "MaxPool2D",
+    "Flatten",
+    "Dropout",
+    "BatchNorm",
+    "Activation",
+  ]);
+  for (const l of all) {
+    const c = layerToConfig(l);
+    const back = layerFromConfig(JSON.parse(JSON.stringify(c)));
+    assert.equal(back.constructor, l.constructor);
+    assert.deepEqual(layerToConfig(back), c);
+  }
+  assert.deepEqual(layerToConfig(all[1]), {
+    className: "Conv2D",
+    config: { filters: 2, kernelSize: [3, 1], strides: 2, padding: [1, 1, 0, 0] },
+  });
+});
+
+Deno.test("layer configs: unregistered classes and bad configs are named", () => {
+  class Twice extends Layer {
+    constructor() {
+      super("twice");
+    }
+    outputShape(s: number[]): number[] {
+      return s;
+    }
+    call(x: Tensor, _ctx: CallContext): Tensor {
+      return x;
+    }
+  }
+  assert.throws(() => layerToConfig(new Twice()), /Twice cannot be saved: it is not registered/);
+  assert.throws(
+    () => layerFromConfig({ className: "Twice", config: {} }),
+    /unknown layer className/,
+  );
+  assert.throws(
+    () =>
+      layerFromConfig({ className: "Dense", config: null as unknown as Record<string, unknown> }),
+    /Dense: config must be an object/,
+  );
+  assert.throws(
+    () => layerFromConfig({ className: "Dense", config: { units: -1 } }),
+    /units must be positive/,
+  );
+});
