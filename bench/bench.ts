@@ -4,7 +4,13 @@
  * workloads W1–W4 (bench/workloads.ts), each in its own process (`--one NAME`) so its peak RSS is
  * its own. Per case: median of 3 timed repeats, backend counters per steady-state step, RSS at the
  * start and end of the timed steps. `--peers` runs PyTorch and TF.js (cpu, wasm, and webgpu with
- * `--device webgpu`) on the same cases. `--min-steps N` times at least N steps per repeat (a
+ * `--device webgpu`) on the same cases; `--peer-device cpu|cuda|auto` puts PyTorch on CUDA (auto,
+ * the default: when ours runs on WebGPU and torch.cuda is available). The TF.js peers load their
+ * npm packages from Deno's cache only and are skipped with a note when absent, so an offline GPU
+ * machine needs only the checkout and a Deno binary; `--fetch-peers` lets Deno fetch them.
+ * `--peer-python PATH` is the Python with PyTorch (default /usr/bin/python3); `--peer-only
+ * torch,tfjs-webgpu` runs only those peers.
+ * `--min-steps N` times at least N steps per repeat (a
  * longer RSS series for the memory-growth check). `--rounds N` runs ours and the peers N times in
  * turn and adds each round's ratios (median, min–max): on a shared machine whose speed drifts, the
  * spread says how far one run's ratio can be trusted. Writes JSON (default bench/results.json)
@@ -16,7 +22,7 @@ import { type DeviceName, setDevice } from "../kernels/device.ts";
 import { writeFileAtomic } from "../train/atomic_write.ts";
 import { type DeviceLabel, deviceLabel } from "./device_label.ts";
 import { machineInfo } from "./machine.ts";
-import { type PeerRecord, runPeers } from "./peers_run.ts";
+import { parsePeerDevice, type PeerRecord, peerSpecs, runPeers } from "./peers_run.ts";
 import { compare, type OursRecord, renderMarkdown, summarizeRounds } from "./report_md.ts";
 import { type CaseRecord, CASES, runOne } from "./run_one.ts";
 import { runJsonLines } from "./subprocess.ts";
@@ -36,6 +42,10 @@ const { values } = parseArgs({
     // process holds a core (W1 measured 1.8e3 samples/s with 2 threads vs 6.9e4 with 1), which
     // measures the contention, not PyTorch. Pass --peer-threads 2 on an idle machine.
     "peer-threads": { type: "string", default: "1" },
+    "peer-device": { type: "string", default: "auto" },
+    "fetch-peers": { type: "boolean", default: false },
+    "peer-python": { type: "string", default: "/usr/bin/python3" },
+    "peer-only": { type: "string" },
     "case-timeout": { type: "string", default: "900" },
     // More timed steps per repeat, for a longer RSS series (memory growth across steps).
     "min-steps": { type: "string" },
@@ -44,6 +54,10 @@ const { values } = parseArgs({
 });
 const seconds = Number(values.seconds);
 if (!(seconds > 0)) throw new Error(`bench: --seconds ${values.seconds} must be a positive number`);
+const peerDevice = parsePeerDevice(values["peer-device"]!);
+const peerOnly = values["peer-only"]?.split(",");
+// Checks --peer-only now rather than after our cases have run.
+if (values.peers) peerSpecs(values.device!, { threads: 1, only: peerOnly });
 const rounds = Number(values.rounds);
 if (!(Number.isInteger(rounds) && rounds >= 1)) {
   throw new Error(`bench: --rounds ${values.rounds} must be a whole number ≥ 1`);
@@ -53,7 +67,7 @@ if (values.one) {
   const dev = await setDevice(values.device as DeviceName);
   const minSteps = values["min-steps"] ? Number(values["min-steps"]) : undefined;
   const record = await runOne(values.one, seconds, minSteps);
-  console.log(JSON.stringify({ device: deviceLabel(dev), record }));
+  console.log(JSON.stringify({ device: await deviceLabel(dev), record }));
   Deno.exit(0);
 }
 
@@ -108,6 +122,10 @@ for (let r = 0; r < rounds; r++) {
       seconds,
       timeoutSeconds: Number(values["peer-timeout"]),
       threads: Number(values["peer-threads"]),
+      peerDevice,
+      fetch: values["fetch-peers"],
+      python: values["peer-python"],
+      only: peerOnly,
     })
     : [];
   runs.push({ ours, peers });
@@ -127,12 +145,13 @@ const report = {
     "forward+backward+optimiser and flushes once; the loss is read back every readEvery steps " +
     "(10, fewer when one step exceeds a third of a repeat) and at the end of each repeat",
   peerThreads: Number(values["peer-threads"]),
+  ...(values.peers ? { peerDevice } : {}),
   ours,
   peers,
   comparison,
   ...(ratioRounds ? { rounds, ratioRounds } : {}),
 };
-const md = renderMarkdown({ ...report, device, peerThreads: report.peerThreads });
+const md = renderMarkdown({ ...report, device, peerThreads: report.peerThreads, peers });
 await writeFileAtomic(values.out!, JSON.stringify(report, null, 2) + "\n");
 const mdPath = values.out!.replace(/\.json$/, "") + ".md";
 await writeFileAtomic(mdPath, md);

@@ -15,7 +15,9 @@ export interface ComparisonRow {
   workload: string;
   unit: string;
   ours?: number;
-  peers: Record<string, { value?: number; ratio?: number; error?: string }>;
+  /** Our kernel dispatches in one steady-state step (WebGPU: each costs host time). */
+  dispatches?: number;
+  peers: Record<string, { value?: number; ratio?: number; error?: string; skipped?: boolean }>;
 }
 
 /** Ours against every peer that ran, per case that has a peer (not conv). */
@@ -28,6 +30,7 @@ export function compare(ours: OursRecord[], peers: PeerRecord[]): ComparisonRow[
       workload: o.name,
       unit: "unit" in o ? o.unit : "",
       ours: mine,
+      dispatches: "perStep" in o ? o.perStep.dispatches : undefined,
       peers: {},
     };
     for (const name of names) {
@@ -36,7 +39,7 @@ export function compare(ours: OursRecord[], peers: PeerRecord[]): ComparisonRow[
       if (!p) continue;
       row.peers[name] = p.median !== undefined
         ? { value: p.median, ratio: mine !== undefined ? mine / p.median : undefined }
-        : { error: p.error ?? "no result" };
+        : { error: p.error ?? "no result", ...(p.skipped ? { skipped: true } : {}) };
     }
     rows.push(row);
   }
@@ -77,7 +80,8 @@ export function summarizeRounds(
 }
 
 const num = (v: number | undefined, digits = 3) => (v === undefined ? "—" : v.toPrecision(digits));
-const esc = (s: string) => s.replace(/\|/g, "\\|").replace(/\s+/g, " ").slice(0, 80);
+const oneLine = (s: string) => s.replace(/\|/g, "\\|").replace(/\s+/g, " ");
+const esc = (s: string) => oneLine(s).slice(0, 80);
 
 /** Everything `renderMarkdown` needs. */
 export interface ReportInput {
@@ -89,6 +93,8 @@ export interface ReportInput {
   ours: OursRecord[];
   comparison: ComparisonRow[];
   peerThreads: number;
+  /** The peers' records, for the line that says where each ran. */
+  peers?: PeerRecord[];
   /** With `--rounds N` (N > 1): every round's ratios. */
   ratioRounds?: ReturnType<typeof summarizeRounds>;
 }
@@ -105,10 +111,16 @@ export function renderMarkdown(r: ReportInput): string {
     `- Machine: ${m.cpu}, ${m.cores} cores, ${m.ramGiB ?? "?"} GiB RAM, ${m.os}, Deno ${m.deno}` +
     (m.loadAverage ? `; load average at start ${m.loadAverage.join(" ")} (shared machine)` : ""),
     `- Device (ours): ${dev ? `${dev.name}: ${dev.description}` : "unknown"}` +
-    (dev?.adapter
-      ? `; adapter "${dev.adapter.description}", isFallbackAdapter ${dev.adapter.isFallbackAdapter}`
-      : "") +
+    (dev?.adapter ? `; adapter ${adapterText(dev.adapter)}` : "") +
     (dev?.note ? ` — **${dev.note}**` : ""),
+    ...(dev?.limits ? [`- WebGPU limits (ours): ${limitsText(dev.limits)}`] : []),
+    ...(dev?.features
+      ? [
+        `- WebGPU features: enabled ${dev.features.join(", ") || "none"}; adapter offers ` +
+        `${dev.adapterFeatures?.join(", ") || "none"}`,
+      ]
+      : []),
+    ...peerLines(r.peers ?? []),
     `- Timing: median of 3 repeats of ≥ ${r.secondsPerRepeat} s after warm-up; a training step is ` +
     `forward + backward + SGD momentum 0.9 and one flush; the loss is read back every 10 steps ` +
     `(fewer when a step is slow) and at the end of a repeat. Peers: same rule, PyTorch with ` +
@@ -116,16 +128,31 @@ export function renderMarkdown(r: ReportInput): string {
     ``,
   ];
   const peerNames = [...new Set(r.comparison.flatMap((c) => Object.keys(c.peers)))];
-  const head = ["workload", "unit", "ours", ...peerNames.flatMap((p) => [p, `ours/${p}`])];
+  const head = [
+    "workload",
+    "unit",
+    "ours",
+    "dispatches/step (ours)",
+    ...peerNames.flatMap((p) => [p, `ours/${p}`]),
+  ];
   lines.push(`| ${head.join(" | ")} |`, `|${head.map(() => "---|").join("")}`);
+  const skipped = new Map<string, string>();
   for (const c of r.comparison) {
     const cells = peerNames.flatMap((p) => {
       const v = c.peers[p];
       if (!v) return ["—", "—"];
+      if (v.skipped) {
+        skipped.set(p, v.error!);
+        return ["skipped", "—"];
+      }
       if (v.error) return [`error: ${esc(v.error)}`, "—"];
       return [num(v.value), num(v.ratio, 2)];
     });
-    lines.push(`| ${[c.workload, c.unit, num(c.ours), ...cells].join(" | ")} |`);
+    const disp = c.dispatches === undefined ? "—" : String(c.dispatches);
+    lines.push(`| ${[c.workload, c.unit, num(c.ours), disp, ...cells].join(" | ")} |`);
+  }
+  if (skipped.size) {
+    lines.push(``, ...[...skipped].map(([p, why]) => `- ${p} ${why}`));
   }
   const spread = r.ratioRounds;
   if (spread) {
@@ -180,6 +207,54 @@ export function renderMarkdown(r: ReportInput): string {
     );
   }
   return lines.join("\n") + "\n";
+}
+
+/** `"llvmpipe (…)", vendor 65541, architecture …, device 0, isFallbackAdapter true`. */
+function adapterText(a: NonNullable<DeviceLabel["adapter"]>): string {
+  const parts = [`"${a.description}"`, `vendor ${a.vendor || "?"}`];
+  if (a.architecture) parts.push(`architecture ${a.architecture}`);
+  if (a.device) parts.push(`device ${a.device}`);
+  return [...parts, `isFallbackAdapter ${a.isFallbackAdapter}`].join(", ");
+}
+
+/** The limits that bound our kernels; results.json has them all. */
+const KEY_LIMITS = [
+  "maxBufferSize",
+  "maxStorageBufferBindingSize",
+  "maxComputeWorkgroupStorageSize",
+  "maxComputeInvocationsPerWorkgroup",
+  "maxComputeWorkgroupSizeX",
+  "maxComputeWorkgroupsPerDimension",
+  "maxStorageBuffersPerShaderStage",
+];
+
+function limitsText(limits: Record<string, number>): string {
+  return KEY_LIMITS.filter((k) => k in limits).map((k) => `${k} ${limits[k]}`).join(", ") +
+    " (all in results.json)";
+}
+
+/** One line saying where each peer ran (its first record), e.g. PyTorch's CUDA device. */
+function peerLines(peers: PeerRecord[]): string[] {
+  const seen = new Map<string, PeerRecord>();
+  for (const p of peers) if (!seen.has(p.peer)) seen.set(p.peer, p);
+  if (seen.size === 0) return [];
+  const texts = [...seen.values()].map((p) => {
+    const f: string[] = [];
+    if (p.version) f.push(`version ${p.version}`);
+    if (p.device) f.push(`on ${p.device}`);
+    if (p.deviceName) f.push(String(p.deviceName));
+    if (p.cuda) f.push(`CUDA ${p.cuda}`);
+    if (p.computeCapability) f.push(`compute capability ${p.computeCapability}`);
+    if (p.tf32 === false) f.push("TF32 off");
+    if (p.threads !== undefined && p.device !== "cuda") f.push(`${p.threads} thread(s)`);
+    if (p.adapter) f.push(`adapter "${p.adapter}"`);
+    if (p.deviceNote) f.push(String(p.deviceNote));
+    if (p.skipped) f.push("skipped (see below the table)");
+    // In full here (table cells cut errors at 80 characters): it says what to do.
+    else if (p.median === undefined && p.error) f.push(`error: ${oneLine(String(p.error))}`);
+    return `${p.peer}: ${f.join(", ")}`;
+  });
+  return [`- Peers: ${texts.join("; ")}`];
 }
 
 /** "4 (4)": split passes per step and how many the helper thread took; "—" without any. */

@@ -9,6 +9,8 @@ export interface SubprocessResult {
   lines: Record<string, unknown>[];
   /** Set when the process timed out, failed to start, or exited non-zero. */
   error?: string;
+  /** What the process wrote on stderr, for callers that parse it. */
+  stderr?: string;
   seconds: number;
 }
 
@@ -45,11 +47,15 @@ export async function runJsonLines(
     const why = seconds() >= timeoutSeconds - 0.5
       ? `timed out after ${timeoutSeconds} s`
       : `killed by ${out.signal}`;
-    return { lines, error: why, seconds: seconds() };
+    return { lines, error: why, stderr, seconds: seconds() };
   }
   if (out.code !== 0) {
-    const tail = stderr.trim().split("\n").slice(-3).join(" | ").slice(0, 400);
-    return { lines, error: `exit code ${out.code}: ${tail}`, seconds: seconds() };
+    // With RUST_BACKTRACE set, Deno ends its errors with a useless "Stack backtrace:" block.
+    const message = stderr.split(/\n\s*Stack backtrace:/)[0];
+    // deno-lint-ignore no-control-regex
+    const plain = message.replace(/\x1b\[[0-9;]*m/g, "").trim();
+    const tail = plain.split("\n").slice(-3).join(" | ").slice(0, 400);
+    return { lines, error: `exit code ${out.code}: ${tail}`, stderr, seconds: seconds() };
   }
-  return { lines, seconds: seconds() };
+  return { lines, stderr, seconds: seconds() };
 }

@@ -1,8 +1,12 @@
 """PyTorch peer for `deno task bench --peers`.
 
 Usage: /usr/bin/python3 bench/peers/torch_peer.py [seconds] [W1,W2,W3,W4,matmul] [threads]
+    [cpu|cuda|auto]
 
-Prints one JSON line per case. The workloads are the ones of bench/workloads.ts, written in
+Prints one JSON line per case, with the device it ran on. cuda runs on torch.cuda's first device
+(a line with an error that says why when CUDA is unavailable); auto is cuda when
+torch.cuda.is_available(), else cpu. On cuda the peer is named "torch-cuda", TF32 is off (our
+kernels are plain fp32), and the timed loop's readbacks synchronise the device as ours do. The workloads are the ones of bench/workloads.ts, written in
 PyTorch's NCHW layout: W1 mlp 784-128 ReLU-10 (batch 128); W2 keras-mnist-cnn (batch 128);
 W3 starter-cnn (batch 16); W4 cifar-cnn (batch 32). SGD lr 0.01 momentum 0.9, cross-entropy on
 random inputs in [0, 1) and random labels, as in our bench. Timing matches bench/measure.ts:
@@ -75,25 +79,73 @@ def blas():
     return ", ".join(sorted(libs)) or "none found in /proc/self/maps"
 
 
+def cuda_unavailable():
+    """Why torch.cuda cannot be used here, or None when it can."""
+    if torch.version.cuda is None and getattr(torch.version, "hip", None) is None:
+        return f"this PyTorch ({torch.__version__}) is built without CUDA"
+    if not torch.cuda.is_available():
+        return (f"torch.cuda.is_available() is False (PyTorch {torch.__version__}, CUDA "
+                f"{torch.version.cuda}): no CUDA device or driver visible")
+    return None
+
+
+def pick_device(asked):
+    """(device, info fields, error): `asked` is cpu, cuda or auto."""
+    if asked not in ("cpu", "cuda", "auto"):
+        return None, {}, f"unknown peer device {asked!r}: use cpu, cuda or auto"
+    why = cuda_unavailable()
+    if asked == "cuda" and why:
+        return None, {"device": "cuda"}, (
+            f"CUDA did not initialise: --peer-device cuda, but {why}; "
+            "use --peer-device cpu (or auto, which falls back to the CPU)")
+    if asked == "cpu" or why:
+        info = {"device": "cpu"}
+        if asked == "auto":
+            info["deviceNote"] = f"auto: CPU, because {why}"
+        return "cpu", info, None
+    # Plain fp32 like our kernels: TF32 rounds matmul and conv inputs to a 10-bit mantissa.
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
+    props = torch.cuda.get_device_properties(0)
+    return "cuda", {
+        "device": "cuda",
+        "deviceName": torch.cuda.get_device_name(0),
+        "cuda": torch.version.cuda or f"hip {torch.version.hip}",
+        "cudnn": torch.backends.cudnn.version(),
+        "computeCapability": f"{props.major}.{props.minor}",
+        "memoryGiB": round(props.total_memory / 2 ** 30, 1),
+        "tf32": False,
+    }, None
+
+
 def main():
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 3
     names = (sys.argv[2] if len(sys.argv) > 2 else "W1,W2,W3,W4,matmul").split(",")
     threads = int(sys.argv[3]) if len(sys.argv) > 3 else torch.get_num_threads()
+    dev, dev_info, error = pick_device(sys.argv[4] if len(sys.argv) > 4 else "cpu")
+    peer = "torch-cuda" if dev_info.get("device") == "cuda" else "torch"
+    if error:
+        print(json.dumps({"peer": peer, "version": torch.__version__, **dev_info,
+                          "error": error}), flush=True)
+        return
     torch.set_num_threads(threads)
     torch.manual_seed(0)
-    info = {"peer": "torch", "version": torch.__version__, "threads": threads, "blas": blas()}
+    info = {"peer": peer, "version": torch.__version__, "threads": threads, **dev_info}
+    if dev == "cpu":
+        info["blas"] = blas()
     for name in names:
         if name == "matmul":
-            a, b = torch.rand(1024, 1024), torch.rand(1024, 1024)
+            a = torch.rand(1024, 1024, device=dev)
+            b = torch.rand(1024, 1024, device=dev)
             r = measure(lambda: a @ b, 2 * 1024 ** 3 / 1e9, seconds)
             print(json.dumps({**info, "workload": "matmul1024", "unit": "GFLOP/s", **r}), flush=True)
             continue
         model, shape, batch = workload(name)
-        model.train()
+        model.to(dev).train()
         opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
         lossf = nn.CrossEntropyLoss()
-        x = torch.rand(batch, *shape)
-        y = torch.randint(0, 10, (batch,))
+        x = torch.rand(batch, *shape, device=dev)
+        y = torch.randint(0, 10, (batch,), device=dev)
 
         def step():
             opt.zero_grad()

@@ -99,6 +99,15 @@ Deno.test({
     const w1 = checkCommon(json, md);
     assert.equal(json.device.name, "webgpu");
     assert.ok(json.device.adapter?.description !== undefined, "adapter info recorded");
+    assert.equal(typeof json.device.adapter.vendor, "string");
+    assert.ok(json.device.limits.maxStorageBufferBindingSize > 0, "limits recorded");
+    assert.ok(Array.isArray(json.device.features) && Array.isArray(json.device.adapterFeatures));
+    assert.match(md, /WebGPU limits \(ours\): maxBufferSize \d+/);
+    // Our dispatches per step, in the comparison table and in the counters table alike.
+    assert.match(
+      md,
+      new RegExp(`\\| W1 +\\| samples/s +\\| \\S+ +\\| ${w1.perStep.dispatches} +\\|`),
+    );
     if (json.device.software) assert.match(md, /software rasteriser: not GPU speed/);
     const s = w1.perStep;
     assert.equal(s.submits, 1, JSON.stringify(s));
@@ -135,7 +144,8 @@ Deno.test("bench: comparison gives ours/peer ratios and keeps peer errors", () =
   assert.match(rows[0].peers["tfjs-wasm"].error!, /not registered/);
   assert.match(rows[0].peers["tfjs-cpu"].error!, /did not initialise/);
   const md = renderMarkdown(reportOf(rows));
-  assert.match(md, /\| W1 \| samples\/s \| 50\.0 \| 100 \| 0\.50 \|/);
+  // No counters in this record: the dispatches column says so.
+  assert.match(md, /\| W1 \| samples\/s \| 50\.0 \| — \| 100 \| 0\.50 \|/);
 });
 
 Deno.test("bench: --rounds keeps every round's ratio, its lower median and range", () => {
