@@ -16,7 +16,7 @@
  * ```
  * @module
  */
-import "./kernels/tensor_methods.ts";
+import "./kernels/toolkit.ts";
 import "./io/model_methods.ts";
 
 export { fill, ones, scalar, Tensor, tensor, variable, zeros } from "./kernels/tensor.ts";

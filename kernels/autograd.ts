@@ -1,6 +1,7 @@
+import "./toolkit.ts";
 import { backend, keep, noGrad, tidy } from "./engine.ts";
 import { fmtShape } from "./shape.ts";
-import { ones, type Tensor } from "./tensor.ts";
+import { ones, type Tensor } from "./tensor_core.ts";
 import { add, mulScalar } from "./ops/elementwise.ts";
 
 /**

@@ -1,8 +1,14 @@
 import { CpuBackend } from "./cpu/backend.ts";
-import { backend, setBackend } from "./engine.ts";
-import { WebGpuBackend } from "./webgpu/backend.ts";
+import { backend, setBackend, setDefaultBackend } from "./context.ts";
+import type { WebGpuBackend } from "./webgpu/backend.ts";
 
-/** Choosing the device tensors are created on. */
+/**
+ * Choosing the device tensors are created on. The fast CPU backend is the default until
+ * `setDevice` picks another; the WebGPU backend (and its WGSL kernels) is loaded only when a
+ * device request needs it.
+ */
+
+setDefaultBackend(() => new CpuBackend(true));
 
 /** Device names accepted by {@link setDevice} and `--device`. */
 export type DeviceName = "auto" | "cpu" | "cpu-reference" | "webgpu";
@@ -74,7 +80,7 @@ let gpuBackend: Promise<WebGpuBackend> | undefined;
 
 /** One WebGPU device per process: creating one is slow and tensors are bound to it. */
 function webgpu(): Promise<WebGpuBackend> {
-  gpuBackend ??= WebGpuBackend.create();
+  gpuBackend ??= import("./webgpu/backend.ts").then((m) => m.WebGpuBackend.create());
   gpuBackend.catch(() => (gpuBackend = undefined));
   return gpuBackend;
 }

@@ -1,64 +1,25 @@
-import type { Backend } from "./backend.ts";
-import { CpuBackend } from "./cpu/backend.ts";
-import type { DType, TypedArray } from "./dtype.ts";
-import { sizeOf } from "./shape.ts";
+import { backend, currentBackend, gradEnabled, popScope, pushScope } from "./context.ts";
 import type { OpDef } from "./op.ts";
-import { DataRef, Tensor } from "./tensor.ts";
+import { DataRef, Tensor } from "./tensor_core.ts";
 
 /**
- * The engine: the current backend, the scopes that free intermediate tensors, the live-tensor
- * counters, and op dispatch with gradient recording.
+ * The engine: the scopes that free intermediate tensors and op dispatch with gradient recording.
+ * Its state (current backend, scopes, counters) lives in context.ts; the names are re-exported
+ * here so callers import the engine alone.
  */
-interface Scope {
-  tensors: Set<Tensor>;
-}
-
-const state = {
-  backend: undefined as Backend | undefined,
-  scopes: [] as Scope[],
-  gradEnabled: true,
-  liveTensors: 0,
-  liveBytes: 0,
-};
-
-/** Installs the backend new tensors are created on (used by `setDevice`). */
-export function setBackend(b: Backend): void {
-  state.backend = b;
-}
-
-/** The current backend. */
-export function backend(): Backend {
-  // The CPU is the default until setDevice() picks another device.
-  state.backend ??= new CpuBackend(true);
-  return state.backend;
-}
-
-/** Number of tensors not yet disposed, and their bytes (views count once per tensor). */
-export function memory(): { tensors: number; bytes: number } {
-  return { tensors: state.liveTensors, bytes: state.liveBytes };
-}
-
-/** Called by the Tensor constructor. */
-export function trackTensor(t: Tensor, bytes: number): void {
-  state.liveTensors++;
-  state.liveBytes += bytes;
-  const scope = state.scopes[state.scopes.length - 1];
-  if (scope) scope.tensors.add(t);
-}
-
-/** Called by Tensor.dispose. */
-export function untrackTensor(t: Tensor, bytes: number): void {
-  state.liveTensors--;
-  state.liveBytes -= bytes;
-  const scope = state.scopes[state.scopes.length - 1];
-  scope?.tensors.delete(t);
-}
-
-/** Removes `t` from every open scope so `tidy` does not free it (parameters, optimiser state). */
-export function keep<T extends Tensor>(t: T): T {
-  for (const s of state.scopes) s.tensors.delete(t);
-  return t;
-}
+export {
+  backend,
+  gradEnabled,
+  keep,
+  memory,
+  noGrad,
+  setBackend,
+  setDefaultBackend,
+  trackTensor,
+  untrackTensor,
+} from "./context.ts";
+export { fromHost } from "./tensor_core.ts";
+export { checkShape } from "./shape.ts";
 
 function collectTensors(value: unknown, out: Set<Tensor>, depth = 0): void {
   if (depth > 4 || value === null || typeof value !== "object") return;
@@ -83,21 +44,20 @@ function collectTensors(value: unknown, out: Set<Tensor>, depth = 0): void {
  * Example: `const y = tidy(() => x.mul(2).add(1));`
  */
 export function tidy<T>(fn: () => T): T {
-  const scope: Scope = { tensors: new Set() };
-  state.scopes.push(scope);
+  const scope = pushScope();
   let result: T;
+  let parent;
   try {
     result = fn();
     if (result instanceof Promise) {
       throw new Error("tidy(fn): fn returned a Promise; tidy only takes synchronous functions");
     }
   } finally {
-    state.scopes.pop();
+    parent = popScope();
   }
   const kept = new Set<Tensor>();
   collectTensors(result, kept);
   for (const t of scope.tensors) if (!kept.has(t)) t.dispose();
-  const parent = state.scopes[state.scopes.length - 1];
   if (parent) { for (const t of kept) if (!t.isDisposed) parent.tensors.add(t); }
   return result;
 }
@@ -107,29 +67,7 @@ export function tidy<T>(fn: () => T): T {
  * the CPU runs eagerly, so this is a no-op there).
  */
 export function flush(): void {
-  state.backend?.flush?.();
-}
-
-/** Runs `fn` with gradient recording off (evaluation, optimiser updates). */
-export function noGrad<T>(fn: () => T): T {
-  const prev = state.gradEnabled;
-  state.gradEnabled = false;
-  try {
-    return fn();
-  } finally {
-    state.gradEnabled = prev;
-  }
-}
-
-/** True while ops record the graph for autograd. */
-export function gradEnabled(): boolean {
-  return state.gradEnabled;
-}
-
-/** Creates a tensor from host data on the current backend. */
-export function fromHost(data: TypedArray, shape: number[], dtype: DType): Tensor {
-  const b = backend();
-  return new Tensor(shape, dtype, new DataRef(b, b.upload(data)));
+  currentBackend()?.flush?.();
 }
 
 /**
@@ -167,19 +105,9 @@ export function runOp<A>(def: OpDef<A>, inputs: Tensor[], attrs: A): Tensor {
     info.dtype,
   );
   const out = new Tensor(info.shape, info.dtype, new DataRef(b, handle));
-  if (state.gradEnabled && def.grad && inputs.some((t) => t.requiresGrad)) {
+  if (gradEnabled() && def.grad && inputs.some((t) => t.requiresGrad)) {
     out.requiresGrad = true;
     out.node = { def: def as OpDef, inputs, attrs };
   }
   return out;
-}
-
-/** Checks that a shape is made of non-negative integers; used by creation functions. */
-export function checkShape(shape: number[], where: string): number {
-  for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) {
-      throw new Error(`${where}: shape [${shape}] must hold non-negative integers`);
-    }
-  }
-  return sizeOf(shape);
 }

@@ -1,6 +1,5 @@
 import type { DType, TypedArray } from "./dtype.ts";
-import type { Tensor } from "./tensor.ts";
-import type { WebGpuKernelFn } from "./webgpu/wgsl.ts";
+import type { Tensor } from "./tensor_core.ts";
 
 /** Shape and dtype of an op input or output, as the shape rule sees them. */
 export interface TensorInfo {
@@ -38,8 +37,10 @@ export interface OpTestCase<A = unknown> {
 }
 
 /**
- * The one definition of an op: name, shape rule, CPU reference kernel and gradient. Defining it
- * with {@link defineOp} registers it for every backend, for autograd and for the registry tests.
+ * The one definition of an op: name, shape rule, CPU reference kernel, gradient and test cases.
+ * Defining it with {@link defineOp} makes it known to autograd and the registry tests; backends
+ * add their own kernels for it with `registerKernel` (kernels/kernel_registry.ts), and the CPU
+ * runs `cpu` where no faster kernel is registered.
  */
 export interface OpDef<A = unknown> {
   name: string;
@@ -47,8 +48,6 @@ export interface OpDef<A = unknown> {
   infer(inputs: TensorInfo[], attrs: A): TensorInfo;
   /** The plain, obviously-correct CPU kernel: fills `out` (zeroed) from `inputs`. */
   cpu(inputs: CpuInput[], attrs: A, out: TypedArray, outShape: number[]): void;
-  /** The WGSL kernel: code and launch size for these inputs (kernels/webgpu/wgsl.ts). */
-  webgpu?: WebGpuKernelFn<A>;
   /**
    * Gradients with respect to each input, written with other ops; `null` for inputs without
    * one (int indices, masks). Absent for ops that are not differentiable.

@@ -64,3 +64,20 @@ export function normAxes(axes: number | number[] | undefined, rank: number, op =
   const list = typeof axes === "number" ? [axes] : axes;
   return [...new Set(list.map((a) => normAxis(a, rank, op)))].sort((x, y) => x - y);
 }
+
+/** Strides of `shape` laid against `outShape` (right-aligned), 0 where broadcast. */
+export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+  const st = stridesOf(shape);
+  const off = outShape.length - shape.length;
+  return outShape.map((_, ax) => (ax < off || shape[ax - off] === 1 ? 0 : st[ax - off]));
+}
+
+/** Checks that a shape is made of non-negative integers and returns its size. */
+export function checkShape(shape: readonly number[], where: string): number {
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 0) {
+      throw new Error(`${where}: shape [${shape}] must hold non-negative integers`);
+    }
+  }
+  return sizeOf(shape);
+}

@@ -1,12 +1,12 @@
 import type { DType } from "./dtype.ts";
-import * as ops from "./ops/mod.ts";
-import { Tensor } from "./tensor.ts";
+import * as ops from "./ops/all.ts";
+import { Tensor } from "./tensor_core.ts";
 
 /**
  * Method forms of the ops (`x.matmul(w).add(b).relu()`), attached here rather than in
  * tensor.ts so the Tensor class does not import every op family.
  */
-declare module "./tensor.ts" {
+declare module "./tensor_core.ts" {
   interface Tensor {
     add(b: Tensor | number): Tensor;
     sub(b: Tensor | number): Tensor;

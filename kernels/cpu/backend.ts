@@ -1,61 +1,23 @@
 import { type Backend, type KernelInput, newCounters } from "../backend.ts";
 import { bytesPer, type DType, dtypeOf, type TypedArray } from "../dtype.ts";
-import type { CpuInput, OpDef } from "../op.ts";
+import { getKernel } from "../kernel_registry.ts";
+import type { OpDef } from "../op.ts";
 import { sizeOf } from "../shape.ts";
 import { ArrayPool } from "./array_pool.ts";
 import { dropCols } from "./cols_cache.ts";
 import { cpuGemmPath } from "./gemm_dispatch.ts";
 import { helperStatus } from "./parallel/helper.ts";
 import { wasmKernels, wasmKernelsStatus } from "./wasm/module.ts";
+import type { CpuKernel } from "./cpu_kernel.ts";
+// The fast kernels this backend looks up in the registry.
+import "./register_all.ts";
 
-/** A CPU kernel with the same contract as an op's reference `cpu` function. */
-export type CpuKernel = (
-  inputs: CpuInput[],
-  attrs: unknown,
-  out: TypedArray,
-  outShape: number[],
-) => void;
-
-const fastKernels = new Map<string, CpuKernel>();
-const overwriting = new Set<string>();
-
-/** How a fast kernel treats its output array. */
-export interface FastKernelOptions {
-  /**
-   * True when the kernel writes every output element whatever the array held, so the backend
-   * may hand it a reused array without zeroing it first (a memset of memory the kernel writes
-   * anyway). Leave unset for kernels that accumulate into or scatter over their output.
-   */
-  overwrites?: boolean;
-}
+export type { CpuKernel } from "./cpu_kernel.ts";
 
 /**
- * Registers a fast CPU kernel for an op (blocked GEMM, im2col conv). The "cpu" backend uses it;
- * "cpu-reference" never does, so the two can be compared on the same inputs.
- */
-export function registerFastKernel(
-  opName: string,
-  kernel: CpuKernel,
-  options: FastKernelOptions = {},
-): void {
-  fastKernels.set(opName, kernel);
-  if (options.overwrites) overwriting.add(opName);
-  else overwriting.delete(opName);
-}
-
-/** Ops whose fast kernel is registered with `overwrites` (tests poison their outputs). */
-export function overwritingKernelNames(): string[] {
-  return [...overwriting];
-}
-
-/** Names of ops that have a fast CPU kernel. */
-export function fastKernelNames(): string[] {
-  return [...fastKernels.keys()];
-}
-
-/**
- * The CPU backend. Storage handles are host typed arrays. With `fast` it runs the registered
- * fast kernels where they exist; without, only the plain reference kernels (the oracle).
+ * The CPU backend. Storage handles are host typed arrays. With `fast` it runs the kernels
+ * registered for backend "cpu" (cpu/register_all.ts) where they exist; without, only the ops'
+ * plain reference kernels (the oracle).
  */
 export class CpuBackend implements Backend {
   readonly name: string;
@@ -91,15 +53,15 @@ export class CpuBackend implements Backend {
     dtype: DType,
   ): unknown {
     this.counters.dispatches++;
-    const kernel = this.fast ? fastKernels.get(op.name) : undefined;
+    const fast = this.fast ? getKernel<CpuKernel>(op.name, "cpu") : undefined;
     const allocated = this.pool.stats.allocated;
-    const out = this.pool.take(dtype, sizeOf(shape), !(kernel && overwriting.has(op.name)));
+    const out = this.pool.take(dtype, sizeOf(shape), !fast?.overwrites);
     // An array served from the pool is not a new buffer.
     if (this.pool.stats.allocated !== allocated) this.counters.bufferCreations++;
     const ins = inputs.map((i) => ({ data: i.handle as TypedArray, shape: i.shape }));
     // Columns cached for an input that is about to change are stale.
     for (const i of op.mutates ?? []) dropCols(ins[i]?.data);
-    (kernel ?? op.cpu)(ins, attrs as never, out, shape);
+    (fast?.kernelFunc ?? op.cpu)(ins, attrs as never, out, shape);
     return out;
   }
 

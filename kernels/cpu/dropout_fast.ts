@@ -1,6 +1,7 @@
 import type { MaskAttrs } from "../ops/dropout.ts";
 import { pcgHash } from "../random.ts";
-import { registerFastKernel } from "./backend.ts";
+import { type CpuKernel, fastKernel } from "./cpu_kernel.ts";
+import type { KernelConfig } from "../kernel_registry.ts";
 
 /**
  * Fast CPU dropout mask, equal to the reference element for element. The reference hashes the
@@ -10,7 +11,7 @@ import { registerFastKernel } from "./backend.ts";
  * hash/2³² and rate·2³² are exact in float64), and on float32 the kept value's bits are masked
  * in with no branch: ⌊(hash − threshold)/2³²⌋ is −1 for a dropped unit and 0 for a kept one.
  */
-registerFastKernel("dropoutMask", (_inputs, attrs, out) => {
+const dropoutMaskFast: CpuKernel = (_inputs, attrs, out) => {
   const { rate, seed } = attrs as MaskAttrs;
   const keep = 1 / (1 - rate);
   const hs = pcgHash(seed);
@@ -25,4 +26,9 @@ registerFastKernel("dropoutMask", (_inputs, attrs, out) => {
     return;
   }
   for (let i = 0; i < out.length; i++) out[i] = pcgHash((i ^ hs) >>> 0) >= threshold ? keep : 0;
-}, { overwrites: true });
+};
+
+/** The registry entries of this file's kernels (registered by cpu/register_all.ts). */
+export const dropoutFastKernels: KernelConfig<CpuKernel>[] = [
+  fastKernel("dropoutMask", dropoutMaskFast, { overwrites: true }),
+];

@@ -1,8 +1,12 @@
 import type { TypedArray } from "../dtype.ts";
 import type { CpuInput } from "../op.ts";
 import { sameShape, sizeOf } from "../shape.ts";
-import { type CpuKernel, registerFastKernel } from "./backend.ts";
+import { type CpuKernel, fastKernel } from "./cpu_kernel.ts";
+import type { KernelConfig } from "../kernel_registry.ts";
 import { getOp } from "../op.ts";
+// The reference kernels these fall back to are looked up by name, so their ops must exist.
+import "../ops/elementwise.ts";
+import "../ops/reduce.ts";
 import {
   binaryBlockWasm,
   binarySameWasm,
@@ -104,10 +108,6 @@ function binaryKernel(op: BinaryName): CpuKernel {
 /** Every kernel here writes all of its output (the fallbacks to the reference too). */
 const OVERWRITES = { overwrites: true };
 
-for (const op of ["add", "sub", "mul", "div"] as const) {
-  registerFastKernel(op, binaryKernel(op), OVERWRITES);
-}
-
 /** Bits of float32 +∞; bit patterns 1 … POS_INF are exactly the floats v > 0 (NaN excluded). */
 const POS_INF_BITS = 0x7f800000;
 const ONE_BITS = 0x3f800000;
@@ -123,7 +123,7 @@ function bitsOf(a: Float32Array): Int32Array {
  * the branchy `v > 0 ? v : 0` mispredicts half the time and runs 3–4× slower (bench/README.md).
  * Results are bit-identical to the reference.
  */
-registerFastKernel("relu", ([x], _a, out) => {
+const reluFast: CpuKernel = ([x], _a, out) => {
   const d = x.data;
   if (d instanceof Float32Array && out instanceof Float32Array) {
     if (reluWasm(d, out)) return;
@@ -135,9 +135,9 @@ registerFastKernel("relu", ([x], _a, out) => {
     return;
   }
   for (let i = 0; i < out.length; i++) out[i] = d[i] > 0 ? d[i] : 0;
-}, OVERWRITES);
+};
 
-registerFastKernel("step", ([x], _a, out) => {
+const stepFast: CpuKernel = ([x], _a, out) => {
   const d = x.data;
   if (d instanceof Float32Array && out instanceof Float32Array) {
     const xi = bitsOf(d), oi = bitsOf(out);
@@ -148,9 +148,9 @@ registerFastKernel("step", ([x], _a, out) => {
     return;
   }
   for (let i = 0; i < out.length; i++) out[i] = d[i] > 0 ? 1 : 0;
-}, OVERWRITES);
+};
 
-registerFastKernel("reluGrad", ([dy, x], _a, out) => {
+const reluGradFast: CpuKernel = ([dy, x], _a, out) => {
   const g = dy.data, d = x.data;
   if (d instanceof Float32Array && g instanceof Float32Array && out instanceof Float32Array) {
     if (reluGradWasm(g, d, out)) return;
@@ -162,12 +162,12 @@ registerFastKernel("reluGrad", ([dy, x], _a, out) => {
     return;
   }
   for (let i = 0; i < out.length; i++) out[i] = d[i] > 0 ? g[i] : 0;
-}, OVERWRITES);
+};
 
-registerFastKernel("neg", ([x], _a, out) => {
+const negFast: CpuKernel = ([x], _a, out) => {
   const d = x.data;
   for (let i = 0; i < out.length; i++) out[i] = -d[i];
-}, OVERWRITES);
+};
 
 /** True when `axes` (sorted) are exactly `from, from+1, …, to−1`. */
 function isRun(axes: number[], from: number, to: number): boolean {
@@ -177,7 +177,7 @@ function isRun(axes: number[], from: number, to: number): boolean {
 }
 
 const referenceSum = getOp("sum")!.cpu as CpuKernel;
-registerFastKernel("sum", (inputs, attrs, out, outShape) => {
+const sumFast: CpuKernel = (inputs, attrs, out, outShape) => {
   const [x] = inputs;
   const { axes } = attrs as { axes: number[] };
   const rank = x.shape.length, d = x.data, n = d.length;
@@ -208,13 +208,26 @@ registerFastKernel("sum", (inputs, attrs, out, outShape) => {
     return;
   }
   referenceSum(inputs, attrs, out, outShape);
-}, OVERWRITES);
+};
 
 const referenceBroadcast = getOp("broadcastTo")!.cpu as CpuKernel;
-registerFastKernel("broadcastTo", (inputs, attrs, out, outShape) => {
+const broadcastToFast: CpuKernel = (inputs, attrs, out, outShape) => {
   const [x] = inputs;
   const block = trailingBlock(x.shape, outShape);
   if (block === 0) return referenceBroadcast(inputs, attrs, out, outShape);
   // x repeats over the leading axes: copy it block by block.
   for (let o = 0; o < out.length; o += block) out.set(x.data.subarray(0, block), o);
-}, OVERWRITES);
+};
+
+/** The registry entries of this file's kernels (registered by cpu/register_all.ts). */
+export const elementwiseFastKernels: KernelConfig<CpuKernel>[] = [
+  ...(["add", "sub", "mul", "div"] as const).map((op) =>
+    fastKernel(op, binaryKernel(op), OVERWRITES)
+  ),
+  fastKernel("relu", reluFast, OVERWRITES),
+  fastKernel("step", stepFast, OVERWRITES),
+  fastKernel("reluGrad", reluGradFast, OVERWRITES),
+  fastKernel("neg", negFast, OVERWRITES),
+  fastKernel("sum", sumFast, OVERWRITES),
+  fastKernel("broadcastTo", broadcastToFast, OVERWRITES),
+];

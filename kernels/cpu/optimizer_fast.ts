@@ -1,6 +1,7 @@
 import type { TypedArray } from "../dtype.ts";
 import type { UpdateAttrs } from "../ops/optimizer_step.ts";
-import { registerFastKernel } from "./backend.ts";
+import { type CpuKernel, fastKernel } from "./cpu_kernel.ts";
+import type { KernelConfig } from "../kernel_registry.ts";
 
 /**
  * Fast CPU optimiser update: one loop per rule instead of the reference's per-element call
@@ -9,7 +10,7 @@ import { registerFastKernel } from "./backend.ts";
  * float64, the new state used unrounded as the reference does and rounded only on store, so
  * results equal the reference bit for bit.
  */
-registerFastKernel("optimizerStep", (inputs, attrs, out) => {
+const optimizerStepFast: CpuKernel = (inputs, attrs, out) => {
   const h = attrs as UpdateAttrs;
   const p = inputs[0].data, g = inputs[1].data;
   const s0 = inputs[2]?.data as TypedArray, s1 = inputs[3]?.data as TypedArray;
@@ -59,4 +60,9 @@ registerFastKernel("optimizerStep", (inputs, attrs, out) => {
       }
       return;
   }
-}, { overwrites: true });
+};
+
+/** The registry entries of this file's kernels (registered by cpu/register_all.ts). */
+export const optimizerFastKernels: KernelConfig<CpuKernel>[] = [
+  fastKernel("optimizerStep", optimizerStepFast, { overwrites: true }),
+];

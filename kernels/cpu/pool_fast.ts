@@ -1,7 +1,8 @@
 import type { FloatArray } from "../dtype.ts";
 import { windowOutput } from "../ops/conv2d.ts";
 import type { PoolAttrs } from "../ops/pool.ts";
-import { registerFastKernel } from "./backend.ts";
+import { type CpuKernel, fastKernel } from "./cpu_kernel.ts";
+import type { KernelConfig } from "../kernel_registry.ts";
 import { maxPool2x2GradWasm, maxPool2x2Wasm, type Pool2x2Shape } from "./wasm/pool_wasm.ts";
 
 /**
@@ -215,7 +216,7 @@ function maxPool2x2GradBits(
 let best = new Float64Array(0);
 let where = new Int32Array(0);
 
-registerFastKernel("maxPool2d", ([x], attrs, out) => {
+const maxPool2dFast: CpuKernel = ([x], attrs, out) => {
   const xd = x.data as FloatArray, o = out as FloatArray;
   const g = geometry(x.shape, attrs as PoolAttrs);
   if (isPlain2x2(g)) {
@@ -237,9 +238,9 @@ registerFastKernel("maxPool2d", ([x], attrs, out) => {
   }, (yBase, any) => {
     if (!any) o.fill(0, yBase, yBase + c);
   });
-}, { overwrites: true });
+};
 
-registerFastKernel("maxPool2dGrad", ([x, dy], attrs, out) => {
+const maxPool2dGradFast: CpuKernel = ([x, dy], attrs, out) => {
   const xd = x.data as FloatArray, g = dy.data as FloatArray, o = out as FloatArray;
   const geo = geometry(x.shape, attrs as PoolAttrs);
   if (isPlain2x2(geo)) {
@@ -275,4 +276,10 @@ registerFastKernel("maxPool2dGrad", ([x, dy], attrs, out) => {
   }, (yBase, any) => {
     if (any) { for (let ch = 0; ch < c; ch++) o[where[ch]] += g[yBase + ch]; }
   });
-}, { overwrites: true });
+};
+
+/** The registry entries of this file's kernels (registered by cpu/register_all.ts). */
+export const poolFastKernels: KernelConfig<CpuKernel>[] = [
+  fastKernel("maxPool2d", maxPool2dFast, { overwrites: true }),
+  fastKernel("maxPool2dGrad", maxPool2dGradFast, { overwrites: true }),
+];

@@ -1,9 +1,8 @@
 import { runOp } from "../engine.ts";
 import { defineOp } from "../op.ts";
-import { hashUniform, PCG_HASH_WGSL, pcgHash } from "../random.ts";
+import { hashUniform, pcgHash } from "../random.ts";
 import { fmtShape } from "../shape.ts";
-import type { Tensor } from "../tensor.ts";
-import { elementwise, u } from "../webgpu/wgsl.ts";
+import type { Tensor } from "../tensor_core.ts";
 
 /**
  * Data augmentation as an op, so batches gathered on the device are augmented there too: random
@@ -31,14 +30,14 @@ export interface CropFlipDraw {
   flip: boolean;
 }
 
-/** The stream word all three draws of every sample hash against. */
-function streamOf(seed: number, counter: number): number {
+/** The stream word all three draws of every sample hash against (CPU and WGSL alike). */
+export function cropFlipStream(seed: number, counter: number): number {
   return pcgHash(((seed >>> 0) ^ pcgHash((counter >>> 0) ^ 0x5bd1e995)) >>> 0);
 }
 
 /** The draws for sample `index` of a batch. Example: `cropFlipDraw(0, opts).dx`. */
 export function cropFlipDraw(index: number, o: CropFlipOptions): CropFlipDraw {
-  const stream = streamOf(o.seed, o.counter);
+  const stream = cropFlipStream(o.seed, o.counter);
   const i = o.first + index;
   const span = 2 * o.padding + 1;
   return {
@@ -46,14 +45,6 @@ export function cropFlipDraw(index: number, o: CropFlipOptions): CropFlipDraw {
     dx: Math.floor(hashUniform(stream, 3 * i + 1) * span) - o.padding,
     flip: o.flip && hashUniform(stream, 3 * i + 2) < 0.5,
   };
-}
-
-/**
- * ⌊u·span⌋ for u = h/2³² equals the number of k in 1…span−1 with h ≥ ⌈k·2³²/span⌉; comparing
- * hashes against these integer thresholds keeps WGSL's draws bit-identical to the CPU's.
- */
-function thresholds(span: number): number[] {
-  return Array.from({ length: span - 1 }, (_, k) => Math.ceil(((k + 1) * 4294967296) / span));
 }
 
 const cropFlipDef = defineOp<CropFlipOptions>({
@@ -84,39 +75,6 @@ const cropFlipDef = defineOp<CropFlipOptions>({
         }
       }
     }
-  },
-  webgpu: ([x], o) => {
-    const [n, h, w, c] = x.shape;
-    const span = 2 * o.padding + 1;
-    const k = elementwise(
-      n * h * w * c,
-      `let ch = i % ${u(c)};
-  let xo = i32((i / ${u(c)}) % ${u(w)});
-  let y = i32((i / ${u(w * c)}) % ${u(h)});
-  let s = i / ${u(h * w * c)};
-  let j = (pu(1) + s) * 3u;
-  var dy = -${o.padding};
-  var dx = -${o.padding};
-  let hy = pcg_(j ^ pu(0));
-  let hx = pcg_((j + 1u) ^ pu(0));
-  for (var t = 0u; t < ${u(span - 1)}; t++) {
-    dy += select(0, 1, hy >= pu(2u + t));
-    dx += select(0, 1, hx >= pu(2u + t));
-  }
-  let flip = ${o.flip ? "pcg_((j + 2u) ^ pu(0)) < 0x80000000u" : "false"};
-  let sy = y - dy;
-  let sx = select(xo, ${w - 1} - xo, flip) - dx;
-  if (sy < 0 || sy >= ${h} || sx < 0 || sx >= ${w}) {
-    out[i] = 0.0;
-  } else {
-    out[i] = in0[s * ${u(h * w * c)} + u32(sy * ${w} + sx) * ${u(c)} + ch];
-  }`,
-    );
-    return {
-      ...k,
-      code: `${PCG_HASH_WGSL}\n${k.code}`,
-      u32: [pcgHash(streamOf(o.seed, o.counter)), o.first, ...thresholds(span)],
-    };
   },
   noGradReason: "augmentation of input data, which needs no gradient",
   tests: [

@@ -1,10 +1,10 @@
 import { runOp } from "../engine.ts";
 import { defineOp, type OpTestCase, type TensorInfo } from "../op.ts";
 import { fmtShape, sizeOf } from "../shape.ts";
-import type { Tensor } from "../tensor.ts";
-import { elementwise, f, reduction, u } from "../webgpu/wgsl.ts";
+import type { Tensor } from "../tensor_core.ts";
 import { addScalar, mul, mulScalar, neg, powScalar, sub } from "./elementwise.ts";
-import { mean, sum } from "./reduce.ts";
+import { sum } from "./reduce.ts";
+import { mean } from "./reduce_derived.ts";
 
 /**
  * Batch normalisation's two fused kernels over channel-last tensors: the per-channel variance
@@ -69,21 +69,6 @@ const batchVarianceDef = defineOp<NoAttrs>({
     const rows = x.data.length / c;
     for (let k = 0; k < c; k++) out[k] = acc[k] / rows;
   },
-  webgpu: ([x]) => {
-    const { c, rows } = channelsOf(x, "batchVariance");
-    return reduction({
-      outputs: c,
-      reduced: rows,
-      accType: "f32",
-      init: "var acc = 0.0;",
-      load: `in0[r * ${u(c)} + o] - in1[o]`,
-      step: "acc += v * v;",
-      combine: "a + b",
-      finish: `out[o] = acc * ${f(1 / rows)};`,
-      // Linear finish: the backend may add partial sums of a long reduction.
-      splits: rows >= 8192 && c < 1024 ? Math.min(32, Math.floor(rows / 4096)) : 1,
-    });
-  },
   grad: (dy, { inputs: [x, m] }) => {
     const rows = x.size / m.size;
     return [
@@ -128,14 +113,6 @@ const batchNormApplyDef = defineOp<ApplyAttrs>({
       const k = i % c;
       out[i] = (x.data[i] - m.data[k]) / Math.sqrt(v.data[k] + epsilon) * g.data[k] + b.data[k];
     }
-  },
-  webgpu: ([x], { epsilon }, out) => {
-    const { c } = channelsOf(x, "batchNormApply");
-    return elementwise(
-      sizeOf(out.shape),
-      `let k = i % ${u(c)};
-  out[i] = (in0[i] - in1[k]) / sqrt(in2[k] + ${f(epsilon)}) * in3[k] + in4[k];`,
-    );
   },
   grad: (dy, { inputs: [x, m, v, g], attrs: { epsilon } }) => {
     const axes = batchAxes(x);

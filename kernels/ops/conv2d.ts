@@ -2,9 +2,7 @@ import type { FloatArray } from "../dtype.ts";
 import { runOp } from "../engine.ts";
 import { defineOp, type OpTestCase } from "../op.ts";
 import { fmtShape } from "../shape.ts";
-import type { Tensor } from "../tensor.ts";
-import { gemmKernel } from "../webgpu/gemm.ts";
-import { u } from "../webgpu/wgsl.ts";
+import type { Tensor } from "../tensor_core.ts";
 import { sum } from "./reduce.ts";
 import { reluGrad } from "./elementwise.ts";
 
@@ -187,62 +185,6 @@ function convCases(): OpTestCase<Conv2dAttrs>[] {
 }
 
 /**
- * WGSL for the implicit-GEMM view of a convolution: `patch_(m, k)` is element (m, k) of the
- * im2col matrix of input `src` (m = output pixel b·OH·OW + oy·OW + ox, k = (ky·KW + kx)·Cin + c),
- * read straight from NHWC memory, 0 in the padding.
- */
-function patchFn(src: string, x: number[], w: number[], y: number[], a: Conv2dAttrs): string {
-  return patchCode(src, x, w, y, a, false);
-}
-
-/**
- * `patch4_(m, k)`: the vec4 of patch elements (m, k…k+3) for Cin a multiple of 4, where those
- * are 4 adjacent channels of one tap, read with one 16-byte load (`src` bound as vec4s).
- */
-function patch4Fn(src: string, x: number[], w: number[], y: number[], a: Conv2dAttrs): string {
-  return patchCode(src, x, w, y, a, true);
-}
-
-function patchCode(
-  src: string,
-  x: number[],
-  w: number[],
-  y: number[],
-  a: Conv2dAttrs,
-  vec4: boolean,
-): string {
-  const [, h, wd, cin] = x;
-  const [, kw] = w;
-  const [, oh, ow] = y;
-  const [type, zero, load] = vec4
-    ? [
-      "vec4f",
-      "vec4f(0.0)",
-      `${src}[(((b * ${u(h)} + u32(iy)) * ${u(wd)} + u32(ix)) * ${u(cin)} + c) / 4u]`,
-    ]
-    : ["f32", "0.0", `${src}[((b * ${u(h)} + u32(iy)) * ${u(wd)} + u32(ix)) * ${u(cin)} + c]`];
-  return `fn ${vec4 ? "patch4_" : "patch_"}(m: u32, k: u32) -> ${type} {
-  let b = m / ${u(oh * ow)};
-  let p = m % ${u(oh * ow)};
-  let c = k % ${u(cin)};
-  let t = k / ${u(cin)};
-  let iy = i32((p / ${u(ow)}) * ${u(a.strides[0])} + t / ${u(kw)}) - ${a.pads.top};
-  let ix = i32((p % ${u(ow)}) * ${u(a.strides[1])} + t % ${u(kw)}) - ${a.pads.left};
-  if (iy < 0 || iy >= ${h} || ix < 0 || ix >= ${wd}) { return ${zero}; }
-  return ${load};
-}`;
-}
-
-/**
- * The vec4 B loader of a GEMM whose B is input `i` stored row-major with `cols` columns (the
- * filter [K, Cout], or dy [pixels, Cout]): 16-byte loads when Cout is a multiple of 4.
- */
-function vec4Rows(i: number, cols: number): { loadB4?: string; vec4Inputs?: number[] } {
-  if (cols % 4 !== 0) return {};
-  return { loadB4: `in${i}[k * ${u(cols / 4)} + n / 4u]`, vec4Inputs: [i] };
-}
-
-/**
  * out[r, o] += b[o] for the rows of `out` (an [rows, Cout] view, Cout = b.length) in
  * [from, to) values. Exported for the fast CPU kernel, which must add exactly as this reference.
  */
@@ -276,27 +218,6 @@ const conv2dDef = defineOp<Conv2dAttrs>({
       for (let i = 0; i < out.length; i++) out[i] = out[i] > 0 ? out[i] : 0;
     }
   },
-  // y[m, o] = Σₖ patch(m, k) · w[k, o]: the filter [KH,KW,Cin,Cout] is already a K×Cout matrix.
-  // With Cin a multiple of 4, patches are read as vec4s of 4 channels.
-  webgpu: ([x, w, b], attrs, y) => {
-    const [n, oh, ow, cout] = y.shape;
-    const a4 = x.shape[3] % 4 === 0, b4 = vec4Rows(1, cout);
-    return gemmKernel({
-      addColumn: b ? "in2[n]" : undefined,
-      relu: attrs.activation === "relu",
-      M: n * oh * ow,
-      N: cout,
-      K: w.shape[0] * w.shape[1] * w.shape[2],
-      prelude: (a4 ? patch4Fn : patchFn)("in0", x.shape, w.shape, y.shape, attrs),
-      loadA: "patch_(m, k)",
-      loadA4: a4 ? "patch4_(m, k)" : undefined,
-      loadB: `in1[k * ${u(cout)} + n]`,
-      loadB4: b4.loadB4,
-      vec4Inputs: [...(a4 ? [0] : []), ...(b4.vec4Inputs ?? [])],
-      aKContiguous: true,
-      bNContiguous: true,
-    });
-  },
   grad: (dy, { inputs: [x, w, b], output, attrs }) => {
     // The gradient at the pre-activation, made once for whichever inputs need it: ReLU passes
     // dy where its output is positive (exactly where its input was).
@@ -312,7 +233,8 @@ const conv2dDef = defineOp<Conv2dAttrs>({
   tests: convCases(),
 });
 
-interface BackpropInputAttrs extends Conv2dAttrs {
+/** Attributes of conv2dBackpropInput: conv2d's and the input shape. */
+export interface BackpropInputAttrs extends Conv2dAttrs {
   xShape: number[];
 }
 const conv2dBackpropInputDef = defineOp<BackpropInputAttrs>({
@@ -334,47 +256,12 @@ const conv2dBackpropInputDef = defineOp<BackpropInputAttrs>({
       (xi, wi, yi) => (out[xi] += dyd[yi] * wd[wi]),
     );
   },
-  // dx[p, c] = Σ over (ky, kx, o) of dy at the output pixel that tap reads p from, times
-  // w[ky, kx, c, o]: a GEMM whose A loader inverts the stride (no atomics, no col2im).
-  // With Cout a multiple of 4, dy is read as vec4s of 4 output channels of one tap.
-  webgpu: ([dy, w], attrs, dx) => {
-    const [n, h, wd, cin] = dx.shape;
-    const [, kw, , cout] = w.shape;
-    const [, oh, ow] = dy.shape;
-    const [sh, sw] = attrs.strides;
-    const a4 = cout % 4 === 0;
-    const [type, zero] = a4 ? ["vec4f", "vec4f(0.0)"] : ["f32", "0.0"];
-    const at = `((b * ${u(oh)} + oy) * ${u(ow)} + ox) * ${u(cout)} + o`;
-    return gemmKernel({
-      M: n * h * wd,
-      N: cin,
-      K: w.shape[0] * kw * cout,
-      prelude: `fn dyAt_(m: u32, k: u32) -> ${type} {
-  let b = m / ${u(h * wd)};
-  let p = m % ${u(h * wd)};
-  let o = k % ${u(cout)};
-  let t = k / ${u(cout)};
-  let ty = i32(p / ${u(wd)}) + ${attrs.pads.top} - i32(t / ${u(kw)});
-  let tx = i32(p % ${u(wd)}) + ${attrs.pads.left} - i32(t % ${u(kw)});
-  if (ty < 0 || tx < 0 || ty % ${sh} != 0 || tx % ${sw} != 0) { return ${zero}; }
-  let oy = u32(ty / ${sh});
-  let ox = u32(tx / ${sw});
-  if (oy >= ${u(oh)} || ox >= ${u(ow)}) { return ${zero}; }
-  return in0[${a4 ? `(${at}) / 4u` : at}];
-}`,
-      loadA: "dyAt_(m, k)",
-      loadA4: a4 ? "dyAt_(m, k)" : undefined,
-      vec4Inputs: a4 ? [0] : [],
-      loadB: `in1[((k / ${u(cout)}) * ${u(cin)} + n) * ${u(cout)} + k % ${u(cout)}]`,
-      aKContiguous: true,
-      bNContiguous: false,
-    });
-  },
   gradOf: "conv2d",
   tests: [],
 });
 
-interface BackpropFilterAttrs extends Conv2dAttrs {
+/** Attributes of conv2dBackpropFilter: conv2d's and the filter shape. */
+export interface BackpropFilterAttrs extends Conv2dAttrs {
   wShape: number[];
 }
 const conv2dBackpropFilterDef = defineOp<BackpropFilterAttrs>({
@@ -395,21 +282,6 @@ const conv2dBackpropFilterDef = defineOp<BackpropFilterAttrs>({
       attrs,
       (xi, wi, yi) => (out[wi] += xd[xi] * dyd[yi]),
     );
-  },
-  // dw[k, o] = Σₘ patch(m, k) · dy[m, o]: the forward GEMM with the patch matrix transposed.
-  webgpu: ([x, dy], attrs, dw) => {
-    const [n, oh, ow, cout] = dy.shape;
-    return gemmKernel({
-      M: dw.shape[0] * dw.shape[1] * dw.shape[2],
-      N: cout,
-      K: n * oh * ow,
-      prelude: patchFn("in0", x.shape, attrs.wShape, dy.shape, attrs),
-      loadA: "patch_(k, m)",
-      loadB: `in1[k * ${u(cout)} + n]`,
-      ...vec4Rows(1, cout),
-      aKContiguous: false,
-      bNContiguous: true,
-    });
   },
   gradOf: "conv2d",
   tests: [],

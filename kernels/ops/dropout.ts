@@ -1,9 +1,8 @@
 import type { DType } from "../dtype.ts";
 import { runOp } from "../engine.ts";
 import { defineOp } from "../op.ts";
-import { hashUniform, PCG_HASH_WGSL, pcgHash } from "../random.ts";
-import { elementwise } from "../webgpu/wgsl.ts";
-import type { Tensor } from "../tensor.ts";
+import { hashUniform } from "../random.ts";
+import type { Tensor } from "../tensor_core.ts";
 
 /** The dropout mask: a counter-based random tensor so every device draws the same mask. */
 
@@ -25,20 +24,6 @@ const dropoutMaskDef = defineOp<MaskAttrs>({
     // Inverted dropout: kept units are scaled by 1/(1−rate) so evaluation needs no rescaling.
     const keep = 1 / (1 - rate);
     for (let i = 0; i < out.length; i++) out[i] = hashUniform(seed, i) >= rate ? keep : 0;
-  },
-  // The same PCG hash in u32 arithmetic; hash/2³² ≥ rate is compared as hash ≥ ⌈rate·2³²⌉ so
-  // no float rounding can flip a unit. The seed is a parameter: a new seed needs no new pipeline.
-  webgpu: (_ins, { rate, seed }, out) => {
-    const k = elementwise(
-      out.shape.reduce((a, b) => a * b, 1),
-      `out[i] = select(0.0, pf(0), pcg_(i ^ pu(0)) >= pu(1));`,
-    );
-    return {
-      ...k,
-      code: `${PCG_HASH_WGSL}\n${k.code}`,
-      f32: [1 / (1 - rate)],
-      u32: [pcgHash(seed), Math.min(Math.ceil(rate * 4294967296), 4294967295)],
-    };
   },
   noGradReason: "a random constant with no inputs",
   tests: [{

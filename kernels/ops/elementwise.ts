@@ -1,10 +1,9 @@
 import type { DType, FloatArray, TypedArray } from "../dtype.ts";
 import { runOp } from "../engine.ts";
 import { defineOp, type OpDef, type OpTestCase, type TensorInfo } from "../op.ts";
-import { broadcastShapes, fmtShape, sameShape, stridesOf } from "../shape.ts";
-import { scalar, Tensor } from "../tensor.ts";
+import { broadcastShapes, broadcastStrides, fmtShape, sameShape } from "../shape.ts";
+import { scalar, Tensor } from "../tensor_core.ts";
 import { sumTo } from "./reduce.ts";
-import { f, mapKernel, wgslType } from "../webgpu/wgsl.ts";
 
 /** Elementwise ops: unary math, scalar arithmetic, and binary ops with NumPy broadcasting. */
 
@@ -27,7 +26,6 @@ const positiveCases: OpTestCase<Record<string, never>>[] = [
 function unary(
   name: string,
   fn: (v: number) => number,
-  wgsl: string,
   grad: ((dy: Tensor, x: Tensor, y: Tensor) => Tensor) | undefined,
   opts: { positive?: boolean; noGradReason?: string } = {},
 ): OpDef<Record<string, never>> {
@@ -38,25 +36,23 @@ function unary(
       const xd = x.data;
       for (let i = 0; i < out.length; i++) out[i] = fn(xd[i]);
     },
-    // `wgsl` is an expression of the input value `X`.
-    webgpu: (ins, _a, out) => mapKernel(ins, out, ([v]) => wgsl.replaceAll("X", v)),
     grad: grad && ((dy, { inputs, output }) => [grad(dy, inputs[0], output)]),
     noGradReason: opts.noGradReason,
     tests: opts.positive ? positiveCases : unaryCases,
   });
 }
 
-const negDef = unary("neg", (v) => -v, "-(X)", (dy) => neg(dy));
-const expDef = unary("exp", Math.exp, "exp(X)", (dy, _x, y) => mul(dy, y));
-const logDef = unary("log", Math.log, "log(X)", (dy, x) => div(dy, x), { positive: true });
-const sqrtDef = unary("sqrt", Math.sqrt, "sqrt(X)", (dy, _x, y) => div(dy, mulScalar(y, 2)), {
+const negDef = unary("neg", (v) => -v, (dy) => neg(dy));
+const expDef = unary("exp", Math.exp, (dy, _x, y) => mul(dy, y));
+const logDef = unary("log", Math.log, (dy, x) => div(dy, x), { positive: true });
+const sqrtDef = unary("sqrt", Math.sqrt, (dy, _x, y) => div(dy, mulScalar(y, 2)), {
   positive: true,
 });
-const absDef = unary("abs", Math.abs, "abs(X)", (dy, x) => mul(dy, sign(x)));
-const signDef = unary("sign", Math.sign, "sign(X)", undefined, {
+const absDef = unary("abs", Math.abs, (dy, x) => mul(dy, sign(x)));
+const signDef = unary("sign", Math.sign, undefined, {
   noGradReason: "piecewise constant: its gradient is zero almost everywhere",
 });
-const reluDef = unary("relu", (v) => (v > 0 ? v : 0), "max(X, 0.0)", (dy, x) => reluGrad(dy, x));
+const reluDef = unary("relu", (v) => (v > 0 ? v : 0), (dy, x) => reluGrad(dy, x));
 
 /**
  * ReLU's backward pass in one kernel (PyTorch's threshold_backward): dy where x > 0, else 0.
@@ -79,7 +75,6 @@ const reluGradDef = defineOp<Record<string, never>>({
     const g = dy.data, xd = x.data;
     for (let i = 0; i < out.length; i++) out[i] = xd[i] > 0 ? g[i] : 0;
   },
-  webgpu: (ins, _a, out) => mapKernel(ins, out, ([g, v]) => `select(0.0, ${g}, ${v} > 0.0)`),
   // Linear in dy; in x piecewise constant, so its gradient there is zero almost everywhere.
   grad: (ddx, { inputs: [, x] }) => [reluGrad(ddx, x), null],
   tests: [
@@ -90,22 +85,16 @@ const reluGradDef = defineOp<Record<string, never>>({
     },
   ],
 });
-const stepDef = unary("step", (v) => (v > 0 ? 1 : 0), "select(0.0, 1.0, X > 0.0)", undefined, {
+const stepDef = unary("step", (v) => (v > 0 ? 1 : 0), undefined, {
   noGradReason: "piecewise constant: its gradient is zero almost everywhere",
 });
 const sigmoidDef = unary(
   "sigmoid",
   (v) => 1 / (1 + Math.exp(-v)),
-  "1.0 / (1.0 + exp(-(X)))",
   (dy, _x, y) => mul(dy, mul(y, rsubScalar(y, 1))),
 );
-const tanhDef = unary(
-  "tanh",
-  Math.tanh,
-  "sign(X) * (1.0 - exp(-2.0 * abs(X))) / (1.0 + exp(-2.0 * abs(X)))",
-  (dy, _x, y) => mul(dy, rsubScalar(mul(y, y), 1)),
-);
-const squareDef = unary("square", (v) => v * v, "(X) * (X)", (dy, x) => mul(dy, mulScalar(x, 2)));
+const tanhDef = unary("tanh", Math.tanh, (dy, _x, y) => mul(dy, rsubScalar(mul(y, y), 1)));
+const squareDef = unary("square", (v) => v * v, (dy, x) => mul(dy, mulScalar(x, 2)));
 
 /** -x */
 export const neg = (x: Tensor): Tensor => runOp(negDef, [x], {});
@@ -132,7 +121,8 @@ export const tanh = (x: Tensor): Tensor => runOp(tanhDef, [x], {});
 /** x² */
 export const square = (x: Tensor): Tensor => runOp(squareDef, [x], {});
 
-interface ScalarAttrs {
+/** Attributes of the scalar ops (mulScalar, addScalar, powScalar): the number c. */
+export interface ScalarAttrs {
   c: number;
 }
 const scalarCases: OpTestCase<ScalarAttrs>[] = [
@@ -145,7 +135,6 @@ const mulScalarDef = defineOp<ScalarAttrs>({
   cpu: ([x], { c }, out) => {
     for (let i = 0; i < out.length; i++) out[i] = x.data[i] * c;
   },
-  webgpu: (ins, { c }, out) => ({ ...mapKernel(ins, out, ([v]) => `${v} * pf(0)`), f32: [c] }),
   grad: (dy, { attrs }) => [mulScalar(dy, attrs.c)],
   tests: scalarCases,
 });
@@ -155,7 +144,6 @@ const addScalarDef = defineOp<ScalarAttrs>({
   cpu: ([x], { c }, out) => {
     for (let i = 0; i < out.length; i++) out[i] = x.data[i] + c;
   },
-  webgpu: (ins, { c }, out) => ({ ...mapKernel(ins, out, ([v]) => `${v} + pf(0)`), f32: [c] }),
   grad: (dy) => [dy],
   tests: scalarCases,
 });
@@ -165,18 +153,6 @@ const powScalarDef = defineOp<ScalarAttrs>({
   cpu: ([x], { c }, out) => {
     for (let i = 0; i < out.length; i++) out[i] = Math.pow(x.data[i], c);
   },
-  // WGSL pow is undefined for a negative base; integer exponents keep Math.pow's sign rule.
-  webgpu: (ins, { c }, out) =>
-    mapKernel(
-      ins,
-      out,
-      ([v]) =>
-        Number.isInteger(c)
-          ? `select(pow(abs(${v}), ${f(c)}), ${Math.abs(c) % 2 === 1 ? "-" : ""}pow(abs(${v}), ${
-            f(c)
-          }), ${v} < 0.0)`
-          : `pow(${v}, ${f(c)})`,
-    ),
   grad: (dy, { inputs, attrs }) => [mul(dy, mulScalar(powScalar(inputs[0], attrs.c - 1), attrs.c))],
   tests: [{ name: "3x4 ^1.7", inputs: [{ shape: [3, 4], positive: true }], attrs: { c: 1.7 } }],
 });
@@ -251,13 +227,6 @@ function broadcastLoop(
   }
 }
 
-/** Strides of `shape` laid against `outShape` (right-aligned), 0 where broadcast. */
-export function broadcastStrides(shape: number[], outShape: number[]): number[] {
-  const st = stridesOf(shape);
-  const off = outShape.length - shape.length;
-  return outShape.map((_, ax) => (ax < off || shape[ax - off] === 1 ? 0 : st[ax - off]));
-}
-
 const binaryCases: OpTestCase<Record<string, never>>[] = [
   { name: "same 3x4", inputs: [{ shape: [3, 4] }, { shape: [3, 4] }], attrs: {} },
   { name: "bias 3x4+4", inputs: [{ shape: [3, 4] }, { shape: [4] }], attrs: {} },
@@ -268,7 +237,6 @@ const binaryCases: OpTestCase<Record<string, never>>[] = [
 function binary(
   name: string,
   fn: (x: number, y: number) => number,
-  wgsl: (a: string, b: string, t: string) => string,
   grad: ((dy: Tensor, a: Tensor, b: Tensor, y: Tensor) => [Tensor, Tensor]) | undefined,
   opts: { positiveB?: boolean; noGradReason?: string; distinct?: boolean } = {},
 ): OpDef<Record<string, never>> {
@@ -277,7 +245,6 @@ function binary(
     infer: binaryInfo(name),
     cpu: ([a, b], _attrs, out, outShape) =>
       broadcastLoop(a.data, a.shape, b.data, b.shape, out, outShape, fn),
-    webgpu: (ins, _a, out) => mapKernel(ins, out, ([a, b]) => wgsl(a, b, wgslType(out.dtype))),
     grad: grad &&
       ((dy, { inputs: [a, b], output }) => {
         const [ga, gb] = grad(dy, a, b, output);
@@ -295,49 +262,25 @@ function binary(
   });
 }
 
-const addDef = binary("add", (x, y) => x + y, (a, b) => `${a} + ${b}`, (dy) => [dy, dy]);
-const subDef = binary("sub", (x, y) => x - y, (a, b) => `${a} - ${b}`, (dy) => [dy, neg(dy)]);
-const mulDef = binary(
-  "mul",
-  (x, y) => x * y,
-  (a, b) => `${a} * ${b}`,
-  (dy, a, b) => [mul(dy, b), mul(dy, a)],
-);
+const addDef = binary("add", (x, y) => x + y, (dy) => [dy, dy]);
+const subDef = binary("sub", (x, y) => x - y, (dy) => [dy, neg(dy)]);
+const mulDef = binary("mul", (x, y) => x * y, (dy, a, b) => [mul(dy, b), mul(dy, a)]);
 const divDef = binary(
   "div",
   (x, y) => x / y,
-  (a, b) => `${a} / ${b}`,
   (dy, _a, b, y) => [div(dy, b), neg(div(mul(dy, y), b))],
   { positiveB: true },
 );
-const maximumDef = binary(
-  "maximum",
-  (x, y) => (x >= y ? x : y),
-  (a, b) => `max(${a}, ${b})`,
-  (dy, a, b) => {
-    const m = greaterEqual(a, b);
-    return [mul(dy, m), mul(dy, rsubScalar(m, 1))];
-  },
-  { distinct: true },
-);
-const greaterEqualDef = binary(
-  "greaterEqual",
-  (x, y) => (x >= y ? 1 : 0),
-  (a, b, t) => `select(${t}(0), ${t}(1), ${a} >= ${b})`,
-  undefined,
-  {
-    noGradReason: "comparison: piecewise constant",
-  },
-);
-const equalDef = binary(
-  "equal",
-  (x, y) => (x === y ? 1 : 0),
-  (a, b, t) => `select(${t}(0), ${t}(1), ${a} == ${b})`,
-  undefined,
-  {
-    noGradReason: "comparison: piecewise constant",
-  },
-);
+const maximumDef = binary("maximum", (x, y) => (x >= y ? x : y), (dy, a, b) => {
+  const m = greaterEqual(a, b);
+  return [mul(dy, m), mul(dy, rsubScalar(m, 1))];
+}, { distinct: true });
+const greaterEqualDef = binary("greaterEqual", (x, y) => (x >= y ? 1 : 0), undefined, {
+  noGradReason: "comparison: piecewise constant",
+});
+const equalDef = binary("equal", (x, y) => (x === y ? 1 : 0), undefined, {
+  noGradReason: "comparison: piecewise constant",
+});
 
 type Operand = Tensor | number;
 function asTensor(x: Operand, like: Tensor): Tensor {
@@ -373,7 +316,8 @@ export function equal(a: Tensor, b: Operand): Tensor {
   return runOp(equalDef, [a, asTensor(b, a)], {});
 }
 
-interface CastAttrs {
+/** Attributes of cast: the target dtype. */
+export interface CastAttrs {
   dtype: DType;
 }
 const castDef = defineOp<CastAttrs>({
@@ -383,8 +327,6 @@ const castDef = defineOp<CastAttrs>({
     if (dtype === "int32") { for (let i = 0; i < out.length; i++) out[i] = Math.trunc(x.data[i]); }
     else (out as FloatArray).set(x.data);
   },
-  // WGSL's f32 → i32 conversion truncates toward zero, like Math.trunc.
-  webgpu: (ins, { dtype }, out) => mapKernel(ins, out, ([v]) => `${wgslType(dtype)}(${v})`),
   grad: (dy, { inputs }) => [inputs[0].dtype === "int32" ? null : cast(dy, inputs[0].dtype)],
   tests: [{ name: "3x4 to float64", inputs: [{ shape: [3, 4] }], attrs: { dtype: "float64" } }],
 });

@@ -2,8 +2,7 @@ import type { DType } from "../dtype.ts";
 import { runOp } from "../engine.ts";
 import { defineOp, type TensorInfo } from "../op.ts";
 import { fmtShape, normAxis, sizeOf } from "../shape.ts";
-import { type Tensor, tensor } from "../tensor.ts";
-import { elementwise, u, wgslType } from "../webgpu/wgsl.ts";
+import { type Tensor, tensor } from "../tensor_core.ts";
 
 /** Row gather (batching), its scatter-add gradient, one-hot and argmax. */
 
@@ -31,26 +30,6 @@ const gatherDef = defineOp<Record<string, never>>({
       out.set(x.data.subarray(r * row, (r + 1) * row), i * row);
     }
   },
-  // Indices out of range read 0 (a kernel cannot throw; the CPU reference does). A dataset
-  // larger than one storage binding is read in row chunks: rows [pu(0), pu(0) + pu(1)).
-  webgpu: ([x], _a, out) => {
-    const rows = x.shape[0];
-    const row = rows === 0 ? 0 : sizeOf(x.shape) / rows;
-    const t = wgslType(out.dtype);
-    return {
-      ...elementwise(
-        sizeOf(out.shape),
-        `let r = in1[i / ${u(row)}];
-  if (r < 0 || r >= ${rows}) {
-    out[i] = ${t}(0);
-  } else if (u32(r) >= pu(0) && u32(r) < pu(0) + pu(1)) {
-    out[i] = in0[(u32(r) - pu(0)) * ${u(row)} + i % ${u(row)}];
-  }`,
-      ),
-      u32: [0, rows],
-      chunked: { input: 0, rowBytes: row * 4, rows, param: 0 },
-    };
-  },
   grad: (dy, { inputs: [x, idx] }) => [runOp(scatterAddDef, [dy, idx], { rows: x.shape[0] }), null],
   diffInputs: [0],
   tests: [
@@ -76,21 +55,6 @@ const scatterAddDef = defineOp<{ rows: number }>({
       for (let j = 0; j < row; j++) out[o + j] += dy.data[i * row + j];
     }
   },
-  // Gather form (each output row scans the indices) so no float atomics are needed.
-  webgpu: ([, idx], { rows }, out) => {
-    const row = rows === 0 ? 0 : out.shape.reduce((a, b) => a * b, 1) / rows;
-    const t = wgslType(out.dtype);
-    return elementwise(
-      out.shape.reduce((a, b) => a * b, 1),
-      `let r = i32(i / ${u(row)});
-  let j = i % ${u(row)};
-  var s = ${t}(0);
-  for (var k = 0u; k < ${u(idx.shape[0])}; k++) {
-    if (in1[k] == r) { s += in0[k * ${u(row)} + j]; }
-  }
-  out[i] = s;`,
-    );
-  },
   gradOf: "gather",
   tests: [],
 });
@@ -101,7 +65,8 @@ export function gather(x: Tensor, indices: Tensor | Int32Array): Tensor {
   return runOp(gatherDef, [x, idx], {});
 }
 
-interface SliceAttrs {
+/** Attributes of sliceRows. */
+export interface SliceAttrs {
   start: number;
   count: number;
 }
@@ -116,14 +81,6 @@ const sliceRowsDef = defineOp<SliceAttrs>({
   cpu: ([x], { start }, out) => {
     const row = x.shape[0] === 0 ? 0 : x.data.length / x.shape[0];
     out.set(x.data.subarray(start * row, start * row + out.length));
-  },
-  // `start` is a parameter, so walking a batch window along an index buffer reuses one pipeline.
-  webgpu: ([x], { start }, out) => {
-    const row = x.shape[0] === 0 ? 0 : sizeOf(x.shape) / x.shape[0];
-    return {
-      ...elementwise(sizeOf(out.shape), `out[i] = in0[pu(0) * ${u(row)} + i];`),
-      u32: [start],
-    };
   },
   grad: (dy, { inputs: [x], attrs: { start, count } }) => [
     runOp(scatterAddDef, [dy, tensor(Int32Array.from({ length: count }, (_, i) => start + i))], {
@@ -141,7 +98,8 @@ export function sliceRows(x: Tensor, start: number, count: number): Tensor {
   return runOp(sliceRowsDef, [x], { start, count });
 }
 
-interface OneHotAttrs {
+/** Attributes of oneHot. */
+export interface OneHotAttrs {
   depth: number;
   dtype: DType;
 }
@@ -159,13 +117,6 @@ const oneHotDef = defineOp<OneHotAttrs>({
       }
       out[i * depth + c] = 1;
     }
-  },
-  webgpu: (_ins, { depth }, out) => {
-    const t = wgslType(out.dtype);
-    return elementwise(
-      out.shape.reduce((a, b) => a * b, 1),
-      `out[i] = select(${t}(0), ${t}(1), in0[i / ${u(depth)}] == i32(i % ${u(depth)}));`,
-    );
   },
   noGradReason: "its input is integer class ids",
   tests: [{
@@ -200,21 +151,6 @@ const argmaxDef = defineOp<{ axis: number }>({
         out[o * inner + i] = best;
       }
     }
-  },
-  webgpu: ([x], { axis }, out) => {
-    const n = x.shape[axis];
-    const inner = sizeOf(x.shape.slice(axis + 1));
-    return elementwise(
-      sizeOf(out.shape),
-      `let base = (i / ${u(inner)}) * ${u(n * inner)} + i % ${u(inner)};
-  var best = 0;
-  var bestV = bitcast<f32>(0xff800000u);
-  for (var k = 0u; k < ${u(n)}; k++) {
-    let v = in0[base + k * ${u(inner)}];
-    if (v > bestV) { bestV = v; best = i32(k); }
-  }
-  out[i] = best;`,
-    );
   },
   noGradReason: "piecewise constant integer output",
   tests: [{ name: "rows of 4x5", inputs: [{ shape: [4, 5], distinct: true }], attrs: { axis: 1 } }],

@@ -2,8 +2,7 @@ import type { FloatArray } from "../dtype.ts";
 import { runOp } from "../engine.ts";
 import { defineOp } from "../op.ts";
 import { fmtShape } from "../shape.ts";
-import type { Tensor } from "../tensor.ts";
-import { gemmKernel } from "../webgpu/gemm.ts";
+import type { Tensor } from "../tensor_core.ts";
 
 /** Matrix product of 2-D tensors with optionally transposed operands (no copies). */
 
@@ -52,24 +51,6 @@ const matmulDef = defineOp<MatmulAttrs>({
         out[i * n + j] = s;
       }
     }
-  },
-  // Transposed operands are read in place: only the loaders' index order changes.
-  webgpu: ([a, b], attrs) => {
-    const [M, K, N] = matmulDims(a.shape, b.shape, attrs);
-    // Row-major operands whose rows are whole vec4s are read 16 bytes at a time.
-    const a4 = !attrs.transposeA && K % 4 === 0, b4 = !attrs.transposeB && N % 4 === 0;
-    return gemmKernel({
-      M,
-      N,
-      K,
-      loadA: attrs.transposeA ? `in0[k * ${M}u + m]` : `in0[m * ${K}u + k]`,
-      loadB: attrs.transposeB ? `in1[n * ${K}u + k]` : `in1[k * ${N}u + n]`,
-      loadA4: a4 ? `in0[m * ${K / 4}u + k / 4u]` : undefined,
-      loadB4: b4 ? `in1[k * ${N / 4}u + n / 4u]` : undefined,
-      vec4Inputs: [...(a4 ? [0] : []), ...(b4 ? [1] : [])],
-      aKContiguous: !attrs.transposeA,
-      bNContiguous: !attrs.transposeB,
-    });
   },
   grad: (dy, { inputs: [a, b], attrs: { transposeA: ta, transposeB: tb } }) => {
     // Each case keeps the stored layout of the operand, so no transposed copies are made.

@@ -1,8 +1,7 @@
 import { runOp } from "../engine.ts";
 import { defineOp, type OpTestCase } from "../op.ts";
 import { fmtShape, sameShape } from "../shape.ts";
-import type { Tensor } from "../tensor.ts";
-import { elementwise } from "../webgpu/wgsl.ts";
+import type { Tensor } from "../tensor_core.ts";
 
 /**
  * One fused optimiser update per parameter: reads θ, g and the optimiser's state, writes the
@@ -38,26 +37,6 @@ export const STATE_SLOTS: Record<UpdateKind, number> = {
   rmsprop: 1,
   adam: 2,
 };
-
-/** The rule for one element in WGSL: statements over p, g, s0, s1 (state) ending in `np`. */
-function wgslRule(kind: UpdateKind): string {
-  const gd = "let gd = g + wd * p;";
-  switch (kind) {
-    case "sgd":
-      return `${gd} let np = p - lr * gd;`;
-    case "momentum":
-      return `${gd} s0 = a * s0 + gd; let np = p - lr * s0;`;
-    case "nesterov":
-      return `${gd} s0 = a * s0 + gd; let np = p - lr * (gd + a * s0);`;
-    case "ema":
-      return "s0 = a * s0 + (1.0 - a) * g; let np = p - lr * (s0 + wd * p);";
-    case "rmsprop":
-      return `${gd} s0 = a * s0 + (1.0 - a) * gd * gd; let np = p - lr * gd / (sqrt(s0) + eps);`;
-    case "adam":
-      return `${gd} s0 = a * s0 + (1.0 - a) * gd; s1 = b * s1 + (1.0 - b) * gd * gd; ` +
-        "let np = p - lr * (s0 * c1) / (sqrt(s1 * c2) + eps);";
-  }
-}
 
 /** The CPU reference of one element: updates `s` in place and returns the new parameter. */
 function cpuRule(p: number, g: number, s: number[], h: UpdateAttrs): number {
@@ -131,24 +110,6 @@ const optimizerStepDef = defineOp<UpdateAttrs>({
       out[i] = cpuRule(p[i], g[i], s, h);
       for (let k = 0; k < state.length; k++) state[k][i] = s[k];
     }
-  },
-  webgpu: (inputs, h, out) => {
-    const n = out.shape.reduce((x, y) => x * y, 1);
-    const slots = inputs.length - 2;
-    const load = Array.from({ length: slots }, (_, k) => `var s${k} = in${k + 2}[i];`).join(" ");
-    const store = Array.from({ length: slots }, (_, k) => `in${k + 2}[i] = s${k};`).join(" ");
-    return {
-      ...elementwise(
-        n,
-        `let p = in0[i]; let g = in1[i]; ${load}
-  let lr = pf(0); let wd = pf(1); let a = pf(2); let b = pf(3); let eps = pf(4);
-  let c1 = pf(5); let c2 = pf(6);
-  ${wgslRule(h.kind)}
-  ${store}
-  out[i] = np;`,
-      ),
-      f32: [h.lr, h.wd, h.a, h.b, h.eps, h.c1, h.c2],
-    };
   },
   noGradReason: "an optimiser update, applied outside autograd",
   tests: cases(),

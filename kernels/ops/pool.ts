@@ -2,9 +2,8 @@ import type { FloatArray } from "../dtype.ts";
 import { runOp } from "../engine.ts";
 import { defineOp, type OpTestCase } from "../op.ts";
 import { fmtShape } from "../shape.ts";
-import type { Tensor } from "../tensor.ts";
+import type { Tensor } from "../tensor_core.ts";
 import { type Padding, type Pads, resolvePads, windowOutput } from "./conv2d.ts";
-import { elementwise, u } from "../webgpu/wgsl.ts";
 
 /** Max pooling on NHWC with window extent, stride and padding, and its gradient op. */
 
@@ -57,35 +56,6 @@ function poolShape(x: number[], attrs: PoolAttrs): number[] {
   return [x[0], oh, ow, x[3]];
 }
 
-/**
- * WGSL `argmax_(b, oy, ox, ch) -> i32`: the input index of the window maximum (first on ties,
- * padding never wins), the same rule as {@link forEachArgmax}.
- */
-function argmaxFn(
-  xShape: number[],
-  { pool: [ph, pw], strides: [sh, sw], pads }: PoolAttrs,
-): string {
-  const [, h, w, c] = xShape;
-  return `fn argmax_(b: u32, oy: u32, ox: u32, ch: u32) -> i32 {
-  var best = -1;
-  var bestV = 0.0;
-  for (var ky = 0; ky < ${ph}; ky++) {
-    let iy = i32(oy * ${u(sh)}) + ky - ${pads.top};
-    if (iy < 0 || iy >= ${h}) { continue; }
-    for (var kx = 0; kx < ${pw}; kx++) {
-      let ix = i32(ox * ${u(sw)}) + kx - ${pads.left};
-      if (ix < 0 || ix >= ${w}) { continue; }
-      let xi = ((i32(b) * ${h} + iy) * ${w} + ix) * ${c} + i32(ch);
-      if (best < 0 || in0[xi] > bestV) {
-        best = xi;
-        bestV = in0[xi];
-      }
-    }
-  }
-  return best;
-}`;
-}
-
 const zero: Pads = { top: 0, bottom: 0, left: 0, right: 0 };
 const poolCases: OpTestCase<PoolAttrs>[] = [
   {
@@ -118,17 +88,6 @@ const maxPoolDef = defineOp<PoolAttrs>({
     const xd = x.data as FloatArray;
     forEachArgmax(xd, x.shape, attrs, (yi, xi) => (out[yi] = xd[xi]));
   },
-  webgpu: ([x], attrs, y) => {
-    const [, oh, ow, c] = y.shape;
-    const k = elementwise(
-      y.shape.reduce((a, b) => a * b, 1),
-      `let ch = i % ${u(c)};
-  let p = i / ${u(c)};
-  let best = argmax_(p / ${u(oh * ow)}, (p / ${u(ow)}) % ${u(oh)}, p % ${u(ow)}, ch);
-  out[i] = select(0.0, in0[max(best, 0)], best >= 0);`,
-    );
-    return { ...k, code: argmaxFn(x.shape, attrs) + "\n" + k.code };
-  },
   grad: (dy, { inputs: [x], attrs }) => [runOp(maxPoolGradDef, [x, dy], attrs)],
   tests: poolCases,
 });
@@ -144,32 +103,6 @@ const maxPoolGradDef = defineOp<PoolAttrs>({
   },
   cpu: ([x, dy], attrs, out) => {
     forEachArgmax(x.data as FloatArray, x.shape, attrs, (yi, xi) => (out[xi] += dy.data[yi]));
-  },
-  // Gather form: each input element sums dy over the windows that contain it and chose it.
-  webgpu: ([x, dy], attrs) => {
-    const [, h, w, c] = x.shape;
-    const [, oh, ow] = dy.shape;
-    const [ph, pw] = attrs.pool, [sh, sw] = attrs.strides;
-    const k = elementwise(
-      x.shape.reduce((a, b) => a * b, 1),
-      `let ch = i % ${u(c)};
-  let p = i / ${u(c)};
-  let b = p / ${u(h * w)};
-  let iy = i32((p / ${u(w)}) % ${u(h)}) + ${attrs.pads.top};
-  let ix = i32(p % ${u(w)}) + ${attrs.pads.left};
-  var g = 0.0;
-  for (var oy = max(0, (iy - ${ph} + ${sh}) / ${sh}); oy <= min(${oh - 1}, iy / ${sh}); oy++) {
-    if (oy * ${sh} > iy || oy * ${sh} + ${ph} <= iy) { continue; }
-    for (var ox = max(0, (ix - ${pw} + ${sw}) / ${sw}); ox <= min(${ow - 1}, ix / ${sw}); ox++) {
-      if (ox * ${sw} > ix || ox * ${sw} + ${pw} <= ix) { continue; }
-      if (argmax_(b, u32(oy), u32(ox), ch) == i32(i)) {
-        g += in1[((b * ${u(oh)} + u32(oy)) * ${u(ow)} + u32(ox)) * ${u(c)} + ch];
-      }
-    }
-  }
-  out[i] = g;`,
-    );
-    return { ...k, code: argmaxFn(x.shape, attrs) + "\n" + k.code };
   },
   gradOf: "maxPool2d",
   tests: [],

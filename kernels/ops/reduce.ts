@@ -1,19 +1,21 @@
 import type { TypedArray } from "../dtype.ts";
 import { runOp } from "../engine.ts";
 import { defineOp, type OpTestCase, type TensorInfo } from "../op.ts";
-import { broadcastShapes, fmtShape, normAxes, sameShape, sizeOf } from "../shape.ts";
-import type { Tensor } from "../tensor.ts";
-import { broadcastStrides, div, equal, mul } from "./elementwise.ts";
-import { type GpuKernel, mapKernel, reduceOffsetFn, reduction, wgslType } from "../webgpu/wgsl.ts";
+import { broadcastShapes, broadcastStrides, fmtShape, normAxes, sameShape } from "../shape.ts";
+import type { Tensor } from "../tensor_core.ts";
 
-/** Reductions (sum, max) over axes, and broadcastTo/sumTo which are each other's gradient. */
+/**
+ * Sum over axes, and broadcastTo/sumTo, which are each other's gradient. Reductions that need
+ * elementwise ops (max, mean) are in reduce_derived.ts, so elementwise.ts can import sumTo here
+ * without an import cycle.
+ */
 
-interface ReduceAttrs {
+export interface ReduceAttrs {
   axes: number[];
   keepDims: boolean;
 }
 
-function reduceInfo(name: string) {
+export function reduceInfo(name: string): (inputs: TensorInfo[], attrs: ReduceAttrs) => TensorInfo {
   return ([x]: TensorInfo[], { axes, keepDims }: ReduceAttrs): TensorInfo => {
     if (x.dtype === "int32" && name !== "sum") throw new Error(`${name}: needs a float tensor`);
     const shape = keepDims
@@ -27,7 +29,7 @@ function reduceInfo(name: string) {
  * Visits every input element with the flat index of the output element it reduces into.
  * The output index advances with the input's odometer using strides that are 0 on reduced axes.
  */
-function reduceLoop(
+export function reduceLoop(
   x: TypedArray,
   shape: number[],
   axes: number[],
@@ -50,34 +52,7 @@ function reduceLoop(
   }
 }
 
-/** A reduction kernel: one workgroup per output element, a tree over its reduced elements. */
-function reduceKernel(
-  x: TensorInfo,
-  axes: number[],
-  kind: "sum" | "max",
-): GpuKernel {
-  const t = wgslType(x.dtype);
-  const reduced = sizeOf(axes.map((a) => x.shape[a]));
-  const outputs = sizeOf(x.shape) / Math.max(reduced, 1) || 0;
-  return reduction({
-    outputs,
-    reduced,
-    accType: t,
-    prelude: reduceOffsetFn(x.shape, axes),
-    init: kind === "sum" ? `var acc = ${t}(0);` : "var acc = bitcast<f32>(0xff800000u);",
-    load: "in0[offset_(o, r)]",
-    // max keeps NaN like the CPU reference (WGSL's max may drop it).
-    step: kind === "sum" ? "acc += v;" : "acc = select(max(acc, v), v, v != v);",
-    combine: kind === "sum" ? "a + b" : "select(max(a, b), a, a != a)",
-    finish: "out[o] = acc;",
-    // Sums of few outputs over many terms are split so every core gets work.
-    splits: kind === "sum" && reduced >= 8192 && outputs < 1024
-      ? Math.min(32, Math.floor(reduced / 4096))
-      : 1,
-  });
-}
-
-const reduceCases: OpTestCase<ReduceAttrs>[] = [
+export const reduceCases: OpTestCase<ReduceAttrs>[] = [
   { name: "all of 3x4", inputs: [{ shape: [3, 4] }], attrs: { axes: [0, 1], keepDims: false } },
   { name: "rows of 3x4", inputs: [{ shape: [3, 4] }], attrs: { axes: [1], keepDims: true } },
   {
@@ -96,34 +71,14 @@ const sumDef = defineOp<ReduceAttrs>({
     reduceLoop(x.data, x.shape, axes, (o, v) => (acc[o] += v));
     out.set(acc);
   },
-  webgpu: ([x], { axes }) => reduceKernel(x, axes, "sum"),
   grad: (dy, { inputs: [x], attrs }) => [
     broadcastTo(dy.reshape(x.shape.map((d, i) => (attrs.axes.includes(i) ? 1 : d))), x.shape),
   ],
   tests: reduceCases,
 });
 
-const maxDef = defineOp<ReduceAttrs>({
-  name: "max",
-  infer: reduceInfo("max"),
-  cpu: ([x], { axes }, out) => {
-    out.fill(-Infinity);
-    reduceLoop(x.data, x.shape, axes, (o, v) => {
-      if (v > out[o] || Number.isNaN(v)) out[o] = v;
-    });
-  },
-  webgpu: ([x], { axes }) => reduceKernel(x, axes, "max"),
-  // Ties share the gradient equally, like PyTorch's amax.
-  grad: (dy, { inputs: [x], output, attrs }) => {
-    const kept = x.shape.map((d, i) => (attrs.axes.includes(i) ? 1 : d));
-    const mask = equal(x, output.reshape(kept));
-    const count = sum(mask, attrs.axes, true);
-    return [mul(div(mask, count), dy.reshape(kept))];
-  },
-  tests: reduceCases.map((c) => ({ ...c, inputs: [{ ...c.inputs[0], distinct: true }] })),
-});
-
-interface BroadcastAttrs {
+/** Attributes of broadcastTo: the target shape. */
+export interface BroadcastAttrs {
   shape: number[];
 }
 const broadcastToDef = defineOp<BroadcastAttrs>({
@@ -151,7 +106,6 @@ const broadcastToDef = defineOp<BroadcastAttrs>({
       }
     }
   },
-  webgpu: (ins, _a, out) => mapKernel(ins, out, ([v]) => v),
   grad: (dy, { inputs: [x] }) => [sumTo(dy, x.shape)],
   tests: [
     { name: "4 to 3x4", inputs: [{ shape: [4] }], attrs: { shape: [3, 4] } },
@@ -164,18 +118,6 @@ const broadcastToDef = defineOp<BroadcastAttrs>({
  */
 export function sum(x: Tensor, axes?: number | number[], keepDims = false): Tensor {
   return runOp(sumDef, [x], { axes: normAxes(axes, x.rank, "sum"), keepDims });
-}
-
-/** Maximum over `axes` (all when omitted). */
-export function max(x: Tensor, axes?: number | number[], keepDims = false): Tensor {
-  return runOp(maxDef, [x], { axes: normAxes(axes, x.rank, "max"), keepDims });
-}
-
-/** Mean over `axes` (all when omitted). */
-export function mean(x: Tensor, axes?: number | number[], keepDims = false): Tensor {
-  const ax = normAxes(axes, x.rank, "mean");
-  const n = sizeOf(ax.map((a) => x.shape[a]));
-  return div(sum(x, ax, keepDims), n);
 }
 
 /** Repeats `x` along broadcast axes to `shape`. */

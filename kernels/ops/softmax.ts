@@ -2,35 +2,10 @@ import type { FloatArray } from "../dtype.ts";
 import { runOp } from "../engine.ts";
 import { defineOp, type OpTestCase, type TensorInfo } from "../op.ts";
 import { fmtShape, sameShape } from "../shape.ts";
-import type { Tensor } from "../tensor.ts";
+import type { Tensor } from "../tensor_core.ts";
 import { div, exp, mul, neg, sub } from "./elementwise.ts";
 import { oneHot } from "./indexing.ts";
 import { sum } from "./reduce.ts";
-import { elementwise, type GpuKernel, reduction, u } from "../webgpu/wgsl.ts";
-
-/** WGSL `lse_(off) -> f32`: log Σ exp of the `c` values of array `src` from `off`, max-shifted. */
-function lseFn(src: string, c: number): string {
-  return `fn lse_(off: u32) -> f32 {
-  var m = ${src}[off];
-  for (var j = 1u; j < ${u(c)}; j++) { m = max(m, ${src}[off + j]); }
-  var s = 0.0;
-  for (var j = 0u; j < ${u(c)}; j++) { s += exp(${src}[off + j] - m); }
-  return m + log(s);
-}`;
-}
-
-/** One invocation per row of the last axis; `body` sees `off`, `c` and `lse`. */
-function rowKernel(x: TensorInfo, body: string): GpuKernel {
-  const c = x.shape[x.shape.length - 1];
-  const rows = c === 0 ? 0 : x.shape.reduce((a, b) => a * b, 1) / c;
-  const k = elementwise(
-    rows,
-    `let off = i * ${u(c)};
-  let lse = lse_(off);
-  for (var j = 0u; j < ${u(c)}; j++) { ${body} }`,
-  );
-  return { ...k, code: `${lseFn("in0", c)}\n${k.code}` };
-}
 
 /** Softmax and log-softmax over the last axis, and the fused softmax cross-entropy loss. */
 
@@ -74,7 +49,6 @@ const softmaxDef = defineOp<Record<string, never>>({
       const lse = logSumExp(x.data, off, c);
       for (let j = 0; j < c; j++) out[off + j] = Math.exp(x.data[off + j] - lse);
     }),
-  webgpu: ([x]) => rowKernel(x, "out[off + j] = exp(in0[off + j] - lse);"),
   grad: (dy, { output: y }) => [mul(y, sub(dy, sum(mul(dy, y), -1, true)))],
   tests: rowCases,
 });
@@ -87,7 +61,6 @@ const logSoftmaxDef = defineOp<Record<string, never>>({
       const lse = logSumExp(x.data, off, c);
       for (let j = 0; j < c; j++) out[off + j] = x.data[off + j] - lse;
     }),
-  webgpu: ([x]) => rowKernel(x, "out[off + j] = in0[off + j] - lse;"),
   grad: (dy, { output: y }) => [sub(dy, mul(exp(y), sum(dy, -1, true)))],
   tests: rowCases,
 });
@@ -112,28 +85,6 @@ const softmaxCrossEntropyDef = defineOp<Record<string, never>>({
       for (let j = 0; j < c; j++) total -= t.data[off + j] * (z.data[off + j] - lse);
     });
     out[0] = rows === 0 ? 0 : total / rows;
-  },
-  // One workgroup: each invocation takes rows in turn, then a tree sums the row losses.
-  webgpu: ([z]) => {
-    const [rows, c] = z.shape;
-    return reduction({
-      outputs: 1,
-      reduced: rows,
-      accType: "f32",
-      prelude: `${lseFn("in0", c)}
-fn rowLoss_(r: u32) -> f32 {
-  let off = r * ${u(c)};
-  let lse = lse_(off);
-  var l = 0.0;
-  for (var j = 0u; j < ${u(c)}; j++) { l -= in1[off + j] * (in0[off + j] - lse); }
-  return l;
-}`,
-      init: "var acc = 0.0;",
-      load: "rowLoss_(r)",
-      step: "acc += v;",
-      combine: "a + b",
-      finish: rows === 0 ? "out[0] = 0.0;" : `out[0] = acc / ${rows}.0;`,
-    });
   },
   // d/dz of −Σ t·(z − lse) is softmax(z)·Σt − t; for one-hot rows Σt = 1.
   grad: (dy, { inputs: [z, t] }) => {

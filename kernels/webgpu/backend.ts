@@ -1,9 +1,12 @@
 import { type Backend, type KernelInput, newCounters } from "../backend.ts";
 import { allocArray, bytesPer, type DType, dtypeOf, type TypedArray } from "../dtype.ts";
+import { getKernel } from "../kernel_registry.ts";
 import type { OpDef } from "../op.ts";
 import { sizeOf } from "../shape.ts";
 import { setGemmLimits } from "./gemm.ts";
-import { elementwise, type GpuKernel, u, wgslType } from "./wgsl.ts";
+import { elementwise, type GpuKernel, u, type WebGpuKernelFn, wgslType } from "./wgsl.ts";
+// The WGSL kernels this backend looks up in the registry.
+import "./kernels/register_all.ts";
 
 /**
  * The WebGPU backend: storage is pooled GPU buffers; ops encode compute dispatches into one
@@ -133,10 +136,11 @@ export class WebGpuBackend implements Backend {
     const out = this.#take(sizeOf(shape) * 4, false);
     out.batch = this.#batch;
     if (sizeOf(shape) === 0) return out;
-    if (!op.webgpu) {
+    const registered = getKernel<WebGpuKernelFn<unknown>>(op.name, "webgpu");
+    if (!registered) {
       throw new Error(`webgpu: op "${op.name}" has no WebGPU kernel; use --device cpu`);
     }
-    const kernel = op.webgpu(
+    const kernel = registered.kernelFunc(
       inputs.map((i) => ({ shape: i.shape, dtype: i.dtype })),
       attrs as never,
       { shape, dtype },

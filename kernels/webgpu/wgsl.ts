@@ -1,11 +1,12 @@
 import type { DType } from "../dtype.ts";
+import type { KernelConfig } from "../kernel_registry.ts";
 import type { TensorInfo } from "../op.ts";
-import { stridesOf } from "../shape.ts";
+import { broadcastStrides, stridesOf } from "../shape.ts";
 
 /**
- * What an op's WebGPU kernel function returns, and helpers for writing one. Ops put a
- * `webgpu(inputs, attrs, out)` function beside their CPU reference; the backend wraps the code
- * with the bindings: `in0`, `in1`, … (read-only storage arrays of the inputs' element type),
+ * What an op's WebGPU kernel function returns, and helpers for writing one. Each op's
+ * `(inputs, attrs, out) => GpuKernel` function is registered for backend "webgpu" from a file in
+ * webgpu/kernels/; the backend wraps the code with the bindings: `in0`, `in1`, … (read-only storage arrays of the inputs' element type),
  * `out` (the output) and the dynamic parameters `pf(i)` (f32) and `pu(i)` (u32).
  * Shapes are baked into the code as constants, so one pipeline serves one shape; values that
  * change every step (dropout seeds, a scheduled learning rate, a batch offset) go in `f32`/`u32`
@@ -41,6 +42,17 @@ export interface GpuKernel {
 
 /** An op's WebGPU kernel: inputs and output as the shape rule sees them. */
 export type WebGpuKernelFn<A> = (inputs: TensorInfo[], attrs: A, out: TensorInfo) => GpuKernel;
+
+/**
+ * The registry entry of op `kernelName`'s WGSL kernel (registered by
+ * webgpu/kernels/register_all.ts). Example: `webgpuKernel("relu", (ins, _a, out) => …)`.
+ */
+export function webgpuKernel<A>(
+  kernelName: string,
+  kernelFunc: WebGpuKernelFn<A>,
+): KernelConfig<WebGpuKernelFn<never>> {
+  return { kernelName, backendName: "webgpu", kernelFunc };
+}
 
 /** The WGSL element type of a dtype; float64 has none (it is a CPU-only dtype). */
 export function wgslType(dtype: DType): "f32" | "i32" {
@@ -112,13 +124,6 @@ export function unravel(flat: string, shape: number[], offsets: Record<string, n
     lines.push(`  rem_ = rem_ / ${u(d)}; }`);
   }
   return lines.join("\n  ");
-}
-
-/** Strides of `shape` laid against `outShape` (right-aligned), 0 on broadcast axes. */
-export function broadcastStridesOf(shape: number[], outShape: number[]): number[] {
-  const st = stridesOf(shape);
-  const off = outShape.length - shape.length;
-  return outShape.map((_, ax) => (ax < off || shape[ax - off] === 1 ? 0 : st[ax - off]));
 }
 
 /**
@@ -202,7 +207,7 @@ export function mapKernel(
     const size = x.shape.reduce((a, b) => a * b, 1);
     if (size === n) return `in${k}[i]`;
     if (size === 1) return `in${k}[0]`;
-    offsets[`o${k}`] = broadcastStridesOf(x.shape, out.shape);
+    offsets[`o${k}`] = broadcastStrides(x.shape, out.shape);
     return `in${k}[o${k}]`;
   });
   const index = Object.keys(offsets).length ? unravel("i", out.shape, offsets) : "";

@@ -9,7 +9,7 @@ import { add, div, relu as reluOp, sqrt, square, sub } from "../../kernels/ops/e
 import { conv2d } from "../../kernels/ops/conv2d.ts";
 import { matmul } from "../../kernels/ops/matmul.ts";
 import { maxPool2d } from "../../kernels/ops/pool.ts";
-import { mean } from "../../kernels/ops/reduce.ts";
+import { mean } from "../../kernels/ops/reduce_derived.ts";
 import { softmax as softmaxOp } from "../../kernels/ops/softmax.ts";
 import { Rng } from "../../kernels/random.ts";
 import { type Tensor, tensor } from "../../kernels/tensor.ts";

@@ -1,0 +1,22 @@
+import { registerKernel } from "../kernel_registry.ts";
+import { dropoutFastKernels } from "./dropout_fast.ts";
+import { elementwiseFastKernels } from "./elementwise_fast.ts";
+import { matmulConvFastKernels } from "./fast_kernels.ts";
+import { optimizerFastKernels } from "./optimizer_fast.ts";
+import { poolFastKernels } from "./pool_fast.ts";
+
+/**
+ * Registers every fast CPU kernel for backend "cpu"; cpu/backend.ts imports this, so the
+ * kernels are there whenever the backend is. Ops without one here run their reference kernel.
+ * A new fast kernel: export its config from its file (cpu_kernel.ts `fastKernel`) and add the
+ * list below.
+ */
+for (
+  const config of [
+    ...matmulConvFastKernels,
+    ...elementwiseFastKernels,
+    ...dropoutFastKernels,
+    ...optimizerFastKernels,
+    ...poolFastKernels,
+  ]
+) registerKernel(config);

@@ -1,0 +1,14 @@
+/** Every op family; importing this defines all ops (kernels/ops/mod.ts adds the backends). */
+export * from "./elementwise.ts";
+// Only the ops: reduce.ts also exports helpers that reduce_derived.ts shares.
+export { broadcastTo, sum, sumTo } from "./reduce.ts";
+export * from "./reduce_derived.ts";
+export * from "./matmul.ts";
+export * from "./conv2d.ts";
+export * from "./pool.ts";
+export * from "./softmax.ts";
+export * from "./indexing.ts";
+export * from "./dropout.ts";
+export * from "./optimizer_step.ts";
+export { cropFlip, type CropFlipDraw, cropFlipDraw, type CropFlipOptions } from "./augment.ts";
+export * from "./batch_norm.ts";

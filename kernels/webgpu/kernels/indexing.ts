@@ -1,0 +1,75 @@
+import type { KernelConfig } from "../../kernel_registry.ts";
+import type { OneHotAttrs, SliceAttrs } from "../../ops/indexing.ts";
+import { sizeOf } from "../../shape.ts";
+import { elementwise, u, webgpuKernel, type WebGpuKernelFn, wgslType } from "../wgsl.ts";
+
+/** WGSL kernels of gather, scatterAdd, sliceRows, oneHot and argmax (kernels/ops/indexing.ts). */
+
+/** The registry entries of this file's kernels. */
+export const indexingWebGpuKernels: KernelConfig<WebGpuKernelFn<never>>[] = [
+  // Indices out of range read 0 (a kernel cannot throw; the CPU reference does). A dataset
+  // larger than one storage binding is read in row chunks: rows [pu(0), pu(0) + pu(1)).
+  webgpuKernel<Record<string, never>>("gather", ([x], _a, out) => {
+    const rows = x.shape[0];
+    const row = rows === 0 ? 0 : sizeOf(x.shape) / rows;
+    const t = wgslType(out.dtype);
+    return {
+      ...elementwise(
+        sizeOf(out.shape),
+        `let r = in1[i / ${u(row)}];
+  if (r < 0 || r >= ${rows}) {
+    out[i] = ${t}(0);
+  } else if (u32(r) >= pu(0) && u32(r) < pu(0) + pu(1)) {
+    out[i] = in0[(u32(r) - pu(0)) * ${u(row)} + i % ${u(row)}];
+  }`,
+      ),
+      u32: [0, rows],
+      chunked: { input: 0, rowBytes: row * 4, rows, param: 0 },
+    };
+  }),
+  // Gather form (each output row scans the indices) so no float atomics are needed.
+  webgpuKernel<{ rows: number }>("scatterAddRows", ([, idx], { rows }, out) => {
+    const row = rows === 0 ? 0 : out.shape.reduce((a, b) => a * b, 1) / rows;
+    const t = wgslType(out.dtype);
+    return elementwise(
+      out.shape.reduce((a, b) => a * b, 1),
+      `let r = i32(i / ${u(row)});
+  let j = i % ${u(row)};
+  var s = ${t}(0);
+  for (var k = 0u; k < ${u(idx.shape[0])}; k++) {
+    if (in1[k] == r) { s += in0[k * ${u(row)} + j]; }
+  }
+  out[i] = s;`,
+    );
+  }),
+  // `start` is a parameter, so walking a batch window along an index buffer reuses one pipeline.
+  webgpuKernel<SliceAttrs>("sliceRows", ([x], { start }, out) => {
+    const row = x.shape[0] === 0 ? 0 : sizeOf(x.shape) / x.shape[0];
+    return {
+      ...elementwise(sizeOf(out.shape), `out[i] = in0[pu(0) * ${u(row)} + i];`),
+      u32: [start],
+    };
+  }),
+  webgpuKernel<OneHotAttrs>("oneHot", (_ins, { depth }, out) => {
+    const t = wgslType(out.dtype);
+    return elementwise(
+      out.shape.reduce((a, b) => a * b, 1),
+      `out[i] = select(${t}(0), ${t}(1), in0[i / ${u(depth)}] == i32(i % ${u(depth)}));`,
+    );
+  }),
+  webgpuKernel<{ axis: number }>("argmax", ([x], { axis }, out) => {
+    const n = x.shape[axis];
+    const inner = sizeOf(x.shape.slice(axis + 1));
+    return elementwise(
+      sizeOf(out.shape),
+      `let base = (i / ${u(inner)}) * ${u(n * inner)} + i % ${u(inner)};
+  var best = 0;
+  var bestV = bitcast<f32>(0xff800000u);
+  for (var k = 0u; k < ${u(n)}; k++) {
+    let v = in0[base + k * ${u(inner)}];
+    if (v > bestV) { bestV = v; best = i32(k); }
+  }
+  out[i] = best;`,
+    );
+  }),
+];

@@ -1,0 +1,33 @@
+import { registerKernel } from "../../kernel_registry.ts";
+import { augmentWebGpuKernels } from "./augment.ts";
+import { batchNormWebGpuKernels } from "./batch_norm.ts";
+import { conv2dWebGpuKernels } from "./conv2d.ts";
+import { dropoutWebGpuKernels } from "./dropout.ts";
+import { elementwiseWebGpuKernels } from "./elementwise.ts";
+import { indexingWebGpuKernels } from "./indexing.ts";
+import { matmulWebGpuKernels } from "./matmul.ts";
+import { optimizerStepWebGpuKernels } from "./optimizer_step.ts";
+import { poolWebGpuKernels } from "./pool.ts";
+import { reduceWebGpuKernels } from "./reduce.ts";
+import { softmaxWebGpuKernels } from "./softmax.ts";
+
+/**
+ * Registers every WGSL kernel for backend "webgpu"; webgpu/backend.ts imports this, so the
+ * kernels load with the backend (lazily, when setDevice picks WebGPU). Every op needs one here:
+ * tests/kernels/webgpu/parity_test.ts fails for an op without.
+ */
+for (
+  const config of [
+    ...elementwiseWebGpuKernels,
+    ...reduceWebGpuKernels,
+    ...matmulWebGpuKernels,
+    ...conv2dWebGpuKernels,
+    ...poolWebGpuKernels,
+    ...softmaxWebGpuKernels,
+    ...indexingWebGpuKernels,
+    ...dropoutWebGpuKernels,
+    ...optimizerStepWebGpuKernels,
+    ...augmentWebGpuKernels,
+    ...batchNormWebGpuKernels,
+  ]
+) registerKernel(config);

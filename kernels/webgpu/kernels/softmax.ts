@@ -1,0 +1,70 @@
+import type { KernelConfig } from "../../kernel_registry.ts";
+import type { TensorInfo } from "../../op.ts";
+import {
+  elementwise,
+  type GpuKernel,
+  reduction,
+  u,
+  webgpuKernel,
+  type WebGpuKernelFn,
+} from "../wgsl.ts";
+
+/** WGSL kernels of softmax, logSoftmax and softmaxCrossEntropy (kernels/ops/softmax.ts). */
+
+/** WGSL `lse_(off) -> f32`: log Σ exp of the `c` values of array `src` from `off`, max-shifted. */
+function lseFn(src: string, c: number): string {
+  return `fn lse_(off: u32) -> f32 {
+  var m = ${src}[off];
+  for (var j = 1u; j < ${u(c)}; j++) { m = max(m, ${src}[off + j]); }
+  var s = 0.0;
+  for (var j = 0u; j < ${u(c)}; j++) { s += exp(${src}[off + j] - m); }
+  return m + log(s);
+}`;
+}
+
+/** One invocation per row of the last axis; `body` sees `off`, `c` and `lse`. */
+function rowKernel(x: TensorInfo, body: string): GpuKernel {
+  const c = x.shape[x.shape.length - 1];
+  const rows = c === 0 ? 0 : x.shape.reduce((a, b) => a * b, 1) / c;
+  const k = elementwise(
+    rows,
+    `let off = i * ${u(c)};
+  let lse = lse_(off);
+  for (var j = 0u; j < ${u(c)}; j++) { ${body} }`,
+  );
+  return { ...k, code: `${lseFn("in0", c)}\n${k.code}` };
+}
+
+/** The registry entries of this file's kernels. */
+export const softmaxWebGpuKernels: KernelConfig<WebGpuKernelFn<never>>[] = [
+  webgpuKernel<Record<string, never>>(
+    "softmax",
+    ([x]) => rowKernel(x, "out[off + j] = exp(in0[off + j] - lse);"),
+  ),
+  webgpuKernel<Record<string, never>>(
+    "logSoftmax",
+    ([x]) => rowKernel(x, "out[off + j] = in0[off + j] - lse;"),
+  ),
+  // One workgroup: each invocation takes rows in turn, then a tree sums the row losses.
+  webgpuKernel<Record<string, never>>("softmaxCrossEntropy", ([z]) => {
+    const [rows, c] = z.shape;
+    return reduction({
+      outputs: 1,
+      reduced: rows,
+      accType: "f32",
+      prelude: `${lseFn("in0", c)}
+fn rowLoss_(r: u32) -> f32 {
+  let off = r * ${u(c)};
+  let lse = lse_(off);
+  var l = 0.0;
+  for (var j = 0u; j < ${u(c)}; j++) { l -= in1[off + j] * (in0[off + j] - lse); }
+  return l;
+}`,
+      init: "var acc = 0.0;",
+      load: "rowLoss_(r)",
+      step: "acc += v;",
+      combine: "a + b",
+      finish: rows === 0 ? "out[0] = 0.0;" : `out[0] = acc / ${rows}.0;`,
+    });
+  }),
+];
