@@ -66,3 +66,9 @@ export {
   layerToConfig,
   registerLayer,
 } from "./layers/serialization.ts";
+export {
+  loadSafetensors,
+  type SafetensorsLayoutOptions,
+  saveSafetensors,
+  torchSequentialSource,
+} from "./io/torch_layout.ts";

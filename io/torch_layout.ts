@@ -1,0 +1,276 @@
+/**
+ * PyTorch's names and layouts for a Sequential's weights, so the equivalent `torch.nn.Sequential`
+ * loads them with `load_state_dict` and predicts the same, and a state dict written from
+ * PyTorch loads here.
+ *
+ * The equivalent module ({@link torchSequentialSource} prints it) expands each layer in order:
+ * Dense → `Linear` (+ its activation), Conv2D → `Conv2d` (+ activation; `ZeroPad2d` first when
+ * the padding is uneven), MaxPool2D → `MaxPool2d`, Flatten → `Flatten`, Dropout → `Dropout`,
+ * BatchNorm → `BatchNorm2d`/`BatchNorm1d`, Activation → `ReLU`/`Sigmoid`/`Tanh`/`Softmax(dim=1)`;
+ * "linear" adds nothing. Keys are `<index>.<param>` in that module: `0.weight`, `0.bias`,
+ * `3.running_mean`. Layouts: Linear weight [out, in]; Conv2d weight [out, in, kh, kw];
+ * BatchNorm weight (γ), bias (β), running_mean, running_var, num_batches_tracked (I64, 0).
+ * PyTorch is NCHW: a Dense after a Flatten of an [H, W, C] tensor gets its input columns in
+ * C·H·W order, and torch inputs are `x.permute(0, 3, 1, 2)` of ours.
+ * @module
+ */
+import type { TypedArray } from "../kernels/dtype.ts";
+import { resolvePads } from "../kernels/ops/mod.ts";
+import { fmtShape, sameShape } from "../kernels/shape.ts";
+import type { Tensor } from "../kernels/tensor.ts";
+import { Activation, type ActivationName } from "../layers/activations.ts";
+import { BatchNorm } from "../layers/batch_norm.ts";
+import { Conv2D } from "../layers/conv2d.ts";
+import { Dense } from "../layers/dense.ts";
+import { Dropout } from "../layers/dropout.ts";
+import { Flatten } from "../layers/flatten.ts";
+import type { Layer } from "../layers/module.ts";
+import { MaxPool2D } from "../layers/pooling.ts";
+import type { Sequential } from "../layers/sequential.ts";
+import { readSafetensors, type SafetensorsArray, writeSafetensors } from "./safetensors.ts";
+import { assignWeights, hostArrayFor, loadWeightsInto, saveWeights } from "./weights.ts";
+
+/** Options of {@link saveSafetensors} / {@link loadSafetensors}. */
+export interface SafetensorsLayoutOptions {
+  /** "native" (default): our names ("dense_1/kernel") and layouts; "torch": PyTorch's. */
+  layout?: "native" | "torch";
+}
+
+/** One tensor of the torch state dict and the weight of ours it comes from. */
+interface TorchParam {
+  key: string;
+  /** Our tensor; undefined for num_batches_tracked (PyTorch-only bookkeeping). */
+  tensor?: Tensor;
+  torchShape: number[];
+  /** Axis permutation from our layout (reshaped to `viewShape`) to PyTorch's. */
+  perm?: number[];
+  viewShape?: number[];
+}
+
+/** The equivalent torch.nn.Sequential: its modules (Python source) and its parameters. */
+export interface TorchPlan {
+  modules: string[];
+  params: TorchParam[];
+}
+
+const ACTIVATION_MODULE: Record<ActivationName, string | undefined> = {
+  linear: undefined,
+  relu: "nn.ReLU()",
+  sigmoid: "nn.Sigmoid()",
+  tanh: "nn.Tanh()",
+  softmax: "nn.Softmax(dim=1)",
+};
+
+/** A float printed as Python would write the value a person meant (1 − 0.99 → 0.01). */
+const py = (v: number) => String(Number(v.toPrecision(12)));
+const pair = (a: number, b: number) => (a === b ? `${a}` : `(${a}, ${b})`);
+
+/**
+ * The torch modules and state-dict entries equivalent to `model` (built), in order. Throws,
+ * naming the layer, for what PyTorch's modules cannot express.
+ */
+export function torchPlan(model: Sequential): TorchPlan {
+  model.build();
+  const modules: string[] = [];
+  const params: TorchParam[] = [];
+  let shape = model.inputShape!;
+  // [H, W, C] when the features are a Flatten of an NHWC tensor not yet consumed by a Dense.
+  let flattened: number[] | undefined;
+  const add = (source: string) => modules.push(source);
+  const param = (p: Omit<TorchParam, "key"> & { name: string }) =>
+    params.push({ ...p, key: `${modules.length - 1}.${p.name}` });
+  const fail = (l: Layer, why: string): never => {
+    throw new Error(`torch layout: ${l.name}: ${why}`);
+  };
+  for (const l of model.layers) {
+    const out = l.outputShape(shape);
+    if (l instanceof Dense) {
+      const k = l.params!.kernel;
+      const [inF, outF] = k.shape;
+      add(`nn.Linear(${inF}, ${outF}${l.params!.bias ? "" : ", bias=False"})`);
+      if (flattened) {
+        const [h, w, c] = flattened;
+        param({
+          name: "weight",
+          tensor: k,
+          torchShape: [outF, inF],
+          viewShape: [h, w, c, outF],
+          perm: [3, 2, 0, 1],
+        });
+      } else {
+        param({
+          name: "weight",
+          tensor: k,
+          torchShape: [outF, inF],
+          viewShape: [inF, outF],
+          perm: [1, 0],
+        });
+      }
+      if (l.params!.bias) param({ name: "bias", tensor: l.params!.bias, torchShape: [outF] });
+      flattened = undefined;
+      const act = ACTIVATION_MODULE[l.opts.activation ?? "linear"];
+      if (act) add(act);
+    } else if (l instanceof Conv2D) {
+      const [kh, kw] = l.kernelSize, [sh, sw] = l.strides;
+      const p = resolvePads(l.opts.padding ?? "valid", shape[0], shape[1], kh, kw, l.strides);
+      const even = p.top === p.bottom && p.left === p.right;
+      if (!even) add(`nn.ZeroPad2d((${p.left}, ${p.right}, ${p.top}, ${p.bottom}))`);
+      const pad = even && (p.top || p.left) ? `, padding=${pair(p.top, p.left)}` : "";
+      const stride = sh === 1 && sw === 1 ? "" : `, stride=${pair(sh, sw)}`;
+      const k = l.params!.kernel, cin = shape[2], cout = l.opts.filters;
+      add(
+        `nn.Conv2d(${cin}, ${cout}, ${pair(kh, kw)}${stride}${pad}${
+          l.params!.bias ? "" : ", bias=False"
+        })`,
+      );
+      param({
+        name: "weight",
+        tensor: k,
+        torchShape: [cout, cin, kh, kw],
+        viewShape: k.shape,
+        perm: [3, 2, 0, 1],
+      });
+      if (l.params!.bias) param({ name: "bias", tensor: l.params!.bias, torchShape: [cout] });
+      const act = ACTIVATION_MODULE[l.opts.activation ?? "linear"];
+      if (act) add(act);
+    } else if (l instanceof MaxPool2D) {
+      const p = resolvePads(l.opts.padding ?? "valid", shape[0], shape[1], ...l.pool, l.strides);
+      if (p.top !== p.bottom || p.left !== p.right) {
+        fail(l, "uneven pooling padding has no torch.nn.MaxPool2d equivalent");
+      }
+      const pad = p.top || p.left ? `, padding=${pair(p.top, p.left)}` : "";
+      add(`nn.MaxPool2d(${pair(...l.pool)}, ${pair(...l.strides)}${pad})`);
+    } else if (l instanceof Flatten) {
+      if (shape.length === 3) flattened = shape;
+      else if (shape.length !== 1) fail(l, `flattening ${fmtShape(shape)} is not mapped`);
+      add("nn.Flatten()");
+    } else if (l instanceof Dropout) {
+      add(`nn.Dropout(p=${py(l.rate)})`);
+    } else if (l instanceof BatchNorm) {
+      if (flattened) fail(l, "a batch norm between a Flatten and a Dense is not mapped");
+      const c = shape[shape.length - 1];
+      const kind = shape.length === 3 ? "BatchNorm2d" : shape.length === 1 ? "BatchNorm1d" : "";
+      if (!kind) fail(l, `batch norm over ${fmtShape(shape)} is not mapped`);
+      add(`nn.${kind}(${c}, eps=${py(l.epsilon)}, momentum=${py(1 - l.momentum)})`);
+      param({ name: "weight", tensor: l.gamma, torchShape: [c] });
+      param({ name: "bias", tensor: l.beta, torchShape: [c] });
+      param({ name: "running_mean", tensor: l.movingMean, torchShape: [c] });
+      param({ name: "running_var", tensor: l.movingVar, torchShape: [c] });
+      param({ name: "num_batches_tracked", torchShape: [] });
+    } else if (l instanceof Activation) {
+      const act = ACTIVATION_MODULE[l.activation];
+      if (act) add(act);
+    } else {
+      fail(l, `${l.constructor.name} has no torch mapping`);
+    }
+    shape = out;
+  }
+  return { modules, params };
+}
+
+/**
+ * Python source of the equivalent `torch.nn.Sequential` (with `from torch import nn`).
+ * Example: `nn.Sequential(nn.Flatten(), nn.Linear(784, 10), nn.Softmax(dim=1))`.
+ */
+export function torchSequentialSource(model: Sequential): string {
+  return `nn.Sequential(\n${torchPlan(model).modules.map((m) => `    ${m},`).join("\n")}\n)`;
+}
+
+/** `data` of `shape` with its axes reordered by `perm` (row-major, any typed array). */
+export function permuteAxes<T extends TypedArray>(data: T, shape: number[], perm: number[]): T {
+  const outShape = perm.map((p) => shape[p]);
+  const inStrides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+  const stride = perm.map((p) => inStrides[p]); // input stride of each output axis
+  const out = new (data.constructor as new (n: number) => T)(data.length);
+  const idx = new Array(outShape.length).fill(0);
+  let src = 0;
+  for (let o = 0; o < data.length; o++) {
+    out[o] = data[src];
+    // Advance the output index like an odometer, moving `src` by the matching input strides.
+    for (let a = outShape.length - 1; a >= 0; a--) {
+      if (++idx[a] < outShape[a]) {
+        src += stride[a];
+        break;
+      }
+      src -= stride[a] * (outShape[a] - 1);
+      idx[a] = 0;
+    }
+  }
+  return out;
+}
+
+const inverse = (perm: number[]) => perm.map((_, i) => perm.indexOf(i));
+
+/**
+ * Writes `model`'s weights to a safetensors file: our names and layouts, or with
+ * `{ layout: "torch" }` the state dict of the equivalent torch.nn.Sequential. Example:
+ * `await saveSafetensors(model, "net.safetensors", { layout: "torch" });`
+ */
+export async function saveSafetensors(
+  model: Sequential,
+  path: string,
+  opts: SafetensorsLayoutOptions = {},
+): Promise<void> {
+  if ((opts.layout ?? "native") === "native") return saveWeights(model.weights(), path);
+  const out: Record<string, { shape: number[]; data: SafetensorsArray }> = {};
+  for (const p of torchPlan(model).params) {
+    if (!p.tensor) {
+      out[p.key] = { shape: [], data: new BigInt64Array(1) };
+      continue;
+    }
+    const data = await p.tensor.data();
+    out[p.key] = {
+      shape: p.torchShape,
+      data: p.perm ? permuteAxes(data, p.viewShape!, p.perm) : data,
+    };
+  }
+  await writeSafetensors(path, out, { format: "pt" });
+}
+
+/**
+ * Loads weights into `model` from a safetensors file: our names and layouts, or with
+ * `{ layout: "torch" }` a state dict of the equivalent torch.nn.Sequential (as written by
+ * PyTorch). Missing, extra or mis-shaped tensors throw before any weight changes.
+ */
+export async function loadSafetensors(
+  model: Sequential,
+  path: string,
+  opts: SafetensorsLayoutOptions = {},
+): Promise<void> {
+  if ((opts.layout ?? "native") === "native") {
+    await loadWeightsInto(model.weights(), path);
+    return;
+  }
+  const file = await readSafetensors(path);
+  const fail = (why: string): never => {
+    throw new Error(`loadSafetensors: ${path}: ${why}`);
+  };
+  const params = torchPlan(model).params;
+  const keys = new Set(params.map((p) => p.key));
+  const missing = params.filter((p) => p.tensor && !file.tensors.has(p.key)).map((p) => p.key);
+  if (missing.length) {
+    fail(
+      `no tensor named ${missing.join(", ")} (the file holds ${
+        [...file.tensors.keys()].join(", ")
+      })`,
+    );
+  }
+  const extra = [...file.tensors.keys()].filter((k) => !keys.has(k));
+  if (extra.length) fail(`tensors the equivalent torch model does not have: ${extra.join(", ")}`);
+  const targets: { name: string; tensor: Tensor }[] = [];
+  const arrays: TypedArray[] = [];
+  for (const p of params) {
+    if (!p.tensor) continue;
+    const t = file.tensors.get(p.key)!;
+    if (!sameShape(t.shape, p.torchShape)) {
+      fail(
+        `${p.key} is ${fmtShape(t.shape)} in the file, the model needs ${fmtShape(p.torchShape)}`,
+      );
+    }
+    const data = hostArrayFor(p.tensor.dtype, t, (why) => fail(`${p.key}: ${why}`));
+    const torchView = p.perm ? p.perm.map((i) => p.viewShape![i]) : undefined;
+    arrays.push(p.perm ? permuteAxes(data, torchView!, inverse(p.perm)) : data);
+    targets.push({ name: p.key, tensor: p.tensor });
+  }
+  assignWeights(targets, arrays);
+}
