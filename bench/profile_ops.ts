@@ -4,11 +4,20 @@
  * Wraps the backend's `exec` with a timer, runs warm-up steps, then times `--steps` steps and
  * prints each op's share of the step (calls, ms per step, %) and the time spent outside kernels
  * (autograd, allocation, the optimiser's bookkeeping). On WebGPU `exec` only records commands,
- * so the table shows encoding cost there, not kernel time.
+ * so that table shows encoding cost there; when the device has the `timestamp-query` feature a
+ * second table gives each op's GPU time from timestamp queries (kernels/webgpu/timestamps.ts: a
+ * compute pass per dispatch, so the wall time of a profiled step is not the bench's), and
+ * without it the output says so.
  */
 import { parseArgs } from "node:util";
 import { type DeviceName, setDevice } from "../kernels/device.ts";
 import { backend } from "../kernels/engine.ts";
+import type { WebGpuBackend } from "../kernels/webgpu/backend.ts";
+import {
+  type KernelTime,
+  KernelTimer,
+  timestampsUnavailable,
+} from "../kernels/webgpu/timestamps.ts";
 import { Rng } from "../kernels/random.ts";
 import { makeCase } from "./run_one.ts";
 import { helperStats } from "../kernels/cpu/parallel/helper.ts";
@@ -34,28 +43,37 @@ const step = () => {
 };
 
 const be = backend();
+const gpu = be.name === "webgpu" ? (be as WebGpuBackend) : undefined;
+const noTimestamps = gpu ? timestampsUnavailable(gpu.device) : undefined;
+const timer = gpu && !noTimestamps ? new KernelTimer(gpu.device) : undefined;
 const original = be.exec.bind(be);
 const stats = new Map<string, { calls: number; ms: number }>();
 let recording = false;
 be.exec = (op, inputs, attrs, shape, dtype) => {
   if (!recording) return original(op, inputs, attrs, shape, dtype);
   const key = `${op.name} [${inputs.map((i) => i.shape.join("×")).join(", ")}]`;
+  if (timer) timer.label = key;
   const t0 = performance.now();
   const out = original(op, inputs, attrs, shape, dtype);
   const s = stats.get(key) ?? { calls: 0, ms: 0 };
   s.calls++;
   s.ms += performance.now() - t0;
   stats.set(key, s);
+  // Dispatches outside an op's exec (none today) would show under this label.
+  if (timer) timer.label = "outside exec";
   return out;
 };
 
 for (let i = 0; i < 3; i++) step();
+await be.sync();
+if (gpu && timer) gpu.timer = timer;
 recording = true;
 const t0 = performance.now();
 for (let i = 0; i < steps; i++) step();
 await be.sync();
 const total = performance.now() - t0;
 recording = false;
+if (gpu) gpu.timer = undefined;
 
 const rows = [...stats.entries()].sort((a, b) => b[1].ms - a[1].ms);
 const inKernels = rows.reduce((s, [, v]) => s + v.ms, 0);
@@ -78,4 +96,28 @@ if (helperStats.pairs > 0) {
     `split passes: ${helperStats.pairs}, of which the helper thread ran its half: ` +
       `${helperStats.onHelper}`,
   );
+}
+if (gpu) {
+  if (!timer) console.log(`GPU time per kernel: not measured: ${noTimestamps}`);
+  else printGpuTimes(await timer.collect(), timer.dropped);
+}
+
+/** The GPU time table: per op, ms per step and share of the summed kernel time. */
+function printGpuTimes(times: Map<string, KernelTime>, dropped: number) {
+  const rows = [...times.entries()].sort((a, b) => b[1].ns - a[1].ns);
+  const sumMs = rows.reduce((s, [, t]) => s + t.ns, 0) / 1e6;
+  console.log(
+    `GPU time per kernel (timestamp-query; each dispatch in its own pass; ×: dispatches per ` +
+      `step): ` +
+      `${(sumMs / steps).toFixed(3)} ms/step in kernels`,
+  );
+  for (const [k, t] of rows) {
+    const ms = t.ns / 1e6;
+    console.log(
+      `${(ms / steps).toFixed(3).padStart(9)} ms ${(100 * ms / sumMs).toFixed(1).padStart(5)}%` +
+        `  ×${t.dispatches / steps}  ${k}` +
+        (t.invalid ? `  (${t.invalid} invalid timestamps)` : ""),
+    );
+  }
+  if (dropped) console.log(`${dropped} dispatches untimed: more than 2048 in one submit`);
 }

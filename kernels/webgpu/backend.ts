@@ -4,6 +4,7 @@ import { getKernel } from "../kernel_registry.ts";
 import type { OpDef } from "../op.ts";
 import { sizeOf } from "../shape.ts";
 import { setGemmLimits } from "./gemm.ts";
+import type { KernelTimer } from "./timestamps.ts";
 import { elementwise, type GpuKernel, u, type WebGpuKernelFn, wgslType } from "./wgsl.ts";
 // The WGSL kernels this backend looks up in the registry.
 import "./kernels/register_all.ts";
@@ -58,6 +59,8 @@ export class WebGpuBackend implements Backend {
   #arenaUsed = 0;
   #lost?: string;
   #error?: string;
+  /** Set by the profiler (kernels/webgpu/timestamps.ts): each dispatch gets a timed pass. */
+  timer?: KernelTimer;
 
   private constructor(
     readonly device: GPUDevice,
@@ -84,6 +87,8 @@ export class WebGpuBackend implements Backend {
     if (!adapter) throw new Error(noAdapterMessage());
     const limits = adapter.limits;
     const device = await adapter.requestDevice({
+      // Enabled where offered, for `deno task profile`'s GPU time per kernel; unused otherwise.
+      requiredFeatures: adapter.features.has("timestamp-query") ? ["timestamp-query"] : [],
       requiredLimits: {
         maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
         maxBufferSize: limits.maxBufferSize,
@@ -221,12 +226,13 @@ export class WebGpuBackend implements Backend {
       }
       const bindGroup = this.#bindGroup(pipeline, entries);
       for (const [b] of ins) b.batch = this.#batch;
-      const pass = this.#computePass();
+      const pass = this.#computePass(this.timer?.nextPass());
       pass.setPipeline(pipeline);
       pass.setBindGroup(0, bindGroup);
       const [x, y = 1, z = 1] = kernel.workgroups;
       pass.dispatchWorkgroups(x, y, z);
       this.counters.dispatches++;
+      if (this.timer) this.#endPass();
     }
   }
 
@@ -305,9 +311,11 @@ export class WebGpuBackend implements Backend {
     return p;
   }
 
-  #computePass(): GPUComputePassEncoder {
+  #computePass(timestampWrites?: GPUComputePassTimestampWrites): GPUComputePassEncoder {
     this.#encoder ??= this.device.createCommandEncoder();
-    this.#pass ??= this.#encoder.beginComputePass();
+    this.#pass ??= this.#encoder.beginComputePass(
+      timestampWrites ? { timestampWrites } : undefined,
+    );
     return this.#pass;
   }
 
@@ -322,6 +330,7 @@ export class WebGpuBackend implements Backend {
   flush(): void {
     if (!this.#encoder) return;
     const enc = this.#endPass();
+    this.timer?.resolve(enc);
     if (this.#arenaUsed > 0) {
       this.device.queue.writeBuffer(this.#arena, 0, this.#arenaHost.buffer, 0, this.#arenaUsed);
       this.#arenaUsed = 0;

@@ -1,0 +1,49 @@
+/**
+ * `deno task profile` on a tiny W1 run: the CPU table, and on WebGPU the GPU time per kernel
+ * from timestamp queries when the device has them (lavapipe does), or a line saying why not.
+ */
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { gpuAvailable } from "../kernels/webgpu/gpu_available.ts";
+
+const profile = fileURLToPath(new URL("../../bench/profile_ops.ts", import.meta.url));
+
+async function run(device: string): Promise<string> {
+  const r = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", profile, "--device", device, "--workload", "W1", "--steps", "2"],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const td = new TextDecoder();
+  assert.equal(r.code, 0, td.decode(r.stderr));
+  return td.decode(r.stdout);
+}
+
+Deno.test("profile: CPU run prints each op's share and no GPU-time line", async () => {
+  const out = await run("cpu");
+  assert.match(out, /^W1 on .*ms\/step/);
+  assert.match(out, /ms +[\d.]+% {2}×1 {2}matmul \[128×784, 784×128\]/);
+  assert.match(out, /outside kernels/);
+  assert.doesNotMatch(out, /GPU time per kernel/);
+});
+
+const gpu = await gpuAvailable();
+
+Deno.test({
+  name: "profile: WebGPU run reports GPU time per kernel, or says why it cannot",
+  ignore: !gpu.ok && !Deno.env.get("CI"),
+  fn: async () => {
+    assert.ok(gpu.ok, gpu.reason);
+    const adapter = await navigator.gpu.requestAdapter({ powerPreference: "high-performance" });
+    const out = await run("webgpu");
+    if (!adapter!.features.has("timestamp-query")) {
+      assert.match(out, /GPU time per kernel: not measured: .*no timestamp-query feature/);
+      return;
+    }
+    assert.match(out, /GPU time per kernel \(timestamp-query; .*\): [\d.]+ ms\/step in kernels/);
+    const gpuPart = out.slice(out.indexOf("GPU time per kernel"));
+    // The big GEMM of W1's first layer is timed under its op's label.
+    assert.match(gpuPart, /\n +[\d.]+ ms +[\d.]+% {2}×\d+ {2}matmul \[128×784, 784×128\]/);
+    assert.doesNotMatch(gpuPart, /outside exec|untimed/);
+  },
+});
