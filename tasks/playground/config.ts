@@ -31,7 +31,20 @@ export interface PlaygroundConfig {
   seed: number;
   /** Number of points generated (train + test); the Playground's 500, or `--limit / ratio`. */
   points: number;
+  /**
+   * "playground": weights U(−0.5, 0.5), biases 0.1 (tensorflow/playground src/nn.ts);
+   * "glorot": the toolkit's dense layer (Glorot-uniform weights, zero biases).
+   */
+  init: PlaygroundInit;
+  /**
+   * Reshuffle the training points every epoch (false: the Playground's fixed order, shuffled
+   * once when the data is made, src/playground.ts oneStep).
+   */
+  shuffle: boolean;
 }
+
+/** How the weights start: the Playground's own rule, or the toolkit's dense-layer default. */
+export type PlaygroundInit = "playground" | "glorot";
 
 /** The Playground's defaults (its own network, 4 and 2 tanh neurons on x1, x2). */
 export const PLAYGROUND_DEFAULTS: PlaygroundConfig = {
@@ -48,6 +61,8 @@ export const PLAYGROUND_DEFAULTS: PlaygroundConfig = {
   epochs: 200,
   seed: 1,
   points: 500,
+  init: "playground",
+  shuffle: false,
 };
 
 /** Quick (CI) runs: fewer epochs. */
@@ -77,6 +92,12 @@ const EXTRA: Record<string, ExtraFlag> = {
   lr: { type: "string", help: "learning rate (plain SGD)", default: "0.03" },
   l1: { type: "string", help: "L1 rate on the weights", default: "0" },
   l2: { type: "string", help: "L2 rate on the weights", default: "0" },
+  init: {
+    type: "string",
+    help: "playground (U(−0.5, 0.5) weights, biases 0.1) | glorot (Glorot-uniform, zero biases)",
+    default: "playground",
+  },
+  shuffle: { type: "boolean", help: "reshuffle the training points every epoch" },
   claims: { type: "boolean", help: "check every EXERCISES.md claim (one combined table)" },
 };
 
@@ -118,6 +139,8 @@ export function parsePlaygroundArgs(args: string[]): PlaygroundCli {
   if (!ACTIVATIONS.includes(activation)) {
     throw new Error(`--activation: use ${ACTIVATIONS.join(", ")}`);
   }
+  const init = s("init") as PlaygroundInit;
+  if (init !== "playground" && init !== "glorot") throw new Error("--init: use playground, glorot");
   const quick = common.quick;
   const config: PlaygroundConfig = {
     dataset,
@@ -133,6 +156,8 @@ export function parsePlaygroundArgs(args: string[]): PlaygroundCli {
     epochs: common.epochs ?? (quick ? QUICK_EPOCHS : PLAYGROUND_DEFAULTS.epochs),
     seed: common.seed,
     points: PLAYGROUND_DEFAULTS.points,
+    init,
+    shuffle: (extra.shuffle as boolean | undefined) ?? false,
   };
   // --limit counts training samples (as in every task); the test split keeps the same ratio.
   if (common.limit !== undefined) {

@@ -15,7 +15,8 @@ import { fit } from "../../train/fit.ts";
 import type { EpochRecord } from "../../train/history.ts";
 import { sgd } from "../../train/optimizers.ts";
 import { playgroundFeatures } from "../../datasets/toy.ts";
-import type { PlaygroundConfig } from "./config.ts";
+import { Rng } from "../../kernels/random.ts";
+import type { PlaygroundConfig, PlaygroundInit } from "./config.ts";
 
 /** Loss and accuracy of the net on one split, as the Playground shows them. */
 export interface SplitScore {
@@ -47,6 +48,23 @@ export function playgroundModel(c: PlaygroundConfig): Sequential {
     widths.map((units, i) => dense({ units, activation: i === last ? "tanh" : c.activation })),
     { seed: c.seed, inputShape: [c.features.length] },
   );
+}
+
+/**
+ * Sets the Playground's starting weights (src/nn.ts: each link `Math.random() - 0.5`, each node's
+ * bias 0.1), drawn from a generator seeded with `seed`; "glorot" leaves the layers' own.
+ */
+export function initPlayground(model: Sequential, init: PlaygroundInit, seed: number): void {
+  if (init === "glorot") return;
+  const rng = new Rng(seed);
+  for (const w of model.weights()) {
+    const t = w.tensor;
+    const isBias = w.name.endsWith("/bias");
+    const v = Float32Array.from({ length: t.size }, () => isBias ? 0.1 : rng.uniform() - 0.5);
+    const fresh = tensor(v, t.shape);
+    t.assign(fresh);
+    fresh.dispose();
+  }
 }
 
 /** Labels 0/1 as ±1 targets [n, 1]. */
@@ -89,6 +107,7 @@ export async function trainPlayground(c: PlaygroundConfig): Promise<PlaygroundRu
   });
   const model = playgroundModel(c);
   model.build([c.features.length]);
+  initPlayground(model, c.init, c.seed);
   const kernels = model.weights().filter((w) => w.name.endsWith("/kernel")).map((w) => w.tensor);
   const penalty = (): Tensor | undefined => {
     let p: Tensor | undefined;
@@ -117,6 +136,7 @@ export async function trainPlayground(c: PlaygroundConfig): Promise<PlaygroundRu
       optimizer,
       loss,
       seed: c.seed,
+      shuffle: c.shuffle,
       verbose: false,
       onEpochEnd: (r) => {
         const tr = score(data.train), te = score(data.test);

@@ -23,8 +23,10 @@ export const PLAYGROUND_CHOICES: Record<string, string> = {
   optimizer: "plain SGD on the batch mean, lr 0.03 and batch 10 by default (the Playground's)",
   regularisation: "l1·Σ|w| + l2·½Σw² over weights only, not biases (the Playground's " +
     "derivatives sign(w) and w); added to the training loss, not to the reported losses",
-  initialisation: "Keras glorotUniform weights and zero biases (the toolkit's dense layer), not " +
-    "the Playground's U(−0.5, 0.5) and 0.1",
+  initialisation: "the Playground's: weights U(−0.5, 0.5), biases 0.1 (tensorflow/playground " +
+    "src/nn.ts; --init glorot for the toolkit's Glorot-uniform weights and zero biases)",
+  order: "the training points in one fixed order, shuffled once when the data is made, as the " +
+    "Playground's oneStep (src/playground.ts); --shuffle reshuffles every epoch",
   data: "500 points (the Playground's), 50% train; the test split is the 'validation' column " +
     "of history.csv and curves.svg",
   lossReadout: "after every epoch, on all train and all test points, as the Playground's readout",

@@ -8,7 +8,8 @@ import { runPlayground } from "../../tasks/playground.ts";
 import { CLAIMS } from "../../tasks/playground/claims.ts";
 import { parseFeatures, parseLayers, parsePlaygroundArgs } from "../../tasks/playground/config.ts";
 import { decisionBoundarySvg, gridPoints } from "../../tasks/playground/boundary_svg.ts";
-import { scoreOutputs } from "../../tasks/playground/train.ts";
+import { initPlayground, playgroundModel, scoreOutputs } from "../../tasks/playground/train.ts";
+import { PLAYGROUND_DEFAULTS } from "../../tasks/playground/config.ts";
 
 Deno.test("playground flags: task flags and common flags parse together", () => {
   const cli = parsePlaygroundArgs([
@@ -145,4 +146,28 @@ Deno.test("playground --claims --quick: every claim row passes and the table is 
   const m = JSON.parse(await Deno.readTextFile(`${out}/metrics.json`));
   assert.equal(m.claims.length, CLAIMS.length);
   await Deno.remove(out, { recursive: true });
+});
+
+Deno.test("playground init: the Playground's U(−0.5, 0.5) weights and 0.1 biases; glorot keeps the layer's", async () => {
+  await setDevice("cpu");
+  const c = { ...PLAYGROUND_DEFAULTS, features: ["x1", "x2"] as const, layers: [4, 2] };
+  const model = playgroundModel({ ...c, features: [...c.features] });
+  model.build([2]);
+  const before = await Promise.all(model.weights().map((w) => w.tensor.data()));
+  initPlayground(model, "playground", 1);
+  for (const w of model.weights()) {
+    const v = Array.from(await w.tensor.data());
+    if (w.name.endsWith("/bias")) assert.ok(v.every((b) => Math.abs(b - 0.1) < 1e-7), w.name);
+    else assert.ok(v.every((x) => x >= -0.5 && x < 0.5) && new Set(v).size === v.length, w.name);
+  }
+  // The first kernel has 2·4 weights: none left at its Glorot value.
+  const k0 = Array.from(await model.weights()[0].tensor.data());
+  assert.ok(k0.every((x, i) => x !== before[0][i]));
+  const glorot = playgroundModel({ ...c, features: [...c.features] });
+  glorot.build([2]);
+  const g0 = Array.from(await glorot.weights()[0].tensor.data());
+  initPlayground(glorot, "glorot", 1);
+  assert.deepEqual(Array.from(await glorot.weights()[0].tensor.data()), g0);
+  model.dispose();
+  glorot.dispose();
 });
