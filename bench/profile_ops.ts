@@ -2,7 +2,8 @@
  * Where a training step's time goes, op by op, on the CPU backend:
  * `deno run -A bench/profile_ops.ts [--workload W2] [--steps 20] [--device cpu]`.
  * Wraps the backend's `exec` with a timer, runs warm-up steps, then times `--steps` steps and
- * prints each op's share of the step (calls, ms per step, %) and the time spent outside kernels
+ * prints each op's share of the step (calls and backend dispatches per step, ms per step, %; an
+ * op dispatches more than once for split-K or a chunked input) and the time spent outside kernels
  * (autograd, allocation, the optimiser's bookkeeping). On WebGPU `exec` only records commands,
  * so that table shows encoding cost there; when the device has the `timestamp-query` feature a
  * second table gives each op's GPU time from timestamp queries (kernels/webgpu/timestamps.ts: a
@@ -47,17 +48,18 @@ const gpu = be.name === "webgpu" ? (be as WebGpuBackend) : undefined;
 const noTimestamps = gpu ? timestampsUnavailable(gpu.device) : undefined;
 const timer = gpu && !noTimestamps ? new KernelTimer(gpu.device) : undefined;
 const original = be.exec.bind(be);
-const stats = new Map<string, { calls: number; ms: number }>();
+const stats = new Map<string, { calls: number; ms: number; dispatches: number }>();
 let recording = false;
 be.exec = (op, inputs, attrs, shape, dtype) => {
   if (!recording) return original(op, inputs, attrs, shape, dtype);
   const key = `${op.name} [${inputs.map((i) => i.shape.join("×")).join(", ")}]`;
   if (timer) timer.label = key;
-  const t0 = performance.now();
+  const t0 = performance.now(), d0 = be.counters.dispatches;
   const out = original(op, inputs, attrs, shape, dtype);
-  const s = stats.get(key) ?? { calls: 0, ms: 0 };
+  const s = stats.get(key) ?? { calls: 0, ms: 0, dispatches: 0 };
   s.calls++;
   s.ms += performance.now() - t0;
+  s.dispatches += be.counters.dispatches - d0;
   stats.set(key, s);
   // Dispatches outside an op's exec (none today) would show under this label.
   if (timer) timer.label = "outside exec";
@@ -76,15 +78,17 @@ recording = false;
 if (gpu) gpu.timer = undefined;
 
 const rows = [...stats.entries()].sort((a, b) => b[1].ms - a[1].ms);
+const dispatches = rows.reduce((s, [, v]) => s + v.dispatches, 0);
 const inKernels = rows.reduce((s, [, v]) => s + v.ms, 0);
 console.log(
   `${wl.name} on ${dev.description}: ${(total / steps).toFixed(2)} ms/step, ` +
-    `${(wl.batchSize * steps / total * 1000).toFixed(0)} samples/s`,
+    `${(wl.batchSize * steps / total * 1000).toFixed(0)} samples/s, ` +
+    `${dispatches / steps} dispatches/step`,
 );
 for (const [k, v] of rows) {
   console.log(
     `${(v.ms / steps).toFixed(3).padStart(9)} ms ${(100 * v.ms / total).toFixed(1).padStart(5)}%` +
-      `  ×${v.calls / steps}  ${k}`,
+      `  ×${v.calls / steps} (${v.dispatches / steps} dispatches)  ${k}`,
   );
 }
 console.log(
