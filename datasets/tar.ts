@@ -35,19 +35,28 @@ class ByteReader {
     this.#it = source[Symbol.asyncIterator]();
   }
 
-  /** Up to `n` bytes; fewer only when the stream ends. */
+  /**
+   * Up to `n` bytes (a fresh copy); fewer only when the stream ends. Collects what arrives before
+   * allocating, so a corrupt size field cannot make it allocate more than the archive holds.
+   */
   async read(n: number): Promise<Uint8Array> {
-    const out = new Uint8Array(n);
+    const parts: Uint8Array[] = [];
     let filled = 0;
     while (filled < n) {
       if (this.#pos === this.#chunk.length && !(await this.#next())) break;
       const take = Math.min(n - filled, this.#chunk.length - this.#pos);
-      out.set(this.#chunk.subarray(this.#pos, this.#pos + take), filled);
+      parts.push(this.#chunk.subarray(this.#pos, this.#pos + take));
       this.#pos += take;
       filled += take;
     }
     this.offset += filled;
-    return filled === n ? out : out.subarray(0, filled);
+    const out = new Uint8Array(filled);
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
   }
 
   /** Skips up to `n` bytes without copying; returns how many were skipped. */
@@ -213,6 +222,7 @@ export async function* readTar(
         const rec = paxRecords(body);
         paxPath = rec.get("path") ?? paxPath;
         const s = rec.get("size");
+        if (s !== undefined && !/^\d+$/.test(s)) fail(`pax size record "${s}" is not a number`);
         if (s !== undefined) paxSize = Number(s);
         continue;
       }

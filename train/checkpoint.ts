@@ -1,5 +1,5 @@
 import { noGrad } from "../kernels/engine.ts";
-import type { DType } from "../kernels/dtype.ts";
+import { bytesPer, type DType } from "../kernels/dtype.ts";
 import { fmtShape, sameShape, sizeOf } from "../kernels/shape.ts";
 import { tensor } from "../kernels/tensor.ts";
 import type { Sequential } from "../layers/sequential.ts";
@@ -72,9 +72,30 @@ export interface CheckpointTensor {
 export async function readCheckpoint(
   path: string,
 ): Promise<{ tensors: CheckpointTensor[]; meta: Record<string, unknown> }> {
-  const bytes = await Deno.readFile(path);
+  return parseCheckpoint(await readBytes(path), path);
+}
+
+async function readBytes(path: string): Promise<Uint8Array> {
+  try {
+    return await Deno.readFile(path);
+  } catch (e) {
+    throw new Error(`loadCheckpoint: ${path}: cannot read (${(e as Error).message})`);
+  }
+}
+
+const DTYPES: readonly DType[] = ["float32", "float64", "int32"];
+
+/**
+ * {@link readCheckpoint} from bytes in memory; `label` (the path) starts every error. Every
+ * header field is checked, so a corrupt file is a clear error, never a crash, and nothing larger
+ * than the file is allocated. Example: `parseCheckpoint(bytes, "model.ckpt").tensors[0].name`.
+ */
+export function parseCheckpoint(
+  bytes: Uint8Array,
+  label: string,
+): { tensors: CheckpointTensor[]; meta: Record<string, unknown> } {
   const fail = (why: string): never => {
-    throw new Error(`loadCheckpoint: ${path}: ${why}`);
+    throw new Error(`loadCheckpoint: ${label}: ${why}`);
   };
   if (bytes.length < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) {
     fail("not a checkpoint (wrong magic bytes)");
@@ -83,17 +104,30 @@ export async function readCheckpoint(
   if (12 + hlen > bytes.length) {
     fail(`truncated header (${hlen} bytes announced, ${bytes.length - 12} present)`);
   }
-  let header: { tensors: Entry[]; meta: Record<string, unknown> };
+  let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + hlen)));
+    header = JSON.parse(
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(12, 12 + hlen)),
+    );
   } catch (e) {
     return fail(`unreadable header (${(e as Error).message})`);
   }
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!isObject(header) || !Array.isArray(header.tensors)) fail("corrupt header: no tensors list");
+  const h = header as { tensors: unknown[]; meta?: unknown };
+  const meta = h.meta ?? {};
+  if (!isObject(meta)) fail("corrupt header: meta is not an object");
   const dataStart = 12 + hlen;
-  const tensors = header.tensors.map((e) => {
-    const n = sizeOf(e.shape);
-    const bytesPer = e.dtype === "float64" ? 8 : 4;
-    const start = dataStart + e.offset, end = start + n * bytesPer;
+  const tensors = h.tensors.map((entry, i): CheckpointTensor => {
+    const ok = isObject(entry) && typeof entry.name === "string" &&
+      Array.isArray(entry.shape) &&
+      entry.shape.every((d) => Number.isSafeInteger(d) && d >= 0) &&
+      DTYPES.includes(entry.dtype as DType) &&
+      Number.isSafeInteger(entry.offset) && (entry.offset as number) >= 0;
+    if (!ok) fail(`corrupt header: tensor entry ${i} is not {name, shape, dtype, offset}`);
+    const e = entry as unknown as Entry;
+    const start = dataStart + e.offset, end = start + sizeOf(e.shape) * bytesPer(e.dtype);
     if (end > bytes.length) {
       fail(`truncated data for ${e.name} (file ends at ${bytes.length}, needs ${end})`);
     }
@@ -103,9 +137,12 @@ export async function readCheckpoint(
       : e.dtype === "int32"
       ? new Int32Array(raw)
       : new Float32Array(raw);
+    // saveCheckpoint never writes NaN or Infinity, so one here is a corrupt file.
+    const bad = data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) fail(`${e.name}[${bad}] is ${data[bad]}: the data is corrupt`);
     return { name: e.name, shape: e.shape, dtype: e.dtype, data };
   });
-  return { tensors, meta: header.meta ?? {} };
+  return { tensors, meta: meta as Record<string, unknown> };
 }
 
 /**
@@ -117,9 +154,21 @@ export async function loadCheckpoint(
   model: Sequential,
   path: string,
 ): Promise<Record<string, unknown>> {
-  const { tensors, meta } = await readCheckpoint(path);
+  return loadCheckpointBytes(model, await readBytes(path), path);
+}
+
+/**
+ * {@link loadCheckpoint} from bytes already in memory; `label` (the path) starts every error.
+ * Example: `loadCheckpointBytes(model, await Deno.readFile(p), p)`.
+ */
+export function loadCheckpointBytes(
+  model: Sequential,
+  bytes: Uint8Array,
+  label: string,
+): Record<string, unknown> {
+  const { tensors, meta } = parseCheckpoint(bytes, label);
   const fail = (why: string): never => {
-    throw new Error(`loadCheckpoint: ${path}: ${why}`);
+    throw new Error(`loadCheckpoint: ${label}: ${why}`);
   };
   const weights = model.weights();
   const byName = new Map(tensors.map((e) => [e.name, e]));

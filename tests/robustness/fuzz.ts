@@ -1,0 +1,156 @@
+/**
+ * A small seeded mutation fuzzer for the file parsers: each case is a valid seed input with a
+ * few random mutations (bit flips, boundary bytes, overwritten header fields, truncation,
+ * extension, spliced blocks). A run is bounded by a case count and a time budget, but always
+ * runs at least `minCases`, so a slow machine still covers the same first cases (same seed ⇒
+ * same inputs). Each case must end in a clean error or a load whose invariants hold, and must
+ * not allocate much more than the input implies (ArrayBuffer memory measured around the call).
+ * @module
+ */
+import assert from "node:assert/strict";
+import { Rng } from "../../kernels/random.ts";
+
+/** How long and how hard to fuzz. */
+export interface FuzzBudget {
+  seed: number;
+  /** Cases always run, whatever the time. */
+  minCases: number;
+  /** Cases at most. */
+  maxCases: number;
+  /** Stop after this many milliseconds once `minCases` ran. */
+  maxMillis: number;
+}
+
+/** A few seconds per parser: thousands of cases on a free core, `minCases` on a busy one. */
+export const DEFAULT_BUDGET: FuzzBudget = {
+  seed: 1,
+  minCases: 300,
+  maxCases: 20_000,
+  maxMillis: 3000,
+};
+
+/** Byte ranges worth hitting more often (header fields). */
+export type HotRange = [start: number, end: number];
+
+const BOUNDARY = [0x00, 0x01, 0x7f, 0x80, 0xfe, 0xff, 0x20, 0x30, 0x37, 0x38];
+
+/** One mutated copy of `input`: 1–4 random edits, half of them inside a hot range if given. */
+export function mutate(rng: Rng, input: Uint8Array, hot: HotRange[] = []): Uint8Array {
+  let b = input.slice();
+  const edits = 1 + rng.int(4);
+  for (let e = 0; e < edits; e++) {
+    const pos = (): number => {
+      if (hot.length && rng.uniform() < 0.5) {
+        const [s, t] = hot[rng.int(hot.length)];
+        return Math.min(b.length - 1, s + rng.int(Math.max(1, t - s)));
+      }
+      return rng.int(b.length);
+    };
+    const kind = b.length === 0 ? 5 : rng.int(8);
+    switch (kind) {
+      case 0: // one bit
+        b[pos()] ^= 1 << rng.int(8);
+        break;
+      case 1: // a boundary byte
+        b[pos()] = BOUNDARY[rng.int(BOUNDARY.length)];
+        break;
+      case 2: // a random byte
+        b[pos()] = rng.int(256);
+        break;
+      case 3: { // a run of one byte value (a wiped or stuffed field)
+        const at = pos(), len = 1 + rng.int(12), v = BOUNDARY[rng.int(BOUNDARY.length)];
+        b.fill(v, at, Math.min(b.length, at + len));
+        break;
+      }
+      case 4: // truncation
+        b = b.slice(0, rng.int(b.length));
+        break;
+      case 5: { // extension with random bytes
+        const extra = Uint8Array.from({ length: 1 + rng.int(600) }, () => rng.int(256));
+        const out = new Uint8Array(b.length + extra.length);
+        out.set(b);
+        out.set(extra, b.length);
+        b = out;
+        break;
+      }
+      case 6: { // a block cut out of the middle
+        const at = rng.int(b.length), len = 1 + rng.int(Math.min(1024, b.length - at));
+        const out = new Uint8Array(b.length - len);
+        out.set(b.subarray(0, at));
+        out.set(b.subarray(at + len), at);
+        b = out;
+        break;
+      }
+      default: { // a block copied over another place
+        const from = rng.int(b.length), to = rng.int(b.length);
+        const len = Math.min(1 + rng.int(64), b.length - from, b.length - to);
+        b.copyWithin(to, from, from + len);
+      }
+    }
+  }
+  return b;
+}
+
+/** What one case did, for the summary assertion. */
+export type Outcome = "loaded" | "rejected";
+
+/** ArrayBuffer bytes in use (typed arrays live outside the JS heap). */
+function externalBytes(): number {
+  return Deno.memoryUsage().external;
+}
+
+/**
+ * Runs `parse` on mutated copies of the seeds. `parse` returns after a correct load (checking
+ * its invariants itself) or throws; `isClean` says whether a thrown error is a clean one (the
+ * parser's own error type and message), anything else fails the test with the input's case
+ * number. Allocation per case must stay under `allowBytes(input)` (default 4 × its length + 1 MiB).
+ * Returns how many cases loaded and were rejected.
+ */
+export async function fuzz(
+  seeds: Uint8Array[],
+  parse: (input: Uint8Array) => unknown | Promise<unknown>,
+  isClean: (e: unknown) => boolean,
+  opts: {
+    budget?: FuzzBudget;
+    hot?: HotRange[];
+    allowBytes?: (input: Uint8Array) => number;
+    /** Repairs checksums or lengths of half the cases, so mutations reach deeper code. */
+    fixup?: (input: Uint8Array, rng: Rng) => Uint8Array;
+  } = {},
+): Promise<{ cases: number; loaded: number; rejected: number }> {
+  const budget = opts.budget ?? DEFAULT_BUDGET;
+  const allow = opts.allowBytes ?? ((input) => 4 * input.length + (1 << 20));
+  const rng = new Rng(budget.seed);
+  const t0 = performance.now();
+  let loaded = 0, rejected = 0, cases = 0;
+  while (
+    cases < budget.maxCases &&
+    (cases < budget.minCases || performance.now() - t0 < budget.maxMillis)
+  ) {
+    let input = mutate(rng, seeds[cases % seeds.length], opts.hot);
+    if (opts.fixup && rng.uniform() < 0.5) input = opts.fixup(input, rng);
+    const before = externalBytes();
+    let outcome: Outcome;
+    try {
+      await parse(input);
+      outcome = "loaded";
+    } catch (e) {
+      if (!isClean(e)) {
+        throw new Error(
+          `fuzz case ${cases} (seed ${budget.seed}, ${input.length} bytes): not a clean error: ` +
+            `${(e as Error)?.stack ?? e}`,
+        );
+      }
+      outcome = "rejected";
+    }
+    const grew = externalBytes() - before;
+    assert.ok(
+      grew <= allow(input),
+      `fuzz case ${cases}: ${grew} bytes allocated for a ${input.length}-byte input`,
+    );
+    if (outcome === "loaded") loaded++;
+    else rejected++;
+    cases++;
+  }
+  return { cases, loaded, rejected };
+}
