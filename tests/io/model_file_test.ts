@@ -146,3 +146,38 @@ Deno.test("model files: bad model.json contents give clear errors", async () => 
     model.dispose();
   });
 });
+
+Deno.test("model files: a save killed at any moment leaves a folder that loads one whole model", async () => {
+  await withDir(async (dir) => {
+    const x = randomBatch([1, 28, 28, 1], 5);
+    const outputs = await Promise.all([1, 2].map(async (seed) => {
+      const m = mnistMlp("relu", seed);
+      const y = await m.apply(x).data();
+      m.dispose();
+      return y;
+    }));
+    const probe = new URL("./save_loop_probe.ts", import.meta.url).pathname;
+    // Kill points spread over the save: each run is killed a different time after its first save.
+    for (const [i, delay] of [0, 3, 7, 12, 20, 31].entries()) {
+      const child = new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", probe, dir, String(1 + (i % 2))],
+        stdout: "piped",
+        stderr: "inherit",
+      }).spawn();
+      const reader = child.stdout.getReader();
+      await reader.read(); // "saved": at least one complete save of this seed exists
+      await new Promise((r) => setTimeout(r, delay));
+      child.kill("SIGKILL");
+      await child.status;
+      reader.releaseLock();
+      await child.stdout.cancel();
+      const loaded = await loadModel(dir);
+      const y = await loaded.apply(x).data();
+      loaded.dispose();
+      assert.ok(
+        outputs.some((o) => o.every((v, j) => v === y[j])),
+        `after a kill ${delay} ms in, the folder holds neither model whole`,
+      );
+    }
+  });
+});
