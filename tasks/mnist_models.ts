@@ -6,6 +6,22 @@ import type { TaskFlags } from "./common.ts";
 
 /** The MNIST models of EXERCISES.md and the data loader the MNIST tasks share. */
 
+/**
+ * The parts of the lab's recipe every MNIST Keras task shares, as Keras 2 does them, with the
+ * source of each (docs/RECIPES.md has the lines): recorded under `config.choices`.
+ */
+export const KERAS2_CHOICES: Record<string, string> = {
+  inputs: "pixels / 255 (Keras 2 examples/mnist_cnn.py:37-38)",
+  initialisation: "Glorot-uniform kernels, zero biases (Keras 2 Dense/Conv2D defaults, " +
+    "keras/layers/core.py:834-835 at 2.2.4)",
+  validation: "the last 20% of the training set, cut before shuffling; the rest reshuffled " +
+    "every epoch (Keras 2 fit validation_split, keras/engine/training.py:978-991)",
+  trainingAccuracy: "the epoch's running mean over its batches in training mode (dropout on), " +
+    "each on the weights before its step (Keras 2 BaseLogger, keras/callbacks.py:204-248)",
+  loss: "cross-entropy on the softmax from its logits (Keras 2 clips the softmax output to " +
+    "[1e-7, 1 − 1e-7] first; only samples with p < 1e-7 differ)",
+};
+
 /** Hidden width of the lab's MLP; the report calls it h without a value. */
 export const MLP_HIDDEN = 128;
 
