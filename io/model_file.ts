@@ -123,7 +123,12 @@ async function readJson(path: string): Promise<ModelJson | undefined> {
  */
 export async function loadModel(dir: string): Promise<Sequential> {
   const weightsPath = join(dir, "model.safetensors");
-  const file = await readSafetensors(weightsPath);
+  const file = await readSafetensors(weightsPath).catch((e) => {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+    throw new Error(
+      `loadModel: ${dir}: no model.safetensors (is this a folder written by saveModel?)`,
+    );
+  });
   const saveId = file.metadata.saveId;
   const committed = await readJson(join(dir, "model.json"));
   const pending = await readJson(join(dir, "model.json.pending"));

@@ -143,6 +143,11 @@ Deno.test("model files: bad model.json contents give clear errors", async () => 
       await Deno.writeTextFile(path, JSON.stringify(j));
       await assert.rejects(loadModel(dir), pattern);
     }
+    await Deno.remove(join(dir, "model.safetensors"));
+    await assert.rejects(
+      loadModel(dir),
+      /no model\.safetensors \(is this a folder written by saveModel\?\)/,
+    );
     model.dispose();
   });
 });
