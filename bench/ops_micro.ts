@@ -8,6 +8,8 @@
  */
 import { parseArgs } from "node:util";
 import "../kernels/ops/mod.ts";
+// Defines the optimisers' update rules that optimizerStep runs.
+import "../train/optimizers.ts";
 import { type DeviceName, setDevice } from "../kernels/device.ts";
 import { backend, runOp, tidy } from "../kernels/engine.ts";
 import { registeredOps } from "../kernels/op.ts";
@@ -109,7 +111,7 @@ const CASES: Record<string, Case> = {
   },
   optimizerStep: {
     inputs: [[1179648], [1179648], [1179648]],
-    attrs: { kind: "momentum", lr: 0.01, wd: 0, a: 0.9, b: 0, eps: 0, c1: 1, c2: 1 },
+    attrs: { rule: "momentum", hyper: { learningRate: 0.01, weightDecay: 0, momentum: 0.9 } },
   },
 };
 

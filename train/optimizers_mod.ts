@@ -1,3 +1,3 @@
 /** The `optimizers` namespace of mod.ts: factories, schedules and the Optimizer type. */
-export { adam, momentum, type Optimizer, rmsprop, sgd } from "./optimizers.ts";
+export { adadelta, adam, adamW, momentum, type Optimizer, rmsprop, sgd } from "./optimizers.ts";
 export { exponentialDecay, inverseTimeDecay, stepDecay } from "./schedules.ts";

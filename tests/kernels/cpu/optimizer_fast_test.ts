@@ -6,15 +6,15 @@ const fastKernelNames = () => kernelsForBackend("cpu").map((k) => k.kernelName);
 import type { DType, FloatArray } from "../../../kernels/dtype.ts";
 import { getOp } from "../../../kernels/op.ts";
 import "../../../kernels/ops/mod.ts";
-import {
-  STATE_SLOTS,
-  type UpdateAttrs,
-  type UpdateKind,
-} from "../../../kernels/ops/optimizer_step.ts";
+import type { UpdateAttrs } from "../../../kernels/ops/optimizer_step.ts";
+import { updateRules } from "../../../kernels/optim/update_rule.ts";
+// Defines every optimiser's update rule.
+import "../../../train/optimizers.ts";
 import { Rng } from "../../../kernels/random.ts";
 
 /**
- * The fast optimiser update against the reference: every rule, float32 and float64, the new
+ * The fast optimiser update (each rule compiled to a loop) against the reference (the rule's
+ * closures over the parsed statements): every defined rule, float32 and float64, the new
  * parameter and the state written in place must agree bit for bit (same arithmetic, same
  * rounding points), over several steps so state feeds back.
  */
@@ -41,22 +41,16 @@ Deno.test("the fast optimiser kernel is registered", () => {
 
 Deno.test("fast optimizerStep equals the reference bit for bit, every rule and dtype", () => {
   for (const dtype of ["float32", "float64"] as DType[]) {
-    for (const kind of Object.keys(STATE_SLOTS) as UpdateKind[]) {
+    const rules = updateRules();
+    assert.ok(rules.length >= 7, rules.map((r) => r.name).join(", "));
+    for (const rule of rules) {
       const rng = new Rng(3);
       const n = 777;
-      const attrs: UpdateAttrs = {
-        kind,
-        lr: 0.05,
-        wd: 1e-3,
-        a: 0.9,
-        b: 0.999,
-        eps: 1e-7,
-        c1: 1 / (1 - 0.9 ** 2),
-        c2: 1 / (1 - 0.999 ** 2),
-      };
+      const attrs: UpdateAttrs = { rule: rule.name, hyper: rule.example };
+      const kind = rule.name;
       let pF = fill(n, rng, dtype);
       let pR: FloatArray = pF.slice();
-      const stateF = Array.from({ length: STATE_SLOTS[kind] }, () => fill(n, rng, dtype, true));
+      const stateF = rule.state.map(() => fill(n, rng, dtype, true));
       const stateR = stateF.map((s) => s.slice());
       for (let step = 0; step < 3; step++) {
         const g = fill(n, rng, dtype);

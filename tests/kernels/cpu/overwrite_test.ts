@@ -4,6 +4,8 @@ import { kernelsForBackend } from "../../../kernels/kernel_registry.ts";
 import type { DType, TypedArray } from "../../../kernels/dtype.ts";
 import { getOp, type OpTestCase } from "../../../kernels/op.ts";
 import "../../../kernels/ops/mod.ts";
+// Every optimiser, so optimizerStep has a case for each update rule.
+import "../../../train/optimizers.ts";
 import { sizeOf } from "../../../kernels/shape.ts";
 import { caseData } from "../op_inputs.ts";
 

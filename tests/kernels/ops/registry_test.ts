@@ -6,6 +6,8 @@
  */
 import assert from "node:assert/strict";
 import "../../../kernels/ops/mod.ts";
+// Every optimiser, so optimizerStep has a case for each update rule.
+import "../../../train/optimizers.ts";
 import { setDevice } from "../../../kernels/device.ts";
 import { gradients } from "../../../kernels/autograd.ts";
 import { runOp, tidy } from "../../../kernels/engine.ts";
