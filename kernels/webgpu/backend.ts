@@ -5,16 +5,23 @@ import type { OpDef } from "../op.ts";
 import { sizeOf } from "../shape.ts";
 import { setGemmLimits } from "./gemm.ts";
 import type { KernelTimer } from "./timestamps.ts";
-import { elementwise, type GpuKernel, u, type WebGpuKernelFn, wgslType } from "./wgsl.ts";
+import { BindGroupCache } from "./bind_group_cache.ts";
+import { kernelSource } from "./bindings.ts";
+import { bindingChunks } from "./chunking.ts";
+import { splitSumKernel } from "./split_k.ts";
+import { UNIFORM_SLOT, UniformArena } from "./uniform_arena.ts";
+import { type GpuKernel, type WebGpuKernelFn, wgslType } from "./wgsl.ts";
 // The WGSL kernels this backend looks up in the registry.
 import "./kernels/register_all.ts";
 
 /**
  * The WebGPU backend: storage is pooled GPU buffers; ops encode compute dispatches into one
  * command encoder that is submitted once per `flush()` (the trainer flushes once per step) or when
- * data is read back. Pipelines are cached by their WGSL source; dynamic kernel parameters are
- * packed into one uniform arena written once per submit, so a steady-state step creates no
- * buffers and no pipelines and maps nothing.
+ * data is read back. Pipelines are cached by their WGSL source (bindings.ts writes the binding
+ * declarations); bind groups are cached (bind_group_cache.ts); dynamic kernel parameters are
+ * packed into one uniform arena written once per submit (uniform_arena.ts); inputs larger than a
+ * storage binding are bound in row chunks (chunking.ts) and split reductions get a second sum
+ * pass (split_k.ts). A steady-state step creates no buffers and no pipelines and maps nothing.
  */
 
 /** A pooled storage buffer and the submit batch that last used it. */
@@ -25,10 +32,6 @@ interface GpuBuf {
   batch: number;
 }
 
-const STORAGE = 0x80 | 0x08 | 0x04; // STORAGE | COPY_DST | COPY_SRC
-const UNIFORM_SLOT = 256; // minUniformBufferOffsetAlignment on every adapter
-const ARENA_BYTES = 1 << 20;
-
 /** Rounds byte sizes so buffers of nearly equal size share a pool bucket. */
 function bucket(bytes: number): number {
   const b = Math.max(16, bytes);
@@ -38,25 +41,18 @@ function bucket(bytes: number): number {
   return Math.ceil(b / step) * step;
 }
 
-/** Bind groups kept for reuse (a training step needs one per dispatch: a few dozen). */
-const BIND_GROUP_CACHE = 4096;
-
 /** The WebGPU device, its pools and caches. Create with {@link WebGpuBackend.create}. */
 export class WebGpuBackend implements Backend {
   readonly name = "webgpu";
   counters = newCounters();
   #pool = new Map<number, GpuBuf[]>();
-  #bindGroups = new Map<string, GPUBindGroup>();
-  #ids = new WeakMap<object, number>();
-  #nextId = 1;
+  #bindGroups: BindGroupCache;
   #staging = new Map<number, GPUBuffer[]>();
   #pipelines = new Map<string, GPUComputePipeline>();
   #encoder?: GPUCommandEncoder;
   #pass?: GPUComputePassEncoder;
   #batch = 1;
-  #arena: GPUBuffer;
-  #arenaHost = new Uint32Array(ARENA_BYTES / 4);
-  #arenaUsed = 0;
+  #arena: UniformArena;
   #lost?: string;
   #error?: string;
   /** Set by the profiler (kernels/webgpu/timestamps.ts): each dispatch gets a timed pass. */
@@ -67,7 +63,8 @@ export class WebGpuBackend implements Backend {
     readonly description: string,
     readonly isSoftware: boolean,
   ) {
-    this.#arena = device.createBuffer({ size: ARENA_BYTES, usage: 0x40 | 0x08 }); // UNIFORM|COPY_DST
+    this.#arena = new UniformArena(device);
+    this.#bindGroups = new BindGroupCache(device, () => this.counters.bindGroupCreations++);
     device.lost.then((info) => (this.#lost = `${info.reason}: ${info.message}`));
     // Shader and validation errors arrive asynchronously; the next op or read rethrows them.
     device.addEventListener("uncapturederror", (e) => {
@@ -113,7 +110,14 @@ export class WebGpuBackend implements Backend {
       if (i >= 0) return list.splice(i, 1)[0];
     }
     this.counters.bufferCreations++;
-    return { buffer: this.device.createBuffer({ size, usage: STORAGE }), bytes: size, batch: 0 };
+    return {
+      buffer: this.device.createBuffer({
+        size,
+        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC,
+      }),
+      bytes: size,
+      batch: 0,
+    };
   }
 
   upload(data: TypedArray): unknown {
@@ -159,17 +163,7 @@ export class WebGpuBackend implements Backend {
     const n = sizeOf(shape);
     const partials = this.#take(n * splits * 4, false);
     this.dispatch(kernel, ins, partials, outType, op.mutates);
-    this.dispatch(
-      elementwise(
-        n,
-        `var s = in0[i];
-  for (var k = 1u; k < ${u(splits)}; k++) { s += in0[k * ${u(n)} + i]; }
-  out[i] = s;`,
-      ),
-      [[partials, dtype]],
-      out,
-      outType,
-    );
+    this.dispatch(splitSumKernel(n, splits), [[partials, dtype]], out, outType);
     // Later dispatches in this encoder may reuse it: they run after the sum has read it.
     this.free(partials);
     return out;
@@ -183,25 +177,10 @@ export class WebGpuBackend implements Backend {
     outType: "f32" | "i32",
     mutates: number[] = [],
   ): void {
-    const nf = kernel.f32?.length ?? 0, nu = kernel.u32?.length ?? 0;
-    const hasParams = nf + nu > 0;
-    const decls = ins.map(([, dt], i) =>
-      `@group(0) @binding(${i}) var<storage, ${mutates.includes(i) ? "read_write" : "read"}> ` +
-      `in${i}: array<${kernel.vec4Inputs?.includes(i) ? `vec4<${wgslType(dt)}>` : wgslType(dt)}>;`
-    );
-    decls.push(
-      `@group(0) @binding(${ins.length}) var<storage, read_write> out: array<${outType}>;`,
-    );
-    if (hasParams) {
-      decls.push(
-        `@group(0) @binding(${ins.length + 1}) var<uniform> P_: array<vec4u, 16>;`,
-        `fn pf(i: u32) -> f32 { return bitcast<f32>(P_[i / 4u][i % 4u]); }`,
-        `fn pu(i: u32) -> u32 { let j = i + ${nf}u; return P_[j / 4u][j % 4u]; }`,
-      );
-    }
-    const code = `${decls.join("\n")}\n${kernel.code}`;
-    const pipeline = this.#pipeline(code);
-    for (const chunk of this.#chunks(kernel)) {
+    const hasParams = (kernel.f32?.length ?? 0) + (kernel.u32?.length ?? 0) > 0;
+    const source = kernelSource(kernel, ins.map(([, dt]) => dt), outType, mutates);
+    const pipeline = this.#pipeline(source);
+    for (const chunk of bindingChunks(kernel, this.device.limits)) {
       const entries: GPUBindGroupEntry[] = ins.map(([b], i) => ({
         binding: i,
         resource: i === chunk?.input
@@ -210,21 +189,14 @@ export class WebGpuBackend implements Backend {
       }));
       entries.push({ binding: ins.length, resource: { buffer: out.buffer } });
       if (hasParams) {
-        if (nf + nu > 64) throw new Error("webgpu: a kernel takes at most 64 parameters");
-        if (this.#arenaUsed + UNIFORM_SLOT > ARENA_BYTES) this.flush();
-        const off = this.#arenaUsed;
-        const words = this.#arenaHost;
-        const fv = new Float32Array(words.buffer, off, nf);
-        kernel.f32?.forEach((v, i) => (fv[i] = v));
-        const uv = chunk ? chunk.u32 : kernel.u32;
-        uv?.forEach((v, i) => (words[off / 4 + nf + i] = v >>> 0));
-        this.#arenaUsed += UNIFORM_SLOT;
+        if (this.#arena.full) this.flush();
+        const offset = this.#arena.write(kernel.f32, chunk ? chunk.u32 : kernel.u32);
         entries.push({
           binding: ins.length + 1,
-          resource: { buffer: this.#arena, offset: off, size: UNIFORM_SLOT },
+          resource: { buffer: this.#arena.buffer, offset, size: UNIFORM_SLOT },
         });
       }
-      const bindGroup = this.#bindGroup(pipeline, entries);
+      const bindGroup = this.#bindGroups.get(pipeline, entries);
       for (const [b] of ins) b.batch = this.#batch;
       const pass = this.#computePass(this.timer?.nextPass());
       pass.setPipeline(pipeline);
@@ -234,67 +206,6 @@ export class WebGpuBackend implements Backend {
       this.counters.dispatches++;
       if (this.timer) this.#endPass();
     }
-  }
-
-  /**
-   * The row ranges to bind a `chunked` input in when it is larger than one storage binding may
-   * be (128 MiB on some adapters: the 60 000 MNIST images as float32 are 188 MB); `[undefined]`
-   * when it fits, so the kernel runs once over the whole buffer.
-   */
-  #chunks(
-    kernel: GpuKernel,
-  ): ({ input: number; offset: number; size: number; u32: number[] } | undefined)[] {
-    const c = kernel.chunked;
-    const limit = this.device.limits.maxStorageBufferBindingSize;
-    if (!c || c.rows * c.rowBytes <= limit) return [undefined];
-    // Chunk starts must fall on the adapter's offset alignment.
-    const align = this.device.limits.minStorageBufferOffsetAlignment;
-    const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : a);
-    const step = align / gcd(c.rowBytes, align);
-    const per = Math.floor(Math.floor(limit / c.rowBytes) / step) * step;
-    const out = [];
-    for (let start = 0; start < c.rows; start += per) {
-      const count = Math.min(per, c.rows - start);
-      const u32 = [...(kernel.u32 ?? [])];
-      u32[c.param] = start;
-      u32[c.param + 1] = count;
-      out.push({ input: c.input, offset: start * c.rowBytes, size: count * c.rowBytes, u32 });
-    }
-    return out;
-  }
-
-  /**
-   * A bind group for `entries` on `pipeline`, reused when the same pipeline binds the same
-   * buffer ranges again (pooled buffers are never destroyed, so a cached group stays valid).
-   * Created afresh for every dispatch, bind groups held host memory until the garbage collector
-   * got to them, and resident memory grew over an epoch (bench/README.md). Which pooled buffer an
-   * op gets can change from step to step, so a steady-state
-   * step still creates a few; the counter `bindGroupCreations` shows how many.
-   */
-  #bindGroup(pipeline: GPUComputePipeline, entries: GPUBindGroupEntry[]): GPUBindGroup {
-    let key = `${this.#idOf(pipeline)}`;
-    for (const e of entries) {
-      const r = e.resource as GPUBufferBinding;
-      key += `|${this.#idOf(r.buffer)}:${r.offset ?? 0}:${r.size ?? -1}`;
-    }
-    let group = this.#bindGroups.get(key);
-    if (!group) {
-      group = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
-      // Bounded: past the cap the oldest entry goes (a Map iterates in insertion order).
-      if (this.#bindGroups.size >= BIND_GROUP_CACHE) {
-        this.#bindGroups.delete(this.#bindGroups.keys().next().value!);
-      }
-      this.#bindGroups.set(key, group);
-      this.counters.bindGroupCreations++;
-    }
-    return group;
-  }
-
-  /** A small integer naming a GPU object, for cache keys. */
-  #idOf(o: object): number {
-    let id = this.#ids.get(o);
-    if (id === undefined) this.#ids.set(o, id = this.#nextId++);
-    return id;
   }
 
   #pipeline(code: string): GPUComputePipeline {
@@ -331,10 +242,7 @@ export class WebGpuBackend implements Backend {
     if (!this.#encoder) return;
     const enc = this.#endPass();
     this.timer?.resolve(enc);
-    if (this.#arenaUsed > 0) {
-      this.device.queue.writeBuffer(this.#arena, 0, this.#arenaHost.buffer, 0, this.#arenaUsed);
-      this.#arenaUsed = 0;
-    }
+    this.#arena.upload(this.device.queue);
     this.device.queue.submit([enc.finish()]);
     this.#encoder = undefined;
     this.counters.submits++;
@@ -359,12 +267,15 @@ export class WebGpuBackend implements Backend {
     const key = bucket(bytes);
     const staging = this.#staging.get(key)?.pop() ??
       (this.counters.bufferCreations++,
-        this.device.createBuffer({ size: key, usage: 0x01 | 0x08 }));
+        this.device.createBuffer({
+          size: key,
+          usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+        }));
     this.#endPass().copyBufferToBuffer(src.buffer, 0, staging, 0, bytes);
     src.batch = this.#batch;
     this.flush();
     this.counters.readbacks++;
-    await staging.mapAsync(1); // GPUMapMode.READ
+    await staging.mapAsync(GPUMapMode.READ);
     const view = staging.getMappedRange(0, bytes);
     new Uint8Array(out.buffer).set(new Uint8Array(view));
     staging.unmap();

@@ -81,7 +81,10 @@ export class KernelTimer {
     if (why) throw new Error(`KernelTimer: ${why}`);
     this.#querySet = device.createQuerySet({ type: "timestamp", count: QUERIES });
     // QUERY_RESOLVE | COPY_SRC
-    this.#resolveBuf = device.createBuffer({ size: QUERIES * 8, usage: 0x200 | 0x04 });
+    this.#resolveBuf = device.createBuffer({
+      size: QUERIES * 8,
+      usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC,
+    });
   }
 
   /** The timestamp writes for the next dispatch's pass, or undefined when this submit is full. */
@@ -107,7 +110,10 @@ export class KernelTimer {
     encoder.resolveQuerySet(this.#querySet, 0, 2 * n, this.#resolveBuf, 0);
     // MAP_READ | COPY_DST
     const buffer = this.#spare.pop() ??
-      this.device.createBuffer({ size: QUERIES * 8, usage: 0x01 | 0x08 });
+      this.device.createBuffer({
+        size: QUERIES * 8,
+        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      });
     encoder.copyBufferToBuffer(this.#resolveBuf, 0, buffer, 0, bytes);
     this.#pending.push({ buffer, labels: this.#labels });
     this.#labels = [];
@@ -118,7 +124,7 @@ export class KernelTimer {
     const pending = this.#pending;
     this.#pending = [];
     for (const { buffer, labels } of pending) {
-      await buffer.mapAsync(1); // GPUMapMode.READ
+      await buffer.mapAsync(GPUMapMode.READ);
       const stamps = new BigUint64Array(buffer.getMappedRange(0, labels.length * 16).slice(0));
       buffer.unmap();
       this.#spare.push(buffer);
