@@ -88,7 +88,7 @@ console.log(
 for (const [k, v] of rows) {
   console.log(
     `${(v.ms / steps).toFixed(3).padStart(9)} ms ${(100 * v.ms / total).toFixed(1).padStart(5)}%` +
-      `  ×${v.calls / steps} (${v.dispatches / steps} dispatches)  ${k}`,
+      `  ×${v.calls / steps}  ${k}  (${v.dispatches / steps} dispatches)`,
   );
 }
 console.log(

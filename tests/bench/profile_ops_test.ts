@@ -22,7 +22,8 @@ async function run(device: string): Promise<string> {
 Deno.test("profile: CPU run prints each op's share and no GPU-time line", async () => {
   const out = await run("cpu");
   assert.match(out, /^W1 on .*ms\/step/);
-  assert.match(out, /ms +[\d.]+% {2}×1 {2}matmul \[128×784, 784×128\]/);
+  assert.match(out, /ms +[\d.]+% {2}×1 {2}matmul \[128×784, 784×128\] {2}\(1 dispatches\)/);
+  assert.match(out, /samples\/s, \d+ dispatches\/step/);
   assert.match(out, /outside kernels/);
   assert.doesNotMatch(out, /GPU time per kernel/);
 });
