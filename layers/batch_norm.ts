@@ -4,6 +4,7 @@ import type { Rng } from "../kernels/random.ts";
 import { fill, type Tensor, variable, zeros } from "../kernels/tensor.ts";
 import { keep } from "../kernels/engine.ts";
 import { type CallContext, Layer, type NamedTensor } from "./module.ts";
+import { checkOptions } from "./validate.ts";
 
 /** Options of {@link BatchNorm} (Keras defaults). */
 export interface BatchNormOptions {
@@ -25,6 +26,10 @@ export class BatchNorm extends Layer {
   readonly epsilon: number;
   constructor(opts: BatchNormOptions = {}) {
     super("batch_normalization");
+    checkOptions("batchNorm", {
+      momentum: [opts.momentum, "[0,1)"],
+      epsilon: [opts.epsilon, ">0"],
+    });
     this.momentum = opts.momentum ?? 0.99;
     this.epsilon = opts.epsilon ?? 1e-3;
   }

@@ -5,6 +5,7 @@ import type { Tensor } from "../kernels/tensor.ts";
 import { activate, type ActivationName } from "./activations.ts";
 import type { InitializerName } from "./initializers.ts";
 import { type CallContext, KernelAndBias, Layer, type NamedTensor } from "./module.ts";
+import { checkOptions } from "./validate.ts";
 
 /** Options of {@link Conv2D}, named like Keras. */
 export interface Conv2DOptions {
@@ -27,6 +28,11 @@ export class Conv2D extends Layer {
   readonly strides: [number, number];
   constructor(readonly opts: Conv2DOptions) {
     super("conv2d", opts.inputShape);
+    checkOptions("conv2d", {
+      filters: [opts.filters, "int≥1", "required"],
+      kernelSize: [opts.kernelSize, "ints≥1", "required"],
+      strides: [opts.strides, "ints≥1"],
+    });
     const pair = (v: number | [number, number]): [number, number] =>
       typeof v === "number" ? [v, v] : v;
     this.kernelSize = pair(opts.kernelSize);

@@ -5,6 +5,7 @@ import type { Tensor } from "../kernels/tensor.ts";
 import { activate, type ActivationName } from "./activations.ts";
 import type { InitializerName } from "./initializers.ts";
 import { type CallContext, KernelAndBias, Layer, type NamedTensor } from "./module.ts";
+import { checkOptions } from "./validate.ts";
 
 /** Options of {@link Dense}, named like Keras. */
 export interface DenseOptions {
@@ -22,7 +23,7 @@ export class Dense extends Layer {
   params?: KernelAndBias;
   constructor(readonly opts: DenseOptions) {
     super("dense", opts.inputShape);
-    if (!(opts.units > 0)) throw new Error(`dense: units must be positive, got ${opts.units}`);
+    checkOptions("dense", { units: [opts.units, "int≥1", "required"] });
   }
   outputShape(s: number[]): number[] {
     if (s.length !== 1) {

@@ -2,6 +2,7 @@ import { maxPool2d, type Padding, resolvePads, windowOutput } from "../kernels/o
 import { fmtShape } from "../kernels/shape.ts";
 import type { Tensor } from "../kernels/tensor.ts";
 import { type CallContext, Layer } from "./module.ts";
+import { checkOptions } from "./validate.ts";
 
 /** Options of {@link MaxPool2D}; strides default to the pool size like Keras. */
 export interface MaxPool2DOptions {
@@ -16,6 +17,10 @@ export class MaxPool2D extends Layer {
   readonly strides: [number, number];
   constructor(readonly opts: MaxPool2DOptions = {}) {
     super("max_pooling2d");
+    checkOptions("maxPool2d", {
+      poolSize: [opts.poolSize, "ints≥1"],
+      strides: [opts.strides, "ints≥1"],
+    });
     const pair = (v: number | [number, number]): [number, number] =>
       typeof v === "number" ? [v, v] : v;
     this.pool = pair(opts.poolSize ?? 2);

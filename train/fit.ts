@@ -15,6 +15,7 @@ import {
 import { type Tensor, tensor, zeros } from "../kernels/tensor.ts";
 import type { Dataset } from "../datasets/dataset.ts";
 import type { Sequential } from "../layers/sequential.ts";
+import { checkOptions } from "../layers/validate.ts";
 import { lossByName, type LossFn, type LossName } from "../layers/losses.ts";
 import { BatchStream, datasetSize, labelsTensor, splitIndices } from "./batches.ts";
 import { evaluate } from "./evaluate.ts";
@@ -73,7 +74,11 @@ export async function fit(model: Sequential, data: Dataset, opts: FitOptions): P
   const useLogits = lossName === "softmaxCrossEntropy" && model.endsWithSoftmax;
   const seed = opts.seed ?? 0;
   const batchSize = opts.batchSize ?? 32;
-  if (!(opts.epochs >= 1)) throw new Error(`fit: epochs must be ≥ 1, got ${opts.epochs}`);
+  checkOptions("fit", {
+    epochs: [opts.epochs, "int≥1", "required"],
+    batchSize: [opts.batchSize, "int≥1"],
+    stepsPerEpoch: [opts.stepsPerEpoch, "int≥1"],
+  });
   if (opts.validationData && opts.validationSplit) {
     throw new Error("fit: give validationSplit or validationData, not both");
   }

@@ -4,6 +4,8 @@ import type { UpdateRule } from "../kernels/optim/update_rule.ts";
 import { fmtShape } from "../kernels/shape.ts";
 import { type Tensor, zeros } from "../kernels/tensor.ts";
 import { type LearningRate, rateAt } from "./schedules.ts";
+import { checkOptions } from "../layers/validate.ts";
+import { ParameterOwner } from "./optimizer_owner.ts";
 
 /**
  * What every optimiser shares: per-parameter state tensors (kept across steps, so `tidy` leaves
@@ -42,8 +44,11 @@ export abstract class BaseOptimizer implements Optimizer {
   readonly lr: LearningRate;
   readonly weightDecay: number;
   #state = new Map<Tensor, Tensor[]>();
+  #owner = new ParameterOwner();
 
   constructor(readonly name: string, opts: BaseOptions, defaultLr: number, defaultWd = 0) {
+    const lr = typeof opts.learningRate === "number" ? opts.learningRate : undefined;
+    checkOptions(name, { learningRate: [lr, ">0"], weightDecay: [opts.weightDecay, "≥0"] });
     this.lr = opts.learningRate ?? defaultLr;
     this.weightDecay = opts.weightDecay ?? defaultWd;
   }
@@ -75,6 +80,7 @@ export abstract class BaseOptimizer implements Optimizer {
     if (params.length !== grads.length) {
       throw new Error(`${this.name}: ${params.length} parameters but ${grads.length} gradients`);
     }
+    this.#owner.check(this.name, params);
     const lr = this.currentLearningRate();
     if (!Number.isFinite(lr)) throw new Error(`${this.name}: learning rate ${lr} is not finite`);
     noGrad(() => {

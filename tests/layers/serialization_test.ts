@@ -59,6 +59,6 @@ Deno.test("layer configs: unregistered classes and bad configs are named", () =>
   );
   assert.throws(
     () => layerFromConfig({ className: "Dense", config: { units: -1 } }),
-    /units must be positive/,
+    /dense: units -1 is not valid; it must be a whole number ≥ 1/,
   );
 });

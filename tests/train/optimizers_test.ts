@@ -72,5 +72,7 @@ Deno.test("schedules: step, exponential and inverse-time decay", () => {
 });
 
 Deno.test("a non-finite learning rate is refused with the optimiser's name", () => {
-  assert.throws(() => trace(sgd({ learningRate: NaN }), [1]), /sgd: learning rate NaN/);
+  // A number is checked when the optimiser is made, a schedule when it is used.
+  assert.throws(() => sgd({ learningRate: NaN }), /sgd: learningRate NaN is not valid/);
+  assert.throws(() => trace(sgd({ learningRate: () => NaN }), [1]), /sgd: learning rate NaN/);
 });

@@ -1,6 +1,7 @@
 import { defineUpdateRule } from "../../kernels/optim/update_rule.ts";
 import type { UpdateRule } from "../../kernels/optim/update_rule.ts";
 import { type BaseOptions, FusedOptimizer, type Optimizer } from "../optimizer.ts";
+import { checkOptions } from "../../layers/validate.ts";
 
 /** Stochastic gradient descent: plain, classical momentum, Nesterov momentum, EMA momentum. */
 
@@ -69,9 +70,7 @@ class Sgd extends FusedOptimizer {
     this.momentum = o.momentum ?? 0;
     this.nesterov = o.nesterov ?? false;
     this.form = o.momentumForm ?? "classical";
-    if (this.momentum < 0 || this.momentum >= 1) {
-      throw new Error(`sgd: momentum ${this.momentum} must be in [0, 1)`);
-    }
+    checkOptions("sgd", { momentum: [o.momentum, "[0,1)"] });
   }
   protected rule(): UpdateRule {
     if (this.form === "ema") return EMA;
