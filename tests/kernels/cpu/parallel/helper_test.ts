@@ -135,7 +135,7 @@ Deno.test({
       const base = `http://127.0.0.1:${server.addr.port}`;
       const probe = new URL("./remote_probe.ts", import.meta.url).pathname;
       const out = await new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", `--reload=${base}`, "--no-check", probe, base],
+        args: ["run", "-A", "--no-lock", `--reload=${base}`, "--no-check", probe, base],
         stdout: "piped",
         stderr: "piped",
       }).output();
