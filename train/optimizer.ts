@@ -1,8 +1,16 @@
 import { keep, noGrad, tidy } from "../kernels/engine.ts";
+import { mul } from "../kernels/ops/mod.ts";
 import { optimizerStep } from "../kernels/ops/optimizer_step.ts";
 import type { UpdateRule } from "../kernels/optim/update_rule.ts";
 import { fmtShape } from "../kernels/shape.ts";
-import { type Tensor, zeros } from "../kernels/tensor.ts";
+import { fill, type Tensor, zeros } from "../kernels/tensor.ts";
+import {
+  checkClipOptions,
+  clipByNorm,
+  clipByValue,
+  type ClipOptions,
+  globalNormScale,
+} from "./clip_gradients.ts";
 import { type LearningRate, rateAt } from "./schedules.ts";
 import { checkOptions } from "../layers/validate.ts";
 import { ParameterOwner } from "./optimizer_owner.ts";
@@ -28,8 +36,12 @@ export interface Optimizer {
   dispose(): void;
 }
 
-/** Options shared by every optimiser. */
-export interface BaseOptions {
+/**
+ * Options shared by every optimiser, clipping included (Keras' names in camelCase; at most one
+ * of `clipNorm`, `clipValue`, `globalClipNorm`). Clipping acts on the raw gradients before the
+ * update rule (and so before `weightDecay` enters it).
+ */
+export interface BaseOptions extends ClipOptions {
   learningRate?: LearningRate;
   /** L2 weight decay λ: adds λ·θ to the gradient (PyTorch `weight_decay`). */
   weightDecay?: number;
@@ -43,6 +55,7 @@ export abstract class BaseOptimizer implements Optimizer {
   iterations = 0;
   readonly lr: LearningRate;
   readonly weightDecay: number;
+  readonly clip: ClipOptions;
   #state = new Map<Tensor, Tensor[]>();
   #owner = new ParameterOwner();
 
@@ -51,6 +64,17 @@ export abstract class BaseOptimizer implements Optimizer {
     checkOptions(name, { learningRate: [lr, ">0"], weightDecay: [opts.weightDecay, "≥0"] });
     this.lr = opts.learningRate ?? defaultLr;
     this.weightDecay = opts.weightDecay ?? defaultWd;
+    checkClipOptions(name, opts);
+    this.clip = {
+      clipNorm: opts.clipNorm,
+      clipValue: opts.clipValue,
+      globalClipNorm: opts.globalClipNorm,
+    };
+  }
+
+  /** Initial value of a state slot (0 unless an optimiser says otherwise, as Adagrad does). */
+  protected initialState(_slot: string): number {
+    return 0;
   }
 
   /** Names of the per-parameter state tensors (zeros at the first step). */
@@ -66,7 +90,10 @@ export abstract class BaseOptimizer implements Optimizer {
   protected slots(p: Tensor): Tensor[] {
     let s = this.#state.get(p);
     if (!s) {
-      s = this.stateNames().map(() => keep(zeros(p.shape, p.dtype)));
+      s = this.stateNames().map((n) => {
+        const v = this.initialState(n);
+        return keep(v === 0 ? zeros(p.shape, p.dtype) : fill(p.shape, v, p.dtype));
+      });
       this.#state.set(p, s);
     }
     return s;
@@ -83,19 +110,35 @@ export abstract class BaseOptimizer implements Optimizer {
     this.#owner.check(this.name, params);
     const lr = this.currentLearningRate();
     if (!Number.isFinite(lr)) throw new Error(`${this.name}: learning rate ${lr} is not finite`);
-    noGrad(() => {
-      params.forEach((p, i) => {
-        const g0 = grads[i];
-        if (!g0) return;
-        if (g0.size !== p.size) {
-          throw new Error(
-            `${this.name}: gradient ${fmtShape(g0.shape)} for parameter ${fmtShape(p.shape)}`,
-          );
-        }
-        const state = this.slots(p);
-        p.assign(tidy(() => this.update(p, g0, state, lr)));
-      });
+    params.forEach((p, i) => {
+      const g0 = grads[i];
+      if (g0 && g0.size !== p.size) {
+        throw new Error(
+          `${this.name}: gradient ${fmtShape(g0.shape)} for parameter ${fmtShape(p.shape)}`,
+        );
+      }
     });
+    noGrad(() =>
+      tidy(() => {
+        const { clipNorm, clipValue, globalClipNorm } = this.clip;
+        const present = grads.filter((g): g is Tensor => g !== undefined);
+        const scale = globalClipNorm === undefined || !present.length
+          ? undefined
+          : globalNormScale(present, globalClipNorm);
+        params.forEach((p, i) => {
+          const g0 = grads[i];
+          if (!g0) return;
+          const state = this.slots(p);
+          p.assign(tidy(() => {
+            let g = g0;
+            if (scale) g = mul(g, scale);
+            if (clipNorm !== undefined) g = clipByNorm(g, clipNorm);
+            if (clipValue !== undefined) g = clipByValue(g, clipValue);
+            return this.update(p, g, state, lr);
+          }));
+        });
+      })
+    );
     this.iterations++;
   }
 
@@ -104,6 +147,7 @@ export abstract class BaseOptimizer implements Optimizer {
       name: this.name,
       learningRate: typeof this.lr === "number" ? this.lr : "schedule",
       weightDecay: this.weightDecay,
+      ...Object.fromEntries(Object.entries(this.clip).filter(([, v]) => v !== undefined)),
     };
   }
 

@@ -9,3 +9,7 @@ export { rmsprop, type RmspropOptions } from "./optimizers/rmsprop.ts";
 export { adam, type AdamOptions } from "./optimizers/adam.ts";
 export { adamW, type AdamWOptions } from "./optimizers/adamw.ts";
 export { adadelta, type AdadeltaOptions } from "./optimizers/adadelta.ts";
+export { adagrad, type AdagradOptions } from "./optimizers/adagrad.ts";
+export { adamax, type AdamaxOptions } from "./optimizers/adamax.ts";
+export { nadam, type NadamOptions } from "./optimizers/nadam.ts";
+export type { ClipOptions } from "./clip_gradients.ts";
