@@ -16,6 +16,7 @@ declare module "./tensor_core.ts" {
     sum(axes?: number | number[], keepDims?: boolean): Tensor;
     mean(axes?: number | number[], keepDims?: boolean): Tensor;
     max(axes?: number | number[], keepDims?: boolean): Tensor;
+    min(axes?: number | number[], keepDims?: boolean): Tensor;
     neg(): Tensor;
     exp(): Tensor;
     log(): Tensor;
@@ -55,6 +56,9 @@ p.mean = function (axes, keepDims) {
 };
 p.max = function (axes, keepDims) {
   return ops.max(this, axes, keepDims);
+};
+p.min = function (axes, keepDims) {
+  return ops.min(this, axes, keepDims);
 };
 p.neg = function () {
   return ops.neg(this);

@@ -112,19 +112,20 @@ function runCols(x: FloatArray, g: ConvGeometry, b0: number, nb: number, tm: boo
 }
 
 /**
- * a[i] = a[i] > 0 ? a[i] : 0 over [from, to). On float32 it works on the bits, branch-free (as
- * the relu fast kernel: the branchy loop mispredicts on activations), same results.
+ * a[i] = a[i] > 0 || isNaN(a[i]) ? a[i] : 0 over [from, to). On float32 it works on the bits,
+ * branch-free (as the relu fast kernel: the branchy loop mispredicts on activations), same
+ * results.
  */
 function reluInPlace(a: FloatArray, from: number, to: number): void {
   if (a instanceof Float64Array) {
-    for (let i = from; i < to; i++) a[i] = a[i] > 0 ? a[i] : 0;
+    for (let i = from; i < to; i++) a[i] = a[i] > 0 || a[i] !== a[i] ? a[i] : 0;
     return;
   }
   const bits = new Int32Array(a.buffer, a.byteOffset, a.length);
   for (let i = from; i < to; i++) {
     const v = bits[i];
-    // −1 when 1 ≤ v ≤ +∞'s bits (a positive float), else 0 (negatives, ±0, NaN).
-    bits[i] = v & ~(((0x7f800000 - v) | (v - 1)) >> 31);
+    // −1 when 1 ≤ v ≤ +∞'s bits (a positive float) or v is a NaN's, else 0 (negatives, ±0).
+    bits[i] = v & (~(((0x7f800000 - v) | (v - 1)) >> 31) | ((0x7f800000 - (v & 0x7fffffff)) >> 31));
   }
 }
 

@@ -88,7 +88,8 @@ function binaryKernel(op: BinaryName): CpuKernel {
   const reference = getOp(op)!.cpu as CpuKernel;
   return (inputs: CpuInput[], attrs, out, outShape) => {
     const [a, b] = inputs;
-    if (sameShape(a.shape, outShape)) {
+    // int32 keeps the reference's rules (a wrapping product); training never does int math.
+    if (sameShape(a.shape, outShape) && !(out instanceof Int32Array)) {
       const A = a.data, B = b.data;
       const f32 = A instanceof Float32Array && B instanceof Float32Array &&
         out instanceof Float32Array;
@@ -111,17 +112,28 @@ const OVERWRITES = { overwrites: true };
 /** Bits of float32 +∞; bit patterns 1 … POS_INF are exactly the floats v > 0 (NaN excluded). */
 const POS_INF_BITS = 0x7f800000;
 const ONE_BITS = 0x3f800000;
+const MAG = 0x7fffffff;
 
 /** Int32 view of a float32 array's bits. */
 function bitsOf(a: Float32Array): Int32Array {
   return new Int32Array(a.buffer, a.byteOffset, a.length);
 }
 
+/** −1 when float bits `b` are a value > 0 (1 ≤ b ≤ POS_INF), else 0; no branch. */
+function positiveMask(b: number): number {
+  return ~(((POS_INF_BITS - b) | (b - 1)) >> 31);
+}
+
+/** −1 when float bits `b` are a NaN (magnitude above +∞'s), else 0; no branch. */
+function nanMask(b: number): number {
+  return (POS_INF_BITS - (b & MAG)) >> 31;
+}
+
 /*
- * ReLU and its mask on float32 work on the bits: `keep` is −1 when 1 ≤ bits ≤ POS_INF (v > 0)
- * and 0 otherwise (negatives, ±0, NaN), with no branch. On activations whose signs look random
- * the branchy `v > 0 ? v : 0` mispredicts half the time and runs 3–4× slower (bench/README.md).
- * Results are bit-identical to the reference.
+ * ReLU and its mask on float32 work on the bits: `positiveMask | nanMask` is −1 where the value
+ * passes (v > 0, or NaN, which propagates) and 0 otherwise (negatives, ±0), with no branch. On
+ * activations whose signs look random the branchy `v > 0 ? v : 0` mispredicts half the time and
+ * runs 3–4× slower (bench/README.md). Results are bit-identical to the reference.
  */
 const reluFast: CpuKernel = ([x], _a, out) => {
   const d = x.data;
@@ -130,11 +142,11 @@ const reluFast: CpuKernel = ([x], _a, out) => {
     const xi = bitsOf(d), oi = bitsOf(out);
     for (let i = 0; i < oi.length; i++) {
       const b = xi[i];
-      oi[i] = b & ~(((POS_INF_BITS - b) | (b - 1)) >> 31);
+      oi[i] = b & (positiveMask(b) | nanMask(b));
     }
     return;
   }
-  for (let i = 0; i < out.length; i++) out[i] = d[i] > 0 ? d[i] : 0;
+  for (let i = 0; i < out.length; i++) out[i] = d[i] > 0 || d[i] !== d[i] ? d[i] : 0;
 };
 
 const stepFast: CpuKernel = ([x], _a, out) => {
@@ -143,11 +155,11 @@ const stepFast: CpuKernel = ([x], _a, out) => {
     const xi = bitsOf(d), oi = bitsOf(out);
     for (let i = 0; i < oi.length; i++) {
       const b = xi[i];
-      oi[i] = ONE_BITS & ~(((POS_INF_BITS - b) | (b - 1)) >> 31);
+      oi[i] = (ONE_BITS & positiveMask(b)) | (b & nanMask(b));
     }
     return;
   }
-  for (let i = 0; i < out.length; i++) out[i] = d[i] > 0 ? 1 : 0;
+  for (let i = 0; i < out.length; i++) out[i] = d[i] > 0 ? 1 : d[i] !== d[i] ? d[i] : 0;
 };
 
 const reluGradFast: CpuKernel = ([dy, x], _a, out) => {
@@ -157,11 +169,11 @@ const reluGradFast: CpuKernel = ([dy, x], _a, out) => {
     const xi = bitsOf(d), gi = bitsOf(g), oi = bitsOf(out);
     for (let i = 0; i < oi.length; i++) {
       const b = xi[i];
-      oi[i] = gi[i] & ~(((POS_INF_BITS - b) | (b - 1)) >> 31);
+      oi[i] = (gi[i] & positiveMask(b)) | (b & nanMask(b));
     }
     return;
   }
-  for (let i = 0; i < out.length; i++) out[i] = d[i] > 0 ? g[i] : 0;
+  for (let i = 0; i < out.length; i++) out[i] = d[i] > 0 ? g[i] : d[i] !== d[i] ? d[i] : 0;
 };
 
 const negFast: CpuKernel = ([x], _a, out) => {

@@ -12,8 +12,9 @@ import { maxPool2x2GradWasm, maxPool2x2Wasm, type Pool2x2Shape } from "./wasm/po
  * WASM SIMD (wasm/kernels.c) when the runtime has it. The forward pass keeps the running maximum in `out` itself
  * and the gradient keeps per-channel winners in two small scratch arrays, so neither allocates
  * per call; the common 2×2, stride-2, unpadded window has its own unrolled loop. Same rule as
- * the reference: the first maximum in window order wins, padding never does, a NaN that is
- * first stays, and a window made only of padding gives 0.
+ * the reference: the first maximum in window order wins, padding never does, the first NaN of
+ * a window wins (its output is NaN, its gradient goes there), and a window made only of
+ * padding gives 0.
  */
 
 /** The pooled shape plus the window, its strides and the leading pads. */
@@ -80,9 +81,10 @@ function maxPool2x2(x: FloatArray, g: Geometry, out: FloatArray): void {
           const q = p + ch;
           let m = x[q];
           const v1 = x[q + c], v2 = x[q + row], v3 = x[q + row + c];
-          if (v1 > m) m = v1;
-          if (v2 > m) m = v2;
-          if (v3 > m) m = v3;
+          // The first NaN wins: it replaces a number, and nothing replaces it.
+          if (m === m && (v1 > m || v1 !== v1)) m = v1;
+          if (m === m && (v2 > m || v2 !== v2)) m = v2;
+          if (m === m && (v3 > m || v3 !== v3)) m = v3;
           out[k] = m;
         }
       }
@@ -102,9 +104,10 @@ function maxPool2x2Grad(x: FloatArray, dy: FloatArray, g: Geometry, out: FloatAr
         for (let ch = 0; ch < c; ch++, k++) {
           let at = p + ch, m = x[at];
           const q1 = at + c, q2 = at + row, q3 = at + row + c;
-          if (x[q1] > m) m = x[at = q1];
-          if (x[q2] > m) m = x[at = q2];
-          if (x[q3] > m) at = q3;
+          // The first NaN wins: a NaN replaces a number, nothing replaces a NaN.
+          if (m === m && (x[q1] > m || x[q1] !== x[q1])) m = x[at = q1];
+          if (m === m && (x[q2] > m || x[q2] !== x[q2])) m = x[at = q2];
+          if (m === m && (x[q3] > m || x[q3] !== x[q3])) at = q3;
           // Stride = window: every input is in one window, so its gradient is just this one.
           out[at] = 0 + dy[k]; // as the reference's 0 += dy: a −0 gradient becomes +0
         }
@@ -232,8 +235,8 @@ const maxPool2dFast: CpuKernel = ([x], attrs, out) => {
       return;
     }
     for (let ch = 0; ch < c; ch++) {
-      const v = xd[xBase + ch];
-      if (v > o[yBase + ch]) o[yBase + ch] = v;
+      const v = xd[xBase + ch], m = o[yBase + ch];
+      if (m === m && (v > m || v !== v)) o[yBase + ch] = v;
     }
   }, (yBase, any) => {
     if (!any) o.fill(0, yBase, yBase + c);
@@ -267,8 +270,8 @@ const maxPool2dGradFast: CpuKernel = ([x, dy], attrs, out) => {
       return;
     }
     for (let ch = 0; ch < c; ch++) {
-      const v = xd[xBase + ch];
-      if (v > best[ch]) {
+      const v = xd[xBase + ch], m = best[ch];
+      if (m === m && (v > m || v !== v)) {
         best[ch] = v;
         where[ch] = xBase + ch;
       }

@@ -105,6 +105,9 @@ function conv2dShape(x: number[], w: number[], attrs: Conv2dAttrs): number[] {
 /**
  * Calls `f(xIndex, wIndex, yIndex)` for every multiply-add of the convolution: the one loop
  * nest all three reference kernels share, so forward and backprops cannot disagree on indexing.
+ * Taps in the padding come with xIndex −1: zero padding is a real zero input, so 0·w is added
+ * and an infinite or NaN weight or dy makes the sums it touches NaN, as in an im2col
+ * convolution (the fast kernels, WebGPU's and PyTorch's).
  */
 function forEachTap(
   x: number[],
@@ -122,14 +125,14 @@ function forEachTap(
         const yBase = ((b * oh + oy) * ow + ox) * cout;
         for (let ky = 0; ky < kh; ky++) {
           const iy = oy * sh + ky - pads.top;
-          if (iy < 0 || iy >= h) continue;
           for (let kx = 0; kx < kw; kx++) {
             const ix = ox * sw + kx - pads.left;
-            if (ix < 0 || ix >= wd) continue;
-            const xBase = ((b * h + iy) * wd + ix) * cin;
+            const pad = iy < 0 || iy >= h || ix < 0 || ix >= wd;
+            const xBase = pad ? -1 : ((b * h + iy) * wd + ix) * cin;
             const wBase = (ky * kw + kx) * cin * cout;
             for (let c = 0; c < cin; c++) {
-              for (let o = 0; o < cout; o++) f(xBase + c, wBase + c * cout + o, yBase + o);
+              const xi = pad ? -1 : xBase + c;
+              for (let o = 0; o < cout; o++) f(xi, wBase + c * cout + o, yBase + o);
             }
           }
         }
@@ -212,10 +215,16 @@ const conv2dDef = defineOp<Conv2dAttrs>({
   // Bias after the sum, ReLU last: the result equals conv2d, add and relu run apart, bit for bit.
   cpu: ([x, w, b], attrs, out, outShape) => {
     const xd = x.data as FloatArray, wd = w.data as FloatArray;
-    forEachTap(x.shape, w.shape, outShape, attrs, (xi, wi, yi) => (out[yi] += xd[xi] * wd[wi]));
+    forEachTap(
+      x.shape,
+      w.shape,
+      outShape,
+      attrs,
+      (xi, wi, yi) => (out[yi] += (xi < 0 ? 0 : xd[xi]) * wd[wi]),
+    );
     if (b) addBias(out as FloatArray, b.data as FloatArray, 0, out.length);
     if (attrs.activation === "relu") {
-      for (let i = 0; i < out.length; i++) out[i] = out[i] > 0 ? out[i] : 0;
+      for (let i = 0; i < out.length; i++) out[i] = out[i] > 0 || out[i] !== out[i] ? out[i] : 0;
     }
   },
   grad: (dy, { inputs: [x, w, b], output, attrs }) => {
@@ -253,7 +262,9 @@ const conv2dBackpropInputDef = defineOp<BackpropInputAttrs>({
       w.shape,
       dy.shape,
       attrs,
-      (xi, wi, yi) => (out[xi] += dyd[yi] * wd[wi]),
+      (xi, wi, yi) => {
+        if (xi >= 0) out[xi] += dyd[yi] * wd[wi]; // padding has no gradient to hold
+      },
     );
   },
   gradOf: "conv2d",
@@ -280,7 +291,7 @@ const conv2dBackpropFilterDef = defineOp<BackpropFilterAttrs>({
       attrs.wShape,
       dy.shape,
       attrs,
-      (xi, wi, yi) => (out[wi] += xd[xi] * dyd[yi]),
+      (xi, wi, yi) => (out[wi] += (xi < 0 ? 0 : xd[xi]) * dyd[yi]),
     );
   },
   gradOf: "conv2d",

@@ -3,6 +3,7 @@ import { runOp } from "../engine.ts";
 import { defineOp, type OpDef, type OpTestCase, type TensorInfo } from "../op.ts";
 import { broadcastShapes, broadcastStrides, fmtShape, sameShape } from "../shape.ts";
 import { scalar, Tensor } from "../tensor_core.ts";
+import { maximumOf, minimumOf, toInt32 } from "./ieee.ts";
 import { sumTo } from "./reduce.ts";
 
 /** Elementwise ops: unary math, scalar arithmetic, and binary ops with NumPy broadcasting. */
@@ -27,7 +28,7 @@ function unary(
   name: string,
   fn: (v: number) => number,
   grad: ((dy: Tensor, x: Tensor, y: Tensor) => Tensor) | undefined,
-  opts: { positive?: boolean; noGradReason?: string } = {},
+  opts: { positive?: boolean; noGradReason?: string; extraCases?: typeof unaryCases } = {},
 ): OpDef<Record<string, never>> {
   return defineOp<Record<string, never>>({
     name,
@@ -38,7 +39,7 @@ function unary(
     },
     grad: grad && ((dy, { inputs, output }) => [grad(dy, inputs[0], output)]),
     noGradReason: opts.noGradReason,
-    tests: opts.positive ? positiveCases : unaryCases,
+    tests: [...(opts.positive ? positiveCases : unaryCases), ...(opts.extraCases ?? [])],
   });
 }
 
@@ -52,12 +53,18 @@ const absDef = unary("abs", Math.abs, (dy, x) => mul(dy, sign(x)));
 const signDef = unary("sign", Math.sign, undefined, {
   noGradReason: "piecewise constant: its gradient is zero almost everywhere",
 });
-const reluDef = unary("relu", (v) => (v > 0 ? v : 0), (dy, x) => reluGrad(dy, x));
+// NaN passes through (as PyTorch and NumPy); −0 and every other x ≤ 0 give +0.
+// 1280 values: enough for the fast kernel's WASM SIMD path (elementwise_wasm.ts MIN_VALUES).
+const wasmSized = [{ name: "40x32", inputs: [{ shape: [40, 32] }], attrs: {} }];
+const reluDef = unary("relu", (v) => (v > 0 || v !== v ? v : 0), (dy, x) => reluGrad(dy, x), {
+  extraCases: wasmSized,
+});
 
 /**
- * ReLU's backward pass in one kernel (PyTorch's threshold_backward): dy where x > 0, else 0.
- * Written as mul(dy, step(x)) it took two passes and an extra mask tensor per layer. Where x ≤ 0
- * (or NaN) the result is 0 even when dy is not finite, as in PyTorch.
+ * ReLU's backward pass in one kernel (PyTorch's threshold_backward): dy where x > 0, x itself
+ * where x is NaN (the NaN propagates; PyTorch gives 0 there), else 0. Written as
+ * mul(dy, step(x)) it took two passes and an extra mask tensor per layer. Where x ≤ 0 the
+ * result is 0 even when dy is not finite, as in PyTorch.
  */
 const reluGradDef = defineOp<Record<string, never>>({
   name: "reluGrad",
@@ -73,7 +80,7 @@ const reluGradDef = defineOp<Record<string, never>>({
   },
   cpu: ([dy, x], _a, out) => {
     const g = dy.data, xd = x.data;
-    for (let i = 0; i < out.length; i++) out[i] = xd[i] > 0 ? g[i] : 0;
+    for (let i = 0; i < out.length; i++) out[i] = xd[i] > 0 ? g[i] : xd[i] !== xd[i] ? xd[i] : 0;
   },
   // Linear in dy; in x piecewise constant, so its gradient there is zero almost everywhere.
   grad: (ddx, { inputs: [, x] }) => [reluGrad(ddx, x), null],
@@ -83,9 +90,14 @@ const reluGradDef = defineOp<Record<string, never>>({
       inputs: [{ shape: [3, 4] }, { shape: [3, 4], distinct: true }],
       attrs: {},
     },
+    {
+      name: "40x32",
+      inputs: [{ shape: [40, 32] }, { shape: [40, 32], distinct: true }],
+      attrs: {},
+    },
   ],
 });
-const stepDef = unary("step", (v) => (v > 0 ? 1 : 0), undefined, {
+const stepDef = unary("step", (v) => (v > 0 ? 1 : v !== v ? v : 0), undefined, {
   noGradReason: "piecewise constant: its gradient is zero almost everywhere",
 });
 const sigmoidDef = unary(
@@ -108,11 +120,11 @@ export const sqrt = (x: Tensor): Tensor => runOp(sqrtDef, [x], {});
 export const abs = (x: Tensor): Tensor => runOp(absDef, [x], {});
 /** −1, 0 or 1. */
 export const sign = (x: Tensor): Tensor => runOp(signDef, [x], {});
-/** max(x, 0) */
+/** max(x, 0); NaN stays NaN, relu(−0) = +0. */
 export const relu = (x: Tensor): Tensor => runOp(reluDef, [x], {});
-/** 1 where x > 0, else 0 (the ReLU derivative). */
+/** 1 where x > 0, NaN where x is NaN, else 0 (the ReLU derivative). */
 export const step = (x: Tensor): Tensor => runOp(stepDef, [x], {});
-/** dy where x > 0, else 0: the gradient of relu(x) given dy. */
+/** dy where x > 0, NaN where x is NaN, else 0: the gradient of relu(x) given dy. */
 export const reluGrad = (dy: Tensor, x: Tensor): Tensor => runOp(reluGradDef, [dy, x], {});
 /** Logistic sigmoid 1/(1+e^-x). */
 export const sigmoid = (x: Tensor): Tensor => runOp(sigmoidDef, [x], {});
@@ -238,13 +250,27 @@ function binary(
   name: string,
   fn: (x: number, y: number) => number,
   grad: ((dy: Tensor, a: Tensor, b: Tensor, y: Tensor) => [Tensor, Tensor]) | undefined,
-  opts: { positiveB?: boolean; noGradReason?: string; distinct?: boolean } = {},
+  opts: {
+    positiveB?: boolean;
+    noGradReason?: string;
+    distinct?: boolean;
+    /** The int32 rule where it differs from `fn` (a product wraps like WGSL's i32). */
+    intFn?: (x: number, y: number) => number;
+  } = {},
 ): OpDef<Record<string, never>> {
   return defineOp<Record<string, never>>({
     name,
     infer: binaryInfo(name),
     cpu: ([a, b], _attrs, out, outShape) =>
-      broadcastLoop(a.data, a.shape, b.data, b.shape, out, outShape, fn),
+      broadcastLoop(
+        a.data,
+        a.shape,
+        b.data,
+        b.shape,
+        out,
+        outShape,
+        out instanceof Int32Array ? opts.intFn ?? fn : fn,
+      ),
     grad: grad &&
       ((dy, { inputs: [a, b], output }) => {
         const [ga, gb] = grad(dy, a, b, output);
@@ -264,15 +290,25 @@ function binary(
 
 const addDef = binary("add", (x, y) => x + y, (dy) => [dy, dy]);
 const subDef = binary("sub", (x, y) => x - y, (dy) => [dy, neg(dy)]);
-const mulDef = binary("mul", (x, y) => x * y, (dy, a, b) => [mul(dy, b), mul(dy, a)]);
+const mulDef = binary("mul", (x, y) => x * y, (dy, a, b) => [mul(dy, b), mul(dy, a)], {
+  intFn: Math.imul,
+});
+// int32: truncates toward zero, and x / 0 is 0 (NumPy's result; an Int32Array store of the
+// float quotient gives exactly that: ±Infinity and NaN become 0).
 const divDef = binary(
   "div",
   (x, y) => x / y,
   (dy, _a, b, y) => [div(dy, b), neg(div(mul(dy, y), b))],
   { positiveB: true },
 );
-const maximumDef = binary("maximum", (x, y) => (x >= y ? x : y), (dy, a, b) => {
+// The gradient goes to a where a ≥ b (ties, ±0 included), else to b (also where one is NaN).
+const maximumDef = binary("maximum", maximumOf, (dy, a, b) => {
   const m = greaterEqual(a, b);
+  return [mul(dy, m), mul(dy, rsubScalar(m, 1))];
+}, { distinct: true });
+// The gradient goes to a where a ≤ b, else to b.
+const minimumDef = binary("minimum", minimumOf, (dy, a, b) => {
+  const m = greaterEqual(b, a);
   return [mul(dy, m), mul(dy, rsubScalar(m, 1))];
 }, { distinct: true });
 const greaterEqualDef = binary("greaterEqual", (x, y) => (x >= y ? 1 : 0), undefined, {
@@ -303,9 +339,13 @@ export function mul(a: Tensor, b: Operand): Tensor {
 export function div(a: Tensor, b: Operand): Tensor {
   return typeof b === "number" ? mulScalar(a, 1 / b) : runOp(divDef, [a, b], {});
 }
-/** Elementwise max(a, b). */
+/** Elementwise max(a, b): NaN if either is NaN, and −0 < +0 (IEEE 754-2019 maximum). */
 export function maximum(a: Tensor, b: Operand): Tensor {
   return runOp(maximumDef, [a, asTensor(b, a)], {});
+}
+/** Elementwise min(a, b): NaN if either is NaN, and −0 < +0 (IEEE 754-2019 minimum). */
+export function minimum(a: Tensor, b: Operand): Tensor {
+  return runOp(minimumDef, [a, asTensor(b, a)], {});
 }
 /** 1 where a ≥ b, else 0 (same dtype as a). */
 export function greaterEqual(a: Tensor, b: Operand): Tensor {
@@ -324,14 +364,17 @@ const castDef = defineOp<CastAttrs>({
   name: "cast",
   infer: ([x], { dtype }) => ({ shape: [...x.shape], dtype }),
   cpu: ([x], { dtype }, out) => {
-    if (dtype === "int32") { for (let i = 0; i < out.length; i++) out[i] = Math.trunc(x.data[i]); }
+    if (dtype === "int32") { for (let i = 0; i < out.length; i++) out[i] = toInt32(x.data[i]); }
     else (out as FloatArray).set(x.data);
   },
   grad: (dy, { inputs }) => [inputs[0].dtype === "int32" ? null : cast(dy, inputs[0].dtype)],
   tests: [{ name: "3x4 to float64", inputs: [{ shape: [3, 4] }], attrs: { dtype: "float64" } }],
 });
 
-/** Converts to another dtype (int32 truncates toward zero). */
+/**
+ * Converts to another dtype. To int32 it truncates toward zero, saturates out-of-range values
+ * and ±Infinity, and maps NaN to 0 ({@link toInt32}).
+ */
 export function cast(x: Tensor, dtype: DType): Tensor {
   return x.dtype === dtype ? x : runOp(castDef, [x], { dtype });
 }

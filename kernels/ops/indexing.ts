@@ -133,7 +133,15 @@ export function oneHot(indices: Tensor, depth: number, dtype: DType = "float32")
 
 const argmaxDef = defineOp<{ axis: number }>({
   name: "argmax",
-  infer: ([x], { axis }) => ({ shape: x.shape.filter((_, i) => i !== axis), dtype: "int32" }),
+  infer: ([x], { axis }) => {
+    const shape = x.shape.filter((_, i) => i !== axis);
+    if (x.shape[axis] === 0 && sizeOf(shape) > 0) {
+      throw new Error(
+        `argmax: axis ${axis} of ${fmtShape(x.shape)} is empty, so there is no largest value`,
+      );
+    }
+    return { shape, dtype: "int32" };
+  },
   cpu: ([x], { axis }, out) => {
     const n = x.shape[axis];
     const inner = sizeOf(x.shape.slice(axis + 1));
@@ -143,7 +151,8 @@ const argmaxDef = defineOp<{ axis: number }>({
         let best = 0, bestV = -Infinity;
         for (let k = 0; k < n; k++) {
           const v = x.data[(o * n + k) * inner + i];
-          if (v > bestV) {
+          // The first NaN wins, as NumPy's argmax: nothing replaces a NaN.
+          if (bestV === bestV && (v > bestV || v !== v)) {
             bestV = v;
             best = k;
           }
@@ -156,7 +165,7 @@ const argmaxDef = defineOp<{ axis: number }>({
   tests: [{ name: "rows of 4x5", inputs: [{ shape: [4, 5], distinct: true }], attrs: { axis: 1 } }],
 });
 
-/** Index of the largest value along `axis` (first on ties) as int32. */
+/** Index of the largest value along `axis` as int32: the first on ties, the first NaN if any. */
 export function argmax(x: Tensor, axis = -1): Tensor {
   return runOp(argmaxDef, [x], { axis: normAxis(axis, x.rank, "argmax") });
 }

@@ -14,8 +14,9 @@ export interface PoolAttrs {
 }
 
 /**
- * Visits each output element with the input index of its window's maximum (the first one on
- * ties; padding never wins), shared by forward and gradient.
+ * Visits each output element with the input index of its window's maximum, shared by forward
+ * and gradient: the first maximum in window order on ties, the first NaN when the window holds
+ * one (its output is then NaN and its gradient goes to that NaN), padding never.
  */
 function forEachArgmax(
   x: FloatArray,
@@ -37,9 +38,10 @@ function forEachArgmax(
               const ix = ox * sw + kx - pads.left;
               if (ix < 0 || ix >= w) continue;
               const xi = ((b * h + iy) * w + ix) * c + ch;
-              if (best < 0 || x[xi] > bestV) {
+              const v = x[xi];
+              if (best < 0 || (bestV === bestV && (v > bestV || v !== v))) {
                 best = xi;
-                bestV = x[xi];
+                bestV = v;
               }
             }
           }

@@ -84,7 +84,7 @@ const softmaxCrossEntropyDef = defineOp<Record<string, never>>({
       const lse = logSumExp(z.data, off, c);
       for (let j = 0; j < c; j++) total -= t.data[off + j] * (z.data[off + j] - lse);
     });
-    out[0] = rows === 0 ? 0 : total / rows;
+    out[0] = total / rows; // the mean over no rows is NaN, as mean()
   },
   // d/dz of −Σ t·(z − lse) is softmax(z)·Σt − t; for one-hot rows Σt = 1.
   grad: (dy, { inputs: [z, t] }) => {

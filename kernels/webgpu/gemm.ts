@@ -1,4 +1,9 @@
 import { type GpuKernel, u } from "./wgsl.ts";
+import { NUMERICS_WGSL } from "./kernels/numerics.ts";
+
+/** The fused ReLU of a conv2d epilogue: the relu op's WGSL rule (NaN passes, −0 gives +0). */
+const RELU_WGSL = `${NUMERICS_WGSL}
+fn relu_(v: f32) -> f32 { return select(0.0, v, v > 0.0 || isnan_(v)); }`;
 
 /**
  * A register-tiled GEMM kernel generator: C[M,N] = Σₖ A(m,k)·B(k,n), where A and B are WGSL
@@ -147,9 +152,9 @@ export function gemmKernel(spec: GemmSpec): GpuKernel {
     : splits > 1
     ? `acc[i][j] + select(0.0, ${spec.addColumn}, wg.z == 0u)`
     : `acc[i][j] + ${spec.addColumn}`;
-  // Same expression as the relu op's WGSL kernel.
-  const store = spec.relu ? `max(${sum}, 0.0)` : sum;
-  const code = `
+  // The relu op's rule: NaN passes, −0 gives +0.
+  const store = spec.relu ? `relu_(${sum})` : sum;
+  const code = `${spec.relu ? RELU_WGSL : ""}
 var<workgroup> As: array<vec4f, ${tm * k4}>;
 var<workgroup> Bs: array<vec4f, ${TK * n4}>;
 ${spec.prelude ?? ""}

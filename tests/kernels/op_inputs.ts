@@ -34,3 +34,81 @@ export function caseTensors(
       : tensor(Float64Array.from(data[i]), spec.shape, dtype)
   );
 }
+
+/** The kinds of special value the parity tests plant in float inputs. */
+export type SpecialKind = "nan" | "inf" | "zero";
+
+/** Values each kind plants (inputs marked `positive` get no −∞: log and sqrt's domain). */
+const SPECIALS: Record<SpecialKind, number[]> = {
+  nan: [NaN],
+  inf: [Infinity, -Infinity],
+  zero: [-0, 0],
+};
+
+/** Every special kind, for test loops. */
+export const SPECIAL_KINDS = Object.keys(SPECIALS) as SpecialKind[];
+
+/**
+ * `caseData` with about a quarter of every float input's entries (at least one) replaced by
+ * values of `kind`, at seeded positions: NaN, ±∞ or ±0 where the ops' IEEE rules apply
+ * (docs/ARCHITECTURE.md, "Numerics"). Int inputs (indices) are left as they are.
+ */
+export function specialCaseData(
+  c: OpTestCase<unknown>,
+  seed: number,
+  kind: SpecialKind,
+): Float64Array[] | Int32Array[] {
+  const data = caseData(c, seed);
+  const rng = new Rng(seed + 7919);
+  c.inputs.forEach((spec, i) => {
+    const d = data[i];
+    if (spec.int !== undefined || d.length === 0) return;
+    const values = SPECIALS[kind].filter((v) => !(spec.positive && v === -Infinity));
+    let planted = 0;
+    for (let j = 0; j < d.length; j++) {
+      if (rng.uniform() < 0.25) d[j] = values[planted++ % values.length];
+    }
+    if (planted === 0) d[rng.int(d.length)] = values[0];
+  });
+  return data;
+}
+
+/**
+ * Max |a − b| over max(|b|, floor) on the finite entries, or Infinity when a and b disagree on
+ * any special value: NaN where the other is not, a different infinity, or (with `signedZeros`)
+ * zeros of different sign. The parity tests bound the result by their usual tolerance.
+ */
+export function specialAwareError(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  floor: number,
+  signedZeros = true,
+): number {
+  if (a.length !== b.length) return Infinity;
+  let scale = floor, diff = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i], y = b[i];
+    if (Number.isNaN(x) || Number.isNaN(y)) {
+      if (Number.isNaN(x) !== Number.isNaN(y)) return Infinity;
+      continue;
+    }
+    if (!Number.isFinite(x) || !Number.isFinite(y)) {
+      if (x !== y) return Infinity;
+      continue;
+    }
+    if (signedZeros && x === 0 && y === 0 && Object.is(x, -0) !== Object.is(y, -0)) {
+      return Infinity;
+    }
+    scale = Math.max(scale, Math.abs(y));
+    diff = Math.max(diff, Math.abs(x - y));
+  }
+  return diff / scale;
+}
+
+/** The first index where `specialAwareError` sees a disagreement, for messages (−1: none). */
+export function firstSpecialMismatch(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (specialAwareError([a[i]], [b[i]], 1) === Infinity) return i;
+  }
+  return -1;
+}

@@ -130,10 +130,27 @@ void col2im_f32(const float *cols, float *dx, int nb, int h, int w, int cin, int
   }
 }
 
+/* All lanes −1 where v is NaN (v ≠ v), else 0. */
+static inline v128_t isnan4(v128_t v) { return wasm_f32x4_ne(v, v); }
+
 /*
- * 2×2 max pooling at stride 2 without padding, c a multiple of 4. pmax(m, v) is
- * `m < v ? v : m`, the reference's rule exactly: the first maximum wins, a NaN already held stays,
- * a later NaN never wins, −0 and +0 tie. Rows and columns past 2·oh, 2·ow are not read.
+ * −1 where v replaces the running maximum m of pooling: m < v, or v is NaN and m is not. That is
+ * the reference's rule exactly: the first maximum wins, −0 and +0 tie, the first NaN wins and
+ * nothing replaces it. (f32x4.max would keep a NaN too, but a later one's bits, and orders −0
+ * below +0.)
+ */
+static inline v128_t beats4(v128_t m, v128_t v) {
+  return wasm_v128_or(wasm_f32x4_lt(m, v), wasm_v128_andnot(isnan4(v), isnan4(m)));
+}
+
+/* The running maximum after tap v. */
+static inline v128_t poolmax4(v128_t m, v128_t v) {
+  return wasm_v128_bitselect(v, m, beats4(m, v));
+}
+
+/*
+ * 2×2 max pooling at stride 2 without padding, c a multiple of 4, by poolmax4.
+ * Rows and columns past 2·oh, 2·ow are not read.
  */
 EXPORT("maxpool2x2_f32")
 void maxpool2x2_f32(const float *x, float *out, int n, int h, int w, int c, int oh, int ow) {
@@ -146,9 +163,9 @@ void maxpool2x2_f32(const float *x, float *out, int n, int h, int w, int c, int 
         const float *p = r0 + 2 * ox * c;
         for (int ch = 0; ch < c; ch += 4, o += 4) {
           v128_t m = wasm_v128_load(p + ch);
-          m = wasm_f32x4_pmax(m, wasm_v128_load(p + ch + c));
-          m = wasm_f32x4_pmax(m, wasm_v128_load(p + ch + row));
-          m = wasm_f32x4_pmax(m, wasm_v128_load(p + ch + row + c));
+          m = poolmax4(m, wasm_v128_load(p + ch + c));
+          m = poolmax4(m, wasm_v128_load(p + ch + row));
+          m = poolmax4(m, wasm_v128_load(p + ch + row + c));
           wasm_v128_store(o, m);
         }
       }
@@ -177,12 +194,13 @@ void maxpool2x2_grad_f32(const float *x, const float *dy, float *dx, int n, int 
           const v128_t a1 = wasm_v128_load(x + q1), a2 = wasm_v128_load(x + q2);
           const v128_t a3 = wasm_v128_load(x + q3);
           v128_t m = wasm_v128_load(x + q0);
-          /* tK: tap K beats the running maximum (all lanes −1 or 0). */
-          const v128_t t1 = wasm_f32x4_lt(m, a1);
+          /* tK: tap K beats the running maximum (all lanes −1 or 0): it is larger, or it is
+             the first NaN (a NaN maximum is never beaten). */
+          const v128_t t1 = beats4(m, a1);
           m = wasm_v128_bitselect(a1, m, t1);
-          const v128_t t2 = wasm_f32x4_lt(m, a2);
+          const v128_t t2 = beats4(m, a2);
           m = wasm_v128_bitselect(a2, m, t2);
-          const v128_t t3 = wasm_f32x4_lt(m, a3);
+          const v128_t t3 = beats4(m, a3);
           /* The winner is the last tap that beat the maximum before it. */
           const v128_t w2 = wasm_v128_andnot(t2, t3);
           const v128_t w1 = wasm_v128_andnot(wasm_v128_andnot(t1, t2), t3);
@@ -202,7 +220,7 @@ void maxpool2x2_grad_f32(const float *x, const float *dy, float *dx, int n, int 
 /*
  * Elementwise kernels over n values (any n: a scalar loop takes the tail). Each matches the
  * TypeScript kernel it stands in for bit for bit: float32 add/sub/mul round the exact result
- * once either way, and comparisons treat NaN as the reference does (never > 0).
+ * once either way, and ReLU passes NaN through as the reference does (x > 0 or x ≠ x).
  */
 EXPORT("relu_f32")
 void relu_f32(const float *x, float *out, int n) {
@@ -210,21 +228,22 @@ void relu_f32(const float *x, float *out, int n) {
   int i = 0;
   for (; i + 4 <= n; i += 4) {
     const v128_t v = wasm_v128_load(x + i);
-    wasm_v128_store(out + i, wasm_v128_and(v, wasm_f32x4_gt(v, z)));
+    wasm_v128_store(out + i, wasm_v128_and(v, wasm_v128_or(wasm_f32x4_gt(v, z), isnan4(v))));
   }
-  for (; i < n; i++) out[i] = x[i] > 0.0f ? x[i] : 0.0f;
+  for (; i < n; i++) out[i] = x[i] > 0.0f || x[i] != x[i] ? x[i] : 0.0f;
 }
 
-/* out = x > 0 ? dy : 0 */
+/* out = x > 0 ? dy : x is NaN ? x : 0 */
 EXPORT("relu_grad_f32")
 void relu_grad_f32(const float *dy, const float *x, float *out, int n) {
   const v128_t z = wasm_f32x4_splat(0.0f);
   int i = 0;
   for (; i + 4 <= n; i += 4) {
-    const v128_t keep = wasm_f32x4_gt(wasm_v128_load(x + i), z);
-    wasm_v128_store(out + i, wasm_v128_and(wasm_v128_load(dy + i), keep));
+    const v128_t v = wasm_v128_load(x + i);
+    const v128_t keep = wasm_v128_and(wasm_v128_load(dy + i), wasm_f32x4_gt(v, z));
+    wasm_v128_store(out + i, wasm_v128_or(keep, wasm_v128_and(v, isnan4(v))));
   }
-  for (; i < n; i++) out[i] = x[i] > 0.0f ? dy[i] : 0.0f;
+  for (; i < n; i++) out[i] = x[i] > 0.0f ? dy[i] : x[i] != x[i] ? x[i] : 0.0f;
 }
 
 /* The binary ops by code: 0 add, 1 sub, 2 mul, 3 div. */

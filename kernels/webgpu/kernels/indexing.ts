@@ -2,6 +2,7 @@ import type { KernelConfig } from "../../kernel_registry.ts";
 import type { OneHotAttrs, SliceAttrs } from "../../ops/indexing.ts";
 import { sizeOf } from "../../shape.ts";
 import { elementwise, u, webgpuKernel, type WebGpuKernelFn, wgslType } from "../wgsl.ts";
+import { withNumerics } from "./numerics.ts";
 
 /** WGSL kernels of gather, scatterAdd, sliceRows, oneHot and argmax (kernels/ops/indexing.ts). */
 
@@ -60,16 +61,17 @@ export const indexingWebGpuKernels: KernelConfig<WebGpuKernelFn<never>>[] = [
   webgpuKernel<{ axis: number }>("argmax", ([x], { axis }, out) => {
     const n = x.shape[axis];
     const inner = sizeOf(x.shape.slice(axis + 1));
-    return elementwise(
+    // The first NaN wins, as on the CPU (NumPy's rule).
+    return withNumerics(elementwise(
       sizeOf(out.shape),
       `let base = (i / ${u(inner)}) * ${u(n * inner)} + i % ${u(inner)};
   var best = 0;
   var bestV = bitcast<f32>(0xff800000u);
   for (var k = 0u; k < ${u(n)}; k++) {
     let v = in0[base + k * ${u(inner)}];
-    if (v > bestV) { bestV = v; best = i32(k); }
+    if (!isnan_(bestV) && (v > bestV || isnan_(v))) { bestV = v; best = i32(k); }
   }
   out[i] = best;`,
-    );
+    ));
   }),
 ];

@@ -1,19 +1,21 @@
 import type { KernelConfig } from "../../kernel_registry.ts";
 import type { PoolAttrs } from "../../ops/pool.ts";
 import { elementwise, u, webgpuKernel, type WebGpuKernelFn } from "../wgsl.ts";
+import { NUMERICS_WGSL } from "./numerics.ts";
 
 /** WGSL kernels of maxPool2d and its gradient (kernels/ops/pool.ts). */
 
 /**
  * WGSL `argmax_(b, oy, ox, ch) -> i32`: the input index of the window maximum (first on ties,
- * padding never wins), the same rule as {@link forEachArgmax}.
+ * the first NaN if any, padding never), the same rule as the CPU's forEachArgmax.
  */
 function argmaxFn(
   xShape: number[],
   { pool: [ph, pw], strides: [sh, sw], pads }: PoolAttrs,
 ): string {
   const [, h, w, c] = xShape;
-  return `fn argmax_(b: u32, oy: u32, ox: u32, ch: u32) -> i32 {
+  return `${NUMERICS_WGSL}
+fn argmax_(b: u32, oy: u32, ox: u32, ch: u32) -> i32 {
   var best = -1;
   var bestV = 0.0;
   for (var ky = 0; ky < ${ph}; ky++) {
@@ -23,9 +25,10 @@ function argmaxFn(
       let ix = i32(ox * ${u(sw)}) + kx - ${pads.left};
       if (ix < 0 || ix >= ${w}) { continue; }
       let xi = ((i32(b) * ${h} + iy) * ${w} + ix) * ${c} + i32(ch);
-      if (best < 0 || in0[xi] > bestV) {
+      let v = in0[xi];
+      if (best < 0 || (!isnan_(bestV) && (v > bestV || isnan_(v)))) {
         best = xi;
-        bestV = in0[xi];
+        bestV = v;
       }
     }
   }

@@ -11,39 +11,45 @@ import {
   type WebGpuKernelFn,
   wgslType,
 } from "../wgsl.ts";
+import { withNumerics } from "./numerics.ts";
 
-/** WGSL kernels of sum, max and broadcastTo (kernels/ops/reduce.ts, reduce_derived.ts). */
+/** WGSL kernels of sum, max, min and broadcastTo (kernels/ops/reduce.ts, reduce_derived.ts). */
 
 /** A reduction kernel: one workgroup per output element, a tree over its reduced elements. */
 function reduceKernel(
   x: TensorInfo,
   axes: number[],
-  kind: "sum" | "max",
+  kind: "sum" | "max" | "min",
 ): GpuKernel {
   const t = wgslType(x.dtype);
   const reduced = sizeOf(axes.map((a) => x.shape[a]));
   const outputs = sizeOf(x.shape) / Math.max(reduced, 1) || 0;
-  return reduction({
+  // max and min keep NaN like the CPU reference (WGSL's max and min may drop it).
+  const pick = kind === "max" ? "maxnan_" : "minnan_";
+  const init = kind === "sum"
+    ? `var acc = ${t}(0);`
+    : `var acc = bitcast<f32>(${kind === "max" ? "0xff800000u" : "0x7f800000u"});`;
+  return withNumerics(reduction({
     outputs,
     reduced,
     accType: t,
     prelude: reduceOffsetFn(x.shape, axes),
-    init: kind === "sum" ? `var acc = ${t}(0);` : "var acc = bitcast<f32>(0xff800000u);",
+    init,
     load: "in0[offset_(o, r)]",
-    // max keeps NaN like the CPU reference (WGSL's max may drop it).
-    step: kind === "sum" ? "acc += v;" : "acc = select(max(acc, v), v, v != v);",
-    combine: kind === "sum" ? "a + b" : "select(max(a, b), a, a != a)",
+    step: kind === "sum" ? "acc += v;" : `acc = ${pick}(acc, v);`,
+    combine: kind === "sum" ? "a + b" : `${pick}(a, b)`,
     finish: "out[o] = acc;",
     // Sums of few outputs over many terms are split so every core gets work.
     splits: kind === "sum" && reduced >= 8192 && outputs < 1024
       ? Math.min(32, Math.floor(reduced / 4096))
       : 1,
-  });
+  }));
 }
 
 /** The registry entries of this file's kernels. */
 export const reduceWebGpuKernels: KernelConfig<WebGpuKernelFn<never>>[] = [
   webgpuKernel<ReduceAttrs>("sum", ([x], { axes }) => reduceKernel(x, axes, "sum")),
   webgpuKernel<ReduceAttrs>("max", ([x], { axes }) => reduceKernel(x, axes, "max")),
+  webgpuKernel<ReduceAttrs>("min", ([x], { axes }) => reduceKernel(x, axes, "min")),
   webgpuKernel("broadcastTo", (ins, _a, out) => mapKernel(ins, out, ([v]) => v)),
 ];

@@ -8,14 +8,19 @@ import {
   webgpuKernel,
   type WebGpuKernelFn,
 } from "../wgsl.ts";
+import { NUMERICS_WGSL } from "./numerics.ts";
 
 /** WGSL kernels of softmax, logSoftmax and softmaxCrossEntropy (kernels/ops/softmax.ts). */
 
-/** WGSL `lse_(off) -> f32`: log Σ exp of the `c` values of array `src` from `off`, max-shifted. */
+/**
+ * WGSL `lse_(off) -> f32`: log Σ exp of the `c` values of array `src` from `off`, max-shifted;
+ * NaN when a value is (maxnan_), as on the CPU.
+ */
 function lseFn(src: string, c: number): string {
-  return `fn lse_(off: u32) -> f32 {
+  return `${NUMERICS_WGSL}
+fn lse_(off: u32) -> f32 {
   var m = ${src}[off];
-  for (var j = 1u; j < ${u(c)}; j++) { m = max(m, ${src}[off + j]); }
+  for (var j = 1u; j < ${u(c)}; j++) { m = maxnan_(m, ${src}[off + j]); }
   var s = 0.0;
   for (var j = 0u; j < ${u(c)}; j++) { s += exp(${src}[off + j] - m); }
   return m + log(s);
@@ -64,7 +69,8 @@ fn rowLoss_(r: u32) -> f32 {
       load: "rowLoss_(r)",
       step: "acc += v;",
       combine: "a + b",
-      finish: rows === 0 ? "out[0] = 0.0;" : `out[0] = acc / ${rows}.0;`,
+      // The mean over no rows is NaN, as on the CPU.
+      finish: rows === 0 ? "out[0] = bitcast<f32>(0x7fc00000u);" : `out[0] = acc / ${rows}.0;`,
     });
   }),
 ];

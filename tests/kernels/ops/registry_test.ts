@@ -1,7 +1,9 @@
 /**
  * Registry-driven op tests: every registered op, every test case it declares, is checked
  * (1) against central finite differences in float64 on the CPU reference kernels, and
- * (2) fast CPU backend vs CPU reference on the same float32 inputs, forward and gradient.
+ * (2) fast CPU backend vs CPU reference on the same float32 inputs, forward and gradient, and
+ * (3) the same with NaN, ±∞ and ±0 planted in the float inputs, where both must agree on every
+ * special value exactly (docs/ARCHITECTURE.md, "Numerics").
  * A new op is covered by declaring its `tests`; no new test file is needed.
  */
 import assert from "node:assert/strict";
@@ -16,7 +18,14 @@ import { mul, sum } from "../../../kernels/ops/mod.ts";
 import { Rng } from "../../../kernels/random.ts";
 import { type Tensor, tensor } from "../../../kernels/tensor.ts";
 import { gradcheck } from "../../../train/gradcheck.ts";
-import { caseData, caseTensors } from "../op_inputs.ts";
+import {
+  caseData,
+  caseTensors,
+  firstSpecialMismatch,
+  SPECIAL_KINDS,
+  specialAwareError,
+  specialCaseData,
+} from "../op_inputs.ts";
 
 const ops = registeredOps();
 
@@ -112,5 +121,37 @@ for (const op of ops) {
         assert.ok(eg < 1e-5, `${op.name} ${c.name} grad ${i}: max error ${eg}`);
       });
     });
+  }
+}
+
+const floatInputs = (c: OpTestCase<unknown>) => c.inputs.some((s) => s.int === undefined);
+
+for (const op of ops) {
+  for (const [k, c] of op.tests.entries()) {
+    if (!floatInputs(c)) continue;
+    for (const kind of SPECIAL_KINDS) {
+      Deno.test(`parity with ${kind}, cpu vs cpu-reference: ${op.name} (${c.name})`, async () => {
+        const data = specialCaseData(c, 400 + k, kind);
+        const ref = await runOn("cpu-reference", op, c, data);
+        const fast = await runOn("cpu", op, c, data);
+        const outs: [string, ArrayLike<number>, ArrayLike<number>][] = [
+          ["forward", fast.y, ref.y],
+          ...fast.grads.map((g, i): [string, ArrayLike<number>, ArrayLike<number>] => [
+            `grad ${i}`,
+            g,
+            ref.grads[i],
+          ]),
+        ];
+        for (const [what, a, b] of outs) {
+          const e = specialAwareError(a, b, 1e-6);
+          const at = firstSpecialMismatch(a, b);
+          assert.ok(
+            e < 1e-5,
+            `${op.name} ${c.name} ${kind} ${what}: error ${e}` +
+              (at >= 0 ? ` (element ${at}: fast ${a[at]}, reference ${b[at]})` : ""),
+          );
+        }
+      });
+    }
   }
 }

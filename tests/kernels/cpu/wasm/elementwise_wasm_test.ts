@@ -84,7 +84,7 @@ Deno.test("conv epilogue in place: bias then ReLU in WASM equals the scalar rule
       const want = a.slice();
       for (let i = before; i < before + len; i++) {
         const v = b ? Math.fround(want[i] + b[(i - before) % block]) : want[i];
-        want[i] = relu ? (v > 0 ? v : 0) : v;
+        want[i] = relu ? (v > 0 || v !== v ? v : 0) : v; // NaN passes ReLU
       }
       const got = a.slice();
       assert.ok(biasReluInPlaceWasm(got, before, before + len, b, relu));
