@@ -33,6 +33,7 @@ export { Sequential, type SequentialOptions } from "./layers/sequential.ts";
 export { Layer } from "./layers/module.ts";
 export { lossByName, type LossName, mse } from "./layers/losses.ts";
 
+export * as losses from "./layers/losses_mod.ts";
 export * as optimizers from "./train/optimizers_mod.ts";
 export { exponentialDecay, inverseTimeDecay, type Schedule, stepDecay } from "./train/schedules.ts";
 export { fit, type FitOptions, type History } from "./train/fit.ts";

@@ -1,11 +1,33 @@
 import { mean, softmaxCrossEntropy, square, sub } from "../kernels/ops/mod.ts";
 import { fmtShape, sameShape } from "../kernels/shape.ts";
 import type { Tensor } from "../kernels/tensor.ts";
+import type { LossFn } from "./losses/common.ts";
+import {
+  binaryCrossentropy,
+  categoricalCrossentropy,
+  sparseCategoricalCrossentropy,
+} from "./losses/crossentropy.ts";
+import { kullbackLeiblerDivergence } from "./losses/divergence.ts";
+import { huber, meanAbsoluteError } from "./losses/regression.ts";
 
-/** Loss functions by name; each returns the batch mean as a scalar tensor. */
+/**
+ * Loss functions by name; each returns the batch mean as a scalar tensor. The loss says what it
+ * takes (as in Keras): `softmaxCrossEntropy` takes logits, the cross-entropies take
+ * probabilities unless built with `{ fromLogits: true }`. The Keras losses live in
+ * layers/losses/, one file per family.
+ * @module
+ */
 
-/** Loss names accepted by `fit` and `evaluate`. */
-export type LossName = "softmaxCrossEntropy" | "mse";
+export type { LossFn, LossWeights } from "./losses/common.ts";
+export {
+  binaryCrossentropy,
+  categoricalCrossentropy,
+  huber,
+  kullbackLeiblerDivergence,
+  meanAbsoluteError,
+  sparseCategoricalCrossentropy,
+};
+export type { CrossentropyOptions } from "./losses/crossentropy.ts";
 
 /** Mean squared error over all elements. Example: `mse(pred, target)`. */
 export function mse(pred: Tensor, target: Tensor): Tensor {
@@ -17,18 +39,47 @@ export function mse(pred: Tensor, target: Tensor): Tensor {
   return mean(square(sub(pred, target)));
 }
 
-/** A loss function of (model output, labels) → scalar. */
-export type LossFn = (output: Tensor, labels: Tensor) => Tensor;
+/**
+ * Loss names accepted by `fit` and `evaluate` (Keras' with their default options; `mae` and
+ * `kld` are Keras' short names). Configured losses are passed as functions:
+ * `loss: losses.categoricalCrossentropy({ fromLogits: true })`.
+ */
+export type LossName =
+  | "softmaxCrossEntropy"
+  | "mse"
+  | "meanSquaredError"
+  | "binaryCrossentropy"
+  | "categoricalCrossentropy"
+  | "sparseCategoricalCrossentropy"
+  | "meanAbsoluteError"
+  | "mae"
+  | "huber"
+  | "kullbackLeiblerDivergence"
+  | "kld";
+
+/** Each loss name and what it makes (the Keras losses with their default options). */
+const BY_NAME: Record<LossName, () => LossFn> = {
+  softmaxCrossEntropy: () => softmaxCrossEntropy,
+  mse: () => mse,
+  meanSquaredError: () => mse,
+  binaryCrossentropy: () => binaryCrossentropy(),
+  categoricalCrossentropy: () => categoricalCrossentropy(),
+  sparseCategoricalCrossentropy: () => sparseCategoricalCrossentropy(),
+  meanAbsoluteError: () => meanAbsoluteError(),
+  mae: () => meanAbsoluteError(),
+  huber: () => huber(),
+  kullbackLeiblerDivergence: () => kullbackLeiblerDivergence(),
+  kld: () => kullbackLeiblerDivergence(),
+};
 
 /** Looks up a loss by name. `softmaxCrossEntropy` takes logits and int32 ids or probabilities. */
 export function lossByName(name: LossName | LossFn): LossFn {
   if (typeof name === "function") return name;
-  switch (name) {
-    case "softmaxCrossEntropy":
-      return softmaxCrossEntropy;
-    case "mse":
-      return mse;
-    default:
-      throw new Error(`unknown loss "${name}"; use softmaxCrossEntropy, mse or a function`);
+  const make = BY_NAME[name];
+  if (!make) {
+    throw new Error(
+      `unknown loss "${name}"; use one of ${Object.keys(BY_NAME).join(", ")} or a function`,
+    );
   }
+  return make();
 }

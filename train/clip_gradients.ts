@@ -1,4 +1,4 @@
-import { add, div, maximum, mul, neg, sqrt, square, sum } from "../kernels/ops/mod.ts";
+import { add, div, maximum, minimum, mul, sqrt, square, sum } from "../kernels/ops/mod.ts";
 import { scalar, type Tensor } from "../kernels/tensor.ts";
 
 /**
@@ -42,9 +42,9 @@ export function clipByNorm(g: Tensor, c: number): Tensor {
   return div(mul(g, c), maximum(sqrt(sum(square(g))), c));
 }
 
-/** Each element clipped to [−c, c], written min(x, c) = −max(−x, −c). */
+/** Each element clipped to [−c, c]. */
 export function clipByValue(g: Tensor, c: number): Tensor {
-  return neg(maximum(neg(maximum(g, -c)), -c));
+  return minimum(maximum(g, -c), c);
 }
 
 /**

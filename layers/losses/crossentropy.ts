@@ -1,0 +1,145 @@
+import {
+  abs,
+  add,
+  addScalar,
+  div,
+  exp,
+  log,
+  logSoftmax,
+  mean,
+  mul,
+  mulScalar,
+  neg,
+  relu,
+  rsubScalar,
+  softmaxCrossEntropy,
+  sub,
+  sum,
+} from "../../kernels/ops/mod.ts";
+import { fmtShape, sameShape } from "../../kernels/shape.ts";
+import type { Tensor } from "../../kernels/tensor.ts";
+import { clipTo, EPSILON, type LossFn, named, oneHotIds } from "./common.ts";
+import { reduceLoss } from "./reduction.ts";
+
+/**
+ * The cross-entropies of Keras 3, composed from existing ops. Logits take the stable forms
+ * (log-softmax; max(x, 0) − x·y + log(1 + e^−|x|) for the sigmoid), probabilities are clipped to
+ * [ε, 1 − ε] with Keras' ε = 1e-7 before the log (and a categorical output is first divided by
+ * its sum, as Keras does).
+ */
+
+/** Options of the cross-entropies. */
+export interface CrossentropyOptions {
+  /** The output is logits (default false: probabilities). */
+  fromLogits?: boolean;
+  /**
+   * Smooth the targets in [0, 1]: y·(1 − s) + s/C for the categorical (C classes), y·(1 − s) + s/2
+   * for the binary cross-entropy (default 0).
+   */
+  labelSmoothing?: number;
+}
+
+function checkSmoothing(loss: string, s: number): void {
+  if (!(s >= 0 && s <= 1)) throw new Error(`${loss}: labelSmoothing must be in [0, 1], got ${s}`);
+}
+
+function checkSameShape(loss: string, output: Tensor, labels: Tensor): void {
+  if (!sameShape(output.shape, labels.shape)) {
+    throw new Error(
+      `${loss}: output ${fmtShape(output.shape)} and labels ${fmtShape(labels.shape)} differ; ` +
+        "give one target per output value",
+    );
+  }
+}
+
+/** −Σ_c y_c·log p_c over the last axis, per sample, for logits or probabilities. */
+function categoricalPerSample(output: Tensor, target: Tensor, fromLogits: boolean): Tensor {
+  const last = output.rank - 1;
+  const logP = fromLogits
+    ? logSoftmax(output)
+    : log(clipTo(div(output, sum(output, last, true)), EPSILON, 1 - EPSILON));
+  return neg(sum(mul(target, logP), last));
+}
+
+/**
+ * Categorical cross-entropy, as Keras' CategoricalCrossentropy: one-hot or probability targets
+ * [N, …, C] (int32 class ids are one-hot encoded), `fromLogits` and `labelSmoothing`. With logits,
+ * no smoothing and no weights it is the fused softmaxCrossEntropy kernel.
+ * Example: `losses.categoricalCrossentropy({ fromLogits: true, labelSmoothing: 0.1 })`.
+ */
+export function categoricalCrossentropy(o: CrossentropyOptions = {}): LossFn {
+  const name = "categoricalCrossentropy";
+  const s = o.labelSmoothing ?? 0;
+  checkSmoothing(name, s);
+  const fromLogits = o.fromLogits ?? false;
+  return named(name, (output, labels, weights) => {
+    const c = output.shape[output.rank - 1];
+    let target = labels.dtype === "int32" ? oneHotIds(labels, c, output.dtype) : labels;
+    checkSameShape(name, output, target);
+    if (fromLogits && s === 0 && !weights && output.rank === 2) {
+      return softmaxCrossEntropy(output, target);
+    }
+    if (s) target = addScalar(mulScalar(target, 1 - s), s / c);
+    return reduceLoss(categoricalPerSample(output, target, fromLogits), name, weights);
+  });
+}
+
+/**
+ * Sparse categorical cross-entropy, as Keras' SparseCategoricalCrossentropy: integer class ids
+ * [N, …] (int32) against outputs [N, …, C], `fromLogits`.
+ * Example: `losses.sparseCategoricalCrossentropy({ fromLogits: true })`.
+ */
+export function sparseCategoricalCrossentropy(o: { fromLogits?: boolean } = {}): LossFn {
+  const name = "sparseCategoricalCrossentropy";
+  const fromLogits = o.fromLogits ?? false;
+  return named(name, (output, labels, weights) => {
+    if (labels.dtype !== "int32") {
+      throw new Error(
+        `${name}: labels must be int32 class ids, got ${labels.dtype}; for one-hot or ` +
+          "probability targets use categoricalCrossentropy",
+      );
+    }
+    if (!sameShape(labels.shape, output.shape.slice(0, -1))) {
+      throw new Error(
+        `${name}: labels ${fmtShape(labels.shape)} must be the output ${
+          fmtShape(output.shape)
+        } without its class axis`,
+      );
+    }
+    const target = oneHotIds(labels, output.shape[output.rank - 1], output.dtype);
+    if (fromLogits && !weights && output.rank === 2) return softmaxCrossEntropy(output, target);
+    return reduceLoss(categoricalPerSample(output, target, fromLogits), name, weights);
+  });
+}
+
+/**
+ * Binary cross-entropy, as Keras' BinaryCrossentropy: targets in [0, 1] of the output's shape,
+ * the elementwise loss averaged over the last axis (for outputs of rank ≥ 2) per sample;
+ * `fromLogits` (sigmoid logits) and `labelSmoothing` (y·(1 − s) + s/2).
+ * Example: `losses.binaryCrossentropy({ fromLogits: true })`.
+ */
+export function binaryCrossentropy(o: CrossentropyOptions = {}): LossFn {
+  const name = "binaryCrossentropy";
+  const s = o.labelSmoothing ?? 0;
+  checkSmoothing(name, s);
+  const fromLogits = o.fromLogits ?? false;
+  return named(name, (output, labels, weights) => {
+    let y = labels.dtype === output.dtype ? labels : labels.cast(output.dtype);
+    checkSameShape(name, output, y);
+    if (s) y = addScalar(mulScalar(y, 1 - s), s / 2);
+    let elementwise: Tensor;
+    if (fromLogits) {
+      // max(x, 0) − x·y + log(1 + e^−|x|): never overflows, exact for large |x|.
+      elementwise = add(
+        sub(relu(output), mul(output, y)),
+        log(addScalar(exp(neg(abs(output))), 1)),
+      );
+    } else {
+      const p = clipTo(output, EPSILON, 1 - EPSILON);
+      // −(y·log p + (1 − y)·log(1 − p))
+      elementwise = neg(add(mul(y, log(p)), mul(rsubScalar(y, 1), log(rsubScalar(p, 1)))));
+    }
+    const perSample = output.rank >= 2 ? mean(elementwise, output.rank - 1) : elementwise;
+    return reduceLoss(perSample, name, weights);
+  });
+}
