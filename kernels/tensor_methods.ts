@@ -29,6 +29,20 @@ declare module "./tensor_core.ts" {
     logSoftmax(): Tensor;
     argmax(axis?: number): Tensor;
     cast(dtype: DType): Tensor;
+    transpose(perm?: number[]): Tensor;
+    permute(perm: number[]): Tensor;
+    slice(begin: number | number[], size?: number | number[]): Tensor;
+    stridedSlice(
+      begin: ops.SliceBound[],
+      end: ops.SliceBound[],
+      strides?: ops.SliceBound[],
+    ): Tensor;
+    pad(paddings: [number, number][], value?: number): Tensor;
+    tile(reps: number[]): Tensor;
+    expandDims(axis?: number): Tensor;
+    squeeze(axes?: number | number[]): Tensor;
+    reverse(axes?: number | number[]): Tensor;
+    split(sections: number | number[], axis?: number): Tensor[];
   }
 }
 
@@ -95,4 +109,34 @@ p.argmax = function (axis) {
 };
 p.cast = function (dtype) {
   return ops.cast(this, dtype);
+};
+p.transpose = function (perm) {
+  return ops.transpose(this, perm);
+};
+p.permute = function (perm) {
+  return ops.permute(this, perm);
+};
+p.slice = function (begin, size) {
+  return ops.slice(this, begin, size);
+};
+p.stridedSlice = function (begin, end, strides) {
+  return ops.stridedSlice(this, begin, end, strides);
+};
+p.pad = function (paddings, value) {
+  return ops.pad(this, paddings, value);
+};
+p.tile = function (reps) {
+  return ops.tile(this, reps);
+};
+p.expandDims = function (axis) {
+  return ops.expandDims(this, axis);
+};
+p.squeeze = function (axes) {
+  return ops.squeeze(this, axes);
+};
+p.reverse = function (axes) {
+  return ops.reverse(this, axes);
+};
+p.split = function (sections, axis) {
+  return ops.split(this, sections, axis);
 };

@@ -12,3 +12,4 @@ export * from "./dropout.ts";
 export * from "./optimizer_step.ts";
 export { cropFlip, type CropFlipDraw, cropFlipDraw, type CropFlipOptions } from "./augment.ts";
 export * from "./batch_norm.ts";
+export * from "./shape_ops.ts";

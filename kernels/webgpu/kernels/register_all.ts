@@ -9,6 +9,7 @@ import { matmulWebGpuKernels } from "./matmul.ts";
 import { optimizerStepWebGpuKernels } from "./optimizer_step.ts";
 import { poolWebGpuKernels } from "./pool.ts";
 import { reduceWebGpuKernels } from "./reduce.ts";
+import { shapeOpsWebGpuKernels } from "./shape_ops.ts";
 import { softmaxWebGpuKernels } from "./softmax.ts";
 
 /**
@@ -29,5 +30,6 @@ for (
     ...optimizerStepWebGpuKernels,
     ...augmentWebGpuKernels,
     ...batchNormWebGpuKernels,
+    ...shapeOpsWebGpuKernels,
   ]
 ) registerKernel(config);
