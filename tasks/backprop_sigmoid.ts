@@ -5,13 +5,13 @@
  * hand gradients. Writes metrics.json, history.csv, curves.svg and gradient_checks.csv.
  * @module
  */
-import { join } from "node:path";
 import { mnist } from "../datasets/mnist.ts";
 import { type DeviceInfo, setDevice } from "../kernels/device.ts";
+import { atLeast, checkRow } from "../experiment/checks.ts";
+import type { RunRecord } from "../experiment/record.ts";
+import { startRun } from "../experiment/run.ts";
 import { backend } from "../kernels/engine.ts";
 import { Rng } from "../kernels/random.ts";
-import { writeFileAtomic } from "../train/atomic_write.ts";
-import { writeResults } from "../train/results.ts";
 import {
   autogradChecks,
   FD_STEP,
@@ -26,8 +26,9 @@ import {
   type TrainOptions,
   trainSigmoidNet,
 } from "./backprop_sigmoid/train.ts";
-import { parseTaskFlags } from "./common.ts";
 import type { Reproduction, ReproductionRow, RunOptions } from "./reproduce_types.ts";
+import { reproduceRun } from "./reproduce_args.ts";
+import { runMain } from "../experiment/main.ts";
 
 const TASK = "backprop-sigmoid";
 
@@ -47,7 +48,7 @@ export const RECIPE = {
 
 /** What {@link runBackpropSigmoid} returns (tests read it). */
 export interface BackpropResult {
-  metrics: Record<string, unknown>;
+  metrics: RunRecord;
   checks: GradientCheck[];
   testAcc: number;
   minTestAcc: number;
@@ -121,18 +122,24 @@ function checksCsv(checks: GradientCheck[]): string {
 
 /** Checks the formulas, trains, prints and writes the results folder. */
 export async function runBackpropSigmoid(args: string[]): Promise<BackpropResult> {
-  const flags = parseTaskFlags(
-    args,
-    TASK,
-    "Two-layer net, no biases: 784 → 7 sigmoid → 10 softmax, E = mean(−t·log y) + (λ/2)‖w‖². " +
+  const run = await startRun({
+    task: TASK,
+    description:
+      "Two-layer net, no biases: 784 → 7 sigmoid → 10 softmax, E = mean(−t·log y) + (λ/2)‖w‖². " +
       "Checks the hand gradients dE/dz², dE/dW², dE/dz¹, dE/dW¹ against central differences and " +
       "the toolkit's autograd, then trains with them by plain mini-batch gradient descent on " +
       "MNIST. The training runs on the host in float64; --device picks where the autograd " +
       "comparison runs (float64 on the CPU always, float32 too on WebGPU).",
-  );
-  const t0 = performance.now();
-  const device = await setDevice(flags.device);
-  console.log(`${TASK}: device ${device.name} (${device.description})`);
+    quick: `${RECIPE.quick.epochs} epochs on the first ${RECIPE.quick.limit} training and ` +
+      `${RECIPE.quick.testLimit} test images; reproduce holds it to test accuracy ≥ ` +
+      `${RECIPE.quick.minTestAcc}`,
+    shownDefaults: {
+      epochs: String(RECIPE.full.epochs),
+      "batch-size": String(RECIPE.batchSize),
+      limit: String(RECIPE.full.limit),
+    },
+  }, args);
+  const { flags, device } = run;
 
   const checks = await allChecks(flags.seed, device);
   for (const c of checks) {
@@ -170,103 +177,89 @@ export async function runBackpropSigmoid(args: string[]): Promise<BackpropResult
   const last = history[history.length - 1];
   const trained = history.slice(1);
   const trainSeconds = trained.reduce((s, e) => s + e.seconds, 0);
-  const wall = (performance.now() - t0) / 1000;
-  const metrics = {
-    task: TASK,
-    command: `deno task ${TASK} ${args.join(" ")}`.trim(),
-    quick: flags.quick,
-    device,
-    seed: flags.seed,
-    config: {
-      ...opts,
-      inputs: 784,
-      limit,
-      testLimit: r.testLimit,
-      params: net.w1.length + net.w2.length,
-      gradientCheck: { ...CHECK_PROBLEM, step: FD_STEP, threshold: FD_THRESHOLD },
-      choices: {
-        data: "MNIST at full 28×28 resolution (784 inputs, pixels / 255); the last 10% of the " +
-          "training images held out for validation; --quick uses the first 3000 training and " +
-          "1000 test images",
-        optimiser: "plain mini-batch gradient descent with the hand gradients: W ← W − η·dE/dW, " +
-          `η ${RECIPE.learningRate}, batch ${RECIPE.batchSize}, constant step, no momentum (the ` +
-          "exercise names none; η 0.5 reached a similar accuracy but a noisier curve)",
-        lambda: "λ 1e-4 for training (small: 7 hidden units underfit already); λ 0.01 in the " +
-          "gradient checks so the weight-decay term is large enough to be seen",
-        init: "W ~ N(0, 1/fan-in), seeded",
-        gradientCheck: "random standard-normal inputs (5 samples × 20 inputs), random labels: " +
-          "finite differences of every weight are cheap there; pass when " +
-          "‖hand − numeric‖/(‖hand‖ + ‖numeric‖) < threshold (the element-wise maximum is " +
-          "reported too; it is ill-conditioned for entries near zero)",
+  const passed = checks.filter((c) => c.pass).length;
+  const metrics = await run.finish(
+    {
+      config: {
+        ...opts,
+        inputs: 784,
+        limit,
+        testLimit: r.testLimit,
+        params: net.w1.length + net.w2.length,
+        gradientCheck: { ...CHECK_PROBLEM, step: FD_STEP, threshold: FD_THRESHOLD },
+        choices: {
+          data: "MNIST at full 28×28 resolution (784 inputs, pixels / 255); the last 10% of the " +
+            "training images held out for validation; --quick uses the first 3000 training and " +
+            "1000 test images",
+          optimiser:
+            "plain mini-batch gradient descent with the hand gradients: W ← W − η·dE/dW, " +
+            `η ${RECIPE.learningRate}, batch ${RECIPE.batchSize}, constant step, no momentum (the ` +
+            "exercise names none; η 0.5 reached a similar accuracy but a noisier curve)",
+          lambda: "λ 1e-4 for training (small: 7 hidden units underfit already); λ 0.01 in the " +
+            "gradient checks so the weight-decay term is large enough to be seen",
+          init: "W ~ N(0, 1/fan-in), seeded",
+          gradientCheck: "random standard-normal inputs (5 samples × 20 inputs), random labels: " +
+            "finite differences of every weight are cheap there; pass when " +
+            "‖hand − numeric‖/(‖hand‖ + ‖numeric‖) < threshold (the element-wise maximum is " +
+            "reported too; it is ill-conditioned for entries near zero)",
+        },
       },
+      data: { source: data.source, train: data.train.n, validation: data.val.n, test: data.test.n },
+      reported: {
+        gradients:
+          "dE/dz² = (y − t)ᵀ, dE/dW² = (y − t)·y¹ᵀ, dE/dz¹ = (y − t)ᵀ·W²·diag(y¹∘(1 − y¹)), " +
+          "dE/dW¹ = (dE/dz¹)ᵀ·xᵀ, + λW",
+        accuracy: "not reported",
+      },
+      ours: {
+        gradientChecks: checks,
+        allChecksPass: checks.every((c) => c.pass),
+        testAcc: test.acc,
+        testLoss: test.loss,
+        testCrossEntropy: test.crossEntropy,
+        finalTrainAcc: last.acc,
+        finalTrainLoss: last.loss,
+        finalValAcc: last.valAcc,
+        finalValLoss: last.valLoss,
+        secondsPerEpoch: trainSeconds / Math.max(1, trained.length),
+        microsecondsPerSample: (trainSeconds / Math.max(1, trained.length * data.train.n)) * 1e6,
+      },
+      history,
     },
-    data: { source: data.source, train: data.train.n, validation: data.val.n, test: data.test.n },
-    reported: {
-      gradients:
-        "dE/dz² = (y − t)ᵀ, dE/dW² = (y − t)·y¹ᵀ, dE/dz¹ = (y − t)ᵀ·W²·diag(y¹∘(1 − y¹)), " +
-        "dE/dW¹ = (dE/dz¹)ᵀ·xᵀ, + λW",
-      accuracy: "not reported",
-    },
-    ours: {
-      gradientChecks: checks,
-      allChecksPass: checks.every((c) => c.pass),
-      testAcc: test.acc,
-      testLoss: test.loss,
-      testCrossEntropy: test.crossEntropy,
-      finalTrainAcc: last.acc,
-      finalTrainLoss: last.loss,
-      finalValAcc: last.valAcc,
-      finalValLoss: last.valLoss,
-      secondsPerEpoch: trainSeconds / Math.max(1, trained.length),
-      microsecondsPerSample: (trainSeconds / Math.max(1, trained.length * data.train.n)) * 1e6,
-    },
-    history,
-    wallSeconds: wall,
-  };
-  const outDir = flags.out ?? join("results", TASK);
-  await writeResults(outDir, { metrics, history });
-  await writeFileAtomic(join(outDir, "gradient_checks.csv"), checksCsv(checks));
-  console.log(
-    `${TASK}: test acc ${test.acc.toFixed(4)}, test loss ${test.loss.toFixed(4)}; ` +
-      `${checks.filter((c) => c.pass).length}/${checks.length} gradient checks pass; ` +
-      `${wall.toFixed(1)} s; results in ${outDir}/`,
+    { history, files: { "gradient_checks.csv": checksCsv(checks) } },
+    `test acc ${test.acc.toFixed(4)}, test loss ${
+      test.loss.toFixed(4)
+    }; ${passed}/${checks.length} gradient checks pass`,
   );
   return {
     metrics,
     checks,
     testAcc: test.acc,
     minTestAcc: RECIPE.quick.minTestAcc,
-    outDir,
+    outDir: run.outDir,
   };
 }
 
 async function rows(o: RunOptions, quick: boolean): Promise<ReproductionRow[]> {
-  const args = [...(quick ? ["--quick"] : []), "--device", o.device, "--seed", String(o.seed)];
-  const r = await runBackpropSigmoid([...args, "--out", o.outDir]);
-  const common = {
-    task: TASK,
-    device: (r.metrics.device as DeviceInfo).description,
-    wallSeconds: r.metrics.wallSeconds as number,
-    command: `deno task ${TASK} ${args.join(" ")}`,
-  };
-  const out: ReproductionRow[] = r.checks.map((c) => ({
-    ...common,
-    check: `${c.gradient} vs ${c.against}`,
-    reported: "the pen-and-paper formula",
-    ours: `rel error ${c.relError.toExponential(2)}`,
-    tolerance: `< ${c.threshold}`,
-    status: c.pass ? "pass" : "fail",
-  }));
-  out.push({
-    ...common,
+  const { r, at } = await reproduceRun(o, quick, runBackpropSigmoid);
+  const out = r.checks.map((c) =>
+    checkRow(at, {
+      check: `${c.gradient} vs ${c.against}`,
+      reported: "the pen-and-paper formula",
+      ours: `rel error ${c.relError.toExponential(2)}`,
+      tolerance: `< ${c.threshold}`,
+      pass: c.pass,
+    })
+  );
+  out.push(atLeast(at, {
     check: quick
       ? `test accuracy, quick run (${RECIPE.quick.limit} training images, ${RECIPE.quick.epochs} epochs)`
       : "test accuracy",
     reported: "not reported",
-    ours: r.testAcc.toFixed(4),
-    tolerance: `≥ ${r.minTestAcc} (chance 0.1)`,
-    status: r.testAcc >= r.minTestAcc ? "pass" : "fail",
-  });
+    value: r.testAcc,
+    min: r.minTestAcc,
+    note: "chance 0.1",
+  }));
   return out;
 }
 
@@ -277,4 +270,4 @@ export const reproduction: Reproduction = {
   runFull: (o) => rows(o, false),
 };
 
-if (import.meta.main) await runBackpropSigmoid(Deno.args);
+if (import.meta.main) await runMain(() => runBackpropSigmoid(Deno.args));

@@ -3,6 +3,7 @@ import { rmsprop } from "../train/optimizers.ts";
 import { cifarTaskReproduction, type CifarTaskSpec, runCifarTask } from "./cifar10_run.ts";
 import { kerasCifarCnn } from "./cifar10_models.ts";
 import type { CifarReproduction } from "./cifar10_rows.ts";
+import { runMain } from "../experiment/main.ts";
 
 /**
  * `deno task cifar10-cnn`: the Keras lab's CIFAR-10 CNN (Keras' cifar10_cnn.py example, with 32
@@ -44,4 +45,4 @@ export const task: CifarTaskSpec = {
 /** For `deno task reproduce`. */
 export const reproduction: CifarReproduction = cifarTaskReproduction(task);
 
-if (import.meta.main) await runCifarTask(task, Deno.args);
+if (import.meta.main) await runMain(() => runCifarTask(task, Deno.args));

@@ -4,80 +4,20 @@
  * files made from stand-in data.
  * @module
  */
-import { parseArgs } from "node:util";
-import { join } from "node:path";
 import { defaultCacheDir } from "../datasets/cache.ts";
 import { cifar10OrStandIn } from "../datasets/cifar10_standin.ts";
 import type { ImageDataset } from "../datasets/dataset.ts";
 import { envDir } from "../datasets/mnist.ts";
-import { writeFileAtomic } from "../train/atomic_write.ts";
-import { toJson } from "../train/results.ts";
-import { parseTaskFlags, type TaskFlags } from "./common.ts";
+import type { FlagSchema } from "../experiment/flags.ts";
 
-/** The common task flags plus `--data-dir` and the task's own. */
-export interface CifarFlags extends TaskFlags {
-  /** A folder holding CIFAR-10's six `.bin` files (or `cifar-10-batches-bin/`). */
-  dataDir?: string;
-  /** The task's own flags by name, as parsed. */
-  extra: Record<string, string | boolean | undefined>;
-  /** The arguments parseTaskFlags accepts (for runClassificationTask). */
-  common: string[];
-}
-
-const COMMON_OPTIONS = {
-  device: { type: "string" },
-  epochs: { type: "string" },
-  "batch-size": { type: "string" },
-  seed: { type: "string" },
-  limit: { type: "string" },
-  quick: { type: "boolean" },
-  out: { type: "string" },
-  help: { type: "boolean" },
-} as const;
-
-/** A task's own flag: boolean switch or string value, with its help line. */
-export interface ExtraFlag {
-  type: "boolean" | "string";
-  help: string;
-}
-
-/**
- * Parses the common flags, `--data-dir DIR` and `extras`. parseTaskFlags is strict and knows
- * only the common flags, so the others are taken out here and the rest handed on unchanged.
- * `--help` prints every flag and exits.
- */
-export function parseCifarFlags(
-  args: string[],
-  task: string,
-  description: string,
-  extras: Record<string, ExtraFlag> = {},
-): CifarFlags {
-  const options: Record<string, { type: "boolean" | "string" }> = {
-    ...COMMON_OPTIONS,
-    "data-dir": { type: "string" },
-  };
-  for (const [k, v] of Object.entries(extras)) options[k] = { type: v.type };
-  const { values, tokens } = parseArgs({ args, options, strict: true, tokens: true });
-  const common: string[] = [];
-  for (const t of tokens ?? []) {
-    if (t.kind !== "option" || !(t.name in COMMON_OPTIONS)) continue;
-    common.push(`--${t.name}`);
-    if (t.value !== undefined) common.push(t.value);
-  }
-  const help = [
-    description,
-    "",
-    "  --data-dir DIR   CIFAR-10 binary folder (default $CIFAR10_DIR, then the download cache);",
-    "                   without CIFAR-10 the task runs on synthetic stand-in data and says so",
-    ...Object.entries(extras).map(([k, v]) =>
-      `  --${k}${v.type === "string" ? " V" : ""}`.padEnd(19) + v.help
-    ),
-  ].join("\n");
-  const flags = parseTaskFlags(common, task, help);
-  const extra: CifarFlags["extra"] = {};
-  for (const k of Object.keys(extras)) extra[k] = values[k] as string | boolean | undefined;
-  return { ...flags, dataDir: values["data-dir"] as string | undefined, extra, common };
-}
+/** `--data-dir`, the flag every CIFAR-10 task adds to the common ones. */
+export const CIFAR_FLAGS = {
+  "data-dir": {
+    type: "string",
+    help: "CIFAR-10 binary folder (else $CIFAR10_DIR, then the download cache); without " +
+      "CIFAR-10 the task runs on synthetic stand-in data and says so",
+  },
+} as const satisfies FlagSchema;
 
 /** CIFAR-10 splits as a task uses them, and whether they are the real thing. */
 export interface CifarData {
@@ -127,20 +67,7 @@ export async function loadCifar(
   return { ...d, standIn: true, notice, reason: d.reason };
 }
 
-/**
- * Adds to `dir/metrics.json`, written by a runner that knows neither, the stand-in notice (at the
- * top, so nobody reads its numbers as CIFAR-10's), `config` entries (e.g. preprocessing) and the
- * full `command` (the runner only saw the flags it parses, not `--data-dir` or the task's own).
- */
-export async function amendMetrics(
-  dir: string,
-  data: CifarData,
-  amend: { config?: Record<string, unknown>; command?: string } = {},
-): Promise<void> {
-  const path = join(dir, "metrics.json");
-  const metrics = JSON.parse(await Deno.readTextFile(path));
-  metrics.config = { ...metrics.config, ...amend.config };
-  if (amend.command) metrics.command = amend.command;
-  const head = data.standIn ? { warning: data.notice, standIn: { reason: data.reason } } : {};
-  await writeFileAtomic(path, toJson({ ...head, ...metrics }));
+/** The stand-in notice at the top of a metrics.json, so nobody reads it as CIFAR-10's. */
+export function standInHead(data: CifarData): { warning?: string; standIn?: { reason?: string } } {
+  return data.standIn ? { warning: data.notice, standIn: { reason: data.reason } } : {};
 }

@@ -7,18 +7,24 @@
  * @module
  */
 import { join } from "node:path";
-import { setDevice } from "../kernels/device.ts";
 import "../kernels/tensor_methods.ts";
 import { precisionRecall } from "../train/metrics.ts";
-import { writeFileAtomic } from "../train/atomic_write.ts";
-import { toJson, writeResults } from "../train/results.ts";
 import {
-  type CifarData,
-  type CifarFlags,
-  loadCifar,
-  parseCifarFlags,
-  warnStandIn,
-} from "./cifar10_common.ts";
+  type FlagSchema,
+  type FlagValues,
+  parseFlags,
+  UsageError,
+  usageText,
+} from "../experiment/flags.ts";
+import { writeResults } from "../experiment/results.ts";
+import {
+  COMMON_FLAGS,
+  type RunSpec,
+  startRun,
+  type TaskFlags,
+  taskFlags,
+} from "../experiment/run.ts";
+import { CIFAR_FLAGS, loadCifar, standInHead, warnStandIn } from "./cifar10_common.ts";
 import {
   BASE,
   IMPROVEMENTS,
@@ -47,6 +53,7 @@ import {
   reproductionArgs,
 } from "./cifar10_rows.ts";
 import type { ReproductionRow } from "./reproduce_types.ts";
+import { runMain } from "../experiment/main.ts";
 
 /** The task's name, as in `deno task cifar10-improve`. */
 export const TASK = "cifar10-improve";
@@ -109,39 +116,76 @@ export const CHOICES: Record<string, string> = {
     `${QUICK.batchSize} (more steps than 32 in the same time), ladder ${QUICK.ladder.join(", ")}`,
 };
 
-const EXTRA_FLAGS = {
+/** The task's flags beside the common ones: `--data-dir`, each improvement, `--ladder`, `--lr`. */
+export const IMPROVE_FLAGS = {
+  ...CIFAR_FLAGS,
   ...Object.fromEntries(
     IMPROVEMENTS.map((i) => [i.key, { type: "boolean" as const, help: i.help }]),
-  ),
+  ) as Record<keyof Improvements, { type: "boolean"; help: string }>,
   ladder: {
-    type: "boolean" as const,
+    type: "boolean",
     help: "run the cumulative ladder (base … +batchnorm) and write one table and one chart",
   },
-  lr: { type: "string" as const, help: `SGD learning rate (default ${RECIPE.learningRate})` },
-};
+  lr: {
+    type: "number",
+    help: "SGD learning rate",
+    default: RECIPE.learningRate,
+    valid: (n) => n > 0,
+    range: "> 0",
+  },
+} as const satisfies FlagSchema;
 
 /** Parsed flags of the task. */
-export interface ImproveFlags extends CifarFlags {
+export interface ImproveFlags extends TaskFlags {
+  dataDir?: string;
   improvements: Improvements;
   ladder: boolean;
   learningRate: number;
 }
 
+/** The task's settings from the parsed common flags and its own. */
+export function improveFlags(
+  common: TaskFlags,
+  own: FlagValues<typeof IMPROVE_FLAGS>,
+): ImproveFlags {
+  const improvements = { ...BASE };
+  for (const i of IMPROVEMENTS) improvements[i.key] = own[i.key] === true;
+  if (own.ladder && IMPROVEMENTS.some((i) => i.key !== "zca" && improvements[i.key])) {
+    throw new UsageError(
+      "--ladder runs every improvement itself; give it alone (or with --zca)",
+      usageText(IMPROVE_SPEC.flags!, { command: TASK, description: DESCRIPTION }),
+    );
+  }
+  return {
+    ...common,
+    dataDir: own["data-dir"],
+    improvements,
+    ladder: own.ladder,
+    learningRate: own.lr,
+  };
+}
+
 /** Parses the common flags, `--data-dir`, the improvement switches, `--ladder` and `--lr`. */
 export function parseImproveFlags(args: string[]): ImproveFlags {
-  const f = parseCifarFlags(args, TASK, DESCRIPTION, EXTRA_FLAGS);
-  const improvements = { ...BASE };
-  for (const i of IMPROVEMENTS) improvements[i.key] = f.extra[i.key] === true;
-  const lrText = f.extra.lr as string | undefined;
-  const learningRate = lrText === undefined ? RECIPE.learningRate : Number(lrText);
-  if (!(learningRate > 0 && Number.isFinite(learningRate))) {
-    throw new Error(`--lr must be a positive number, got "${lrText}"`);
-  }
-  if (f.extra.ladder && IMPROVEMENTS.some((i) => i.key !== "zca" && improvements[i.key])) {
-    throw new Error("--ladder runs every improvement itself; give it alone (or with --zca)");
-  }
-  return { ...f, improvements, ladder: f.extra.ladder === true, learningRate };
+  const all = parseFlags({ ...COMMON_FLAGS, ...IMPROVE_FLAGS }, args, {
+    command: TASK,
+    description: DESCRIPTION,
+  });
+  return improveFlags(taskFlags(all), all);
 }
+
+/** How the task describes itself to startRun and --help. */
+const IMPROVE_SPEC: RunSpec<typeof IMPROVE_FLAGS> = {
+  task: TASK,
+  description: DESCRIPTION,
+  quick: CHOICES.quick,
+  flags: IMPROVE_FLAGS,
+  shownDefaults: {
+    epochs: String(RECIPE.epochs),
+    "batch-size": String(RECIPE.batchSize),
+    limit: "all 50000",
+  },
+};
 
 /** The variants a run trains: the ladder (its quick prefix with --quick) or the one selected. */
 export function variantsOf(f: ImproveFlags): Variant[] {
@@ -170,10 +214,15 @@ export interface ImproveResult {
 
 /** Runs the task with command-line `args`; see the module doc. */
 export async function runImprove(args: string[]): Promise<ImproveResult> {
-  const t0 = performance.now();
-  const f = parseImproveFlags(args);
-  const device = await setDevice(f.device);
-  console.log(`${TASK}: device ${device.name} (${device.description})`);
+  const run = await startRun({
+    ...IMPROVE_SPEC,
+    defaultOut: (own, flags) => {
+      const f = improveFlags(flags, own);
+      return join("results", TASK, f.ladder ? "" : variantsOf(f)[0].name);
+    },
+  }, args);
+  const f = improveFlags(run.flags, run.own);
+  const device = run.device;
   const data = await loadCifar({
     dataDir: f.dataDir,
     limit: f.limit ?? (f.quick ? QUICK.limit : undefined),
@@ -196,12 +245,11 @@ export async function runImprove(args: string[]): Promise<ImproveResult> {
     verbose: true,
   };
   const variants = variantsOf(f);
-  const outDir = f.out ?? join("results", TASK, f.ladder ? "" : variants[0].name);
-  const command = `deno task ${TASK} ${args.join(" ")}`.trim();
+  const outDir = run.outDir;
   const head = standInHead(data);
   const common = {
     task: TASK,
-    command,
+    command: run.command,
     quick: f.quick,
     device,
     seed: f.seed,
@@ -213,7 +261,7 @@ export async function runImprove(args: string[]): Promise<ImproveResult> {
     const dir = f.ladder ? join(outDir, v.name) : outDir;
     results.push(await runVariant(v, host, settings, { dir, head, common }));
   }
-  const wallSeconds = (performance.now() - t0) / 1000;
+  const wallSeconds = run.seconds();
   const table = ladderMarkdown(results, data.standIn ? `**${data.notice}**` : undefined);
   let metrics: Record<string, unknown> = {};
   if (f.ladder) {
@@ -235,15 +283,15 @@ export async function runImprove(args: string[]): Promise<ImproveResult> {
       table,
       wallSeconds,
     };
-    await writeFileAtomic(join(outDir, "metrics.json"), toJson(metrics));
-    await writeFileAtomic(join(outDir, "ladder.csv"), ladderCsv(results));
     const title = (m: string) =>
       `CIFAR-10 improvements: test ${m}${data.standIn ? " (STAND-IN DATA)" : ""}`;
-    await writeFileAtomic(join(outDir, "curves.svg"), ladderSvg(results, title("accuracy")));
-    await writeFileAtomic(
-      join(outDir, "test_loss.svg"),
-      ladderSvg(results, title("loss"), "loss"),
-    );
+    await run.write(metrics, {
+      files: {
+        "ladder.csv": ladderCsv(results),
+        "curves.svg": ladderSvg(results, title("accuracy")),
+        "test_loss.svg": ladderSvg(results, title("loss"), "loss"),
+      },
+    });
   } else {
     metrics = JSON.parse(await Deno.readTextFile(join(outDir, "metrics.json")));
   }
@@ -258,11 +306,6 @@ export async function runImprove(args: string[]): Promise<ImproveResult> {
     wallSeconds,
     metrics,
   };
-}
-
-/** The stand-in notice at the top of every metrics.json, so nobody reads it as CIFAR-10. */
-function standInHead(data: CifarData): Record<string, unknown> {
-  return data.standIn ? { warning: data.notice, standIn: { reason: data.reason } } : {};
 }
 
 /** Trains one variant and writes its folder: metrics.json, history.csv, curves.svg, confusion. */
@@ -375,4 +418,4 @@ export const reproduction: CifarReproduction = {
   },
 };
 
-if (import.meta.main) await runImprove(Deno.args);
+if (import.meta.main) await runMain(() => runImprove(Deno.args));

@@ -5,7 +5,7 @@
  * @module
  */
 import type { EpochRecord } from "../train/history.ts";
-import { lineChartSvg } from "../train/svg_plot.ts";
+import { lineChartSvg } from "../experiment/svg_plot.ts";
 import { IMPROVEMENTS, type Variant } from "./cifar10_improve_ladder.ts";
 
 /** One trained variant, as the table and chart need it. */

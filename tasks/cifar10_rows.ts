@@ -1,3 +1,11 @@
+import {
+  atLeast,
+  checkRow,
+  near,
+  onStandIn,
+  type RowContext,
+  taskCommand,
+} from "../experiment/checks.ts";
 import type { Reproduction, ReproductionRow, RunOptions } from "./reproduce_types.ts";
 
 /**
@@ -44,47 +52,33 @@ export interface RowInput {
   args: string[];
 }
 
+function context(r: RowInput): RowContext {
+  return {
+    task: r.task,
+    device: r.device,
+    wallSeconds: r.wallSeconds,
+    command: taskCommand(r.task, r.args),
+  };
+}
+
 /** The quick-run row: pass/fail against `floors.real` on CIFAR-10; on stand-in, the floor text. */
 export function quickRow(r: RowInput, floors: QuickFloors): ReproductionRow {
   const ours = r.oursText ?? r.value.toFixed(4);
-  const common = {
-    task: r.task,
-    check: r.check,
-    reported: r.reported,
-    device: r.device,
-    wallSeconds: r.wallSeconds,
-    command: `deno task ${r.task} ${r.args.join(" ")}`.trim(),
-  };
   if (!r.standIn) {
-    return {
-      ...common,
-      ours,
-      tolerance: `≥ ${floors.real} (quick floor)`,
-      status: r.value >= floors.real ? "pass" : "fail",
-    };
+    return atLeast(context(r), { ...r, ours, min: floors.real, note: "quick floor" });
   }
   const met = r.value >= floors.standIn;
-  return {
-    ...common,
-    ours: `${ours} (stand-in data)`,
+  return onStandIn(checkRow(context(r), {
+    ...r,
+    ours,
     tolerance: `stand-in plumbing floor ≥ ${floors.standIn} (${floors.broken ?? "chance 0.1"}): ` +
       (met ? "met" : "NOT MET: the pipeline is broken"),
-    status: "not reproduced: data absent",
-  };
+    pass: false,
+  }));
 }
 
 /** A full-run row: |value − reported| ≤ tol on CIFAR-10; never a pass on stand-in data. */
 export function fullRow(r: RowInput, reported: number, tol: number): ReproductionRow {
-  const pass = Math.abs(r.value - reported) <= tol;
-  return {
-    task: r.task,
-    check: r.check,
-    reported: r.reported,
-    ours: `${r.oursText ?? r.value.toFixed(4)}${r.standIn ? " (stand-in data)" : ""}`,
-    tolerance: `± ${tol}`,
-    status: r.standIn ? "not reproduced: data absent" : pass ? "pass" : "fail",
-    device: r.device,
-    wallSeconds: r.wallSeconds,
-    command: `deno task ${r.task} ${r.args.join(" ")}`.trim(),
-  };
+  const row = near(context(r), { ...r, ours: r.oursText, target: reported, tol });
+  return r.standIn ? onStandIn(row) : row;
 }

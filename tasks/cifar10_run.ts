@@ -5,12 +5,18 @@
  * @module
  */
 import type { Optimizer } from "../train/optimizers.ts";
-import { type ClassificationTask, runClassificationTask, type TaskResult } from "./common.ts";
+import { startRun } from "../experiment/run.ts";
 import {
-  amendMetrics,
+  classificationSpec,
+  type ClassificationTask,
+  type TaskResult,
+  trainClassifier,
+} from "./common.ts";
+import {
+  CIFAR_FLAGS,
   type CifarData,
   loadCifar,
-  parseCifarFlags,
+  standInHead,
   warnStandIn,
 } from "./cifar10_common.ts";
 import type { Splits } from "./cifar10_preprocess.ts";
@@ -48,21 +54,26 @@ export interface CifarTaskResult extends TaskResult {
 
 /** Runs `spec` with command-line `args` (the common flags plus `--data-dir`). */
 export async function runCifarTask(spec: CifarTaskSpec, args: string[]): Promise<CifarTaskResult> {
-  const flags = parseCifarFlags(args, spec.name, spec.description);
+  const run = await startRun({ ...classificationSpec(spec), flags: CIFAR_FLAGS }, args);
+  const flags = run.flags;
   let loaded: CifarData | undefined;
   let prepared: Record<string, unknown> = {};
+  const quickOptimizer = flags.quick ? spec.quickOptimizer : undefined;
   const task: ClassificationTask = {
     ...spec,
-    optimizer: flags.quick && spec.quickOptimizer ? spec.quickOptimizer : spec.optimizer,
+    optimizer: quickOptimizer ?? spec.optimizer,
     choices: {
       ...spec.choices,
-      ...(flags.quick && spec.quickOptimizer
-        ? { quickOptimizer: JSON.stringify(spec.quickOptimizer().config()) }
-        : {}),
+      ...(quickOptimizer ? { quickOptimizer: JSON.stringify(quickOptimizer().config()) } : {}),
+    },
+    // A quick batch size of its own; an explicit --batch-size still wins.
+    recipe: {
+      ...spec.recipe,
+      batchSize: (flags.quick && spec.quickBatchSize) || spec.recipe.batchSize,
     },
     data: async (f) => {
       loaded = await loadCifar({
-        dataDir: flags.dataDir,
+        dataDir: run.own["data-dir"],
         limit: f.limit ?? spec.defaultLimit,
         limitTest: f.quick ? spec.quick.testLimit : undefined,
         seed: f.seed,
@@ -72,18 +83,13 @@ export async function runCifarTask(spec: CifarTaskSpec, args: string[]): Promise
       return { train: s.train, test: s.test, source: loaded.source };
     },
   };
-  // runClassificationTask knows no quick batch size; an explicit --batch-size still wins.
-  const quickBatch = flags.quick && spec.quickBatchSize && flags.batchSize === undefined
-    ? ["--batch-size", String(spec.quickBatchSize)]
-    : [];
-  const r = await runClassificationTask(task, [...flags.common, ...quickBatch]);
-  const data = loaded!;
-  const command = `deno task ${spec.name} ${args.join(" ")}`.trim();
-  (r.metrics.config as Record<string, unknown>).preprocessing = prepared;
-  r.metrics.command = command;
-  await amendMetrics(r.outDir, data, { config: { preprocessing: prepared }, command });
-  if (data.standIn) warnStandIn(data.notice!);
-  return { ...r, standIn: data.standIn, notice: data.notice };
+  const r = await trainClassifier(task, run, (m) => ({
+    ...standInHead(loaded!),
+    ...m,
+    config: { ...m.config, preprocessing: prepared },
+  }));
+  if (loaded!.standIn) warnStandIn(loaded!.notice!);
+  return { ...r, standIn: loaded!.standIn, notice: loaded!.notice };
 }
 
 /** The `reproduction` of a task made by {@link runCifarTask}. */
@@ -91,10 +97,14 @@ export function cifarTaskReproduction(spec: CifarTaskSpec): CifarReproduction {
   const run = async (o: CifarRunOptions, quick: boolean) => {
     const args = reproductionArgs(o, quick);
     const r = await runCifarTask(spec, [...args, "--out", o.outDir]);
-    const ours = r.metrics.ours as Record<string, number>;
-    const device = (r.metrics.device as { description: string }).description;
-    const base = { task: spec.name, standIn: r.standIn, device, args };
-    return { ours, base, wall: r.metrics.wallSeconds as number };
+    const ours = r.metrics.ours as unknown as Record<string, number>;
+    const base = {
+      task: spec.name,
+      standIn: r.standIn,
+      device: r.metrics.device.description,
+      args,
+    };
+    return { ours, base, wall: r.metrics.wallSeconds };
   };
   return {
     task: spec.name,

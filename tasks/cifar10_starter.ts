@@ -4,6 +4,7 @@ import { cifarStarter } from "./cifar10_models.ts";
 import { subtractMeanTriplet255 } from "./cifar10_preprocess.ts";
 import type { CifarReproduction } from "./cifar10_rows.ts";
 import { filterAndMistakePictures } from "./classifier_pictures.ts";
+import { runMain } from "../experiment/main.ts";
 
 /** `deno task cifar10-starter`: the MATLAB assignment's CIFAR-10 starter net, by iterations. */
 export const task: CifarTaskSpec = {
@@ -45,4 +46,4 @@ export const task: CifarTaskSpec = {
 /** For `deno task reproduce`. */
 export const reproduction: CifarReproduction = cifarTaskReproduction(task);
 
-if (import.meta.main) await runCifarTask(task, Deno.args);
+if (import.meta.main) await runMain(() => runCifarTask(task, Deno.args));

@@ -5,16 +5,18 @@
  * lr 2 and batch 1 / 50 runs with the homework's remarks as checks.
  * @module
  */
-import { join } from "node:path";
-import { setDevice } from "../kernels/device.ts";
 import "../kernels/tensor_methods.ts";
+import { checkRow } from "../experiment/checks.ts";
+import type { FlagSchema } from "../experiment/flags.ts";
+import type { RunRecord } from "../experiment/record.ts";
+import { startRun } from "../experiment/run.ts";
 import type { Reproduction, ReproductionRow, RunOptions } from "./reproduce_types.ts";
 import { reproductionArgs } from "./reproduce_args.ts";
-import { type ExtraFlag, numberFlag, parseWithExtras } from "./extra_flags.ts";
 import { agree, gapsFromFirst, LOSS_TOLERANCE, runFourWays } from "./circles_mlp/agreement.ts";
 import { writeCirclesResults } from "./circles_mlp/report.ts";
 import { CIRCLES_RECIPE, type CirclesConfig, circlesData } from "./circles_mlp/setup.ts";
 import { runSweep, sweepVerdicts } from "./circles_mlp/sweep.ts";
+import { runMain } from "../experiment/main.ts";
 
 /** Epochs of the quick (CI) run, and the test-accuracy floor it is held to. */
 export const CIRCLES_QUICK = { epochs: 100, minTestAcc: 0.9 };
@@ -36,60 +38,62 @@ export const CIRCLES_CHOICES: Record<string, string> = {
     "float64 way (float32 rounding accounts for ~1e-7)",
 };
 
-const EXTRA: Record<string, ExtraFlag> = {
-  lr: { type: "string", help: "learning rate of SGD", default: "0.07" },
+const FLAGS = {
+  lr: {
+    type: "number",
+    help: "learning rate of SGD",
+    default: 0.07,
+    valid: (n) => n > 0,
+    range: "> 0",
+  },
   sweep: { type: "boolean", help: "also run lr 2, batch 1 and batch 50 against the recipe" },
-};
+} as const satisfies FlagSchema;
 
 /** What a run returns (tests read it). */
 export interface CirclesOutcome {
   outDir: string;
-  metrics: Record<string, unknown>;
+  metrics: RunRecord;
   rows: ReproductionRow[];
 }
 
 /** Runs the task as the command line asks. */
 export async function runCirclesMlp(args: string[]): Promise<CirclesOutcome> {
-  const { common, extra } = parseWithExtras(
-    args,
-    "circles-mlp",
-    "RDFIA circles: 2 → 4 tanh → 2 softmax, SGD, the same net written four ways. " +
+  const run = await startRun({
+    task: "circles-mlp",
+    description: "RDFIA circles: 2 → 4 tanh → 2 softmax, SGD, the same net written four ways. " +
       "--limit N uses N training points (2N generated).",
-    EXTRA,
-  );
-  const t0 = performance.now();
-  const device = await setDevice(common.device);
+    quick: `${CIRCLES_QUICK.epochs} epochs instead of ${CIRCLES_RECIPE.epochs}; reproduce holds ` +
+      `it to test accuracy ≥ ${CIRCLES_QUICK.minTestAcc} and the four ways to agree`,
+    flags: FLAGS,
+    shownDefaults: {
+      epochs: String(CIRCLES_RECIPE.epochs),
+      "batch-size": String(CIRCLES_RECIPE.batchSize),
+      limit: String(CIRCLES_RECIPE.points / 2),
+    },
+  }, args);
+  const common = run.flags;
   const c: CirclesConfig = {
     ...CIRCLES_RECIPE,
-    lr: numberFlag("lr", extra.lr as string, (n) => n > 0),
+    lr: run.own.lr,
     batchSize: common.batchSize ?? CIRCLES_RECIPE.batchSize,
     epochs: common.epochs ?? (common.quick ? CIRCLES_QUICK.epochs : CIRCLES_RECIPE.epochs),
     seed: common.seed,
     points: common.limit !== undefined ? 2 * common.limit : CIRCLES_RECIPE.points,
   };
-  if (c.batchSize < 1 || c.epochs < 1) throw new Error("--batch-size and --epochs must be ≥ 1");
-  const command = `deno task circles-mlp ${args.join(" ")}`.trim();
-  const outDir = common.out ?? join("results", "circles-mlp");
-  console.log(`circles-mlp: device ${device.name} (${device.description})`);
   const data = circlesData(c);
   try {
     const ways = await runFourWays(data, c);
     const gaps = gapsFromFirst(ways);
     const fitWay = ways[3].epochs[ways[3].epochs.length - 1];
-    const sweep = extra.sweep ? await runSweep(data, c) : undefined;
-    const wall = (performance.now() - t0) / 1000;
+    const sweep = run.own.sweep ? await runSweep(data, c) : undefined;
+    const at = {
+      task: run.task,
+      device: run.device.description,
+      wallSeconds: run.seconds(),
+      command: run.command,
+    };
     const row = (check: string, reported: string, ours: string, tolerance: string, pass: boolean) =>
-      ({
-        task: "circles-mlp",
-        check,
-        reported,
-        ours,
-        tolerance,
-        status: pass ? "pass" : "fail",
-        device: device.description,
-        wallSeconds: wall,
-        command,
-      }) satisfies ReproductionRow;
+      checkRow(at, { check, reported, ours, tolerance, pass });
     const isRecipe = c.lr === CIRCLES_RECIPE.lr && c.batchSize === CIRCLES_RECIPE.batchSize;
     const rows: ReproductionRow[] = [
       common.quick
@@ -121,12 +125,7 @@ export async function runCirclesMlp(args: string[]): Promise<CirclesOutcome> {
         )
         : [],
     ];
-    const metrics = {
-      task: "circles-mlp",
-      command,
-      quick: common.quick,
-      device,
-      seed: c.seed,
+    const metrics = run.record({
       config: { ...c, params: 2 * 4 + 4 + 4 * 2 + 2, choices: CIRCLES_CHOICES },
       data: { train: data.train.y.length, test: data.test.y.length },
       reported: {
@@ -149,12 +148,11 @@ export async function runCirclesMlp(args: string[]): Promise<CirclesOutcome> {
         status,
       })),
       history: ways[3].epochs,
-      wallSeconds: wall,
-    };
-    await writeCirclesResults(outDir, { metrics, ways, data, sweep });
+    });
+    await writeCirclesResults(run, { metrics, ways, data, sweep });
     for (const r of rows) console.log(`circles-mlp ${r.status}: ${r.check}: ${r.ours}`);
-    console.log(`circles-mlp: ${wall.toFixed(1)} s; results in ${outDir}/`);
-    return { outDir, metrics, rows };
+    console.log(`circles-mlp: ${metrics.wallSeconds.toFixed(1)} s; results in ${run.outDir}/`);
+    return { outDir: run.outDir, metrics, rows };
   } finally {
     data.train.x.dispose();
     data.test.x.dispose();
@@ -172,4 +170,4 @@ export const reproduction: Reproduction = {
   runFull: async (o) => (await runCirclesMlp(reproArgs(o, false))).rows,
 };
 
-if (import.meta.main) await runCirclesMlp(Deno.args);
+if (import.meta.main) await runMain(() => runCirclesMlp(Deno.args));

@@ -5,7 +5,7 @@
  */
 import type { Sequential } from "../layers/sequential.ts";
 import { Conv2D } from "../layers/conv2d.ts";
-import { imageGridSvg } from "../train/svg_images.ts";
+import { imageGridSvg } from "../experiment/svg_images.ts";
 import type { ExtrasContext } from "./common.ts";
 
 /** How many misclassified test images to draw (the first ones in test order). */

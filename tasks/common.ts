@@ -1,6 +1,3 @@
-import { parseArgs } from "node:util";
-import { join } from "node:path";
-import { type DeviceName, setDevice } from "../kernels/device.ts";
 import "../kernels/tensor_methods.ts";
 import type { Dataset } from "../datasets/dataset.ts";
 import type { Sequential } from "../layers/sequential.ts";
@@ -8,60 +5,10 @@ import { evaluate } from "../train/evaluate.ts";
 import { fit, type History } from "../train/fit.ts";
 import type { Optimizer } from "../train/optimizers.ts";
 import { precisionRecall } from "../train/metrics.ts";
-import { writeResults } from "../train/results.ts";
+import type { RunRecord } from "../experiment/record.ts";
+import { type RunSpec, type StartedRun, startRun, type TaskFlags } from "../experiment/run.ts";
 
-/** The flags every task takes (DESIGN.md), parsed with node:util. */
-export interface TaskFlags {
-  device: DeviceName;
-  epochs?: number;
-  batchSize?: number;
-  seed: number;
-  limit?: number;
-  quick: boolean;
-  out?: string;
-}
-
-/** Parses `--device --epochs --batch-size --seed --limit --quick --out` (and `--help`). */
-export function parseTaskFlags(args: string[], task: string, help: string): TaskFlags {
-  const { values } = parseArgs({
-    args,
-    options: {
-      device: { type: "string", default: "auto" },
-      epochs: { type: "string" },
-      "batch-size": { type: "string" },
-      seed: { type: "string", default: "1" },
-      limit: { type: "string" },
-      quick: { type: "boolean", default: false },
-      out: { type: "string" },
-      help: { type: "boolean", default: false },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(
-      `deno task ${task} [--quick] [--epochs N] [--batch-size N] [--seed N] [--limit N] ` +
-        `[--device auto|cpu|cpu-reference|webgpu] [--out DIR]\n\n${help}`,
-    );
-    Deno.exit(0);
-  }
-  const int = (name: string, v: string | undefined): number | undefined => {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) {
-      throw new Error(`--${name} must be a non-negative integer, got "${v}"`);
-    }
-    return n;
-  };
-  return {
-    device: values.device as DeviceName,
-    epochs: int("epochs", values.epochs),
-    batchSize: int("batch-size", values["batch-size"]),
-    seed: int("seed", values.seed) ?? 1,
-    limit: int("limit", values.limit),
-    quick: values.quick,
-    out: values.out,
-  };
-}
+export type { TaskFlags } from "../experiment/run.ts";
 
 /** The numbers a course report gives for a task, stored beside ours in metrics.json. */
 export type Reported = Record<string, number | string>;
@@ -104,11 +51,52 @@ export interface ExtrasContext {
   predictions: Int32Array;
 }
 
+/** What a classification run measures (metrics.json's `ours`). */
+export interface ClassificationOurs {
+  testLoss: number;
+  testAcc: number;
+  finalTrainLoss: number;
+  finalTrainAcc: number;
+  finalValLoss: number | null;
+  finalValAcc: number | null;
+  epoch1Acc: number;
+  epoch1ValAcc: number | null;
+  secondsPerEpoch: number;
+  microsecondsPerSample: number;
+  samplesPerSecond: number;
+}
+
+/** metrics.json of a classification task. */
+export type ClassificationRecord = RunRecord<ClassificationOurs> & {
+  precision: number[];
+  recall: number[];
+};
+
 /** What {@link runClassificationTask} returns (tests read it). */
 export interface TaskResult {
-  metrics: Record<string, unknown>;
+  metrics: ClassificationRecord;
   history: History;
   outDir: string;
+}
+
+/** `--help`'s account of a classification task: its recipe's defaults and its quick run. */
+export function classificationSpec(
+  task: Pick<ClassificationTask, "name" | "description" | "quick" | "recipe">,
+): RunSpec {
+  const q = task.quick;
+  return {
+    task: task.name,
+    description: task.description,
+    quick: `${q.epochs} epoch(s) on the first ${q.limit} training samples` +
+      (q.testLimit ? ` and ${q.testLimit} test samples` : "") +
+      (q.stepsPerEpoch ? `, ${q.stepsPerEpoch} steps per epoch` : "") +
+      `; deno task reproduce holds it to test accuracy ≥ ${q.minTestAcc}`,
+    shownDefaults: {
+      epochs: String(task.recipe.epochs),
+      "batch-size": String(task.recipe.batchSize),
+      limit: "all",
+    },
+  };
 }
 
 /**
@@ -119,14 +107,19 @@ export async function runClassificationTask(
   task: ClassificationTask,
   args: string[],
 ): Promise<TaskResult> {
-  const flags = parseTaskFlags(args, task.name, task.description);
-  const t0 = performance.now();
-  const device = await setDevice(flags.device);
-  console.log(
-    `${task.name}: device ${device.name} (${device.description})${
-      device.note ? `; ${device.note}` : ""
-    }`,
-  );
+  return await trainClassifier(task, await startRun(classificationSpec(task), args));
+}
+
+/**
+ * The body of {@link runClassificationTask} for a run already started (a wrapper that adds
+ * flags starts it); `amend` edits metrics.json before it is written.
+ */
+export async function trainClassifier(
+  task: ClassificationTask,
+  run: StartedRun,
+  amend: (m: ClassificationRecord) => ClassificationRecord = (m) => m,
+): Promise<TaskResult> {
+  const flags: TaskFlags = run.flags;
   const limit = flags.limit ?? (flags.quick ? task.quick.limit : undefined);
   const { train, test, source } = await task.data({ ...flags, limit });
   console.log(`data: ${train.x.shape[0]} train / ${test.x.shape[0]} test from ${source}`);
@@ -147,16 +140,13 @@ export async function runClassificationTask(
   });
   const ev = await evaluate(model, test);
   const pr = precisionRecall(ev.confusion!);
-  const wall = (performance.now() - t0) / 1000;
   const last = history.epochs[history.epochs.length - 1];
   const trainSeconds = history.epochs.reduce((s, e) => s + e.seconds, 0);
   const samples = history.epochs.reduce((s, e) => s + e.samplesPerSecond * e.seconds, 0);
-  const metrics = {
-    task: task.name,
-    command: `deno task ${task.name} ${args.join(" ")}`.trim(),
-    quick: flags.quick,
-    device,
-    seed: flags.seed,
+  const extraFiles = task.extras
+    ? await task.extras(model, { test, predictions: ev.predictions! })
+    : {};
+  const metrics = amend(run.record({
     config: {
       epochs,
       batchSize,
@@ -185,26 +175,21 @@ export async function runClassificationTask(
     precision: pr.precision,
     recall: pr.recall,
     history: history.epochs,
-    wallSeconds: wall,
-  };
-  const outDir = flags.out ?? join("results", task.name);
-  const extraFiles = task.extras
-    ? await task.extras(model, { test, predictions: ev.predictions! })
-    : {};
-  await writeResults(outDir, {
-    metrics,
+  }));
+  await run.write(metrics, {
     history: history.epochs,
     confusion: ev.confusion,
     classNames: test.classNames,
-    extraFiles,
+    files: extraFiles,
   });
   console.log(
     `${task.name}: test acc ${ev.accuracy.toFixed(4)} loss ${ev.loss.toFixed(4)} ` +
-      `(reported ${JSON.stringify(task.reported)}); ${wall.toFixed(1)} s; results in ${outDir}/`,
+      `(reported ${JSON.stringify(task.reported)}); ${metrics.wallSeconds.toFixed(1)} s; ` +
+      `results in ${run.outDir}/`,
   );
   model.dispose();
   optimizer.dispose();
   train.x.dispose();
   test.x.dispose();
-  return { metrics, history, outDir };
+  return { metrics, history, outDir: run.outDir };
 }

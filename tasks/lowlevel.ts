@@ -5,17 +5,17 @@
  * functions, stage by stage).
  * @module
  */
-import { join } from "node:path";
-import { setDevice } from "../kernels/device.ts";
 import { loadMnistArrays } from "../datasets/mnist.ts";
-import { writeFileAtomic } from "../train/atomic_write.ts";
-import { toJson } from "../train/results.ts";
-import { parseTaskFlags } from "./common.ts";
+import { checkRow } from "../experiment/checks.ts";
+import type { RunRecord } from "../experiment/record.ts";
+import { startRun } from "../experiment/run.ts";
 import { makeMaps, type Maps } from "./lowlevel/functions.ts";
 import { HAND_EXAMPLES, runHandExample } from "./lowlevel/hand_examples.ts";
 import { demoPipeline, pipelineSvg } from "./lowlevel/pipeline_svg.ts";
 import { comparisonDtype, toolkitChecks } from "./lowlevel/toolkit_checks.ts";
 import type { Reproduction, ReproductionRow, RunOptions } from "./reproduce_types.ts";
+import { reproduceRun } from "./reproduce_args.ts";
+import { runMain } from "../experiment/main.ts";
 
 const TASK = "lowlevel";
 const REPORTED = "shapes and values checked against hand-computed examples";
@@ -35,7 +35,7 @@ export interface CheckLine {
 
 /** What {@link runLowlevel} returns (tests read it). */
 export interface LowlevelResult {
-  metrics: Record<string, unknown>;
+  metrics: RunRecord;
   checks: CheckLine[];
   outDir: string;
 }
@@ -105,18 +105,16 @@ function printTable(lines: CheckLine[]): void {
 
 /** Runs every check, prints the table and writes the results folder. */
 export async function runLowlevel(args: string[]): Promise<LowlevelResult> {
-  const flags = parseTaskFlags(
-    args,
-    TASK,
-    "Checks the lab's stand-alone convolution, ReLU, max pooling, normalisation, fully connected " +
+  const run = await startRun({
+    task: TASK,
+    description:
+      "Checks the lab's stand-alone convolution, ReLU, max pooling, normalisation, fully connected " +
       "and softmax functions against hand-computed examples and against the toolkit's ops.\n" +
       "--epochs, --batch-size and --limit do not apply (nothing is trained). --seed draws the " +
-      `random inputs; the full run checks ${FULL_SEEDS} draws (seed … seed+${FULL_SEEDS - 1}), ` +
-      "--quick one.",
-  );
-  const t0 = performance.now();
-  const device = await setDevice(flags.device);
-  console.log(`${TASK}: device ${device.name} (${device.description})`);
+      `random inputs; the full run checks ${FULL_SEEDS} draws (seed … seed+${FULL_SEEDS - 1}).`,
+    quick: "one random draw instead of five",
+  }, args);
+  const flags = run.flags;
 
   const lines: CheckLine[] = HAND_EXAMPLES.map((e) => runHandExample(e, HAND_TOL)).map((h) => ({
     kind: "hand",
@@ -148,13 +146,7 @@ export async function runLowlevel(args: string[]): Promise<LowlevelResult> {
   const { image, source } = await digit();
   const demo = demoPipeline(image);
   const passed = lines.filter((l) => l.pass).length;
-  const wall = (performance.now() - t0) / 1000;
-  const metrics = {
-    task: TASK,
-    command: `deno task ${TASK} ${args.join(" ")}`.trim(),
-    quick: flags.quick,
-    device,
-    seed: flags.seed,
+  const metrics = await run.finish({
     config: {
       randomDraws: seeds,
       toolkitDtype: comparisonDtype(),
@@ -188,36 +180,29 @@ export async function runLowlevel(args: string[]): Promise<LowlevelResult> {
       },
     },
     checks: lines,
-    wallSeconds: wall,
-  };
-  const outDir = flags.out ?? join("results", TASK);
-  await writeFileAtomic(join(outDir, "metrics.json"), toJson(metrics));
-  await writeFileAtomic(join(outDir, "checks.csv"), checksCsv(lines));
-  await writeFileAtomic(
-    join(outDir, "pipeline.svg"),
-    pipelineSvg(demo.stages, `Low-level functions on ${source.split(" from ")[0]}`),
-  );
-  console.log(
-    `${TASK}: ${passed}/${lines.length} checks pass; ${wall.toFixed(1)} s; results in ${outDir}/`,
-  );
-  return { metrics, checks: lines, outDir };
+  }, {
+    files: {
+      "checks.csv": checksCsv(lines),
+      "pipeline.svg": pipelineSvg(
+        demo.stages,
+        `Low-level functions on ${source.split(" from ")[0]}`,
+      ),
+    },
+  }, `${passed}/${lines.length} checks pass`);
+  return { metrics, checks: lines, outDir: run.outDir };
 }
 
 async function rows(o: RunOptions, quick: boolean): Promise<ReproductionRow[]> {
-  const args = [...(quick ? ["--quick"] : []), "--device", o.device, "--seed", String(o.seed)];
-  const r = await runLowlevel([...args, "--out", o.outDir]);
-  const device = (r.metrics.device as { description: string }).description;
-  return r.checks.map((c) => ({
-    task: TASK,
-    check: `${c.kind}: ${c.fn} — ${c.against}`,
-    reported: c.kind === "hand" ? REPORTED : "agrees with the toolkit's op",
-    ours: `out ${c.shapeOut}, max |Δ| ${c.maxAbsDiff.toExponential(2)}`,
-    tolerance: `≤ ${c.tolerance.toExponential(1)}`,
-    status: c.pass ? "pass" : "fail",
-    device,
-    wallSeconds: r.metrics.wallSeconds as number,
-    command: `deno task ${TASK} ${args.join(" ")}`,
-  }));
+  const { r, at } = await reproduceRun(o, quick, runLowlevel);
+  return r.checks.map((c) =>
+    checkRow(at, {
+      check: `${c.kind}: ${c.fn} — ${c.against}`,
+      reported: c.kind === "hand" ? REPORTED : "agrees with the toolkit's op",
+      ours: `out ${c.shapeOut}, max |Δ| ${c.maxAbsDiff.toExponential(2)}`,
+      tolerance: `≤ ${c.tolerance.toExponential(1)}`,
+      pass: c.pass,
+    })
+  );
 }
 
 /** For `deno task reproduce`: one row per check (hand examples and toolkit agreement). */
@@ -227,4 +212,4 @@ export const reproduction: Reproduction = {
   runFull: (o) => rows(o, false),
 };
 
-if (import.meta.main) await runLowlevel(Deno.args);
+if (import.meta.main) await runMain(() => runLowlevel(Deno.args));

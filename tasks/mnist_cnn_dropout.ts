@@ -1,6 +1,7 @@
 import { adadelta } from "../train/optimizers.ts";
 import { type ClassificationTask, runClassificationTask } from "./common.ts";
 import { KERAS2_CHOICES, mnistCnn, mnistData } from "./mnist_models.ts";
+import { runMain } from "../experiment/main.ts";
 
 /** `deno task mnist-cnn-dropout`: the Keras MNIST CNN with dropout. */
 export const task: ClassificationTask = {
@@ -28,4 +29,4 @@ export const task: ClassificationTask = {
   quick: { epochs: 2, limit: 2560, minTestAcc: 0.75 },
 };
 
-if (import.meta.main) await runClassificationTask(task, Deno.args);
+if (import.meta.main) await runMain(() => runClassificationTask(task, Deno.args));

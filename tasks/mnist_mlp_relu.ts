@@ -1,6 +1,7 @@
 import { adam } from "../train/optimizers.ts";
 import { type ClassificationTask, runClassificationTask } from "./common.ts";
 import { KERAS2_CHOICES, MLP_HIDDEN, mnistData, mnistMlp } from "./mnist_models.ts";
+import { runMain } from "../experiment/main.ts";
 
 /** `deno task mnist-mlp-relu`: the lab's MLP with a ReLU hidden layer. */
 export const task: ClassificationTask = {
@@ -26,4 +27,4 @@ export const task: ClassificationTask = {
   quick: { epochs: 2, limit: 6000, minTestAcc: 0.82 },
 };
 
-if (import.meta.main) await runClassificationTask(task, Deno.args);
+if (import.meta.main) await runMain(() => runClassificationTask(task, Deno.args));

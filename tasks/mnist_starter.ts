@@ -2,6 +2,7 @@ import { momentum } from "../train/optimizers.ts";
 import { type ClassificationTask, runClassificationTask } from "./common.ts";
 import { mnistData, mnistStarter } from "./mnist_models.ts";
 import { filterAndMistakePictures } from "./classifier_pictures.ts";
+import { runMain } from "../experiment/main.ts";
 
 /** `deno task mnist-starter`: the MATLAB assignment's starter CNN, trained by iterations. */
 export const task: ClassificationTask = {
@@ -34,4 +35,4 @@ export const task: ClassificationTask = {
   extras: filterAndMistakePictures,
 };
 
-if (import.meta.main) await runClassificationTask(task, Deno.args);
+if (import.meta.main) await runMain(() => runClassificationTask(task, Deno.args));

@@ -7,12 +7,12 @@
  * @module
  */
 import { join } from "node:path";
-import { setDevice } from "../kernels/device.ts";
 import "../kernels/tensor_methods.ts";
 import { DatasetError } from "../datasets/errors.ts";
-import { writeFileAtomic } from "../train/atomic_write.ts";
-import { toJson } from "../train/results.ts";
-import { parseCifarFlags, warnStandIn } from "./cifar10_common.ts";
+import type { FlagSchema } from "../experiment/flags.ts";
+import type { RunRecord } from "../experiment/record.ts";
+import { startRun } from "../experiment/run.ts";
+import { warnStandIn } from "./cifar10_common.ts";
 import type { CifarRunOptions } from "./cifar10_rows.ts";
 import type { Reproduction, ReproductionRow } from "./reproduce_types.ts";
 import { reproductionArgs } from "./reproduce_args.ts";
@@ -37,6 +37,7 @@ import {
   STEP_RATE,
   VARIANT_NAMES,
 } from "./optimizers/variants.ts";
+import { runMain } from "../experiment/main.ts";
 
 const TASK = "optimizers";
 
@@ -87,44 +88,54 @@ export const CHOICES: Record<string, string> = {
 };
 
 /** The flags of this task beside the common ones. */
-export const EXTRA_FLAGS = {
+export const FLAGS = {
+  "data-dir": {
+    type: "string",
+    help: "the data set's folder (CIFAR-10: else $CIFAR10_DIR, the download cache, the " +
+      "stand-in; Fashion-MNIST: else $FASHION_MNIST_DIR or /usr/share/datasets/fashion-mnist)",
+  },
   dataset: {
     type: "string",
-    help: "cifar10 (default, the exercise) or fashion-mnist (from --data-dir, else " +
-      "$FASHION_MNIST_DIR or /usr/share/datasets/fashion-mnist)",
+    help: "cifar10 (the exercise) or fashion-mnist",
+    default: "cifar10",
+    choices: ["cifar10", "fashion-mnist"],
   },
   only: {
     type: "string",
     help: `comma-separated variants (default all): ${VARIANT_NAMES.join(",")}`,
   },
-} as const;
+} as const satisfies FlagSchema;
 
 /** What {@link runOptimizersTask} returns (tests read it). */
 export interface OptimizersResult {
   dataset: DatasetName;
   standIn: boolean;
   comparison: Comparison;
-  metrics: Record<string, unknown>;
+  metrics: RunRecord;
   rows: ReproductionRow[];
   outDir: string;
 }
 
 /** Runs the comparison with command-line `args` and writes its results folder. */
 export async function runOptimizersTask(args: string[]): Promise<OptimizersResult> {
-  const flags = parseCifarFlags(args, TASK, DESCRIPTION, EXTRA_FLAGS);
-  const dataset = parseDataset(flags.extra.dataset as string | undefined);
-  const variants = parseOnly(flags.extra.only as string | undefined);
+  const run = await startRun({
+    task: TASK,
+    description: DESCRIPTION,
+    quick: CHOICES.quick,
+    flags: FLAGS,
+    defaultOut: (own) => join("results", TASK, own.dataset),
+  }, args);
+  const { flags, device } = run;
+  const dataset = parseDataset(run.own.dataset);
+  const variants = parseOnly(run.own.only);
   const spec = DATASET_SPECS[dataset];
   const preset = flags.quick ? spec.quick : spec.full;
-  const t0 = performance.now();
-  const device = await setDevice(flags.device);
-  console.log(`${TASK}: device ${device.name} (${device.description})`);
   const limit = flags.limit ?? preset.limit;
   const data = await loadComparisonData(dataset, {
     limit,
     testLimit: preset.testLimit,
     seed: flags.seed,
-    dataDir: flags.dataDir,
+    dataDir: run.own["data-dir"],
   });
   const epochs = flags.epochs ?? preset.epochs;
   const batchSize = flags.batchSize ?? preset.batchSize;
@@ -153,16 +164,16 @@ export async function runOptimizersTask(args: string[]): Promise<OptimizersResul
     data.train.x.dispose();
     data.test.x.dispose();
   }
-  const wallSeconds = (performance.now() - t0) / 1000;
-  const command = `deno task ${TASK} ${args.join(" ")}`.trim();
+  const wallSeconds = run.seconds();
+  const command = run.command;
   const custom = flags.limit !== undefined || flags.epochs !== undefined ||
     flags.batchSize !== undefined;
-  const run: RunKind = custom ? "custom" : flags.quick ? "quick" : "full";
+  const kind: RunKind = custom ? "custom" : flags.quick ? "quick" : "full";
   const rows = comparisonRows({
     task: TASK,
     dataset,
     standIn: data.standIn,
-    run,
+    run: kind,
     device: device.description,
     wallSeconds,
     command,
@@ -170,81 +181,71 @@ export async function runOptimizersTask(args: string[]): Promise<OptimizersResul
   const table = comparison.results.map(tableRow);
   const metrics = {
     ...(data.standIn ? { warning: data.notice } : {}),
-    task: TASK,
-    command,
-    dataset,
-    quick: flags.quick,
-    run,
-    device,
-    seed: flags.seed,
-    config: {
-      epochs,
-      batchSize,
-      stepsPerEpoch: comparison.stepsPerEpoch,
-      limit: limit ?? null,
-      testLimit: preset.testLimit ?? null,
-      model: spec.modelText,
-      variants,
-      preprocessing: data.preprocessing,
-      choices: CHOICES,
-    },
-    data: {
-      source: data.source,
-      standIn: data.standIn,
-      train: data.train.y.length,
-      test: data.test.y.length,
-    },
-    reported: dataset === "cifar10"
-      ? { adamTestAcc: REPORTED.adamTestAcc, rmsprop: REPORTED.rmspropVsSgd }
-      : {
-        note: "no reported numbers for Fashion-MNIST; the checks are sanity claims " +
-          `(every variant's training loss falls; Adam ≥ ${FASHION_ADAM_FLOOR.quick} quick, ` +
-          `≥ ${FASHION_ADAM_FLOOR.full} full)`,
-        cifar10: { adamTestAcc: REPORTED.adamTestAcc, rmsprop: REPORTED.rmspropVsSgd },
+    ...run.record({
+      dataset,
+      run: kind,
+      config: {
+        epochs,
+        batchSize,
+        stepsPerEpoch: comparison.stepsPerEpoch,
+        limit: limit ?? null,
+        testLimit: preset.testLimit ?? null,
+        model: spec.modelText,
+        variants,
+        preprocessing: data.preprocessing,
+        choices: CHOICES,
       },
-    initial: { trainLoss: comparison.initialTrainLoss, testAcc: comparison.initialTestAcc },
-    ours: Object.fromEntries(comparison.results.map((r) => [r.name, {
-      testAcc: r.testAcc,
-      testLoss: r.testLoss,
-      finalTrainLoss: r.history.epochs[r.history.epochs.length - 1].loss,
-      finalTrainAcc: r.history.epochs[r.history.epochs.length - 1].acc,
-      trainLossAfter: r.trainLossAfter,
-      seconds: r.seconds,
-      trainSeconds: r.trainSeconds,
-    }])),
-    table,
-    tableMarkdown: tableMarkdown(table),
-    variants: comparison.results.map((r) => ({
-      name: r.name,
-      optimizer: r.optimizerText,
-      schedule: r.scheduleText,
-      optimizerConfig: r.optimizerConfig,
-      initialWeightsHash: r.initialWeightsHash,
-      steps: r.learningRates.length,
-      learningRate: { first: r.learningRates[0], last: r.learningRates.at(-1) },
-      history: r.history.epochs,
-    })),
-    checks: rows,
-    wallSeconds,
+      data: {
+        source: data.source,
+        standIn: data.standIn,
+        train: data.train.y.length,
+        test: data.test.y.length,
+      },
+      reported: dataset === "cifar10"
+        ? { adamTestAcc: REPORTED.adamTestAcc, rmsprop: REPORTED.rmspropVsSgd }
+        : {
+          note: "no reported numbers for Fashion-MNIST; the checks are sanity claims " +
+            `(every variant's training loss falls; Adam ≥ ${FASHION_ADAM_FLOOR.quick} quick, ` +
+            `≥ ${FASHION_ADAM_FLOOR.full} full)`,
+          cifar10: { adamTestAcc: REPORTED.adamTestAcc, rmsprop: REPORTED.rmspropVsSgd },
+        },
+      initial: { trainLoss: comparison.initialTrainLoss, testAcc: comparison.initialTestAcc },
+      ours: Object.fromEntries(comparison.results.map((r) => [r.name, {
+        testAcc: r.testAcc,
+        testLoss: r.testLoss,
+        finalTrainLoss: r.history.epochs[r.history.epochs.length - 1].loss,
+        finalTrainAcc: r.history.epochs[r.history.epochs.length - 1].acc,
+        trainLossAfter: r.trainLossAfter,
+        seconds: r.seconds,
+        trainSeconds: r.trainSeconds,
+      }])),
+      table,
+      tableMarkdown: tableMarkdown(table),
+      variants: comparison.results.map((r) => ({
+        name: r.name,
+        optimizer: r.optimizerText,
+        schedule: r.scheduleText,
+        optimizerConfig: r.optimizerConfig,
+        initialWeightsHash: r.initialWeightsHash,
+        steps: r.learningRates.length,
+        learningRate: { first: r.learningRates[0], last: r.learningRates.at(-1) },
+        history: r.history.epochs,
+      })),
+      checks: rows,
+    }),
   };
-  const outDir = flags.out ?? join("results", TASK, dataset);
   const title = `${dataset}${data.standIn ? " (STAND-IN data)" : ""}`;
-  const files: [string, string][] = [
-    ["metrics.json", toJson(metrics)],
-    ["table.csv", tableCsv(table)],
-    ["history.csv", historyCsv(comparison.results, comparison.stepsPerEpoch)],
-    [
-      "curves.svg",
-      comparisonSvg(
-        comparison.results.map((r) => ({
-          name: r.name,
-          epochs: r.history.epochs,
-        })),
+  await run.write(metrics, {
+    files: {
+      "table.csv": tableCsv(table),
+      "history.csv": historyCsv(comparison.results, comparison.stepsPerEpoch),
+      "curves.svg": comparisonSvg(
+        comparison.results.map((r) => ({ name: r.name, epochs: r.history.epochs })),
         title,
       ),
-    ],
-  ];
-  for (const [name, text] of files) await writeFileAtomic(join(outDir, name), text);
+    },
+  });
+  const outDir = run.outDir;
   console.log(`\n${tableMarkdown(table)}`);
   for (const r of rows) console.log(`${r.status}: ${r.check}: ${r.ours} (${r.tolerance})`);
   console.log(`${TASK}: ${wallSeconds.toFixed(1)} s; results in ${outDir}/`);
@@ -291,4 +292,4 @@ export const reproduction: Reproduction = {
   runFull: (o: CifarRunOptions) => reproduce(o, false),
 };
 
-if (import.meta.main) await runOptimizersTask(Deno.args);
+if (import.meta.main) await runMain(() => runOptimizersTask(Deno.args));

@@ -7,15 +7,15 @@
  * Example: `deno task playground --dataset xor --features x1x2 --layers 2 --epochs 300`.
  * @module
  */
-import { join } from "node:path";
-import { setDevice } from "../kernels/device.ts";
 import "../kernels/tensor_methods.ts";
+import { startRun } from "../experiment/run.ts";
 import type { Reproduction, ReproductionRow, RunOptions } from "./reproduce_types.ts";
 import { reproductionArgs } from "./reproduce_args.ts";
-import { parsePlaygroundArgs } from "./playground/config.ts";
+import { PLAYGROUND_SPEC, playgroundCli } from "./playground/config.ts";
 import { runClaims } from "./playground/claims.ts";
 import { trainPlayground } from "./playground/train.ts";
 import { writeRun } from "./playground/write_run.ts";
+import { runMain } from "../experiment/main.ts";
 
 /** Seeds of the full claims check: the first decides, the others show how robust it is. */
 export const FULL_SEEDS = [1, 2, 3, 4, 5];
@@ -29,12 +29,9 @@ export interface PlaygroundOutcome {
 
 /** Runs the task as the command line asks. */
 export async function runPlayground(args: string[]): Promise<PlaygroundOutcome> {
-  const cli = parsePlaygroundArgs(args);
-  const t0 = performance.now();
-  const device = await setDevice(cli.device);
-  const outDir = cli.out ?? join("results", "playground");
-  const command = `deno task playground ${args.join(" ")}`.trim();
-  console.log(`playground: device ${device.name} (${device.description})`);
+  const r = await startRun(PLAYGROUND_SPEC, args);
+  const cli = playgroundCli(r.flags, r.own);
+  const { outDir, device, command } = r;
   if (cli.claims) {
     const seeds = cli.quick ? [cli.config.seed] : FULL_SEEDS.map((s) => s + cli.config.seed - 1);
     const { rows } = await runClaims({ out: outDir, seeds, quick: cli.quick, device, command });
@@ -43,11 +40,7 @@ export async function runPlayground(args: string[]): Promise<PlaygroundOutcome> 
   }
   const run = await trainPlayground(cli.config);
   try {
-    const metrics = await writeRun(outDir, run, {
-      device,
-      command,
-      wallSeconds: (performance.now() - t0) / 1000,
-    });
+    const metrics = await writeRun(outDir, run, { device, command, wallSeconds: r.seconds() });
     console.log(
       `playground ${cli.config.dataset}: test loss ${run.test.loss.toFixed(4)}, ` +
         `train loss ${run.train.loss.toFixed(4)}, test acc ${run.test.acc.toFixed(3)}; ` +
@@ -70,4 +63,4 @@ export const reproduction: Reproduction = {
   runFull: async (o) => (await runPlayground(claimsArgs(o, false))).rows!,
 };
 
-if (import.meta.main) await runPlayground(Deno.args);
+if (import.meta.main) await runMain(() => runPlayground(Deno.args));

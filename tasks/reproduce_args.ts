@@ -1,4 +1,5 @@
-import type { RunOptions } from "./reproduce_types.ts";
+import { type RowContext, rowContext } from "../experiment/checks.ts";
+import type { RunHeader, RunOptions } from "../experiment/record.ts";
 
 /**
  * The command-line arguments `deno task reproduce` passes to a task: `--quick` for the CI
@@ -15,4 +16,20 @@ export function reproductionArgs(o: RunOptions & { dataDir?: string }, quick: bo
     String(o.seed),
     ...(o.dataDir ? ["--data-dir", o.dataDir] : []),
   ];
+}
+
+/**
+ * Runs a task as `deno task reproduce` does (its {@link reproductionArgs}, `extra`, and `--out`)
+ * and returns its result, the flags its rows quote and the rows' context.
+ * Example: `const { r, at } = await reproduceRun(o, true, runLowlevel);`
+ */
+export async function reproduceRun<R extends { metrics: RunHeader & { wallSeconds: number } }>(
+  o: RunOptions & { dataDir?: string },
+  quick: boolean,
+  run: (args: string[]) => Promise<R>,
+  extra: string[] = [],
+): Promise<{ r: R; at: RowContext; args: string[] }> {
+  const args = [...reproductionArgs(o, quick), ...extra];
+  const r = await run([...args, "--out", o.outDir]);
+  return { r, at: rowContext(r.metrics, args), args };
 }

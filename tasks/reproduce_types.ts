@@ -1,56 +1,12 @@
-import type { DeviceName } from "../kernels/device.ts";
-
 /**
- * The contract between a task and `deno task reproduce`: each task module exports a
- * `reproduction` object that runs its quick version and returns one row per checked number.
+ * The contract between a task and `deno task reproduce` (each task module exports a
+ * `reproduction` that runs its quick version and returns one row per checked number); the types
+ * live in experiment/record.ts.
+ * @module
  */
-
-/** Outcome of one check. Stand-in data is never a pass. */
-export type ReproductionStatus = "pass" | "fail" | "not reproduced: data absent";
-
-/** One line of results/REPRODUCTION.md. */
-export interface ReproductionRow {
-  /** Task name, as in `deno task <name>`. */
-  task: string;
-  /** What is checked, e.g. "test accuracy (quick: 6000 train, 1000 test)". */
-  check: string;
-  /** The reported number(s) from EXERCISES.md, as text. */
-  reported: string;
-  /** Our number, as text. */
-  ours: string;
-  /** The threshold or tolerance applied, as text, e.g. "≥ 0.90". */
-  tolerance: string;
-  status: ReproductionStatus;
-  /** Device description the run used. */
-  device: string;
-  wallSeconds: number;
-  /** The command that reproduces this row. */
-  command: string;
-}
-
-/** What a task module exports for `deno task reproduce`. */
-export interface Reproduction {
-  task: string;
-  /** Runs the quick version with results under `outDir`; never throws for a failed check. */
-  runQuick(opts: RunOptions): Promise<ReproductionRow[]>;
-  /** Runs the full recipe (absent where the full run is not defined or not feasible here). */
-  runFull?(opts: RunOptions): Promise<ReproductionRow[]>;
-  /**
-   * The full recipe once per seed (results under `outDir/seed-<s>/`), one row per check with
-   * mean ± standard deviation over `seeds`, judged on the mean. With `merge` nothing is trained:
-   * the seeds' finished runs are read back from those folders (after `--shard` processes).
-   */
-  runFullSeeds?(opts: RunOptions, seeds: number[], merge: boolean): Promise<ReproductionRow[]>;
-  /**
-   * Data the full run needs. Without it `reproduce --full` records "not reproduced: data
-   * absent" instead of training for hours on stand-in data that proves no more than the quick run.
-   */
-  requires?: "cifar10";
-}
-
-/** Where and how a reproduction runs. */
-export interface RunOptions {
-  outDir: string;
-  device: DeviceName;
-  seed: number;
-}
+export type {
+  Reproduction,
+  ReproductionRow,
+  ReproductionStatus,
+  RunOptions,
+} from "../experiment/record.ts";

@@ -1,8 +1,19 @@
 import { join } from "node:path";
-import type { ClassificationTask, TaskResult } from "./common.ts";
-import { runClassificationTask } from "./common.ts";
+import {
+  atLeast,
+  checkRow,
+  type CheckText,
+  rowContext,
+  taskCommand,
+} from "../experiment/checks.ts";
+import {
+  type ClassificationOurs,
+  type ClassificationTask,
+  runClassificationTask,
+  type TaskResult,
+} from "./common.ts";
 import type { Reproduction, ReproductionRow } from "./reproduce_types.ts";
-import { reproductionArgs } from "./reproduce_args.ts";
+import { reproduceRun, reproductionArgs } from "./reproduce_args.ts";
 import { judgeSeeds, onTheMean } from "./reproduce_seeds.ts";
 import { task as mnistMlpLinear } from "./mnist_mlp_linear.ts";
 import { task as mnistMlpRelu } from "./mnist_mlp_relu.ts";
@@ -36,7 +47,7 @@ export interface FullCheck {
 
 /** |ours − reported| ≤ tol for a field of metrics.ours. */
 export function within(
-  field: string,
+  field: keyof ClassificationOurs,
   label: string,
   reported: number,
   tol: number,
@@ -45,7 +56,7 @@ export function within(
     check: label,
     reported: String(reported),
     tolerance: `± ${tol}`,
-    value: (r) => (r.metrics.ours as Record<string, number>)[field],
+    value: (r) => r.metrics.ours[field] ?? NaN,
     pass: (v) => Math.abs(v - reported) <= tol,
   };
 }
@@ -57,28 +68,15 @@ export function judgeRun(c: FullCheck, r: TaskResult): { ours: string; pass: boo
 }
 
 function row(
-  task: ClassificationTask,
   r: TaskResult,
-  c: { check: string; reported: string; tolerance: string; ours: string; pass: boolean },
+  c: CheckText & { tolerance: string; ours: string; pass: boolean },
   command: string,
-  wallSeconds = r.metrics.wallSeconds as number,
+  wallSeconds = r.metrics.wallSeconds,
 ): ReproductionRow {
-  const device = r.metrics.device as { description: string };
-  return {
-    task: task.name,
-    check: c.check,
-    reported: c.reported,
-    ours: c.ours,
-    tolerance: c.tolerance,
-    status: c.pass ? "pass" : "fail",
-    device: device.description,
-    wallSeconds,
-    command,
-  };
+  return checkRow({ ...rowContext(r.metrics, []), wallSeconds, command }, c);
 }
 
-const commandOf = (task: ClassificationTask, args: string[]) =>
-  `deno task ${task.name} ${args.join(" ")}`.trim();
+const commandOf = (task: ClassificationTask, args: string[]) => taskCommand(task.name, args);
 
 /** The folder of one seed's full run under the task's results folder. */
 export function seedDir(outDir: string, seed: number): string {
@@ -117,7 +115,7 @@ export async function readTaskResult(task: ClassificationTask, dir: string): Pro
   const epochs = metrics.history as TaskResult["history"]["epochs"];
   const data = metrics.data as { train: number; validation: number };
   return {
-    metrics,
+    metrics: metrics as unknown as TaskResult["metrics"],
     history: { epochs, trainSize: data.train, valSize: data.validation, steps: 0 },
     outDir: dir,
   };
@@ -131,23 +129,20 @@ export function classificationReproduction(
   return {
     task: task.name,
     async runQuick(o) {
-      const args = reproductionArgs(o, true);
-      const r = await runClassificationTask(task, [...args, "--out", o.outDir]);
-      const acc = (r.metrics.ours as { testAcc: number }).testAcc;
-      const floor = task.quick.minTestAcc;
-      return [row(task, r, {
+      const { r, at } = await reproduceRun(o, true, (args) => runClassificationTask(task, args));
+      return [atLeast(at, {
         check: "test accuracy, quick run",
         reported: String(task.reported.testAcc ?? "—"),
-        ours: acc.toFixed(4),
-        tolerance: `≥ ${floor} (quick floor)`,
-        pass: acc >= floor,
-      }, commandOf(task, args))];
+        value: r.metrics.ours.testAcc,
+        min: task.quick.minTestAcc,
+        note: "quick floor",
+      })];
     },
     runFull: full.length
       ? async (o) => {
         const args = reproductionArgs(o, false);
         const r = await runClassificationTask(task, [...args, "--out", o.outDir]);
-        return full.map((c) => row(task, r, { ...c, ...judgeRun(c, r) }, commandOf(task, args)));
+        return full.map((c) => row(r, { ...c, ...judgeRun(c, r) }, commandOf(task, args)));
       }
       : undefined,
     runFullSeeds: full.length
@@ -161,14 +156,14 @@ export function classificationReproduction(
             r: merge ? await readTaskResult(task, dir) : await runClassificationTask(task, args),
           });
         }
-        const wall = runs.reduce((s, x) => s + (x.r.metrics.wallSeconds as number), 0);
+        const wall = runs.reduce((s, x) => s + x.r.metrics.wallSeconds, 0);
         const args = reproductionArgs(o, false).join(" ").replace(/--seed \d+/, "--seed S");
         const command = `deno task ${task.name} ${args}, S = ${seeds.join(",")}`;
         return full.map((c) => {
           const values = runs.map(({ seed, r }) => ({ seed, value: c.value(r) }));
           const j = judgeSeeds(values, c.pass, c.label);
           const tolerance = onTheMean(c.tolerance, seeds.length);
-          return row(task, runs[0].r, { ...c, tolerance, ...j }, command, wall);
+          return row(runs[0].r, { ...c, tolerance, ...j }, command, wall);
         });
       }
       : undefined,

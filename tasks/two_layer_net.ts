@@ -10,10 +10,11 @@
  *                        or duplicated), pick the best, retrain it with the layer modules
  * @module
  */
-import { join } from "node:path";
 import { type DeviceInfo, setDevice } from "../kernels/device.ts";
 import "../kernels/tensor_methods.ts";
-import { type CifarFlags, parseCifarFlags } from "./cifar10_common.ts";
+import type { FlagSchema } from "../experiment/flags.ts";
+import { startRun, type TaskFlags } from "../experiment/run.ts";
+import { CIFAR_FLAGS } from "./cifar10_common.ts";
 import { type CifarRunOptions, reproductionArgs } from "./cifar10_rows.ts";
 import type { Reproduction, ReproductionRow } from "./reproduce_types.ts";
 import { type CifarSplits, loadCifarSplits, type SplitSizes } from "./two_layer_net/cifar_data.ts";
@@ -38,7 +39,8 @@ const DESCRIPTION = [
   "per epoch, reg 0.25, batch 200, 1000 iterations). Results in results/two-layer-net/.",
 ].join("\n");
 
-const EXTRA_FLAGS = {
+const FLAGS = {
+  ...CIFAR_FLAGS,
   toy: { type: "boolean", help: "toy check only" },
   grid: {
     type: "boolean",
@@ -46,8 +48,11 @@ const EXTRA_FLAGS = {
   },
   shard: { type: "string", help: "i/n: run trials with index ≡ i (mod n)" },
   merge: { type: "boolean", help: "merge grid trial files, retrain the best with layers" },
-  iters: { type: "string", help: "iterations (default 1000; grid 2000; --quick fewer)" },
-} as const;
+  iters: {
+    type: "integer",
+    help: `iterations (default ${DEFAULT_RUN.iterations}; grid ${GRID_ITERATIONS}; --quick fewer)`,
+  },
+} as const satisfies FlagSchema;
 
 /** What one invocation did (tests and the reproduction read it). */
 export interface TwoLayerResult {
@@ -60,33 +65,36 @@ export interface TwoLayerResult {
   device?: DeviceInfo;
 }
 
-function positiveInt(name: string, v: string | boolean | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
-  return n;
-}
-
-function sizes(f: CifarFlags): SplitSizes {
+function sizes(f: TaskFlags): SplitSizes {
   const base = f.quick ? QUICK.splits : FULL.splits;
   return f.limit ? { ...base, numTrain: f.limit } : base;
 }
 
 /** Parses `args` and runs the chosen mode. */
 export async function runTwoLayerNet(args: string[]): Promise<TwoLayerResult> {
-  const f = parseCifarFlags(args, TASK, DESCRIPTION, EXTRA_FLAGS);
-  const modes = (["toy", "grid", "merge"] as const).filter((m) => f.extra[m]);
+  const run = await startRun({
+    task: TASK,
+    description: DESCRIPTION,
+    quick: `smaller splits (${QUICK.splits.numTrain} training images), fewer iterations ` +
+      `(default run ${QUICK.defaultIterations}, grid ${QUICK.gridIterations}) and a smaller grid`,
+    flags: FLAGS,
+  }, args);
+  const { flags: f, own } = run;
+  const modes = (["toy", "grid", "merge"] as const).filter((m) => own[m]);
   if (modes.length > 1) throw new Error(`two-layer-net: give one of --toy, --grid, --merge`);
   if (f.epochs !== undefined) throw new Error("two-layer-net counts iterations: use --iters N");
-  if (f.extra.shard !== undefined && !f.extra.grid) throw new Error("--shard needs --grid");
+  if (own.shard !== undefined && !own.grid) throw new Error("--shard needs --grid");
   const mode: "toy" | "grid" | "merge" | "default" = modes.length ? modes[0] : "default";
-  const iters = positiveInt("iters", f.extra.iters);
-  const outDir = f.out ?? join("results", TASK);
+  // Only an explicit --iters overrides each mode's own count.
+  const iters = args.some((a) => a === "--iters" || a.startsWith("--iters="))
+    ? own.iters
+    : undefined;
+  const outDir = run.outDir;
   const ctx = {
     outDir,
     seed: f.seed,
     quick: f.quick,
-    command: `deno task ${TASK} ${args.join(" ")}`.trim(),
+    command: run.command,
     device: undefined as DeviceInfo | undefined,
     log: (s: string) => console.log(s),
   };
@@ -94,7 +102,7 @@ export async function runTwoLayerNet(args: string[]): Promise<TwoLayerResult> {
   const split = sizes(f);
   let loaded: CifarSplits | undefined;
   const load = async () => {
-    loaded ??= await loadCifarSplits({ ...split, dataDir: f.dataDir, seed: f.seed });
+    loaded ??= await loadCifarSplits({ ...split, dataDir: own["data-dir"], seed: f.seed });
     result.standIn = loaded.standIn;
     return loaded;
   };
@@ -111,10 +119,7 @@ export async function runTwoLayerNet(args: string[]): Promise<TwoLayerResult> {
       batchSize: f.batchSize,
     });
   } else if (mode === "grid") {
-    const { shard, source } = resolveShard(
-      f.extra.shard as string | undefined,
-      Deno.env.toObject(),
-    );
+    const { shard, source } = resolveShard(own.shard, Deno.env.toObject());
     ctx.log(`grid shard ${shard.index}/${shard.count} from ${source}`);
     result.shard = await runGridShard(ctx, await load(), spec, shard, gridIters);
   } else {

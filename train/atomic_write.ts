@@ -15,9 +15,7 @@ import { basename, dirname, join } from "node:path";
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const dir = dirname(path);
   await Deno.mkdir(dir, { recursive: true });
-  // Same directory: rename is only atomic within one file system. Leading dot keeps it out of
-  // casual listings while it exists.
-  const tmp = join(dir, `.${basename(path)}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`);
+  const tmp = tempPath(path);
   const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
   try {
     await writeNewFile(tmp, bytes);
@@ -26,6 +24,18 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await Deno.remove(tmp).catch(() => {});
     throw e;
   }
+}
+
+/**
+ * A fresh temporary name beside `path` (`.name.<pid>.<8 hex>.tmp`): same directory, since a
+ * rename is atomic only within one file system; the leading dot keeps it out of casual listings;
+ * the pid lets {@link removeStaleTemps} tell a killed writer's leftovers from a running one's.
+ */
+export function tempPath(path: string): string {
+  return join(
+    dirname(path),
+    `.${basename(path)}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`,
+  );
 }
 
 /**
@@ -43,4 +53,39 @@ export async function writeNewFile(path: string, bytes: Uint8Array): Promise<voi
   } finally {
     file.close();
   }
+}
+
+/** `.name.<pid>.<8 hex>.tmp`, the temporary names {@link writeFileAtomic} uses. */
+const TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+
+/** Whether process `pid` still runs (Linux: /proc; elsewhere assumed alive, so nothing is lost). */
+function processAlive(pid: number): boolean {
+  if (pid === Deno.pid) return true;
+  if (Deno.build.os !== "linux") return true;
+  try {
+    Deno.statSync(`/proc/${pid}`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Removes the temporary files that writers killed mid-write left in `dir` (those of running
+ * processes stay); returns their names. A missing `dir` has none.
+ * Example: `await removeStaleTemps("results/mnist-cnn")`.
+ */
+export async function removeStaleTemps(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      const m = TEMP_NAME.exec(e.name);
+      if (!e.isFile || !m || processAlive(Number(m[1]))) continue;
+      await Deno.remove(join(dir, e.name)).catch(() => {});
+      removed.push(e.name);
+    }
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  return removed;
 }

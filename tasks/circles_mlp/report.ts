@@ -6,8 +6,8 @@
  */
 import type { ToyData } from "../../datasets/toy.ts";
 import type { EpochRecord } from "../../train/history.ts";
-import { writeResults } from "../../train/results.ts";
-import { lineChartSvg, type Series } from "../../train/svg_plot.ts";
+import type { StartedRun } from "../../experiment/run.ts";
+import { lineChartSvg, type Series } from "../../experiment/svg_plot.ts";
 import { decisionBoundarySvg, gridPoints } from "../playground/boundary_svg.ts";
 import type { CirclesCurves, CirclesWeights } from "./setup.ts";
 import { HIDDEN } from "./setup.ts";
@@ -88,8 +88,8 @@ function curveSeries(
   return { name: label, x: e.map((r) => r.epoch), y: e.map((r) => r[key]) };
 }
 
-/** Writes every file; returns their paths. */
-export async function writeCirclesResults(dir: string, o: {
+/** Writes every file into the run's folder; returns their paths. */
+export async function writeCirclesResults(run: StartedRun, o: {
   metrics: Record<string, unknown>;
   ways: CirclesCurves[];
   data: ToyData;
@@ -130,9 +130,5 @@ export async function writeCirclesResults(dir: string, o: {
       height: 380,
     });
   }
-  return await writeResults(dir, {
-    metrics: o.metrics,
-    history: asHistory(fitWay),
-    extraFiles: extra,
-  });
+  return await run.write(o.metrics, { history: asHistory(fitWay), files: extra });
 }

@@ -4,8 +4,8 @@
  * feature maps as a row of small heat maps.
  * @module
  */
-import { escapeXml } from "../../train/svg_plot.ts";
-import { imageGridSvg } from "../../train/svg_images.ts";
+import { escapeXml } from "../../experiment/svg_plot.ts";
+import { imageGridSvg } from "../../experiment/svg_images.ts";
 import {
   convolve,
   type FilterStack,

@@ -5,7 +5,8 @@
  * meets (every optimiser lowers the training-set loss; Adam reaches a floor).
  * @module
  */
-import type { ReproductionRow, ReproductionStatus } from "../reproduce_types.ts";
+import { checkRow, type CheckText, onStandIn } from "../../experiment/checks.ts";
+import type { ReproductionRow } from "../reproduce_types.ts";
 import type { Comparison } from "./compare.ts";
 import type { DatasetName } from "./data.ts";
 
@@ -45,26 +46,10 @@ export interface CheckContext {
   command: string;
 }
 
-function row(
-  c: CheckContext,
-  r: { check: string; reported: string; ours: string; tolerance: string; pass: boolean },
-): ReproductionRow {
-  const status: ReproductionStatus = c.standIn
-    ? "not reproduced: data absent"
-    : r.pass
-    ? "pass"
-    : "fail";
-  return {
-    task: c.task,
-    check: `${c.dataset} ${c.run}: ${r.check}`,
-    reported: r.reported,
-    ours: c.standIn ? `${r.ours} (stand-in data)` : r.ours,
-    tolerance: r.tolerance,
-    status,
-    device: c.device,
-    wallSeconds: c.wallSeconds,
-    command: c.command,
-  };
+function row(c: CheckContext, r: CheckText & { ours: string; tolerance: string; pass: boolean }) {
+  const at = { task: c.task, device: c.device, wallSeconds: c.wallSeconds, command: c.command };
+  const out = checkRow(at, { ...r, check: `${c.dataset} ${c.run}: ${r.check}` });
+  return c.standIn ? onStandIn(out) : out;
 }
 
 /** Every variant's final weights have a lower training-set loss than the shared start. */

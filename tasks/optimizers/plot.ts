@@ -1,9 +1,9 @@
 /**
  * The `optimizers` task's one figure: training loss and test accuracy per epoch, one line per
- * variant in each panel. Built from train/svg_plot.ts's single-panel charts placed side by side.
+ * variant in each panel. Built from experiment/svg_plot.ts's single-panel charts placed side by side.
  * @module
  */
-import { escapeXml, lineChartSvg, type Series } from "../../train/svg_plot.ts";
+import { escapeXml, lineChartSvg, type Series } from "../../experiment/svg_plot.ts";
 import type { EpochRecord } from "../../train/history.ts";
 
 /** One variant's curves: its name and its per-epoch records. */

@@ -4,7 +4,7 @@
  * points (white rim) and test points (black rim) on top. Self-contained SVG.
  * @module
  */
-import { escapeXml } from "../../train/svg_plot.ts";
+import { escapeXml } from "../../experiment/svg_plot.ts";
 
 /** Labelled (x1, x2) points, interleaved [n, 2]; labels 0/1 (1 is drawn blue). */
 export interface LabelledPoints {

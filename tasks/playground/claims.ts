@@ -7,9 +7,9 @@
  */
 import { join } from "node:path";
 import type { DeviceInfo } from "../../kernels/device.ts";
-import { writeFileAtomic } from "../../train/atomic_write.ts";
-import { toJson } from "../../train/results.ts";
-import { lineChartSvg } from "../../train/svg_plot.ts";
+import { checkRow } from "../../experiment/checks.ts";
+import { writeResults } from "../../experiment/results.ts";
+import { lineChartSvg } from "../../experiment/svg_plot.ts";
 import type { ReproductionRow } from "../reproduce_types.ts";
 import { judgeSeeds, onTheMean } from "../reproduce_seeds.ts";
 import { PLAYGROUND_DEFAULTS, type PlaygroundConfig } from "./config.ts";
@@ -203,20 +203,26 @@ export async function runClaims(o: {
     console.log(`playground ${claim.id}: ${verdict.pass ? "pass" : "FAIL"} — ${verdict.ours}`);
   }
   await writeClaimsTable(o.out, results, o);
-  const rows = results.map((r): ReproductionRow => ({
-    task: "playground",
-    check: `${r.claim.id}: ${r.claim.text}`,
-    reported: r.claim.text,
-    ours: r.ours + seedNote(r),
-    tolerance: onTheMean(
-      o.quick ? r.claim.tolerance.quick : r.claim.tolerance.full,
-      r.seeds.length,
-    ),
-    status: r.pass ? "pass" : "fail",
-    device: o.device.description,
-    wallSeconds: r.wallSeconds,
-    command: o.command,
-  }));
+  const rows = results.map((r) =>
+    checkRow(
+      {
+        task: "playground",
+        device: o.device.description,
+        wallSeconds: r.wallSeconds,
+        command: o.command,
+      },
+      {
+        check: `${r.claim.id}: ${r.claim.text}`,
+        reported: r.claim.text,
+        ours: r.ours + seedNote(r),
+        tolerance: onTheMean(
+          o.quick ? r.claim.tolerance.quick : r.claim.tolerance.full,
+          r.seeds.length,
+        ),
+        pass: r.pass,
+      },
+    )
+  );
   return { rows, results };
 }
 
@@ -314,8 +320,8 @@ async function writeClaimsTable(
     })),
     wallSeconds: results.reduce((s, r) => s + r.wallSeconds, 0),
   };
-  await writeFileAtomic(join(out, "claims.md"), md);
-  await writeFileAtomic(join(out, "claims.csv"), csv);
-  await writeFileAtomic(join(out, "claims.svg"), svg);
-  await writeFileAtomic(join(out, "metrics.json"), toJson(metrics));
+  await writeResults(out, {
+    metrics,
+    extraFiles: { "claims.md": md, "claims.csv": csv, "claims.svg": svg },
+  });
 }

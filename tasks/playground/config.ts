@@ -5,13 +5,14 @@
  */
 import { type FeatureName, PLAYGROUND_FEATURES, type PlaygroundKind } from "../../datasets/toy.ts";
 import type { DeviceName } from "../../kernels/device.ts";
-import { type ExtraFlag, numberFlag, parseWithExtras } from "../extra_flags.ts";
+import { type FlagSchema, type FlagValues, parseFlags } from "../../experiment/flags.ts";
+import { COMMON_FLAGS, type RunSpec, type TaskFlags, taskFlags } from "../../experiment/run.ts";
 
 /** Hidden activations the Playground offers. */
 export type PlaygroundActivation = "linear" | "relu" | "tanh" | "sigmoid";
 
-const KINDS: PlaygroundKind[] = ["circle", "xor", "gauss", "spiral"];
-const ACTIVATIONS: PlaygroundActivation[] = ["linear", "relu", "tanh", "sigmoid"];
+const KINDS: readonly PlaygroundKind[] = ["circle", "xor", "gauss", "spiral"];
+const ACTIVATIONS: readonly PlaygroundActivation[] = ["linear", "relu", "tanh", "sigmoid"];
 
 /** Everything one Playground run needs. */
 export interface PlaygroundConfig {
@@ -78,27 +79,75 @@ export interface PlaygroundCli {
   out?: string;
 }
 
-const EXTRA: Record<string, ExtraFlag> = {
-  dataset: { type: "string", help: "circle | xor | gauss | spiral", default: "circle" },
+/** The Playground's own flags, beside the common ones. */
+export const PLAYGROUND_FLAGS = {
+  dataset: { type: "string", help: "the data set", default: "circle", choices: KINDS },
   features: {
     type: "string",
     help: `comma-separated, any of ${PLAYGROUND_FEATURES.join(",")} (x1^2 may be written x1²)`,
     default: "x1,x2",
   },
   layers: { type: "string", help: 'hidden widths, e.g. 4,2; "" = no hidden layer', default: "4,2" },
-  activation: { type: "string", help: "linear | relu | tanh | sigmoid", default: "tanh" },
-  noise: { type: "string", help: "0 to 0.5 (the Playground's 0–50%)", default: "0" },
-  "train-ratio": { type: "string", help: "fraction of points used for training", default: "0.5" },
-  lr: { type: "string", help: "learning rate (plain SGD)", default: "0.03" },
-  l1: { type: "string", help: "L1 rate on the weights", default: "0" },
-  l2: { type: "string", help: "L2 rate on the weights", default: "0" },
+  activation: { type: "string", help: "hidden activation", default: "tanh", choices: ACTIVATIONS },
+  noise: {
+    type: "number",
+    help: "the Playground's 0–50% noise",
+    default: 0,
+    valid: (n) => n >= 0 && n <= 0.5,
+    range: "in [0, 0.5]",
+  },
+  "train-ratio": {
+    type: "number",
+    help: "fraction of points used for training",
+    default: 0.5,
+    valid: (n) => n > 0 && n < 1,
+    range: "in (0, 1)",
+  },
+  lr: {
+    type: "number",
+    help: "learning rate (plain SGD)",
+    default: 0.03,
+    valid: (n) => n > 0,
+    range: "> 0",
+  },
+  l1: {
+    type: "number",
+    help: "L1 rate on the weights",
+    default: 0,
+    valid: (n) => n >= 0,
+    range: "≥ 0",
+  },
+  l2: {
+    type: "number",
+    help: "L2 rate on the weights",
+    default: 0,
+    valid: (n) => n >= 0,
+    range: "≥ 0",
+  },
   init: {
     type: "string",
-    help: "playground (U(−0.5, 0.5) weights, biases 0.1) | glorot (Glorot-uniform, zero biases)",
+    help: "playground (U(−0.5, 0.5) weights, biases 0.1) or glorot (Glorot-uniform, zero biases)",
     default: "playground",
+    choices: ["playground", "glorot"],
   },
   shuffle: { type: "boolean", help: "reshuffle the training points every epoch" },
   claims: { type: "boolean", help: "check every EXERCISES.md claim (one combined table)" },
+} as const satisfies FlagSchema;
+
+/** How the Playground describes itself to startRun and --help. */
+export const PLAYGROUND_SPEC: RunSpec<typeof PLAYGROUND_FLAGS> = {
+  task: "playground",
+  description:
+    "TensorFlow-Playground-style 2-D classification: tanh output neuron, loss ½(out − y)² with " +
+    "labels ±1 (the Playground's), plain SGD. --claims checks the EXERCISES.md claims.",
+  quick: `${QUICK_EPOCHS} epochs instead of ${PLAYGROUND_DEFAULTS.epochs}; with --claims, one ` +
+    "seed instead of five",
+  flags: PLAYGROUND_FLAGS,
+  shownDefaults: {
+    epochs: String(PLAYGROUND_DEFAULTS.epochs),
+    "batch-size": String(PLAYGROUND_DEFAULTS.batchSize),
+    limit: `${PLAYGROUND_DEFAULTS.points * PLAYGROUND_DEFAULTS.trainRatio} training points`,
+  },
 };
 
 /** "x1²" and "x1*x2" are accepted for the Playground's "x1^2" and "x1x2". */
@@ -120,38 +169,31 @@ export function parseFeatures(s: string): FeatureName[] {
 export function parseLayers(s: string): number[] {
   const t = s.trim();
   if (t === "" || t === "none") return [];
-  return t.split(",").map((w) => numberFlag("layers", w, (n) => Number.isInteger(n) && n >= 1));
+  return t.split(",").map((w) => {
+    const n = Number(w);
+    if (w.trim() === "" || !Number.isInteger(n) || n < 1) {
+      throw new Error(`--layers: widths must be integers ≥ 1, got "${w}"`);
+    }
+    return n;
+  });
 }
 
-/** Parses the Playground's flags and the common task flags. */
-export function parsePlaygroundArgs(args: string[]): PlaygroundCli {
-  const { common, extra } = parseWithExtras(
-    args,
-    "playground",
-    "TensorFlow-Playground-style 2-D classification: tanh output neuron, loss ½(out − y)² with " +
-      "labels ±1 (the Playground's), plain SGD. --claims checks the EXERCISES.md claims.",
-    EXTRA,
-  );
-  const s = (k: string) => extra[k] as string;
-  const dataset = s("dataset") as PlaygroundKind;
-  if (!KINDS.includes(dataset)) throw new Error(`--dataset: use ${KINDS.join(", ")}`);
-  const activation = s("activation") as PlaygroundActivation;
-  if (!ACTIVATIONS.includes(activation)) {
-    throw new Error(`--activation: use ${ACTIVATIONS.join(", ")}`);
-  }
-  const init = s("init") as PlaygroundInit;
-  if (init !== "playground" && init !== "glorot") throw new Error("--init: use playground, glorot");
+/** The run's settings from the parsed common flags and the Playground's own. */
+export function playgroundCli(
+  common: TaskFlags,
+  own: FlagValues<typeof PLAYGROUND_FLAGS>,
+): PlaygroundCli {
   const quick = common.quick;
   const config: PlaygroundConfig = {
-    dataset,
-    features: parseFeatures(s("features")),
-    layers: parseLayers(s("layers")),
-    activation,
-    noise: numberFlag("noise", s("noise"), (n) => n >= 0 && n <= 0.5),
-    trainRatio: numberFlag("train-ratio", s("train-ratio"), (n) => n > 0 && n < 1),
-    lr: numberFlag("lr", s("lr"), (n) => n > 0),
-    l1: numberFlag("l1", s("l1"), (n) => n >= 0),
-    l2: numberFlag("l2", s("l2"), (n) => n >= 0),
+    dataset: own.dataset as PlaygroundKind,
+    features: parseFeatures(own.features),
+    layers: parseLayers(own.layers),
+    activation: own.activation as PlaygroundActivation,
+    noise: own.noise,
+    trainRatio: own["train-ratio"],
+    lr: own.lr,
+    l1: own.l1,
+    l2: own.l2,
     batchSize: common.batchSize ?? PLAYGROUND_DEFAULTS.batchSize,
     epochs: common.epochs ?? (quick ? QUICK_EPOCHS : PLAYGROUND_DEFAULTS.epochs),
     seed: common.seed,
@@ -163,7 +205,14 @@ export function parsePlaygroundArgs(args: string[]): PlaygroundCli {
   if (common.limit !== undefined) {
     config.points = Math.max(2, Math.round(common.limit / config.trainRatio));
   }
-  if (config.batchSize < 1) throw new Error("--batch-size must be ≥ 1");
-  if (config.epochs < 1) throw new Error("--epochs must be ≥ 1");
-  return { config, device: common.device, quick, claims: extra.claims as boolean, out: common.out };
+  return { config, device: common.device, quick, claims: own.claims, out: common.out };
+}
+
+/** Parses the Playground's flags and the common task flags (no device, no folder: tests). */
+export function parsePlaygroundArgs(args: string[]): PlaygroundCli {
+  const all = parseFlags({ ...COMMON_FLAGS, ...PLAYGROUND_FLAGS }, args, {
+    command: PLAYGROUND_SPEC.task,
+    description: PLAYGROUND_SPEC.description,
+  });
+  return playgroundCli(taskFlags(all), all);
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import type { DeviceInfo } from "../../kernels/device.ts";
-import { writeResults } from "../../train/results.ts";
+import { writeResults } from "../../experiment/results.ts";
 import { decisionBoundarySvg, gridPoints } from "./boundary_svg.ts";
 import type { PlaygroundRun } from "./train.ts";
 

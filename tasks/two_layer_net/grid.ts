@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import { writeFileAtomic } from "../../train/atomic_write.ts";
 import type { EpochRecord } from "../../train/history.ts";
-import { toJson } from "../../train/results.ts";
+import { toJson } from "../../experiment/results.ts";
 
 /** The values each hyperparameter takes; trials are their product. */
 export interface GridSpec {

@@ -3,7 +3,7 @@
  * CSV, the best trial by validation accuracy, and SVG charts of validation accuracy.
  * @module
  */
-import { lineChartSvg } from "../../train/svg_plot.ts";
+import { lineChartSvg } from "../../experiment/svg_plot.ts";
 import { join } from "node:path";
 import {
   type GridSpec,

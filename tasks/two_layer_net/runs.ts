@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import type { DeviceInfo } from "../../kernels/device.ts";
-import { writeResults } from "../../train/results.ts";
+import { writeResults } from "../../experiment/results.ts";
 import type { CifarSplits } from "./cifar_data.ts";
 import { CHOICES, DEFAULT_RUN, REPORTED, TASK } from "./config.ts";
 import {

@@ -13,7 +13,9 @@ import {
 import { fullRow, quickRow, type RowInput } from "../../tasks/cifar10_rows.ts";
 import { reproduction as cnnReproduction } from "../../tasks/cifar10_cnn.ts";
 import { reproduction as starterReproduction } from "../../tasks/cifar10_starter.ts";
-import { parseCifarFlags } from "../../tasks/cifar10_common.ts";
+import { CIFAR_FLAGS } from "../../tasks/cifar10_common.ts";
+import { parseFlags, UsageError } from "../../experiment/flags.ts";
+import { COMMON_FLAGS } from "../../experiment/run.ts";
 import { withTempDir, writeCifarFolder } from "../datasets/cifar10_fixture.ts";
 
 await setDevice("cpu");
@@ -39,19 +41,21 @@ Deno.test("kerasCifarCnn and cifarStarter: documented parameter counts", () => {
   assert.equal(CIFAR_STARTER_PARAMS, 1216 + 6416 + 40970);
 });
 
-Deno.test("parseCifarFlags: --data-dir and task flags taken out, common flags handed on", () => {
-  const f = parseCifarFlags(
-    ["--quick", "--data-dir", "/x", "--seed=3", "--zca", "--lr", "0.1"],
-    "t",
-    "d",
-    { zca: { type: "boolean", help: "" }, lr: { type: "string", help: "" } },
-  );
-  assert.equal(f.dataDir, "/x");
-  assert.equal(f.seed, 3);
+Deno.test("CIFAR_FLAGS: --data-dir beside the common flags", () => {
+  const f = parseFlags({ ...COMMON_FLAGS, ...CIFAR_FLAGS }, ["--quick", "--data-dir", "/x"], {
+    command: "t",
+    description: "d",
+  });
+  assert.equal(f["data-dir"], "/x");
   assert.equal(f.quick, true);
-  assert.deepEqual(f.extra, { zca: true, lr: "0.1" });
-  assert.deepEqual(f.common, ["--quick", "--seed", "3"]);
-  assert.throws(() => parseCifarFlags(["--nope"], "t", "d"));
+  assert.throws(
+    () =>
+      parseFlags({ ...COMMON_FLAGS, ...CIFAR_FLAGS }, ["--nope"], {
+        command: "t",
+        description: "",
+      }),
+    UsageError,
+  );
 });
 
 const row = (o: Partial<RowInput>): RowInput => ({

@@ -3,7 +3,7 @@
  * curves open in any browser and render on GitHub.
  * @module
  */
-import type { EpochRecord } from "./history.ts";
+import type { EpochRecord } from "../train/history.ts";
 
 /** One line of a chart: `y[i]` at `x[i]`; non-finite points leave a gap. */
 export interface Series {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { inflateSync } from "node:zlib";
-import { crc32, encodePng, imageGridSvg } from "../../train/svg_images.ts";
+import { crc32, encodePng, imageGridSvg } from "../../experiment/svg_images.ts";
 
 /** Decodes the PNGs this module writes (8-bit, filter 0), checking signature and every CRC. */
 function decodePng(png: Uint8Array) {

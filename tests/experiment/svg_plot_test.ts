@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { curvesSvg, escapeXml, lineChartSvg, niceTicks, PALETTE } from "../../train/svg_plot.ts";
+import {
+  curvesSvg,
+  escapeXml,
+  lineChartSvg,
+  niceTicks,
+  PALETTE,
+} from "../../experiment/svg_plot.ts";
 import type { EpochRecord } from "../../train/history.ts";
 
 /**

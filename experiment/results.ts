@@ -1,11 +1,10 @@
 /**
  * A task's results folder: metrics.json, history.csv, curves.svg, confusion.csv and any extra
- * files, each written atomically so a killed run never leaves a torn file next to good ones.
+ * files, written as one set with a manifest so a killed run never leaves a mix of two runs.
  * @module
  */
-import { isAbsolute, join, normalize } from "node:path";
-import { writeFileAtomic } from "./atomic_write.ts";
-import type { EpochRecord } from "./history.ts";
+import { writeResultSet } from "./result_set.ts";
+import type { EpochRecord } from "../train/history.ts";
 import { curvesSvg } from "./svg_plot.ts";
 
 /** Columns of history.csv, in order. */
@@ -83,8 +82,8 @@ export function toJson(value: unknown): string {
 export interface Results {
   /** Written to metrics.json (NaN/±Infinity become null, see {@link toJson}). */
   metrics: Record<string, unknown>;
-  /** Written to history.csv and drawn in curves.svg. */
-  history: EpochRecord[];
+  /** Written to history.csv and drawn in curves.svg (neither is written without it). */
+  history?: EpochRecord[];
   /** Written to confusion.csv when given (rows true class, columns predicted). */
   confusion?: number[][];
   /** Header names for confusion.csv. */
@@ -94,32 +93,18 @@ export interface Results {
 }
 
 /**
- * Writes every results file atomically into `dir` (created if missing) and returns their paths:
- * metrics.json, history.csv, curves.svg, confusion.csv when a confusion matrix is given, then the
- * extra files.
+ * Writes the results files into `dir` (created if missing) as one set (see result_set.ts) and
+ * returns their paths: metrics.json, history.csv and curves.svg when a history is given,
+ * confusion.csv when a confusion matrix is, the extra files, and manifest.json last.
  * Example: `await writeResults("results/mnist-cnn", { metrics, history, confusion })`.
  */
 export async function writeResults(dir: string, r: Results): Promise<string[]> {
-  const files: [string, string | Uint8Array][] = [
-    ["metrics.json", toJson(r.metrics)],
-    ["history.csv", historyCsv(r.history)],
-    ["curves.svg", curvesSvg(r.history)],
-  ];
+  const files: [string, string | Uint8Array][] = [["metrics.json", toJson(r.metrics)]];
+  if (r.history) {
+    files.push(["history.csv", historyCsv(r.history)], ["curves.svg", curvesSvg(r.history)]);
+  }
   if (r.confusion) files.push(["confusion.csv", confusionCsv(r.confusion, r.classNames)]);
-  for (const [name, data] of Object.entries(r.extraFiles ?? {})) {
-    // A results folder must not write outside itself.
-    const rel = normalize(name);
-    if (isAbsolute(rel) || rel.split(/[\\/]/)[0] === ".." || rel === ".") {
-      throw new Error(`writeResults: extra file name "${name}" is not inside the results folder`);
-    }
-    files.push([rel, data]);
-  }
+  files.push(...Object.entries(r.extraFiles ?? {}));
   // Everything is built above, so bad input throws before any file changes.
-  const written: string[] = [];
-  for (const [name, data] of files) {
-    const p = join(dir, name);
-    await writeFileAtomic(p, data);
-    written.push(p);
-  }
-  return written;
+  return await writeResultSet(dir, files);
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { writeFileAtomic } from "../../train/atomic_write.ts";
-import { confusionCsv, historyCsv, toJson, writeResults } from "../../train/results.ts";
+import { confusionCsv, historyCsv, toJson, writeResults } from "../../experiment/results.ts";
 import type { EpochRecord } from "../../train/history.ts";
 
 const history: EpochRecord[] = [
@@ -96,8 +96,15 @@ Deno.test("writeResults writes every file and returns the paths", async () => {
     });
     assert.deepEqual(
       files,
-      ["metrics.json", "history.csv", "curves.svg", "confusion.csv", "filters.svg", "sub/raw.bin"]
-        .map((f) => join(out, f)),
+      [
+        "metrics.json",
+        "history.csv",
+        "curves.svg",
+        "confusion.csv",
+        "filters.svg",
+        "sub/raw.bin",
+        "manifest.json",
+      ].map((f) => join(out, f)),
     );
     const names = [...Deno.readDirSync(out)].map((e) => e.name).sort();
     assert.deepEqual(names, [
@@ -105,6 +112,7 @@ Deno.test("writeResults writes every file and returns the paths", async () => {
       "curves.svg",
       "filters.svg",
       "history.csv",
+      "manifest.json",
       "metrics.json",
       "sub",
     ]);
@@ -130,7 +138,7 @@ Deno.test("writeResults: no confusion.csv without a matrix; extra files stay ins
   const dir = await Deno.makeTempDir();
   try {
     const files = await writeResults(dir, { metrics: {}, history: [] });
-    assert.equal(files.length, 3);
+    assert.equal(files.length, 4);
     await assert.rejects(
       () => writeResults(dir, { metrics: {}, history: [], extraFiles: { "../x": "" } }),
       /not inside the results folder/,

@@ -1,0 +1,199 @@
+/**
+ * `startRun`: what every task does before its own work (parse the flags, make sure the output
+ * folder can be written, pick the device, start the clock) and after it (the metrics header,
+ * the results set, the closing line).
+ * @module
+ */
+import { join } from "node:path";
+import { type DeviceInfo, type DeviceName, setDevice } from "../kernels/device.ts";
+import type { EpochRecord } from "../train/history.ts";
+import { TaskError } from "./errors.ts";
+import { type FlagSchema, type FlagValues, parseFlags } from "./flags.ts";
+import type { RunBody, RunRecord } from "./record.ts";
+import { taskCommand } from "./checks.ts";
+import { writeResults } from "./results.ts";
+
+/** The flags every task takes (DESIGN.md). */
+export const COMMON_FLAGS = {
+  device: {
+    type: "string",
+    help: "where tensors live",
+    default: "auto",
+    choices: ["auto", "cpu", "cpu-reference", "webgpu"],
+  },
+  epochs: { type: "integer", help: "training epochs" },
+  "batch-size": { type: "integer", help: "samples per step" },
+  seed: { type: "integer", help: "seed of weights, shuffles and drawn data", default: 1, min: 0 },
+  limit: { type: "integer", help: "use the first N training samples" },
+  quick: { type: "boolean", help: "the CI version (below)" },
+  out: { type: "string", help: "results folder" },
+} as const satisfies FlagSchema;
+
+/** The common flags as a task reads them. */
+export interface TaskFlags {
+  device: DeviceName;
+  epochs?: number;
+  batchSize?: number;
+  seed: number;
+  limit?: number;
+  quick: boolean;
+  out?: string;
+}
+
+/** The common flags of parsed `values`, camel-cased. */
+export function taskFlags(values: FlagValues<typeof COMMON_FLAGS>): TaskFlags {
+  return {
+    device: values.device as DeviceName,
+    epochs: values.epochs,
+    batchSize: values["batch-size"],
+    seed: values.seed,
+    limit: values.limit,
+    quick: values.quick,
+    out: values.out,
+  };
+}
+
+/** How a task describes itself to {@link startRun}. */
+export interface RunSpec<S extends FlagSchema = Record<never, never>> {
+  /** As in `deno task <name>`; also the default folder `results/<name>`. */
+  task: string;
+  description: string;
+  /** What `--quick` does for this task, for `--help`. */
+  quick?: string;
+  /** The task's own flags (beside {@link COMMON_FLAGS}). */
+  flags?: S;
+  /** The results folder without `--out` (default `results/<task>`). */
+  defaultOut?: (own: FlagValues<S>, flags: TaskFlags) => string;
+  /** Defaults `--help` shows for common flags, e.g. `{ epochs: "12", "batch-size": "128" }`. */
+  shownDefaults?: Record<string, string>;
+}
+
+/** What the results folder receives besides metrics.json. */
+export interface RunFiles {
+  history?: EpochRecord[];
+  confusion?: number[][];
+  classNames?: string[];
+  /** Further files by relative name. */
+  files?: Record<string, string | Uint8Array>;
+}
+
+/** A started run: its flags, device, folder and clock, and how to record and finish it. */
+export interface Run<S extends FlagSchema = Record<never, never>> {
+  task: string;
+  args: string[];
+  /** `deno task <task> <args>`. */
+  command: string;
+  /** The common flags. */
+  flags: TaskFlags;
+  /** The task's own flags, by name. */
+  own: FlagValues<S>;
+  device: DeviceInfo;
+  seed: number;
+  quick: boolean;
+  /** The results folder, created and known to be writable. */
+  outDir: string;
+  /** Seconds since the run started. */
+  seconds(): number;
+  /** metrics.json's contents: the header, `body`, and the wall time so far. */
+  record<B extends RunBody>(body: B): RunRecord & B;
+  /** Writes `metrics` and `files` into the results folder as one set; returns the paths. */
+  write(metrics: object, files?: RunFiles): Promise<string[]>;
+  /** {@link record}, {@link write}, and a closing line "<task>: <summary>; N s; results in …". */
+  finish<B extends RunBody>(body: B, files?: RunFiles, summary?: string): Promise<RunRecord & B>;
+}
+
+/** A run whatever its own flags: what code that does not read them takes. */
+export type StartedRun = Omit<Run, "own">;
+
+/**
+ * Creates `dir` and writes and removes a probe file in it, so a run that cannot save its
+ * results fails before training, with the fix in the message.
+ * Example: `await prepareOutDir("results/mnist-cnn")`.
+ */
+export async function prepareOutDir(dir: string): Promise<void> {
+  const probe = join(dir, `.write-probe.${Deno.pid}.tmp`);
+  try {
+    await Deno.mkdir(dir, { recursive: true });
+    await Deno.writeTextFile(probe, "");
+    await Deno.remove(probe);
+  } catch (e) {
+    throw new TaskError(
+      `cannot write the results folder ${dir} (${(e as Error).message.split("\n")[0]}); ` +
+        `pass --out with a folder you can create and write`,
+    );
+  }
+}
+
+/**
+ * Parses `args` (the common flags and `spec.flags`), prepares the results folder
+ * (`--out`, default `results/<task>`), selects the device and starts the clock. Bad flags throw
+ * a UsageError, an unwritable folder a TaskError, both before any work.
+ * Example: `const run = await startRun({ task: "lowlevel", description: "…" }, Deno.args);`
+ */
+export async function startRun<S extends FlagSchema = Record<never, never>>(
+  spec: RunSpec<S>,
+  args: string[],
+): Promise<Run<S>> {
+  const all = parseFlags(
+    { ...COMMON_FLAGS, ...(spec.flags ?? {}) } as typeof COMMON_FLAGS & S,
+    args,
+    {
+      command: spec.task,
+      description: spec.description,
+      quick: spec.quick,
+      shownDefaults: spec.shownDefaults,
+    },
+  );
+  const flags = taskFlags(all);
+  const outDir = flags.out ?? spec.defaultOut?.(all, flags) ?? join("results", spec.task);
+  await prepareOutDir(outDir);
+  const t0 = performance.now();
+  const device = await setDevice(flags.device);
+  console.log(
+    `${spec.task}: device ${device.name} (${device.description})${
+      device.note ? `; ${device.note}` : ""
+    }`,
+  );
+  const command = taskCommand(spec.task, args);
+  const seconds = () => (performance.now() - t0) / 1000;
+  const record = <B extends RunBody>(body: B) => ({
+    task: spec.task,
+    command,
+    quick: flags.quick,
+    device,
+    seed: flags.seed,
+    ...body,
+    wallSeconds: seconds(),
+  });
+  const write = (metrics: object, files: RunFiles = {}) =>
+    writeResults(outDir, {
+      metrics: metrics as Record<string, unknown>,
+      history: files.history,
+      confusion: files.confusion,
+      classNames: files.classNames,
+      extraFiles: files.files,
+    });
+  return {
+    task: spec.task,
+    args,
+    command,
+    flags,
+    own: all as FlagValues<S>,
+    device,
+    seed: flags.seed,
+    quick: flags.quick,
+    outDir,
+    seconds,
+    record,
+    write,
+    async finish(body, files, summary) {
+      const metrics = record(body);
+      await write(metrics, files);
+      console.log(
+        `${spec.task}: ${summary ? `${summary}; ` : ""}${metrics.wallSeconds.toFixed(1)} s; ` +
+          `results in ${outDir}/`,
+      );
+      return metrics;
+    },
+  };
+}
