@@ -31,6 +31,14 @@ import { envDir } from "./mnist.ts";
 const SIDE = 32;
 const PIXELS = SIDE * SIDE * 3;
 
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
 /** Options of {@link cifar10StandIn}. */
 export interface StandInOptions {
   /** Training samples (default 50000, as CIFAR-10). */
@@ -235,6 +243,15 @@ async function cifar10OnDisk(opts: Cifar10Options): Promise<string[]> {
 export async function cifar10OrStandIn(
   opts: Cifar10Options & { standInSeed?: number } = {},
 ): Promise<Cifar10OrStandIn> {
+  // A folder named on purpose that is not there is a typo, not "CIFAR-10 is absent".
+  const given = opts.dataDir ?? envDir("CIFAR10_DIR");
+  if (given !== undefined && !(await isDirectory(given))) {
+    throw new DatasetError(
+      `${given} (${opts.dataDir !== undefined ? "--data-dir" : "$CIFAR10_DIR"}) does not exist: ` +
+        `give the folder holding CIFAR-10's six .bin files (or cifar-10-batches-bin/), or leave ` +
+        `it out to use the download cache (and without CIFAR-10, the stand-in)`,
+    );
+  }
   try {
     return { ...(await cifar10(opts)), standIn: false };
   } catch (e) {

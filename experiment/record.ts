@@ -16,23 +16,23 @@ export interface RunHeader {
   seed: number;
 }
 
-/** What a task adds to the header: its settings, data, the report's numbers and ours. */
-export interface RunBody<Ours extends object = Record<string, unknown>> {
+/** What a task adds to the header: its settings, and usually its data, the report's numbers and ours. */
+export interface RunBody {
   /** Hyperparameters, with the choices the report leaves open and why. */
   config: Record<string, unknown>;
   /** Where the data came from and how many samples each split had. */
   data?: Record<string, unknown>;
   /** The numbers the course reports, beside ours. */
-  reported: Record<string, unknown>;
-  ours: Ours;
+  reported?: Record<string, unknown>;
+  ours?: object;
   [extra: string]: unknown;
 }
 
-/** metrics.json: the header, the task's body, and the wall time of the whole run. */
+/** metrics.json of a run that measured `Ours`: the header, the body and the run's wall time. */
 export type RunRecord<Ours extends object = Record<string, unknown>> =
   & RunHeader
-  & RunBody<Ours>
-  & { wallSeconds: number };
+  & RunBody
+  & { reported: Record<string, unknown>; ours: Ours; wallSeconds: number };
 
 /** Outcome of one check. Stand-in data is never a pass. */
 export type ReproductionStatus = "pass" | "fail" | "not reproduced: data absent";

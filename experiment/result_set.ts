@@ -80,7 +80,14 @@ export async function writeResultSet(
   await Deno.remove(join(dir, MANIFEST)).catch((e) => {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   });
-  for (let i = 0; i < set.length; i++) await Deno.rename(staged[i], set[i].path);
+  let renamed = 0;
+  try {
+    for (; renamed < set.length; renamed++) await Deno.rename(staged[renamed], set[renamed].path);
+  } catch (e) {
+    // The folder stays without a manifest (incomplete); the unrenamed files are not left behind.
+    for (const t of staged.slice(renamed)) await Deno.remove(t).catch(() => {});
+    throw e;
+  }
   const manifest: Manifest = {
     run: crypto.randomUUID(),
     written: new Date().toISOString(),

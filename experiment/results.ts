@@ -18,9 +18,25 @@ export const HISTORY_COLUMNS = [
   "samplesPerSecond",
 ] as const;
 
+/** A value a CSV cell can hold; null, undefined, NaN and ±Infinity become empty cells. */
+export type CsvValue = string | number | boolean | null | undefined;
+
 /** A CSV field, quoted (RFC 4180) only when it holds a comma, quote or line break. */
-function csvField(s: string): string {
+function csvField(v: CsvValue): string {
+  const s = typeof v === "number" ? (Number.isFinite(v) ? String(v) : "") : String(v ?? "");
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/**
+ * A CSV file: the header, then one line per row, numbers in full (shortest round-trip form).
+ * Example: `csvTable(["a", "b"], [[1, "x,y"]])` → `'a,b\n1,"x,y"\n'`.
+ */
+export function csvTable(
+  header: readonly string[],
+  rows: readonly (readonly CsvValue[])[],
+): string {
+  return [header.map(csvField).join(","), ...rows.map((r) => r.map(csvField).join(","))]
+    .join("\n") + "\n";
 }
 
 /**

@@ -9,7 +9,7 @@ import { type DeviceInfo, type DeviceName, setDevice } from "../kernels/device.t
 import type { EpochRecord } from "../train/history.ts";
 import { TaskError } from "./errors.ts";
 import { type FlagSchema, type FlagValues, parseFlags } from "./flags.ts";
-import type { RunBody, RunRecord } from "./record.ts";
+import type { RunBody, RunHeader } from "./record.ts";
 import { taskCommand } from "./checks.ts";
 import { writeResults } from "./results.ts";
 
@@ -95,11 +95,15 @@ export interface Run<S extends FlagSchema = Record<never, never>> {
   /** Seconds since the run started. */
   seconds(): number;
   /** metrics.json's contents: the header, `body`, and the wall time so far. */
-  record<B extends RunBody>(body: B): RunRecord & B;
+  record<B extends RunBody>(body: B): RunHeader & RunBody & B & { wallSeconds: number };
   /** Writes `metrics` and `files` into the results folder as one set; returns the paths. */
   write(metrics: object, files?: RunFiles): Promise<string[]>;
   /** {@link record}, {@link write}, and a closing line "<task>: <summary>; N s; results in …". */
-  finish<B extends RunBody>(body: B, files?: RunFiles, summary?: string): Promise<RunRecord & B>;
+  finish<B extends RunBody>(
+    body: B,
+    files?: RunFiles,
+    summary?: string,
+  ): Promise<RunHeader & RunBody & B & { wallSeconds: number }>;
 }
 
 /** A run whatever its own flags: what code that does not read them takes. */

@@ -9,6 +9,7 @@ import { mnist } from "../datasets/mnist.ts";
 import { type DeviceInfo, setDevice } from "../kernels/device.ts";
 import { atLeast, checkRow } from "../experiment/checks.ts";
 import type { RunRecord } from "../experiment/record.ts";
+import { csvTable } from "../experiment/results.ts";
 import { startRun } from "../experiment/run.ts";
 import { backend } from "../kernels/engine.ts";
 import { Rng } from "../kernels/random.ts";
@@ -104,20 +105,18 @@ async function loadDigits(limit: number, testLimit: number) {
 }
 
 function checksCsv(checks: GradientCheck[]): string {
-  const head = "gradient,against,elements,relError,maxElementRelError,threshold,pass";
-  const rows = checks.map((c) =>
-    [
+  return csvTable(
+    ["gradient", "against", "elements", "relError", "maxElementRelError", "threshold", "pass"],
+    checks.map((c) => [
       c.gradient,
-      `"${c.against}"`,
+      c.against,
       c.elements,
       c.relError,
       c.maxElementRelError,
       c.threshold,
       c.pass,
-    ]
-      .join(",")
+    ]),
   );
-  return [head, ...rows].join("\n") + "\n";
 }
 
 /** Checks the formulas, trains, prints and writes the results folder. */

@@ -7,6 +7,7 @@
 import { defaultCacheDir } from "../datasets/cache.ts";
 import { cifar10OrStandIn } from "../datasets/cifar10_standin.ts";
 import type { ImageDataset } from "../datasets/dataset.ts";
+import { DatasetError } from "../datasets/errors.ts";
 import { envDir } from "../datasets/mnist.ts";
 import type { FlagSchema } from "../experiment/flags.ts";
 
@@ -49,6 +50,27 @@ export function warnStandIn(notice: string): void {
 }
 
 /**
+ * A split with fewer records than asked (without a limit: than CIFAR-10 has) is a truncated or
+ * partial copy, not something to train on quietly.
+ */
+function checkComplete(
+  n: number,
+  limit: number | undefined,
+  full: number,
+  split: string,
+  source: string,
+): void {
+  const want = Math.min(limit ?? full, full);
+  if (n >= want) return;
+  throw new DatasetError(
+    `${source}: CIFAR-10's ${split} files hold ${n} records, fewer than the ${want} ` +
+      (limit === undefined ? "of the full set (10 000 per file)" : "asked for") +
+      `: the copy is incomplete; download it again, or pass --limit ${n} or less to use what ` +
+      `is there`,
+  );
+}
+
+/**
  * Loads CIFAR-10 (first `limit` training and `limitTest` test samples) or, when it is absent,
  * stand-in data of the same sizes (default 50000/10000), seeded by `seed`; warns loudly then.
  */
@@ -61,7 +83,11 @@ export async function loadCifar(
     limitTest: o.limitTest,
     standInSeed: o.seed,
   });
-  if (!d.standIn) return { ...d, standIn: false };
+  if (!d.standIn) {
+    checkComplete(d.train.x.shape[0], o.limit, 50000, "training", d.source);
+    checkComplete(d.test.x.shape[0], o.limitTest, 10000, "test", d.source);
+    return { ...d, standIn: false };
+  }
   const notice = standInNotice(whereLooked(o.dataDir));
   warnStandIn(notice);
   return { ...d, standIn: true, notice, reason: d.reason };

@@ -17,9 +17,11 @@ import {
   usageText,
 } from "../experiment/flags.ts";
 import { writeResults } from "../experiment/results.ts";
+import { historySummary } from "../experiment/summary.ts";
 import {
   COMMON_FLAGS,
   type RunSpec,
+  type StartedRun,
   startRun,
   type TaskFlags,
   taskFlags,
@@ -247,19 +249,12 @@ export async function runImprove(args: string[]): Promise<ImproveResult> {
   const variants = variantsOf(f);
   const outDir = run.outDir;
   const head = standInHead(data);
-  const common = {
-    task: TASK,
-    command: run.command,
-    quick: f.quick,
-    device,
-    seed: f.seed,
-    data: { source: data.source, train: host.train.y.length, test: host.test.y.length },
-  };
+  const dataInfo = { source: data.source, train: host.train.y.length, test: host.test.y.length };
   const results: VariantResult[] = [];
   for (const v of variants) {
     console.log(`${TASK}: ${v.label} (${JSON.stringify(v.improvements)})`);
     const dir = f.ladder ? join(outDir, v.name) : outDir;
-    results.push(await runVariant(v, host, settings, { dir, head, common }));
+    results.push(await runVariant(v, host, settings, { dir, head, run, data: dataInfo }));
   }
   const wallSeconds = run.seconds();
   const table = ladderMarkdown(results, data.standIn ? `**${data.notice}**` : undefined);
@@ -267,21 +262,22 @@ export async function runImprove(args: string[]): Promise<ImproveResult> {
   if (f.ladder) {
     metrics = {
       ...head,
-      ...common,
-      config: { ...settings, choices: CHOICES },
-      variants: results.map((r) => ({
-        name: r.variant.name,
-        label: r.variant.label,
-        improvements: r.variant.improvements,
-        reported: r.variant.reported ?? null,
-        reportedText: r.variant.reportedText,
-        testAcc: r.testAcc,
-        testLoss: r.testLoss,
-        finalTrainAcc: r.history[r.history.length - 1].acc,
-        dir: r.variant.name,
-      })),
-      table,
-      wallSeconds,
+      ...run.record({
+        data: dataInfo,
+        config: { ...settings, choices: CHOICES },
+        variants: results.map((r) => ({
+          name: r.variant.name,
+          label: r.variant.label,
+          improvements: r.variant.improvements,
+          reported: r.variant.reported ?? null,
+          reportedText: r.variant.reportedText,
+          testAcc: r.testAcc,
+          testLoss: r.testLoss,
+          finalTrainAcc: r.history[r.history.length - 1].acc,
+          dir: r.variant.name,
+        })),
+        table,
+      }),
     };
     const title = (m: string) =>
       `CIFAR-10 improvements: test ${m}${data.standIn ? " (STAND-IN DATA)" : ""}`;
@@ -313,38 +309,38 @@ async function runVariant(
   v: Variant,
   host: { train: HostSplit; test: HostSplit },
   s: TrainSettings,
-  o: { dir: string; head: Record<string, unknown>; common: Record<string, unknown> },
+  o: { dir: string; head: Record<string, unknown>; run: StartedRun; data: Record<string, unknown> },
 ): Promise<VariantResult> {
   const t0 = performance.now();
   const r = await trainVariant(v.improvements, host, s);
   const wallSeconds = (performance.now() - t0) / 1000;
   const epochs = r.history.epochs;
-  const last = epochs[epochs.length - 1];
-  const trainSeconds = epochs.reduce((a, e) => a + e.seconds, 0);
-  const samples = epochs.reduce((a, e) => a + e.samplesPerSecond * e.seconds, 0);
+  const h = historySummary(epochs);
   const metrics = {
     ...o.head,
-    ...o.common,
-    variant: { name: v.name, label: v.label, improvements: v.improvements },
-    config: {
-      ...s,
-      optimizer: r.optimizer,
-      params: r.params,
-      preprocessing: r.preprocessing,
-      choices: CHOICES,
-    },
-    reported: { testAcc: v.reported ?? null, text: v.reportedText },
-    ours: {
-      testAcc: r.test.accuracy,
-      testLoss: r.test.loss,
-      finalTrainAcc: last.acc,
-      finalTrainLoss: last.loss,
-      secondsPerEpoch: trainSeconds / epochs.length,
-      microsecondsPerSample: (trainSeconds / samples) * 1e6,
-    },
-    precision: precisionRecall(r.test.confusion!).precision,
-    recall: precisionRecall(r.test.confusion!).recall,
-    history: epochs,
+    ...o.run.record({
+      data: o.data,
+      variant: { name: v.name, label: v.label, improvements: v.improvements },
+      config: {
+        ...s,
+        optimizer: r.optimizer,
+        params: r.params,
+        preprocessing: r.preprocessing,
+        choices: CHOICES,
+      },
+      reported: { testAcc: v.reported ?? null, text: v.reportedText },
+      ours: {
+        testAcc: r.test.accuracy,
+        testLoss: r.test.loss,
+        finalTrainAcc: h.finalTrainAcc,
+        finalTrainLoss: h.finalTrainLoss,
+        secondsPerEpoch: h.secondsPerEpoch,
+        microsecondsPerSample: h.microsecondsPerSample,
+      },
+      precision: precisionRecall(r.test.confusion!).precision,
+      recall: precisionRecall(r.test.confusion!).recall,
+      history: epochs,
+    }),
     wallSeconds,
   };
   await writeResults(o.dir, {

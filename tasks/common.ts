@@ -6,6 +6,7 @@ import { fit, type History } from "../train/fit.ts";
 import type { Optimizer } from "../train/optimizers.ts";
 import { precisionRecall } from "../train/metrics.ts";
 import type { RunRecord } from "../experiment/record.ts";
+import { type HistorySummary, historySummary } from "../experiment/summary.ts";
 import { type RunSpec, type StartedRun, startRun, type TaskFlags } from "../experiment/run.ts";
 
 export type { TaskFlags } from "../experiment/run.ts";
@@ -52,18 +53,9 @@ export interface ExtrasContext {
 }
 
 /** What a classification run measures (metrics.json's `ours`). */
-export interface ClassificationOurs {
+export interface ClassificationOurs extends HistorySummary {
   testLoss: number;
   testAcc: number;
-  finalTrainLoss: number;
-  finalTrainAcc: number;
-  finalValLoss: number | null;
-  finalValAcc: number | null;
-  epoch1Acc: number;
-  epoch1ValAcc: number | null;
-  secondsPerEpoch: number;
-  microsecondsPerSample: number;
-  samplesPerSecond: number;
 }
 
 /** metrics.json of a classification task. */
@@ -140,9 +132,6 @@ export async function trainClassifier(
   });
   const ev = await evaluate(model, test);
   const pr = precisionRecall(ev.confusion!);
-  const last = history.epochs[history.epochs.length - 1];
-  const trainSeconds = history.epochs.reduce((s, e) => s + e.seconds, 0);
-  const samples = history.epochs.reduce((s, e) => s + e.samplesPerSecond * e.seconds, 0);
   const extraFiles = task.extras
     ? await task.extras(model, { test, predictions: ev.predictions! })
     : {};
@@ -159,19 +148,7 @@ export async function trainClassifier(
     },
     data: { source, train: history.trainSize, validation: history.valSize, test: ev.n },
     reported: task.reported,
-    ours: {
-      testLoss: ev.loss,
-      testAcc: ev.accuracy,
-      finalTrainLoss: last.loss,
-      finalTrainAcc: last.acc,
-      finalValLoss: last.valLoss ?? null,
-      finalValAcc: last.valAcc ?? null,
-      epoch1Acc: history.epochs[0].acc,
-      epoch1ValAcc: history.epochs[0].valAcc ?? null,
-      secondsPerEpoch: trainSeconds / history.epochs.length,
-      microsecondsPerSample: (trainSeconds / samples) * 1e6,
-      samplesPerSecond: samples / trainSeconds,
-    },
+    ours: { testLoss: ev.loss, testAcc: ev.accuracy, ...historySummary(history.epochs) },
     precision: pr.precision,
     recall: pr.recall,
     history: history.epochs,

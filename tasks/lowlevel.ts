@@ -8,6 +8,7 @@
 import { loadMnistArrays } from "../datasets/mnist.ts";
 import { checkRow } from "../experiment/checks.ts";
 import type { RunRecord } from "../experiment/record.ts";
+import { csvTable } from "../experiment/results.ts";
 import { startRun } from "../experiment/run.ts";
 import { makeMaps, type Maps } from "./lowlevel/functions.ts";
 import { HAND_EXAMPLES, runHandExample } from "./lowlevel/hand_examples.ts";
@@ -68,22 +69,19 @@ async function digit(): Promise<{ image: Maps; source: string }> {
 }
 
 function checksCsv(lines: CheckLine[]): string {
-  const q = (s: string) => (/[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
-  const head = "kind,function,against,shapeIn,shapeOut,maxAbsDiff,tolerance,pass";
-  const rows = lines.map((l) =>
-    [
+  return csvTable(
+    ["kind", "function", "against", "shapeIn", "shapeOut", "maxAbsDiff", "tolerance", "pass"],
+    lines.map((l) => [
       l.kind,
       l.fn,
       l.against,
       l.shapeIn,
       l.shapeOut,
-      String(l.maxAbsDiff),
-      String(l.tolerance),
-      String(l.pass),
-    ]
-      .map(q).join(",")
+      l.maxAbsDiff,
+      l.tolerance,
+      l.pass,
+    ]),
   );
-  return [head, ...rows].join("\n") + "\n";
 }
 
 function printTable(lines: CheckLine[]): void {

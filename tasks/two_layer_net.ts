@@ -14,6 +14,7 @@ import { type DeviceInfo, setDevice } from "../kernels/device.ts";
 import "../kernels/tensor_methods.ts";
 import type { FlagSchema } from "../experiment/flags.ts";
 import { startRun, type TaskFlags } from "../experiment/run.ts";
+import { runMain } from "../experiment/main.ts";
 import { CIFAR_FLAGS } from "./cifar10_common.ts";
 import { type CifarRunOptions, reproductionArgs } from "./cifar10_rows.ts";
 import type { Reproduction, ReproductionRow } from "./reproduce_types.ts";
@@ -171,7 +172,9 @@ export const reproduction: Reproduction = {
 };
 
 if (import.meta.main) {
-  const r = await runTwoLayerNet(Deno.args);
-  // An incomplete grid is not a result: let scripts and CI see it.
-  if (r.merge && !r.merge.merge.complete) Deno.exitCode = 1;
+  await runMain(async () => {
+    const r = await runTwoLayerNet(Deno.args);
+    // An incomplete grid is not a result: let scripts and CI see it.
+    if (r.merge && !r.merge.merge.complete) Deno.exitCode = 1;
+  });
 }

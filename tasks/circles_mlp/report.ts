@@ -6,6 +6,7 @@
  */
 import type { ToyData } from "../../datasets/toy.ts";
 import type { EpochRecord } from "../../train/history.ts";
+import { csvTable } from "../../experiment/results.ts";
 import type { StartedRun } from "../../experiment/run.ts";
 import { lineChartSvg, type Series } from "../../experiment/svg_plot.ts";
 import { decisionBoundarySvg, gridPoints } from "../playground/boundary_svg.ts";
@@ -42,16 +43,6 @@ export function asHistory(c: CirclesCurves): EpochRecord[] {
   }));
 }
 
-function csv(header: string[], rows: (string | number | null)[][]): string {
-  const cell = (v: string | number | null) =>
-    v === null || (typeof v === "number" && !Number.isFinite(v))
-      ? ""
-      : /[",\n]/.test(String(v))
-      ? `"${String(v).replaceAll('"', '""')}"`
-      : String(v);
-  return [header.join(","), ...rows.map((r) => r.map(cell).join(","))].join("\n") + "\n";
-}
-
 /** four_ways.csv: per epoch, each way's training loss and test loss. */
 export function fourWaysCsv(ways: CirclesCurves[]): string {
   const header = ["epoch", ...ways.flatMap((_, k) => [`loss_way${k + 1}`, `testLoss_way${k + 1}`])];
@@ -59,12 +50,12 @@ export function fourWaysCsv(ways: CirclesCurves[]): string {
     e.epoch,
     ...ways.flatMap((w) => [w.epochs[i].loss, w.epochs[i].testLoss]),
   ]);
-  return csv(header, rows);
+  return csvTable(header, rows);
 }
 
 /** sweep.csv: one row per sweep run with its measures. */
 export function sweepCsv(runs: SweepRun[]): string {
-  return csv(
+  return csvTable(
     ["label", "lr", "batchSize", "finalLoss", "finalTestAcc", "maxRise", "roughness", "epochTo90"],
     runs.map((r) => [
       r.label,

@@ -3,6 +3,7 @@
  * per-epoch history CSV.
  * @module
  */
+import { csvTable, type CsvValue } from "../../experiment/results.ts";
 import type { VariantResult } from "./compare.ts";
 
 /** One row of the comparison table. */
@@ -50,16 +51,9 @@ export function tableRow(r: VariantResult): TableRow {
   };
 }
 
-/** A CSV field, quoted only when it holds a comma, quote or line break (RFC 4180). */
-function csvField(v: string | number): string {
-  const s = typeof v === "number" ? (Number.isFinite(v) ? String(v) : "") : v;
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
 /** table.csv: a header of {@link TABLE_COLUMNS}, one line per variant; numbers in full. */
 export function tableCsv(rows: TableRow[]): string {
-  const lines = rows.map((r) => TABLE_COLUMNS.map((c) => csvField(r[c])).join(","));
-  return [TABLE_COLUMNS.join(","), ...lines].join("\n") + "\n";
+  return csvTable(TABLE_COLUMNS, rows.map((r) => TABLE_COLUMNS.map((c) => r[c])));
 }
 
 /** The table in markdown, numbers rounded for reading (the CSV keeps them in full). */
@@ -98,7 +92,7 @@ export const HISTORY_COLUMNS = [
  */
 export function historyCsv(results: VariantResult[], stepsPerEpoch: number): string {
   const lines = results.flatMap((r) =>
-    r.history.epochs.map((e, i) => {
+    r.history.epochs.map((e, i): CsvValue[] => {
       const lrs = r.learningRates.slice(i * stepsPerEpoch, (i + 1) * stepsPerEpoch);
       return [
         r.name,
@@ -110,8 +104,8 @@ export function historyCsv(results: VariantResult[], stepsPerEpoch: number): str
         lrs[0] ?? NaN,
         lrs[lrs.length - 1] ?? NaN,
         e.seconds,
-      ].map(csvField).join(",");
+      ];
     })
   );
-  return [HISTORY_COLUMNS.join(","), ...lines].join("\n") + "\n";
+  return csvTable(HISTORY_COLUMNS, lines);
 }

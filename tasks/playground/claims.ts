@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import type { DeviceInfo } from "../../kernels/device.ts";
 import { checkRow } from "../../experiment/checks.ts";
-import { writeResults } from "../../experiment/results.ts";
+import { csvTable, writeResults } from "../../experiment/results.ts";
 import { lineChartSvg } from "../../experiment/svg_plot.ts";
 import type { ReproductionRow } from "../reproduce_types.ts";
 import { judgeSeeds, onTheMean } from "../reproduce_seeds.ts";
@@ -265,21 +265,30 @@ async function writeClaimsTable(
     ...results.map((r) => `- ${r.claim.id}: ${r.claim.why}`),
     "",
   ].join("\n");
-  const csvCell = (s: string) => /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-  const csv = ["id,claim,settings,test,ours,status,seedsPassing,seedsRun,wallSeconds"]
-    .concat(results.map((r) =>
-      [
-        r.claim.id,
-        r.claim.text,
-        settingsText(r.claim, o.quick),
-        o.quick ? r.claim.tolerance.quick : r.claim.tolerance.full,
-        r.ours,
-        r.pass ? "pass" : "fail",
-        String(r.seeds.filter((s) => s.pass).length),
-        String(r.seeds.length),
-        r.wallSeconds.toFixed(2),
-      ].map(csvCell).join(",")
-    )).join("\n") + "\n";
+  const csv = csvTable(
+    [
+      "id",
+      "claim",
+      "settings",
+      "test",
+      "ours",
+      "status",
+      "seedsPassing",
+      "seedsRun",
+      "wallSeconds",
+    ],
+    results.map((r) => [
+      r.claim.id,
+      r.claim.text,
+      settingsText(r.claim, o.quick),
+      o.quick ? r.claim.tolerance.quick : r.claim.tolerance.full,
+      r.ours,
+      r.pass ? "pass" : "fail",
+      String(r.seeds.filter((s) => s.pass).length),
+      String(r.seeds.length),
+      r.wallSeconds.toFixed(2),
+    ]),
+  );
   const svg = lineChartSvg({
     title: "Playground claims: test loss per epoch (seed " + o.seeds[0] + ")",
     xLabel: "epoch",

@@ -31,11 +31,18 @@ export function cifarBatchBytes(file: number, n: number): Uint8Array {
   return out;
 }
 
-/** Writes the six files with `perFile` records each into `dir` (created if missing). */
-export async function writeCifarFolder(dir: string, perFile: number): Promise<void> {
+/**
+ * Writes the six files into `dir` (created if missing): `perFile` records in each training file
+ * and `testRecords` (default `perFile`) in the test file.
+ */
+export async function writeCifarFolder(
+  dir: string,
+  perFile: number,
+  testRecords = perFile,
+): Promise<void> {
   await Deno.mkdir(dir, { recursive: true });
   for (const [f, name] of CIFAR_FILES.entries()) {
-    await Deno.writeFile(join(dir, name), cifarBatchBytes(f, perFile));
+    await Deno.writeFile(join(dir, name), cifarBatchBytes(f, f === 5 ? testRecords : perFile));
   }
 }
 

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { parseImproveFlags, QUICK, reproduction, variantsOf } from "../../tasks/cifar10_improve.ts";
+import {
+  parseImproveFlags,
+  QUICK,
+  reproduction,
+  runImprove,
+  variantsOf,
+} from "../../tasks/cifar10_improve.ts";
 import { BASE, IMPROVEMENTS, LADDER, variantFor } from "../../tasks/cifar10_improve_ladder.ts";
 import {
   LADDER_COLUMNS,
@@ -111,6 +117,7 @@ Deno.test("ladderCsv / ladderMarkdown: one row per variant, reported beside ours
 Deno.test("quick ladder on stand-in: combined table, chart, per-variant folders; never a pass", async () => {
   await withTempDir(async (dir) => {
     const outDir = join(dir, "out");
+    await Deno.mkdir(join(dir, "empty"));
     const rows = await reproduction.runQuick(
       {
         outDir,
@@ -145,20 +152,28 @@ Deno.test("quick ladder on stand-in: combined table, chart, per-variant folders;
   });
 });
 
-Deno.test("quick ladder on files in the official format: real-data rows (pass/fail)", async () => {
+Deno.test("quick ladder on files in the official format: real data, no stand-in notice", async () => {
   await withTempDir(async (dir) => {
     const data = join(dir, "cifar");
-    await writeCifarFolder(data, 8);
+    // The quick run evaluates 200 test images; --limit 40 takes all five small training files.
+    await writeCifarFolder(data, 8, QUICK.testLimit);
     const outDir = join(dir, "out");
-    const rows = await reproduction.runQuick(
-      { outDir, device: "cpu", seed: 1, dataDir: data } as Parameters<
-        typeof reproduction.runQuick
-      >[0],
-    );
-    for (const r of rows) assert.ok(r.status === "pass" || r.status === "fail", r.status);
+    const r = await runImprove([
+      "--quick",
+      "--ladder",
+      "--limit",
+      "40",
+      "--device",
+      "cpu",
+      "--data-dir",
+      data,
+      "--out",
+      outDir,
+    ]);
+    assert.equal(r.standIn, false);
     const metrics = JSON.parse(await Deno.readTextFile(join(outDir, "metrics.json")));
     assert.equal(metrics.warning, undefined);
     assert.equal(metrics.data.train, 40);
-    assert.equal(metrics.data.test, 8);
+    assert.equal(metrics.data.test, QUICK.testLimit);
   });
 });

@@ -11,7 +11,8 @@ import {
   rdfiaNet,
 } from "../../tasks/cifar10_models.ts";
 import { fullRow, quickRow, type RowInput } from "../../tasks/cifar10_rows.ts";
-import { reproduction as cnnReproduction } from "../../tasks/cifar10_cnn.ts";
+import { reproduction as cnnReproduction, task as cnnTask } from "../../tasks/cifar10_cnn.ts";
+import { runCifarTask } from "../../tasks/cifar10_run.ts";
 import { reproduction as starterReproduction } from "../../tasks/cifar10_starter.ts";
 import { CIFAR_FLAGS } from "../../tasks/cifar10_common.ts";
 import { parseFlags, UsageError } from "../../experiment/flags.ts";
@@ -92,7 +93,9 @@ async function quickOnStandIn(rep: typeof cnnReproduction) {
   let out: { rows: Awaited<ReturnType<typeof rep.runQuick>>; metrics: Record<string, unknown> };
   await withTempDir(async (dir) => {
     const outDir = join(dir, "out");
-    const opts = { outDir, device: "cpu" as const, seed: 1, dataDir: join(dir, "empty") };
+    const empty = join(dir, "empty");
+    await Deno.mkdir(empty);
+    const opts = { outDir, device: "cpu" as const, seed: 1, dataDir: empty };
     const rows = await rep.runQuick(opts);
     for (const f of ["metrics.json", "history.csv", "curves.svg", "confusion.csv"]) {
       assert.ok((await Deno.stat(join(outDir, f))).isFile, `${f} written`);
@@ -126,17 +129,24 @@ Deno.test("cifar10-starter quick on stand-in: 'not reproduced', 0–255 mean-tri
 Deno.test("cifar10-cnn quick on files in the official format: real-data path, no stand-in", async () => {
   await withTempDir(async (dir) => {
     const data = join(dir, "cifar");
-    await writeCifarFolder(data, 12);
+    // The quick run evaluates 250 test images; --limit 60 takes all five small training files.
+    await writeCifarFolder(data, 12, 250);
     const outDir = join(dir, "out");
-    const rows = await cnnReproduction.runQuick({ outDir, device: "cpu", seed: 1, dataDir: data });
-    assert.ok(rows[0].status === "pass" || rows[0].status === "fail", rows[0].status);
-    assert.doesNotMatch(rows[0].ours, /stand-in/);
+    const args = ["--quick", "--limit", "60", "--device", "cpu", "--data-dir", data];
+    const r = await runCifarTask(cnnTask, [...args, "--out", outDir]);
+    assert.equal(r.standIn, false);
     const metrics = JSON.parse(await Deno.readTextFile(join(outDir, "metrics.json")));
     assert.equal(metrics.warning, undefined);
     assert.equal(metrics.standIn, undefined);
     assert.equal(metrics.data.source, data);
     // 5 files × 12 records, 20 % of them held out for validation.
     assert.equal(metrics.data.train + metrics.data.validation, 60);
-    assert.equal(metrics.data.test, 12);
+    assert.equal(metrics.data.test, 250);
+    // Without --limit the quick run asks for 500 training images, more than the files hold.
+    await assert.rejects(
+      () =>
+        runCifarTask(cnnTask, ["--quick", "--device", "cpu", "--data-dir", data, "--out", outDir]),
+      /holds? 60 records, fewer than the 500 asked for/,
+    );
   });
 });

@@ -86,7 +86,13 @@ Deno.test("optimizers: each schedule's learning rates follow its formula", () =>
 
 Deno.test("optimizers: a quick run writes one table and one SVG with a line per variant", async () => {
   const files = [...Deno.readDirSync(out)].map((e) => e.name).sort();
-  assert.deepEqual(files, ["curves.svg", "history.csv", "metrics.json", "table.csv"]);
+  assert.deepEqual(files, [
+    "curves.svg",
+    "history.csv",
+    "manifest.json",
+    "metrics.json",
+    "table.csv",
+  ]);
   const table = (await Deno.readTextFile(join(out, "table.csv"))).trim().split("\n");
   assert.equal(table[0], TABLE_COLUMNS.join(","));
   assert.deepEqual(table.slice(1).map((l) => l.split(",")[0]), [...VARIANT_NAMES]);
