@@ -1,0 +1,60 @@
+/**
+ * What tasks share: the typed flag schema, `startRun` (flags, results folder, device, seed,
+ * clock, command line, `record`/`write`/`finish`), run records, reproduction checks, and the
+ * results writers and plots. docs/ARCHITECTURE.md ("Add a task") shows them in use.
+ * @module
+ */
+export {
+  type FlagSchema,
+  type FlagSpec,
+  type FlagValues,
+  HelpRequest,
+  parseFlags,
+  UsageError,
+  usageText,
+  validValues,
+} from "./flags.ts";
+export {
+  COMMON_FLAGS,
+  prepareOutDir,
+  type Run,
+  type RunFiles,
+  type RunSpec,
+  type StartedRun,
+  startRun,
+  type TaskFlags,
+  taskFlags,
+} from "./run.ts";
+export { runMain } from "./main.ts";
+export { TaskError } from "./errors.ts";
+export type {
+  Reproduction,
+  ReproductionRow,
+  ReproductionStatus,
+  RunBody,
+  RunHeader,
+  RunOptions,
+  RunRecord,
+} from "./record.ts";
+export {
+  atLeast,
+  below,
+  checkRow,
+  near,
+  onStandIn,
+  type RowContext,
+  rowContext,
+  taskCommand,
+} from "./checks.ts";
+export { type HistorySummary, historySummary } from "./summary.ts";
+export {
+  confusionCsv,
+  csvTable,
+  historyCsv,
+  type Results,
+  toJson,
+  writeResults,
+} from "./results.ts";
+export { type Manifest, MANIFEST, readManifest, writeResultSet } from "./result_set.ts";
+export { curvesSvg, lineChartSvg, type Series } from "./svg_plot.ts";
+export { encodePng, imageGridSvg } from "./svg_images.ts";
