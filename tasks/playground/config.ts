@@ -198,8 +198,8 @@ export function playgroundCli(
     epochs: common.epochs ?? (quick ? QUICK_EPOCHS : PLAYGROUND_DEFAULTS.epochs),
     seed: common.seed,
     points: PLAYGROUND_DEFAULTS.points,
-    init,
-    shuffle: (extra.shuffle as boolean | undefined) ?? false,
+    init: own.init as PlaygroundInit,
+    shuffle: own.shuffle,
   };
   // --limit counts training samples (as in every task); the test split keeps the same ratio.
   if (common.limit !== undefined) {
