@@ -43,6 +43,12 @@ declare module "./tensor_core.ts" {
     squeeze(axes?: number | number[]): Tensor;
     reverse(axes?: number | number[]): Tensor;
     split(sections: number | number[], axis?: number): Tensor[];
+    pow(b: Tensor | number): Tensor;
+    clip(lo: number, hi: number): Tensor;
+    less(b: Tensor | number): Tensor;
+    lessEqual(b: Tensor | number): Tensor;
+    greater(b: Tensor | number): Tensor;
+    notEqual(b: Tensor | number): Tensor;
   }
 }
 
@@ -139,4 +145,22 @@ p.reverse = function (axes) {
 };
 p.split = function (sections, axis) {
   return ops.split(this, sections, axis);
+};
+p.pow = function (b) {
+  return ops.pow(this, b);
+};
+p.clip = function (lo, hi) {
+  return ops.clip(this, lo, hi);
+};
+p.less = function (b) {
+  return ops.less(this, b);
+};
+p.lessEqual = function (b) {
+  return ops.lessEqual(this, b);
+};
+p.greater = function (b) {
+  return ops.greater(this, b);
+};
+p.notEqual = function (b) {
+  return ops.notEqual(this, b);
 };

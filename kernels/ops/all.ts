@@ -13,3 +13,5 @@ export * from "./optimizer_step.ts";
 export { cropFlip, type CropFlipDraw, cropFlipDraw, type CropFlipOptions } from "./augment.ts";
 export * from "./batch_norm.ts";
 export * from "./shape_ops.ts";
+export * from "./compare.ts";
+export * from "./math_ops.ts";

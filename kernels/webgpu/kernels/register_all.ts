@@ -10,6 +10,8 @@ import { optimizerStepWebGpuKernels } from "./optimizer_step.ts";
 import { poolWebGpuKernels } from "./pool.ts";
 import { reduceWebGpuKernels } from "./reduce.ts";
 import { shapeOpsWebGpuKernels } from "./shape_ops.ts";
+import { compareWebGpuKernels } from "./compare.ts";
+import { mathOpsWebGpuKernels } from "./math_ops.ts";
 import { softmaxWebGpuKernels } from "./softmax.ts";
 
 /**
@@ -31,5 +33,7 @@ for (
     ...augmentWebGpuKernels,
     ...batchNormWebGpuKernels,
     ...shapeOpsWebGpuKernels,
+    ...compareWebGpuKernels,
+    ...mathOpsWebGpuKernels,
   ]
 ) registerKernel(config);
