@@ -39,7 +39,7 @@ export { exponentialDecay, inverseTimeDecay, type Schedule, stepDecay } from "./
 export { fit, type FitOptions, type History } from "./train/fit.ts";
 export { evaluate, type Evaluation, predict } from "./train/evaluate.ts";
 export { gradcheck } from "./train/gradcheck.ts";
-export * as metrics from "./train/metrics.ts";
+export * as metrics from "./train/metrics_mod.ts";
 export { loadCheckpoint, saveCheckpoint } from "./train/checkpoint.ts";
 
 export * as datasets from "./datasets/mod.ts";

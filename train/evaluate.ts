@@ -5,7 +5,9 @@ import type { Dataset } from "../datasets/dataset.ts";
 import type { Sequential } from "../layers/sequential.ts";
 import { lossByName, type LossFn, type LossName } from "../layers/losses.ts";
 import { datasetSize, labelsTensor } from "./batches.ts";
+import type { Metric } from "./metric.ts";
 import { accuracy, confusionMatrix } from "./metrics.ts";
+import { type MetricName, metricsByName } from "./metrics/by_name.ts";
 
 /** What {@link evaluate} returns. */
 export interface Evaluation {
@@ -17,6 +19,8 @@ export interface Evaluation {
   /** Predicted class per sample (classification only). */
   predictions?: Int32Array;
   n: number;
+  /** The values of the metrics asked for, by name ("accuracy" included when asked). */
+  metrics: Record<string, number>;
 }
 
 /**
@@ -27,7 +31,13 @@ export interface Evaluation {
 export async function evaluate(
   model: Sequential,
   data: Dataset,
-  opts: { loss?: LossName | LossFn; batchSize?: number; numClasses?: number } = {},
+  opts: {
+    loss?: LossName | LossFn;
+    batchSize?: number;
+    numClasses?: number;
+    /** Metrics by name or as objects: `["accuracy", "topK", "f1Macro", "mae"]` (MetricName). */
+    metrics?: (MetricName | Metric)[];
+  } = {},
 ): Promise<Evaluation> {
   const n = datasetSize(data);
   const lossName = opts.loss ?? "softmaxCrossEntropy";
@@ -39,6 +49,7 @@ export async function evaluate(
   let lossSum = keep(zeros([]));
   const all = keep(tensor(Int32Array.from({ length: n }, (_, i) => i)));
   const preds: Tensor[] = [];
+  const extra = metricsByName(opts.metrics ?? []);
   try {
     for (let start = 0; start < n; start += bs) {
       const count = Math.min(bs, n - start);
@@ -46,7 +57,9 @@ export async function evaluate(
         noGrad(() => {
           const idx = sliceRows(all, start, count);
           const out = model.apply(gather(data.x, idx), { training: false, logits: useLogits });
-          const l = add(lossSum, mulScalar(lossFn(out, gather(y, idx)), count));
+          const yb = gather(y, idx);
+          for (const m of extra) m.update(out, yb);
+          const l = add(lossSum, mulScalar(lossFn(out, yb), count));
           return [l, classify ? argmax(out) : undefined] as const;
         })
       );
@@ -56,7 +69,12 @@ export async function evaluate(
       if (pred) preds.push(keep(pred));
     }
     const loss = n === 0 ? NaN : (await lossSum.data())[0] / n;
-    if (!classify) return { loss, accuracy: NaN, n };
+    const metrics: Record<string, number> = {};
+    for (const m of extra) metrics[m.name] = await m.result();
+    if (!classify) {
+      if (opts.metrics?.includes("accuracy")) metrics.accuracy = NaN;
+      return { loss, accuracy: NaN, n, metrics };
+    }
     const predictions = new Int32Array(n);
     let off = 0;
     for (const p of preds) {
@@ -66,9 +84,12 @@ export async function evaluate(
     const labels = data.y as Int32Array;
     const k = opts.numClasses ?? data.classNames?.length ??
       Math.max(model.layerSummaries().at(-1)!.outputShape.at(-1)!, 1);
+    const acc = accuracy(predictions, labels);
+    if (opts.metrics?.includes("accuracy")) metrics.accuracy = acc;
     return {
       loss,
-      accuracy: accuracy(predictions, labels),
+      accuracy: acc,
+      metrics,
       confusion: confusionMatrix(predictions, labels, k),
       predictions,
       n,
@@ -78,6 +99,7 @@ export async function evaluate(
     all.dispose();
     lossSum.dispose();
     for (const p of preds) p.dispose();
+    for (const m of extra) m.reset();
   }
 }
 
