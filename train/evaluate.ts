@@ -5,6 +5,7 @@ import type { Dataset } from "../datasets/dataset.ts";
 import type { Sequential } from "../layers/sequential.ts";
 import { lossByName, type LossFn, type LossName } from "../layers/losses.ts";
 import { datasetSize, labelsTensor } from "./batches.ts";
+import { checkedData, checkFinite } from "./data_checks.ts";
 import type { Metric } from "./metric.ts";
 import { accuracy, confusionMatrix } from "./metrics.ts";
 import { type MetricName, metricsByName } from "./metrics/by_name.ts";
@@ -39,6 +40,7 @@ export async function evaluate(
     metrics?: (MetricName | Metric)[];
   } = {},
 ): Promise<Evaluation> {
+  data = await checkedData("evaluate", data, model);
   const n = datasetSize(data);
   const lossName = opts.loss ?? "softmaxCrossEntropy";
   const lossFn = lossByName(lossName);
@@ -112,6 +114,7 @@ export async function predict(
   x: Tensor,
   opts: { batchSize?: number } = {},
 ): Promise<Tensor> {
+  await checkFinite("predict", "x", x);
   const n = x.shape[0];
   const bs = opts.batchSize ?? 256;
   const parts: Float32Array[] = [];

@@ -18,6 +18,7 @@ import type { Sequential } from "../layers/sequential.ts";
 import { checkOptions } from "../layers/validate.ts";
 import { lossByName, type LossFn, type LossName } from "../layers/losses.ts";
 import { BatchStream, datasetSize, labelsTensor, splitIndices } from "./batches.ts";
+import { checkedData } from "./data_checks.ts";
 import { evaluate } from "./evaluate.ts";
 import type { EpochRecord } from "./history.ts";
 import type { Optimizer } from "./optimizers.ts";
@@ -67,6 +68,7 @@ export interface History {
  * Example: `const h = await fit(model, train, { epochs: 2, optimizer: adam() });`
  */
 export async function fit(model: Sequential, data: Dataset, opts: FitOptions): Promise<History> {
+  data = await checkedData("fit", data, model);
   const n = datasetSize(data);
   const lossName = opts.loss ?? "softmaxCrossEntropy";
   const lossFn = lossByName(lossName);
