@@ -7,7 +7,15 @@ export * from "./matmul.ts";
 export * from "./conv2d.ts";
 export * from "./pool.ts";
 export * from "./softmax.ts";
-export * from "./indexing.ts";
+// Not oneHotLabels: softmaxCrossEntropy's internal oneHot.
+export {
+  argmax,
+  gather,
+  oneHot,
+  type OneHotAttrs,
+  type SliceAttrs,
+  sliceRows,
+} from "./indexing.ts";
 export * from "./dropout.ts";
 export * from "./optimizer_step.ts";
 export { cropFlip, type CropFlipDraw, cropFlipDraw, type CropFlipOptions } from "./augment.ts";

@@ -3,6 +3,7 @@ import { runOp } from "../engine.ts";
 import { defineOp, type TensorInfo } from "../op.ts";
 import { fmtShape, normAxis, sizeOf } from "../shape.ts";
 import { type Tensor, tensor } from "../tensor_core.ts";
+import { indexError } from "../index_errors.ts";
 
 /** Row gather (batching), its scatter-add gradient, one-hot and argmax. */
 
@@ -26,7 +27,7 @@ const gatherDef = defineOp<Record<string, never>>({
     const row = rows === 0 ? 0 : x.data.length / rows;
     for (let i = 0; i < idx.data.length; i++) {
       const r = idx.data[i];
-      if (r < 0 || r >= rows) throw new Error(`gather: index ${r} out of range [0, ${rows})`);
+      if (r < 0 || r >= rows) indexError("gather", r, i, rows);
       out.set(x.data.subarray(r * row, (r + 1) * row), i * row);
     }
   },
@@ -59,7 +60,10 @@ const scatterAddDef = defineOp<{ rows: number }>({
   tests: [],
 });
 
-/** Rows `indices` of `x` (axis 0). Example: `gather(images, batchIdx)`. */
+/**
+ * Rows `indices` of `x` (axis 0); an index outside [0, rows) is an error (on WebGPU raised at
+ * the next readback). Example: `gather(images, batchIdx)`.
+ */
 export function gather(x: Tensor, indices: Tensor | Int32Array): Tensor {
   const idx = indices instanceof Int32Array ? tensor(indices) : indices;
   return runOp(gatherDef, [x, idx], {});
@@ -102,6 +106,8 @@ export function sliceRows(x: Tensor, start: number, count: number): Tensor {
 export interface OneHotAttrs {
   depth: number;
   dtype: DType;
+  /** Set when the ids are softmaxCrossEntropy's labels, so a bad one is named as a label. */
+  labels?: boolean;
 }
 const oneHotDef = defineOp<OneHotAttrs>({
   name: "oneHot",
@@ -109,12 +115,10 @@ const oneHotDef = defineOp<OneHotAttrs>({
     checkIndices("oneHot", idx);
     return { shape: [idx.shape[0], depth], dtype };
   },
-  cpu: ([idx], { depth }, out) => {
+  cpu: ([idx], { depth, labels }, out) => {
     for (let i = 0; i < idx.data.length; i++) {
       const c = idx.data[i];
-      if (c < 0 || c >= depth) {
-        throw new Error(`oneHot: class ${c} at row ${i} is outside [0, ${depth})`);
-      }
+      if (c < 0 || c >= depth) indexError(labels ? "softmaxCrossEntropy" : "oneHot", c, i, depth);
       out[i * depth + c] = 1;
     }
   },
@@ -126,9 +130,17 @@ const oneHotDef = defineOp<OneHotAttrs>({
   }],
 });
 
-/** One-hot rows for int32 class ids. Example: `oneHot(labels, 10)`. */
+/**
+ * One-hot rows for int32 class ids; an id outside [0, depth) is an error (on WebGPU raised at
+ * the next readback). Example: `oneHot(labels, 10)`.
+ */
 export function oneHot(indices: Tensor, depth: number, dtype: DType = "float32"): Tensor {
   return runOp(oneHotDef, [indices], { depth, dtype });
+}
+
+/** oneHot of softmaxCrossEntropy's labels: the same op, its errors name the labels. */
+export function oneHotLabels(labels: Tensor, depth: number, dtype: DType): Tensor {
+  return runOp(oneHotDef, [labels], { depth, dtype, labels: true });
 }
 
 const argmaxDef = defineOp<{ axis: number }>({

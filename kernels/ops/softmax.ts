@@ -4,7 +4,7 @@ import { defineOp, type OpTestCase, type TensorInfo } from "../op.ts";
 import { fmtShape, sameShape } from "../shape.ts";
 import type { Tensor } from "../tensor_core.ts";
 import { div, exp, mul, neg, sub } from "./elementwise.ts";
-import { oneHot } from "./indexing.ts";
+import { oneHotLabels } from "./indexing.ts";
 import { sum } from "./reduce.ts";
 
 /** Softmax and log-softmax over the last axis, and the fused softmax cross-entropy loss. */
@@ -119,7 +119,7 @@ export function logSoftmax(x: Tensor): Tensor {
  */
 export function softmaxCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
   const t = labels.dtype === "int32"
-    ? oneHot(labels, logits.shape[logits.rank - 1], logits.dtype)
+    ? oneHotLabels(labels, logits.shape[logits.rank - 1], logits.dtype)
     : labels;
   return runOp(softmaxCrossEntropyDef, [logits, t], {});
 }

@@ -6,7 +6,8 @@ import { sizeOf } from "../shape.ts";
 import { setGemmLimits } from "./gemm.ts";
 import type { KernelTimer } from "./timestamps.ts";
 import { BindGroupCache } from "./bind_group_cache.ts";
-import { kernelSource } from "./bindings.ts";
+import { flagBinding, kernelSource } from "./bindings.ts";
+import { FLAG_BYTES, IndexErrorFlag } from "./index_error_flag.ts";
 import { bindingChunks } from "./chunking.ts";
 import { splitSumKernel } from "./split_k.ts";
 import { UNIFORM_SLOT, UniformArena } from "./uniform_arena.ts";
@@ -55,6 +56,7 @@ export class WebGpuBackend implements Backend {
   #arena: UniformArena;
   #lost?: string;
   #error?: string;
+  #indexErrors: IndexErrorFlag;
   /** Set by the profiler (kernels/webgpu/timestamps.ts): each dispatch gets a timed pass. */
   timer?: KernelTimer;
 
@@ -64,6 +66,7 @@ export class WebGpuBackend implements Backend {
     readonly isSoftware: boolean,
   ) {
     this.#arena = new UniformArena(device);
+    this.#indexErrors = new IndexErrorFlag(device);
     this.#bindGroups = new BindGroupCache(device, () => this.counters.bindGroupCreations++);
     device.lost.then((info) => (this.#lost = `${info.reason}: ${info.message}`));
     // Shader and validation errors arrive asynchronously; the next op or read rethrows them.
@@ -188,6 +191,12 @@ export class WebGpuBackend implements Backend {
           : { buffer: b.buffer },
       }));
       entries.push({ binding: ins.length, resource: { buffer: out.buffer } });
+      if (kernel.indexErrors) {
+        entries.push({
+          binding: flagBinding(ins.length),
+          resource: { buffer: this.#indexErrors.buffer },
+        });
+      }
       if (hasParams) {
         if (this.#arena.full) this.flush();
         const offset = this.#arena.write(kernel.f32, chunk ? chunk.u32 : kernel.u32);
@@ -264,24 +273,29 @@ export class WebGpuBackend implements Backend {
     const bytes = size * bytesPer(dtype);
     if (bytes === 0) return out;
     const src = handle as GpuBuf;
-    const key = bucket(bytes);
+    // The index error flag rides behind the data: one map reads both.
+    const key = bucket(bytes + FLAG_BYTES);
     const staging = this.#staging.get(key)?.pop() ??
       (this.counters.bufferCreations++,
         this.device.createBuffer({
           size: key,
           usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
         }));
-    this.#endPass().copyBufferToBuffer(src.buffer, 0, staging, 0, bytes);
+    const enc = this.#endPass();
+    enc.copyBufferToBuffer(src.buffer, 0, staging, 0, bytes);
+    enc.copyBufferToBuffer(this.#indexErrors.buffer, 0, staging, bytes, FLAG_BYTES);
     src.batch = this.#batch;
     this.flush();
     this.counters.readbacks++;
     await staging.mapAsync(GPUMapMode.READ);
-    const view = staging.getMappedRange(0, bytes);
-    new Uint8Array(out.buffer).set(new Uint8Array(view));
+    const view = staging.getMappedRange(0, bytes + FLAG_BYTES);
+    new Uint8Array(out.buffer).set(new Uint8Array(view, 0, bytes));
+    const flag = new Uint32Array(view.slice(bytes, bytes + FLAG_BYTES));
     staging.unmap();
     this.#checkLost();
     if (!this.#staging.has(key)) this.#staging.set(key, []);
     this.#staging.get(key)!.push(staging);
+    this.#indexErrors.check(flag);
     return out;
   }
 

@@ -1,11 +1,13 @@
 import type { DType } from "../dtype.ts";
+import { flagWgsl } from "./index_error_flag.ts";
 import { type GpuKernel, wgslType } from "./wgsl.ts";
 
 /**
  * The WGSL a kernel runs as: its binding declarations followed by its code. Inputs are
  * `in0…` (read-only storage, read-write for inputs the op updates in place, `vec4` arrays for
  * `vec4Inputs`), then `out`, then, when the kernel has dynamic parameters, the uniform slot `P_`
- * with the accessors `pf(i)` (f32 parameters first) and `pu(i)` (u32 parameters after them).
+ * with the accessors `pf(i)` (f32 parameters first) and `pu(i)` (u32 parameters after them),
+ * and for kernels with `indexErrors` the error flag `err_` at binding {@link flagBinding}.
  */
 
 /** Dynamic parameters one kernel may take: one 256-byte uniform slot of 32-bit words. */
@@ -35,5 +37,11 @@ export function kernelSource(
       `fn pu(i: u32) -> u32 { let j = i + ${nf}u; return P_[j / 4u][j % 4u]; }`,
     );
   }
+  if (kernel.indexErrors) decls.push(flagWgsl(flagBinding(n)));
   return `${decls.join("\n")}\n${kernel.code}`;
+}
+
+/** The binding of the index error flag in a kernel with `inputs` inputs. */
+export function flagBinding(inputs: number): number {
+  return inputs + 2;
 }

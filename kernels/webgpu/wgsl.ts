@@ -38,6 +38,11 @@ export interface GpuKernel {
    * consecutive elements at a time (one 16-byte load instead of four). Never a chunked input.
    */
   vec4Inputs?: number[];
+  /**
+   * The kernel checks indices: it may call `flag_(op, value, at, n)` (index_error_flag.ts) and
+   * the backend binds its error flag for it.
+   */
+  indexErrors?: boolean;
 }
 
 /** An op's WebGPU kernel: inputs and output as the shape rule sees them. */

@@ -112,3 +112,31 @@ export function firstSpecialMismatch(a: ArrayLike<number>, b: ArrayLike<number>)
   }
   return -1;
 }
+
+/**
+ * `caseData` with one index of every int input (indices, class ids in [0, int)) moved out of
+ * range to `bad(int)`, at a seeded position: the ops must refuse it with the same error on
+ * every backend (docs/ARCHITECTURE.md, "Out-of-range indices"). Undefined when the case has
+ * no int input.
+ */
+export function outOfRangeCaseData(
+  c: OpTestCase<unknown>,
+  seed: number,
+  bad: (n: number) => number,
+): { data: Float64Array[] | Int32Array[]; value: number; at: number } | undefined {
+  const i = c.inputs.findIndex((s) => s.int !== undefined && sizeOf(s.shape) > 0);
+  if (i < 0) return undefined;
+  const data = caseData(c, seed);
+  const at = new Rng(seed + 31).int(data[i].length);
+  const value = bad(c.inputs[i].int!);
+  data[i][at] = value;
+  return { data, value, at };
+}
+
+/** Out-of-range values the tests plant: the bound itself, past it, −1 and −4. */
+export const OUT_OF_RANGE: { name: string; bad: (n: number) => number }[] = [
+  { name: "n", bad: (n) => n },
+  { name: "n+3", bad: (n) => n + 3 },
+  { name: "-1", bad: () => -1 },
+  { name: "-4", bad: () => -4 },
+];

@@ -3,13 +3,15 @@ import type { OneHotAttrs, SliceAttrs } from "../../ops/indexing.ts";
 import { sizeOf } from "../../shape.ts";
 import { elementwise, u, webgpuKernel, type WebGpuKernelFn, wgslType } from "../wgsl.ts";
 import { withNumerics } from "./numerics.ts";
+import { flagCode } from "../index_error_flag.ts";
 
 /** WGSL kernels of gather, scatterAdd, sliceRows, oneHot and argmax (kernels/ops/indexing.ts). */
 
 /** The registry entries of this file's kernels. */
 export const indexingWebGpuKernels: KernelConfig<WebGpuKernelFn<never>>[] = [
-  // Indices out of range read 0 (a kernel cannot throw; the CPU reference does). A dataset
-  // larger than one storage binding is read in row chunks: rows [pu(0), pu(0) + pu(1)).
+  // An index out of range writes 0 and sets the error flag, which the backend raises at the
+  // next readback (index_error_flag.ts), as the CPU throws. A dataset larger than one storage
+  // binding is read in row chunks: rows [pu(0), pu(0) + pu(1)).
   webgpuKernel<Record<string, never>>("gather", ([x], _a, out) => {
     const rows = x.shape[0];
     const row = rows === 0 ? 0 : sizeOf(x.shape) / rows;
@@ -20,12 +22,14 @@ export const indexingWebGpuKernels: KernelConfig<WebGpuKernelFn<never>>[] = [
         `let r = in1[i / ${u(row)}];
   if (r < 0 || r >= ${rows}) {
     out[i] = ${t}(0);
+    if (i % ${u(row)} == 0u) { flag_(${flagCode("gather")}, r, i / ${u(row)}, ${u(rows)}); }
   } else if (u32(r) >= pu(0) && u32(r) < pu(0) + pu(1)) {
     out[i] = in0[(u32(r) - pu(0)) * ${u(row)} + i % ${u(row)}];
   }`,
       ),
       u32: [0, rows],
       chunked: { input: 0, rowBytes: row * 4, rows, param: 0 },
+      indexErrors: true,
     };
   }),
   // Gather form (each output row scans the indices) so no float atomics are needed.
@@ -51,12 +55,21 @@ export const indexingWebGpuKernels: KernelConfig<WebGpuKernelFn<never>>[] = [
       u32: [start],
     };
   }),
-  webgpuKernel<OneHotAttrs>("oneHot", (_ins, { depth }, out) => {
+  // An id out of range gives a row of zeros and sets the error flag, as gather.
+  webgpuKernel<OneHotAttrs>("oneHot", (_ins, { depth, labels }, out) => {
     const t = wgslType(out.dtype);
-    return elementwise(
-      out.shape.reduce((a, b) => a * b, 1),
-      `out[i] = select(${t}(0), ${t}(1), in0[i / ${u(depth)}] == i32(i % ${u(depth)}));`,
-    );
+    const op = flagCode(labels ? "softmaxCrossEntropy" : "oneHot");
+    return {
+      ...elementwise(
+        out.shape.reduce((a, b) => a * b, 1),
+        `let c = in0[i / ${u(depth)}];
+  out[i] = select(${t}(0), ${t}(1), c == i32(i % ${u(depth)}));
+  if (i % ${u(depth)} == 0u && (c < 0 || c >= ${depth})) {
+    flag_(${op}, c, i / ${u(depth)}, ${u(depth)});
+  }`,
+      ),
+      indexErrors: true,
+    };
   }),
   webgpuKernel<{ axis: number }>("argmax", ([x], { axis }, out) => {
     const n = x.shape[axis];

@@ -13,6 +13,7 @@ import {
   argmax,
   cast,
   div,
+  gather,
   max,
   maximum,
   maxPool2d,
@@ -20,6 +21,7 @@ import {
   min,
   minimum,
   mul,
+  oneHot,
   relu,
   reluGrad,
   softmax,
@@ -181,24 +183,57 @@ for (const device of devices) {
   }
 }
 
-/** Errors every backend raises the same way, from the shape rules. */
+/**
+ * Errors every backend raises with the same message: from the shape rules, and for indices
+ * out of range from the kernels (on WebGPU at the readback, after the CPU's message).
+ */
 const refusals: { name: string; run: () => Tensor; message: RegExp }[] = [
   {
     name: "max of an empty tensor",
     run: () => max(F32([])),
-    message: /max: axis 0 of \[0\] is empty/,
+    message: /^max: axis 0 of \[0\] is empty/,
   },
   {
     name: "min over an empty axis",
     run: () => min(F32([], [2, 0]), 1),
-    message: /min: axis 1 of \[2,0\] is empty/,
+    message: /^min: axis 1 of \[2,0\] is empty/,
   },
   {
     name: "argmax over an empty axis",
     run: () => argmax(F32([], [3, 0])),
-    message: /argmax: axis 1 of \[3,0\] is empty/,
+    message: /^argmax: axis 1 of \[3,0\] is empty/,
+  },
+  {
+    name: "softmaxCrossEntropy with label 7 of 3 classes",
+    run: () => softmaxCrossEntropy(F32([1, 2, 3, 4, 5, 6], [2, 3]), I32([0, 7])),
+    message:
+      /^softmaxCrossEntropy: label 7 at row 1 is outside \[0, 3\) \(the classes of the logits\)/,
+  },
+  {
+    name: "softmaxCrossEntropy with label −4",
+    run: () => softmaxCrossEntropy(F32([1, 2, 3, 4, 5, 6], [2, 3]), I32([-4, 1])),
+    message: /^softmaxCrossEntropy: label -4 at row 0 is outside \[0, 3\)/,
+  },
+  {
+    name: "gather with index 7 of 3 rows",
+    run: () => gather(F32([1, 2, 3]), I32([0, 7, 1])),
+    message: /^gather: index 7 at position 1 is outside \[0, 3\) \(the rows of x\)/,
+  },
+  {
+    name: "oneHot with class −4",
+    run: () => oneHot(I32([1, -4]), 3),
+    message: /^oneHot: class -4 at row 1 is outside \[0, 3\)/,
   },
 ];
+
+/** The error `run` rejects with, or undefined. */
+async function errorOf(run: () => Promise<unknown>): Promise<Error | undefined> {
+  try {
+    await run();
+  } catch (e) {
+    return e as Error;
+  }
+}
 
 for (const device of devices) {
   for (const r of refusals) {
@@ -208,7 +243,18 @@ for (const device of devices) {
       fn: async () => {
         await setDevice(device);
         try {
-          assert.throws(() => tidy(() => r.run()), r.message);
+          const err = await errorOf(async () => {
+            const y = tidy(() => r.run());
+            try {
+              await y.data();
+            } finally {
+              y.dispose();
+            }
+          });
+          assert.match(err?.message ?? "no error", r.message);
+          if (device === "webgpu" && /outside/.test(err!.message)) {
+            assert.match(err!.message, /found on WebGPU, raised at this readback/);
+          }
         } finally {
           await setDevice("cpu");
         }

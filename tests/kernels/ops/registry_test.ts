@@ -22,6 +22,8 @@ import {
   caseData,
   caseTensors,
   firstSpecialMismatch,
+  OUT_OF_RANGE,
+  outOfRangeCaseData,
   SPECIAL_KINDS,
   specialAwareError,
   specialCaseData,
@@ -151,6 +153,40 @@ for (const op of ops) {
               (at >= 0 ? ` (element ${at}: fast ${a[at]}, reference ${b[at]})` : ""),
           );
         }
+      });
+    }
+  }
+}
+
+/** The error `run` throws, or undefined. */
+async function errorOf(run: () => Promise<unknown>): Promise<Error | undefined> {
+  try {
+    await run();
+  } catch (e) {
+    return e as Error;
+  }
+}
+
+for (const op of ops) {
+  for (const [k, c] of op.tests.entries()) {
+    for (const { name, bad } of OUT_OF_RANGE) {
+      const planted = outOfRangeCaseData(c, 600 + k, bad);
+      if (!planted) continue;
+      Deno.test(`index ${name} out of range, cpu and cpu-reference refuse it: ${op.name} (${c.name})`, async () => {
+        const errors = [];
+        for (const device of ["cpu-reference", "cpu"] as const) {
+          errors.push(await errorOf(() => runOn(device, op, c, planted.data)));
+        }
+        const [ref, fast] = errors;
+        assert.ok(
+          ref instanceof RangeError,
+          `${op.name}: reference accepted index ${planted.value}`,
+        );
+        assert.match(
+          ref.message,
+          new RegExp(`^${op.name}: \\w+ ${planted.value} at \\w+ ${planted.at} is outside \\[0, `),
+        );
+        assert.equal(fast?.message, ref.message);
       });
     }
   }

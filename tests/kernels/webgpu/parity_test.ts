@@ -22,6 +22,8 @@ import {
   caseData,
   caseTensors,
   firstSpecialMismatch,
+  OUT_OF_RANGE,
+  outOfRangeCaseData,
   SPECIAL_KINDS,
   specialAwareError,
   specialCaseData,
@@ -163,6 +165,39 @@ for (const op of ops) {
                 (at >= 0 ? ` (element ${at}: webgpu ${a[at]}, reference ${b[at]})` : ""),
             );
           }
+        },
+      });
+    }
+  }
+}
+
+/** The error `run` rejects with, or undefined. */
+async function errorOf(run: () => Promise<unknown>): Promise<Error | undefined> {
+  try {
+    await run();
+  } catch (e) {
+    return e as Error;
+  }
+}
+
+for (const op of ops) {
+  for (const [k, c] of op.tests.entries()) {
+    for (const { name, bad } of OUT_OF_RANGE) {
+      const planted = outOfRangeCaseData(c, 700 + k, bad);
+      if (!planted) continue;
+      Deno.test({
+        name:
+          `index ${name} out of range, webgpu raises it at the readback: ${op.name} (${c.name})`,
+        ignore: !available.ok && !Deno.env.get("CI"),
+        fn: async () => {
+          assert.ok(available.ok, available.reason);
+          const ref = await errorOf(() => runOn("cpu-reference", op, c, planted.data));
+          assert.ok(ref, `${op.name}: the reference accepted index ${planted.value}`);
+          const gpu = await errorOf(() => runOn("webgpu", op, c, planted.data));
+          assert.equal(gpu?.message, `${ref.message} (found on WebGPU, raised at this readback)`);
+          // The flag is cleared: the same op on good indices reads back fine.
+          const good = await runOn("webgpu", op, c, caseData(c, 700 + k));
+          assert.ok(good.y.length > 0);
         },
       });
     }
