@@ -31,8 +31,18 @@ export type GradResult = Tensor | null | (() => Tensor);
 export interface OpTestCase<A = unknown> {
   /** Label shown in test output. */
   name: string;
-  /** Input shapes; an `int` entry makes an int32 input with values in [0, int). */
-  inputs: ({ shape: number[]; int?: number; positive?: boolean; distinct?: boolean })[];
+  /**
+   * Input shapes; an `int` entry makes an int32 input with values in [0, int), and `index`
+   * marks such an input as indices the op must refuse outside that range (the out-of-range
+   * tests plant some).
+   */
+  inputs: ({
+    shape: number[];
+    int?: number;
+    index?: boolean;
+    positive?: boolean;
+    distinct?: boolean;
+  })[];
   attrs: A;
 }
 

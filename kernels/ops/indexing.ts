@@ -34,10 +34,14 @@ const gatherDef = defineOp<Record<string, never>>({
   grad: (dy, { inputs: [x, idx] }) => [runOp(scatterAddDef, [dy, idx], { rows: x.shape[0] }), null],
   diffInputs: [0],
   tests: [
-    { name: "rows of 5x3", inputs: [{ shape: [5, 3] }, { shape: [7], int: 5 }], attrs: {} },
+    {
+      name: "rows of 5x3",
+      inputs: [{ shape: [5, 3] }, { shape: [7], int: 5, index: true }],
+      attrs: {},
+    },
     {
       name: "images 4x2x2x1",
-      inputs: [{ shape: [4, 2, 2, 1] }, { shape: [3], int: 4 }],
+      inputs: [{ shape: [4, 2, 2, 1] }, { shape: [3], int: 4, index: true }],
       attrs: {},
     },
   ],
@@ -125,7 +129,7 @@ const oneHotDef = defineOp<OneHotAttrs>({
   noGradReason: "its input is integer class ids",
   tests: [{
     name: "6 of 4",
-    inputs: [{ shape: [6], int: 4 }],
+    inputs: [{ shape: [6], int: 4, index: true }],
     attrs: { depth: 4, dtype: "float32" },
   }],
 });

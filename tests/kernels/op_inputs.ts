@@ -114,8 +114,8 @@ export function firstSpecialMismatch(a: ArrayLike<number>, b: ArrayLike<number>)
 }
 
 /**
- * `caseData` with one index of every int input (indices, class ids in [0, int)) moved out of
- * range to `bad(int)`, at a seeded position: the ops must refuse it with the same error on
+ * `caseData` with one value of the first `index` input (indices, class ids in [0, int)) moved
+ * out of range to `bad(int)`, at a seeded position: the ops must refuse it with the same error on
  * every backend (docs/ARCHITECTURE.md, "Out-of-range indices"). Undefined when the case has
  * no int input.
  */
@@ -124,7 +124,7 @@ export function outOfRangeCaseData(
   seed: number,
   bad: (n: number) => number,
 ): { data: Float64Array[] | Int32Array[]; value: number; at: number } | undefined {
-  const i = c.inputs.findIndex((s) => s.int !== undefined && sizeOf(s.shape) > 0);
+  const i = c.inputs.findIndex((s) => s.index && s.int !== undefined && sizeOf(s.shape) > 0);
   if (i < 0) return undefined;
   const data = caseData(c, seed);
   const at = new Rng(seed + 31).int(data[i].length);
