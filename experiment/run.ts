@@ -5,6 +5,7 @@
  * @module
  */
 import { join } from "node:path";
+import { setCheckNumerics } from "../kernels/check_numerics.ts";
 import { type DeviceInfo, type DeviceName, setDevice } from "../kernels/device.ts";
 import type { EpochRecord } from "../train/history.ts";
 import { TaskError } from "./errors.ts";
@@ -27,6 +28,7 @@ export const COMMON_FLAGS = {
   limit: { type: "integer", help: "use the first N training samples" },
   quick: { type: "boolean", help: "the CI version (below)" },
   out: { type: "string", help: "results folder" },
+  "check-numerics": { type: "boolean", help: "stop at the first op giving NaN/Inf (slow; debug)" },
 } as const satisfies FlagSchema;
 
 /** The common flags as a task reads them. */
@@ -153,6 +155,7 @@ export async function startRun<S extends FlagSchema = Record<never, never>>(
   await prepareOutDir(outDir);
   const t0 = performance.now();
   const device = await setDevice(flags.device);
+  setCheckNumerics(all["check-numerics"]);
   console.log(
     `${spec.task}: device ${device.name} (${device.description})${
       device.note ? `; ${device.note}` : ""

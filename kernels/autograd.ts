@@ -1,5 +1,6 @@
 import "./toolkit.ts";
 import { backend, keep, noGrad, tidy } from "./engine.ts";
+import { inBackward } from "./check_numerics.ts";
 import { fmtShape } from "./shape.ts";
 import { ones, type Tensor } from "./tensor_core.ts";
 import { add, mulScalar } from "./ops/elementwise.ts";
@@ -74,11 +75,15 @@ export function gradients(y: Tensor, xs: Tensor[], dy?: Tensor): (Tensor | undef
       const g = grads.get(t);
       const node = t.node;
       if (!g || !node) continue;
-      const gs = node.def.grad!(g, { inputs: node.inputs, output: t, attrs: node.attrs as never });
+      const gs = inBackward(
+        node.def.name,
+        t,
+        () => node.def.grad!(g, { inputs: node.inputs, output: t, attrs: node.attrs as never }),
+      );
       node.inputs.forEach((x, j) => {
         if (!gs[j] || !x.requiresGrad) return;
         const r = gs[j]!;
-        const gx = typeof r === "function" ? r() : r;
+        const gx = typeof r === "function" ? inBackward(node.def.name, t, r) : r;
         if (gx.size !== x.size) {
           throw new Error(
             `autograd: gradient of ${node.def.name} input ${j} has shape ${fmtShape(gx.shape)}, ` +

@@ -1,4 +1,5 @@
 import { backend, currentBackend, gradEnabled, popScope, pushScope } from "./context.ts";
+import { checkNumericsEnabled, checkOp } from "./check_numerics.ts";
 import type { OpDef } from "./op.ts";
 import { DataRef, Tensor } from "./tensor_core.ts";
 
@@ -109,5 +110,6 @@ export function runOp<A>(def: OpDef<A>, inputs: Tensor[], attrs: A): Tensor {
     out.requiresGrad = true;
     out.node = { def: def as OpDef, inputs, attrs };
   }
+  if (checkNumericsEnabled()) checkOp(def as OpDef, inputs, out);
   return out;
 }

@@ -1,6 +1,7 @@
 import type { Backend } from "./backend.ts";
 import { allocArray, bytesPer, type DType, dtypeOf, type TypedArray } from "./dtype.ts";
 import { backend, gradEnabled, keep, trackTensor, untrackTensor } from "./context.ts";
+import { numericChecksPending, settleNumericChecks } from "./check_numerics.ts";
 import type { OpDef } from "./op.ts";
 import { checkShape, fmtShape, sizeOf } from "./shape.ts";
 import { formatTensor, tensorHeader } from "./tensor_format.ts";
@@ -83,7 +84,9 @@ export class Tensor {
   /** Copies the values to the host. Example: `const v = await t.data();` */
   data(): Promise<TypedArray> {
     this.#checkAlive("data()");
-    return this.ref.backend.read(this.ref.handle, this.dtype, this.size);
+    const read = this.ref.backend.read(this.ref.handle, this.dtype, this.size);
+    // checkNumerics mode on WebGPU: the checks queued since the last read fail this one.
+    return numericChecksPending() ? settleNumericChecks().then(() => read) : read;
   }
 
   /** Copies the values to the host synchronously; CPU only (WebGPU needs `await data()`). */

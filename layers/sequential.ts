@@ -1,3 +1,4 @@
+import { inLayer } from "../kernels/check_numerics.ts";
 import { Rng } from "../kernels/random.ts";
 import { fmtShape, sizeOf } from "../kernels/shape.ts";
 import type { Tensor } from "../kernels/tensor.ts";
@@ -93,10 +94,12 @@ export class Sequential {
     const c: CallContext = { training: ctx.training ?? false };
     let y = x;
     const last = this.layers.length - 1;
-    this.layers.forEach((l, i) => {
-      if (i === last && ctx.logits) y = callWithoutSoftmax(l, y, c);
-      else y = l.call(y, c);
-    });
+    this.layers.forEach((l, i) =>
+      inLayer(l.name, () => {
+        if (i === last && ctx.logits) y = callWithoutSoftmax(l, y, c);
+        else y = l.call(y, c);
+      })
+    );
     return y;
   }
 
