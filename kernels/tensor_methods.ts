@@ -49,6 +49,9 @@ declare module "./tensor_core.ts" {
     lessEqual(b: Tensor | number): Tensor;
     greater(b: Tensor | number): Tensor;
     notEqual(b: Tensor | number): Tensor;
+    prod(axes?: number | number[], keepDims?: boolean): Tensor;
+    cumsum(axis?: number, opts?: { exclusive?: boolean; reverse?: boolean }): Tensor;
+    argmin(axis?: number): Tensor;
   }
 }
 
@@ -163,4 +166,13 @@ p.greater = function (b) {
 };
 p.notEqual = function (b) {
   return ops.notEqual(this, b);
+};
+p.prod = function (axes, keepDims) {
+  return ops.prod(this, axes, keepDims);
+};
+p.cumsum = function (axis, opts) {
+  return ops.cumsum(this, axis, opts);
+};
+p.argmin = function (axis) {
+  return ops.argmin(this, axis);
 };

@@ -23,3 +23,5 @@ export * from "./batch_norm.ts";
 export * from "./shape_ops.ts";
 export * from "./compare.ts";
 export * from "./math_ops.ts";
+export { argmin, cumsum, type CumsumAttrs, prod } from "./axis_reduce.ts";
+export { takeAlongAxis, topk } from "./topk.ts";

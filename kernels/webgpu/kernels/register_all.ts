@@ -12,6 +12,8 @@ import { reduceWebGpuKernels } from "./reduce.ts";
 import { shapeOpsWebGpuKernels } from "./shape_ops.ts";
 import { compareWebGpuKernels } from "./compare.ts";
 import { mathOpsWebGpuKernels } from "./math_ops.ts";
+import { axisReduceWebGpuKernels } from "./axis_reduce.ts";
+import { topkWebGpuKernels } from "./topk.ts";
 import { softmaxWebGpuKernels } from "./softmax.ts";
 
 /**
@@ -35,5 +37,7 @@ for (
     ...shapeOpsWebGpuKernels,
     ...compareWebGpuKernels,
     ...mathOpsWebGpuKernels,
+    ...axisReduceWebGpuKernels,
+    ...topkWebGpuKernels,
   ]
 ) registerKernel(config);
