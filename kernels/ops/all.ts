@@ -25,3 +25,12 @@ export * from "./compare.ts";
 export * from "./math_ops.ts";
 export { argmin, cumsum, type CumsumAttrs, prod } from "./axis_reduce.ts";
 export { takeAlongAxis, topk } from "./topk.ts";
+export {
+  arange,
+  eye,
+  linspace,
+  type RandomAttrs,
+  randomNormal,
+  randomUniform,
+  range,
+} from "./creation.ts";

@@ -14,6 +14,7 @@ import { compareWebGpuKernels } from "./compare.ts";
 import { mathOpsWebGpuKernels } from "./math_ops.ts";
 import { axisReduceWebGpuKernels } from "./axis_reduce.ts";
 import { topkWebGpuKernels } from "./topk.ts";
+import { creationWebGpuKernels } from "./creation.ts";
 import { softmaxWebGpuKernels } from "./softmax.ts";
 
 /**
@@ -39,5 +40,6 @@ for (
     ...mathOpsWebGpuKernels,
     ...axisReduceWebGpuKernels,
     ...topkWebGpuKernels,
+    ...creationWebGpuKernels,
   ]
 ) registerKernel(config);
