@@ -4,7 +4,7 @@
  * Example: `atLeast(at, { check: "test accuracy", reported: "0.99", value: acc, min: 0.8 })`.
  * @module
  */
-import type { ReproductionRow, RunHeader } from "./record.ts";
+import type { Reproduction, ReproductionRow, RunHeader, RunOptions } from "./record.ts";
 
 /** What every row of one run shares: task, device, wall time and the command to rerun it. */
 export interface RowContext {
@@ -110,4 +110,16 @@ export function near(
  */
 export function onStandIn(row: ReproductionRow): ReproductionRow {
   return { ...row, ours: `${row.ours} (stand-in data)`, status: "not reproduced: data absent" };
+}
+
+/**
+ * A task's reproduction whose quick and full runs differ only in `--quick`: `rows(o, quick)`
+ * runs it and returns its rows. Example: `export const reproduction = reproductionOf("t", rows);`
+ */
+export function reproductionOf(
+  task: string,
+  rows: (o: RunOptions, quick: boolean) => Promise<ReproductionRow[]>,
+  more: Pick<Reproduction, "requires"> = {},
+): Reproduction {
+  return { task, runQuick: (o) => rows(o, true), runFull: (o) => rows(o, false), ...more };
 }

@@ -39,6 +39,41 @@ export interface NumberFlag {
   range?: string;
 }
 
+/** A number flag valid when > 0. Example: `lr: positiveNumber("learning rate", 0.03)`. */
+export function positiveNumber<D extends number | undefined = undefined>(
+  help: string,
+  defaultValue?: D,
+): NumberFlag & { default: D } {
+  return { type: "number", help, default: defaultValue as D, valid: (n) => n > 0, range: "> 0" };
+}
+
+/** A number flag valid when ≥ 0. Example: `l2: nonNegativeNumber("L2 rate", 0)`. */
+export function nonNegativeNumber<D extends number | undefined = undefined>(
+  help: string,
+  defaultValue?: D,
+): NumberFlag & { default: D } {
+  return { type: "number", help, default: defaultValue as D, valid: (n) => n >= 0, range: "≥ 0" };
+}
+
+/**
+ * A number flag valid in [lo, hi], or in (lo, hi) when `open`.
+ * Example: `noise: numberIn("noise", 0, [0, 0.5])`.
+ */
+export function numberIn<D extends number | undefined = undefined>(
+  help: string,
+  defaultValue: D,
+  [lo, hi]: [number, number],
+  open = false,
+): NumberFlag & { default: D } {
+  return {
+    type: "number",
+    help,
+    default: defaultValue,
+    valid: open ? (n) => n > lo && n < hi : (n) => n >= lo && n <= hi,
+    range: open ? `in (${lo}, ${hi})` : `in [${lo}, ${hi}]`,
+  };
+}
+
 /** One flag of a schema. */
 export type FlagSpec = BooleanFlag | StringFlag | IntegerFlag | NumberFlag;
 

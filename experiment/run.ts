@@ -9,7 +9,7 @@ import { setCheckNumerics } from "../kernels/check_numerics.ts";
 import { type DeviceInfo, type DeviceName, setDevice } from "../kernels/device.ts";
 import type { EpochRecord } from "../train/history.ts";
 import { TaskError } from "./errors.ts";
-import { type FlagSchema, type FlagValues, parseFlags } from "./flags.ts";
+import { type FlagSchema, type FlagValues, parseFlags, UsageError, usageText } from "./flags.ts";
 import type { RunBody, RunHeader } from "./record.ts";
 import { taskCommand } from "./checks.ts";
 import { writeResults } from "./results.ts";
@@ -66,6 +66,11 @@ export interface RunSpec<S extends FlagSchema = Record<never, never>> {
   flags?: S;
   /** The results folder without `--out` (default `results/<task>`). */
   defaultOut?: (own: FlagValues<S>, flags: TaskFlags) => string;
+  /**
+   * A misuse the schema cannot see (two modes at once, a flag that needs another): the problem
+   * in a sentence, reported as a usage error; undefined when the flags go together.
+   */
+  check?: (own: FlagValues<S>, flags: TaskFlags) => string | undefined;
   /** Defaults `--help` shows for common flags, e.g. `{ epochs: "12", "batch-size": "128" }`. */
   shownDefaults?: Record<string, string>;
 }
@@ -131,6 +136,30 @@ export async function prepareOutDir(dir: string): Promise<void> {
 }
 
 /**
+ * The common flags and the task's own from `args`, checked (`spec.check` included) but with
+ * nothing done: what startRun starts from, and what tests of a task's flags call.
+ * Example: `parseRunArgs(PLAYGROUND_SPEC, ["--dataset", "xor"]).own.dataset` → "xor".
+ */
+export function parseRunArgs<S extends FlagSchema>(
+  spec: RunSpec<S>,
+  args: string[],
+): { flags: TaskFlags; own: FlagValues<S> } {
+  const schema = { ...COMMON_FLAGS, ...(spec.flags ?? {}) } as typeof COMMON_FLAGS & S;
+  const text = {
+    command: spec.task,
+    description: spec.description,
+    quick: spec.quick,
+    shownDefaults: spec.shownDefaults,
+  };
+  const all = parseFlags(schema, args, text);
+  const flags = taskFlags(all);
+  const own = all as FlagValues<S>;
+  const problem = spec.check?.(own, flags);
+  if (problem) throw new UsageError(problem, usageText(schema, text));
+  return { flags, own };
+}
+
+/**
  * Parses `args` (the common flags and `spec.flags`), prepares the results folder
  * (`--out`, default `results/<task>`), selects the device and starts the clock. Bad flags throw
  * a UsageError, an unwritable folder a TaskError, both before any work.
@@ -140,18 +169,8 @@ export async function startRun<S extends FlagSchema = Record<never, never>>(
   spec: RunSpec<S>,
   args: string[],
 ): Promise<Run<S>> {
-  const all = parseFlags(
-    { ...COMMON_FLAGS, ...(spec.flags ?? {}) } as typeof COMMON_FLAGS & S,
-    args,
-    {
-      command: spec.task,
-      description: spec.description,
-      quick: spec.quick,
-      shownDefaults: spec.shownDefaults,
-    },
-  );
-  const flags = taskFlags(all);
-  const outDir = flags.out ?? spec.defaultOut?.(all, flags) ?? join("results", spec.task);
+  const { flags, own } = parseRunArgs(spec, args);
+  const outDir = flags.out ?? spec.defaultOut?.(own, flags) ?? join("results", spec.task);
   await prepareOutDir(outDir);
   const t0 = performance.now();
   const device = await setDevice(flags.device);
@@ -185,7 +204,7 @@ export async function startRun<S extends FlagSchema = Record<never, never>>(
     args,
     command,
     flags,
-    own: all as FlagValues<S>,
+    own,
     device,
     seed: flags.seed,
     quick: flags.quick,

@@ -7,7 +7,7 @@
  */
 import { mnist } from "../datasets/mnist.ts";
 import { type DeviceInfo, setDevice } from "../kernels/device.ts";
-import { atLeast, checkRow } from "../experiment/checks.ts";
+import { atLeast, checkRow, reproductionOf } from "../experiment/checks.ts";
 import type { RunRecord } from "../experiment/record.ts";
 import { csvTable } from "../experiment/results.ts";
 import { startRun } from "../experiment/run.ts";
@@ -263,10 +263,6 @@ async function rows(o: RunOptions, quick: boolean): Promise<ReproductionRow[]> {
 }
 
 /** For `deno task reproduce`: every gradient check, and an accuracy floor far above chance. */
-export const reproduction: Reproduction = {
-  task: TASK,
-  runQuick: (o) => rows(o, true),
-  runFull: (o) => rows(o, false),
-};
+export const reproduction: Reproduction = reproductionOf(TASK, rows);
 
 if (import.meta.main) await runMain(() => runBackpropSigmoid(Deno.args));

@@ -9,22 +9,15 @@
 import { join } from "node:path";
 import "../kernels/tensor_methods.ts";
 import { precisionRecall } from "../train/metrics.ts";
-import {
-  type FlagSchema,
-  type FlagValues,
-  parseFlags,
-  UsageError,
-  usageText,
-} from "../experiment/flags.ts";
+import { type FlagSchema, type FlagValues, positiveNumber } from "../experiment/flags.ts";
 import { writeResults } from "../experiment/results.ts";
 import { historySummary } from "../experiment/summary.ts";
 import {
-  COMMON_FLAGS,
+  parseRunArgs,
   type RunSpec,
   type StartedRun,
   startRun,
   type TaskFlags,
-  taskFlags,
 } from "../experiment/run.ts";
 import { CIFAR_FLAGS, loadCifar, standInHead, warnStandIn } from "./cifar10_common.ts";
 import {
@@ -128,13 +121,7 @@ export const IMPROVE_FLAGS = {
     type: "boolean",
     help: "run the cumulative ladder (base … +batchnorm) and write one table and one chart",
   },
-  lr: {
-    type: "number",
-    help: "SGD learning rate",
-    default: RECIPE.learningRate,
-    valid: (n) => n > 0,
-    range: "> 0",
-  },
+  lr: positiveNumber("SGD learning rate", RECIPE.learningRate),
 } as const satisfies FlagSchema;
 
 /** Parsed flags of the task. */
@@ -146,18 +133,9 @@ export interface ImproveFlags extends TaskFlags {
 }
 
 /** The task's settings from the parsed common flags and its own. */
-export function improveFlags(
-  common: TaskFlags,
-  own: FlagValues<typeof IMPROVE_FLAGS>,
-): ImproveFlags {
+function improveFlags(common: TaskFlags, own: FlagValues<typeof IMPROVE_FLAGS>): ImproveFlags {
   const improvements = { ...BASE };
-  for (const i of IMPROVEMENTS) improvements[i.key] = own[i.key] === true;
-  if (own.ladder && IMPROVEMENTS.some((i) => i.key !== "zca" && improvements[i.key])) {
-    throw new UsageError(
-      "--ladder runs every improvement itself; give it alone (or with --zca)",
-      usageText(IMPROVE_SPEC.flags!, { command: TASK, description: DESCRIPTION }),
-    );
-  }
+  for (const i of IMPROVEMENTS) improvements[i.key] = own[i.key];
   return {
     ...common,
     dataDir: own["data-dir"],
@@ -167,27 +145,28 @@ export function improveFlags(
   };
 }
 
-/** Parses the common flags, `--data-dir`, the improvement switches, `--ladder` and `--lr`. */
-export function parseImproveFlags(args: string[]): ImproveFlags {
-  const all = parseFlags({ ...COMMON_FLAGS, ...IMPROVE_FLAGS }, args, {
-    command: TASK,
-    description: DESCRIPTION,
-  });
-  return improveFlags(taskFlags(all), all);
-}
-
 /** How the task describes itself to startRun and --help. */
 const IMPROVE_SPEC: RunSpec<typeof IMPROVE_FLAGS> = {
   task: TASK,
   description: DESCRIPTION,
   quick: CHOICES.quick,
   flags: IMPROVE_FLAGS,
-  shownDefaults: {
-    epochs: String(RECIPE.epochs),
-    "batch-size": String(RECIPE.batchSize),
-    limit: "all 50000",
+  shownDefaults: { epochs: String(RECIPE.epochs), "batch-size": String(RECIPE.batchSize) },
+  check: (own) =>
+    own.ladder && IMPROVEMENTS.some((i) => i.key !== "zca" && own[i.key])
+      ? "--ladder runs every improvement itself; give it alone (or with --zca)"
+      : undefined,
+  defaultOut: (own, flags) => {
+    const f = improveFlags(flags, own);
+    return join("results", TASK, f.ladder ? "" : variantsOf(f)[0].name);
   },
 };
+
+/** Parses the common flags, `--data-dir`, the improvement switches, `--ladder` and `--lr`. */
+export function parseImproveFlags(args: string[]): ImproveFlags {
+  const { flags, own } = parseRunArgs(IMPROVE_SPEC, args);
+  return improveFlags(flags, own);
+}
 
 /** The variants a run trains: the ladder (its quick prefix with --quick) or the one selected. */
 export function variantsOf(f: ImproveFlags): Variant[] {
@@ -216,13 +195,7 @@ export interface ImproveResult {
 
 /** Runs the task with command-line `args`; see the module doc. */
 export async function runImprove(args: string[]): Promise<ImproveResult> {
-  const run = await startRun({
-    ...IMPROVE_SPEC,
-    defaultOut: (own, flags) => {
-      const f = improveFlags(flags, own);
-      return join("results", TASK, f.ladder ? "" : variantsOf(f)[0].name);
-    },
-  }, args);
+  const run = await startRun(IMPROVE_SPEC, args);
   const f = improveFlags(run.flags, run.own);
   const device = run.device;
   const data = await loadCifar({

@@ -6,8 +6,8 @@
  * @module
  */
 import "../kernels/tensor_methods.ts";
-import { checkRow } from "../experiment/checks.ts";
-import type { FlagSchema } from "../experiment/flags.ts";
+import { checkRow, reproductionOf } from "../experiment/checks.ts";
+import { type FlagSchema, positiveNumber } from "../experiment/flags.ts";
 import type { RunRecord } from "../experiment/record.ts";
 import { startRun } from "../experiment/run.ts";
 import type { Reproduction, ReproductionRow, RunOptions } from "./reproduce_types.ts";
@@ -39,13 +39,7 @@ export const CIRCLES_CHOICES: Record<string, string> = {
 };
 
 const FLAGS = {
-  lr: {
-    type: "number",
-    help: "learning rate of SGD",
-    default: 0.07,
-    valid: (n) => n > 0,
-    range: "> 0",
-  },
+  lr: positiveNumber("learning rate of SGD", 0.07),
   sweep: { type: "boolean", help: "also run lr 2, batch 1 and batch 50 against the recipe" },
 } as const satisfies FlagSchema;
 
@@ -164,10 +158,9 @@ function reproArgs(o: RunOptions, quick: boolean): string[] {
 }
 
 /** `deno task reproduce`: quick = accuracy floor + four-way agreement; full adds the sweep. */
-export const reproduction: Reproduction = {
-  task: "circles-mlp",
-  runQuick: async (o) => (await runCirclesMlp(reproArgs(o, true))).rows,
-  runFull: async (o) => (await runCirclesMlp(reproArgs(o, false))).rows,
-};
+export const reproduction: Reproduction = reproductionOf(
+  "circles-mlp",
+  async (o, quick) => (await runCirclesMlp(reproArgs(o, quick))).rows,
+);
 
 if (import.meta.main) await runMain(() => runCirclesMlp(Deno.args));

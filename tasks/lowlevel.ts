@@ -6,7 +6,7 @@
  * @module
  */
 import { loadMnistArrays } from "../datasets/mnist.ts";
-import { checkRow } from "../experiment/checks.ts";
+import { checkRow, reproductionOf } from "../experiment/checks.ts";
 import type { RunRecord } from "../experiment/record.ts";
 import { csvTable } from "../experiment/results.ts";
 import { startRun } from "../experiment/run.ts";
@@ -204,10 +204,6 @@ async function rows(o: RunOptions, quick: boolean): Promise<ReproductionRow[]> {
 }
 
 /** For `deno task reproduce`: one row per check (hand examples and toolkit agreement). */
-export const reproduction: Reproduction = {
-  task: TASK,
-  runQuick: (o) => rows(o, true),
-  runFull: (o) => rows(o, false),
-};
+export const reproduction: Reproduction = reproductionOf(TASK, rows);
 
 if (import.meta.main) await runMain(() => runLowlevel(Deno.args));

@@ -8,6 +8,7 @@
  */
 import { join } from "node:path";
 import "../kernels/tensor_methods.ts";
+import { reproductionOf } from "../experiment/checks.ts";
 import { DatasetError } from "../datasets/errors.ts";
 import type { FlagSchema } from "../experiment/flags.ts";
 import type { RunRecord } from "../experiment/record.ts";
@@ -286,10 +287,6 @@ async function reproduce(o: CifarRunOptions, quick: boolean): Promise<Reproducti
 }
 
 /** For `deno task reproduce`: Fashion-MNIST (sanity claims) and CIFAR-10 (the report's claims). */
-export const reproduction: Reproduction = {
-  task: TASK,
-  runQuick: (o: CifarRunOptions) => reproduce(o, true),
-  runFull: (o: CifarRunOptions) => reproduce(o, false),
-};
+export const reproduction: Reproduction = reproductionOf(TASK, reproduce);
 
 if (import.meta.main) await runMain(() => runOptimizersTask(Deno.args));

@@ -8,6 +8,7 @@
  * @module
  */
 import "../kernels/tensor_methods.ts";
+import { reproductionOf } from "../experiment/checks.ts";
 import { startRun } from "../experiment/run.ts";
 import type { Reproduction, ReproductionRow, RunOptions } from "./reproduce_types.ts";
 import { reproductionArgs } from "./reproduce_args.ts";
@@ -57,10 +58,9 @@ function claimsArgs(o: RunOptions, quick: boolean): string[] {
 }
 
 /** `deno task reproduce`: quick = every claim with fewer epochs; full = every claim, 5 seeds. */
-export const reproduction: Reproduction = {
-  task: "playground",
-  runQuick: async (o) => (await runPlayground(claimsArgs(o, true))).rows!,
-  runFull: async (o) => (await runPlayground(claimsArgs(o, false))).rows!,
-};
+export const reproduction: Reproduction = reproductionOf(
+  "playground",
+  async (o, quick) => (await runPlayground(claimsArgs(o, quick))).rows!,
+);
 
 if (import.meta.main) await runMain(() => runPlayground(Deno.args));

@@ -12,6 +12,7 @@
  */
 import { type DeviceInfo, setDevice } from "../kernels/device.ts";
 import "../kernels/tensor_methods.ts";
+import { reproductionOf } from "../experiment/checks.ts";
 import type { FlagSchema } from "../experiment/flags.ts";
 import { startRun, type TaskFlags } from "../experiment/run.ts";
 import { runMain } from "../experiment/main.ts";
@@ -79,12 +80,17 @@ export async function runTwoLayerNet(args: string[]): Promise<TwoLayerResult> {
     quick: `smaller splits (${QUICK.splits.numTrain} training images), fewer iterations ` +
       `(default run ${QUICK.defaultIterations}, grid ${QUICK.gridIterations}) and a smaller grid`,
     flags: FLAGS,
+    check: (own, f) =>
+      [own.toy, own.grid, own.merge].filter(Boolean).length > 1
+        ? "give one of --toy, --grid, --merge"
+        : f.epochs !== undefined
+        ? "two-layer-net counts iterations: use --iters N, not --epochs"
+        : own.shard !== undefined && !own.grid
+        ? "--shard needs --grid"
+        : undefined,
   }, args);
   const { flags: f, own } = run;
   const modes = (["toy", "grid", "merge"] as const).filter((m) => own[m]);
-  if (modes.length > 1) throw new Error(`two-layer-net: give one of --toy, --grid, --merge`);
-  if (f.epochs !== undefined) throw new Error("two-layer-net counts iterations: use --iters N");
-  if (own.shard !== undefined && !own.grid) throw new Error("--shard needs --grid");
   const mode: "toy" | "grid" | "merge" | "default" = modes.length ? modes[0] : "default";
   // Only an explicit --iters overrides each mode's own count.
   const iters = args.some((a) => a === "--iters" || a.startsWith("--iters="))
@@ -164,12 +170,7 @@ async function reproduce(o: CifarRunOptions, quick: boolean): Promise<Reproducti
 }
 
 /** For `deno task reproduce`. */
-export const reproduction: Reproduction = {
-  task: TASK,
-  requires: "cifar10",
-  runQuick: (o) => reproduce(o, true),
-  runFull: (o) => reproduce(o, false),
-};
+export const reproduction: Reproduction = reproductionOf(TASK, reproduce, { requires: "cifar10" });
 
 if (import.meta.main) {
   await runMain(async () => {

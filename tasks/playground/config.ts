@@ -5,8 +5,14 @@
  */
 import { type FeatureName, PLAYGROUND_FEATURES, type PlaygroundKind } from "../../datasets/toy.ts";
 import type { DeviceName } from "../../kernels/device.ts";
-import { type FlagSchema, type FlagValues, parseFlags } from "../../experiment/flags.ts";
-import { COMMON_FLAGS, type RunSpec, type TaskFlags, taskFlags } from "../../experiment/run.ts";
+import {
+  type FlagSchema,
+  type FlagValues,
+  nonNegativeNumber,
+  numberIn,
+  positiveNumber,
+} from "../../experiment/flags.ts";
+import { parseRunArgs, type RunSpec, type TaskFlags } from "../../experiment/run.ts";
 
 /** Hidden activations the Playground offers. */
 export type PlaygroundActivation = "linear" | "relu" | "tanh" | "sigmoid";
@@ -89,41 +95,11 @@ export const PLAYGROUND_FLAGS = {
   },
   layers: { type: "string", help: 'hidden widths, e.g. 4,2; "" = no hidden layer', default: "4,2" },
   activation: { type: "string", help: "hidden activation", default: "tanh", choices: ACTIVATIONS },
-  noise: {
-    type: "number",
-    help: "the Playground's 0–50% noise",
-    default: 0,
-    valid: (n) => n >= 0 && n <= 0.5,
-    range: "in [0, 0.5]",
-  },
-  "train-ratio": {
-    type: "number",
-    help: "fraction of points used for training",
-    default: 0.5,
-    valid: (n) => n > 0 && n < 1,
-    range: "in (0, 1)",
-  },
-  lr: {
-    type: "number",
-    help: "learning rate (plain SGD)",
-    default: 0.03,
-    valid: (n) => n > 0,
-    range: "> 0",
-  },
-  l1: {
-    type: "number",
-    help: "L1 rate on the weights",
-    default: 0,
-    valid: (n) => n >= 0,
-    range: "≥ 0",
-  },
-  l2: {
-    type: "number",
-    help: "L2 rate on the weights",
-    default: 0,
-    valid: (n) => n >= 0,
-    range: "≥ 0",
-  },
+  noise: numberIn("the Playground's 0–50% noise", 0, [0, 0.5]),
+  "train-ratio": numberIn("fraction of points used for training", 0.5, [0, 1], true),
+  lr: positiveNumber("learning rate (plain SGD)", 0.03),
+  l1: nonNegativeNumber("L1 rate on the weights", 0),
+  l2: nonNegativeNumber("L2 rate on the weights", 0),
   init: {
     type: "string",
     help: "playground (U(−0.5, 0.5) weights, biases 0.1) or glorot (Glorot-uniform, zero biases)",
@@ -210,9 +186,6 @@ export function playgroundCli(
 
 /** Parses the Playground's flags and the common task flags (no device, no folder: tests). */
 export function parsePlaygroundArgs(args: string[]): PlaygroundCli {
-  const all = parseFlags({ ...COMMON_FLAGS, ...PLAYGROUND_FLAGS }, args, {
-    command: PLAYGROUND_SPEC.task,
-    description: PLAYGROUND_SPEC.description,
-  });
-  return playgroundCli(taskFlags(all), all);
+  const { flags, own } = parseRunArgs(PLAYGROUND_SPEC, args);
+  return playgroundCli(flags, own);
 }

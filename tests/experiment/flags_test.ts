@@ -2,7 +2,10 @@ import assert from "node:assert/strict";
 import {
   type FlagSchema,
   HelpRequest,
+  nonNegativeNumber,
+  numberIn,
   parseFlags,
+  positiveNumber,
   UsageError,
   usageText,
 } from "../../experiment/flags.ts";
@@ -75,4 +78,26 @@ Deno.test("--help: every flag with its default, task defaults, and what --quick 
   assert.match(u, /--device V .*\(auto \| cpu \| cpu-reference \| webgpu\); default auto/);
   assert.match(u, /--lr N +step; default 0\.1/);
   assert.match(u, /\n--quick: 2 epochs on 64 samples$/);
+});
+
+Deno.test("positiveNumber / nonNegativeNumber / numberIn: ranges in the check and the message", () => {
+  const schema = {
+    lr: positiveNumber("step", 0.1),
+    l2: nonNegativeNumber("decay", 0),
+    ratio: numberIn("share", 0.5, [0, 1], true),
+    noise: numberIn("noise", 0, [0, 0.5]),
+    cap: positiveNumber("no default"),
+  } as const satisfies FlagSchema;
+  const v = parseFlags(schema, ["--l2", "0", "--noise", "0.5"], TEXT);
+  assert.deepEqual([v.lr, v.l2, v.ratio, v.noise, v.cap], [0.1, 0, 0.5, 0.5, undefined]);
+  assert.throws(
+    () => parseFlags(schema, ["--lr", "0"], TEXT),
+    /--lr must be a number > 0, got "0"/,
+  );
+  assert.throws(() => parseFlags(schema, ["--l2", "-0.1"], TEXT), /--l2 must be a number ≥ 0/);
+  assert.throws(
+    () => parseFlags(schema, ["--ratio", "1"], TEXT),
+    /--ratio must be a number in \(0, 1\)/,
+  );
+  assert.throws(() => parseFlags(schema, ["--noise", "0.6"], TEXT), /in \[0, 0\.5\]/);
 });

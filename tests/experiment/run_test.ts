@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { TaskError } from "../../experiment/errors.ts";
 import { UsageError } from "../../experiment/flags.ts";
 import { readManifest } from "../../experiment/result_set.ts";
-import { prepareOutDir, startRun } from "../../experiment/run.ts";
+import { parseRunArgs, prepareOutDir, startRun } from "../../experiment/run.ts";
+import { reproductionOf } from "../../experiment/checks.ts";
 
 const SPEC = {
   task: "demo",
@@ -56,4 +57,30 @@ Deno.test("startRun: an unwritable --out fails at once with the fix; bad flags a
   await assert.rejects(() => prepareOutDir("/proc/foo/bar"), TaskError);
   await assert.rejects(() => startRun(SPEC, ["--epochs", "-1"]), /--epochs must be an integer ≥ 1/);
   await assert.rejects(() => startRun(SPEC, ["--bogus"]), UsageError);
+});
+
+Deno.test("parseRunArgs: a spec's check turns flags that do not go together into a usage error", () => {
+  const spec = {
+    ...SPEC,
+    check: (own: { lr: number }) => (own.lr > 1 ? "--lr above 1 needs --quick" : undefined),
+  };
+  assert.equal(parseRunArgs(spec, ["--lr", "1"]).own.lr, 1);
+  assert.equal(parseRunArgs(spec, ["--seed", "3"]).flags.seed, 3);
+  assert.throws(
+    () => parseRunArgs(spec, ["--lr", "2"]),
+    (e: Error) => e instanceof UsageError && e.message === "--lr above 1 needs --quick",
+  );
+});
+
+Deno.test("reproductionOf: quick and full runs differ only in the quick switch", async () => {
+  const seen: boolean[] = [];
+  const rep = reproductionOf("demo", (_o, quick) => {
+    seen.push(quick);
+    return Promise.resolve([]);
+  }, { requires: "cifar10" });
+  const o = { outDir: "x", device: "cpu" as const, seed: 1 };
+  await rep.runQuick(o);
+  await rep.runFull!(o);
+  assert.deepEqual(seen, [true, false]);
+  assert.equal(rep.requires, "cifar10");
 });

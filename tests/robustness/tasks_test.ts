@@ -40,6 +40,16 @@ Deno.test("unknown flag: the message, the usage, exit 2, no stack trace", async 
   assertCleanFailure(r);
 });
 
+Deno.test("flags that do not go together are usage errors too (exit 2)", async () => {
+  const r = await runTask("two_layer_net.ts", ["--toy", "--grid"]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^error: give one of --toy, --grid, --merge\n/);
+  const l = await runTask("cifar10_improve.ts", ["--ladder", "--dropout"]);
+  assert.equal(l.code, 2);
+  assert.match(l.stderr, /--ladder runs every improvement itself/);
+  assertCleanFailure(l);
+});
+
 Deno.test("--epochs -1: says what is valid, not 'ambiguous'; exit 2", async () => {
   const r = await runTask("mnist_cnn.ts", ["--epochs", "-1"]);
   assert.equal(r.code, 2);
