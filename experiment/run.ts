@@ -40,6 +40,8 @@ export interface TaskFlags {
   limit?: number;
   quick: boolean;
   out?: string;
+  /** `--check-numerics`: every op's output checked for NaN/Inf. */
+  checkNumerics?: boolean;
 }
 
 /** The common flags of parsed `values`, camel-cased. */
@@ -52,6 +54,7 @@ export function taskFlags(values: FlagValues<typeof COMMON_FLAGS>): TaskFlags {
     limit: values.limit,
     quick: values.quick,
     out: values.out,
+    checkNumerics: values["check-numerics"],
   };
 }
 
@@ -174,7 +177,7 @@ export async function startRun<S extends FlagSchema = Record<never, never>>(
   await prepareOutDir(outDir);
   const t0 = performance.now();
   const device = await setDevice(flags.device);
-  setCheckNumerics(all["check-numerics"]);
+  setCheckNumerics(flags.checkNumerics ?? false);
   console.log(
     `${spec.task}: device ${device.name} (${device.description})${
       device.note ? `; ${device.note}` : ""
