@@ -52,6 +52,12 @@ declare module "./tensor_core.ts" {
     prod(axes?: number | number[], keepDims?: boolean): Tensor;
     cumsum(axis?: number, opts?: { exclusive?: boolean; reverse?: boolean }): Tensor;
     argmin(axis?: number): Tensor;
+    leakyRelu(alpha?: number): Tensor;
+    elu(alpha?: number): Tensor;
+    selu(): Tensor;
+    gelu(opts?: { approximate?: "none" | "tanh" }): Tensor;
+    silu(): Tensor;
+    softplus(): Tensor;
   }
 }
 
@@ -175,4 +181,22 @@ p.cumsum = function (axis, opts) {
 };
 p.argmin = function (axis) {
   return ops.argmin(this, axis);
+};
+p.leakyRelu = function (alpha) {
+  return ops.leakyRelu(this, alpha);
+};
+p.elu = function (alpha) {
+  return ops.elu(this, alpha);
+};
+p.selu = function () {
+  return ops.selu(this);
+};
+p.gelu = function (opts) {
+  return ops.gelu(this, opts);
+};
+p.silu = function () {
+  return ops.silu(this);
+};
+p.softplus = function () {
+  return ops.softplus(this);
 };

@@ -34,3 +34,4 @@ export {
   randomUniform,
   range,
 } from "./creation.ts";
+export * from "./activations.ts";

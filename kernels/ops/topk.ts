@@ -1,4 +1,5 @@
 import { runOp } from "../engine.ts";
+import { indexError } from "../index_errors.ts";
 import { defineOp, type OpDef, type TensorInfo } from "../op.ts";
 import { fmtShape, normAxis, sizeOf } from "../shape.ts";
 import type { Tensor } from "../tensor_core.ts";
@@ -83,9 +84,7 @@ function alongPairs(
   const m = idxShape[axis], n = xShape[axis];
   for (let i = 0; i < idx.length; i++) {
     const c = idx[i];
-    if (!(c >= 0 && c < n)) {
-      throw new Error(`takeAlongAxis: index ${c} at position ${i} is outside [0, ${n})`);
-    }
+    if (!(c >= 0 && c < n)) indexError("takeAlongAxis", c, i, n);
     const o = Math.floor(i / (m * inner)), r = i % inner;
     visit(i, (o * n + c) * inner + r);
   }
@@ -107,12 +106,12 @@ const takeAlongAxisDef: OpDef<AlongAxisAttrs> = defineOp<AlongAxisAttrs>({
   tests: [
     {
       name: "rows of 3x5, 4 picks with repeats",
-      inputs: [{ shape: [3, 5] }, { shape: [3, 4], int: 5 }],
+      inputs: [{ shape: [3, 5] }, { shape: [3, 4], int: 5, index: true }],
       attrs: { axis: 1 },
     },
     {
       name: "axis 0 of 4x2x3",
-      inputs: [{ shape: [4, 2, 3] }, { shape: [2, 2, 3], int: 4 }],
+      inputs: [{ shape: [4, 2, 3] }, { shape: [2, 2, 3], int: 4, index: true }],
       attrs: { axis: 0 },
     },
   ],

@@ -15,6 +15,7 @@ import { mathOpsWebGpuKernels } from "./math_ops.ts";
 import { axisReduceWebGpuKernels } from "./axis_reduce.ts";
 import { topkWebGpuKernels } from "./topk.ts";
 import { creationWebGpuKernels } from "./creation.ts";
+import { activationWebGpuKernels } from "./activations.ts";
 import { softmaxWebGpuKernels } from "./softmax.ts";
 
 /**
@@ -41,5 +42,6 @@ for (
     ...axisReduceWebGpuKernels,
     ...topkWebGpuKernels,
     ...creationWebGpuKernels,
+    ...activationWebGpuKernels,
   ]
 ) registerKernel(config);

@@ -3,6 +3,7 @@ import type { AlongAxisAttrs, TopkAttrs } from "../../ops/topk.ts";
 import { sizeOf } from "../../shape.ts";
 import { elementwise, webgpuKernel, type WebGpuKernelFn, wgslType } from "../wgsl.ts";
 import { withNumerics } from "./numerics.ts";
+import { flagCode } from "../index_error_flag.ts";
 
 /** WGSL kernels of topkIndices, takeAlongAxis and scatterAlongAxis (kernels/ops/topk.ts). */
 
@@ -37,20 +38,27 @@ ${kern.code}`,
   });
 };
 
-// Out-of-range indices read 0 (a kernel cannot throw; the CPU reference does).
+// An index out of range writes 0 and sets the error flag, which the backend raises at the next
+// readback with the CPU's message (index_error_flag.ts).
 const takeAlongAxis: WebGpuKernelFn<AlongAxisAttrs> = ([x, idx], { axis }, out) => {
   const inner = sizeOf(idx.shape.slice(axis + 1));
   const m = idx.shape[axis], n = x.shape[axis];
   const t = wgslType(out.dtype);
-  return elementwise(
-    sizeOf(idx.shape),
-    `let c = in1[i];
+  return {
+    ...elementwise(
+      sizeOf(idx.shape),
+      `let c = in1[i];
   let o = i / ${m * inner}u;
   let r = i % ${inner}u;
-  if (c < 0 || c >= ${n}) { out[i] = ${t}(0); } else {
+  if (c < 0 || c >= ${n}) {
+    out[i] = ${t}(0);
+    flag_(${flagCode("takeAlongAxis")}, c, i, ${n}u);
+  } else {
     out[i] = in0[(o * ${n}u + u32(c)) * ${inner}u + r];
   }`,
-  );
+    ),
+    indexErrors: true,
+  };
 };
 
 // Gather form: each output element adds the dy entries whose index picked it, in index order.

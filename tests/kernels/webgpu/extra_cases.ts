@@ -142,6 +142,22 @@ export const extraGpuCases: Record<string, OpTestCase<unknown>[]> = {
     inputs: [],
     attrs: { shape: [1000, 3], rate: 0.5, seed: 12345, dtype: "float32" },
   }],
+  // −5..5: erf's series, rational and saturated ranges, both tails.
+  gelu: [{
+    name: "erf, 200 values in ±5",
+    inputs: [{ shape: [200], distinct: true }],
+    attrs: { approximate: "none" },
+  }, {
+    name: "tanh, 200 values in ±5",
+    inputs: [{ shape: [200], distinct: true }],
+    attrs: { approximate: "tanh" },
+  }],
+  softplus: [{ name: "200 values in ±5", inputs: [{ shape: [200], distinct: true }], attrs: {} }],
+  elu: [{
+    name: "200 values in ±5",
+    inputs: [{ shape: [200], distinct: true }],
+    attrs: { alpha: 1 },
+  }],
   gather: [{
     name: "rows of 70x3 int labels",
     inputs: [{ shape: [70, 3], int: 50 }, { shape: [9], int: 70 }],
