@@ -1,5 +1,18 @@
-import { add, div, maximum, minimum, mul, sqrt, square, sum } from "../kernels/ops/mod.ts";
-import { scalar, type Tensor } from "../kernels/tensor.ts";
+import {
+  add,
+  addScalar,
+  div,
+  mulScalar,
+  neg,
+  powScalar,
+  relu,
+  rsubScalar,
+  sqrt,
+  square,
+  sub,
+  sum,
+} from "../kernels/ops/mod.ts";
+import type { Tensor } from "../kernels/tensor.ts";
 
 /**
  * Gradient clipping with Keras' three options, applied to the gradients before an optimiser's
@@ -37,14 +50,22 @@ export function checkClipOptions(name: string, o: ClipOptions): void {
   }
 }
 
-/** g·c / max(‖g‖, c): unchanged when ‖g‖ ≤ c, else rescaled to norm c (Keras' clip_by_norm). */
-export function clipByNorm(g: Tensor, c: number): Tensor {
-  return div(mul(g, c), maximum(sqrt(sum(square(g))), c));
+/**
+ * max(n, c) written n + relu(c − n), so no constant tensor is uploaded per step (a number
+ * operand of `maximum` would be): exact where n ≥ c, within an ulp of c below.
+ */
+function atLeast(n: Tensor, c: number): Tensor {
+  return add(n, relu(rsubScalar(n, c)));
 }
 
-/** Each element clipped to [−c, c]. */
+/** g·c / max(‖g‖, c): unchanged when ‖g‖ ≤ c, else rescaled to norm c (Keras' clip_by_norm). */
+export function clipByNorm(g: Tensor, c: number): Tensor {
+  return div(mulScalar(g, c), atLeast(sqrt(sum(square(g))), c));
+}
+
+/** Each element clipped to [−c, c], as g − relu(g − c) + relu(−g − c): exact inside. */
 export function clipByValue(g: Tensor, c: number): Tensor {
-  return minimum(maximum(g, -c), c);
+  return add(sub(g, relu(addScalar(g, -c))), relu(addScalar(neg(g), -c)));
 }
 
 /**
@@ -52,7 +73,6 @@ export function clipByValue(g: Tensor, c: number): Tensor {
  * (Keras' clip_by_global_norm), as a scalar tensor.
  */
 export function globalNormScale(grads: Tensor[], c: number): Tensor {
-  let total = scalar(0, grads[0]?.dtype ?? "float32");
-  for (const g of grads) total = add(total, sum(square(g)));
-  return div(scalar(c, total.dtype), maximum(sqrt(total), c));
+  const total = grads.map((g) => sum(square(g))).reduce((a, b) => add(a, b));
+  return mulScalar(powScalar(atLeast(sqrt(total), c), -1), c);
 }

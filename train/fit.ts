@@ -21,6 +21,9 @@ import { BatchStream, datasetSize, labelsTensor, splitIndices } from "./batches.
 import { checkedData } from "./data_checks.ts";
 import { evaluate } from "./evaluate.ts";
 import type { EpochRecord } from "./history.ts";
+import type { Metric } from "./metric.ts";
+import type { MetricName } from "./metrics/by_name.ts";
+import { EpochMetrics } from "./metrics/epoch_metrics.ts";
 import type { Optimizer } from "./optimizers.ts";
 import { createProgress } from "./progress.ts";
 
@@ -45,6 +48,12 @@ export interface FitOptions {
    * Example: `augment: { padding: 4, flip: true }`.
    */
   augment?: { padding?: number; flip?: boolean; seed?: number };
+  /**
+   * Metrics logged each epoch next to loss and acc, by name or as objects (MetricName:
+   * "topK", "f1Macro", "mae", …), with validation values as "valTopK", "valF1Macro", ….
+   * Summed on the device, read once per epoch.
+   */
+  metrics?: (MetricName | Metric)[];
   /** Called after each training step (after its work is submitted), with the global step. */
   onBatchEnd?: (step: number) => void;
   /** Called after each epoch with its record; return false to stop early. */
@@ -90,6 +99,7 @@ export async function fit(model: Sequential, data: Dataset, opts: FitOptions): P
   model.build(data.x.shape.slice(1));
   const params = model.parameters();
 
+  const epochMetrics = new EpochMetrics(opts.metrics);
   const yAll = keep(labelsTensor(data.y));
   const unit = [keep(tensor([1, 0])), keep(tensor([0, 1]))];
   let order: Tensor | undefined;
@@ -138,6 +148,7 @@ export async function fit(model: Sequential, data: Dataset, opts: FitOptions): P
           const grads = gradients(loss, params);
           opts.optimizer.step(params, grads);
           return noGrad(() => {
+            epochMetrics.update(out, yb);
             const correct = classify ? sum(cast(equal(argmax(out), yb), "float32")) : zeros([]);
             // [Σ loss·batch, Σ correct] += [loss·count, correct]
             const both = add(mul(unit[0], mulScalar(loss, w.count)), mul(unit[1], correct));
@@ -167,24 +178,34 @@ export async function fit(model: Sequential, data: Dataset, opts: FitOptions): P
         seconds: trainSeconds,
         samplesPerSecond: seen / trainSeconds,
       };
+      await epochMetrics.record(rec);
       if (val) {
         const v = await evaluate(model, val, {
           loss: lossName,
           batchSize: Math.max(batchSize, 256),
+          metrics: epochMetrics.metrics,
         });
         rec.valLoss = v.loss;
         rec.valAcc = v.accuracy;
+        epochMetrics.recordValidation(rec, v.metrics);
       }
       history.epochs.push(rec);
       progress?.done(
         Object.fromEntries(
-          Object.entries({ loss: rec.loss, acc: rec.acc, valLoss: rec.valLoss, valAcc: rec.valAcc })
+          Object.entries({
+            loss: rec.loss,
+            acc: rec.acc,
+            valLoss: rec.valLoss,
+            valAcc: rec.valAcc,
+            ...epochMetrics.logged(rec),
+          })
             .filter(([, v]) => v !== undefined && !Number.isNaN(v)),
         ) as Record<string, number>,
       );
       if ((await opts.onEpochEnd?.(rec)) === false) break;
     }
   } finally {
+    epochMetrics.dispose();
     yAll.dispose();
     unit.forEach((t) => t.dispose());
     order?.dispose();

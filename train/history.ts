@@ -9,4 +9,6 @@ export interface EpochRecord {
   /** Training time of the epoch (validation excluded). */
   seconds: number;
   samplesPerSecond: number;
+  /** Metrics asked for with `fit(..., { metrics })`, by name ("f1Macro", "valF1Macro"). */
+  [metric: string]: number | undefined;
 }

@@ -20,35 +20,47 @@ export interface Metric {
   reset(): void;
 }
 
+/** How much a metric has seen, counted on the host (no constant tensors uploaded per step). */
+export interface Seen {
+  /** Predictions: output values over the last (class) axis, one per sample (per step). */
+  predictions: number;
+  /** Output values. */
+  values: number;
+}
+
 /**
  * A metric kept as a few running sums: `partials` gives a batch's contributions (tensors of
- * fixed shapes), `combine` the metric from the sums read back.
+ * fixed shapes), `combine` the metric from the sums read back and the host's counts.
  */
 export abstract class SumsMetric implements Metric {
   #sums: Tensor[] = [];
+  #seen: Seen = { predictions: 0, values: 0 };
   constructor(readonly name: string) {}
 
   /** This batch's partial sums (the same number and shapes every batch). */
   protected abstract partials(output: Tensor, labels: Tensor): Tensor[];
   /** The metric from the sums; NaN when nothing was seen. */
-  protected abstract combine(sums: Float64Array[]): number;
+  protected abstract combine(sums: Float64Array[], seen: Seen): number;
 
   update(output: Tensor, labels: Tensor): void {
     const parts = this.partials(output, labels);
     const next = this.#sums.length ? parts.map((p, i) => add(this.#sums[i], p)) : parts;
     for (const s of this.#sums) s.dispose();
     this.#sums = next.map((t) => keep(t));
+    this.#seen.values += output.size;
+    this.#seen.predictions += output.size / Math.max(1, output.shape[output.rank - 1] ?? 1);
   }
 
   async result(): Promise<number> {
     if (!this.#sums.length) return NaN;
     const sums = await Promise.all(this.#sums.map(async (s) => Float64Array.from(await s.data())));
-    return this.combine(sums);
+    return this.combine(sums, this.#seen);
   }
 
   reset(): void {
     for (const s of this.#sums) s.dispose();
     this.#sums = [];
+    this.#seen = { predictions: 0, values: 0 };
   }
 }
 

@@ -1,4 +1,4 @@
-import { maximum, minimum, oneHot } from "../../kernels/ops/mod.ts";
+import { add, addScalar, oneHot, relu, rsubScalar, sub } from "../../kernels/ops/mod.ts";
 import type { DType } from "../../kernels/dtype.ts";
 import type { Tensor } from "../../kernels/tensor.ts";
 
@@ -18,9 +18,12 @@ export type LossFn = (output: Tensor, labels: Tensor, weights?: LossWeights) => 
 /** Keras' backend epsilon. */
 export const EPSILON = 1e-7;
 
-/** x clipped to [lo, hi] (zero gradient outside, as Keras' clip). */
+/**
+ * x clipped to [lo, hi] (zero gradient outside, as Keras' clip), written
+ * x + relu(lo − x) − relu(x − hi): exact inside, and no constant tensor uploaded per step.
+ */
 export function clipTo(x: Tensor, lo: number, hi: number): Tensor {
-  return minimum(maximum(x, lo), hi);
+  return sub(add(x, relu(rsubScalar(x, lo))), relu(addScalar(x, -hi)));
 }
 
 /** Gives a loss function a readable name (results files record it). */

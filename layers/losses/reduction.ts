@@ -1,6 +1,6 @@
-import { addScalar, broadcastTo, div, mul, mulScalar, sum } from "../../kernels/ops/mod.ts";
+import { addScalar, broadcastTo, mul, mulScalar, powScalar, sum } from "../../kernels/ops/mod.ts";
 import { fmtShape } from "../../kernels/shape.ts";
-import { scalar, type Tensor } from "../../kernels/tensor.ts";
+import type { Tensor } from "../../kernels/tensor.ts";
 import { EPSILON, type LossWeights } from "./common.ts";
 
 /**
@@ -30,7 +30,7 @@ export function reduceLoss(values: Tensor, loss: string, weights: LossWeights = 
     const valid = sum(broadcastTo(m, values.shape));
     weighted = mul(
       mul(weighted, m),
-      div(scalar(values.size, values.dtype), addScalar(valid, EPSILON)),
+      mulScalar(powScalar(addScalar(valid, EPSILON), -1), values.size),
     );
   }
   if (weights.sampleWeight) {

@@ -1,4 +1,4 @@
-import { abs, mean, minimum, mulScalar, square, sub } from "../../kernels/ops/mod.ts";
+import { abs, addScalar, mean, mulScalar, relu, square, sub } from "../../kernels/ops/mod.ts";
 import { fmtShape, sameShape } from "../../kernels/shape.ts";
 import type { Tensor } from "../../kernels/tensor.ts";
 import { type LossFn, named } from "./common.ts";
@@ -43,7 +43,7 @@ export function huber(o: { delta?: number } = {}): LossFn {
   if (!(delta > 0)) throw new Error(`huber: delta must be positive, got ${delta}`);
   return named(name, (output, target, weights) => {
     const a = abs(difference(name, output, target));
-    const q = minimum(a, delta);
+    const q = sub(a, relu(addScalar(a, -delta)));
     const values = mulScalar(square(q), 0.5).add(mulScalar(sub(a, q), delta));
     return reduceLoss(perSample(values), name, weights);
   });

@@ -1,7 +1,7 @@
 import { abs, sub, sum } from "../../kernels/ops/mod.ts";
 import { fmtShape, sameShape } from "../../kernels/shape.ts";
-import { scalar, type Tensor } from "../../kernels/tensor.ts";
-import { type Metric, SumsMetric } from "../metric.ts";
+import type { Tensor } from "../../kernels/tensor.ts";
+import { type Metric, type Seen, SumsMetric } from "../metric.ts";
 
 /** Mean absolute error over every output value (Keras' MeanAbsoluteError metric). */
 class MeanAbsoluteError extends SumsMetric {
@@ -13,10 +13,10 @@ class MeanAbsoluteError extends SumsMetric {
         } differ`,
       );
     }
-    return [sum(abs(sub(output, target))), scalar(output.size, output.dtype)];
+    return [sum(abs(sub(output, target)))];
   }
-  protected combine([total, count]: Float64Array[]): number {
-    return count[0] ? total[0] / count[0] : NaN;
+  protected combine([total]: Float64Array[], seen: Seen): number {
+    return seen.values ? total[0] / seen.values : NaN;
   }
 }
 

@@ -1,7 +1,7 @@
-import { greaterEqual, mul, sum } from "../../kernels/ops/mod.ts";
-import { scalar, type Tensor } from "../../kernels/tensor.ts";
+import { addScalar, greaterEqual, mul, step, sum } from "../../kernels/ops/mod.ts";
+import type { Tensor } from "../../kernels/tensor.ts";
 import { oneHotIds } from "../../layers/losses/common.ts";
-import { classIds, type Metric, SumsMetric } from "../metric.ts";
+import { classIds, type Metric, type Seen, SumsMetric } from "../metric.ts";
 
 /**
  * Top-k accuracy: a sample counts when its true class is among the k highest scores. Ties count
@@ -25,12 +25,13 @@ class TopK extends SumsMetric {
     const c = output.shape[output.rank - 1];
     const ids = classIds(labels);
     const trueScore = sum(mul(output, oneHotIds(ids, c, output.dtype)), output.rank - 1, true);
-    // Classes scoring at most the true class's score; a hit when more than c − k of them.
+    // Classes scoring at most the true class's score; a hit when more than c − k of them
+    // (step(x) = [x > 0], with no constant tensor to upload).
     const notAbove = sum(greaterEqual(trueScore, output), output.rank - 1);
-    return [sum(greaterEqual(notAbove, c - this.k + 1)), scalar(notAbove.size, output.dtype)];
+    return [sum(step(addScalar(notAbove, -(c - this.k + 0.5))))];
   }
-  protected combine([hits, seen]: Float64Array[]): number {
-    return seen[0] ? hits[0] / seen[0] : NaN;
+  protected combine([hits]: Float64Array[], seen: Seen): number {
+    return seen.predictions ? hits[0] / seen.predictions : NaN;
   }
 }
 
