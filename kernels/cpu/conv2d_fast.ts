@@ -122,11 +122,8 @@ function reluInPlace(a: FloatArray, from: number, to: number): void {
     return;
   }
   const bits = new Int32Array(a.buffer, a.byteOffset, a.length);
-  for (let i = from; i < to; i++) {
-    const v = bits[i];
-    // −1 when 1 ≤ v ≤ +∞'s bits (a positive float) or v is a NaN's, else 0 (negatives, ±0).
-    bits[i] = v & (~(((0x7f800000 - v) | (v - 1)) >> 31) | ((0x7f800000 - (v & 0x7fffffff)) >> 31));
-  }
+  // −1 where !(v ≤ 0) (a positive float or NaN), else 0 (negatives, ±0); as the relu kernel.
+  for (let i = from; i < to; i++) bits[i] &= -(+!(a[i] <= 0));
 }
 
 /**

@@ -130,8 +130,8 @@ function nanMask(b: number): number {
 }
 
 /*
- * ReLU and its mask on float32 work on the bits: `positiveMask | nanMask` is −1 where the value
- * passes (v > 0, or NaN, which propagates) and 0 otherwise (negatives, ±0), with no branch. On
+ * ReLU and its mask on float32 work on the bits: a −1/0 mask keeps the value where it passes
+ * (v > 0, or NaN, which propagates) and zeroes it otherwise (negatives, ±0), with no branch. On
  * activations whose signs look random the branchy `v > 0 ? v : 0` mispredicts half the time and
  * runs 3–4× slower (bench/README.md). Results are bit-identical to the reference.
  */
@@ -139,11 +139,10 @@ const reluFast: CpuKernel = ([x], _a, out) => {
   const d = x.data;
   if (d instanceof Float32Array && out instanceof Float32Array) {
     if (reluWasm(d, out)) return;
+    // !(v ≤ 0) is v > 0 or NaN; V8 makes the comparison a 0/1 value, no branch (measured as
+    // fast as the bit-only mask, which needed a second mask for NaN).
     const xi = bitsOf(d), oi = bitsOf(out);
-    for (let i = 0; i < oi.length; i++) {
-      const b = xi[i];
-      oi[i] = b & (positiveMask(b) | nanMask(b));
-    }
+    for (let i = 0; i < oi.length; i++) oi[i] = xi[i] & -(+!(d[i] <= 0));
     return;
   }
   for (let i = 0; i < out.length; i++) out[i] = d[i] > 0 || d[i] !== d[i] ? d[i] : 0;
