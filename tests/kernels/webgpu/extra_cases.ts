@@ -158,6 +158,32 @@ export const extraGpuCases: Record<string, OpTestCase<unknown>[]> = {
     inputs: [{ shape: [200], distinct: true }],
     attrs: { alpha: 1 },
   }],
+  // int32 data through the data-movement kernels (the registry cases are float).
+  permute: [{
+    name: "int32 2x3x4",
+    inputs: [{ shape: [2, 3, 4], int: 50 }],
+    attrs: { perm: [2, 0, 1] },
+  }],
+  stridedSlice: [{
+    name: "int32, negative step",
+    inputs: [{ shape: [5, 3], int: 50 }],
+    attrs: { begin: [4, 0], steps: [-2, 1], shape: [3, 3] },
+  }],
+  pad: [{
+    name: "int32 with value 7",
+    inputs: [{ shape: [2, 2], int: 50 }],
+    attrs: { paddings: [[1, 1], [0, 2]], value: 7 },
+  }],
+  concat: [{
+    name: "int32 rows",
+    inputs: [{ shape: [2, 3], int: 50 }, { shape: [1, 3], int: 50 }],
+    attrs: { axis: 0 },
+  }],
+  where: [{
+    name: "int32 values, float condition",
+    inputs: [{ shape: [3, 4] }, { shape: [3, 4], int: 9 }, { shape: [4], int: 9 }],
+    attrs: {},
+  }],
   gather: [{
     name: "rows of 70x3 int labels",
     inputs: [{ shape: [70, 3], int: 50 }, { shape: [9], int: 70 }],
