@@ -31,6 +31,7 @@ import {
 } from "../../../kernels/ops/mod.ts";
 import { type Tensor, tensor } from "../../../kernels/tensor.ts";
 import { gpuAvailable } from "../webgpu/gpu_available.ts";
+import { errorOf } from "../parity_checks.ts";
 
 const available = await gpuAvailable();
 const devices: DeviceName[] = ["cpu", "cpu-reference", "webgpu"];
@@ -225,15 +226,6 @@ const refusals: { name: string; run: () => Tensor; message: RegExp }[] = [
     message: /^oneHot: class -4 at row 1 is outside \[0, 3\)/,
   },
 ];
-
-/** The error `run` rejects with, or undefined. */
-async function errorOf(run: () => Promise<unknown>): Promise<Error | undefined> {
-  try {
-    await run();
-  } catch (e) {
-    return e as Error;
-  }
-}
 
 for (const device of devices) {
   for (const r of refusals) {

@@ -18,14 +18,13 @@ import { mul, sum } from "../../../kernels/ops/mod.ts";
 import { Rng } from "../../../kernels/random.ts";
 import { type Tensor, tensor } from "../../../kernels/tensor.ts";
 import { gradcheck } from "../../../train/gradcheck.ts";
+import { assertSameSpecials, errorOf } from "../parity_checks.ts";
 import {
   caseData,
   caseTensors,
-  firstSpecialMismatch,
   OUT_OF_RANGE,
   outOfRangeCaseData,
   SPECIAL_KINDS,
-  specialAwareError,
   specialCaseData,
 } from "../op_inputs.ts";
 
@@ -136,34 +135,12 @@ for (const op of ops) {
         const data = specialCaseData(c, 400 + k, kind);
         const ref = await runOn("cpu-reference", op, c, data);
         const fast = await runOn("cpu", op, c, data);
-        const outs: [string, ArrayLike<number>, ArrayLike<number>][] = [
-          ["forward", fast.y, ref.y],
-          ...fast.grads.map((g, i): [string, ArrayLike<number>, ArrayLike<number>] => [
-            `grad ${i}`,
-            g,
-            ref.grads[i],
-          ]),
-        ];
-        for (const [what, a, b] of outs) {
-          const e = specialAwareError(a, b, 1e-6);
-          const at = firstSpecialMismatch(a, b);
-          assert.ok(
-            e < 1e-5,
-            `${op.name} ${c.name} ${kind} ${what}: error ${e}` +
-              (at >= 0 ? ` (element ${at}: fast ${a[at]}, reference ${b[at]})` : ""),
-          );
-        }
+        assertSameSpecials(`${op.name} ${c.name} ${kind}`, "fast", fast, ref, {
+          floor: 1e-6,
+          tol: 1e-5,
+        });
       });
     }
-  }
-}
-
-/** The error `run` throws, or undefined. */
-async function errorOf(run: () => Promise<unknown>): Promise<Error | undefined> {
-  try {
-    await run();
-  } catch (e) {
-    return e as Error;
   }
 }
 

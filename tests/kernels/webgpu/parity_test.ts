@@ -21,13 +21,12 @@ import { tensor } from "../../../kernels/tensor.ts";
 import {
   caseData,
   caseTensors,
-  firstSpecialMismatch,
   OUT_OF_RANGE,
   outOfRangeCaseData,
   SPECIAL_KINDS,
-  specialAwareError,
   specialCaseData,
 } from "../op_inputs.ts";
+import { assertSameSpecials, errorOf } from "../parity_checks.ts";
 import { extraGpuCases } from "./extra_cases.ts";
 import { gpuAvailable } from "./gpu_available.ts";
 // Loaded here too, so the check below runs where no adapter exists.
@@ -146,37 +145,14 @@ for (const op of ops) {
           const data = specialCaseData(c, 500 + k, kind);
           const ref = await runOn("cpu-reference", op, c, data);
           const gpu = await runOn("webgpu", op, c, data);
-          const outs: [string, ArrayLike<number>, ArrayLike<number>][] = [
-            ["forward", gpu.y, ref.y],
-            ...gpu.grads.map((g, i): [string, ArrayLike<number>, ArrayLike<number>] => [
-              `grad ${i}`,
-              g,
-              ref.grads[i],
-            ]),
-          ];
-          assert.equal(gpu.grads.length, ref.grads.length);
-          for (const [what, a, b] of outs) {
-            if (KNOWN_DIFFERENCES.has(`${op.name} ${what} ${kind}`)) continue;
-            const e = specialAwareError(a, b, 1e-3);
-            const at = firstSpecialMismatch(a, b);
-            assert.ok(
-              e <= TOLERANCE,
-              `${op.name} ${c.name} ${kind} ${what}: error ${e}` +
-                (at >= 0 ? ` (element ${at}: webgpu ${a[at]}, reference ${b[at]})` : ""),
-            );
-          }
+          assertSameSpecials(`${op.name} ${c.name} ${kind}`, "webgpu", gpu, ref, {
+            floor: 1e-3,
+            tol: TOLERANCE,
+            skip: (what) => KNOWN_DIFFERENCES.has(`${op.name} ${what} ${kind}`),
+          });
         },
       });
     }
-  }
-}
-
-/** The error `run` rejects with, or undefined. */
-async function errorOf(run: () => Promise<unknown>): Promise<Error | undefined> {
-  try {
-    await run();
-  } catch (e) {
-    return e as Error;
   }
 }
 
