@@ -4,6 +4,7 @@
  * is never a pass.
  * @module
  */
+import { below, checkRow, type RowContext, taskCommand } from "../../experiment/checks.ts";
 import type { ReproductionRow } from "../reproduce_types.ts";
 import { fullRow, type QuickFloors, quickRow } from "../cifar10_rows.ts";
 import { FULL_TOLERANCE, REPORTED, TASK } from "./config.ts";
@@ -23,68 +24,57 @@ export const TOY_LIMITS = {
 };
 
 /** Where the rows' context comes from. */
-export interface RowContext {
+export interface RowSource {
   device: string;
   args: string[];
 }
 
-function row(
-  c: RowContext,
-  r: Omit<ReproductionRow, "task" | "device" | "command">,
-  extraArgs: string[] = [],
-): ReproductionRow {
-  return {
-    task: TASK,
-    ...r,
-    device: c.device,
-    command: `deno task ${TASK} ${[...c.args, ...extraArgs].join(" ")}`.trim(),
-  };
-}
+/** The context of rows from a run with `extraArgs` that took `wallSeconds`. */
+const at = (c: RowSource, wallSeconds: number, extraArgs: string[]): RowContext => ({
+  task: TASK,
+  device: c.device,
+  wallSeconds,
+  command: taskCommand(TASK, [...c.args, ...extraArgs]),
+});
 
 const fmt = (rec: Record<ParamName, number>) =>
   (["W1", "W2", "b1", "b2"] as const).map((k) => `${k} ${rec[k].toExponential(1)}`).join(", ");
 
 /** The four toy rows: numeric and autograd gradient checks, forward check, toy training. */
-export function toyRows(t: ToyRun, c: RowContext): ReproductionRow[] {
+export function toyRows(t: ToyRun, c: RowSource): ReproductionRow[] {
   const r = t.report;
   const maxOf = (rec: Record<ParamName, number>) => Math.max(...Object.values(rec));
-  const forwardErr = Math.max(r.scoresMaxAbsDiff, r.lossAbsDiff);
-  const w = t.wallSeconds;
+  const toy = at(c, t.wallSeconds, ["--toy"]);
   return [
-    row(c, {
+    checkRow(toy, {
       check: "toy: analytic vs numeric gradient, max relative error (float64)",
       reported: `W1 ${REPORTED.toyRelErrorW1}, W2 ${REPORTED.toyRelErrorW2}, ` +
         `b1 ${REPORTED.toyRelErrorB1}, b2 ${REPORTED.toyRelErrorB2}`,
       ours: fmt(r.numericRelErrors),
       tolerance: `each < ${TOY_LIMITS.numeric}`,
-      status: maxOf(r.numericRelErrors) < TOY_LIMITS.numeric ? "pass" : "fail",
-      wallSeconds: w,
-    }, ["--toy"]),
-    row(c, {
+      pass: maxOf(r.numericRelErrors) < TOY_LIMITS.numeric,
+    }),
+    checkRow(toy, {
       check: "toy: hand backward vs toolkit autograd (float64), max relative error",
       reported: "(not reported; same math, rounding only)",
       ours: fmt(r.autogradRelErrors),
       tolerance: `each < ${TOY_LIMITS.autograd}`,
-      status: maxOf(r.autogradRelErrors) < TOY_LIMITS.autograd ? "pass" : "fail",
-      wallSeconds: w,
-    }, ["--toy"]),
-    row(c, {
+      pass: maxOf(r.autogradRelErrors) < TOY_LIMITS.autograd,
+    }),
+    below(toy, {
       check: "toy: scores and loss vs an independent float64 computation " +
         "(the assignment's reference values need its own init)",
       reported: `scores ${REPORTED.toyScoresError}; loss ${REPORTED.toyLossError}`,
       ours: `scores ${r.scoresMaxAbsDiff.toExponential(1)}; loss ${r.lossAbsDiff.toExponential(1)}`,
-      tolerance: `< ${TOY_LIMITS.forward}`,
-      status: forwardErr < TOY_LIMITS.forward ? "pass" : "fail",
-      wallSeconds: w,
-    }, ["--toy"]),
-    row(c, {
+      value: Math.max(r.scoresMaxAbsDiff, r.lossAbsDiff),
+      max: TOY_LIMITS.forward,
+    }),
+    below(toy, {
       check: "toy: final training loss (SGD lr 0.1, decay 0.95, reg 5e-6, 100 iterations)",
       reported: String(REPORTED.toyFinalLoss),
-      ours: r.training.finalLoss.toFixed(4),
-      tolerance: `< ${TOY_LIMITS.finalLoss}`,
-      status: r.training.finalLoss < TOY_LIMITS.finalLoss ? "pass" : "fail",
-      wallSeconds: w,
-    }, ["--toy"]),
+      value: r.training.finalLoss,
+      max: TOY_LIMITS.finalLoss,
+    }),
   ];
 }
 
@@ -92,7 +82,7 @@ export function toyRows(t: ToyRun, c: RowContext): ReproductionRow[] {
 export function defaultRow(
   d: DefaultRun,
   standIn: boolean,
-  c: RowContext,
+  c: RowSource,
   quick: QuickFloors | undefined,
 ): ReproductionRow {
   const input = {
@@ -114,20 +104,19 @@ export function defaultRow(
 export function gridRows(
   m: MergeRun,
   standIn: boolean,
-  c: RowContext,
+  c: RowSource,
   quick: { grid: QuickFloors; layers: QuickFloors } | undefined,
 ): ReproductionRow[] {
   const best = m.merge.best;
   const args = [...c.args, "--merge"];
   if (!m.merge.complete || !best) {
-    return [row(c, {
+    return [checkRow(at(c, m.wallSeconds, ["--merge"]), {
       check: "grid: all trials present",
       reported: `${m.merge.total} trials`,
       ours: mergeProblems(m.merge) ?? "no best trial",
       tolerance: "none missing or duplicated",
-      status: "fail",
-      wallSeconds: m.wallSeconds,
-    }, ["--merge"])];
+      pass: false,
+    })];
   }
   const p = best.params;
   const bestText = `lr ${p.learningRate}, hidden ${p.hidden}, batch ${p.batchSize}, reg ${p.reg}`;
