@@ -6,6 +6,8 @@ export * from "./reduce_derived.ts";
 export * from "./matmul.ts";
 export * from "./conv2d.ts";
 export * from "./pool.ts";
+export { avgPool2d } from "./pool_avg.ts";
+export * from "./pool1d.ts";
 export * from "./softmax.ts";
 // Not oneHotLabels: softmaxCrossEntropy's internal oneHot.
 export {

@@ -8,6 +8,7 @@ import { indexingWebGpuKernels } from "./indexing.ts";
 import { matmulWebGpuKernels } from "./matmul.ts";
 import { optimizerStepWebGpuKernels } from "./optimizer_step.ts";
 import { poolWebGpuKernels } from "./pool.ts";
+import { avgPoolWebGpuKernels } from "./pool_avg.ts";
 import { reduceWebGpuKernels } from "./reduce.ts";
 import { shapeOpsWebGpuKernels } from "./shape_ops.ts";
 import { compareWebGpuKernels } from "./compare.ts";
@@ -30,6 +31,7 @@ for (
     ...matmulWebGpuKernels,
     ...conv2dWebGpuKernels,
     ...poolWebGpuKernels,
+    ...avgPoolWebGpuKernels,
     ...softmaxWebGpuKernels,
     ...indexingWebGpuKernels,
     ...dropoutWebGpuKernels,
