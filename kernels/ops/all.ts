@@ -22,6 +22,8 @@ export * from "./dropout.ts";
 export * from "./optimizer_step.ts";
 export { cropFlip, type CropFlipDraw, cropFlipDraw, type CropFlipOptions } from "./augment.ts";
 export * from "./batch_norm.ts";
+export { layerNorm, type LayerNormAttrs } from "./layer_norm.ts";
+export { groupNorm } from "./group_norm.ts";
 export * from "./shape_ops.ts";
 export * from "./compare.ts";
 export * from "./math_ops.ts";

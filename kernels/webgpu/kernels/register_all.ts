@@ -1,6 +1,7 @@
 import { registerKernel } from "../../kernel_registry.ts";
 import { augmentWebGpuKernels } from "./augment.ts";
 import { batchNormWebGpuKernels } from "./batch_norm.ts";
+import { layerNormWebGpuKernels } from "./layer_norm.ts";
 import { conv2dWebGpuKernels } from "./conv2d.ts";
 import { dropoutWebGpuKernels } from "./dropout.ts";
 import { elementwiseWebGpuKernels } from "./elementwise.ts";
@@ -38,6 +39,7 @@ for (
     ...optimizerStepWebGpuKernels,
     ...augmentWebGpuKernels,
     ...batchNormWebGpuKernels,
+    ...layerNormWebGpuKernels,
     ...shapeOpsWebGpuKernels,
     ...compareWebGpuKernels,
     ...mathOpsWebGpuKernels,
