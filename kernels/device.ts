@@ -1,5 +1,6 @@
 import { CpuBackend } from "./cpu/backend.ts";
 import { backend, setBackend, setDefaultBackend } from "./context.ts";
+import { ensureRuntimeDir } from "./runtime_dir.ts";
 import type { WebGpuBackend } from "./webgpu/backend.ts";
 
 /**
@@ -80,6 +81,7 @@ let gpuBackend: Promise<WebGpuBackend> | undefined;
 
 /** One WebGPU device per process: creating one is slow and tensors are bound to it. */
 function webgpu(): Promise<WebGpuBackend> {
+  ensureRuntimeDir();
   gpuBackend ??= import("./webgpu/backend.ts").then((m) => m.WebGpuBackend.create());
   gpuBackend.catch(() => (gpuBackend = undefined));
   return gpuBackend;
