@@ -21,7 +21,7 @@ import "./io/model_methods.ts";
 
 export { fill, ones, scalar, Tensor, tensor, variable, zeros } from "./kernels/tensor.ts";
 export type { DType, TypedArray } from "./kernels/dtype.ts";
-export { keep, memory, noGrad, tidy } from "./kernels/engine.ts";
+export { keep, memory, noGrad, setLeakWarning, tidy } from "./kernels/engine.ts";
 export { checkNumericsEnabled, setCheckNumerics } from "./kernels/check_numerics.ts";
 export { type DeviceInfo, deviceInfo, type DeviceName, setDevice } from "./kernels/device.ts";
 export { backward, grad, gradients, valueAndGrad, zeroGrad } from "./kernels/autograd.ts";

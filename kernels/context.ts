@@ -20,6 +20,8 @@ const state = {
   gradEnabled: true,
   liveTensors: 0,
   liveBytes: 0,
+  /** The leak warning: growth (over the lowest live count) that triggers it, once. */
+  leak: { threshold: 1000 as number | false, low: 0, warned: false },
 };
 
 /** Installs the backend new tensors are created on (used by `setDevice`). */
@@ -54,25 +56,55 @@ export function currentBackend(): Backend | undefined {
   return state.backend;
 }
 
-/** Number of tensors not yet disposed, and their bytes (views count once per tensor). */
+/**
+ * Live tensors (neither disposed nor garbage collected) and the bytes of their storage, each
+ * buffer counted once however many tensors share it (views, assigned tensors).
+ * Example: `const { tensors, bytes } = memory();`
+ */
 export function memory(): { tensors: number; bytes: number } {
   return { tensors: state.liveTensors, bytes: state.liveBytes };
 }
 
-/** Called by the Tensor constructor. */
-export function trackTensor(t: Tensor, bytes: number): void {
+/** Called by the Tensor constructor; warns once when tensors made outside `tidy` pile up. */
+export function trackTensor(t: Tensor): void {
   state.liveTensors++;
-  state.liveBytes += bytes;
   const scope = state.scopes[state.scopes.length - 1];
   if (scope) scope.tensors.add(t);
+  else if (state.leak.threshold !== false && !state.leak.warned) {
+    if (state.liveTensors - state.leak.low >= state.leak.threshold) warnLeak();
+  }
 }
 
-/** Called by Tensor.dispose. */
-export function untrackTensor(t: Tensor, bytes: number): void {
+function warnLeak(): void {
+  state.leak.warned = true;
+  console.warn(
+    `warning: ${state.liveTensors - state.leak.low} more tensors are alive than before ` +
+      `(${state.liveTensors} now, ${(state.liveBytes / 1e6).toFixed(1)} MB): tensors made ` +
+      `outside tidy() live until dispose() or garbage collection. Wrap each step in ` +
+      `tidy(() => ...) and keep() what must survive it (setLeakWarning(false) silences this)`,
+  );
+}
+
+/**
+ * Sets how many more live tensors than the lowest count so far trigger the one-time leak
+ * warning (default 1000), or `false` for none; resets the warning. Example: `setLeakWarning(false)`.
+ */
+export function setLeakWarning(threshold: number | false): void {
+  state.leak = { threshold, low: state.liveTensors, warned: false };
+}
+
+/** Called by Tensor.dispose and when an undisposed tensor is garbage collected. */
+export function untrackTensor(t?: Tensor): void {
   state.liveTensors--;
-  state.liveBytes -= bytes;
+  if (state.liveTensors < state.leak.low) state.leak.low = state.liveTensors;
+  if (!t) return;
   const scope = state.scopes[state.scopes.length - 1];
   scope?.tensors.delete(t);
+}
+
+/** Adds (or, negative, removes) storage bytes when a buffer gets its first or loses its last holder. */
+export function trackBytes(delta: number): void {
+  state.liveBytes += delta;
 }
 
 /** Removes `t` from every open scope so `tidy` does not free it (parameters, optimiser state). */

@@ -16,6 +16,7 @@ export {
   noGrad,
   setBackend,
   setDefaultBackend,
+  setLeakWarning,
   trackTensor,
   untrackTensor,
 } from "./context.ts";

@@ -1,6 +1,6 @@
 import type { Backend } from "./backend.ts";
 import { allocArray, bytesPer, type DType, dtypeOf, type TypedArray } from "./dtype.ts";
-import { backend, gradEnabled, keep, trackTensor, untrackTensor } from "./context.ts";
+import { backend, gradEnabled, keep, trackBytes, trackTensor, untrackTensor } from "./context.ts";
 import { numericChecksPending, settleNumericChecks } from "./check_numerics.ts";
 import type { OpDef } from "./op.ts";
 import { checkShape, fmtShape, sizeOf } from "./shape.ts";
@@ -15,15 +15,39 @@ import { formatTensor, tensorHeader } from "./tensor_format.ts";
 /** Storage shared by a tensor and its views (reshape); freed when the last holder lets go. */
 export class DataRef {
   refs = 1;
+  /** Bytes of the storage, counted in `memory()` once, from its first tensor (−1 before). */
+  bytes = -1;
   constructor(readonly backend: Backend, public handle: unknown) {}
   retain(): this {
     this.refs++;
     return this;
   }
   release(): void {
-    if (--this.refs === 0) this.backend.free(this.handle);
+    if (--this.refs !== 0) return;
+    this.backend.free(this.handle);
+    if (this.bytes > 0) trackBytes(-this.bytes);
+    collectedHostStorage.unregister(this);
   }
 }
+
+/**
+ * Tensors garbage collected without `dispose()`. Device storage (GPU buffers) is not freed by
+ * the collector, so the registry holds the tensor's current storage (a box: `assign` swaps it)
+ * and releases it back to the pool. Host arrays (CPU) the collector frees by itself: holding
+ * them until the callback runs would keep every leaked array of a synchronous loop alive, so
+ * for those only the counts of `memory()` are corrected (tensors here, bytes when the storage
+ * itself is collected).
+ */
+export function releaseCollected(held: { ref: DataRef } | undefined): void {
+  untrackTensor();
+  held?.ref.release();
+}
+
+const collected = new FinalizationRegistry(releaseCollected);
+const collectedHostStorage = new FinalizationRegistry<number>((bytes) => trackBytes(-bytes));
+
+/** Storage the garbage collector frees by itself (host typed arrays). */
+const isHostStorage = (ref: DataRef) => ArrayBuffer.isView(ref.handle);
 
 /** The recorded op that produced a tensor; autograd walks these backwards. */
 export interface GraphNode {
@@ -47,10 +71,18 @@ export class Tensor {
   /** Optional name (parameters: "dense_1/kernel"). */
   name?: string;
   #disposed = false;
+  #held: { ref: DataRef };
 
   constructor(readonly shape: number[], readonly dtype: DType, public ref: DataRef) {
     this.size = sizeOf(shape);
-    trackTensor(this, this.size * bytesPer(dtype));
+    const host = isHostStorage(ref);
+    if (ref.bytes < 0) {
+      trackBytes(ref.bytes = this.size * bytesPer(dtype));
+      if (host) collectedHostStorage.register(ref, ref.bytes, ref);
+    }
+    trackTensor(this);
+    this.#held = { ref };
+    collected.register(this, host ? undefined : this.#held, this);
   }
 
   /** Rank (number of axes). */
@@ -73,7 +105,8 @@ export class Tensor {
     if (this.#disposed) return;
     this.#disposed = true;
     this.node = undefined;
-    untrackTensor(this, this.size * bytesPer(this.dtype));
+    collected.unregister(this);
+    untrackTensor(this);
     this.ref.release();
   }
 
@@ -140,7 +173,7 @@ export class Tensor {
     if (value.ref === this.ref) return;
     value.ref.retain();
     this.ref.release();
-    this.ref = value.ref;
+    this.ref = this.#held.ref = value.ref;
   }
 
   /** A detached copy that survives enclosing `tidy` scopes. */
