@@ -53,3 +53,28 @@ export function checkOptions(
     throw new RangeError(`${where}: ${name} ${shown} is not valid; it must be ${WANT[rule]}`);
   }
 }
+
+/** The valid range of every optimiser hyperparameter, by option name (Keras/PyTorch names). */
+const OPTIMIZER_RULES: Record<string, Rule> = {
+  learningRate: ">0",
+  weightDecay: "≥0",
+  momentum: "[0,1)",
+  beta1: "[0,1)",
+  beta2: "[0,1)",
+  rho: "[0,1)",
+  epsilon: ">0",
+  initialAccumulatorValue: "≥0",
+};
+
+/**
+ * Checks the hyperparameters of optimiser `name` that appear in `opts` (a schedule given as
+ * `learningRate` is checked when used). Example: `checkOptimizerOptions("adam", { beta1: 1 })`
+ * throws "adam: beta1 1 is not valid; it must be a number in [0, 1)".
+ */
+export function checkOptimizerOptions(name: string, opts: object): void {
+  const checks: Record<string, [unknown, Rule]> = {};
+  for (const [k, v] of Object.entries(opts)) {
+    if (k in OPTIMIZER_RULES && typeof v !== "function") checks[k] = [v, OPTIMIZER_RULES[k]];
+  }
+  checkOptions(name, checks);
+}

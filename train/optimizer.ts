@@ -12,7 +12,7 @@ import {
   globalNormScale,
 } from "./clip_gradients.ts";
 import { type LearningRate, rateAt } from "./schedules.ts";
-import { checkOptions } from "../layers/validate.ts";
+import { checkOptimizerOptions } from "../layers/validate.ts";
 import { ParameterOwner } from "./optimizer_owner.ts";
 
 /**
@@ -60,8 +60,7 @@ export abstract class BaseOptimizer implements Optimizer {
   #owner = new ParameterOwner();
 
   constructor(readonly name: string, opts: BaseOptions, defaultLr: number, defaultWd = 0) {
-    const lr = typeof opts.learningRate === "number" ? opts.learningRate : undefined;
-    checkOptions(name, { learningRate: [lr, ">0"], weightDecay: [opts.weightDecay, "≥0"] });
+    checkOptimizerOptions(name, opts);
     this.lr = opts.learningRate ?? defaultLr;
     this.weightDecay = opts.weightDecay ?? defaultWd;
     checkClipOptions(name, opts);

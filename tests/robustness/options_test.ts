@@ -8,7 +8,17 @@ import { tensor } from "../../kernels/tensor.ts";
 import * as layers from "../../layers/mod.ts";
 import { Sequential } from "../../layers/sequential.ts";
 import { fit } from "../../train/fit.ts";
-import { adam, momentum, rmsprop, sgd } from "../../train/optimizers_mod.ts";
+import {
+  adadelta,
+  adagrad,
+  adam,
+  adamax,
+  adamW,
+  momentum,
+  nadam,
+  rmsprop,
+  sgd,
+} from "../../train/optimizers_mod.ts";
 
 function refuses(make: () => unknown, message: string): void {
   assert.throws(make, (e: unknown) => {
@@ -87,7 +97,7 @@ Deno.test("optimiser hyperparameters: lr > 0, betas and momentum in [0, 1), eps 
   refuses(() => rmsprop({ epsilon: -1 }), `rmsprop: epsilon -1 is not valid; it must be ${FIN}`);
   refuses(
     () => momentum({ momentum: 1 }),
-    "sgd: momentum 1 is not valid; it must be a number in [0, 1)",
+    "sgd-momentum: momentum 1 is not valid; it must be a number in [0, 1)",
   );
   refuses(
     () => sgd({ momentum: NaN }),
@@ -99,6 +109,20 @@ Deno.test("optimiser hyperparameters: lr > 0, betas and momentum in [0, 1), eps 
   );
   // A schedule is checked when it is used (its value per step).
   adam({ learningRate: (step: number) => 0.1 / (1 + step) });
+  // Every optimiser, its own options included, through the one table in layers/validate.ts.
+  const IN01 = "a number in [0, 1)";
+  refuses(() => adamW({ beta2: 1 }), `adamw: beta2 1 is not valid; it must be ${IN01}`);
+  refuses(() => adamax({ beta1: -1 }), `adamax: beta1 -1 is not valid; it must be ${IN01}`);
+  refuses(() => nadam({ epsilon: 0 }), `nadam: epsilon 0 is not valid; it must be ${FIN}`);
+  refuses(() => adadelta({ rho: 1 }), `adadelta: rho 1 is not valid; it must be ${IN01}`);
+  refuses(
+    () => adagrad({ initialAccumulatorValue: -1 }),
+    "adagrad: initialAccumulatorValue -1 is not valid; it must be a finite number ≥ 0",
+  );
+  refuses(
+    () => adagrad({ learningRate: 0 }),
+    `adagrad: learningRate 0 is not valid; it must be ${FIN}`,
+  );
 });
 
 function model(seed: number): Sequential {

@@ -1,7 +1,6 @@
 import { add, addScalar, div, mul, mulScalar, sqrt, square, sub } from "../../kernels/ops/mod.ts";
 import type { Tensor } from "../../kernels/tensor.ts";
 import { BaseOptimizer, type BaseOptions, type Optimizer } from "../optimizer.ts";
-import { checkOptions } from "../../layers/validate.ts";
 
 /**
  * Adadelta with Keras 2 semantics (Zeiler 2012 with a learning rate): with a ← ρa + (1−ρ)g²,
@@ -22,7 +21,6 @@ class Adadelta extends BaseOptimizer {
   readonly epsilon: number;
   constructor(o: AdadeltaOptions) {
     super("adadelta", o, 1.0);
-    checkOptions("adadelta", { rho: [o.rho, "[0,1)"], epsilon: [o.epsilon, ">0"] });
     this.rho = o.rho ?? 0.95;
     this.epsilon = o.epsilon ?? 1e-7;
   }

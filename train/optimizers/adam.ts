@@ -1,7 +1,6 @@
 import { defineUpdateRule } from "../../kernels/optim/update_rule.ts";
 import type { UpdateRule } from "../../kernels/optim/update_rule.ts";
 import { type BaseOptions, FusedOptimizer, type Optimizer } from "../optimizer.ts";
-import { checkOptions } from "../../layers/validate.ts";
 
 /** Adam with bias correction and coupled L2 weight decay (PyTorch `Adam(weight_decay=λ)`). */
 
@@ -40,11 +39,6 @@ class Adam extends FusedOptimizer {
   readonly epsilon: number;
   constructor(o: AdamOptions) {
     super("adam", o, 0.001);
-    checkOptions("adam", {
-      beta1: [o.beta1, "[0,1)"],
-      beta2: [o.beta2, "[0,1)"],
-      epsilon: [o.epsilon, ">0"],
-    });
     this.beta1 = o.beta1 ?? 0.9;
     this.beta2 = o.beta2 ?? 0.999;
     this.epsilon = o.epsilon ?? 1e-7;

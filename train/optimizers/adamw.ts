@@ -1,7 +1,6 @@
 import { defineUpdateRule } from "../../kernels/optim/update_rule.ts";
 import type { UpdateRule } from "../../kernels/optim/update_rule.ts";
 import { type BaseOptions, FusedOptimizer, type Optimizer } from "../optimizer.ts";
-import { checkOptions } from "../../layers/validate.ts";
 
 /**
  * AdamW: Adam with decoupled weight decay, as PyTorch's `torch.optim.AdamW` computes it: θ is
@@ -57,11 +56,6 @@ class AdamW extends FusedOptimizer {
   readonly epsilon: number;
   constructor(o: AdamWOptions) {
     super("adamw", o, 1e-3, 1e-2);
-    checkOptions("adamw", {
-      beta1: [o.beta1, "[0,1)"],
-      beta2: [o.beta2, "[0,1)"],
-      epsilon: [o.epsilon, ">0"],
-    });
     this.beta1 = o.beta1 ?? 0.9;
     this.beta2 = o.beta2 ?? 0.999;
     this.epsilon = o.epsilon ?? 1e-8;

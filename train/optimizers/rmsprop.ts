@@ -1,7 +1,6 @@
 import { defineUpdateRule } from "../../kernels/optim/update_rule.ts";
 import type { UpdateRule } from "../../kernels/optim/update_rule.ts";
 import { type BaseOptions, FusedOptimizer, type Optimizer } from "../optimizer.ts";
-import { checkOptions } from "../../layers/validate.ts";
 
 /** RMSprop: a running mean of squared gradients scales each step. */
 
@@ -28,7 +27,6 @@ class Rmsprop extends FusedOptimizer {
   readonly epsilon: number;
   constructor(o: RmspropOptions) {
     super("rmsprop", o, 0.001);
-    checkOptions("rmsprop", { rho: [o.rho, "[0,1)"], epsilon: [o.epsilon, ">0"] });
     this.rho = o.rho ?? 0.9;
     this.epsilon = o.epsilon ?? 1e-7;
   }

@@ -1,7 +1,6 @@
 import { defineUpdateRule } from "../../kernels/optim/update_rule.ts";
 import type { UpdateRule } from "../../kernels/optim/update_rule.ts";
 import { type BaseOptions, FusedOptimizer, type Optimizer } from "../optimizer.ts";
-import { checkOptions } from "../../layers/validate.ts";
 
 /** Stochastic gradient descent: plain, classical momentum, Nesterov momentum, EMA momentum. */
 
@@ -70,7 +69,6 @@ class Sgd extends FusedOptimizer {
     this.momentum = o.momentum ?? 0;
     this.nesterov = o.nesterov ?? false;
     this.form = o.momentumForm ?? "classical";
-    checkOptions("sgd", { momentum: [o.momentum, "[0,1)"] });
   }
   protected rule(): UpdateRule {
     if (this.form === "ema") return EMA;
