@@ -27,7 +27,7 @@ export {
   meanAbsoluteError,
   sparseCategoricalCrossentropy,
 };
-export type { CrossentropyOptions } from "./losses/crossentropy.ts";
+export type { CrossentropyOptions, SparseCrossentropyOptions } from "./losses/crossentropy.ts";
 
 /** Mean squared error over all elements. Example: `mse(pred, target)`. */
 export function mse(pred: Tensor, target: Tensor): Tensor {

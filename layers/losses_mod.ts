@@ -16,5 +16,6 @@ export {
   meanAbsoluteError,
   mse,
   sparseCategoricalCrossentropy,
+  type SparseCrossentropyOptions,
 } from "./losses.ts";
 export { softmaxCrossEntropy } from "../kernels/ops/mod.ts";

@@ -2,6 +2,7 @@ import {
   abs,
   add,
   addScalar,
+  cast,
   div,
   exp,
   log,
@@ -13,6 +14,7 @@ import {
   relu,
   rsubScalar,
   softmaxCrossEntropy,
+  step,
   sub,
   sum,
 } from "../../kernels/ops/mod.ts";
@@ -84,14 +86,29 @@ export function categoricalCrossentropy(o: CrossentropyOptions = {}): LossFn {
   });
 }
 
+/** Options of {@link sparseCategoricalCrossentropy}. */
+export interface SparseCrossentropyOptions {
+  /** The output is logits (default false: probabilities). */
+  fromLogits?: boolean;
+  /**
+   * A label id that marks values to skip (padding, Keras' `ignore_class`): they weigh 0 and the
+   * mean is over the others.
+   */
+  ignoreClass?: number;
+}
+
 /**
  * Sparse categorical cross-entropy, as Keras' SparseCategoricalCrossentropy: integer class ids
- * [N, …] (int32) against outputs [N, …, C], `fromLogits`.
- * Example: `losses.sparseCategoricalCrossentropy({ fromLogits: true })`.
+ * [N, …] (int32) against outputs [N, …, C], `fromLogits`, `ignoreClass`.
+ * Example: `losses.sparseCategoricalCrossentropy({ fromLogits: true, ignoreClass: -1 })`.
  */
-export function sparseCategoricalCrossentropy(o: { fromLogits?: boolean } = {}): LossFn {
+export function sparseCategoricalCrossentropy(o: SparseCrossentropyOptions = {}): LossFn {
   const name = "sparseCategoricalCrossentropy";
   const fromLogits = o.fromLogits ?? false;
+  const ignore = o.ignoreClass;
+  if (ignore !== undefined && !Number.isInteger(ignore)) {
+    throw new Error(`${name}: ignoreClass must be an integer class id, got ${ignore}`);
+  }
   return named(name, (output, labels, weights) => {
     if (labels.dtype !== "int32") {
       throw new Error(
@@ -106,9 +123,22 @@ export function sparseCategoricalCrossentropy(o: { fromLogits?: boolean } = {}):
         } without its class axis`,
       );
     }
-    const target = oneHotIds(labels, output.shape[output.rank - 1], output.dtype);
-    if (fromLogits && !weights && output.rank === 2) return softmaxCrossEntropy(output, target);
-    return reduceLoss(categoricalPerSample(output, target, fromLogits), name, weights);
+    const c = output.shape[output.rank - 1];
+    if (ignore === undefined) {
+      const target = oneHotIds(labels, c, output.dtype);
+      if (fromLogits && !weights && output.rank === 2) return softmaxCrossEntropy(output, target);
+      return reduceLoss(categoricalPerSample(output, target, fromLogits), name, weights);
+    }
+    // keep = [|id − ignore| > ½]; ignored ids become 0 so one-hot accepts them. Scalar-attribute
+    // ops only: no constant tensor is uploaded per step.
+    const ids = cast(labels, output.dtype);
+    const keep = step(addScalar(abs(addScalar(ids, -ignore)), -0.5));
+    const target = oneHotIds(cast(mul(ids, keep), "int32"), c, output.dtype);
+    const mask = weights?.mask ? mul(keep, cast(weights.mask, output.dtype)) : keep;
+    return reduceLoss(categoricalPerSample(output, target, fromLogits), name, {
+      ...weights,
+      mask,
+    });
   });
 }
 

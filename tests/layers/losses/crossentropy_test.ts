@@ -15,6 +15,7 @@ import {
   IDS,
   ids,
   LOGITS,
+  near,
   PROBS,
   TORCH,
   value,
@@ -28,8 +29,6 @@ import {
  */
 
 await setDevice("cpu");
-const near = (got: number, want: number, tol = 1e-12) =>
-  assert.ok(Math.abs(got - want) <= tol * Math.max(1, Math.abs(want)), `${got} vs ${want}`);
 
 const EPS = 1e-7;
 const clip = (p: number, lo = EPS, hi = 1 - EPS) => Math.min(Math.max(p, lo), hi);
@@ -120,6 +119,28 @@ Deno.test("sparseCategoricalCrossentropy: ids against logits or probabilities", 
     value(sparseCategoricalCrossentropy({ fromLogits: true })(seq, seqIds, { mask })),
     // The mean over the 4 kept steps, over 4 + 1e-7 as Keras' mask does.
     2 * (perStep[0] + perStep[1]) / (4 + 1e-7),
+  );
+});
+
+Deno.test("sparseCategoricalCrossentropy: ignoreClass drops those values from the mean", () => {
+  const perSample = categoricalRef(LOGITS, oneHot, true);
+  const loss = sparseCategoricalCrossentropy({ fromLogits: true, ignoreClass: -1 });
+  // Sample 1's id is the ignored class: the mean is over samples 0 and 2 (Keras' mask rule).
+  near(
+    value(loss(f64(LOGITS), ids([3, -1, 1]))),
+    (perSample[0] + perSample[2]) / (2 + 1e-7),
+  );
+  // Combined with a mask: only sample 2 is left.
+  const mask = f64([0, 1, 1]);
+  near(value(loss(f64(LOGITS), ids([3, -1, 1]), { mask })), perSample[2] / (1 + 1e-7));
+  // An ignored class inside [0, C) works too.
+  const skip0 = sparseCategoricalCrossentropy({ fromLogits: true, ignoreClass: 0 });
+  near(value(skip0(f64(LOGITS), ids(IDS))), (perSample[0] + perSample[2]) / (2 + 1e-7));
+  const r = gradcheck((x) => loss(x, ids([3, -1, 1])), [f64(LOGITS)]);
+  assert.ok(r.maxRelError < 1e-7, `${r.maxRelError}`);
+  assert.throws(
+    () => sparseCategoricalCrossentropy({ ignoreClass: 0.5 }),
+    /ignoreClass must be an integer/,
   );
 });
 

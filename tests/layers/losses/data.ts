@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { tensor } from "../../../kernels/tensor.ts";
 import type { Tensor } from "../../../kernels/tensor.ts";
 
@@ -54,3 +55,7 @@ export const value = (t: Tensor): number => t.dataSync()[0];
 /** The mean of per-sample values weighted by `w` (Keras' sum over batch size). */
 export const weightedMean = (perSample: number[], w = perSample.map(() => 1)): number =>
   perSample.reduce((s, x, i) => s + x * w[i], 0) / perSample.length;
+
+/** Asserts |got − want| ≤ tol·max(1, |want|). */
+export const near = (got: number, want: number, tol = 1e-12): void =>
+  assert.ok(Math.abs(got - want) <= tol * Math.max(1, Math.abs(want)), `${got} vs ${want}`);

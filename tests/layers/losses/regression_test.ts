@@ -8,7 +8,7 @@ import {
   meanAbsoluteError,
 } from "../../../layers/losses.ts";
 import { gradcheck } from "../../../train/gradcheck.ts";
-import { f64, PRED, PROBS, Q, TARGET, TORCH, value, W, weightedMean } from "./data.ts";
+import { f64, near, PRED, PROBS, Q, TARGET, TORCH, value, W, weightedMean } from "./data.ts";
 
 /**
  * meanAbsoluteError, huber and kullbackLeiblerDivergence against Keras' formulas written out in
@@ -16,8 +16,6 @@ import { f64, PRED, PROBS, Q, TARGET, TORCH, value, W, weightedMean } from "./da
  */
 
 await setDevice("cpu");
-const near = (got: number, want: number, tol = 1e-12) =>
-  assert.ok(Math.abs(got - want) <= tol * Math.max(1, Math.abs(want)), `${got} vs ${want}`);
 
 const rowMeans = (f: (e: number) => number) =>
   PRED.map((row, i) => row.reduce((s, p, k) => s + f(p - TARGET[i][k]), 0) / row.length);
