@@ -27,7 +27,9 @@ import { reduceLoss } from "./reduction.ts";
  * The cross-entropies of Keras 3, composed from existing ops. Logits take the stable forms
  * (log-softmax; max(x, 0) − x·y + log(1 + e^−|x|) for the sigmoid), probabilities are clipped to
  * [ε, 1 − ε] with Keras' ε = 1e-7 before the log (and a categorical output is first divided by
- * its sum, as Keras does).
+ * its sum, as Keras does). PyTorch differs on probabilities only: `F.binary_cross_entropy` clamps
+ * each log at −100 instead of clipping p, and `nll_loss(log(p))` neither clips nor renormalises;
+ * on logits and within [ε, 1 − ε] the values agree (tests/layers/losses/torch_reference.py).
  */
 
 /** Options of the cross-entropies. */

@@ -5,7 +5,8 @@ import { reduceLoss } from "./reduction.ts";
 
 /**
  * Kullback–Leibler divergence Σ_c y·log(y/p) over the last axis, as Keras' KLDivergence
- * ("kld"): both target y and prediction p are clipped to [1e-7, 1] first.
+ * ("kld"): both target y and prediction p are clipped to [1e-7, 1] first (PyTorch's
+ * `F.kl_div(log p, y, reduction="batchmean")` takes log-probabilities and clips nothing).
  * Example: `fit(model, data, { loss: "kullbackLeiblerDivergence" })`.
  */
 export function kullbackLeiblerDivergence(): LossFn {
