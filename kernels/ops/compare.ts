@@ -2,6 +2,7 @@ import { runOp } from "../engine.ts";
 import { defineOp, type OpDef, type OpTestCase } from "../op.ts";
 import { scalar, Tensor } from "../tensor_core.ts";
 import { broadcastInfo, broadcastMap } from "./broadcast_map.ts";
+import { cachedScalar } from "./cached_scalar.ts";
 import { sumTo } from "./reduce.ts";
 
 /**
@@ -65,7 +66,7 @@ const whereDef: OpDef<Record<string, never>> = defineOp<Record<string, never>>({
   // Any non-zero condition is true, NaN included (as NumPy's bool cast); −0 is false.
   cpu: (xs, _a, out, outShape) => broadcastMap(xs, out, outShape, ([c, a, b]) => (c !== 0 ? a : b)),
   grad: (dy, { inputs: [c, a, b] }) => {
-    const zero = scalar(0, dy.dtype);
+    const zero = cachedScalar(0, dy.dtype);
     return [
       null,
       () => sumTo(runOp(whereDef, [c, dy, zero], {}), a.shape),

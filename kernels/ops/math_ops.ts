@@ -3,6 +3,7 @@ import { defineOp, type OpDef, type TensorInfo } from "../op.ts";
 import { fmtShape, sameShape } from "../shape.ts";
 import type { Tensor } from "../tensor_core.ts";
 import { broadcastInfo, broadcastMap } from "./broadcast_map.ts";
+import { cachedScalar } from "./cached_scalar.ts";
 import { greaterEqual, log, mul, powScalar, sub } from "./elementwise.ts";
 import { equal } from "./elementwise.ts";
 import { where } from "./compare.ts";
@@ -106,7 +107,8 @@ const powDef: OpDef<Record<string, never>> = defineOp<Record<string, never>>({
     () => sumTo(mul(dy, mul(b, runOp(powDef, [a, sub(b, 1)], {}))), a.shape),
     () => {
       const db = mul(mul(dy, output), log(a));
-      return sumTo(where(mul(equal(a, 0), greaterEqual(b, 0)), 0, db), b.shape);
+      const zero = cachedScalar(0, a.dtype);
+      return sumTo(where(mul(equal(a, zero), greaterEqual(b, zero)), zero, db), b.shape);
     },
   ],
   tests: [

@@ -2,7 +2,19 @@
  * Comparisons, where, clip and pow, value by value on every backend, special values included
  * (the registry tests cover gradients and parity on random inputs).
  */
-import { clip, greater, less, lessEqual, notEqual, pow, where } from "../../../kernels/ops/mod.ts";
+import assert from "node:assert/strict";
+import {
+  clip,
+  greater,
+  less,
+  lessEqual,
+  notEqual,
+  pow,
+  sum,
+  where,
+} from "../../../kernels/ops/mod.ts";
+import { gradients } from "../../../kernels/autograd.ts";
+import { backend, tidy } from "../../../kernels/engine.ts";
 import { tensor } from "../../../kernels/tensor.ts";
 import { testOnDevices } from "../device_rules.ts";
 
@@ -55,3 +67,17 @@ testOnDevices("compare", [
     want: half.a.map((a, i) => Math.pow(a, half.b[i])),
   },
 ]);
+
+Deno.test("where's and pow's gradients reuse one kept zero: a second backward uploads nothing", () => {
+  const a = tensor([1, 2, 3]), b = tensor([0.5, 2, 1]), c = tensor([1, 0, 1]);
+  a.requiresGrad = b.requiresGrad = true;
+  const step = () =>
+    tidy(() => {
+      gradients(sum(where(c, a, b)), [a, b]);
+      gradients(sum(pow(a, b)), [a, b]);
+    });
+  step();
+  const before = backend().counters.bytesUploaded;
+  step();
+  assert.equal(backend().counters.bytesUploaded, before);
+});
