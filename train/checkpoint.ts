@@ -162,7 +162,7 @@ export async function loadCheckpoint(
  * Example: `loadCheckpointBytes(model, await Deno.readFile(p), p)`.
  */
 export function loadCheckpointBytes(
-  model: Sequential,
+  model: Layer,
   bytes: Uint8Array,
   label: string,
 ): Record<string, unknown> {
