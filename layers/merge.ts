@@ -47,6 +47,10 @@ abstract class ElementwiseMerge extends Layer {
     return this.merge(xs);
   }
   protected abstract merge(xs: Tensor[]): Tensor;
+  /** No options: for model files. */
+  getConfig(): Record<string, never> {
+    return {};
+  }
 }
 
 /** Sum of its inputs (residual connections). Example: `layers.add().apply([x, shortcut])`. */
@@ -104,6 +108,10 @@ export class Concatenate extends Layer {
   }
   override get takesList(): boolean {
     return true;
+  }
+  /** The options, for model files. */
+  getConfig(): ConcatenateOptions {
+    return { axis: this.axis };
   }
   /** The axis in a shape without the batch axis. */
   #at(rank: number): number {
