@@ -9,7 +9,7 @@
  * const model = new Sequential([
  *   layers.flatten({ inputShape: [28, 28, 1] }),
  *   layers.dense({ units: 128, activation: "relu" }),
- *   layers.dense({ units: 10, activation: "softmax" }),
+ *   layers.dense({ units: 10 }), // logits: the default loss, softmaxCrossEntropy, applies the softmax
  * ]);
  * await fit(model, train, { epochs: 1, batchSize: 128, optimizer: optimizers.adam() });
  * console.log((await evaluate(model, test)).accuracy);
@@ -31,13 +31,37 @@ export { Rng } from "./kernels/random.ts";
 
 export * as layers from "./layers/mod.ts";
 export { Sequential, type SequentialOptions } from "./layers/sequential.ts";
-export { Layer } from "./layers/module.ts";
-export { lossByName, type LossName, mse } from "./layers/losses.ts";
+export {
+  type CallContext,
+  Layer,
+  type LayerInput,
+  type NamedTensor,
+  type Shape,
+} from "./layers/layer.ts";
+export { Module, type ModuleOptions, type ParamInit } from "./layers/module.ts";
+export { type LayerSummary, Model, model, type ModelOptions } from "./layers/model.ts";
+export { input, type InputOptions, SymbolicTensor } from "./layers/symbolic.ts";
+export {
+  categoricalCrossentropy,
+  lossByName,
+  type LossFn,
+  type LossName,
+  mse,
+} from "./layers/losses.ts";
 
 export * as losses from "./layers/losses_mod.ts";
 export * as optimizers from "./train/optimizers_mod.ts";
 export { exponentialDecay, inverseTimeDecay, type Schedule, stepDecay } from "./train/schedules.ts";
 export { fit, type FitOptions, type History } from "./train/fit.ts";
+export {
+  defaultTrainStep,
+  type StepResult,
+  type TrainBatch,
+  type TrainState,
+  type TrainStep,
+} from "./train/train_step.ts";
+export * as callbacks from "./train/callbacks/mod.ts";
+export type { ModelData } from "./train/model_data.ts";
 export { evaluate, type Evaluation, predict } from "./train/evaluate.ts";
 export { gradcheck } from "./train/gradcheck.ts";
 export * as metrics from "./train/metrics_mod.ts";

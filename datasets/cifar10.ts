@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import { fromHost } from "../kernels/engine.ts";
 import { checkManifest, defaultCacheDir, type Manifest, readVerified } from "./cache.ts";
-import type { ImageDataset } from "./dataset.ts";
+import { disposableSplits, type ImageDataset } from "./dataset.ts";
 import { type FetchLike, installTarGz, type ProgressFn, ttyProgress } from "./download.ts";
 import { DatasetError } from "./errors.ts";
 import { envDir } from "./mnist.ts";
@@ -312,9 +312,9 @@ export async function cifar10(
   opts: Cifar10Options = {},
 ): Promise<{ train: ImageDataset; test: ImageDataset; source: string }> {
   const raw = await loadCifar10Arrays(opts);
-  return {
+  return disposableSplits({
     train: toCifarImageDataset(raw.train),
     test: toCifarImageDataset(raw.test),
     source: raw.source,
-  };
+  });
 }

@@ -3,7 +3,7 @@
  * $FASHION_MNIST_DIR, or the Debian package dataset-fashion-mnist.
  * @module
  */
-import type { ImageDataset } from "./dataset.ts";
+import { disposableSplits, type ImageDataset } from "./dataset.ts";
 import { DatasetError } from "./errors.ts";
 import { envDir, loadMnistDir, type MnistOptions, type RawMnist, toImageDataset } from "./mnist.ts";
 import { hasMnistFiles } from "./mnist_format.ts";
@@ -57,9 +57,9 @@ export async function fashionMnist(
   opts: MnistOptions = {},
 ): Promise<{ train: ImageDataset; test: ImageDataset; source: string }> {
   const raw = await loadFashionMnistArrays(opts);
-  return {
+  return disposableSplits({
     train: toImageDataset(raw.train, FASHION_CLASSES),
     test: toImageDataset(raw.test, FASHION_CLASSES),
     source: raw.source,
-  };
+  });
 }

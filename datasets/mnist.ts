@@ -6,7 +6,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { tensor } from "../kernels/tensor.ts";
-import type { ImageDataset } from "./dataset.ts";
+import { disposableSplits, type ImageDataset } from "./dataset.ts";
 import { DatasetError } from "./errors.ts";
 import { loadMnistFormat, type RawSplit } from "./mnist_format.ts";
 
@@ -134,9 +134,9 @@ export async function mnist(
   opts: MnistOptions = {},
 ): Promise<{ train: ImageDataset; test: ImageDataset; source: string }> {
   const raw = await loadMnistArrays(opts);
-  return {
+  return disposableSplits({
     train: toImageDataset(raw.train, MNIST_CLASSES),
     test: toImageDataset(raw.test, MNIST_CLASSES),
     source: raw.source,
-  };
+  });
 }

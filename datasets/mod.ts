@@ -1,7 +1,7 @@
 /** The `datasets` namespace of mod.ts. */
 export { mnist } from "./mnist.ts";
 export { fashionMnist } from "./fashion_mnist.ts";
-export type { Dataset } from "./dataset.ts";
+export { type Dataset, disposable, disposableSplits } from "./dataset.ts";
 export { cifar10, CIFAR10_CLASSES, type Cifar10Options } from "./cifar10.ts";
 export {
   circle,

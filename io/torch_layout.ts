@@ -83,7 +83,7 @@ export function torchPlan(model: Sequential): TorchPlan {
     throw new Error(`torch layout: ${l.name}: ${why}`);
   };
   for (const l of model.layers) {
-    const out = l.outputShape(shape);
+    const out = l.outputShape(shape) as number[];
     if (l instanceof Dense) {
       const k = l.params!.kernel;
       const [inF, outF] = k.shape;

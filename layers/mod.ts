@@ -5,6 +5,7 @@ import { Dense, type DenseOptions } from "./dense.ts";
 import { Dropout } from "./dropout.ts";
 import { Flatten } from "./flatten.ts";
 import { MaxPool2D, type MaxPool2DOptions } from "./pooling.ts";
+import { Add, Average, Concatenate, type ConcatenateOptions, Multiply } from "./merge.ts";
 
 /**
  * Layer factories with Keras names. Example:
@@ -35,4 +36,25 @@ export const tanh = (): Activation => new Activation("tanh");
 /** Softmax layer. */
 export const softmax = (): Activation => new Activation("softmax");
 
-export { Activation, BatchNorm, Conv2D, Dense, Dropout, Flatten, MaxPool2D };
+/** Sum of a list of same-shape inputs. Example: `layers.add().apply([x, shortcut])`. */
+export const add = (): Add => new Add();
+/** Element-wise product of a list of same-shape inputs. */
+export const multiply = (): Multiply => new Multiply();
+/** Mean of a list of same-shape inputs. */
+export const average = (): Average => new Average();
+/** Joins a list of inputs along `axis` (default -1). Example: `layers.concatenate({ axis: -1 })`. */
+export const concatenate = (o: ConcatenateOptions = {}): Concatenate => new Concatenate(o);
+
+export {
+  Activation,
+  Add,
+  Average,
+  BatchNorm,
+  Concatenate,
+  Conv2D,
+  Dense,
+  Dropout,
+  Flatten,
+  MaxPool2D,
+  Multiply,
+};

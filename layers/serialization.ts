@@ -12,6 +12,7 @@ import { Dropout } from "./dropout.ts";
 import { Flatten } from "./flatten.ts";
 import type { Layer } from "./module.ts";
 import { MaxPool2D, type MaxPool2DOptions } from "./pooling.ts";
+import { Add, Average, Concatenate, type ConcatenateOptions, Multiply } from "./merge.ts";
 
 /** A layer as JSON: its class and the options that rebuild it. */
 export interface LayerConfig {
@@ -87,3 +88,7 @@ registerLayer("Flatten", Flatten, (c) => new Flatten(c.inputShape as number[] | 
 registerLayer("Dropout", Dropout, (c) => new Dropout(c.rate as number));
 registerLayer("BatchNorm", BatchNorm, (c) => new BatchNorm(c as BatchNormOptions));
 registerLayer("Activation", Activation, (c) => new Activation(c.activation as ActivationName));
+registerLayer("Add", Add, () => new Add());
+registerLayer("Multiply", Multiply, () => new Multiply());
+registerLayer("Average", Average, () => new Average());
+registerLayer("Concatenate", Concatenate, (c) => new Concatenate(c as ConcatenateOptions));

@@ -13,7 +13,8 @@ export const KERAS_CIFAR_CNN_PARAMS = 624106;
 
 /**
  * The Keras lab's CIFAR-10 CNN: two blocks of Conv 32 3×3 same → Conv 32 3×3 valid →
- * MaxPool 2 → Dropout .25, then Dense 512 → Dropout .5 → Dense 10 softmax; 624 106 parameters.
+ * MaxPool 2 → Dropout .25, then Dense 512 → Dropout .5 → Dense 10 (logits: Keras' softmax output is the loss's softmax
+ * here); 624 106 parameters.
  * It is Keras' `cifar10_cnn.py` example except that the lab's second block keeps 32 filters
  * (the example has 64), as EXERCISES.md states it.
  */
@@ -36,7 +37,7 @@ export function kerasCifarCnn(seed: number): Sequential {
     layers.flatten(),
     layers.dense({ units: 512, activation: "relu" }),
     layers.dropout(0.5),
-    layers.dense({ units: 10, activation: "softmax" }),
+    layers.dense({ units: 10 }), // logits: Keras' softmax is applied by the loss
   ], { seed });
 }
 

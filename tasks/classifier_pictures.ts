@@ -3,7 +3,7 @@
  * few misclassified test images captioned "true → predicted", as standalone SVG grids.
  * @module
  */
-import type { Sequential } from "../layers/sequential.ts";
+import type { Layer } from "../layers/layer.ts";
 import { Conv2D } from "../layers/conv2d.ts";
 import { imageGridSvg } from "../experiment/svg_images.ts";
 import type { ExtrasContext } from "./common.ts";
@@ -13,11 +13,11 @@ const MISTAKES = 16;
 
 /** `filters.svg` (first conv layer) and `misclassified.svg`, for a ClassificationTask's `extras`. */
 export async function filterAndMistakePictures(
-  model: Sequential,
+  model: Layer,
   { test, predictions }: ExtrasContext,
 ): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
-  const conv = model.layers.find((l): l is Conv2D => l instanceof Conv2D);
+  const conv = model.children().find((l): l is Conv2D => l instanceof Conv2D);
   if (conv?.params) {
     const [kh, kw, cin, cout] = conv.params.kernel.shape;
     const w = await conv.params.kernel.data();

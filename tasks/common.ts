@@ -1,6 +1,6 @@
 import "../kernels/tensor_methods.ts";
 import type { Dataset } from "../datasets/dataset.ts";
-import type { Sequential } from "../layers/sequential.ts";
+import type { Layer } from "../layers/layer.ts";
 import { evaluate } from "../train/evaluate.ts";
 import { fit, type History } from "../train/fit.ts";
 import type { Optimizer } from "../train/optimizers.ts";
@@ -22,7 +22,8 @@ export interface ClassificationTask {
   /** Hyperparameters the report leaves open, with the value chosen and why. */
   choices: Record<string, string>;
   data: (flags: TaskFlags) => Promise<{ train: Dataset; test: Dataset; source: string }>;
-  model: (seed: number) => Sequential;
+  /** Any model: a Sequential, a functional Model or a Module. */
+  model: (seed: number) => Layer;
   optimizer: () => Optimizer;
   recipe: {
     epochs: number;
@@ -43,7 +44,7 @@ export interface ClassificationTask {
     minTestAcc: number;
   };
   /** Extra files (filter pictures, misclassified digits) from the trained model. */
-  extras?: (model: Sequential, ctx: ExtrasContext) => Promise<Record<string, string | Uint8Array>>;
+  extras?: (model: Layer, ctx: ExtrasContext) => Promise<Record<string, string | Uint8Array>>;
 }
 
 /** What `extras` gets to draw from. */
@@ -116,7 +117,7 @@ export async function trainClassifier(
   const { train, test, source } = await task.data({ ...flags, limit });
   console.log(`data: ${train.x.shape[0]} train / ${test.x.shape[0]} test from ${source}`);
   const model = task.model(flags.seed);
-  model.build(train.x.shape.slice(1));
+  model.ensureBuilt(train.x.shape.slice(1));
   console.log(model.summary());
   const optimizer = task.optimizer();
   const epochs = flags.epochs ?? (flags.quick ? task.quick.epochs : task.recipe.epochs);

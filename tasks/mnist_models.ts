@@ -25,16 +25,19 @@ export const KERAS2_CHOICES: Record<string, string> = {
 /** Hidden width of the lab's MLP; the report calls it h without a value. */
 export const MLP_HIDDEN = 128;
 
-/** 784 → Dense(h, act) → Dense(10, softmax). */
+/** 784 → Dense(h, act) → Dense(10) logits (the loss, softmaxCrossEntropy, applies the softmax). */
 export function mnistMlp(activation: ActivationName, seed: number): Sequential {
   return new Sequential([
     layers.flatten({ inputShape: [28, 28, 1] }),
     layers.dense({ units: MLP_HIDDEN, activation }),
-    layers.dense({ units: 10, activation: "softmax" }),
+    layers.dense({ units: 10 }),
   ], { seed });
 }
 
-/** The Keras MNIST CNN, optionally with dropout 0.25 after pooling and 0.5 after Dense 128. */
+/**
+ * The Keras MNIST CNN, optionally with dropout 0.25 after pooling and 0.5 after Dense 128. It
+ * ends in logits: Keras' softmax output layer is the softmax of softmaxCrossEntropy here.
+ */
 export function mnistCnn(dropout: boolean, seed: number): Sequential {
   return new Sequential([
     layers.conv2d({ filters: 32, kernelSize: 3, activation: "relu", inputShape: [28, 28, 1] }),
@@ -44,7 +47,7 @@ export function mnistCnn(dropout: boolean, seed: number): Sequential {
     layers.flatten(),
     layers.dense({ units: 128, activation: "relu" }),
     ...(dropout ? [layers.dropout(0.5)] : []),
-    layers.dense({ units: 10, activation: "softmax" }),
+    layers.dense({ units: 10 }),
   ], { seed });
 }
 

@@ -20,6 +20,7 @@ import { task as mnistMlpRelu } from "./mnist_mlp_relu.ts";
 import { task as mnistCnn } from "./mnist_cnn.ts";
 import { task as mnistCnnDropout } from "./mnist_cnn_dropout.ts";
 import { task as mnistStarter } from "./mnist_starter.ts";
+import { task as resnetFashion } from "./resnet_fashion.ts";
 import { reproduction as playground } from "./playground.ts";
 import { reproduction as circlesMlp } from "./circles_mlp.ts";
 import { reproduction as lowlevel } from "./lowlevel.ts";
@@ -203,4 +204,12 @@ export const REPRODUCTIONS: Reproduction[] = [
   cifar10Improve,
   optimizers,
   twoLayerNet,
+  // Not a course exercise: the target for a residual CNN written as a functional model.
+  classificationReproduction(resnetFashion, [{
+    check: "test accuracy",
+    reported: "0.90 (target)",
+    tolerance: "≥ 0.90",
+    value: (r) => (r.metrics.ours as { testAcc: number }).testAcc,
+    pass: (v) => v >= 0.9,
+  }]),
 ];

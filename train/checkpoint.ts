@@ -2,7 +2,7 @@ import { noGrad } from "../kernels/engine.ts";
 import { bytesPer, type DType } from "../kernels/dtype.ts";
 import { fmtShape, sameShape, sizeOf } from "../kernels/shape.ts";
 import { tensor } from "../kernels/tensor.ts";
-import type { Sequential } from "../layers/sequential.ts";
+import type { Layer } from "../layers/layer.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
 
 /**
@@ -21,9 +21,9 @@ interface Entry {
   offset: number;
 }
 
-/** Saves `model`'s weights to `path`. Example: `await saveCheckpoint(model, "model.ckpt");` */
+/** Saves any model's weights (parameters and state, by name) to `path`. Example: `await saveCheckpoint(model, "model.ckpt");` */
 export async function saveCheckpoint(
-  model: Sequential,
+  model: Layer,
   path: string,
   meta: Record<string, unknown> = {},
 ): Promise<void> {
@@ -151,7 +151,7 @@ export function parseCheckpoint(
  * model as it was. Returns the saved `meta`.
  */
 export async function loadCheckpoint(
-  model: Sequential,
+  model: Layer,
   path: string,
 ): Promise<Record<string, unknown>> {
   return loadCheckpointBytes(model, await readBytes(path), path);
@@ -162,7 +162,7 @@ export async function loadCheckpoint(
  * Example: `loadCheckpointBytes(model, await Deno.readFile(p), p)`.
  */
 export function loadCheckpointBytes(
-  model: Sequential,
+  model: Layer,
   bytes: Uint8Array,
   label: string,
 ): Record<string, unknown> {

@@ -10,12 +10,13 @@ import { noGrad } from "../kernels/engine.ts";
 import { sliceRows } from "../kernels/ops/mod.ts";
 import { fmtShape } from "../kernels/shape.ts";
 import { Tensor } from "../kernels/tensor.ts";
-import type { Dataset } from "../datasets/dataset.ts";
+import type { Shape } from "../layers/layer.ts";
+import { inputList, type ModelData, sampleShapes } from "./model_data.ts";
 
-/** What the checks need of a model: its output width (the number of classes). */
+/** What the checks need of a model (any Layer): its output width (the number of classes). */
 export interface CheckedModel {
-  build(inputShape: number[]): unknown;
-  layerSummaries(): { outputShape: number[] }[];
+  ensureBuilt(inputShape: Shape): unknown;
+  outputShape(inputShape: Shape): Shape;
 }
 
 const finiteTensors = new WeakSet<Tensor>();
@@ -30,25 +31,30 @@ const labelArrays = new WeakMap<Int32Array, number>();
  * sample's index in `data`). Throws an Error that says what is wrong and how to fix it.
  * Example: `data = await checkedData("fit", data, model);`
  */
-export async function checkedData(
+export async function checkedData<D extends ModelData>(
   where: string,
-  data: Dataset,
+  data: D,
   model: CheckedModel,
-): Promise<Dataset> {
-  if (!(data.x instanceof Tensor)) {
+): Promise<D> {
+  const xs = Array.isArray(data.x) ? data.x : [data.x];
+  if (xs.length === 0 || xs.some((t) => !(t instanceof Tensor))) {
     throw new Error(
-      `${where}: x must be a tensor [samples, ...]; wrap arrays with tensor(data, shape)`,
+      `${where}: x must be a tensor [samples, ...] (or a list of them, one per model input); ` +
+        `wrap arrays with tensor(data, shape)`,
     );
   }
   const y = labelsOf(where, data.y);
-  await checkFinite(where, "x", data.x);
+  for (const [i, t] of inputList(data.x).entries()) {
+    await checkFinite(where, Array.isArray(data.x) ? `x[${i}]` : "x", t);
+  }
   if (!(y instanceof Int32Array)) {
     await checkFinite(where, "y", y);
     return { ...data, y };
   }
-  if (y.length !== data.x.shape[0]) return { ...data, y }; // datasetSize names the mismatch
-  model.build(data.x.shape.slice(1));
-  const classes = model.layerSummaries().at(-1)?.outputShape.at(-1) ?? 0;
+  if (y.length !== xs[0].shape[0]) return { ...data, y }; // sampleCount names the mismatch
+  const shapes = sampleShapes(data.x);
+  model.ensureBuilt(shapes);
+  const classes = (model.outputShape(shapes) as number[]).at(-1) ?? 0;
   if (labelArrays.get(y) !== classes) {
     const bad = y.findIndex((v) => v < 0 || v >= classes);
     if (bad >= 0) {

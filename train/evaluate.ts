@@ -1,10 +1,17 @@
 import { flush, keep, noGrad, tidy } from "../kernels/engine.ts";
 import { add, argmax, gather, mulScalar, sliceRows } from "../kernels/ops/mod.ts";
 import { type Tensor, tensor, zeros } from "../kernels/tensor.ts";
-import type { Dataset } from "../datasets/dataset.ts";
-import type { Sequential } from "../layers/sequential.ts";
+import type { Layer } from "../layers/layer.ts";
 import { lossByName, type LossFn, type LossName } from "../layers/losses.ts";
-import { datasetSize, labelsTensor } from "./batches.ts";
+import { labelsTensor } from "./batches.ts";
+import {
+  gatherInputs,
+  inputCount,
+  inputList,
+  type ModelData,
+  sampleCount,
+  sampleShapes,
+} from "./model_data.ts";
 import { checkedData, checkFinite } from "./data_checks.ts";
 import type { Metric } from "./metric.ts";
 import { accuracy, confusionMatrix } from "./metrics.ts";
@@ -25,13 +32,14 @@ export interface Evaluation {
 }
 
 /**
- * Loss and accuracy of `model` on `data` in evaluation mode (dropout off, batch-norm running
- * statistics), batch by batch with no gradient recording.
+ * Loss and accuracy of any model on `data` in evaluation mode (dropout off, batch-norm running
+ * statistics), batch by batch with no gradient recording. The loss says what the output is
+ * (default "softmaxCrossEntropy": logits).
  * Example: `const { accuracy, confusion } = await evaluate(model, test);`
  */
 export async function evaluate(
-  model: Sequential,
-  data: Dataset,
+  model: Layer,
+  data: ModelData,
   opts: {
     loss?: LossName | LossFn;
     batchSize?: number;
@@ -41,10 +49,10 @@ export async function evaluate(
   } = {},
 ): Promise<Evaluation> {
   data = await checkedData("evaluate", data, model);
-  const n = datasetSize(data);
-  const lossName = opts.loss ?? "softmaxCrossEntropy";
-  const lossFn = lossByName(lossName);
-  const useLogits = lossName === "softmaxCrossEntropy" && model.endsWithSoftmax;
+  const n = sampleCount(data);
+  const lossFn = lossByName(opts.loss ?? "softmaxCrossEntropy");
+  model.ensureBuilt(sampleShapes(data.x));
+  let classes = 0;
   const classify = data.y instanceof Int32Array;
   const bs = opts.batchSize ?? 256;
   const y = keep(labelsTensor(data.y));
@@ -58,7 +66,8 @@ export async function evaluate(
       const [nextLoss, pred] = tidy(() =>
         noGrad(() => {
           const idx = sliceRows(all, start, count);
-          const out = model.apply(gather(data.x, idx), { training: false, logits: useLogits });
+          const out = model.apply(gatherInputs(data.x, idx), { training: false });
+          classes = out.shape.at(-1) ?? 1;
           const yb = gather(y, idx);
           for (const m of extra) m.update(out, yb);
           const l = add(lossSum, mulScalar(lossFn(out, yb), count));
@@ -84,8 +93,7 @@ export async function evaluate(
       off += p.size;
     }
     const labels = data.y as Int32Array;
-    const k = opts.numClasses ?? data.classNames?.length ??
-      Math.max(model.layerSummaries().at(-1)!.outputShape.at(-1)!, 1);
+    const k = opts.numClasses ?? data.classNames?.length ?? Math.max(classes, 1);
     const acc = accuracy(predictions, labels);
     if (opts.metrics?.includes("accuracy")) metrics.accuracy = acc;
     return {
@@ -106,23 +114,32 @@ export async function evaluate(
 }
 
 /**
- * The model's outputs for `x` in evaluation mode, batch by batch (probabilities when the model
- * ends in softmax). Example: `const probs = await predict(model, test.x);`
+ * The model's outputs for `x` (one tensor, or one per input) in evaluation mode, batch by
+ * batch: what the model's last layer gives (logits for a model that ends in a linear layer;
+ * apply `softmax` for probabilities). Example: `const logits = await predict(model, test.x);`
  */
 export async function predict(
-  model: Sequential,
-  x: Tensor,
+  model: Layer,
+  x: Tensor | Tensor[],
   opts: { batchSize?: number } = {},
 ): Promise<Tensor> {
-  await checkFinite("predict", "x", x);
-  const n = x.shape[0];
+  for (const [i, t] of inputList(x).entries()) {
+    await checkFinite("predict", Array.isArray(x) ? `x[${i}]` : "x", t);
+  }
+  const n = inputCount(x);
+  model.ensureBuilt(sampleShapes(x));
   const bs = opts.batchSize ?? 256;
   const parts: Float32Array[] = [];
   let outShape: number[] = [];
   for (let start = 0; start < n; start += bs) {
     const count = Math.min(bs, n - start);
     const out = tidy(() =>
-      noGrad(() => model.apply(gather(x, Int32Array.from({ length: count }, (_, i) => start + i))))
+      noGrad(() =>
+        model.apply(
+          gatherInputs(x, Int32Array.from({ length: count }, (_, i) => start + i)),
+          { training: false },
+        )
+      )
     );
     outShape = out.shape.slice(1);
     parts.push((await out.data()) as Float32Array);

@@ -1,4 +1,3 @@
-import { gradients } from "../kernels/autograd.ts";
 import { flush, keep, noGrad, tidy } from "../kernels/engine.ts";
 import {
   add,
@@ -13,29 +12,43 @@ import {
   sum,
 } from "../kernels/ops/mod.ts";
 import { type Tensor, tensor, zeros } from "../kernels/tensor.ts";
-import type { Dataset } from "../datasets/dataset.ts";
-import type { Sequential } from "../layers/sequential.ts";
+import type { Layer } from "../layers/layer.ts";
 import { checkOptions } from "../layers/validate.ts";
 import { lossByName, type LossFn, type LossName } from "../layers/losses.ts";
-import { BatchStream, datasetSize, labelsTensor, splitIndices } from "./batches.ts";
+import { BatchStream, labelsTensor, splitIndices } from "./batches.ts";
 import { checkedData } from "./data_checks.ts";
+import { historyRecorder, nanGuard, progressLogger } from "./callbacks/builtin.ts";
+import type { BatchLogs, Callback, History, TrainingContext } from "./callbacks/callback.ts";
+import { lambda } from "./callbacks/lambda.ts";
+import { TerminateOnNaN } from "./callbacks/terminate_on_nan.ts";
 import { evaluate } from "./evaluate.ts";
 import type { EpochRecord } from "./history.ts";
 import type { Metric } from "./metric.ts";
 import type { MetricName } from "./metrics/by_name.ts";
 import { EpochMetrics } from "./metrics/epoch_metrics.ts";
+import {
+  disposeData,
+  gatherInputs,
+  type ModelData,
+  sampleCount,
+  sampleShapes,
+  subsetData,
+} from "./model_data.ts";
 import type { Optimizer } from "./optimizers.ts";
-import { createProgress } from "./progress.ts";
+import { defaultTrainStep, type TrainStep } from "./train_step.ts";
+
+export type { History } from "./callbacks/callback.ts";
 
 /** Options of {@link fit}, named like Keras' `model.fit`. */
 export interface FitOptions {
   epochs: number;
   optimizer: Optimizer;
+  /** The loss, which says what the model's output is: "softmaxCrossEntropy" takes logits. */
   loss?: LossName | LossFn;
   batchSize?: number;
   /** Fraction of the data (its end, before shuffling) held out for validation. */
   validationSplit?: number;
-  validationData?: Dataset;
+  validationData?: ModelData;
   shuffle?: boolean;
   seed?: number;
   /** Steps per epoch; default one pass over the training data. */
@@ -54,37 +67,36 @@ export interface FitOptions {
    * Summed on the device, read once per epoch.
    */
   metrics?: (MetricName | Metric)[];
+  /** Keras callbacks, run after the built-in ones (history, NaN check, progress). */
+  callbacks?: Callback[];
+  /** The step to run on each batch (default {@link defaultTrainStep}). */
+  trainStep?: TrainStep;
   /** Called after each training step (after its work is submitted), with the global step. */
   onBatchEnd?: (step: number) => void;
   /** Called after each epoch with its record; return false to stop early. */
   onEpochEnd?: (r: EpochRecord) => void | boolean | Promise<void | boolean>;
 }
 
-/** What {@link fit} returns. */
-export interface History {
-  epochs: EpochRecord[];
-  trainSize: number;
-  valSize: number;
-  steps: number;
-}
-
 /**
- * Trains `model` on `data` (x [N,...], y int32 class ids or a target tensor). Each step runs in
- * a `tidy`, so no tensor outlives its step; loss and accuracy are summed on the device and read
- * back a few times per epoch for the progress line. Throws when the loss becomes NaN.
- * The data stays on the device: each pass uploads its shuffled order once, and every step
- * gathers its batch through a window of that order, then flushes (one submit on WebGPU).
+ * Trains any model (a Sequential, a functional Model, a Module, a layer) on `data` (x [N,...]
+ * or one tensor per input, y int32 class ids or a target tensor): an epoch loop that runs
+ * `trainStep` on each batch and fires the callbacks' hooks. Each step runs in a `tidy`, so no
+ * tensor outlives its step; loss and accuracy are summed on the device and read back a few
+ * times per epoch for the progress line. Throws when the loss becomes NaN (unless a
+ * `callbacks.terminateOnNaN()` is given). The data stays on the device: each pass uploads its
+ * shuffled order once, and every step gathers its batch through a window of that order, then
+ * flushes (one submit on WebGPU).
  * Example: `const h = await fit(model, train, { epochs: 2, optimizer: adam() });`
  */
-export async function fit(model: Sequential, data: Dataset, opts: FitOptions): Promise<History> {
+export async function fit(model: Layer, data: ModelData, opts: FitOptions): Promise<History> {
   data = await checkedData("fit", data, model);
-  const n = datasetSize(data);
+  const n = sampleCount(data);
   const lossName = opts.loss ?? "softmaxCrossEntropy";
   const lossFn = lossByName(lossName);
   const classify = data.y instanceof Int32Array;
-  const useLogits = lossName === "softmaxCrossEntropy" && model.endsWithSoftmax;
   const seed = opts.seed ?? 0;
   const batchSize = opts.batchSize ?? 32;
+  const trainStep = opts.trainStep ?? defaultTrainStep;
   checkOptions("fit", {
     epochs: [opts.epochs, "int≥1", "required"],
     batchSize: [opts.batchSize, "int≥1"],
@@ -93,48 +105,70 @@ export async function fit(model: Sequential, data: Dataset, opts: FitOptions): P
   if (opts.validationData && opts.validationSplit) {
     throw new Error("fit: give validationSplit or validationData, not both");
   }
+  if (opts.augment && Array.isArray(data.x)) {
+    throw new Error("fit: augment works on a single image input, not a list of inputs");
+  }
   const split = splitIndices(n, opts.validationSplit ?? 0);
   const stream = new BatchStream(split.train, batchSize, opts.shuffle ?? true, seed);
   const stepsPerEpoch = opts.stepsPerEpoch ?? stream.batchesPerPass;
-  model.build(data.x.shape.slice(1));
+  model.ensureBuilt(sampleShapes(data.x));
   const params = model.parameters();
+  const state = { optimizer: opts.optimizer, loss: lossFn, params };
 
   const epochMetrics = new EpochMetrics(opts.metrics);
   const yAll = keep(labelsTensor(data.y));
   const unit = [keep(tensor([1, 0])), keep(tensor([0, 1]))];
   let order: Tensor | undefined;
-  const val: Dataset | undefined = opts.validationData ??
-    (split.val.length ? subset(data, split.val) : undefined);
+  const val: ModelData | undefined = opts.validationData ??
+    (split.val.length ? subsetData(data, split.val) : undefined);
   const write = typeof opts.verbose === "function" ? opts.verbose : undefined;
   const quiet = opts.verbose === false;
   const history: History = {
     epochs: [],
     trainSize: split.train.length,
-    valSize: val ? datasetSize(val) : 0,
+    valSize: val ? sampleCount(val) : 0,
     steps: 0,
   };
+  const user = opts.callbacks ?? [];
+  const cbs: Callback[] = [
+    historyRecorder(),
+    ...(user.some((c) => c instanceof TerminateOnNaN) ? [] : [nanGuard()]),
+    ...(quiet ? [] : [progressLogger(write, (rec) => epochMetrics.logged(rec))]),
+    ...(opts.onBatchEnd || opts.onEpochEnd ? [legacyHooks(opts)] : []),
+    ...user,
+  ];
+  const ctx: TrainingContext = {
+    model,
+    optimizer: opts.optimizer,
+    epochs: opts.epochs,
+    stepsPerEpoch,
+    history,
+    stopTraining: false,
+  };
+  // Running totals are read back only when something shows them (the progress line).
+  const readEvery = quiet ? 0 : Math.max(1, Math.ceil(stepsPerEpoch / 10));
 
   try {
-    for (let epoch = 1; epoch <= opts.epochs; epoch++) {
+    for (const c of cbs) await c.onTrainBegin?.(ctx);
+    for (let epoch = 1; epoch <= opts.epochs && !ctx.stopTraining; epoch++) {
+      for (const c of cbs) await c.onEpochBegin?.(epoch, ctx);
       const t0 = performance.now();
       // [Σ loss·batch, Σ correct] accumulated on the device; read back rarely.
       let totals = keep(zeros([2]));
       let seen = 0;
-      const progress = quiet
-        ? undefined
-        : createProgress({ total: stepsPerEpoch, label: `epoch ${epoch}/${opts.epochs}`, write });
-      const readEvery = Math.max(1, Math.ceil(stepsPerEpoch / 10));
-      for (let s = 0; s < stepsPerEpoch; s++) {
+      for (let s = 0; s < stepsPerEpoch && !ctx.stopTraining; s++) {
         const w = stream.nextWindow();
         if (w.newPass) {
           order?.dispose();
           order = keep(tensor(w.order));
         }
+        const logs: BatchLogs = { epoch, batch: s, step: history.steps + 1, size: w.count };
+        for (const c of cbs) c.onBatchBegin?.(logs.step, logs, ctx);
         const next = tidy(() => {
           const it = sliceRows(order!, w.start, w.count);
-          const raw = gather(data.x, it);
+          const raw = gatherInputs(data.x, it);
           const xb = opts.augment
-            ? cropFlip(raw, {
+            ? cropFlip(raw as Tensor, {
               padding: opts.augment.padding ?? 0,
               flip: opts.augment.flip ?? false,
               seed: opts.augment.seed ?? seed,
@@ -143,15 +177,18 @@ export async function fit(model: Sequential, data: Dataset, opts: FitOptions): P
             })
             : raw;
           const yb = gather(yAll, it);
-          const out = model.apply(xb, { training: true, logits: useLogits });
-          const loss = lossFn(out, yb);
-          const grads = gradients(loss, params);
-          opts.optimizer.step(params, grads);
+          const r = trainStep(
+            model,
+            { x: xb, y: yb, size: w.count, epoch, step: logs.step },
+            state,
+          );
           return noGrad(() => {
-            epochMetrics.update(out, yb);
-            const correct = classify ? sum(cast(equal(argmax(out), yb), "float32")) : zeros([]);
+            if (r.output) epochMetrics.update(r.output, yb);
+            const correct = classify && r.output
+              ? sum(cast(equal(argmax(r.output), yb), "float32"))
+              : zeros([]);
             // [Σ loss·batch, Σ correct] += [loss·count, correct]
-            const both = add(mul(unit[0], mulScalar(loss, w.count)), mul(unit[1], correct));
+            const both = add(mul(unit[0], mulScalar(r.loss, w.count)), mul(unit[1], correct));
             return add(totals, both);
           });
         });
@@ -160,16 +197,15 @@ export async function fit(model: Sequential, data: Dataset, opts: FitOptions): P
         totals = keep(next);
         seen += w.count;
         history.steps++;
-        opts.onBatchEnd?.(history.steps);
-        if (progress && ((s + 1) % readEvery === 0 || s + 1 === stepsPerEpoch)) {
+        if (readEvery && ((s + 1) % readEvery === 0 || s + 1 === stepsPerEpoch)) {
           const [l, c] = await totals.data();
-          checkFinite(l, epoch, s + 1);
-          progress.update(s + 1, classify ? { loss: l / seen, acc: c / seen } : { loss: l / seen });
+          logs.loss = l / seen;
+          if (classify) logs.acc = c / seen;
         }
+        for (const c of cbs) c.onBatchEnd?.(logs.step, logs, ctx);
       }
       const [lossSum, correct] = await totals.data();
       totals.dispose();
-      checkFinite(lossSum, epoch, stepsPerEpoch);
       const trainSeconds = (performance.now() - t0) / 1000;
       const rec: EpochRecord = {
         epoch,
@@ -179,7 +215,7 @@ export async function fit(model: Sequential, data: Dataset, opts: FitOptions): P
         samplesPerSecond: seen / trainSeconds,
       };
       await epochMetrics.record(rec);
-      if (val) {
+      if (val && Number.isFinite(rec.loss)) {
         const v = await evaluate(model, val, {
           loss: lossName,
           batchSize: Math.max(batchSize, 256),
@@ -189,50 +225,28 @@ export async function fit(model: Sequential, data: Dataset, opts: FitOptions): P
         rec.valAcc = v.accuracy;
         epochMetrics.recordValidation(rec, v.metrics);
       }
-      history.epochs.push(rec);
-      progress?.done(
-        Object.fromEntries(
-          Object.entries({
-            loss: rec.loss,
-            acc: rec.acc,
-            valLoss: rec.valLoss,
-            valAcc: rec.valAcc,
-            ...epochMetrics.logged(rec),
-          })
-            .filter(([, v]) => v !== undefined && !Number.isNaN(v)),
-        ) as Record<string, number>,
-      );
-      if ((await opts.onEpochEnd?.(rec)) === false) break;
+      for (const c of cbs) await c.onEpochEnd?.(epoch, rec, ctx);
     }
+    for (const c of cbs) await c.onTrainEnd?.(ctx);
   } finally {
     epochMetrics.dispose();
     yAll.dispose();
     unit.forEach((t) => t.dispose());
     order?.dispose();
-    if (val && !opts.validationData) {
-      val.x.dispose();
-      if (!(val.y instanceof Int32Array)) val.y.dispose();
-    }
+    if (val && !opts.validationData) disposeData(val);
   }
   return history;
 }
 
-function checkFinite(lossSum: number, epoch: number, step: number): void {
-  if (!Number.isFinite(lossSum)) {
-    throw new Error(
-      `fit: the loss became ${lossSum} by epoch ${epoch}, step ${step}; training diverged. ` +
-        `Lower the learning rate, check the inputs for NaN/Inf, or normalise them`,
-    );
-  }
+/** `onBatchEnd(step)` and `onEpochEnd(record) → false stops` as a callback. */
+function legacyHooks(opts: FitOptions): Callback {
+  return lambda({
+    onBatchEnd: (step) => opts.onBatchEnd?.(step),
+    onEpochEnd: async (_e, rec, ctx) => {
+      if ((await opts.onEpochEnd?.(rec)) === false) ctx.stopTraining = true;
+    },
+  });
 }
 
-/** The samples `idx` of `d` as a new dataset (copied on the device). */
-export function subset(d: Dataset, idx: Int32Array): Dataset {
-  return {
-    x: keep(gather(d.x, idx)),
-    y: d.y instanceof Int32Array
-      ? Int32Array.from(idx, (i) => (d.y as Int32Array)[i])
-      : keep(gather(d.y, idx)),
-    classNames: d.classNames,
-  };
-}
+/** The samples `idx` of `d` as new data (copied on the device). */
+export const subset = subsetData;

@@ -30,10 +30,14 @@ export interface Optimizer {
   step(params: Tensor[], grads: (Tensor | undefined)[]): void;
   /** The learning rate the next step will use. */
   currentLearningRate(): number;
+  /** Replaces a constant learning rate (what `callbacks.reduceLROnPlateau` calls). */
+  setLearningRate?(lr: number): void;
   /** The hyperparameters, for metrics.json. */
   config(): Record<string, unknown>;
   /** Frees the state tensors. */
   dispose(): void;
+  /** `using opt = adam()` frees the state at the end of the scope. */
+  [Symbol.dispose](): void;
 }
 
 /**
@@ -53,7 +57,7 @@ export interface BaseOptions extends ClipOptions {
  */
 export abstract class BaseOptimizer implements Optimizer {
   iterations = 0;
-  readonly lr: LearningRate;
+  lr: LearningRate;
   readonly weightDecay: number;
   readonly clip: ClipOptions;
   #state = new Map<Tensor, Tensor[]>();
@@ -100,6 +104,20 @@ export abstract class BaseOptimizer implements Optimizer {
 
   currentLearningRate(): number {
     return rateAt(this.lr, this.iterations);
+  }
+
+  setLearningRate(lr: number): void {
+    if (typeof this.lr !== "number") {
+      throw new Error(`${this.name}: the learning rate is a schedule; it cannot be replaced`);
+    }
+    if (!(lr > 0 && Number.isFinite(lr))) {
+      throw new Error(`${this.name}: learning rate must be a positive number, got ${lr}`);
+    }
+    this.lr = lr;
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 
   step(params: Tensor[], grads: (Tensor | undefined)[]): void {

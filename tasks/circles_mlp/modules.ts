@@ -12,8 +12,8 @@ import { trainWithAutograd } from "./autograd_loop.ts";
 export function trainModules(train: ToySplit, test: ToySplit, c: CirclesConfig): CirclesCurves {
   const model = circlesModel(c.seed);
   const params = model.parameters();
-  // The softmax is left out (logits: true) so the loss is the fused, stable softmax + CE.
-  const logits = (x: Tensor) => model.apply(x, { training: true, logits: true });
+  // The model ends in logits, so the loss is the fused, stable softmax + CE.
+  const logits = (x: Tensor) => model.apply(x, { training: true });
   try {
     const epochs = trainWithAutograd(logits, params, train, test, c);
     const [w1, b1, w2, b2] = params.map((p) => Float32Array.from(p.dataSync()));

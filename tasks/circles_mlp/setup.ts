@@ -66,7 +66,7 @@ export interface CirclesCurves {
 export function circlesModel(seed: number): Sequential {
   return new Sequential([
     dense({ units: HIDDEN, activation: "tanh", inputShape: [2] }),
-    dense({ units: 2, activation: "softmax" }),
+    dense({ units: 2 }), // logits: the softmax is the loss's (softmaxCrossEntropy)
   ], { seed }).build([2]);
 }
 

@@ -107,6 +107,7 @@ function recordingRates(inner: Optimizer, log: number[]): Optimizer {
     currentLearningRate: () => inner.currentLearningRate(),
     config: () => inner.config(),
     dispose: () => inner.dispose(),
+    [Symbol.dispose]: () => inner.dispose(),
   };
 }
 

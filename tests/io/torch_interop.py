@@ -62,21 +62,22 @@ def block_rdfia(cin, cout):
             nn.ReLU(), nn.MaxPool2d(2)]
 
 
-# The course models as a PyTorch user would write them (tasks/mnist_models.ts, cifar10_models.ts).
+# The course models as a PyTorch user would write them (tasks/mnist_models.ts, cifar10_models.ts);
+# they end in logits (the loss, softmax cross-entropy, applies the softmax).
 MODELS = {
     "mnist_mlp": lambda: nn.Sequential(
-        nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10), nn.Softmax(dim=1)),
+        nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10)),
     "mnist_cnn_dropout": lambda: nn.Sequential(
         nn.Conv2d(1, 32, 3), nn.ReLU(), nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
         nn.Dropout(0.25), nn.Flatten(), nn.Linear(9216, 128), nn.ReLU(), nn.Dropout(0.5),
-        nn.Linear(128, 10), nn.Softmax(dim=1)),
+        nn.Linear(128, 10)),
     "mnist_starter": lambda: nn.Sequential(
         nn.Conv2d(1, 16, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2, 2),
         nn.Conv2d(16, 16, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2, 2), nn.Flatten(),
         nn.Linear(784, 10)),
     "keras_cifar_cnn": lambda: nn.Sequential(
         *block_keras(3), *block_keras(32), nn.Flatten(), nn.Linear(1152, 512), nn.ReLU(),
-        nn.Dropout(0.5), nn.Linear(512, 10), nn.Softmax(dim=1)),
+        nn.Dropout(0.5), nn.Linear(512, 10)),
     "cifar_starter": lambda: nn.Sequential(
         nn.Conv2d(3, 16, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2, 2),
         nn.Conv2d(16, 16, 5, padding=2), nn.ReLU(), nn.Flatten(), nn.Linear(4096, 10)),

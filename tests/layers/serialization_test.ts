@@ -13,6 +13,10 @@ Deno.test("layer configs: every layer kind round-trips through { className, conf
     layers.dropout(0.3),
     layers.batchNorm({ momentum: 0.9, epsilon: 1e-5 }),
     layers.activation("sigmoid"),
+    layers.add(),
+    layers.multiply(),
+    layers.average(),
+    layers.concatenate({ axis: 2 }),
   ];
   assert.deepEqual(registeredLayers(), [
     "Dense",
@@ -22,6 +26,10 @@ Deno.test("layer configs: every layer kind round-trips through { className, conf
     "Dropout",
     "BatchNorm",
     "Activation",
+    "Add",
+    "Multiply",
+    "Average",
+    "Concatenate",
   ]);
   for (const l of all) {
     const c = layerToConfig(l);

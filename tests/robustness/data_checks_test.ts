@@ -78,7 +78,8 @@ async function checksOn(device: "cpu" | "webgpu"): Promise<void> {
   );
   await refuses(
     run({ x: [[1, 2]], y: labels() }),
-    "fit: x must be a tensor [samples, ...]; wrap arrays with tensor(data, shape)",
+    "fit: x must be a tensor [samples, ...] (or a list of them, one per model input); " +
+      "wrap arrays with tensor(data, shape)",
   );
   await refuses(
     run({ x: xs(), y: tensor(Float32Array.of(0, 1, NaN, 0, 1, 0, 0, 1, 2, 0), [10, 1]) }),

@@ -1,0 +1,236 @@
+import { inLayer } from "../kernels/check_numerics.ts";
+import { Rng } from "../kernels/random.ts";
+import { fmtShape } from "../kernels/shape.ts";
+import { Tensor, variable } from "../kernels/tensor.ts";
+import { initialize, type InitializerName } from "./initializers.ts";
+import { isSymbolic, recordNode, type SymbolicTensor } from "./symbolic.ts";
+
+/** Per-call context: training mode switches dropout and batch-norm behaviour. */
+export interface CallContext {
+  training: boolean;
+}
+
+/** A named tensor a layer owns: a trainable parameter or non-trainable state (BN statistics). */
+export interface NamedTensor {
+  name: string;
+  tensor: Tensor;
+  trainable: boolean;
+}
+
+/** An input shape without the batch axis: one shape, or one per input of a layer with several. */
+export type Shape = number[] | number[][];
+
+/** What `apply` takes: a tensor, a symbolic input, or a list of either (merge layers). */
+export type LayerInput = Tensor | SymbolicTensor | (Tensor | SymbolicTensor)[];
+
+// The generator lazily built layers draw from: set by the model or module whose apply is running,
+// so a layer built inside a forward pass takes its weights from that model's seeded stream.
+const buildRngs: Rng[] = [];
+
+/** Runs `fn` with `rng` as the generator of layers that build during it. */
+export function withBuildRng<T>(rng: Rng, fn: () => T): T {
+  buildRngs.push(rng);
+  try {
+    return fn();
+  } finally {
+    buildRngs.pop();
+  }
+}
+
+/**
+ * Base class of every layer, and of the models and modules built from layers. Shapes exclude
+ * the batch axis. A layer builds once, lazily, from the first input's shape (creating its
+ * parameters from the enclosing model's seeded generator); applying the same layer object again
+ * reuses (shares) its weights.
+ */
+export abstract class Layer {
+  /** Unique within a model after the model names it ("dense_1"); the kind until then. */
+  name: string;
+  /** The layer's kind ("dense"), the stem of the names models give it. */
+  readonly kind: string;
+  readonly #inputShape?: number[];
+  /** Training mode (dropout on, batch statistics) when a call does not say; see `train()`. */
+  training = false;
+  protected built = false;
+  /** Whether `apply` takes a list (merge layers, models with several inputs). */
+  get takesList(): boolean {
+    return false;
+  }
+
+  constructor(kind: string, inputShape?: number[]) {
+    this.name = kind;
+    this.kind = kind;
+    this.#inputShape = inputShape;
+  }
+
+  /** Input shape without batch axis, when given by the user (first layer). */
+  get inputShape(): number[] | undefined {
+    return this.#inputShape;
+  }
+
+  /** Output shape (without batch) for an input shape; throws a clear error on a mismatch. */
+  abstract outputShape(inputShape: Shape): Shape;
+
+  /** Creates parameters for `inputShape`; layers without parameters need not override. */
+  build(_inputShape: Shape, _rng: Rng): void {
+    this.built = true;
+  }
+
+  /** The forward computation on a batch (a list of batches for merge layers and models). */
+  abstract call(x: Tensor | Tensor[], ctx: CallContext): Tensor;
+
+  /**
+   * Applies the layer. On tensors it runs now (building the layer on first use, recording
+   * gradients as usual); on symbolic inputs from `input()` it records a graph node and returns
+   * its symbolic output. `ctx.training` defaults to the layer's mode (`train()`/`eval()`).
+   * Example: `const y = layers.dense({ units: 10 }).apply(x);`
+   */
+  apply(x: Tensor | Tensor[], ctx?: Partial<CallContext>): Tensor;
+  apply(x: SymbolicTensor | SymbolicTensor[]): SymbolicTensor;
+  apply(x: LayerInput, ctx?: Partial<CallContext>): Tensor | SymbolicTensor;
+  apply(x: LayerInput, ctx: Partial<CallContext> = {}): Tensor | SymbolicTensor {
+    if (isSymbolic(x)) return recordNode(this, x as SymbolicTensor | SymbolicTensor[]);
+    const xs = x as Tensor | Tensor[];
+    if (Array.isArray(xs)) {
+      if (!this.takesList) {
+        throw new Error(`${this.name}: takes one tensor, got a list of ${xs.length}`);
+      }
+      if (xs.some((t) => !(t instanceof Tensor))) {
+        throw new Error(`${this.name}: a list input mixes tensors and symbolic inputs`);
+      }
+    }
+    if (!this.built) {
+      const shape = Array.isArray(xs) ? xs.map((t) => t.shape.slice(1)) : xs.shape.slice(1);
+      this.ensureBuiltFor(shape, buildRngs.at(-1) ?? this.defaultRng());
+    }
+    const training = ctx.training ?? this.training;
+    return inLayer(this.name, () => this.call(xs, { training }));
+  }
+
+  /** How `apply` builds an unbuilt layer for its first batch (Sequential checks its shape). */
+  protected ensureBuiltFor(inputShape: Shape, rng: Rng): void {
+    this.build(inputShape, rng);
+  }
+
+  /** The generator a layer built outside any model draws from. */
+  protected defaultRng(): Rng {
+    return new Rng(0);
+  }
+
+  /** Builds the layer for `inputShape` unless built; models use their own seed. */
+  ensureBuilt(inputShape: Shape): this {
+    if (!this.built) this.ensureBuiltFor(inputShape, buildRngs.at(-1) ?? this.defaultRng());
+    return this;
+  }
+
+  /** Layers, modules and models this one contains (walked by `train()`, weights, summary). */
+  children(): Layer[] {
+    return [];
+  }
+
+  /** Sets training mode here and in every child (PyTorch's `train()`); returns this. */
+  train(on = true): this {
+    this.training = on;
+    for (const c of this.children()) c.train(on);
+    return this;
+  }
+
+  /** Evaluation mode here and in every child (PyTorch's `eval()`); returns this. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Trainable parameters and state tensors, in a stable order. */
+  weights(): NamedTensor[] {
+    return [];
+  }
+
+  /** The trainable parameters, in a stable order (what optimisers update). */
+  parameters(): Tensor[] {
+    return this.weights().filter((w) => w.trainable).map((w) => w.tensor);
+  }
+
+  /** Number of trainable parameters. */
+  countParams(): number {
+    return this.parameters().reduce((n, p) => n + p.size, 0);
+  }
+
+  /** A table of what the layer holds; models and modules list their nodes or fields. */
+  summary(): string {
+    return `${this.name} (${this.constructor.name}): ${this.countParams()} params`;
+  }
+
+  /** Frees the layer's tensors. */
+  dispose(): void {
+    for (const w of this.weights()) w.tensor.dispose();
+  }
+
+  /** `using layer = ...` frees it at the end of the scope. */
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  /** Whether `build` ran. */
+  get isBuilt(): boolean {
+    return this.built;
+  }
+}
+
+/** The input shapes of a batch (without the batch axis), as `Layer.build` takes them. */
+export function shapeOf(x: Tensor | Tensor[]): Shape {
+  return Array.isArray(x) ? x.map((t) => t.shape.slice(1)) : x.shape.slice(1);
+}
+
+/** Throws unless `s` is one shape (not a list): the check of single-input layers. */
+export function singleShape(layer: string, s: Shape): number[] {
+  if (s.length && Array.isArray(s[0])) {
+    throw new Error(`${layer}: takes one input, got a list of ${s.length} (${JSON.stringify(s)})`);
+  }
+  return s as number[];
+}
+
+/** The kernel and optional bias of a dense or conv layer, created and named in one place. */
+export class KernelAndBias {
+  readonly kernel: Tensor;
+  readonly bias?: Tensor;
+  constructor(
+    layerName: string,
+    kernelShape: number[],
+    units: number,
+    opts: {
+      kernelInitializer?: InitializerName;
+      biasInitializer?: InitializerName;
+      useBias?: boolean;
+    },
+    rng: Rng,
+  ) {
+    const init = opts.kernelInitializer ?? "glorotUniform";
+    this.kernel = variable(initialize(init, kernelShape, rng), `${layerName}/kernel`);
+    if (opts.useBias ?? true) {
+      const b = initialize(opts.biasInitializer ?? "zeros", [units], rng);
+      this.bias = variable(b, `${layerName}/bias`);
+    }
+  }
+  /** The named tensors, for `Layer.weights()`. */
+  weights(): NamedTensor[] {
+    const w: NamedTensor[] = [{ name: this.kernel.name!, tensor: this.kernel, trainable: true }];
+    if (this.bias) w.push({ name: this.bias.name!, tensor: this.bias, trainable: true });
+    return w;
+  }
+}
+
+/** `[batch,…]` for a shape without batch axis, as summaries print it. */
+export function batchShape(s: Shape): string {
+  if (s.length && Array.isArray(s[0])) return (s as number[][]).map(batchShape).join(" ");
+  return `[null,${(s as number[]).join(",")}]`;
+}
+
+/** Throws unless the batch `x` has the shape `expect` (without batch). */
+export function checkInputShape(where: string, x: Tensor, expect: number[]): void {
+  if (x.rank !== expect.length + 1 || expect.some((d, i) => d !== x.shape[i + 1])) {
+    throw new Error(
+      `${where}: input ${fmtShape(x.shape)} does not match the model's input ` +
+        `[batch,${expect.join(",")}]`,
+    );
+  }
+}

@@ -1,0 +1,327 @@
+import { Rng } from "../kernels/random.ts";
+import { fmtShape } from "../kernels/shape.ts";
+import type { Tensor } from "../kernels/tensor.ts";
+import {
+  batchShape,
+  type CallContext,
+  checkInputShape,
+  Layer,
+  type NamedTensor,
+  type Shape,
+  withBuildRng,
+} from "./layer.ts";
+import type { GraphNode, SymbolicTensor } from "./symbolic.ts";
+
+/** Options of {@link Model}: the symbolic inputs and output of a graph built with `apply`. */
+export interface ModelOptions {
+  inputs: SymbolicTensor | SymbolicTensor[];
+  /** One output (a list of one is accepted). */
+  outputs: SymbolicTensor | SymbolicTensor[];
+  /** Seed of the initialisers and dropout masks (default 0). */
+  seed?: number;
+  name?: string;
+}
+
+/** For subclasses that make their graph later (Sequential): a seed and a kind, no graph yet. */
+export interface LazyModelOptions {
+  seed?: number;
+  kind: string;
+}
+
+/** One row of {@link Model.layerSummaries}: a graph node (or an input). */
+export interface LayerSummary {
+  /** The layer's name, with `[k]` for its k-th call when it is shared (k ≥ 1). */
+  name: string;
+  /** The class ("Conv2D", "Input"). */
+  type: string;
+  outputShape: number[];
+  /** Trainable parameters of the layer (0 on the second call of a shared layer). */
+  params: number;
+  /** The nodes it reads. */
+  inbound: string[];
+}
+
+interface Graph {
+  inputs: SymbolicTensor[];
+  output: SymbolicTensor;
+  nodes: GraphNode[];
+  layers: Layer[];
+  /** Label of each symbolic tensor's producer, for summaries. */
+  labels: Map<number, string>;
+}
+
+/**
+ * A functional model, as `tf.model` / `keras.Model`: the graph of layer calls recorded from
+ * `inputs` to `outputs` by `layer.apply(symbolic)`. Branches, merges (`layers.add()` …),
+ * several inputs and shared layers (one layer object applied twice) are allowed. Layers are
+ * built in the order their calls were recorded, from a generator seeded by `seed`.
+ * Example: `const m = new Model({ inputs: inp, outputs: layers.dense({ units: 10 }).apply(h) });`
+ */
+export class Model extends Layer {
+  readonly seed: number;
+  #graph?: Graph;
+
+  constructor(opts: ModelOptions | LazyModelOptions) {
+    super("inputs" in opts ? "model" : opts.kind);
+    this.seed = opts.seed ?? 0;
+    if ("inputs" in opts) {
+      if (opts.name) this.name = opts.name;
+      this.setGraph(opts.inputs, opts.outputs);
+    }
+  }
+
+  /** Records the graph from `inputs` to `outputs` and names its unnamed layers (`dense_1`). */
+  protected setGraph(
+    inputs: SymbolicTensor | SymbolicTensor[],
+    outputs: SymbolicTensor | SymbolicTensor[],
+  ): void {
+    const ins = Array.isArray(inputs) ? inputs : [inputs];
+    const outs = Array.isArray(outputs) ? outputs : [outputs];
+    if (outs.length !== 1) {
+      throw new Error(`${this.name}: one output is supported, got ${outs.length}`);
+    }
+    if (ins.length === 0 || ins.some((i) => i?.node !== undefined || !("shape" in (i ?? {})))) {
+      throw new Error(`${this.name}: inputs must be symbolic tensors made by input({ shape })`);
+    }
+    const nodes = new Map<number, GraphNode>();
+    const reached = new Set<SymbolicTensor>();
+    const visit = (t: SymbolicTensor) => {
+      if (!t.node) {
+        reached.add(t);
+        return;
+      }
+      if (nodes.has(t.node.id)) return;
+      nodes.set(t.node.id, t.node);
+      t.node.inputs.forEach(visit);
+    };
+    visit(outs[0]);
+    for (const r of reached) {
+      if (!ins.includes(r)) {
+        throw new Error(
+          `${this.name}: the output depends on ${r.name}, which is not among the model's inputs`,
+        );
+      }
+    }
+    const ordered = [...nodes.values()].sort((a, b) => a.id - b.id);
+    const layers = [...new Set(ordered.map((n) => n.layer))];
+    nameLayers(layers);
+    const labels = new Map<number, string>(ins.map((i) => [i.id, i.name!]));
+    const calls = new Map<Layer, number>();
+    for (const n of ordered) {
+      const k = calls.get(n.layer) ?? 0;
+      calls.set(n.layer, k + 1);
+      labels.set(n.output.id, k ? `${n.layer.name}[${k}]` : n.layer.name);
+    }
+    this.#graph = { inputs: ins, output: outs[0], nodes: ordered, layers, labels };
+  }
+
+  /** The graph, made on demand (Sequential makes it when its input shape is known). */
+  protected graph(): Graph {
+    if (!this.#graph) this.makeGraph();
+    return this.#graph!;
+  }
+
+  /** Hook for lazily made graphs; a functional model always has one. */
+  protected makeGraph(): void {
+    throw new Error(`${this.name}: no graph`);
+  }
+
+  /** Whether the graph exists yet. */
+  protected get hasGraph(): boolean {
+    return this.#graph !== undefined;
+  }
+
+  /** The symbolic inputs. */
+  get inputs(): SymbolicTensor[] {
+    return this.graph().inputs;
+  }
+
+  /** The symbolic output. */
+  get outputs(): SymbolicTensor[] {
+    return [this.graph().output];
+  }
+
+  /** The layers, each once, in the order of their first call. */
+  get layers(): Layer[] {
+    return this.graph().layers;
+  }
+
+  override get takesList(): boolean {
+    return this.graph().inputs.length > 1;
+  }
+
+  /** Input shapes without batch axis (one per input; a single shape for one input). */
+  get inputShapes(): Shape {
+    const s = this.graph().inputs.map((i) => i.shape);
+    return s.length === 1 ? s[0] : s;
+  }
+
+  override children(): Layer[] {
+    return this.layers;
+  }
+
+  override outputShape(inputShape: Shape): number[] {
+    this.checkShapes(inputShape);
+    return this.graph().output.shape;
+  }
+
+  /** Builds every layer for the graph's shapes (once), in call order, from `rng` or the seed. */
+  override build(inputShape?: Shape, rng?: Rng): this {
+    if (inputShape) this.checkShapes(inputShape);
+    if (this.built) return this;
+    const g = this.graph();
+    const r = rng ?? this.defaultRng();
+    withBuildRng(r, () => {
+      for (const n of g.nodes) {
+        if (n.layer.isBuilt) continue;
+        const s = n.list ? n.inputs.map((i) => i.shape) : n.inputs[0].shape;
+        n.layer.build(s, r);
+      }
+    });
+    this.built = true;
+    return this;
+  }
+
+  protected override defaultRng(): Rng {
+    return new Rng(this.seed);
+  }
+
+  /** Runs the graph on a batch (a list of batches for several inputs). */
+  call(x: Tensor | Tensor[], ctx: CallContext): Tensor {
+    const g = this.graph();
+    const xs = Array.isArray(x) ? x : [x];
+    if (xs.length !== g.inputs.length) {
+      throw new Error(`${this.where()}: takes ${g.inputs.length} inputs, got ${xs.length}`);
+    }
+    const values = new Map<number, Tensor>();
+    g.inputs.forEach((inp, i) => {
+      checkInputShape(this.where(), xs[i], inp.shape);
+      values.set(inp.id, xs[i]);
+    });
+    for (const n of g.nodes) {
+      const ins = n.inputs.map((i) => values.get(i.id)!);
+      values.set(n.output.id, n.layer.apply(n.list ? ins : ins[0], ctx));
+    }
+    return values.get(g.output.id)!;
+  }
+
+  /** How errors name this model. */
+  protected where(): string {
+    return `Model ${this.name}`;
+  }
+
+  /** Every layer's named tensors (trainable and state), in call order. */
+  override weights(): NamedTensor[] {
+    this.build();
+    return this.layers.flatMap((l) => prefixed(l));
+  }
+
+  /** One row per input and per node: name, type, output shape, parameters, inbound nodes. */
+  layerSummaries(): LayerSummary[] {
+    this.build();
+    const g = this.graph();
+    const rows: LayerSummary[] = g.inputs.map((i) => ({
+      name: i.name!,
+      type: "Input",
+      outputShape: i.shape,
+      params: 0,
+      inbound: [],
+    }));
+    const seen = new Set<Layer>();
+    for (const n of g.nodes) {
+      const first = !seen.has(n.layer);
+      seen.add(n.layer);
+      rows.push({
+        name: g.labels.get(n.output.id)!,
+        type: n.layer.constructor.name,
+        outputShape: n.output.shape,
+        params: first ? n.layer.countParams() : 0,
+        inbound: n.inputs.map((i) => g.labels.get(i.id)!),
+      });
+    }
+    return rows;
+  }
+
+  /** A Keras-style table: each node, its output shape, parameters and inbound nodes. */
+  override summary(): string {
+    const rows = this.layerSummaries();
+    const line = "─".repeat(90);
+    const fmt = (a: string, b: string, c: string, d: string) =>
+      a.padEnd(34) + b.padEnd(22) + c.padStart(10) + "  " + d;
+    const out = [line, fmt("Layer (type)", "Output shape", "Params", "Connected to"), line];
+    for (const r of rows) {
+      out.push(
+        fmt(
+          `${r.name} (${r.type})`,
+          batchShape(r.outputShape),
+          r.params.toLocaleString("en-US"),
+          r.inbound.join(", "),
+        ),
+      );
+    }
+    out.push(line, ...totals(this), line);
+    return out.join("\n");
+  }
+
+  /** Frees every layer's tensors. */
+  override dispose(): void {
+    for (const l of this.children()) l.dispose();
+  }
+
+  protected checkShapes(inputShape: Shape): void {
+    const want = this.graph().inputs.map((i) => i.shape);
+    const got = want.length === 1 && !Array.isArray(inputShape[0])
+      ? [inputShape as number[]]
+      : inputShape as number[][];
+    const same = got.length === want.length &&
+      got.every((s, i) => fmtShape(s) === fmtShape(want[i]));
+    if (!same) {
+      throw new Error(
+        `${this.where()}: input ${got.map((s) => `[batch,${s.join(",")}]`).join(" ")} does not ` +
+          `match the model's input ${want.map((s) => `[batch,${s.join(",")}]`).join(" ")}`,
+      );
+    }
+  }
+}
+
+/**
+ * A functional model from symbolic inputs and outputs (the factory form of `new Model`).
+ * Example: `const m = model({ inputs: inp, outputs: out, seed: 1 });`
+ */
+export function model(opts: ModelOptions): Model {
+  return new Model(opts);
+}
+
+/** True for layers that hold other layers (models and modules): their weight names get a prefix. */
+export function isContainer(l: Layer): boolean {
+  return l instanceof Model || "forward" in l;
+}
+
+/** `l`'s weights as a model lists them: a nested model's or module's under `name/`. */
+function prefixed(l: Layer): NamedTensor[] {
+  const w = l.weights();
+  return isContainer(l) ? w.map((t) => ({ ...t, name: `${l.name}/${t.name}` })) : w;
+}
+
+/** Trainable and state totals, the footer of every summary. */
+export function totals(l: Layer): string[] {
+  const w = l.weights();
+  const count = (t: boolean) =>
+    w.filter((x) => x.trainable === t).reduce((n, x) => n + x.tensor.size, 0);
+  const out = [`Trainable params: ${count(true).toLocaleString("en-US")}`];
+  const state = count(false);
+  if (state) out.push(`Non-trainable state: ${state.toLocaleString("en-US")}`);
+  return out;
+}
+
+/** Names each layer still called by its kind `kind_n`, the smallest n not taken in `layers`. */
+export function nameLayers(layers: Layer[]): void {
+  const taken = new Set(layers.filter((l) => l.name !== l.kind).map((l) => l.name));
+  for (const l of layers) {
+    if (l.name !== l.kind) continue;
+    let n = 1;
+    while (taken.has(`${l.kind}_${n}`)) n++;
+    l.name = `${l.kind}_${n}`;
+    taken.add(l.name);
+  }
+}

@@ -1,0 +1,88 @@
+import type { Layer } from "../../layers/layer.ts";
+import type { EpochRecord } from "../history.ts";
+import type { Optimizer } from "../optimizers.ts";
+
+/** What `fit` returns. */
+export interface History {
+  epochs: EpochRecord[];
+  trainSize: number;
+  valSize: number;
+  steps: number;
+}
+
+/**
+ * A batch's logs. `loss` and `acc` (running means over the epoch so far) are present only on
+ * the steps where `fit` read its device totals back (a few per epoch, when progress is on): a
+ * step never waits for the device otherwise.
+ */
+export interface BatchLogs {
+  epoch: number;
+  /** 0-based batch index within the epoch. */
+  batch: number;
+  /** 1-based global step. */
+  step: number;
+  size: number;
+  loss?: number;
+  acc?: number;
+}
+
+/** The run a callback watches; set `stopTraining` to end it after the current step or epoch. */
+export interface TrainingContext {
+  model: Layer;
+  optimizer: Optimizer;
+  epochs: number;
+  stepsPerEpoch: number;
+  history: History;
+  stopTraining: boolean;
+}
+
+/**
+ * Keras' callback hooks. Epoch and train hooks may be async; batch hooks are synchronous so a
+ * step never waits for them. Logs of an epoch are its {@link EpochRecord} (`loss`, `acc`,
+ * `valLoss`, `valAcc`, …), the names `monitor` options refer to.
+ */
+export interface Callback {
+  onTrainBegin?(ctx: TrainingContext): void | Promise<void>;
+  onTrainEnd?(ctx: TrainingContext): void | Promise<void>;
+  onEpochBegin?(epoch: number, ctx: TrainingContext): void | Promise<void>;
+  onEpochEnd?(epoch: number, logs: EpochRecord, ctx: TrainingContext): void | Promise<void>;
+  onBatchBegin?(step: number, logs: BatchLogs, ctx: TrainingContext): void;
+  onBatchEnd?(step: number, logs: BatchLogs, ctx: TrainingContext): void;
+}
+
+/** Names a monitor may use: the numeric fields of an epoch record. */
+export type Monitor = "loss" | "acc" | "valLoss" | "valAcc" | (string & Record<never, never>);
+
+/** The value of `monitor` in `logs`, or a clear error naming what is there. */
+export function monitored(who: string, monitor: string, logs: EpochRecord): number {
+  const v = (logs as unknown as Record<string, unknown>)[monitor];
+  if (typeof v !== "number") {
+    const have = Object.keys(logs).filter((k) =>
+      typeof (logs as unknown as Record<string, unknown>)[k] === "number"
+    );
+    throw new Error(
+      `${who}: monitor "${monitor}" is not in the epoch logs (${have.join(", ")})` +
+        (monitor.startsWith("val") ? "; give fit a validationSplit or validationData" : ""),
+    );
+  }
+  return v;
+}
+
+/** Whether a larger value of `monitor` is better ("auto" mode: accuracies up, losses down). */
+export function higherIsBetter(monitor: string, mode: "auto" | "min" | "max" = "auto"): boolean {
+  return mode === "max" || (mode === "auto" && /acc/i.test(monitor));
+}
+
+/** Tracks the best value of a monitored quantity, with Keras' `minDelta`. */
+export class BestTracker {
+  best: number;
+  constructor(readonly higher: boolean, readonly minDelta = 0) {
+    this.best = higher ? -Infinity : Infinity;
+  }
+  /** True (and remembers `v`) when `v` beats the best by more than `minDelta`. */
+  improves(v: number): boolean {
+    const better = this.higher ? v - this.minDelta > this.best : v + this.minDelta < this.best;
+    if (better) this.best = v;
+    return better;
+  }
+}

@@ -1,0 +1,56 @@
+import { gradients } from "../kernels/autograd.ts";
+import type { Tensor } from "../kernels/tensor.ts";
+import type { Layer } from "../layers/layer.ts";
+import type { LossFn } from "../layers/losses.ts";
+import type { Optimizer } from "./optimizers.ts";
+
+/**
+ * One training step, the part of `fit` a custom training loop replaces (Keras' `train_step`).
+ * @module
+ */
+
+/** One batch as a step sees it (on the device). */
+export interface TrainBatch {
+  /** The inputs (one tensor per model input). */
+  x: Tensor | Tensor[];
+  /** Labels: int32 class ids or targets. */
+  y: Tensor;
+  /** Samples in the batch. */
+  size: number;
+  /** 1-based epoch. */
+  epoch: number;
+  /** 1-based global step. */
+  step: number;
+}
+
+/** What `fit` hands every step: the optimiser, the loss and the parameters it updates. */
+export interface TrainState {
+  optimizer: Optimizer;
+  loss: LossFn;
+  /** The model's trainable parameters, in `model.parameters()` order. */
+  params: Tensor[];
+}
+
+/** What a step returns: the batch's mean loss and (for accuracy) the model's output. */
+export interface StepResult {
+  loss: Tensor;
+  output?: Tensor;
+}
+
+/**
+ * A training step: synchronous (it runs inside a `tidy`), no readback. `fit` sums the returned
+ * loss (and accuracy from `output` for class labels) on the device.
+ */
+export type TrainStep = (model: Layer, batch: TrainBatch, state: TrainState) => StepResult;
+
+/**
+ * The default step: forward in training mode, the loss, gradients of every parameter, one
+ * optimiser update. Example of a custom one that adds an L1 penalty:
+ * `trainStep: (m, b, s) => { ... }` (see README "Write your own model").
+ */
+export const defaultTrainStep: TrainStep = (model, batch, state) => {
+  const output = model.apply(batch.x, { training: true });
+  const loss = state.loss(output, batch.y);
+  state.optimizer.step(state.params, gradients(loss, state.params));
+  return { loss, output };
+};
