@@ -19,6 +19,8 @@ const state = {
   scopes: [] as Scope[],
   gradEnabled: true,
   liveTensors: 0,
+  /** Tensors released by the garbage collector without dispose(). */
+  collectedTensors: 0,
   liveBytes: 0,
   /** The leak warning: growth (over the lowest live count) that triggers it, once. */
   leak: { threshold: 1000 as number | false, low: 0, warned: false },
@@ -57,12 +59,18 @@ export function currentBackend(): Backend | undefined {
 }
 
 /**
- * Live tensors (neither disposed nor garbage collected) and the bytes of their storage, each
- * buffer counted once however many tensors share it (views, assigned tensors).
- * Example: `const { tensors, bytes } = memory();`
+ * Live tensors (neither disposed nor garbage collected), the bytes of their storage (each buffer
+ * counted once however many tensors share it: views, assigned tensors), and how many tensors the
+ * garbage collector released without `dispose()` (leaked ones). `tensors + collected` only grows
+ * with tensors made and not disposed, whenever the collector runs, so compare that sum to find
+ * a leak. Example: `const { tensors, bytes, collected } = memory();`
  */
-export function memory(): { tensors: number; bytes: number } {
-  return { tensors: state.liveTensors, bytes: state.liveBytes };
+export function memory(): { tensors: number; bytes: number; collected: number } {
+  return {
+    tensors: state.liveTensors,
+    bytes: state.liveBytes,
+    collected: state.collectedTensors,
+  };
 }
 
 /** Called by the Tensor constructor; warns once when tensors made outside `tidy` pile up. */
@@ -97,7 +105,10 @@ export function setLeakWarning(threshold: number | false): void {
 export function untrackTensor(t?: Tensor): void {
   state.liveTensors--;
   if (state.liveTensors < state.leak.low) state.leak.low = state.liveTensors;
-  if (!t) return;
+  if (!t) {
+    state.collectedTensors++;
+    return;
+  }
   const scope = state.scopes[state.scopes.length - 1];
   scope?.tensors.delete(t);
 }

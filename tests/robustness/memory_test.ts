@@ -16,13 +16,13 @@ Deno.test("memory(): views and assigned tensors share one buffer's bytes", async
   const m0 = memory();
   const a = zeros([1000]);
   const views = [a.reshape([10, 100]), a.reshape([100, 10])];
-  assert.deepEqual(memory(), { tensors: m0.tensors + 3, bytes: m0.bytes + 4000 });
+  assert.deepEqual(memory(), { ...m0, tensors: m0.tensors + 3, bytes: m0.bytes + 4000 });
   const b = zeros([10, 100]);
   views[0].assign(b); // the view now shares b's buffer; a's stays held by a and views[1]
-  assert.deepEqual(memory(), { tensors: m0.tensors + 4, bytes: m0.bytes + 8000 });
+  assert.deepEqual(memory(), { ...m0, tensors: m0.tensors + 4, bytes: m0.bytes + 8000 });
   a.dispose();
   views[1].dispose();
-  assert.deepEqual(memory(), { tensors: m0.tensors + 2, bytes: m0.bytes + 4000 });
+  assert.deepEqual(memory(), { ...m0, tensors: m0.tensors + 2, bytes: m0.bytes + 4000 });
   b.dispose();
   views[0].dispose();
   assert.deepEqual(memory(), m0);
@@ -82,7 +82,11 @@ Deno.test({
       const m0 = memory(), p0 = pool.pooledBytes();
       releaseCollected({ ref: t.ref });
       assert.equal(pool.pooledBytes(), p0 + 16384);
-      assert.deepEqual(memory(), { tensors: m0.tensors - 1, bytes: m0.bytes - 16384 });
+      assert.deepEqual(memory(), {
+        tensors: m0.tensors - 1,
+        bytes: m0.bytes - 16384,
+        collected: m0.collected + 1,
+      });
     } finally {
       await setDevice("cpu");
     }

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import "../../kernels/tensor_methods.ts";
 import { setDevice } from "../../kernels/device.ts";
-import { memory } from "../../kernels/engine.ts";
 import { Rng } from "../../kernels/random.ts";
 import { tensor } from "../../kernels/tensor.ts";
 import { argmax, softmax } from "../../kernels/ops/mod.ts";
@@ -12,6 +11,7 @@ import { evaluate, predict } from "../../train/evaluate.ts";
 import { fit } from "../../train/fit.ts";
 import { adam, sgd } from "../../train/optimizers.ts";
 import { loadCheckpoint, saveCheckpoint } from "../../train/checkpoint.ts";
+import { undisposed } from "../kernels/undisposed.ts";
 
 await setDevice("cpu");
 
@@ -69,7 +69,7 @@ Deno.test("same seed ⇒ same history; fit leaves no tensors behind", async () =
   const run = async () => {
     const data = blobs(120, 2);
     const m = net(3).build();
-    const before = memory().tensors;
+    const before = undisposed();
     const h = await fit(m, data, {
       epochs: 2,
       batchSize: 16,
@@ -77,7 +77,7 @@ Deno.test("same seed ⇒ same history; fit leaves no tensors behind", async () =
       optimizer: sgd({ learningRate: 0.1 }),
       verbose: false,
     });
-    const growth = memory().tensors - before;
+    const growth = undisposed() - before;
     m.dispose();
     data.x.dispose();
     return { losses: h.epochs.map((e) => e.loss), growth };

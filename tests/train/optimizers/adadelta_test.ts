@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { setDevice } from "../../../kernels/device.ts";
 import { tidy } from "../../../kernels/engine.ts";
-import { memory } from "../../../kernels/engine.ts";
 import { tensor, variable } from "../../../kernels/tensor.ts";
 import { adadelta } from "../../../train/optimizers.ts";
 import type { AdadeltaOptions } from "../../../train/optimizers.ts";
+import { undisposed } from "../../kernels/undisposed.ts";
 
 /**
  * Adadelta (no fused rule: tensor ops) against Keras 2's update written out by hand, each tensor
@@ -70,9 +70,9 @@ Deno.test("adadelta: a step outside tidy leaves no tensor behind", async () => {
   const p = variable(tensor(THETA));
   const g = tensor(GRADS[0]);
   opt.step([p], [g]);
-  const before = memory().tensors;
+  const before = undisposed();
   opt.step([p], [g]);
   // Each step's intermediates and its output tensor are freed (θ holds the new storage).
-  assert.equal(memory().tensors, before);
+  assert.equal(undisposed(), before);
   opt.dispose();
 });
