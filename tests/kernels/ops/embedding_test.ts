@@ -65,3 +65,33 @@ float64Gradcheck(
   [[5, 3]],
   (t) => embeddingLookup(t, tensor(Int32Array.from([4, 0, 4, 2, 2, 2]), [3, 2])),
 );
+
+// More ids than a workgroup reads at once and rows wider than it: the WGSL scatter-add's loops.
+const big = (() => {
+  const n = 300, vocab = 10, dim = 70;
+  const ids = Int32Array.from({ length: n }, (_, i) => (i * 7 + (i >> 3)) % vocab);
+  const dy = Float32Array.from({ length: n * dim }, (_, i) => Math.sin(i) * 3);
+  return { ids, dy, vocab, dim, n };
+})();
+for (const device of ["cpu-reference", "webgpu"] as DeviceName[]) {
+  Deno.test({
+    name: `embedding on ${device}: the table's gradient over 300 ids equals the CPU's exactly`,
+    ignore: device === "webgpu" && !available.ok && !Deno.env.get("CI"),
+    fn: async () => {
+      const grad = async (dev: DeviceName) => {
+        await setDevice(dev);
+        const t = tensor(new Float32Array(big.vocab * big.dim), [big.vocab, big.dim]);
+        t.requiresGrad = true;
+        const dy = tensor(big.dy, [big.n, big.dim]);
+        const y = embeddingLookup(t, tensor(big.ids, [big.n]));
+        const g = gradients(sum(mul(y, dy)), [t])[0]!;
+        return Array.from(await g.data());
+      };
+      try {
+        assert.deepEqual(await grad(device), await grad("cpu"));
+      } finally {
+        await setDevice("cpu");
+      }
+    },
+  });
+}
