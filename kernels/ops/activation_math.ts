@@ -80,7 +80,10 @@ export const ACTIVATION_MATH: Record<string, ActivationMath> = {
   leakyRelu: {
     f: (x, { alpha = 0.2 }) => (x > 0 ? x : alpha * x),
     df: (x, { alpha = 0.2 }) => (x > 0 ? 1 : alpha),
-    cases: [{ name: "3x4 alpha 0.1", shape: [3, 4], attrs: { alpha: 0.1 }, distinct: true }],
+    cases: [
+      { name: "3x4 alpha 0.1", shape: [3, 4], attrs: { alpha: 0.1 }, distinct: true },
+      { name: "empty", shape: [0, 4], attrs: { alpha: 0.1 } },
+    ],
   },
   elu: {
     f: (x, { alpha = 1 }) => eluOf(x, alpha),

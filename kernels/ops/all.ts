@@ -19,6 +19,7 @@ export {
   sliceRows,
 } from "./indexing.ts";
 export * from "./dropout.ts";
+export { embeddingLookup } from "./embedding.ts";
 export * from "./optimizer_step.ts";
 export { cropFlip, type CropFlipDraw, cropFlipDraw, type CropFlipOptions } from "./augment.ts";
 export * from "./batch_norm.ts";

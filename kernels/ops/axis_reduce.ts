@@ -112,6 +112,11 @@ const cumsumCases: OpTestCase<CumsumAttrs>[] = [
     inputs: [{ shape: [6] }],
     attrs: { axis: 0, exclusive: true, reverse: true },
   },
+  {
+    name: "empty axis",
+    inputs: [{ shape: [3, 0] }],
+    attrs: { axis: 1, exclusive: false, reverse: false },
+  },
 ];
 
 const cumsumDef: OpDef<CumsumAttrs> = defineOp<CumsumAttrs>({

@@ -81,6 +81,11 @@ const whereDef: OpDef<Record<string, never>> = defineOp<Record<string, never>>({
       attrs: {},
     },
     {
+      name: "empty",
+      inputs: [{ shape: [0, 3], int: 2 }, { shape: [0, 3] }, { shape: [3] }],
+      attrs: {},
+    },
+    {
       name: "float mask 2x1x3, a 4x1, b scalar",
       inputs: [{ shape: [2, 1, 3] }, { shape: [4, 1] }, { shape: [] }],
       attrs: {},

@@ -325,6 +325,11 @@ const padDef = defineOp<PadAttrs>({
       attrs: { paddings: [[1, 0], [2, 1]], value: 0 },
     },
     {
+      name: "empty input, border only",
+      inputs: [{ shape: [0, 2] }],
+      attrs: { paddings: [[1, 1], [0, 1]], value: 2 },
+    },
+    {
       name: "NHWC spatial border, value -1.5",
       inputs: [{ shape: [2, 3, 2, 2] }],
       attrs: { paddings: [[0, 0], [1, 1], [2, 0], [0, 0]], value: -1.5 },

@@ -50,6 +50,7 @@ const topkIndicesDef = defineOp<TopkAttrs>({
   tests: [
     { name: "3 of rows of 4x6", inputs: [{ shape: [4, 6] }], attrs: { k: 3 } },
     { name: "all of 2x3x5", inputs: [{ shape: [2, 3, 5] }], attrs: { k: 5 } },
+    { name: "none of 3x4", inputs: [{ shape: [3, 4] }], attrs: { k: 0 } },
   ],
 });
 

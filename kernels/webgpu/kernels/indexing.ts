@@ -4,6 +4,7 @@ import { sizeOf } from "../../shape.ts";
 import { elementwise, u, webgpuKernel, type WebGpuKernelFn, wgslType } from "../wgsl.ts";
 import { withNumerics } from "./numerics.ts";
 import { flagCode } from "../index_error_flag.ts";
+import { scatterAddRows } from "./scatter_add.ts";
 
 /** WGSL kernels of gather, scatterAdd, sliceRows, oneHot and argmax (kernels/ops/indexing.ts). */
 
@@ -32,21 +33,7 @@ export const indexingWebGpuKernels: KernelConfig<WebGpuKernelFn<never>>[] = [
       indexErrors: true,
     };
   }),
-  // Gather form (each output row scans the indices) so no float atomics are needed.
-  webgpuKernel<{ rows: number }>("scatterAddRows", ([, idx], { rows }, out) => {
-    const row = rows === 0 ? 0 : out.shape.reduce((a, b) => a * b, 1) / rows;
-    const t = wgslType(out.dtype);
-    return elementwise(
-      out.shape.reduce((a, b) => a * b, 1),
-      `let r = i32(i / ${u(row)});
-  let j = i % ${u(row)};
-  var s = ${t}(0);
-  for (var k = 0u; k < ${u(idx.shape[0])}; k++) {
-    if (in1[k] == r) { s += in0[k * ${u(row)} + j]; }
-  }
-  out[i] = s;`,
-    );
-  }),
+  webgpuKernel("scatterAddRows", scatterAddRows),
   // `start` is a parameter, so walking a batch window along an index buffer reuses one pipeline.
   webgpuKernel<SliceAttrs>("sliceRows", ([x], { start }, out) => {
     const row = x.shape[0] === 0 ? 0 : sizeOf(x.shape) / x.shape[0];

@@ -23,7 +23,9 @@ function reduceKernel(
 ): GpuKernel {
   const t = wgslType(x.dtype);
   const reduced = sizeOf(axes.map((a) => x.shape[a]));
-  const outputs = sizeOf(x.shape) / Math.max(reduced, 1) || 0;
+  // The kept axes' size, not size / reduced: over an empty axis that is 0/0, and the outputs
+  // (a sum of nothing is 0) would never be written.
+  const outputs = sizeOf(x.shape.filter((_, i) => !axes.includes(i)));
   // max and min keep NaN like the CPU reference (WGSL's max and min may drop it).
   const pick = kind === "max" ? "maxnan_" : "minnan_";
   const init = kind === "sum"

@@ -55,6 +55,16 @@ testOnDevices("axis reductions", [
     want: [3, 3, 4, 5],
   },
   { name: "argmin", run: () => argmin(F32([3, -1, 2, -1]), 0), want: [1] },
+  {
+    // WebGPU pools buffers: the output reuses the one just freed, so unwritten outputs would
+    // read 1000 (the sum kernel once sized its grid as size / reduced = 0 here).
+    name: "sum over an empty axis is 0 in a reused buffer",
+    run: () => {
+      mul(F32([1000, 1000, 1000]), 1).dispose();
+      return sum(F32([], [0, 3]), 0);
+    },
+    want: [0, 0, 0],
+  },
 ]);
 
 Deno.test("prod's gradient at zeros is the product of the others", () => {
