@@ -12,6 +12,7 @@ import { tidy } from "../../../kernels/engine.ts";
 import {
   argmax,
   cast,
+  conv2d,
   div,
   gather,
   max,
@@ -22,6 +23,7 @@ import {
   minimum,
   mul,
   oneHot,
+  prod,
   relu,
   reluGrad,
   softmax,
@@ -142,6 +144,42 @@ const rules: Rule[] = [
     name: "cast to int32: NaN → 0, ±∞ and out-of-range saturate, others truncate",
     run: () => cast(F32([NaN, Infinity, -Infinity, 3e9, -3e9, 2.7, -2.7, -0]), "int32"),
     want: [0, MAX_I32, MIN_I32, MAX_I32, MIN_I32, 2, -2, 0],
+  },
+  {
+    // The case: one NaN pixel into a ReLU conv net used to train "fine" on 0s.
+    name: "one NaN pixel through conv2d+ReLU, maxPool2d and softmaxCrossEntropy: the loss is NaN",
+    run: () => {
+      const img = F32(Array.from({ length: 16 }, (_, i) => (i === 5 ? NaN : i / 16)), [1, 4, 4, 1]);
+      const w = F32(Array.from({ length: 18 }, (_, i) => (i % 3) - 1), [3, 3, 1, 2]);
+      const y = maxPool2d(conv2d(img, w, { strides: 1, padding: "same", activation: "relu" }));
+      return softmaxCrossEntropy(y.reshape([1, 8]), I32([0]));
+    },
+    want: [NaN],
+  },
+  {
+    // The pooled buffer the output may reuse is dirtied first: every output must be written.
+    name: "sum over an empty axis gives a 0 per output",
+    run: () => {
+      F32([NaN, NaN, NaN]).dispose();
+      return sum(F32([], [0, 3]), 0);
+    },
+    want: [0, 0, 0],
+  },
+  {
+    name: "mean over an empty axis gives a NaN per output",
+    run: () => {
+      F32([7, 7]).dispose();
+      return mean(F32([], [2, 0]), 1);
+    },
+    want: [NaN, NaN],
+  },
+  {
+    name: "prod over an empty axis gives a 1 per output",
+    run: () => {
+      F32([NaN, NaN]).dispose();
+      return prod(F32([], [2, 0]), 1);
+    },
+    want: [1, 1],
   },
   { name: "sum of an empty tensor is 0", run: () => sum(F32([])), want: [0] },
   { name: "mean of an empty tensor is NaN", run: () => mean(F32([])), want: [NaN] },
