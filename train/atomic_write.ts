@@ -9,12 +9,15 @@ import { basename, dirname, join } from "node:path";
  * Writes `data` to `path` through a temporary file in the same directory and a rename, so a
  * killed process never leaves a half-written file at `path` (the old content, if any, stays until
  * the new one is complete). Creates parent directories. The temporary file is flushed to disk
- * before the rename and removed if anything fails.
+ * before the rename and removed if anything fails; temporary files of killed writers in the same
+ * directory are removed first.
  * Example: `await writeFileAtomic("results/mnist-cnn/metrics.json", json);`
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const dir = dirname(path);
   await Deno.mkdir(dir, { recursive: true });
+  // What a killed writer left here goes now, so leftovers never pile up.
+  await removeStaleTemps(dir);
   const tmp = tempPath(path);
   const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
   try {

@@ -147,3 +147,15 @@ Deno.test("writeResults: no confusion.csv without a matrix; extra files stay ins
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("writeFileAtomic: a killed writer's temporary file beside the target is removed", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const stale = join(dir, ".model.ckpt.99999999.0badc0de.tmp");
+    await Deno.writeTextFile(stale, "half a checkpoint");
+    await writeFileAtomic(join(dir, "other.json"), "{}");
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["other.json"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
