@@ -2,6 +2,7 @@ import { allocArray, type DType } from "../kernels/dtype.ts";
 import type { Rng } from "../kernels/random.ts";
 import { sizeOf } from "../kernels/shape.ts";
 import { type Tensor, tensor } from "../kernels/tensor.ts";
+import { orthogonal } from "./orthogonal.ts";
 
 /** Weight initialisers (Keras names and formulas), drawn from a seeded host generator. */
 
@@ -12,7 +13,8 @@ export type InitializerName =
   | "heUniform"
   | "heNormal"
   | "zeros"
-  | "ones";
+  | "ones"
+  | "orthogonal";
 
 /**
  * fan-in and fan-out like Keras: for a dense kernel [in, out] they are in and out; for a conv
@@ -67,9 +69,12 @@ export function initialize(
     case "ones":
       a.fill(1);
       break;
+    case "orthogonal":
+      a.set(orthogonal(shape, rng));
+      break;
     default:
       throw new Error(
-        `unknown initializer "${name}"; use one of glorotUniform, glorotNormal, heUniform, heNormal, zeros, ones`,
+        `unknown initializer "${name}"; use one of glorotUniform, glorotNormal, heUniform, heNormal, zeros, ones, orthogonal`,
       );
   }
   return tensor(a, shape);

@@ -5,6 +5,15 @@ import { Dense, type DenseOptions } from "./dense.ts";
 import { Dropout } from "./dropout.ts";
 import { Flatten } from "./flatten.ts";
 import { MaxPool2D, type MaxPool2DOptions } from "./pooling.ts";
+import { Bidirectional, type BidirectionalOptions } from "./bidirectional.ts";
+import {
+  GRU,
+  type GRUOptions,
+  LSTM,
+  type LSTMOptions,
+  type RecurrentOptions,
+  SimpleRNN,
+} from "./recurrent.ts";
 import { Add, Average, Concatenate, type ConcatenateOptions, Multiply } from "./merge.ts";
 
 /**
@@ -45,16 +54,32 @@ export const average = (): Average => new Average();
 /** Joins a list of inputs along `axis` (default -1). Example: `layers.concatenate({ axis: -1 })`. */
 export const concatenate = (o: ConcatenateOptions = {}): Concatenate => new Concatenate(o);
 
+/** Elman recurrent layer on [batch, time, features]. Example: `layers.simpleRNN({ units: 32 })`. */
+export const simpleRNN = (o: RecurrentOptions): SimpleRNN => new SimpleRNN(o);
+/**
+ * LSTM on [batch, time, features] (Keras gate order i, f, c, o; `unitForgetBias`). Example:
+ * `layers.lstm({ units: 128 })`; states: `lstm.applyWithState(x, { initialState: [h, c] })`.
+ */
+export const lstm = (o: LSTMOptions): LSTM => new LSTM(o);
+/** GRU on [batch, time, features] (`resetAfter: true`, Keras' default). */
+export const gru = (o: GRUOptions): GRU => new GRU(o);
+/** Forward and backward copies of a recurrent layer, merged by `mergeMode` (default "concat"). */
+export const bidirectional = (o: BidirectionalOptions): Bidirectional => new Bidirectional(o);
+
 export {
   Activation,
   Add,
   Average,
   BatchNorm,
+  Bidirectional,
   Concatenate,
   Conv2D,
   Dense,
   Dropout,
   Flatten,
+  GRU,
+  LSTM,
   MaxPool2D,
   Multiply,
+  SimpleRNN,
 };

@@ -12,6 +12,16 @@ import { Dropout } from "./dropout.ts";
 import { Flatten } from "./flatten.ts";
 import type { Layer } from "./module.ts";
 import { MaxPool2D, type MaxPool2DOptions } from "./pooling.ts";
+import { Bidirectional, type MergeMode } from "./bidirectional.ts";
+import {
+  GRU,
+  type GRUOptions,
+  LSTM,
+  type LSTMOptions,
+  type RecurrentLayer,
+  type RecurrentOptions,
+  SimpleRNN,
+} from "./recurrent.ts";
 import { Add, Average, Concatenate, type ConcatenateOptions, Multiply } from "./merge.ts";
 
 /** A layer as JSON: its class and the options that rebuild it. */
@@ -92,3 +102,11 @@ registerLayer("Add", Add, () => new Add());
 registerLayer("Multiply", Multiply, () => new Multiply());
 registerLayer("Average", Average, () => new Average());
 registerLayer("Concatenate", Concatenate, (c) => new Concatenate(c as ConcatenateOptions));
+registerLayer("SimpleRNN", SimpleRNN, (c) => new SimpleRNN(c as unknown as RecurrentOptions));
+registerLayer("LSTM", LSTM, (c) => new LSTM(c as unknown as LSTMOptions));
+registerLayer("GRU", GRU, (c) => new GRU(c as unknown as GRUOptions));
+registerLayer("Bidirectional", Bidirectional, (c) =>
+  new Bidirectional({
+    layer: layerFromConfig(c.layer as LayerConfig) as RecurrentLayer,
+    mergeMode: c.mergeMode as MergeMode,
+  }));

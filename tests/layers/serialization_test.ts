@@ -17,6 +17,10 @@ Deno.test("layer configs: every layer kind round-trips through { className, conf
     layers.multiply(),
     layers.average(),
     layers.concatenate({ axis: 2 }),
+    layers.simpleRNN({ units: 2, activation: "relu", goBackwards: true }),
+    layers.lstm({ units: 3, returnSequences: true, unitForgetBias: false }),
+    layers.gru({ units: 2, recurrentInitializer: "glorotUniform" }),
+    layers.bidirectional({ layer: layers.lstm({ units: 2 }), mergeMode: "sum" }),
   ];
   assert.deepEqual(registeredLayers(), [
     "Dense",
@@ -30,6 +34,10 @@ Deno.test("layer configs: every layer kind round-trips through { className, conf
     "Multiply",
     "Average",
     "Concatenate",
+    "SimpleRNN",
+    "LSTM",
+    "GRU",
+    "Bidirectional",
   ]);
   for (const l of all) {
     const c = layerToConfig(l);

@@ -1,6 +1,6 @@
 /**
  * The WebGPU steady-state rules of a training step, checked with the backend's counters on the
- * mnist-starter model: after warm-up a step creates no buffers and no pipelines, reads nothing
+ * mnist-starter model and an LSTM: after warm-up a step creates no buffers and no pipelines, reads nothing
  * back, and submits exactly once. Runs on the software adapter in CI (fails there if absent).
  */
 import assert from "node:assert/strict";
@@ -11,11 +11,45 @@ import type { BackendCounters } from "../../kernels/backend.ts";
 import { Rng } from "../../kernels/random.ts";
 import { tensor } from "../../kernels/tensor.ts";
 import { fit } from "../../train/fit.ts";
-import { momentum } from "../../train/optimizers.ts";
+import { adam, momentum } from "../../train/optimizers.ts";
+import type { Optimizer } from "../../train/optimizer.ts";
+import type { Layer } from "../../layers/layer.ts";
+import * as layers from "../../layers/mod.ts";
+import { Sequential } from "../../layers/sequential.ts";
 import { mnistStarter } from "../../tasks/mnist_models.ts";
 import { gpuAvailable } from "../kernels/webgpu/gpu_available.ts";
 
 const available = await gpuAvailable();
+
+/** Trains `model` 2 epochs of 4 steps and checks steps 6..8 (steady state) with the counters. */
+async function checkSteadyState(model: Layer, sample: number[], optimizer: Optimizer) {
+  const rng = new Rng(3);
+  const n = 64;
+  const size = sample.reduce((a, b) => a * b, 1);
+  const x = tensor(Float32Array.from({ length: n * size }, () => rng.uniform()), [n, ...sample]);
+  const y = Int32Array.from({ length: n }, () => rng.int(10));
+  const snaps: BackendCounters[] = [];
+  await fit(model, { x, y }, {
+    epochs: 2,
+    batchSize: 16,
+    stepsPerEpoch: 4,
+    verbose: false,
+    optimizer,
+    onBatchEnd: () => snaps.push({ ...backend().counters }),
+  });
+  // Steps 6..8 (the second epoch, after its first step) are steady state.
+  for (let s = 5; s < 8; s++) {
+    const d = (k: keyof BackendCounters) => snaps[s][k] - snaps[s - 1][k];
+    const at = `step ${s + 1}: ${JSON.stringify(snaps[s])} vs ${JSON.stringify(snaps[s - 1])}`;
+    assert.equal(d("bufferCreations"), 0, `buffers created in ${at}`);
+    assert.equal(d("pipelineCreations"), 0, `pipelines created in ${at}`);
+    assert.equal(d("readbacks"), 0, `readback in ${at}`);
+    assert.equal(d("bytesUploaded"), 0, `bytes uploaded in ${at}`);
+    assert.equal(d("submits"), 1, `submits in ${at}`);
+    assert.ok(d("dispatches") > 20, `a step should dispatch its kernels (${d("dispatches")})`);
+  }
+  x.dispose();
+}
 
 Deno.test({
   name: "webgpu steady state: mnist-starter steps create nothing, read nothing, submit once",
@@ -23,37 +57,26 @@ Deno.test({
   fn: async () => {
     assert.ok(available.ok, available.reason);
     await setDevice("webgpu");
-    const rng = new Rng(3);
-    const n = 64;
-    const x = tensor(Float32Array.from({ length: n * 28 * 28 }, () => rng.uniform()), [
-      n,
-      28,
-      28,
-      1,
-    ]);
-    const y = Int32Array.from({ length: n }, () => rng.int(10));
-    const model = mnistStarter(1);
-    const snaps: BackendCounters[] = [];
-    await fit(model, { x, y }, {
-      epochs: 2,
-      batchSize: 16,
-      stepsPerEpoch: 4,
-      verbose: false,
-      optimizer: momentum({ learningRate: 0.05, momentum: 0.9, momentumForm: "ema" }),
-      onBatchEnd: () => snaps.push({ ...backend().counters }),
-    });
-    // Steps 6..8 (the second epoch, after its first step) are steady state.
-    for (let s = 5; s < 8; s++) {
-      const d = (k: keyof BackendCounters) => snaps[s][k] - snaps[s - 1][k];
-      const at = `step ${s + 1}: ${JSON.stringify(snaps[s])} vs ${JSON.stringify(snaps[s - 1])}`;
-      assert.equal(d("bufferCreations"), 0, `buffers created in ${at}`);
-      assert.equal(d("pipelineCreations"), 0, `pipelines created in ${at}`);
-      assert.equal(d("readbacks"), 0, `readback in ${at}`);
-      assert.equal(d("bytesUploaded"), 0, `bytes uploaded in ${at}`);
-      assert.equal(d("submits"), 1, `submits in ${at}`);
-      assert.ok(d("dispatches") > 20, `a step should dispatch its kernels (${d("dispatches")})`);
-    }
-    x.dispose();
+    await checkSteadyState(
+      mnistStarter(1),
+      [28, 28, 1],
+      momentum({ learningRate: 0.05, momentum: 0.9, momentumForm: "ema" }),
+    );
+    await setDevice("cpu");
+  },
+});
+
+Deno.test({
+  name: "webgpu steady state: an LSTM's whole time loop stays on the device (one submit a step)",
+  ignore: !available.ok && !Deno.env.get("CI"),
+  fn: async () => {
+    assert.ok(available.ok, available.reason);
+    await setDevice("webgpu");
+    const model = new Sequential([
+      layers.lstm({ units: 8, inputShape: [6, 5] }),
+      layers.dense({ units: 10 }),
+    ], { seed: 1 });
+    await checkSteadyState(model, [6, 5], adam({ learningRate: 1e-3 }));
     await setDevice("cpu");
   },
 });

@@ -1,0 +1,269 @@
+import { add, matmul, reverse, slice, split, stack } from "../kernels/ops/mod.ts";
+import type { Rng } from "../kernels/random.ts";
+import { fmtShape } from "../kernels/shape.ts";
+import { type Tensor, tensor, variable } from "../kernels/tensor.ts";
+import { type ActivationName, ACTIVATIONS } from "./activations.ts";
+import { initialize, type InitializerName } from "./initializers.ts";
+import { type CallContext, Layer, type NamedTensor } from "./module.ts";
+import { singleShape } from "./layer.ts";
+import { type CellStep, gruStep, lstmStep, simpleStep } from "./recurrent_cells.ts";
+import { checkOptions } from "./validate.ts";
+
+/**
+ * Recurrent layers on [batch, time, features], as in Keras: `simpleRNN`, `lstm`, `gru`. Each is
+ * a loop over time of ops (one input matmul for all steps, then per step a recurrent matmul and
+ * the gates), so autograd gives the gradient and on WebGPU the loop is recorded on the device
+ * with no readback.
+ * @module
+ */
+
+/** Options shared by every recurrent layer (Keras names and defaults). */
+export interface RecurrentOptions {
+  units: number;
+  /** Activation of the candidate and output (default "tanh"). */
+  activation?: ActivationName;
+  /** Output every step's h, [batch, time, units], instead of the last h [batch, units]. */
+  returnSequences?: boolean;
+  /**
+   * Keras' flag for [output, ...states] outputs. A layer's `apply` returns one tensor, so with
+   * it `apply` throws; call `applyWithState(x)` instead, which always returns that list.
+   */
+  returnState?: boolean;
+  /** Read the sequence last step first; the returned sequence is in that reversed order. */
+  goBackwards?: boolean;
+  kernelInitializer?: InitializerName;
+  /** Default "orthogonal", as Keras. */
+  recurrentInitializer?: InitializerName;
+  biasInitializer?: InitializerName;
+  inputShape?: number[];
+}
+
+/** Options of {@link LSTM}. */
+export interface LSTMOptions extends RecurrentOptions {
+  /** Activation of the gates (default "sigmoid"). */
+  recurrentActivation?: ActivationName;
+  /** Add 1 to the forget gate's bias at initialisation (default true, as Keras). */
+  unitForgetBias?: boolean;
+}
+
+/** Options of {@link GRU}. */
+export interface GRUOptions extends RecurrentOptions {
+  /** Activation of the gates (default "sigmoid"). */
+  recurrentActivation?: ActivationName;
+  /** Reset gate applied after the recurrent matmul (Keras 2/3 default); only true is supported. */
+  resetAfter?: boolean;
+}
+
+/** Options of {@link RecurrentLayer.applyWithState}. */
+export interface StateCallOptions {
+  /** The states to start from ([h] or, for LSTM, [h, c]; each [batch, units]); zeros if absent. */
+  initialState?: Tensor[];
+  training?: boolean;
+}
+
+/** A recurrent layer's weights: Keras' kernel, recurrent_kernel and bias. */
+export interface RecurrentWeights {
+  /** [features, gates·units]. */
+  kernel: Tensor;
+  /** [units, gates·units]. */
+  recurrentKernel: Tensor;
+  /** [gates·units], or [2, 3·units] for a GRU (input bias row, recurrent bias row). */
+  bias: Tensor;
+}
+
+/** The shared time loop of {@link SimpleRNN}, {@link LSTM} and {@link GRU}. */
+export abstract class RecurrentLayer extends Layer {
+  /** Created by `build`. */
+  params?: RecurrentWeights;
+  /** Keras' class name, which model files store. */
+  abstract readonly className: string;
+  protected abstract readonly gates: number;
+  protected abstract readonly stateCount: number;
+  protected abstract readonly step: CellStep;
+
+  constructor(kind: string, readonly opts: RecurrentOptions & { recurrentActivation?: string }) {
+    super(kind, opts.inputShape);
+    checkOptions(kind, { units: [opts.units, "int≥1", "required"] });
+    for (const key of ["activation", "recurrentActivation"] as const) {
+      const a = opts[key];
+      if (a !== undefined && !ACTIVATIONS.includes(a as ActivationName)) {
+        throw new Error(`${kind}: unknown ${key} "${a}"; use ${ACTIVATIONS.join(", ")}`);
+      }
+    }
+  }
+
+  outputShape(shape: number[] | number[][]): number[] {
+    const s = singleShape(this.name, shape);
+    if (s.length !== 2) {
+      throw new Error(
+        `${this.name}: expects [time, features] input (batch excluded), got ${fmtShape(s)}`,
+      );
+    }
+    if (this.opts.returnState) {
+      throw new Error(
+        `${this.name}: returnState gives several outputs, which apply() and models do not ` +
+          `support; call applyWithState(x) for [output, ...states]`,
+      );
+    }
+    return this.opts.returnSequences ? [s[0], this.opts.units] : [this.opts.units];
+  }
+
+  /** The initial bias values (LSTM sets the forget gate's to 1). */
+  protected biasValues(rng: Rng): Tensor {
+    return initialize(this.opts.biasInitializer ?? "zeros", [this.gates * this.opts.units], rng);
+  }
+
+  override build(shape: number[] | number[][], rng: Rng): void {
+    const s = singleShape(this.name, shape);
+    if (s.length !== 2) this.outputShape(s);
+    const u = this.opts.units, g = this.gates * u;
+    const kernel = initialize(this.opts.kernelInitializer ?? "glorotUniform", [s[1], g], rng);
+    const rec = initialize(this.opts.recurrentInitializer ?? "orthogonal", [u, g], rng);
+    this.params = {
+      kernel: variable(kernel, `${this.name}/kernel`),
+      recurrentKernel: variable(rec, `${this.name}/recurrent_kernel`),
+      bias: variable(this.biasValues(rng), `${this.name}/bias`),
+    };
+    this.built = true;
+  }
+
+  call(x: Tensor, _ctx: CallContext): Tensor {
+    this.outputShape(x.shape.slice(1));
+    return this.runWith(x, this.params!)[0];
+  }
+
+  /**
+   * Runs the layer and returns `[output, ...finalStates]` (Keras' `returnState` list: LSTM
+   * gives [output, h, c]), optionally from `initialState`. Example:
+   * `const [seq, h, c] = lstm.applyWithState(x, { initialState: [h0, c0] });`
+   */
+  applyWithState(x: Tensor, opts: StateCallOptions = {}): Tensor[] {
+    this.ensureBuilt(x.shape.slice(1));
+    return this.runWith(x, this.params!, opts.initialState);
+  }
+
+  /**
+   * The recurrence with explicit weights (what `apply` runs with the layer's own): returns
+   * `[output, ...finalStates]`. Used to check the gradient with float64 weights.
+   */
+  runWith(x: Tensor, w: RecurrentWeights, initialState?: Tensor[]): Tensor[] {
+    if (x.rank !== 3) {
+      throw new Error(`${this.name}: expects [batch, time, features], got ${fmtShape(x.shape)}`);
+    }
+    const [b, t, f] = x.shape;
+    const u = this.opts.units, g = this.gates * u;
+    if (t === 0) throw new Error(`${this.name}: the sequence has no time steps`);
+    if (initialState) this.#checkState(initialState, b);
+    const { inputBias, recurrentBias } = this.splitBias(w.bias);
+    const seq = this.opts.goBackwards ? reverse(x, 1) : x;
+    const xw = add(matmul(seq.reshape([b * t, f]), w.kernel), inputBias).reshape([b, t, g]);
+    const cell = {
+      recurrentKernel: w.recurrentKernel,
+      recurrentBias,
+      activation: this.opts.activation ?? "tanh",
+      recurrentActivation: (this.opts.recurrentActivation ?? "sigmoid") as ActivationName,
+    };
+    let state = initialState;
+    const hs: Tensor[] = [];
+    for (const xt of split(xw, t, 1)) {
+      state = this.step(xt.reshape([b, g]), state, cell);
+      if (this.opts.returnSequences) hs.push(state[0]);
+    }
+    const out = this.opts.returnSequences ? stack(hs, 1) : state![0];
+    return [out, ...state!];
+  }
+
+  /** The bias added to x·W, and the one added to h·U (GRU only). */
+  protected splitBias(bias: Tensor): { inputBias: Tensor; recurrentBias?: Tensor } {
+    return { inputBias: bias };
+  }
+
+  #checkState(s: Tensor[], batch: number): void {
+    const want = `${this.stateCount} tensors of [${batch}, ${this.opts.units}]`;
+    if (
+      s.length !== this.stateCount ||
+      s.some((t) => fmtShape(t.shape) !== `[${batch},${this.opts.units}]`)
+    ) {
+      throw new Error(
+        `${this.name}: initialState must be ${want}, got ${
+          s.map((t) => fmtShape(t.shape)).join(", ") || "none"
+        }`,
+      );
+    }
+  }
+
+  override weights(): NamedTensor[] {
+    if (!this.params) return [];
+    return [this.params.kernel, this.params.recurrentKernel, this.params.bias].map((t) => ({
+      name: t.name!,
+      tensor: t,
+      trainable: true,
+    }));
+  }
+
+  /** The options that rebuild this layer (model files). */
+  getConfig(): RecurrentOptions {
+    return structuredClone(this.opts);
+  }
+}
+
+/** Fully connected recurrence h = act(x·W + h·U + b). Example: `layers.simpleRNN({ units: 32 })`. */
+export class SimpleRNN extends RecurrentLayer {
+  readonly className = "SimpleRNN";
+  protected readonly gates = 1;
+  protected readonly stateCount = 1;
+  protected readonly step = simpleStep;
+  constructor(opts: RecurrentOptions) {
+    super("simple_rnn", opts);
+  }
+}
+
+/** Long short-term memory (Keras `LSTM`). Example: `layers.lstm({ units: 128 })`. */
+export class LSTM extends RecurrentLayer {
+  readonly className = "LSTM";
+  protected readonly gates = 4;
+  protected readonly stateCount = 2;
+  protected readonly step = lstmStep;
+  constructor(override readonly opts: LSTMOptions) {
+    super("lstm", opts);
+  }
+  protected override biasValues(rng: Rng): Tensor {
+    const b = super.biasValues(rng);
+    if (!(this.opts.unitForgetBias ?? true)) return b;
+    // An op, not a host edit: the bias may live on the GPU.
+    const u = this.opts.units;
+    const forget = tensor(
+      Float32Array.from({ length: 4 * u }, (_, j) => (j >= u && j < 2 * u ? 1 : 0)),
+    );
+    const out = add(b, forget);
+    b.dispose();
+    forget.dispose();
+    return out;
+  }
+}
+
+/** Gated recurrent unit (Keras `GRU`, `resetAfter: true`). Example: `layers.gru({ units: 64 })`. */
+export class GRU extends RecurrentLayer {
+  readonly className = "GRU";
+  protected readonly gates = 3;
+  protected readonly stateCount = 1;
+  protected readonly step = gruStep;
+  constructor(override readonly opts: GRUOptions) {
+    super("gru", opts);
+    if (opts.resetAfter === false) {
+      throw new Error(
+        "gru: resetAfter: false (the Keras 1 form) is not supported; use resetAfter: true",
+      );
+    }
+  }
+  protected override biasValues(rng: Rng): Tensor {
+    return initialize(this.opts.biasInitializer ?? "zeros", [2, 3 * this.opts.units], rng);
+  }
+  protected override splitBias(bias: Tensor): { inputBias: Tensor; recurrentBias: Tensor } {
+    const n = 3 * this.opts.units;
+    return {
+      inputBias: slice(bias, [0, 0], [1, n]).reshape([n]),
+      recurrentBias: slice(bias, [1, 0], [1, n]).reshape([n]),
+    };
+  }
+}

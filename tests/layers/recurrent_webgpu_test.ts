@@ -1,0 +1,60 @@
+/**
+ * Recurrent layers on WebGPU (lavapipe in CI) against the CPU: the same float32 weights and
+ * inputs give the same outputs and gradients to float32 rounding.
+ */
+import assert from "node:assert/strict";
+import "../../kernels/tensor_methods.ts";
+import { gradients } from "../../kernels/autograd.ts";
+import { setDevice } from "../../kernels/device.ts";
+import { tensor } from "../../kernels/tensor.ts";
+import * as layers from "../../layers/mod.ts";
+import type { RecurrentLayer } from "../../layers/recurrent.ts";
+import { gpuAvailable } from "../kernels/webgpu/gpu_available.ts";
+import { values } from "./recurrent_fixture.ts";
+
+const available = await gpuAvailable();
+
+/** Output and gradients (input, kernel, recurrent kernel, bias) of a weighted sum of the output. */
+async function run(make: () => RecurrentLayer, device: "cpu" | "webgpu"): Promise<Float32Array[]> {
+  await setDevice(device);
+  const layer = make();
+  const x = tensor(Float32Array.from(values(3 * 6 * 5, 1)), [3, 6, 5]);
+  x.requiresGrad = true;
+  const y = layer.apply(x);
+  const probe = tensor(Float32Array.from(values(y.size, 2)), y.shape);
+  const p = layer.params!;
+  const gs = gradients(y.mul(probe).sum(), [x, p.kernel, p.recurrentKernel, p.bias]);
+  const out = [y, ...gs.map((g) => g!)];
+  const host = await Promise.all(out.map(async (t) => Float32Array.from(await t.data())));
+  layer.dispose();
+  return host;
+}
+
+const cases: [string, () => RecurrentLayer][] = [
+  ["simpleRNN", () => layers.simpleRNN({ units: 4, returnSequences: true })],
+  ["lstm", () => layers.lstm({ units: 4, returnSequences: true, goBackwards: true })],
+  ["gru", () => layers.gru({ units: 4 })],
+];
+
+for (const [name, make] of cases) {
+  Deno.test({
+    name: `webgpu vs cpu: ${name} outputs and gradients`,
+    ignore: !available.ok && !Deno.env.get("CI"),
+    fn: async () => {
+      assert.ok(available.ok, available.reason);
+      const cpu = await run(make, "cpu");
+      const gpu = await run(make, "webgpu");
+      await setDevice("cpu");
+      ["output", "dx", "dkernel", "drecurrent", "dbias"].forEach((what, k) => {
+        assert.equal(gpu[k].length, cpu[k].length, what);
+        for (let i = 0; i < cpu[k].length; i++) {
+          const tol = 1e-5 * Math.max(1, Math.abs(cpu[k][i]));
+          assert.ok(
+            Math.abs(gpu[k][i] - cpu[k][i]) <= tol,
+            `${name} ${what}[${i}]: ${gpu[k][i]} vs ${cpu[k][i]}`,
+          );
+        }
+      });
+    },
+  });
+}
