@@ -8,7 +8,8 @@ import {
   sparseCategoricalCrossentropy,
 } from "./losses/crossentropy.ts";
 import { kullbackLeiblerDivergence } from "./losses/divergence.ts";
-import { huber, meanAbsoluteError } from "./losses/regression.ts";
+import { huber, meanAbsoluteError, meanSquaredError } from "./losses/regression.ts";
+import { named } from "./losses/common.ts";
 
 /**
  * Loss functions by name; each returns the batch mean as a scalar tensor. The loss says what it
@@ -25,6 +26,7 @@ export {
   huber,
   kullbackLeiblerDivergence,
   meanAbsoluteError,
+  meanSquaredError,
   sparseCategoricalCrossentropy,
 };
 export type { CrossentropyOptions, SparseCrossentropyOptions } from "./losses/crossentropy.ts";
@@ -59,9 +61,9 @@ export type LossName =
 
 /** Each loss name and what it makes (the Keras losses with their default options). */
 const BY_NAME: Record<LossName, () => LossFn> = {
-  softmaxCrossEntropy: () => softmaxCrossEntropy,
-  mse: () => mse,
-  meanSquaredError: () => mse,
+  softmaxCrossEntropy: () => softmaxCrossEntropyLoss(),
+  mse: () => meanSquaredError(),
+  meanSquaredError: () => meanSquaredError(),
   binaryCrossentropy: () => binaryCrossentropy(),
   categoricalCrossentropy: () => categoricalCrossentropy(),
   sparseCategoricalCrossentropy: () => sparseCategoricalCrossentropy(),
@@ -71,6 +73,30 @@ const BY_NAME: Record<LossName, () => LossFn> = {
   kullbackLeiblerDivergence: () => kullbackLeiblerDivergence(),
   kld: () => kullbackLeiblerDivergence(),
 };
+
+/** The fused softmaxCrossEntropy op as a loss that also takes sample weights and masks. */
+function softmaxCrossEntropyLoss(): LossFn {
+  const weighted = categoricalCrossentropy({ fromLogits: true });
+  return named(
+    "softmaxCrossEntropy",
+    (output, labels, weights) =>
+      weights ? weighted(output, labels, weights) : softmaxCrossEntropy(output, labels),
+  );
+}
+
+/**
+ * `loss` when it takes sample weights (a third parameter), else a clear error: data with
+ * `sampleWeight` needs a loss that weighs (every named loss does).
+ */
+export function lossTakingWeights(where: string, loss: LossFn): LossFn {
+  if (loss.length < 3) {
+    throw new Error(
+      `${where}: the data has sampleWeight but the loss ${loss.name || "function"} takes no ` +
+        "weights; use a named loss or one of losses.* (they take { sampleWeight })",
+    );
+  }
+  return loss;
+}
 
 /** Looks up a loss by name. `softmaxCrossEntropy` takes logits and int32 ids or probabilities. */
 export function lossByName(name: LossName | LossFn): LossFn {

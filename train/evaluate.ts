@@ -2,7 +2,7 @@ import { flush, keep, noGrad, tidy } from "../kernels/engine.ts";
 import { add, argmax, gather, mulScalar, sliceRows } from "../kernels/ops/mod.ts";
 import { type Tensor, tensor, zeros } from "../kernels/tensor.ts";
 import type { Layer } from "../layers/layer.ts";
-import { lossByName, type LossFn, type LossName } from "../layers/losses.ts";
+import { lossByName, type LossFn, type LossName, lossTakingWeights } from "../layers/losses.ts";
 import { labelsTensor } from "./batches.ts";
 import {
   gatherInputs,
@@ -50,12 +50,14 @@ export async function evaluate(
 ): Promise<Evaluation> {
   data = await checkedData("evaluate", data, model);
   const n = sampleCount(data);
-  const lossFn = lossByName(opts.loss ?? "softmaxCrossEntropy");
+  const named = lossByName(opts.loss ?? "softmaxCrossEntropy");
+  const lossFn = data.sampleWeight ? lossTakingWeights("evaluate", named) : named;
   model.ensureBuilt(sampleShapes(data.x));
   let classes = 0;
   const classify = data.y instanceof Int32Array;
   const bs = opts.batchSize ?? 256;
   const y = keep(labelsTensor(data.y));
+  const w = data.sampleWeight ? keep(tensor(data.sampleWeight)) : undefined;
   let lossSum = keep(zeros([]));
   const all = keep(tensor(Int32Array.from({ length: n }, (_, i) => i)));
   const preds: Tensor[] = [];
@@ -70,7 +72,8 @@ export async function evaluate(
           classes = out.shape.at(-1) ?? 1;
           const yb = gather(y, idx);
           for (const m of extra) m.update(out, yb);
-          const l = add(lossSum, mulScalar(lossFn(out, yb), count));
+          const batchLoss = w ? lossFn(out, yb, { sampleWeight: gather(w, idx) }) : lossFn(out, yb);
+          const l = add(lossSum, mulScalar(batchLoss, count));
           return [l, classify ? argmax(out) : undefined] as const;
         })
       );
@@ -106,6 +109,7 @@ export async function evaluate(
     };
   } finally {
     y.dispose();
+    w?.dispose();
     all.dispose();
     lossSum.dispose();
     for (const p of preds) p.dispose();

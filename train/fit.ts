@@ -14,7 +14,7 @@ import {
 import { type Tensor, tensor, zeros } from "../kernels/tensor.ts";
 import type { Layer } from "../layers/layer.ts";
 import { checkOptions } from "../layers/validate.ts";
-import { lossByName, type LossFn, type LossName } from "../layers/losses.ts";
+import { lossByName, type LossFn, type LossName, lossTakingWeights } from "../layers/losses.ts";
 import { BatchStream, labelsTensor, splitIndices } from "./batches.ts";
 import { checkedData } from "./data_checks.ts";
 import { historyRecorder, nanGuard, progressLogger } from "./callbacks/builtin.ts";
@@ -92,7 +92,8 @@ export async function fit(model: Layer, data: ModelData, opts: FitOptions): Prom
   data = await checkedData("fit", data, model);
   const n = sampleCount(data);
   const lossName = opts.loss ?? "softmaxCrossEntropy";
-  const lossFn = lossByName(lossName);
+  const named = lossByName(lossName);
+  const lossFn = data.sampleWeight ? lossTakingWeights("fit", named) : named;
   const classify = data.y instanceof Int32Array;
   const seed = opts.seed ?? 0;
   const batchSize = opts.batchSize ?? 32;
@@ -117,6 +118,7 @@ export async function fit(model: Layer, data: ModelData, opts: FitOptions): Prom
 
   const epochMetrics = new EpochMetrics(opts.metrics);
   const yAll = keep(labelsTensor(data.y));
+  const wAll = data.sampleWeight ? keep(tensor(data.sampleWeight)) : undefined;
   const unit = [keep(tensor([1, 0])), keep(tensor([0, 1]))];
   let order: Tensor | undefined;
   const val: ModelData | undefined = opts.validationData ??
@@ -179,7 +181,14 @@ export async function fit(model: Layer, data: ModelData, opts: FitOptions): Prom
           const yb = gather(yAll, it);
           const r = trainStep(
             model,
-            { x: xb, y: yb, size: w.count, epoch, step: logs.step },
+            {
+              x: xb,
+              y: yb,
+              size: w.count,
+              epoch,
+              step: logs.step,
+              ...(wAll ? { sampleWeight: gather(wAll, it) } : {}),
+            },
             state,
           );
           return noGrad(() => {
@@ -231,6 +240,7 @@ export async function fit(model: Layer, data: ModelData, opts: FitOptions): Prom
   } finally {
     epochMetrics.dispose();
     yAll.dispose();
+    wAll?.dispose();
     unit.forEach((t) => t.dispose());
     order?.dispose();
     if (val && !opts.validationData) disposeData(val);

@@ -15,6 +15,11 @@ export interface ModelData {
   x: Tensor | Tensor[];
   y: Int32Array | Tensor;
   classNames?: string[];
+  /**
+   * A weight per sample (Keras' `sample_weight`): the loss is Σ wᵢℓᵢ / N in fit and evaluate,
+   * validation samples keep theirs.
+   */
+  sampleWeight?: Float32Array;
 }
 
 /** The inputs as a list. */
@@ -47,6 +52,12 @@ export function sampleCount(d: ModelData): number {
         `but y has ${ny} labels`,
     );
   }
+  if (d.sampleWeight && d.sampleWeight.length !== n) {
+    throw new Error(
+      `dataset: sampleWeight has ${d.sampleWeight.length} values for ${n} samples; give one ` +
+        "weight per sample",
+    );
+  }
   return n;
 }
 
@@ -70,6 +81,7 @@ export function subsetData(d: ModelData, idx: Int32Array): ModelData {
       ? Int32Array.from(idx, (i) => (d.y as Int32Array)[i])
       : keep(gather(d.y, idx)),
     classNames: d.classNames,
+    ...(d.sampleWeight ? { sampleWeight: Float32Array.from(idx, (i) => d.sampleWeight![i]) } : {}),
   };
 }
 

@@ -21,6 +21,8 @@ export interface TrainBatch {
   epoch: number;
   /** 1-based global step. */
   step: number;
+  /** The batch's sample weights, when the data has them (pass them to the loss). */
+  sampleWeight?: Tensor;
 }
 
 /** What `fit` hands every step: the optimiser, the loss and the parameters it updates. */
@@ -50,7 +52,9 @@ export type TrainStep = (model: Layer, batch: TrainBatch, state: TrainState) => 
  */
 export const defaultTrainStep: TrainStep = (model, batch, state) => {
   const output = model.apply(batch.x, { training: true });
-  const loss = state.loss(output, batch.y);
+  const loss = batch.sampleWeight
+    ? state.loss(output, batch.y, { sampleWeight: batch.sampleWeight })
+    : state.loss(output, batch.y);
   state.optimizer.step(state.params, gradients(loss, state.params));
   return { loss, output };
 };

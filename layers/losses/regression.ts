@@ -21,6 +21,18 @@ function perSample(values: Tensor): Tensor {
 }
 
 /**
+ * Mean squared error, as Keras' MeanSquaredError; without weights exactly `mse` (the mean of
+ * every squared difference). Example: `fit(model, data, { loss: "meanSquaredError" })`.
+ */
+export function meanSquaredError(): LossFn {
+  const name = "meanSquaredError";
+  return named(name, (output, target, weights) => {
+    const sq = square(difference(name, output, target));
+    return weights ? reduceLoss(perSample(sq), name, weights) : mean(sq);
+  });
+}
+
+/**
  * Mean absolute error |output − target|, as Keras' MeanAbsoluteError ("mae").
  * Example: `fit(model, data, { loss: "meanAbsoluteError" })`.
  */
