@@ -57,6 +57,8 @@ export async function evaluate(
   const classify = data.y instanceof Int32Array;
   const bs = opts.batchSize ?? 256;
   const y = keep(labelsTensor(data.y));
+  // A target tensor the caller passed stays theirs; only labels uploaded here are freed.
+  const ownsY = y !== data.y;
   const w = data.sampleWeight ? keep(tensor(data.sampleWeight)) : undefined;
   let lossSum = keep(zeros([]));
   const all = keep(tensor(Int32Array.from({ length: n }, (_, i) => i)));
@@ -108,7 +110,7 @@ export async function evaluate(
       n,
     };
   } finally {
-    y.dispose();
+    if (ownsY) y.dispose();
     w?.dispose();
     all.dispose();
     lossSum.dispose();

@@ -118,6 +118,8 @@ export async function fit(model: Layer, data: ModelData, opts: FitOptions): Prom
 
   const epochMetrics = new EpochMetrics(opts.metrics);
   const yAll = keep(labelsTensor(data.y));
+  // A target tensor the caller passed stays theirs; only labels uploaded here are freed.
+  const ownsY = yAll !== data.y;
   const wAll = data.sampleWeight ? keep(tensor(data.sampleWeight)) : undefined;
   const unit = [keep(tensor([1, 0])), keep(tensor([0, 1]))];
   let order: Tensor | undefined;
@@ -239,7 +241,7 @@ export async function fit(model: Layer, data: ModelData, opts: FitOptions): Prom
     for (const c of cbs) await c.onTrainEnd?.(ctx);
   } finally {
     epochMetrics.dispose();
-    yAll.dispose();
+    if (ownsY) yAll.dispose();
     wAll?.dispose();
     unit.forEach((t) => t.dispose());
     order?.dispose();

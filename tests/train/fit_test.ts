@@ -162,3 +162,25 @@ Deno.test("fit: augment changes the batches (identity when padding 0 and no flip
   assert.notDeepEqual(augmented, plain);
   x.dispose();
 });
+
+Deno.test("fit and evaluate leave a target tensor the caller passed alive", async () => {
+  const n = 64;
+  const x = tensor(Float32Array.from({ length: 2 * n }, (_, i) => Math.sin(i)), [n, 2]);
+  const y = tensor(Float32Array.from({ length: 2 * n }, (_, i) => Math.cos(i)), [n, 2]);
+  const m = net(2);
+  await fit(m, { x, y }, {
+    epochs: 1,
+    batchSize: 16,
+    loss: "mse",
+    optimizer: sgd(),
+    verbose: false,
+  });
+  assert.equal(y.isDisposed, false, "fit freed the caller's targets");
+  const first = await evaluate(m, { x, y }, { loss: "mse" });
+  const second = await evaluate(m, { x, y }, { loss: "mse" });
+  assert.equal(second.loss, first.loss, "the same targets evaluate twice");
+  assert.equal(y.isDisposed, false, "evaluate freed the caller's targets");
+  m.dispose();
+  x.dispose();
+  y.dispose();
+});
