@@ -1,4 +1,5 @@
 import { registerKernel } from "../kernel_registry.ts";
+import { batchMatmulFastKernels } from "./batch_matmul_fast.ts";
 import { dropoutFastKernels } from "./dropout_fast.ts";
 import { elementwiseFastKernels } from "./elementwise_fast.ts";
 import { matmulConvFastKernels } from "./fast_kernels.ts";
@@ -14,6 +15,7 @@ import { poolFastKernels } from "./pool_fast.ts";
 for (
   const config of [
     ...matmulConvFastKernels,
+    ...batchMatmulFastKernels,
     ...elementwiseFastKernels,
     ...dropoutFastKernels,
     ...optimizerFastKernels,

@@ -4,6 +4,7 @@ export * from "./elementwise.ts";
 export { broadcastTo, sum, sumTo } from "./reduce.ts";
 export * from "./reduce_derived.ts";
 export * from "./matmul.ts";
+export { batchMatmul } from "./batch_matmul.ts";
 export * from "./conv2d.ts";
 export * from "./pool.ts";
 export { avgPool2d } from "./pool_avg.ts";

@@ -7,6 +7,7 @@ import { dropoutWebGpuKernels } from "./dropout.ts";
 import { elementwiseWebGpuKernels } from "./elementwise.ts";
 import { indexingWebGpuKernels } from "./indexing.ts";
 import { matmulWebGpuKernels } from "./matmul.ts";
+import { batchMatmulWebGpuKernels } from "./batch_matmul.ts";
 import { optimizerStepWebGpuKernels } from "./optimizer_step.ts";
 import { poolWebGpuKernels } from "./pool.ts";
 import { avgPoolWebGpuKernels } from "./pool_avg.ts";
@@ -30,6 +31,7 @@ for (
     ...elementwiseWebGpuKernels,
     ...reduceWebGpuKernels,
     ...matmulWebGpuKernels,
+    ...batchMatmulWebGpuKernels,
     ...conv2dWebGpuKernels,
     ...poolWebGpuKernels,
     ...avgPoolWebGpuKernels,

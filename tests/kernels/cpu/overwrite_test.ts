@@ -27,6 +27,7 @@ const EXPECTED = [
   "sum",
   "broadcastTo",
   "matmul",
+  "batchMatmul",
   "conv2d",
   "conv2dBackpropInput",
   "conv2dBackpropFilter",
