@@ -27,6 +27,14 @@ export class Dropout extends Layer {
     const seed = (this.#seed + Math.imul(++this.#calls, 0x9e3779b1)) >>> 0;
     return mul(x, dropoutMask(x.shape, this.rate, seed, x.dtype));
   }
+  /** Its mask seed and call count, which `fit`'s resumable checkpoint saves and restores. */
+  randomState(): number[] {
+    return [this.#seed, this.#calls];
+  }
+  /** Restores {@link Dropout.randomState}, so the next masks continue the saved run's. */
+  setRandomState(s: number[]): void {
+    [this.#seed, this.#calls] = s;
+  }
   /** The options that rebuild this layer (model files). */
   getConfig(): { rate: number } {
     return { rate: this.rate };

@@ -22,6 +22,7 @@ import type { BatchLogs, Callback, History, TrainingContext } from "./callbacks/
 import { lambda } from "./callbacks/lambda.ts";
 import { TerminateOnNaN } from "./callbacks/terminate_on_nan.ts";
 import { evaluate } from "./evaluate.ts";
+import { type FitRunShape, loadFitCheckpoint, saveFitCheckpoint } from "./fit_checkpoint.ts";
 import type { EpochRecord } from "./history.ts";
 import type { Metric } from "./metric.ts";
 import type { MetricName } from "./metrics/by_name.ts";
@@ -73,6 +74,19 @@ export interface FitOptions {
   trainStep?: TrainStep;
   /** Called after each training step (after its work is submitted), with the global step. */
   onBatchEnd?: (step: number) => void;
+  /**
+   * A folder where, after every completed epoch, a resumable checkpoint is written atomically
+   * (checkpoint.safetensors: weights, optimiser state, epoch, step, random state, history).
+   * Example: `checkpoint: "runs/net/checkpoint"`.
+   */
+  checkpoint?: string;
+  /**
+   * A folder written by `checkpoint`: training continues after its last epoch, giving the same
+   * numbers as a run never interrupted (same model, optimiser, data, seed and options; a
+   * mismatch is an error naming it). `epochs` stays the total.
+   * Example: `fit(model, data, { epochs: 10, optimizer, checkpoint: dir, resumeFrom: dir })`.
+   */
+  resumeFrom?: string;
   /** Called after each epoch with its record; return false to stop early. */
   onEpochEnd?: (r: EpochRecord) => void | boolean | Promise<void | boolean>;
 }
@@ -115,6 +129,14 @@ export async function fit(model: Layer, data: ModelData, opts: FitOptions): Prom
   model.ensureBuilt(sampleShapes(data.x));
   const params = model.parameters();
   const state = { optimizer: opts.optimizer, loss: lossFn, params };
+  const runShape: FitRunShape = {
+    trainSize: split.train.length,
+    valSize: 0,
+    batchSize,
+    stepsPerEpoch,
+    shuffle: opts.shuffle ?? true,
+    seed,
+  };
 
   const epochMetrics = new EpochMetrics(opts.metrics);
   const yAll = keep(labelsTensor(data.y));
@@ -133,6 +155,20 @@ export async function fit(model: Layer, data: ModelData, opts: FitOptions): Prom
     valSize: val ? sampleCount(val) : 0,
     steps: 0,
   };
+  runShape.valSize = history.valSize;
+  let firstEpoch = 1;
+  if (opts.resumeFrom) {
+    const saved = await loadFitCheckpoint(opts.resumeFrom, {
+      model,
+      optimizer: opts.optimizer,
+      params,
+    }, runShape);
+    history.epochs.push(...saved.history);
+    history.steps = saved.steps;
+    firstEpoch = saved.epoch + 1;
+    // The batch order is a function of the seed and the steps taken: replay it on the host.
+    for (let i = 0; i < saved.steps; i++) stream.nextWindow();
+  }
   const user = opts.callbacks ?? [];
   const cbs: Callback[] = [
     historyRecorder(),
@@ -154,15 +190,15 @@ export async function fit(model: Layer, data: ModelData, opts: FitOptions): Prom
 
   try {
     for (const c of cbs) await c.onTrainBegin?.(ctx);
-    for (let epoch = 1; epoch <= opts.epochs && !ctx.stopTraining; epoch++) {
+    for (let epoch = firstEpoch; epoch <= opts.epochs && !ctx.stopTraining; epoch++) {
       for (const c of cbs) await c.onEpochBegin?.(epoch, ctx);
       const t0 = performance.now();
       // [Σ loss·batch, Σ correct] accumulated on the device; read back rarely.
       let totals = keep(zeros([2]));
-      let seen = 0;
+      let seen = 0, done = 0;
       for (let s = 0; s < stepsPerEpoch && !ctx.stopTraining; s++) {
         const w = stream.nextWindow();
-        if (w.newPass) {
+        if (w.newPass || !order) {
           order?.dispose();
           order = keep(tensor(w.order));
         }
@@ -208,6 +244,7 @@ export async function fit(model: Layer, data: ModelData, opts: FitOptions): Prom
         totals = keep(next);
         seen += w.count;
         history.steps++;
+        done++;
         if (readEvery && ((s + 1) % readEvery === 0 || s + 1 === stepsPerEpoch)) {
           const [l, c] = await totals.data();
           logs.loss = l / seen;
@@ -237,6 +274,15 @@ export async function fit(model: Layer, data: ModelData, opts: FitOptions): Prom
         epochMetrics.recordValidation(rec, v.metrics);
       }
       for (const c of cbs) await c.onEpochEnd?.(epoch, rec, ctx);
+      // Only whole epochs are checkpointed: a resumed run starts at an epoch boundary.
+      if (opts.checkpoint && done === stepsPerEpoch) {
+        await saveFitCheckpoint(opts.checkpoint, { model, optimizer: opts.optimizer, params }, {
+          epoch,
+          steps: history.steps,
+          history: history.epochs,
+          run: runShape,
+        });
+      }
     }
     for (const c of cbs) await c.onTrainEnd?.(ctx);
   } finally {

@@ -34,6 +34,11 @@ export interface Optimizer {
   setLearningRate?(lr: number): void;
   /** The hyperparameters, for metrics.json. */
   config(): Record<string, unknown>;
+  /**
+   * The state tensors of each of `params` (zeros where a parameter has none yet), named
+   * `<index>/<slot>` ("0/m"): what a resumable checkpoint saves and assigns back.
+   */
+  stateEntries?(params: Tensor[]): { name: string; tensor: Tensor }[];
   /** Frees the state tensors. */
   dispose(): void;
   /** `using opt = adam()` frees the state at the end of the scope. */
@@ -100,6 +105,13 @@ export abstract class BaseOptimizer implements Optimizer {
       this.#state.set(p, s);
     }
     return s;
+  }
+
+  stateEntries(params: Tensor[]): { name: string; tensor: Tensor }[] {
+    const names = this.stateNames();
+    return params.flatMap((p, i) =>
+      this.slots(p).map((tensor, k) => ({ name: `${i}/${names[k]}`, tensor }))
+    );
   }
 
   currentLearningRate(): number {
