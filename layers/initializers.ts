@@ -14,7 +14,9 @@ export type InitializerName =
   | "heNormal"
   | "zeros"
   | "ones"
-  | "orthogonal";
+  | "orthogonal"
+  | "randomUniform"
+  | "randomNormal";
 
 /**
  * fan-in and fan-out like Keras: for a dense kernel [in, out] they are in and out; for a conv
@@ -72,9 +74,17 @@ export function initialize(
     case "orthogonal":
       a.set(orthogonal(shape, rng));
       break;
+    // Keras' RandomUniform and RandomNormal defaults (Embedding's default is the uniform one).
+    case "randomUniform":
+      uniform(0.05);
+      break;
+    case "randomNormal":
+      for (let i = 0; i < n; i++) a[i] = rng.normal() * 0.05;
+      break;
     default:
       throw new Error(
-        `unknown initializer "${name}"; use one of glorotUniform, glorotNormal, heUniform, heNormal, zeros, ones, orthogonal`,
+        `unknown initializer "${name}"; use one of glorotUniform, glorotNormal, heUniform, heNormal, zeros, ones, ` +
+          "orthogonal, randomUniform, randomNormal",
       );
   }
   return tensor(a, shape);

@@ -4,7 +4,39 @@ import { Conv2D, type Conv2DOptions } from "./conv2d.ts";
 import { Dense, type DenseOptions } from "./dense.ts";
 import { Dropout } from "./dropout.ts";
 import { Flatten } from "./flatten.ts";
-import { MaxPool2D, type MaxPool2DOptions } from "./pooling.ts";
+import {
+  AveragePooling2D,
+  type AveragePooling2DOptions,
+  MaxPool2D,
+  type MaxPool2DOptions,
+} from "./pooling.ts";
+import { AveragePooling1D, MaxPooling1D, type Pooling1DOptions } from "./pooling_1d.ts";
+import {
+  GlobalAveragePooling1D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling1D,
+  GlobalMaxPooling2D,
+  type GlobalPoolingOptions,
+} from "./global_pooling.ts";
+import { LayerNormalization, type LayerNormalizationOptions } from "./layer_norm.ts";
+import { GroupNormalization, type GroupNormalizationOptions } from "./group_norm.ts";
+import { Embedding, type EmbeddingOptions } from "./embedding.ts";
+import {
+  Permute,
+  type PermuteOptions,
+  RepeatVector,
+  type RepeatVectorOptions,
+  Reshape,
+  type ReshapeOptions,
+} from "./reshape.ts";
+import {
+  Cropping2D,
+  type Cropping2DOptions,
+  UpSampling2D,
+  type UpSampling2DOptions,
+  ZeroPadding2D,
+  type ZeroPadding2DOptions,
+} from "./spatial.ts";
 import { Bidirectional, type BidirectionalOptions } from "./bidirectional.ts";
 import {
   GRU,
@@ -66,20 +98,79 @@ export const gru = (o: GRUOptions): GRU => new GRU(o);
 /** Forward and backward copies of a recurrent layer, merged by `mergeMode` (default "concat"). */
 export const bidirectional = (o: BidirectionalOptions): Bidirectional => new Bidirectional(o);
 
+/** Max pooling (Keras name of {@link maxPool2d}). */
+export const maxPooling2d = (o: MaxPool2DOptions = {}): MaxPool2D => new MaxPool2D(o);
+/** Average pooling on NHWC; padding "same" averages only real pixels, as Keras. */
+export const averagePooling2d = (o: AveragePooling2DOptions = {}): AveragePooling2D =>
+  new AveragePooling2D(o);
+/** Max pooling along time of [batch, time, features]. */
+export const maxPooling1d = (o: Pooling1DOptions = {}): MaxPooling1D => new MaxPooling1D(o);
+/** Average pooling along time of [batch, time, features]. */
+export const averagePooling1d = (o: Pooling1DOptions = {}): AveragePooling1D =>
+  new AveragePooling1D(o);
+/** Mean over H and W: [batch, H, W, C] → [batch, C]. */
+export const globalAveragePooling2d = (o: GlobalPoolingOptions = {}): GlobalAveragePooling2D =>
+  new GlobalAveragePooling2D(o);
+/** Max over H and W: [batch, H, W, C] → [batch, C]. */
+export const globalMaxPooling2d = (o: GlobalPoolingOptions = {}): GlobalMaxPooling2D =>
+  new GlobalMaxPooling2D(o);
+/** Mean over time: [batch, time, features] → [batch, features]. */
+export const globalAveragePooling1d = (o: GlobalPoolingOptions = {}): GlobalAveragePooling1D =>
+  new GlobalAveragePooling1D(o);
+/** Max over time: [batch, time, features] → [batch, features]. */
+export const globalMaxPooling1d = (o: GlobalPoolingOptions = {}): GlobalMaxPooling1D =>
+  new GlobalMaxPooling1D(o);
+/** Layer normalisation (fused kernels; ε 1e-3 as Keras). */
+export const layerNormalization = (o: LayerNormalizationOptions = {}): LayerNormalization =>
+  new LayerNormalization(o);
+/** Group normalisation over channel groups (Keras 3, channels last). */
+export const groupNormalization = (o: GroupNormalizationOptions = {}): GroupNormalization =>
+  new GroupNormalization(o);
+/** Integer ids → learned vectors. Example: `embedding({ inputDim: 1000, outputDim: 64 })`. */
+export const embedding = (o: EmbeddingOptions): Embedding => new Embedding(o);
+/** Reshapes each sample. Example: `reshape({ targetShape: [7, -1] })`. */
+export const reshape = (o: ReshapeOptions): Reshape => new Reshape(o);
+/** Reorders the sample axes, 1-based like Keras. Example: `permute({ dims: [2, 1] })`. */
+export const permute = (o: PermuteOptions): Permute => new Permute(o);
+/** [batch, features] → [batch, n, features]. */
+export const repeatVector = (o: RepeatVectorOptions): RepeatVector => new RepeatVector(o);
+/** Zeros around each image. Example: `zeroPadding2d({ padding: [[1, 0], [2, 2]] })`. */
+export const zeroPadding2d = (o: ZeroPadding2DOptions = {}): ZeroPadding2D => new ZeroPadding2D(o);
+/** Crops the edges of each image. Example: `cropping2d({ cropping: 2 })`. */
+export const cropping2d = (o: Cropping2DOptions = {}): Cropping2D => new Cropping2D(o);
+/** Nearest-neighbour upsampling. Example: `upSampling2d({ size: 2 })`. */
+export const upSampling2d = (o: UpSampling2DOptions = {}): UpSampling2D => new UpSampling2D(o);
+
 export {
   Activation,
   Add,
   Average,
+  AveragePooling1D,
+  AveragePooling2D,
   BatchNorm,
   Bidirectional,
   Concatenate,
   Conv2D,
+  Cropping2D,
   Dense,
   Dropout,
+  Embedding,
   Flatten,
+  GlobalAveragePooling1D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling1D,
+  GlobalMaxPooling2D,
+  GroupNormalization,
   GRU,
+  LayerNormalization,
   LSTM,
   MaxPool2D,
+  MaxPooling1D,
   Multiply,
+  Permute,
+  RepeatVector,
+  Reshape,
   SimpleRNN,
+  UpSampling2D,
+  ZeroPadding2D,
 };

@@ -11,7 +11,6 @@ import { Dense, type DenseOptions } from "./dense.ts";
 import { Dropout } from "./dropout.ts";
 import { Flatten } from "./flatten.ts";
 import type { Layer } from "./module.ts";
-import { MaxPool2D, type MaxPool2DOptions } from "./pooling.ts";
 import { Bidirectional, type MergeMode } from "./bidirectional.ts";
 import {
   GRU,
@@ -23,6 +22,19 @@ import {
   SimpleRNN,
 } from "./recurrent.ts";
 import { Add, Average, Concatenate, type ConcatenateOptions, Multiply } from "./merge.ts";
+import { AveragePooling2D, MaxPool2D, type MaxPool2DOptions } from "./pooling.ts";
+import { AveragePooling1D, MaxPooling1D } from "./pooling_1d.ts";
+import {
+  GlobalAveragePooling1D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling1D,
+  GlobalMaxPooling2D,
+} from "./global_pooling.ts";
+import { LayerNormalization } from "./layer_norm.ts";
+import { GroupNormalization } from "./group_norm.ts";
+import { Embedding } from "./embedding.ts";
+import { Permute, RepeatVector, Reshape } from "./reshape.ts";
+import { Cropping2D, UpSampling2D, ZeroPadding2D } from "./spatial.ts";
 
 /** A layer as JSON: its class and the options that rebuild it. */
 export interface LayerConfig {
@@ -110,3 +122,24 @@ registerLayer("Bidirectional", Bidirectional, (c) =>
     layer: layerFromConfig(c.layer as LayerConfig) as RecurrentLayer,
     mergeMode: c.mergeMode as MergeMode,
   }));
+// Issue 17's layers; a config is the options object each constructor takes.
+// deno-lint-ignore no-explicit-any
+const LAYERS_17: [string, new (o: any) => Layer][] = [
+  ["AveragePooling2D", AveragePooling2D],
+  ["MaxPooling1D", MaxPooling1D],
+  ["AveragePooling1D", AveragePooling1D],
+  ["GlobalAveragePooling2D", GlobalAveragePooling2D],
+  ["GlobalMaxPooling2D", GlobalMaxPooling2D],
+  ["GlobalAveragePooling1D", GlobalAveragePooling1D],
+  ["GlobalMaxPooling1D", GlobalMaxPooling1D],
+  ["LayerNormalization", LayerNormalization],
+  ["GroupNormalization", GroupNormalization],
+  ["Embedding", Embedding],
+  ["Reshape", Reshape],
+  ["Permute", Permute],
+  ["RepeatVector", RepeatVector],
+  ["ZeroPadding2D", ZeroPadding2D],
+  ["Cropping2D", Cropping2D],
+  ["UpSampling2D", UpSampling2D],
+];
+for (const [name, cls] of LAYERS_17) registerLayer(name, cls, (c) => new cls(c));

@@ -1,0 +1,17 @@
+import { Rng } from "../../kernels/random.ts";
+import { type Tensor, tensor } from "../../kernels/tensor.ts";
+import type { Layer } from "../../layers/module.ts";
+
+/** Standard normals of `shape` from `seed`, in float32 (or float64). */
+export function normals(shape: number[], seed = 1, dtype: "float32" | "float64" = "float32") {
+  const rng = new Rng(seed);
+  const n = shape.reduce((a, b) => a * b, 1);
+  const v = Array.from({ length: n }, () => rng.normal());
+  return tensor(dtype === "float64" ? Float64Array.from(v) : Float32Array.from(v), shape);
+}
+
+/** Builds `layer` for `x` (batch axis first) and runs it in inference mode. */
+export function runLayer<L extends Layer>(layer: L, x: Tensor, seed = 0): Tensor {
+  if (!layer.isBuilt) layer.build(x.shape.slice(1), new Rng(seed));
+  return layer.call(x, { training: false });
+}
