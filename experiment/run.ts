@@ -29,6 +29,10 @@ export const COMMON_FLAGS = {
   quick: { type: "boolean", help: "the CI version (below)" },
   out: { type: "string", help: "results folder" },
   "check-numerics": { type: "boolean", help: "stop at the first op giving NaN/Inf (slow; debug)" },
+  resume: {
+    type: "boolean",
+    help: "continue an interrupted run from the checkpoint in its results folder",
+  },
 } as const satisfies FlagSchema;
 
 /** The common flags as a task reads them. */
@@ -42,6 +46,8 @@ export interface TaskFlags {
   out?: string;
   /** `--check-numerics`: every op's output checked for NaN/Inf. */
   checkNumerics?: boolean;
+  /** `--resume`: training continues from the checkpoint in the results folder. */
+  resume?: boolean;
 }
 
 /** The common flags of parsed `values`, camel-cased. */
@@ -55,6 +61,7 @@ export function taskFlags(values: FlagValues<typeof COMMON_FLAGS>): TaskFlags {
     quick: values.quick,
     out: values.out,
     checkNumerics: values["check-numerics"],
+    resume: values.resume,
   };
 }
 
@@ -74,6 +81,8 @@ export interface RunSpec<S extends FlagSchema = Record<never, never>> {
    * in a sentence, reported as a usage error; undefined when the flags go together.
    */
   check?: (own: FlagValues<S>, flags: TaskFlags) => string | undefined;
+  /** The task keeps a checkpoint and takes `--resume` (a usage error elsewhere). */
+  resumable?: boolean;
   /** Defaults `--help` shows for common flags, e.g. `{ epochs: "12", "batch-size": "128" }`. */
   shownDefaults?: Record<string, string>;
 }
@@ -157,7 +166,9 @@ export function parseRunArgs<S extends FlagSchema>(
   const all = parseFlags(schema, args, text);
   const flags = taskFlags(all);
   const own = all as FlagValues<S>;
-  const problem = spec.check?.(own, flags);
+  const problem = flags.resume && !spec.resumable
+    ? `--resume: ${spec.task} keeps no checkpoint to resume from; run it without --resume`
+    : spec.check?.(own, flags);
   if (problem) throw new UsageError(problem, usageText(schema, text));
   return { flags, own };
 }

@@ -1,4 +1,5 @@
 import "../kernels/tensor_methods.ts";
+import { join } from "node:path";
 import type { Dataset } from "../datasets/dataset.ts";
 import type { Layer } from "../layers/layer.ts";
 import { evaluate } from "../train/evaluate.ts";
@@ -80,6 +81,7 @@ export function classificationSpec(
   return {
     task: task.name,
     description: task.description,
+    resumable: true,
     quick: `${q.epochs} epoch(s) on the first ${q.limit} training samples` +
       (q.testLimit ? ` and ${q.testLimit} test samples` : "") +
       (q.stepsPerEpoch ? `, ${q.stepsPerEpoch} steps per epoch` : "") +
@@ -130,6 +132,9 @@ export async function trainClassifier(
     validationSplit: task.recipe.validationSplit,
     stepsPerEpoch,
     seed: flags.seed,
+    // Every epoch leaves a resumable checkpoint; `--resume` continues from it.
+    checkpoint: taskCheckpointDir(run.outDir),
+    resumeFrom: flags.resume ? taskCheckpointDir(run.outDir) : undefined,
   });
   const ev = await evaluate(model, test);
   const pr = precisionRecall(ev.confusion!);
@@ -170,4 +175,9 @@ export async function trainClassifier(
   train.x.dispose();
   test.x.dispose();
   return { metrics, history, outDir: run.outDir };
+}
+
+/** Where a task's run keeps its resumable checkpoint: `checkpoint/` in its results folder. */
+export function taskCheckpointDir(outDir: string): string {
+  return join(outDir, "checkpoint");
 }
