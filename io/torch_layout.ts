@@ -18,7 +18,7 @@ import type { TypedArray } from "../kernels/dtype.ts";
 import { resolvePads } from "../kernels/ops/mod.ts";
 import { fmtShape, sameShape } from "../kernels/shape.ts";
 import type { Tensor } from "../kernels/tensor.ts";
-import { Activation, type ActivationName } from "../layers/activations.ts";
+import { Activation, type ActivationName, type ActivationOptions } from "../layers/activations.ts";
 import { BatchNorm } from "../layers/batch_norm.ts";
 import { Conv2D } from "../layers/conv2d.ts";
 import { Dense } from "../layers/dense.ts";
@@ -53,13 +53,27 @@ export interface TorchPlan {
   params: TorchParam[];
 }
 
-const ACTIVATION_MODULE: Record<ActivationName, string | undefined> = {
-  linear: undefined,
-  relu: "nn.ReLU()",
-  sigmoid: "nn.Sigmoid()",
-  tanh: "nn.Tanh()",
-  softmax: "nn.Softmax(dim=1)",
-};
+/** The torch.nn module of an activation (none for linear), with its options. */
+function torchActivation(name: ActivationName, o: ActivationOptions = {}): string | undefined {
+  const modules: Record<ActivationName, string | undefined> = {
+    linear: undefined,
+    relu: "nn.ReLU()",
+    sigmoid: "nn.Sigmoid()",
+    tanh: "nn.Tanh()",
+    softmax: "nn.Softmax(dim=1)",
+    logSoftmax: "nn.LogSoftmax(dim=1)",
+    leakyRelu: `nn.LeakyReLU(${py(o.alpha ?? 0.2)})`,
+    elu: `nn.ELU(${py(o.alpha ?? 1)})`,
+    selu: "nn.SELU()",
+    gelu: o.approximate === "tanh" ? 'nn.GELU(approximate="tanh")' : "nn.GELU()",
+    silu: "nn.SiLU()",
+    swish: "nn.SiLU()",
+    softplus: "nn.Softplus()",
+    hardSigmoid: "nn.Hardsigmoid()",
+    relu6: "nn.ReLU6()",
+  };
+  return modules[name];
+}
 
 /** A float printed as Python would write the value a person meant (1 − 0.99 → 0.01). */
 const py = (v: number) => String(Number(v.toPrecision(12)));
@@ -108,7 +122,7 @@ export function torchPlan(model: Sequential): TorchPlan {
       }
       if (l.params!.bias) param({ name: "bias", tensor: l.params!.bias, torchShape: [outF] });
       flattened = undefined;
-      const act = ACTIVATION_MODULE[l.opts.activation ?? "linear"];
+      const act = torchActivation(l.opts.activation ?? "linear");
       if (act) add(act);
     } else if (l instanceof Conv2D) {
       const [kh, kw] = l.kernelSize, [sh, sw] = l.strides;
@@ -131,7 +145,7 @@ export function torchPlan(model: Sequential): TorchPlan {
         perm: [3, 2, 0, 1],
       });
       if (l.params!.bias) param({ name: "bias", tensor: l.params!.bias, torchShape: [cout] });
-      const act = ACTIVATION_MODULE[l.opts.activation ?? "linear"];
+      const act = torchActivation(l.opts.activation ?? "linear");
       if (act) add(act);
     } else if (l instanceof MaxPool2D) {
       const p = resolvePads(l.opts.padding ?? "valid", shape[0], shape[1], ...l.pool, l.strides);
@@ -158,7 +172,7 @@ export function torchPlan(model: Sequential): TorchPlan {
       param({ name: "running_var", tensor: l.movingVar, torchShape: [c] });
       param({ name: "num_batches_tracked", torchShape: [] });
     } else if (l instanceof Activation) {
-      const act = ACTIVATION_MODULE[l.activation];
+      const act = torchActivation(l.activation, l.options);
       if (act) add(act);
     } else {
       fail(l, `${l.constructor.name} has no torch mapping`);

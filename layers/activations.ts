@@ -1,47 +1,126 @@
-import { relu, sigmoid, softmax, tanh } from "../kernels/ops/mod.ts";
+import {
+  elu,
+  gelu,
+  hardSigmoid,
+  leakyRelu,
+  logSoftmax,
+  relu,
+  relu6,
+  selu,
+  sigmoid,
+  silu,
+  softmax,
+  softplus,
+  tanh,
+} from "../kernels/ops/mod.ts";
 import type { Tensor } from "../kernels/tensor.ts";
 import { type CallContext, Layer } from "./module.ts";
 
-/** Activation names accepted by layers. */
-export type ActivationName = "linear" | "relu" | "sigmoid" | "tanh" | "softmax";
+/**
+ * Activation names accepted by layers (`activation: "gelu"`) and the {@link Activation} layer.
+ * TF.js spellings; "swish" is "silu", "leakyRelu" uses alpha 0.2 (Keras 3's `leaky_relu`),
+ * "gelu" the exact erf form (Keras' `activations.gelu`, PyTorch's default).
+ */
+export type ActivationName =
+  | "linear"
+  | "relu"
+  | "sigmoid"
+  | "tanh"
+  | "softmax"
+  | "logSoftmax"
+  | "leakyRelu"
+  | "elu"
+  | "selu"
+  | "gelu"
+  | "silu"
+  | "swish"
+  | "softplus"
+  | "hardSigmoid"
+  | "relu6";
+
+/** Options some activations take: leakyRelu's and elu's alpha, gelu's approximation. */
+export interface ActivationOptions {
+  /** leakyRelu: the slope below 0 (default 0.2); elu: the saturation (default 1). */
+  alpha?: number;
+  /** gelu: "none" (the erf form, default) or "tanh". */
+  approximate?: "none" | "tanh";
+}
+
+const APPLY: Record<ActivationName, (x: Tensor, o: ActivationOptions) => Tensor> = {
+  linear: (x) => x,
+  relu,
+  sigmoid,
+  tanh,
+  softmax,
+  logSoftmax,
+  leakyRelu: (x, o) => leakyRelu(x, o.alpha),
+  elu: (x, o) => elu(x, o.alpha),
+  selu,
+  gelu: (x, o) => gelu(x, { approximate: o.approximate }),
+  silu,
+  swish: silu,
+  softplus,
+  hardSigmoid,
+  relu6,
+};
 
 /** Every activation name, for validation and help text. */
-export const ACTIVATIONS: ActivationName[] = ["linear", "relu", "sigmoid", "tanh", "softmax"];
+export const ACTIVATIONS = Object.keys(APPLY) as ActivationName[];
 
-/** Applies an activation by name. */
-export function activate(x: Tensor, name: ActivationName | undefined): Tensor {
-  switch (name ?? "linear") {
-    case "linear":
-      return x;
-    case "relu":
-      return relu(x);
-    case "sigmoid":
-      return sigmoid(x);
-    case "tanh":
-      return tanh(x);
-    case "softmax":
-      return softmax(x);
-    default:
-      throw new Error(`unknown activation "${name}"; use linear, relu, sigmoid, tanh or softmax`);
+/** Which options each activation takes. */
+const TAKES: Partial<Record<ActivationName, (keyof ActivationOptions)[]>> = {
+  leakyRelu: ["alpha"],
+  elu: ["alpha"],
+  gelu: ["approximate"],
+};
+
+function checkActivation(name: string, opts: ActivationOptions): void {
+  if (!(ACTIVATIONS as string[]).includes(name)) {
+    throw new Error(`unknown activation "${name}"; use ${ACTIVATIONS.join(", ")}`);
+  }
+  for (const [k, v] of Object.entries(opts)) {
+    if (v === undefined) continue;
+    if (!TAKES[name as ActivationName]?.includes(k as keyof ActivationOptions)) {
+      throw new Error(`activation "${name}" takes no option ${k}`);
+    }
+  }
+  if (opts.alpha !== undefined && !Number.isFinite(opts.alpha)) {
+    throw new Error(`activation "${name}": alpha ${opts.alpha} must be a finite number`);
   }
 }
 
-/** A layer that only applies an activation. Example: `layers.activation("relu")`. */
+/** Applies an activation by name. Example: `activate(x, "elu", { alpha: 0.5 })`. */
+export function activate(
+  x: Tensor,
+  name: ActivationName | undefined,
+  opts: ActivationOptions = {},
+): Tensor {
+  const n = name ?? "linear";
+  checkActivation(n, opts);
+  return APPLY[n](x, opts);
+}
+
+/**
+ * A layer that only applies an activation. Example: `layers.activation("relu")`,
+ * `new Activation("leakyRelu", { alpha: 0.3 })`.
+ */
 export class Activation extends Layer {
-  constructor(readonly activation: ActivationName) {
+  readonly options: ActivationOptions;
+  constructor(readonly activation: ActivationName, options: ActivationOptions = {}) {
     super(activation);
-    if (!ACTIVATIONS.includes(activation)) {
-      throw new Error(`unknown activation "${activation}"; use ${ACTIVATIONS.join(", ")}`);
-    }
+    checkActivation(activation, options);
+    this.options = Object.fromEntries(
+      Object.entries(options).filter(([, v]) => v !== undefined),
+    ) as ActivationOptions;
   }
   outputShape(s: number[]): number[] {
     return s;
   }
   call(x: Tensor, _ctx: CallContext): Tensor {
-    return activate(x, this.activation);
+    return activate(x, this.activation, this.options);
   }
   /** The options that rebuild this layer (model files). */
-  getConfig(): { activation: ActivationName } {
-    return { activation: this.activation };
+  getConfig(): { activation: ActivationName } & ActivationOptions {
+    return { activation: this.activation, ...this.options };
   }
 }

@@ -1,4 +1,4 @@
-import { Activation, type ActivationName } from "./activations.ts";
+import { Activation, type ActivationName, type ActivationOptions } from "./activations.ts";
 import { BatchNorm, type BatchNormOptions } from "./batch_norm.ts";
 import { Conv2D, type Conv2DOptions } from "./conv2d.ts";
 import { Dense, type DenseOptions } from "./dense.ts";
@@ -66,8 +66,9 @@ export const dropout = (o: { rate: number } | number): Dropout =>
   new Dropout(typeof o === "number" ? o : o.rate);
 /** Batch normalisation over the channel axis. */
 export const batchNorm = (o: BatchNormOptions = {}): BatchNorm => new BatchNorm(o);
-/** An activation as its own layer. */
-export const activation = (name: ActivationName): Activation => new Activation(name);
+/** An activation as its own layer. Example: `layers.activation("gelu")`. */
+export const activation = (name: ActivationName, opts: ActivationOptions = {}): Activation =>
+  new Activation(name, opts);
 /** ReLU layer. */
 export const relu = (): Activation => new Activation("relu");
 /** Sigmoid layer. */
@@ -76,6 +77,32 @@ export const sigmoid = (): Activation => new Activation("sigmoid");
 export const tanh = (): Activation => new Activation("tanh");
 /** Softmax layer. */
 export const softmax = (): Activation => new Activation("softmax");
+/** Log-softmax layer (over the last axis, stable). */
+export const logSoftmax = (): Activation => new Activation("logSoftmax");
+/**
+ * Leaky ReLU layer: x, or alpha·x below 0; alpha defaults to 0.3 as Keras' LeakyReLU and
+ * TF.js's `layers.leakyReLU` (the activation name "leakyRelu" uses 0.2, as Keras 3's).
+ */
+export const leakyReLU = (o: { alpha?: number } = {}): Activation =>
+  new Activation("leakyRelu", { alpha: o.alpha ?? 0.3 });
+/** ELU layer (alpha default 1). */
+export const elu = (o: { alpha?: number } = {}): Activation =>
+  new Activation("elu", { alpha: o.alpha ?? 1 });
+/** SELU layer. */
+export const selu = (): Activation => new Activation("selu");
+/** GELU layer: the erf form, or `approximate: "tanh"`. */
+export const gelu = (o: { approximate?: "none" | "tanh" } = {}): Activation =>
+  new Activation("gelu", { approximate: o.approximate ?? "none" });
+/** SiLU (swish) layer: x·sigmoid(x). */
+export const silu = (): Activation => new Activation("silu");
+/** The same layer as {@link silu}. */
+export const swish = (): Activation => new Activation("swish");
+/** Softplus layer: log(1 + eˣ). */
+export const softplus = (): Activation => new Activation("softplus");
+/** Hard sigmoid layer: relu6(x + 3) / 6 (Keras 3's definition). */
+export const hardSigmoid = (): Activation => new Activation("hardSigmoid");
+/** ReLU6 layer: min(max(x, 0), 6). */
+export const relu6 = (): Activation => new Activation("relu6");
 
 /** Sum of a list of same-shape inputs. Example: `layers.add().apply([x, shortcut])`. */
 export const add = (): Add => new Add();

@@ -4,7 +4,7 @@
  * kind joins with one {@link registerLayer} call and a `getConfig()` returning its options.
  * @module
  */
-import { Activation, type ActivationName } from "./activations.ts";
+import { Activation, type ActivationName, type ActivationOptions } from "./activations.ts";
 import { BatchNorm, type BatchNormOptions } from "./batch_norm.ts";
 import { Conv2D, type Conv2DOptions } from "./conv2d.ts";
 import { Dense, type DenseOptions } from "./dense.ts";
@@ -109,7 +109,10 @@ registerLayer("MaxPool2D", MaxPool2D, (c) => new MaxPool2D(c as MaxPool2DOptions
 registerLayer("Flatten", Flatten, (c) => new Flatten(c.inputShape as number[] | undefined));
 registerLayer("Dropout", Dropout, (c) => new Dropout(c.rate as number));
 registerLayer("BatchNorm", BatchNorm, (c) => new BatchNorm(c as BatchNormOptions));
-registerLayer("Activation", Activation, (c) => new Activation(c.activation as ActivationName));
+registerLayer("Activation", Activation, (c) => {
+  const { activation, ...options } = c;
+  return new Activation(activation as ActivationName, options as ActivationOptions);
+});
 registerLayer("Add", Add, () => new Add());
 registerLayer("Multiply", Multiply, () => new Multiply());
 registerLayer("Average", Average, () => new Average());
