@@ -46,6 +46,7 @@ import {
   type RecurrentOptions,
   SimpleRNN,
 } from "./recurrent.ts";
+import { MultiHeadAttention, type MultiHeadAttentionOptions } from "./attention.ts";
 import { Add, Average, Concatenate, type ConcatenateOptions, Multiply } from "./merge.ts";
 
 /**
@@ -168,6 +169,14 @@ export const cropping2d = (o: Cropping2DOptions = {}): Cropping2D => new Croppin
 /** Nearest-neighbour upsampling. Example: `upSampling2d({ size: 2 })`. */
 export const upSampling2d = (o: UpSampling2DOptions = {}): UpSampling2D => new UpSampling2D(o);
 
+/**
+ * Keras 3 multi-head attention on [batch, time, features]. Example:
+ * `layers.multiHeadAttention({ numHeads: 4, keyDim: 16 }).apply([query, value])`; masks:
+ * `mha.applyAttention(query, { value, attentionMask, useCausalMask: true })`.
+ */
+export const multiHeadAttention = (o: MultiHeadAttentionOptions): MultiHeadAttention =>
+  new MultiHeadAttention(o);
+
 export {
   Activation,
   Add,
@@ -193,6 +202,7 @@ export {
   LSTM,
   MaxPool2D,
   MaxPooling1D,
+  MultiHeadAttention,
   Multiply,
   Permute,
   RepeatVector,

@@ -21,6 +21,7 @@ import {
   type RecurrentOptions,
   SimpleRNN,
 } from "./recurrent.ts";
+import { MultiHeadAttention } from "./attention.ts";
 import { Add, Average, Concatenate, type ConcatenateOptions, Multiply } from "./merge.ts";
 import { AveragePooling2D, MaxPool2D, type MaxPool2DOptions } from "./pooling.ts";
 import { AveragePooling1D, MaxPooling1D } from "./pooling_1d.ts";
@@ -144,5 +145,6 @@ const LAYERS_17: [string, new (o: any) => Layer][] = [
   ["ZeroPadding2D", ZeroPadding2D],
   ["Cropping2D", Cropping2D],
   ["UpSampling2D", UpSampling2D],
+  ["MultiHeadAttention", MultiHeadAttention],
 ];
 for (const [name, cls] of LAYERS_17) registerLayer(name, cls, (c) => new cls(c));

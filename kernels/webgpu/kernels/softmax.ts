@@ -42,10 +42,26 @@ function rowKernel(x: TensorInfo, body: string): GpuKernel {
 
 /** The registry entries of this file's kernels. */
 export const softmaxWebGpuKernels: KernelConfig<WebGpuKernelFn<never>>[] = [
-  webgpuKernel<Record<string, never>>(
-    "softmax",
-    ([x]) => rowKernel(x, "out[off + j] = exp(in0[off + j] - lse);"),
-  ),
+  // exp(x − max)/Σ rather than exp(x − lse): in f32, lse = max + log Σ rounds away log Σ when
+  // |max| is large (a row of attention scores masked to −1e9 would sum to 4, not 1).
+  webgpuKernel<Record<string, never>>("softmax", ([x]) => {
+    const c = x.shape[x.shape.length - 1];
+    const rows = c === 0 ? 0 : x.shape.reduce((a, b) => a * b, 1) / c;
+    const k = elementwise(
+      rows,
+      `let off = i * ${u(c)};
+  var m = in0[off];
+  for (var j = 1u; j < ${u(c)}; j++) { m = maxnan_(m, in0[off + j]); }
+  var s = 0.0;
+  for (var j = 0u; j < ${u(c)}; j++) { s += exp(in0[off + j] - m); }
+  for (var j = 0u; j < ${u(c)}; j++) { out[off + j] = exp(in0[off + j] - m) / s; }`,
+    );
+    return {
+      ...k,
+      code: `${NUMERICS_WGSL}
+${k.code}`,
+    };
+  }),
   webgpuKernel<Record<string, never>>(
     "logSoftmax",
     ([x]) => rowKernel(x, "out[off + j] = in0[off + j] - lse;"),

@@ -1,0 +1,245 @@
+import {
+  add,
+  batchMatmul,
+  dropoutMask,
+  expandDims,
+  greater,
+  matmul,
+  mul,
+  mulScalar,
+  permute,
+  softmax,
+  where,
+} from "../kernels/ops/mod.ts";
+import type { Rng } from "../kernels/random.ts";
+import { fmtShape } from "../kernels/shape.ts";
+import { type Tensor, tensor, variable } from "../kernels/tensor.ts";
+import { initialize, type InitializerName } from "./initializers.ts";
+import { type CallContext, Layer, type NamedTensor, type Shape } from "./module.ts";
+import { checkOptions } from "./validate.ts";
+
+/** Options of {@link MultiHeadAttention}, named like Keras 3's MultiHeadAttention. */
+export interface MultiHeadAttentionOptions {
+  numHeads: number;
+  /** Size of each head's query and key vectors. */
+  keyDim: number;
+  /** Size of each head's value vectors (default keyDim). */
+  valueDim?: number;
+  /** Dropout rate on the attention probabilities, in training (default 0). */
+  dropout?: number;
+  /** Biases in the four projections (default true). */
+  useBias?: boolean;
+  /** Last-axis size of the output (default: the query's last-axis size). */
+  outputShape?: number;
+  kernelInitializer?: InitializerName;
+  biasInitializer?: InitializerName;
+  /** [time, features] of a first layer applied to one input (self-attention in a Sequential). */
+  inputShape?: number[];
+}
+
+/** Call options of {@link MultiHeadAttention.applyAttention} (Keras 3's call arguments). */
+export interface AttentionCallOptions {
+  /** [batch, S, valueFeatures]; default: the query (self-attention). */
+  value?: Tensor;
+  /** [batch, S, keyFeatures]; default: the value. */
+  key?: Tensor;
+  /**
+   * [batch, T, S]: 1 (or any value > 0.5, as Keras) where query position t may attend to key
+   * position s, 0 where not.
+   */
+  attentionMask?: Tensor;
+  /** Query position t attends only to key positions s ≤ t (combined with attentionMask). */
+  useCausalMask?: boolean;
+  training?: boolean;
+}
+
+/**
+ * What a masked score becomes before the softmax: Keras 3's `_large_negative_number` for
+ * float32 (layers/activations/softmax.py replaces masked logits by it). A row with every
+ * position masked therefore gets equal weights on all keys, as in Keras.
+ */
+export const MASKED_SCORE = -1e9;
+
+/** The four projections: Keras' query, key, value and attention_output EinsumDense weights. */
+interface AttentionWeights {
+  /** [queryFeatures, numHeads, keyDim] and bias [numHeads, keyDim]. */
+  query: { kernel: Tensor; bias?: Tensor };
+  key: { kernel: Tensor; bias?: Tensor };
+  /** [valueFeatures, numHeads, valueDim]. */
+  value: { kernel: Tensor; bias?: Tensor };
+  /** [numHeads, valueDim, outputShape] and bias [outputShape]. */
+  output: { kernel: Tensor; bias?: Tensor };
+}
+
+/**
+ * Multi-head scaled dot-product attention on [batch, time, features] inputs, as Keras 3's
+ * `MultiHeadAttention`: per head h, softmax(Q_h·K_hᵀ/√keyDim + mask)·V_h, the heads joined by
+ * the output projection. Applied as `apply([query, value])`, `apply([query, value, key])`,
+ * `apply(x)` (self-attention: query = value = key), or with masks through
+ * `applyAttention(query, { value, key, attentionMask, useCausalMask })`. Masked scores become
+ * {@link MASKED_SCORE}. Only rank-3 inputs (Keras' default attention axis, time) are supported.
+ * Example: `layers.multiHeadAttention({ numHeads: 4, keyDim: 16 }).apply([x, x])`.
+ */
+export class MultiHeadAttention extends Layer {
+  /** Created by `build`. */
+  params?: AttentionWeights;
+  #seed = 0;
+  #calls = 0;
+  /** Masks of the applyAttention call now running, read by `call`. */
+  #masks: { attentionMask?: Tensor; useCausalMask?: boolean } = {};
+
+  constructor(readonly opts: MultiHeadAttentionOptions) {
+    super("multi_head_attention", opts.inputShape);
+    checkOptions("multiHeadAttention", {
+      numHeads: [opts.numHeads, "int≥1", "required"],
+      keyDim: [opts.keyDim, "int≥1", "required"],
+      valueDim: [opts.valueDim, "int≥1"],
+      dropout: [opts.dropout, "[0,1)"],
+      outputShape: [opts.outputShape, "int≥1"],
+    });
+  }
+
+  override get takesList(): boolean {
+    return true;
+  }
+
+  /** [query, value, key] shapes from what apply was given (one shape: self-attention). */
+  #shapes(s: Shape): [number[], number[], number[]] {
+    const list = s.length > 0 && Array.isArray(s[0]) ? s as number[][] : [s as number[]];
+    if (list.length > 3) {
+      throw new Error(
+        `${this.name}: takes [query, value] or [query, value, key], got ${list.length} inputs`,
+      );
+    }
+    const [q, v = q, k = v] = list;
+    for (const [what, t] of [["query", q], ["value", v], ["key", k]] as const) {
+      if (t.length !== 2) {
+        throw new Error(
+          `${this.name}: ${what} must be [batch, time, features], got [batch,${t.join(",")}]`,
+        );
+      }
+    }
+    if (k[0] !== v[0]) {
+      throw new Error(
+        `${this.name}: key and value need the same length, got ${k[0]} and ${v[0]} steps`,
+      );
+    }
+    return [q, v, k];
+  }
+
+  outputShape(s: Shape): number[] {
+    const [q] = this.#shapes(s);
+    return [q[0], this.opts.outputShape ?? q[1]];
+  }
+
+  override build(s: Shape, rng: Rng): void {
+    const [q, v, k] = this.#shapes(s);
+    const { numHeads: h, keyDim } = this.opts;
+    const valueDim = this.opts.valueDim ?? keyDim, out = this.opts.outputShape ?? q[1];
+    const useBias = this.opts.useBias ?? true;
+    const kInit = this.opts.kernelInitializer ?? "glorotUniform";
+    const bInit = this.opts.biasInitializer ?? "zeros";
+    // Keras' creation order: query, key, value, output; each kernel then its bias.
+    const dense = (part: string, kernel: number[], bias: number[]) => ({
+      kernel: variable(initialize(kInit, kernel, rng), `${this.name}/${part}/kernel`),
+      bias: useBias
+        ? variable(initialize(bInit, bias, rng), `${this.name}/${part}/bias`)
+        : undefined,
+    });
+    this.params = {
+      query: dense("query", [q[1], h, keyDim], [h, keyDim]),
+      key: dense("key", [k[1], h, keyDim], [h, keyDim]),
+      value: dense("value", [v[1], h, valueDim], [h, valueDim]),
+      output: dense("attention_output", [h, valueDim, out], [out]),
+    };
+    this.#seed = Math.floor(rng.uniform() * 2 ** 31);
+    this.built = true;
+  }
+
+  /**
+   * Keras' call with keyword arguments: `applyAttention(query, { value, key, attentionMask,
+   * useCausalMask, training })`. Example: causal self-attention
+   * `mha.applyAttention(x, { useCausalMask: true })`.
+   */
+  applyAttention(query: Tensor, opts: AttentionCallOptions = {}): Tensor {
+    const value = opts.value ?? query;
+    const inputs = opts.key ? [query, value, opts.key] : [query, value];
+    this.#masks = { attentionMask: opts.attentionMask, useCausalMask: opts.useCausalMask };
+    try {
+      return this.apply(inputs, opts.training === undefined ? {} : { training: opts.training });
+    } finally {
+      this.#masks = {};
+    }
+  }
+
+  call(x: Tensor | Tensor[], ctx: CallContext): Tensor {
+    const [query, value = query, key = value] = Array.isArray(x) ? x : [x];
+    this.#shapes([query, value, key].map((t) => t.shape.slice(1)));
+    const { numHeads: h, keyDim } = this.opts;
+    const p = this.params!;
+    const [b, t] = query.shape, s = value.shape[1];
+    // [batch, time, features] → [batch, heads, time, dim], the layout batchMatmul takes.
+    const heads = (x: Tensor, w: { kernel: Tensor; bias?: Tensor }) => {
+      const [, hh, d] = w.kernel.shape;
+      let y = matmul(x.reshape([-1, x.shape[2]]), w.kernel.reshape([x.shape[2], hh * d]));
+      if (w.bias) y = add(y, w.bias.reshape([hh * d]));
+      return permute(y.reshape([x.shape[0], x.shape[1], hh, d]), [0, 2, 1, 3]);
+    };
+    // Keras scales the query, not the scores: the same numbers up to rounding.
+    const q = mulScalar(heads(query, p.query), 1 / Math.sqrt(keyDim));
+    const k = heads(key, p.key), v = heads(value, p.value);
+    let scores = batchMatmul(q, k, { transposeB: true }); // [batch, heads, T, S]
+    const keep = this.#keepMask(b, t, s);
+    if (keep) scores = where(keep, scores, MASKED_SCORE);
+    let probs = softmax(scores);
+    const rate = this.opts.dropout ?? 0;
+    if (ctx.training && rate > 0) {
+      const seed = (this.#seed + Math.imul(++this.#calls, 0x9e3779b1)) >>> 0;
+      probs = mul(probs, dropoutMask(probs.shape, rate, seed, probs.dtype));
+    }
+    const o = permute(batchMatmul(probs, v), [0, 2, 1, 3]); // [batch, T, heads, valueDim]
+    const [, vd, out] = p.output.kernel.shape;
+    let y = matmul(o.reshape([b * t, h * vd]), p.output.kernel.reshape([h * vd, out]));
+    if (p.output.bias) y = add(y, p.output.bias);
+    return y.reshape([b, t, out]);
+  }
+
+  /** 1 where a score is kept, [batch, 1, T, S] (broadcast over heads); undefined: no mask. */
+  #keepMask(b: number, t: number, s: number): Tensor | undefined {
+    const { attentionMask: m, useCausalMask } = this.#masks;
+    let keep: Tensor | undefined;
+    if (m) {
+      if (m.rank !== 3 || m.shape[0] !== b || m.shape[1] !== t || m.shape[2] !== s) {
+        throw new Error(
+          `${this.name}: attentionMask must be [batch, T, S] = [${b},${t},${s}], got ` +
+            `${fmtShape(m.shape)}`,
+        );
+      }
+      keep = expandDims(greater(m, 0.5), 1);
+    }
+    if (useCausalMask) {
+      // Keras' causal mask: row t keeps columns s ≤ t (lower triangle, from the top left).
+      const tri = new Float32Array(t * s).map((_, i) => (i % s <= Math.floor(i / s) ? 1 : 0));
+      const causal = tensor(tri, [1, 1, t, s], keep?.dtype ?? "float32");
+      keep = keep ? mul(keep, causal) : causal;
+    }
+    return keep;
+  }
+
+  override weights(): NamedTensor[] {
+    if (!this.params) return [];
+    const { query, key, value, output } = this.params;
+    return [query, key, value, output].flatMap((w) =>
+      [w.kernel, w.bias].filter((t) => t !== undefined).map((t) => ({
+        name: t.name!,
+        tensor: t,
+        trainable: true,
+      }))
+    );
+  }
+
+  /** The options that rebuild this layer (model files). */
+  getConfig(): MultiHeadAttentionOptions {
+    return structuredClone(this.opts);
+  }
+}
