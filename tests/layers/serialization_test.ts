@@ -37,6 +37,13 @@ Deno.test("layer configs: every layer kind round-trips through { className, conf
     layers.zeroPadding2d({ padding: [[1, 0], [2, 2]] }),
     layers.cropping2d({ cropping: 1 }),
     layers.upSampling2d({ size: [2, 3] }),
+    layers.multiHeadAttention({
+      numHeads: 2,
+      keyDim: 3,
+      valueDim: 4,
+      dropout: 0.1,
+      useBias: false,
+    }),
   ];
   assert.deepEqual(registeredLayers(), [
     "Dense",
@@ -70,6 +77,7 @@ Deno.test("layer configs: every layer kind round-trips through { className, conf
     "ZeroPadding2D",
     "Cropping2D",
     "UpSampling2D",
+    "MultiHeadAttention",
   ]);
   for (const l of all) {
     const c = layerToConfig(l);
