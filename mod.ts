@@ -98,3 +98,11 @@ export {
   saveSafetensors,
   torchSequentialSource,
 } from "./io/torch_layout.ts";
+export {
+  type Displayable,
+  imageGrid,
+  type ImageGridDisplayOptions,
+  type ImageSource,
+  JUPYTER_DISPLAY,
+  type MimeBundle,
+} from "./notebook/display.ts";

@@ -5,6 +5,7 @@ import { numericChecksPending, settleNumericChecks } from "./check_numerics.ts";
 import type { OpDef } from "./op.ts";
 import { checkShape, fmtShape, sizeOf } from "./shape.ts";
 import { formatTensor, tensorHeader } from "./tensor_format.ts";
+import { type MimeBundle, tensorBundle } from "../notebook/tensor_display.ts";
 
 /**
  * The Tensor class and the functions that create tensors from host data, without the ops.
@@ -199,6 +200,13 @@ export class Tensor {
   /** What `console.log(t)` and Deno's inspector show: {@link Tensor.toString}. */
   [Symbol.for("Deno.customInspect")](): string {
     return this.toString();
+  }
+
+  /** What Deno's Jupyter kernel shows: an HTML table preview (notebook/tensor_display.ts). */
+  [Symbol.for("Jupyter.display")](): MimeBundle {
+    if (this.#disposed) return { "text/plain": this.toString() };
+    const values = this.ref.backend.readSync?.(this.ref.handle, this.dtype, this.size);
+    return tensorBundle(this, this.toString(), values);
   }
 }
 

@@ -72,8 +72,11 @@ export function formatValues(shape: readonly number[], dtype: DType, values: Typ
   return render(0, 0, "");
 }
 
-/** One number format for all shown values: integers plainly, floats fixed or exponential. */
-function numberFormat(vs: number[], dtype: DType): (v: number) => string {
+/**
+ * One number format for all shown values: integers plainly, floats fixed or exponential.
+ * Example: `numberFormat([0.5, 1.25], "float32")(0.5)` → `"0.5"`.
+ */
+export function numberFormat(vs: number[], dtype: DType): (v: number) => string {
   if (dtype === "int32") return (v) => String(v);
   const finite = vs.filter((v) => Number.isFinite(v));
   const abs = finite.map(Math.abs).filter((v) => v > 0);

@@ -4,6 +4,7 @@ import { fmtShape } from "../kernels/shape.ts";
 import { Tensor, variable } from "../kernels/tensor.ts";
 import { initialize, type InitializerName } from "./initializers.ts";
 import { isSymbolic, recordNode, type SymbolicTensor } from "./symbolic.ts";
+import { type MimeBundle, modelBundle } from "../notebook/display.ts";
 
 /** Per-call context: training mode switches dropout and batch-norm behaviour. */
 export interface CallContext {
@@ -158,6 +159,11 @@ export abstract class Layer {
   /** A table of what the layer holds; models and modules list their nodes or fields. */
   summary(): string {
     return `${this.name} (${this.constructor.name}): ${this.countParams()} params`;
+  }
+
+  /** What Deno's Jupyter kernel shows: the summary as an HTML table (notebook/display.ts). */
+  [Symbol.for("Jupyter.display")](): MimeBundle {
+    return modelBundle(this);
   }
 
   /** Frees the layer's tensors. */

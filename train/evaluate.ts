@@ -16,6 +16,7 @@ import { checkedData, checkFinite } from "./data_checks.ts";
 import type { Metric } from "./metric.ts";
 import { accuracy, confusionMatrix } from "./metrics.ts";
 import { type MetricName, metricsByName } from "./metrics/by_name.ts";
+import { evaluationBundle, withDisplay } from "../notebook/display.ts";
 
 /** What {@link evaluate} returns. */
 export interface Evaluation {
@@ -89,7 +90,7 @@ export async function evaluate(
     for (const m of extra) metrics[m.name] = await m.result();
     if (!classify) {
       if (opts.metrics?.includes("accuracy")) metrics.accuracy = NaN;
-      return { loss, accuracy: NaN, n, metrics };
+      return withDisplay({ loss, accuracy: NaN, n, metrics }, (e) => evaluationBundle(e));
     }
     const predictions = new Int32Array(n);
     let off = 0;
@@ -101,14 +102,15 @@ export async function evaluate(
     const k = opts.numClasses ?? data.classNames?.length ?? Math.max(classes, 1);
     const acc = accuracy(predictions, labels);
     if (opts.metrics?.includes("accuracy")) metrics.accuracy = acc;
-    return {
+    // Shown in a notebook as a confusion heat map; the display method is non-enumerable.
+    return withDisplay({
       loss,
       accuracy: acc,
       metrics,
       confusion: confusionMatrix(predictions, labels, k),
       predictions,
       n,
-    };
+    }, (e) => evaluationBundle(e, data.classNames));
   } finally {
     if (ownsY) y.dispose();
     w?.dispose();

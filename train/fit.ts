@@ -18,6 +18,7 @@ import { lossByName, type LossFn, type LossName, lossTakingWeights } from "../la
 import { BatchStream, labelsTensor, splitIndices } from "./batches.ts";
 import { checkedData } from "./data_checks.ts";
 import { historyRecorder, nanGuard, progressLogger } from "./callbacks/builtin.ts";
+import { historyBundle, withDisplay } from "../notebook/display.ts";
 import type { BatchLogs, Callback, History, TrainingContext } from "./callbacks/callback.ts";
 import { lambda } from "./callbacks/lambda.ts";
 import { TerminateOnNaN } from "./callbacks/terminate_on_nan.ts";
@@ -149,12 +150,13 @@ export async function fit(model: Layer, data: ModelData, opts: FitOptions): Prom
     (split.val.length ? subsetData(data, split.val) : undefined);
   const write = typeof opts.verbose === "function" ? opts.verbose : undefined;
   const quiet = opts.verbose === false;
-  const history: History = {
+  // Shown in a notebook as its curves; the display method is non-enumerable (JSON unchanged).
+  const history: History = withDisplay({
     epochs: [],
     trainSize: split.train.length,
     valSize: val ? sampleCount(val) : 0,
     steps: 0,
-  };
+  }, historyBundle);
   runShape.valSize = history.valSize;
   let firstEpoch = 1;
   if (opts.resumeFrom) {
