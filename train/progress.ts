@@ -29,6 +29,11 @@ export interface ProgressOptions {
   now?: () => number;
   /** Terminal width used to cut TTY lines so they never wrap (a wrapped line breaks `\r`). */
   columns?: number;
+  /**
+   * Shows the whole current line, replacing the one shown before (a notebook output updated in
+   * place, see notebook/jupyter_progress.ts); redraws like a TTY. Overrides `write` and `tty`.
+   */
+  line?: (text: string) => void;
 }
 
 /** Smallest gap between two TTY redraws: ~10 per second is smooth and costs nothing. */
@@ -121,7 +126,12 @@ export function createProgress(opts: ProgressOptions): Progress {
   return {
     update(done, info) {
       if (finished) return;
-      if (tty) {
+      if (opts.line) {
+        const t = now();
+        if (t - lastDraw < REDRAW_MS && done < total) return;
+        lastDraw = t;
+        opts.line(`${label} ${bar(fraction(done))} ${running(done, info)}`);
+      } else if (tty) {
         const t = now();
         if (t - lastDraw < REDRAW_MS && done < total) return;
         lastDraw = t;
@@ -141,7 +151,8 @@ export function createProgress(opts: ProgressOptions): Progress {
       const text = formatInfo(info);
       const line = `${label} ${total}/${total} ${formatDuration(secs)} ${formatRate(rate)}` +
         (text ? ` ${text}` : "");
-      write(`${tty ? "\r\x1b[2K" : ""}${line}\n`);
+      if (opts.line) opts.line(line);
+      else write(`${tty ? "\r\x1b[2K" : ""}${line}\n`);
     },
   };
 }

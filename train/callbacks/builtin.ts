@@ -1,4 +1,5 @@
 import { createProgress, type Progress } from "../progress.ts";
+import { currentJupyter, type JupyterApi, jupyterLine } from "../../notebook/jupyter_progress.ts";
 import type { EpochRecord } from "../history.ts";
 import type { Callback } from "./callback.ts";
 
@@ -32,12 +33,14 @@ export function nanGuard(): Callback {
 }
 
 /**
- * The per-epoch progress line (a redrawn bar on a terminal, plain lines otherwise); `extra`
- * adds values to the epoch's last line (fit's metrics).
+ * The per-epoch progress line (a redrawn bar on a terminal, one output line updated in place in
+ * a Jupyter notebook, plain lines otherwise); `extra` adds values to the epoch's last line
+ * (fit's metrics). `jupyter` is `Deno.jupyter` when running in `deno jupyter` (tests pass one).
  */
 export function progressLogger(
   write?: (s: string) => void,
   extra: (rec: EpochRecord) => Record<string, number | undefined> = () => ({}),
+  jupyter: JupyterApi | undefined = write ? undefined : currentJupyter(),
 ): Callback {
   let bar: Progress | undefined;
   return {
@@ -46,6 +49,7 @@ export function progressLogger(
         total: ctx.stepsPerEpoch,
         label: `epoch ${epoch}/${ctx.epochs}`,
         write,
+        line: jupyter ? jupyterLine(jupyter) : undefined,
       });
     },
     onBatchEnd: (_s, logs) => {
