@@ -159,18 +159,6 @@ export async function fit(model: Layer, data: ModelData, opts: FitOptions): Prom
   }, historyBundle);
   runShape.valSize = history.valSize;
   let firstEpoch = 1;
-  if (opts.resumeFrom) {
-    const saved = await loadFitCheckpoint(opts.resumeFrom, {
-      model,
-      optimizer: opts.optimizer,
-      params,
-    }, runShape);
-    history.epochs.push(...saved.history);
-    history.steps = saved.steps;
-    firstEpoch = saved.epoch + 1;
-    // The batch order is a function of the seed and the steps taken: replay it on the host.
-    for (let i = 0; i < saved.steps; i++) stream.nextWindow();
-  }
   const user = opts.callbacks ?? [];
   const cbs: Callback[] = [
     historyRecorder(),
@@ -191,6 +179,18 @@ export async function fit(model: Layer, data: ModelData, opts: FitOptions): Prom
   const readEvery = quiet ? 0 : Math.max(1, Math.ceil(stepsPerEpoch / 10));
 
   try {
+    if (opts.resumeFrom) {
+      const saved = await loadFitCheckpoint(opts.resumeFrom, {
+        model,
+        optimizer: opts.optimizer,
+        params,
+      }, runShape);
+      history.epochs.push(...saved.history);
+      history.steps = saved.steps;
+      firstEpoch = saved.epoch + 1;
+      // The batch order is a function of the seed and the steps taken: replay it on the host.
+      for (let i = 0; i < saved.steps; i++) stream.nextWindow();
+    }
     for (const c of cbs) await c.onTrainBegin?.(ctx);
     for (let epoch = firstEpoch; epoch <= opts.epochs && !ctx.stopTraining; epoch++) {
       for (const c of cbs) await c.onEpochBegin?.(epoch, ctx);

@@ -11,6 +11,7 @@ import { FIT_CHECKPOINT_FILE } from "../../train/fit_checkpoint.ts";
 import type { Optimizer } from "../../train/optimizers.ts";
 import { adam, nadam, rmsprop, sgd } from "../../train/optimizers.ts";
 import { lambda } from "../../train/callbacks/lambda.ts";
+import { undisposed } from "../kernels/undisposed.ts";
 
 await setDevice("cpu");
 
@@ -116,17 +117,24 @@ Deno.test("resumeFrom refuses a different model, optimiser, data size or batch s
     re: RegExp,
   ) => {
     const m2 = net(o.units);
+    const data = clusters(o.n ?? 40, 1);
+    const optimizer = o.optimizer ?? adam();
+    m2.ensureBuilt([3]);
+    const before = undisposed();
     await assert.rejects(
-      fit(m2, clusters(o.n ?? 40, 1), {
+      fit(m2, data, {
         epochs: 2,
         batchSize: o.batchSize ?? 8,
-        optimizer: o.optimizer ?? adam(),
+        optimizer,
         verbose: false,
         resumeFrom: dir,
       }),
       re,
     );
+    optimizer.dispose(); // the state slots matching created
+    assert.equal(undisposed(), before, "a refused resume leaves no tensor behind");
     m2.dispose();
+    data.x.dispose();
   };
   await resume({ units: 5 }, /different model.*dense.*\[3, 6\].*\[3, 5\]|different model/s);
   await resume({ optimizer: sgd() }, /optimizer "adam" but this run uses "sgd"/);
@@ -142,4 +150,49 @@ Deno.test("resumeFrom refuses a different model, optimiser, data size or batch s
     /no checkpoint\.safetensors/,
   );
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("resuming mid-pass (stepsPerEpoch below a pass) with augment continues the batch order and the crops exactly", async () => {
+  const rng = new Rng(9);
+  const n = 40;
+  const images = () => ({
+    x: tensor(Float32Array.from({ length: n * 16 }, () => rng.normal()), [n, 4, 4, 1]),
+    y: Int32Array.from({ length: n }, (_, i) => i % 2),
+  });
+  const data = images();
+  const run = async (dir: string, stopAfter?: number) => {
+    const make = () =>
+      new Sequential([
+        layers.flatten({ inputShape: [4, 4, 1] }),
+        layers.dense({ units: 2 }),
+      ], { seed: 3 });
+    const base = {
+      epochs: 3,
+      batchSize: 8,
+      stepsPerEpoch: 2, // a pass is 5 batches: epochs end mid-pass
+      augment: { padding: 1, flip: true },
+      verbose: false as const,
+      checkpoint: dir,
+    };
+    let m = make();
+    let h = await fit(m, data, {
+      ...base,
+      optimizer: adam({ learningRate: 0.05 }),
+      onEpochEnd: (r) => r.epoch !== stopAfter,
+    });
+    if (stopAfter) {
+      m.dispose();
+      m = make();
+      h = await fit(m, data, { ...base, optimizer: adam({ learningRate: 0.05 }), resumeFrom: dir });
+    }
+    const w = await Promise.all(m.weights().map((x) => x.tensor.data()));
+    m.dispose();
+    return { losses: h.epochs.map((r) => [r.loss, r.acc]), w: w.map((a) => Array.from(a)) };
+  };
+  const d1 = await Deno.makeTempDir(), d2 = await Deno.makeTempDir();
+  const a = await run(d1), b = await run(d2, 1);
+  assert.equal(a.losses.length, 3);
+  assert.deepEqual(b, a);
+  await Deno.remove(d1, { recursive: true });
+  await Deno.remove(d2, { recursive: true });
 });
