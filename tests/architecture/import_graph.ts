@@ -9,7 +9,7 @@
 export type ImportGraph = Map<string, string[]>;
 
 const STATIC_IMPORT =
-  /^[ \t]*(?:import|export)[ \t]+(?!type\b)((?:[^'";]|\n)*?)[ \t]*(?:from[ \t]+)?["']([^"']+)["'];?/gm;
+  /^[ \t]*(?:import|export)[ \t]+(?!type\b)([^'";]*?)[ \t]*(?:from[ \t]+)?["']([^"']+)["'];?/gm;
 
 /** The local runtime imports of one module's source, resolved against its path. */
 export function runtimeImports(path: string, source: string): string[] {
