@@ -122,7 +122,8 @@ export abstract class Module extends Layer {
         ...w,
         name: isContainer(l)
           ? `${path}.${w.name.replaceAll("/", ".")}`
-          : `${path}.${w.name.slice(w.name.lastIndexOf("/") + 1)}`,
+          // Drop the layer's own name; deeper parts (attention's "query/kernel") stay apart.
+          : `${path}.${w.name.slice(w.name.indexOf("/") + 1).replaceAll("/", ".")}`,
       }))
     );
     return [...own, ...nested];
