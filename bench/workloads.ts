@@ -1,7 +1,7 @@
 import * as layers from "../layers/mod.ts";
 import { Sequential } from "../layers/sequential.ts";
 
-/** The four peer workloads of ../shared/peers (same layers as peers/tfjs_bench.mjs). */
+/** The four peer workloads the bench compares against PyTorch and TF.js (same layers as peers/tfjs_bench.mjs). */
 export interface Workload {
   name: string;
   description: string;
