@@ -1,7 +1,7 @@
 /**
  * Same seed, two devices: `mnist-starter --quick` trained on WebGPU (the software adapter in CI)
  * and on the CPU must reach the same test accuracy within 0.5 points, and their per-epoch
- * training losses must agree closely (only float summation order differs; README explains).
+ * training losses must agree closely (only float summation order differs; docs/DEVICES.md explains).
  * Fails, not skips, in CI when no adapter appears.
  */
 import assert from "node:assert/strict";
