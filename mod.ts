@@ -20,13 +20,23 @@ import "./kernels/toolkit.ts";
 import "./io/model_methods.ts";
 
 export { fill, ones, scalar, Tensor, tensor, variable, zeros } from "./kernels/tensor.ts";
-export type { DType, TypedArray } from "./kernels/dtype.ts";
+export type { DataRef, GraphNode, NestedNumbers } from "./kernels/tensor_core.ts";
+export type { DType, FloatArray, TypedArray } from "./kernels/dtype.ts";
+export type { Backend, BackendCounters, KernelInput } from "./kernels/backend.ts";
 export { keep, memory, noGrad, setLeakWarning, tidy } from "./kernels/engine.ts";
 export { checkNumericsEnabled, setCheckNumerics } from "./kernels/check_numerics.ts";
 export { type DeviceInfo, deviceInfo, type DeviceName, setDevice } from "./kernels/device.ts";
 export { backward, grad, gradients, valueAndGrad, zeroGrad } from "./kernels/autograd.ts";
 export * from "./kernels/ops/mod.ts";
-export { registeredOps } from "./kernels/op.ts";
+export {
+  type CpuInput,
+  type GradContext,
+  type GradResult,
+  type OpDef,
+  type OpTestCase,
+  registeredOps,
+  type TensorInfo,
+} from "./kernels/op.ts";
 export { Rng } from "./kernels/random.ts";
 
 export * as layers from "./layers/mod.ts";

@@ -3,17 +3,25 @@ import type { OpDef } from "./op.ts";
 
 /** What a backend sees of an input: its storage handle, shape and dtype. */
 export interface KernelInput {
+  /** The backend's storage for the input (a typed array on the CPU, a GPU buffer on WebGPU). */
   handle: unknown;
+  /** The input's shape. */
   shape: number[];
+  /** The input's element type. */
   dtype: DType;
 }
 
 /** Counters a backend keeps so benchmarks and tests can see hot-path work. */
 export interface BackendCounters {
+  /** Kernels run (CPU: kernel calls; WebGPU: compute dispatches encoded). */
   dispatches: number;
+  /** Command buffers submitted to the device (WebGPU; 0 on the CPU). */
   submits: number;
+  /** Storage buffers or arrays allocated rather than taken from the pool. */
   bufferCreations: number;
+  /** Bytes copied from the host to the device. */
   bytesUploaded: number;
+  /** Reads of device data back to the host. */
   readbacks: number;
   /** Compute pipelines compiled (WebGPU; 0 on the CPU). */
   pipelineCreations: number;

@@ -16,10 +16,15 @@ export type DeviceName = "auto" | "cpu" | "cpu-reference" | "webgpu";
 
 /** What `setDevice` chose and why; tasks print it and write it to metrics.json. */
 export interface DeviceInfo {
+  /** The device that was asked for ("auto" included). */
   requested: DeviceName;
+  /** The backend that runs: "cpu", "cpu-reference" or "webgpu". */
   name: string;
+  /** The backend's own description (adapter name, or the CPU fast paths and GEMM library). */
   description: string;
+  /** True when a WebGPU request ("auto" or "webgpu") ended on the CPU backend. */
   fallback: boolean;
+  /** Why "auto" chose what it did (e.g. the only adapter is a software rasteriser). */
   note?: string;
 }
 

@@ -3,20 +3,27 @@ import type { Tensor } from "./tensor_core.ts";
 
 /** Shape and dtype of an op input or output, as the shape rule sees them. */
 export interface TensorInfo {
+  /** Dimensions, outermost first. */
   shape: number[];
+  /** Element type. */
   dtype: DType;
 }
 
 /** An input of a CPU kernel: its host data and shape. */
 export interface CpuInput {
+  /** The input's elements, row-major. */
   data: TypedArray;
+  /** The input's shape. */
   shape: number[];
 }
 
 /** What a gradient function is given: the op's inputs, its output and its attributes. */
 export interface GradContext<A> {
+  /** The op's inputs, in call order. */
   inputs: Tensor[];
+  /** The op's output (its forward result). */
   output: Tensor;
+  /** The attributes the op was called with. */
   attrs: A;
 }
 
@@ -43,6 +50,7 @@ export interface OpTestCase<A = unknown> {
     positive?: boolean;
     distinct?: boolean;
   })[];
+  /** Attributes passed to the op in this case. */
   attrs: A;
 }
 
@@ -53,6 +61,7 @@ export interface OpTestCase<A = unknown> {
  * runs `cpu` where no faster kernel is registered.
  */
 export interface OpDef<A = unknown> {
+  /** Unique op name; kernels are registered and looked up by it. */
   name: string;
   /** Output shape and dtype from the inputs; throws a clear error on bad shapes. */
   infer(inputs: TensorInfo[], attrs: A): TensorInfo;

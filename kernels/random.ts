@@ -27,6 +27,7 @@ export function hashUniform(seed: number, i: number): number {
 export class Rng {
   #s: number;
   #spare: number | undefined;
+  /** Starts a stream; the same seed gives the same sequence. */
   constructor(seed: number) {
     this.#s = pcgHash(seed >>> 0) >>> 0;
   }

@@ -15,14 +15,18 @@ import { type MimeBundle, tensorBundle } from "../notebook/tensor_display.ts";
 
 /** Storage shared by a tensor and its views (reshape); freed when the last holder lets go. */
 export class DataRef {
+  /** Holders of this storage (a tensor and its views); at 0 it goes back to the backend. */
   refs = 1;
   /** Bytes of the storage, counted in `memory()` once, from its first tensor (−1 before). */
-  bytes = -1;
+  bytes: number = -1;
+  /** Wraps `handle`, storage that `backend` allocated. */
   constructor(readonly backend: Backend, public handle: unknown) {}
+  /** Adds a holder (a new view of the same storage) and returns this. */
   retain(): this {
     this.refs++;
     return this;
   }
+  /** Drops a holder; the last one frees the storage and uncounts its bytes. */
   release(): void {
     if (--this.refs !== 0) return;
     this.backend.free(this.handle);
@@ -52,8 +56,11 @@ const isHostStorage = (ref: DataRef) => ArrayBuffer.isView(ref.handle);
 
 /** The recorded op that produced a tensor; autograd walks these backwards. */
 export interface GraphNode {
+  /** The op that was run. */
   def: OpDef;
+  /** The op's inputs, which autograd visits next. */
   inputs: Tensor[];
+  /** The attributes the op was called with. */
   attrs: unknown;
 }
 
@@ -62,6 +69,7 @@ export interface GraphNode {
  * Data is read back with `await t.data()` (any device) or `t.dataSync()` (CPU only).
  */
 export class Tensor {
+  /** Number of elements: the product of the shape. */
   readonly size: number;
   /** True when gradients flow to this tensor (parameters and everything computed from them). */
   requiresGrad = false;
@@ -74,6 +82,10 @@ export class Tensor {
   #disposed = false;
   #held: { ref: DataRef };
 
+  /**
+   * Wraps device storage; user code makes tensors with {@link tensor}, ops and layers instead.
+   * @internal
+   */
   constructor(readonly shape: number[], readonly dtype: DType, public ref: DataRef) {
     this.size = sizeOf(shape);
     const host = isHostStorage(ref);
@@ -250,7 +262,8 @@ export function fromHost(data: TypedArray, shape: number[], dtype: DType): Tenso
   return new Tensor(shape, dtype, new DataRef(b, b.upload(data)));
 }
 
-type NestedNumbers = number | NestedNumbers[];
+/** A number or (nested) arrays of numbers, as {@link tensor} takes: `[[1, 2], [3, 4]]`. */
+export type NestedNumbers = number | NestedNumbers[];
 
 function flatten(data: NestedNumbers, out: number[], shape: number[], depth: number): void {
   if (typeof data === "number") {

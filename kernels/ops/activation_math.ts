@@ -9,7 +9,9 @@ export type GeluApproximation = "none" | "tanh";
 
 /** Attributes of the activation ops: alpha (leakyRelu, elu) and gelu's approximation. */
 export interface ActivationAttrs {
+  /** Negative-side slope of leakyRelu, or elu's saturation value. */
   alpha?: number;
+  /** gelu only: "none" for the exact erf form, "tanh" for the tanh approximation. */
   approximate?: GeluApproximation;
 }
 

@@ -5,7 +5,19 @@ export { broadcastTo, sum, sumTo } from "./reduce.ts";
 export * from "./reduce_derived.ts";
 export * from "./matmul.ts";
 export { batchMatmul } from "./batch_matmul.ts";
-export * from "./conv2d.ts";
+// Not addBias: the reference conv's helper, shared with the fast CPU kernel only.
+export {
+  type BackpropFilterAttrs,
+  type BackpropInputAttrs,
+  conv2d,
+  type Conv2dAttrs,
+  conv2dBackpropFilter,
+  conv2dBackpropInput,
+  type Padding,
+  type Pads,
+  resolvePads,
+  windowOutput,
+} from "./conv2d.ts";
 export * from "./pool.ts";
 export { avgPool2d } from "./pool_avg.ts";
 export * from "./pool1d.ts";

@@ -16,6 +16,7 @@ export interface CropFlipOptions {
   padding: number;
   /** Mirror each image left-right with probability ½. */
   flip: boolean;
+  /** The run's seed; with `counter` and the sample index it fixes every draw. */
   seed: number;
   /** An epoch or step counter: same seed and counter, same draws. */
   counter: number;
@@ -25,8 +26,11 @@ export interface CropFlipOptions {
 
 /** The choices for one sample: content moves by (dy, dx), then is mirrored when `flip`. */
 export interface CropFlipDraw {
+  /** Rows the content moves down (negative: up). */
   dy: number;
+  /** Columns the content moves right (negative: left). */
   dx: number;
+  /** Whether the image is mirrored left-right after the shift. */
   flip: boolean;
 }
 

@@ -77,6 +77,7 @@ export function prod(x: Tensor, axes?: number | number[], keepDims = false): Ten
 
 /** Attributes of cumsum. */
 export interface CumsumAttrs {
+  /** The axis summed along (non-negative). */
   axis: number;
   /** Element k gets the sum of the elements before it, not including itself. */
   exclusive: boolean;

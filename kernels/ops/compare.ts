@@ -3,6 +3,7 @@ import { defineOp, type OpDef, type OpTestCase } from "../op.ts";
 import { scalar, Tensor } from "../tensor_core.ts";
 import { broadcastInfo, broadcastMap } from "./broadcast_map.ts";
 import { cachedScalar } from "./cached_scalar.ts";
+import type { Operand } from "./elementwise.ts";
 import { sumTo } from "./reduce.ts";
 
 /**
@@ -37,7 +38,6 @@ const lessEqualDef = comparison("lessEqual", (a, b) => a <= b);
 const greaterDef = comparison("greater", (a, b) => a > b);
 const notEqualDef = comparison("notEqual", (a, b) => a !== b);
 
-type Operand = Tensor | number;
 const operand = (x: Operand, like: Tensor) => (x instanceof Tensor ? x : scalar(x, like.dtype));
 
 /** 1 where a < b, else 0, with broadcasting (same dtype as a). Example: `less(x, 0)`. */

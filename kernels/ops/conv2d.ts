@@ -15,17 +15,24 @@ import { reluGrad } from "./elementwise.ts";
 
 /** Explicit padding on each side. */
 export interface Pads {
+  /** Rows of zeros added above. */
   top: number;
+  /** Rows of zeros added below. */
   bottom: number;
+  /** Columns of zeros added on the left. */
   left: number;
+  /** Columns of zeros added on the right. */
   right: number;
 }
 
 /** What users pass: Keras names or numbers (one for all sides, or [top, bottom, left, right]). */
 export type Padding = "same" | "valid" | number | [number, number, number, number];
 
+/** Attributes of conv2d and its two gradient ops, with padding resolved to explicit sides. */
 export interface Conv2dAttrs {
+  /** Step of the window along height and width. */
   strides: [number, number];
+  /** Zero padding on each side of the input. */
   pads: Pads;
   /**
    * conv2d only: "relu" applies ReLU to the result (after the bias) in the same kernel, as
@@ -244,6 +251,7 @@ const conv2dDef = defineOp<Conv2dAttrs>({
 
 /** Attributes of conv2dBackpropInput: conv2d's and the input shape. */
 export interface BackpropInputAttrs extends Conv2dAttrs {
+  /** Shape of conv2d's input [N, H, W, Cin], the shape of the gradient this op returns. */
   xShape: number[];
 }
 const conv2dBackpropInputDef = defineOp<BackpropInputAttrs>({
@@ -273,6 +281,7 @@ const conv2dBackpropInputDef = defineOp<BackpropInputAttrs>({
 
 /** Attributes of conv2dBackpropFilter: conv2d's and the filter shape. */
 export interface BackpropFilterAttrs extends Conv2dAttrs {
+  /** Shape of conv2d's filter [kh, kw, Cin, Cout], the shape of the gradient this op returns. */
   wShape: number[];
 }
 const conv2dBackpropFilterDef = defineOp<BackpropFilterAttrs>({

@@ -74,12 +74,19 @@ export function eye(n: number, m = n, dtype: DType = "float32"): Tensor {
 
 /** Attributes of random: the distribution, its two parameters, shape, seed and dtype. */
 export interface RandomAttrs {
+  /** Output shape. */
   shape: number[];
   /** uniform: a + (b − a)·u for u in [0, 1); normal: a + b·z for a standard normal z. */
   dist: "uniform" | "normal";
+  /** uniform: the low end; normal: the mean. */
   a: number;
+  /** uniform: the high end (excluded); normal: the standard deviation. */
   b: number;
+  /**
+   * Stream of the counter-based generator: the same seed draws the same numbers on every device.
+   */
   seed: number;
+  /** Output dtype: "float32" or "float64". */
   dtype: DType;
 }
 

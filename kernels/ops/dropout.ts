@@ -8,9 +8,13 @@ import type { Tensor } from "../tensor_core.ts";
 
 /** The mask's shape, drop rate, seed and element type. */
 export interface MaskAttrs {
+  /** Shape of the mask (usually the shape of the tensor it multiplies). */
   shape: number[];
+  /** Probability that an element is dropped, in [0, 1). */
   rate: number;
+  /** Stream of the counter-based generator: the same seed gives the same mask on every device. */
   seed: number;
+  /** Element type of the mask. */
   dtype: DType;
 }
 

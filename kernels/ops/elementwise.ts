@@ -135,6 +135,7 @@ export const square = (x: Tensor): Tensor => runOp(squareDef, [x], {});
 
 /** Attributes of the scalar ops (mulScalar, addScalar, powScalar): the number c. */
 export interface ScalarAttrs {
+  /** The scalar operand. */
   c: number;
 }
 const scalarCases: OpTestCase<ScalarAttrs>[] = [
@@ -318,7 +319,8 @@ const equalDef = binary("equal", (x, y) => (x === y ? 1 : 0), undefined, {
   noGradReason: "comparison: piecewise constant",
 });
 
-type Operand = Tensor | number;
+/** A tensor, or a number that acts as a scalar tensor of the other operand's dtype. */
+export type Operand = Tensor | number;
 function asTensor(x: Operand, like: Tensor): Tensor {
   return x instanceof Tensor ? x : scalar(x, like.dtype);
 }
@@ -358,6 +360,7 @@ export function equal(a: Tensor, b: Operand): Tensor {
 
 /** Attributes of cast: the target dtype. */
 export interface CastAttrs {
+  /** The dtype the values are converted to. */
   dtype: DType;
 }
 const castDef = defineOp<CastAttrs>({

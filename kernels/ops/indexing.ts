@@ -75,7 +75,9 @@ export function gather(x: Tensor, indices: Tensor | Int32Array): Tensor {
 
 /** Attributes of sliceRows. */
 export interface SliceAttrs {
+  /** Index of the first row copied. */
   start: number;
+  /** Number of rows copied. */
   count: number;
 }
 const sliceRowsDef = defineOp<SliceAttrs>({
@@ -108,7 +110,9 @@ export function sliceRows(x: Tensor, start: number, count: number): Tensor {
 
 /** Attributes of oneHot. */
 export interface OneHotAttrs {
+  /** Number of classes: the length of each one-hot row; ids must lie in [0, depth). */
   depth: number;
+  /** Element type of the output. */
   dtype: DType;
   /** Set when the ids are softmaxCrossEntropy's labels, so a bad one is named as a label. */
   labels?: boolean;

@@ -14,6 +14,7 @@ import { permute } from "./shape_ops.ts";
 
 /** Attributes of layerNorm and layerNormGrad. */
 export interface LayerNormAttrs {
+  /** Added to the variance before the square root, so a constant row does not divide by zero. */
   epsilon: number;
 }
 

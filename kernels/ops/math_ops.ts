@@ -13,7 +13,9 @@ import { sumTo } from "./reduce.ts";
 
 /** Attributes of clip and clipGrad: the closed range [lo, hi]. */
 export interface ClipAttrs {
+  /** Lower bound: smaller values become `lo`. */
   lo: number;
+  /** Upper bound: larger values become `hi`. */
   hi: number;
 }
 

@@ -6,8 +6,11 @@ import type { Tensor } from "../tensor_core.ts";
 
 /** Matrix product of 2-D tensors with optionally transposed operands (no copies). */
 
+/** Attributes of matmul: which operands are read transposed (in place, without a copy). */
 export interface MatmulAttrs {
+  /** Read `a` as its transpose. */
   transposeA: boolean;
+  /** Read `b` as its transpose. */
   transposeB: boolean;
 }
 

@@ -7,9 +7,13 @@ import { type Padding, type Pads, resolvePads, windowOutput } from "./conv2d.ts"
 
 /** Max pooling on NHWC with window extent, stride and padding, and its gradient op. */
 
+/** Attributes of maxPool2d and its gradient, with padding resolved to explicit sides. */
 export interface PoolAttrs {
+  /** Window height and width. */
   pool: [number, number];
+  /** Step of the window along height and width. */
   strides: [number, number];
+  /** Padding on each side; padded positions never win the max. */
   pads: Pads;
 }
 

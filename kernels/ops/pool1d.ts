@@ -11,8 +11,11 @@ import { expandDims, squeeze } from "./shape_ops.ts";
 
 /** Options of the 1-D pooling ops; `strides` default to `poolSize` like Keras. */
 export interface Pool1dOptions {
+  /** Window length (default 2). */
   poolSize?: number;
+  /** Step of the window (default `poolSize`). */
   strides?: number;
+  /** "valid" (default) keeps only whole windows; "same" pads so every step starts a window. */
   padding?: "valid" | "same";
 }
 

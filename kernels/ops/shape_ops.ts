@@ -59,6 +59,7 @@ function stridedPlace(x: CpuInput, out: TypedArray, base: number, steps: number[
 
 /** Attributes of permute: output axis k is input axis perm[k]. */
 export interface PermuteAttrs {
+  /** Output axis k is input axis perm[k]; a permutation of 0 … rank−1. */
   perm: number[];
 }
 
@@ -119,8 +120,11 @@ export function transpose(x: Tensor, perm?: number[]): Tensor {
  * (begin₀ + i₀·steps₀, …); `shape` is the output shape.
  */
 export interface StridedSliceAttrs {
+  /** Index of the first element taken along each axis. */
   begin: number[];
+  /** Step along each axis (negative: backwards). */
   steps: number[];
+  /** Output shape: how many elements are taken along each axis. */
   shape: number[];
 }
 
@@ -182,6 +186,7 @@ const stridedSliceDef: OpDef<StridedSliceAttrs> = defineOp<StridedSliceAttrs>({
 
 /** Attributes of stridedSliceGrad: the slice's and the shape of its input. */
 export interface StridedSliceGradAttrs extends StridedSliceAttrs {
+  /** Shape of the sliced input, the shape of the gradient this op returns. */
   inShape: number[];
 }
 
@@ -287,7 +292,9 @@ export function reverse(x: Tensor, axes?: number | number[]): Tensor {
 
 /** Attributes of pad: [before, after] per axis, and the fill value. */
 export interface PadAttrs {
+  /** [before, after] element counts for each axis. */
   paddings: [number, number][];
+  /** The value written into the padding. */
   value: number;
 }
 
@@ -348,6 +355,7 @@ export function pad(x: Tensor, paddings: [number, number][], value = 0): Tensor 
 
 /** Attributes of concat: the axis the inputs join along. */
 export interface ConcatAttrs {
+  /** The axis the inputs join along (non-negative). */
   axis: number;
 }
 
