@@ -16,7 +16,8 @@
  * spread says how far one run's ratio can be trusted. Writes JSON (default bench/results.json)
  * and a markdown table next to it (results.md), and prints the table.
  */
-import { parseArgs } from "node:util";
+import { cliFlags } from "../experiment/main.ts";
+import { deviceFlag, positiveNumber } from "../experiment/flags.ts";
 import { fileURLToPath } from "node:url";
 import { type DeviceName, setDevice } from "../kernels/device.ts";
 import { writeFileAtomic } from "../train/atomic_write.ts";
@@ -27,45 +28,62 @@ import { compare, type OursRecord, renderMarkdown, summarizeRounds } from "./rep
 import { type CaseRecord, CASES, runOne } from "./run_one.ts";
 import { runJsonLines } from "./subprocess.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    device: { type: "string", default: "cpu" },
-    seconds: { type: "string", default: "3" },
-    out: { type: "string", default: "bench/results.json" },
-    only: { type: "string" },
-    peers: { type: "boolean", default: false },
+const values = cliFlags(
+  {
+    device: deviceFlag("cpu", "where our cases run"),
+    seconds: positiveNumber("timed seconds per repeat of each case", 3),
+    out: {
+      type: "string",
+      help: "JSON report (results.md next to it)",
+      default: "bench/results.json",
+    },
+    only: { type: "string", help: `comma-separated cases; default all (${CASES.join(",")})` },
+    peers: { type: "boolean", help: "also run PyTorch and TF.js on the same cases" },
     // Internal: run one case in this process and print its record as one JSON line.
-    one: { type: "string" },
-    "peer-timeout": { type: "string", default: "120" },
+    one: { type: "string", help: "internal: run one case here, print its record as JSON" },
+    "peer-timeout": { type: "integer", help: "seconds before a peer is stopped", default: 120 },
     // PyTorch's threads. Default 1: on a shared machine its OpenMP pool collapses when another
     // process holds a core (W1 measured 1.8e3 samples/s with 2 threads vs 6.9e4 with 1), which
     // measures the contention, not PyTorch. Pass --peer-threads 2 on an idle machine.
-    "peer-threads": { type: "string", default: "1" },
-    "peer-device": { type: "string", default: "auto" },
-    "fetch-peers": { type: "boolean", default: false },
-    "peer-python": { type: "string", default: "/usr/bin/python3" },
-    "peer-only": { type: "string" },
-    "case-timeout": { type: "string", default: "900" },
+    "peer-threads": {
+      type: "integer",
+      help: "PyTorch's threads (2 on an idle machine)",
+      default: 1,
+    },
+    "peer-device": {
+      type: "string",
+      help: "PyTorch's device (auto: CUDA when ours runs on WebGPU)",
+      default: "auto",
+      choices: ["auto", "cpu", "cuda"],
+    },
+    "fetch-peers": { type: "boolean", help: "let Deno fetch the TF.js peers' npm packages" },
+    "peer-python": { type: "string", help: "the Python with PyTorch", default: "/usr/bin/python3" },
+    "peer-only": { type: "string", help: "comma-separated peers to run, e.g. torch,tfjs-webgpu" },
+    "case-timeout": {
+      type: "integer",
+      help: "seconds before one of our cases is stopped",
+      default: 900,
+    },
     // More timed steps per repeat, for a longer RSS series (memory growth across steps).
-    "min-steps": { type: "string" },
-    rounds: { type: "string", default: "1" },
+    "min-steps": { type: "integer", help: "timed steps per repeat at least (longer RSS series)" },
+    rounds: { type: "integer", help: "runs of ours and the peers in turn", default: 1 },
   },
-});
-const seconds = Number(values.seconds);
-if (!(seconds > 0)) throw new Error(`bench: --seconds ${values.seconds} must be a positive number`);
-const peerDevice = parsePeerDevice(values["peer-device"]!);
+  Deno.args,
+  {
+    command: "bench",
+    description: "Throughput of matmul, conv2d and the W1–W4 training workloads, ours and peers.",
+  },
+);
+const seconds = values.seconds;
+const peerDevice = parsePeerDevice(values["peer-device"]);
 const peerOnly = values["peer-only"]?.split(",");
 // Checks --peer-only now rather than after our cases have run.
-if (values.peers) peerSpecs(values.device!, { threads: 1, only: peerOnly });
-const rounds = Number(values.rounds);
-if (!(Number.isInteger(rounds) && rounds >= 1)) {
-  throw new Error(`bench: --rounds ${values.rounds} must be a whole number ≥ 1`);
-}
+if (values.peers) peerSpecs(values.device, { threads: 1, only: peerOnly });
+const rounds = values.rounds;
 
 if (values.one) {
   const dev = await setDevice(values.device as DeviceName);
-  const minSteps = values["min-steps"] ? Number(values["min-steps"]) : undefined;
+  const minSteps = values["min-steps"];
   const record = await runOne(values.one, seconds, minSteps);
   console.log(JSON.stringify({ device: await deviceLabel(dev), record }));
   Deno.exit(0);
@@ -88,11 +106,11 @@ async function runOurs(): Promise<OursRecord[]> {
     console.error(`ours ${values.device} ${c} …`);
     const r = await runJsonLines(
       [
-        ...[Deno.execPath(), "run", "-A", self, "--one", c, "--device", values.device!],
+        ...[Deno.execPath(), "run", "-A", self, "--one", c, "--device", values.device],
         ...["--seconds", String(seconds)],
-        ...(values["min-steps"] ? ["--min-steps", values["min-steps"]] : []),
+        ...(values["min-steps"] ? ["--min-steps", String(values["min-steps"])] : []),
       ],
-      { timeoutSeconds: Number(values["case-timeout"]) },
+      { timeoutSeconds: values["case-timeout"] },
     );
     const line = r.lines[0] as { device: DeviceLabel; record: CaseRecord } | undefined;
     if (!line) {
@@ -118,10 +136,10 @@ for (let r = 0; r < rounds; r++) {
   if (rounds > 1) console.error(`round ${r + 1}/${rounds}`);
   const ours = await runOurs();
   const peers = values.peers
-    ? await runPeers(values.device!, cases.filter((c) => c !== "conv"), {
+    ? await runPeers(values.device, cases.filter((c) => c !== "conv"), {
       seconds,
-      timeoutSeconds: Number(values["peer-timeout"]),
-      threads: Number(values["peer-threads"]),
+      timeoutSeconds: values["peer-timeout"],
+      threads: values["peer-threads"],
       peerDevice,
       fetch: values["fetch-peers"],
       python: values["peer-python"],
@@ -144,7 +162,7 @@ const report = {
   timing: "median of 3 repeats of ≥ secondsPerRepeat after 2 warm-up steps; a step queues " +
     "forward+backward+optimiser and flushes once; the loss is read back every readEvery steps " +
     "(10, fewer when one step exceeds a third of a repeat) and at the end of each repeat",
-  peerThreads: Number(values["peer-threads"]),
+  peerThreads: values["peer-threads"],
   ...(values.peers ? { peerDevice } : {}),
   ours,
   peers,
@@ -152,13 +170,13 @@ const report = {
   ...(ratioRounds ? { rounds, ratioRounds } : {}),
 };
 const md = renderMarkdown({ ...report, device, peerThreads: report.peerThreads, peers });
-await writeFileAtomic(values.out!, JSON.stringify(report, null, 2) + "\n");
-const mdPath = values.out!.replace(/\.json$/, "") + ".md";
+await writeFileAtomic(values.out, JSON.stringify(report, null, 2) + "\n");
+const mdPath = values.out.replace(/\.json$/, "") + ".md";
 await writeFileAtomic(mdPath, md);
 // The results live in the repo, whose `deno task check` runs `deno fmt --check`: format them
 // (markdown tables get padded columns) so a fresh run does not fail CI.
 await new Deno.Command(Deno.execPath(), {
-  args: ["fmt", "--quiet", values.out!, mdPath],
+  args: ["fmt", "--quiet", values.out, mdPath],
   stdout: "null",
   stderr: "null",
 }).output().catch(() => undefined);

@@ -10,7 +10,7 @@
  *                                       with BLAS on and off, alternated round by round.
  * Without OpenBLAS (or without --allow-ffi) only the TypeScript numbers are printed.
  */
-import { parseArgs } from "node:util";
+import { cliFlags } from "../experiment/main.ts";
 import "../kernels/tensor_methods.ts";
 import { setDevice } from "../kernels/device.ts";
 import { gradients } from "../kernels/autograd.ts";
@@ -24,15 +24,23 @@ import { cpuGemmPath, setBlasEnabled } from "../kernels/cpu/gemm_dispatch.ts";
 import { loadOpenBlas } from "../kernels/cpu/openblas.ts";
 import { WORKLOADS } from "./workloads.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    workloads: { type: "string", default: "W2" },
-    rounds: { type: "string", default: "5" },
-    crossover: { type: "boolean", default: false },
+const values = cliFlags(
+  {
+    workloads: {
+      type: "string",
+      help: "comma-separated workloads of the train-step rows",
+      default: "W2",
+    },
+    rounds: { type: "integer", help: "alternated rounds of BLAS on and off", default: 5 },
+    crossover: { type: "boolean", help: "also time small products both ways (BLAS_MIN_WORK)" },
   },
-});
-const rounds = Number(values.rounds);
+  Deno.args,
+  {
+    command: "deno run -A bench/blas_micro.ts",
+    description: "OpenBLAS against the TypeScript GEMM, GFLOP/s and train steps, as JSON lines.",
+  },
+);
+const rounds = values.rounds;
 
 const line = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
 const round = (x: number, d = 2) => Number(x.toFixed(d));

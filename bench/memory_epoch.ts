@@ -8,7 +8,8 @@
  * the pools and caches have filled). A step that leaks shows as a positive slope and growing
  * live tensors; the garbage collector shows as swings without a trend.
  */
-import { parseArgs } from "node:util";
+import { cliFlags } from "../experiment/main.ts";
+import { deviceFlag } from "../experiment/flags.ts";
 import { type DeviceName, setDevice } from "../kernels/device.ts";
 import { backend, memory } from "../kernels/engine.ts";
 import { Rng } from "../kernels/random.ts";
@@ -17,18 +18,26 @@ import { slope } from "./measure.ts";
 import { procMemory } from "./proc_memory.ts";
 import { makeCase } from "./run_one.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    device: { type: "string", default: "cpu" },
-    workload: { type: "string", default: "W2" },
-    steps: { type: "string", default: "469" },
-    every: { type: "string", default: "10" },
-    out: { type: "string" },
+const values = cliFlags(
+  {
+    device: deviceFlag("cpu"),
+    workload: { type: "string", help: "bench workload (bench/workloads.ts)", default: "W2" },
+    steps: {
+      type: "integer",
+      help: "training steps (469: one MNIST epoch of W2)",
+      default: 469,
+      min: 2,
+    },
+    every: { type: "integer", help: "steps between samples", default: 10 },
+    out: { type: "string", help: "JSON file for the series; default none (printed only)" },
   },
-});
-const steps = Number(values.steps), every = Number(values.every);
-if (!(steps >= 2 && every >= 1)) throw new Error("memory_epoch: --steps ≥ 2 and --every ≥ 1");
+  Deno.args,
+  {
+    command: "bench-memory",
+    description: "Resident memory, live tensors and counters across an epoch of training steps.",
+  },
+);
+const steps = values.steps, every = values.every;
 const dev = await setDevice(values.device as DeviceName);
 const c = makeCase(values.workload, new Rng(7));
 

@@ -6,7 +6,8 @@
  * includes the device's submit overhead but not a readback. Ops without a case are listed as such.
  * On llvmpipe these numbers show relative kernel cost, not GPU speed.
  */
-import { parseArgs } from "node:util";
+import { cliFlags } from "../experiment/main.ts";
+import { deviceFlag } from "../experiment/flags.ts";
 import "../kernels/ops/mod.ts";
 // Defines the optimisers' update rules that optimizerStep runs.
 import "../train/optimizers.ts";
@@ -17,13 +18,17 @@ import { Rng } from "../kernels/random.ts";
 import { type Tensor, tensor } from "../kernels/tensor.ts";
 import { writeFileAtomic } from "../train/atomic_write.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    device: { type: "string", default: "webgpu" },
-    out: { type: "string", default: "bench/ops_micro.json" },
+const values = cliFlags(
+  {
+    device: deviceFlag("webgpu"),
+    out: { type: "string", help: "JSON report", default: "bench/ops_micro.json" },
   },
-});
+  Deno.args,
+  {
+    command: "deno run -A bench/ops_micro.ts",
+    description: "Median launch time of every registered op on a representative size.",
+  },
+);
 const dev = await setDevice(values.device as DeviceName);
 const rng = new Rng(5);
 
@@ -162,7 +167,7 @@ for (const r of rows) {
   );
 }
 await writeFileAtomic(
-  values.out!,
+  values.out,
   JSON.stringify(
     {
       date: new Date().toISOString(),

@@ -10,7 +10,8 @@
  * compute pass per dispatch, so the wall time of a profiled step is not the bench's), and
  * without it the output says so.
  */
-import { parseArgs } from "node:util";
+import { cliFlags } from "../experiment/main.ts";
+import { deviceFlag } from "../experiment/flags.ts";
 import { type DeviceName, setDevice } from "../kernels/device.ts";
 import { backend } from "../kernels/engine.ts";
 import type { WebGpuBackend } from "../kernels/webgpu/backend.ts";
@@ -24,18 +25,27 @@ import { makeCase } from "./run_one.ts";
 import { helperStats } from "../kernels/cpu/parallel/helper.ts";
 import { WORKLOADS } from "./workloads.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    workload: { type: "string", default: "W2" },
-    steps: { type: "string", default: "20" },
-    device: { type: "string", default: "cpu" },
+const values = cliFlags(
+  {
+    workload: {
+      type: "string",
+      help: "bench workload",
+      default: "W2",
+      choices: WORKLOADS.map((w) => w.name),
+    },
+    steps: { type: "integer", help: "timed steps", default: 20 },
+    device: deviceFlag("cpu"),
   },
-});
+  Deno.args,
+  {
+    command: "profile",
+    description: "Where a training step's time goes, op by op (and GPU time with timestamp-query).",
+  },
+);
 const wl = WORKLOADS.find((w) => w.name === values.workload);
 if (!wl) throw new Error(`unknown workload ${values.workload}; use W1–W4`);
 const dev = await setDevice(values.device as DeviceName);
-const steps = Number(values.steps);
+const steps = values.steps;
 
 const c = makeCase(wl.name, new Rng(1));
 const step = () => {

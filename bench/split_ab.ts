@@ -9,7 +9,7 @@
  * Prints the 25th percentile and the median step time of each (ms) and the split passes the
  * helper ran; `--json` prints the same as JSON.
  */
-import { parseArgs } from "node:util";
+import { cliFlags } from "../experiment/main.ts";
 import { setConvSplit } from "../kernels/cpu/conv2d_split.ts";
 import { helperReady, helperStats, setHelperEnabled } from "../kernels/cpu/parallel/helper.ts";
 import { setDevice } from "../kernels/device.ts";
@@ -70,17 +70,21 @@ export async function compareSplit(
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      workload: { type: "string", default: "W3" },
-      blocks: { type: "string", default: "10" },
-      steps: { type: "string", default: "40" },
-      json: { type: "boolean", default: false },
+  const values = cliFlags(
+    {
+      workload: { type: "string", help: "bench workload", default: "W3" },
+      blocks: { type: "integer", help: "alternated blocks per setting", default: 10 },
+      steps: { type: "integer", help: "training steps per block", default: 40 },
+      json: { type: "boolean", help: "print the result as JSON" },
     },
-  });
+    Deno.args,
+    {
+      command: "deno run -A bench/split_ab.ts",
+      description: "Conv step time with the helper thread, without it, and single-threaded.",
+    },
+  );
   await setDevice("cpu");
-  const r = await compareSplit(values.workload, Number(values.blocks), Number(values.steps));
+  const r = await compareSplit(values.workload, values.blocks, values.steps);
   if (values.json) console.log(JSON.stringify(r));
   else {
     console.log(`${r.workload}: ${r.steps} steps per setting, alternating blocks`);

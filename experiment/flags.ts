@@ -74,6 +74,18 @@ export function numberIn<D extends number | undefined = undefined>(
   };
 }
 
+/** The devices a `--device` flag accepts (kernels/device.ts). */
+export const DEVICE_CHOICES = ["auto", "cpu", "cpu-reference", "webgpu"] as const;
+
+/**
+ * A `--device` flag defaulting to `defaultName`. Example: `device: deviceFlag("cpu")`.
+ */
+export function deviceFlag(defaultName: string, help = "where tensors live"): StringFlag & {
+  default: string;
+} {
+  return { type: "string", help, default: defaultName, choices: DEVICE_CHOICES };
+}
+
 /** One flag of a schema. */
 export type FlagSpec = BooleanFlag | StringFlag | IntegerFlag | NumberFlag;
 
@@ -106,7 +118,7 @@ export class HelpRequest extends Error {
 
 /** What the usage text says besides the flags. */
 export interface UsageText {
-  /** `deno task <command>`. */
+  /** `deno task <command>`, or the whole command when it starts with "deno " (a script). */
   command: string;
   description: string;
   /** What `--quick` does for this task, one sentence. */
@@ -147,7 +159,7 @@ export function usageText(schema: FlagSchema, text: UsageText): string {
       (shown !== undefined ? `; default ${shown === "" ? '""' : shown}` : "");
   });
   return [
-    `deno task ${text.command} [flags]`,
+    `${text.command.startsWith("deno ") ? text.command : `deno task ${text.command}`} [flags]`,
     "",
     text.description,
     "",

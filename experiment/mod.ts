@@ -25,7 +25,7 @@ export {
   type TaskFlags,
   taskFlags,
 } from "./run.ts";
-export { runMain } from "./main.ts";
+export { cliFlags, runMain, usageExit } from "./main.ts";
 export { TaskError } from "./errors.ts";
 export type {
   Reproduction,

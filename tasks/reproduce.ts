@@ -3,7 +3,8 @@
  * every task's quick version (or, with --full, its full recipe where one is defined), checks each
  * number against its threshold, writes `results/REPRODUCTION.md` (quick; full:
  * `results/REPRODUCTION-full.md`) and the same rows as JSON,
- * and exits non-zero when a check fails. Stand-in data is reported as "not reproduced", never as
+ * and exits 1 when a check fails (2 for a bad command line, with the usage; `--help` lists every
+ * flag with its default). Stand-in data is reported as "not reproduced", never as
  * a pass.
  *
  * `--full --seeds 1-5` runs each full recipe that supports it once per seed and judges the mean
@@ -12,9 +13,10 @@
  * and writes `REPRODUCTION-full-shard-i-of-n.md`; `--merge` then reads the shards' runs back and
  * writes the table without training. Example: `deno task reproduce --full --only mnist-cnn --seeds 1-5`.
  */
-import { parseArgs } from "node:util";
 import { join } from "node:path";
 import type { DeviceName } from "../kernels/device.ts";
+import { deviceFlag, parseFlags } from "../experiment/flags.ts";
+import { runMain, usageExit } from "../experiment/main.ts";
 import { writeFileAtomic } from "../train/atomic_write.ts";
 import type { Reproduction, ReproductionRow } from "./reproduce_types.ts";
 import { REPRODUCTIONS } from "./reproductions.ts";
@@ -106,6 +108,24 @@ function skippedFullRun(r: Reproduction, reason: string, device: string): Reprod
   };
 }
 
+/** The flags of `deno task reproduce`. */
+export const REPRODUCE_FLAGS = {
+  full: { type: "boolean", help: "run each task's full recipe instead of its quick version" },
+  only: { type: "string", help: "comma-separated tasks to run; default all" },
+  device: deviceFlag("cpu"),
+  seed: { type: "integer", help: "seed of every run", default: 1, min: 0 },
+  out: { type: "string", help: "results folder", default: "results" },
+  seeds: { type: "string", help: "with --full: seeds to run and average, e.g. 1-5 or 1,3" },
+  shard: { type: "string", help: "with --seeds: run the seeds at positions ≡ i (mod n), as i/n" },
+  merge: { type: "boolean", help: "with --seeds: read the shards' runs back, write the table" },
+} as const;
+
+const REPRODUCE_USAGE = {
+  command: "reproduce",
+  description: "Runs every task's quick version (or with --full its full recipe), checks each " +
+    "number against its threshold and writes REPRODUCTION.md; exits 1 when a check fails.",
+};
+
 /**
  * Runs `list` as the command line `args` asks and writes the table; returns the exit code
  * (1 when any check failed). Example: `Deno.exit(await reproduce(REPRODUCTIONS, Deno.args))`.
@@ -115,20 +135,14 @@ export async function reproduce(
   args: string[],
   probe: DataProbe = probeData,
 ): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      full: { type: "boolean", default: false },
-      only: { type: "string" },
-      device: { type: "string", default: "cpu" },
-      seed: { type: "string", default: "1" },
-      out: { type: "string", default: "results" },
-      seeds: { type: "string" },
-      shard: { type: "string" },
-      merge: { type: "boolean", default: false },
-    },
-    strict: true,
-  });
+  let values;
+  try {
+    values = parseFlags(REPRODUCE_FLAGS, args, REPRODUCE_USAGE);
+  } catch (e) {
+    const code = usageExit(e);
+    if (code === undefined) throw e;
+    return code;
+  }
   let seeds: number[] | undefined, shard: Shard | undefined;
   try {
     seeds = values.seeds === undefined ? undefined : parseSeeds(values.seeds);
@@ -182,7 +196,7 @@ export async function reproduce(
     const o = {
       outDir,
       device: values.device as DeviceName,
-      seed: seeds ? seeds[0] : Number(values.seed),
+      seed: seeds ? seeds[0] : values.seed,
     };
     try {
       if (seeds && r.runFullSeeds) {
@@ -225,4 +239,6 @@ export async function reproduce(
   return rows.some((r) => r.status === "fail") ? 1 : 0;
 }
 
-if (import.meta.main) Deno.exit(await reproduce(REPRODUCTIONS, Deno.args));
+if (import.meta.main) {
+  await runMain(async () => Deno.exit(await reproduce(REPRODUCTIONS, Deno.args)));
+}

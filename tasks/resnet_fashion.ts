@@ -10,6 +10,7 @@ import { Model } from "../layers/model.ts";
 import { input, type SymbolicTensor } from "../layers/symbolic.ts";
 import { adam } from "../train/optimizers.ts";
 import { type ClassificationTask, runClassificationTask } from "./common.ts";
+import { runMain } from "../experiment/main.ts";
 
 /**
  * 3×3 "same" convolution without bias (the batch norm after it has one), then batch norm with
@@ -73,4 +74,4 @@ export const task: ClassificationTask = {
   quick: { epochs: 3, limit: 2560, minTestAcc: 0.7 },
 };
 
-if (import.meta.main) await runClassificationTask(task, Deno.args);
+if (import.meta.main) await runMain(() => runClassificationTask(task, Deno.args));

@@ -7,10 +7,20 @@
  *
  * Toolchain: Debian's clang and lld (`apt-get install -y clang lld`, clang 14 on bookworm).
  */
-import { parseArgs } from "node:util";
+import { cliFlags } from "../experiment/main.ts";
 import { fileURLToPath } from "node:url";
 
-const { values } = parseArgs({ args: Deno.args, options: { check: { type: "boolean" } } });
+const values = cliFlags(
+  {
+    check: { type: "boolean", help: "write nothing; exit 1 when the committed module differs" },
+  },
+  Deno.args,
+  {
+    command: "build-wasm",
+    description:
+      "Compiles kernels/cpu/wasm/kernels.c to WASM SIMD into kernels/cpu/wasm/kernels_wasm.ts.",
+  },
+);
 
 const dir = fileURLToPath(new URL("../kernels/cpu/wasm/", import.meta.url));
 const source = `${dir}kernels.c`;
