@@ -49,8 +49,16 @@ export {
   type Shape,
 } from "./layers/layer.ts";
 export { Module, type ModuleOptions, type ParamInit } from "./layers/module.ts";
-export { type LayerSummary, Model, model, type ModelOptions } from "./layers/model.ts";
-export { input, type InputOptions, SymbolicTensor } from "./layers/symbolic.ts";
+export {
+  type LayerSummary,
+  type LazyModelOptions,
+  Model,
+  model,
+  type ModelGraph,
+  type ModelOptions,
+} from "./layers/model.ts";
+export { input, type InputOptions, type LayerNode, SymbolicTensor } from "./layers/symbolic.ts";
+export type { InitializerName } from "./layers/initializers.ts";
 export {
   categoricalCrossentropy,
   lossByName,
@@ -58,6 +66,8 @@ export {
   type LossName,
   mse,
 } from "./layers/losses.ts";
+export type { LossWeights } from "./layers/losses/common.ts";
+export type { CrossentropyOptions } from "./layers/losses/crossentropy.ts";
 
 export * as losses from "./layers/losses_mod.ts";
 export * as optimizers from "./train/optimizers_mod.ts";

@@ -8,13 +8,17 @@ import { type MimeBundle, modelBundle } from "../notebook/display.ts";
 
 /** Per-call context: training mode switches dropout and batch-norm behaviour. */
 export interface CallContext {
+  /** True while training: dropout drops and batch normalisation uses batch statistics. */
   training: boolean;
 }
 
 /** A named tensor a layer owns: a trainable parameter or non-trainable state (BN statistics). */
 export interface NamedTensor {
+  /** Path name of the tensor in its model ("dense_1/kernel", "block.conv.kernel"). */
   name: string;
+  /** The tensor itself. */
   tensor: Tensor;
+  /** False for state that the optimiser must not update (batch-norm running statistics). */
   trainable: boolean;
 }
 
@@ -52,12 +56,17 @@ export abstract class Layer {
   readonly #inputShape?: number[];
   /** Training mode (dropout on, batch statistics) when a call does not say; see `train()`. */
   training = false;
+  /** Set by `build` once the parameters exist; until then `apply` builds on its first batch. */
   protected built = false;
   /** Whether `apply` takes a list (merge layers, models with several inputs). */
   get takesList(): boolean {
     return false;
   }
 
+  /**
+   * `kind` names the layer type ("dense"); `inputShape` (batch axis excluded) is a first layer's
+   * declared input.
+   */
   constructor(kind: string, inputShape?: number[]) {
     this.name = kind;
     this.kind = kind;
@@ -87,7 +96,9 @@ export abstract class Layer {
    * Example: `const y = layers.dense({ units: 10 }).apply(x);`
    */
   apply(x: Tensor | Tensor[], ctx?: Partial<CallContext>): Tensor;
+  /** On symbolic inputs: records a graph node and returns its symbolic output. */
   apply(x: SymbolicTensor | SymbolicTensor[]): SymbolicTensor;
+  /** On either kind of input, for callers that do not know which they hold. */
   apply(x: LayerInput, ctx?: Partial<CallContext>): Tensor | SymbolicTensor;
   apply(x: LayerInput, ctx: Partial<CallContext> = {}): Tensor | SymbolicTensor {
     if (isSymbolic(x)) return recordNode(this, x as SymbolicTensor | SymbolicTensor[]);

@@ -10,21 +10,25 @@ import {
   type Shape,
   withBuildRng,
 } from "./layer.ts";
-import type { GraphNode, SymbolicTensor } from "./symbolic.ts";
+import type { LayerNode, SymbolicTensor } from "./symbolic.ts";
 
 /** Options of {@link Model}: the symbolic inputs and output of a graph built with `apply`. */
 export interface ModelOptions {
+  /** The symbolic inputs made by `input()` (a list for several inputs). */
   inputs: SymbolicTensor | SymbolicTensor[];
   /** One output (a list of one is accepted). */
   outputs: SymbolicTensor | SymbolicTensor[];
   /** Seed of the initialisers and dropout masks (default 0). */
   seed?: number;
+  /** The model's name (default "model"). */
   name?: string;
 }
 
 /** For subclasses that make their graph later (Sequential): a seed and a kind, no graph yet. */
 export interface LazyModelOptions {
+  /** Seed of the generator the layers build from (default 0). */
   seed?: number;
+  /** The layer kind, the stem of the model's name ("sequential"). */
   kind: string;
 }
 
@@ -34,6 +38,7 @@ export interface LayerSummary {
   name: string;
   /** The class ("Conv2D", "Input"). */
   type: string;
+  /** Shape of the node's output, without the batch axis. */
   outputShape: number[];
   /** Trainable parameters of the layer (0 on the second call of a shared layer). */
   params: number;
@@ -41,10 +46,17 @@ export interface LayerSummary {
   inbound: string[];
 }
 
-interface Graph {
+/**
+ * The graph a {@link Model} runs: its inputs, its output, the layer calls in order and the layers.
+ */
+export interface ModelGraph {
+  /** The symbolic inputs, in the order `call` takes their batches. */
   inputs: SymbolicTensor[];
+  /** The symbolic output. */
   output: SymbolicTensor;
-  nodes: GraphNode[];
+  /** Every layer call from the inputs to the output, in the order they were recorded. */
+  nodes: LayerNode[];
+  /** Every layer once, in the order of its first call. */
   layers: Layer[];
   /** Label of each symbolic tensor's producer, for summaries. */
   labels: Map<number, string>;
@@ -58,9 +70,14 @@ interface Graph {
  * Example: `const m = new Model({ inputs: inp, outputs: layers.dense({ units: 10 }).apply(h) });`
  */
 export class Model extends Layer {
+  /** Seed of the generator the layers build from and dropout masks draw from. */
   readonly seed: number;
-  #graph?: Graph;
+  #graph?: ModelGraph;
 
+  /**
+   * Records the graph from `inputs` to `outputs`; subclasses (Sequential) pass a kind and make
+   * their graph later.
+   */
   constructor(opts: ModelOptions | LazyModelOptions) {
     super("inputs" in opts ? "model" : opts.kind);
     this.seed = opts.seed ?? 0;
@@ -83,7 +100,7 @@ export class Model extends Layer {
     if (ins.length === 0 || ins.some((i) => i?.node !== undefined || !("shape" in (i ?? {})))) {
       throw new Error(`${this.name}: inputs must be symbolic tensors made by input({ shape })`);
     }
-    const nodes = new Map<number, GraphNode>();
+    const nodes = new Map<number, LayerNode>();
     const reached = new Set<SymbolicTensor>();
     const visit = (t: SymbolicTensor) => {
       if (!t.node) {
@@ -116,7 +133,7 @@ export class Model extends Layer {
   }
 
   /** The graph, made on demand (Sequential makes it when its input shape is known). */
-  protected graph(): Graph {
+  protected graph(): ModelGraph {
     if (!this.#graph) this.makeGraph();
     return this.#graph!;
   }
@@ -146,6 +163,7 @@ export class Model extends Layer {
     return this.graph().layers;
   }
 
+  /** True when the graph has several inputs, so `apply` takes a list. */
   override get takesList(): boolean {
     return this.graph().inputs.length > 1;
   }
@@ -156,10 +174,12 @@ export class Model extends Layer {
     return s.length === 1 ? s[0] : s;
   }
 
+  /** The model's layers, each once. */
   override children(): Layer[] {
     return this.layers;
   }
 
+  /** The output's shape; throws a clear error when `inputShape` is not the graph's input shape. */
   override outputShape(inputShape: Shape): number[] {
     this.checkShapes(inputShape);
     return this.graph().output.shape;
@@ -182,6 +202,7 @@ export class Model extends Layer {
     return this;
   }
 
+  /** A generator seeded by the model's `seed`. */
   protected override defaultRng(): Rng {
     return new Rng(this.seed);
   }
@@ -268,6 +289,7 @@ export class Model extends Layer {
     for (const l of this.children()) l.dispose();
   }
 
+  /** Throws a clear error when `inputShape` differs from the graph's input shapes. */
   protected checkShapes(inputShape: Shape): void {
     const want = this.graph().inputs.map((i) => i.shape);
     const got = want.length === 1 && !Array.isArray(inputShape[0])

@@ -55,6 +55,10 @@ export abstract class Module extends Layer {
   #rng?: Rng;
   #shape?: Shape;
 
+  /**
+   * `seed` seeds the layers and raw parameters; `inputShape` lets `build()` and `summary()` run
+   * without an argument.
+   */
   constructor(opts: ModuleOptions = {}) {
     super(snakeCase(new.target.name), opts.inputShape);
     this.seed = opts.seed ?? 0;
@@ -77,6 +81,7 @@ export abstract class Module extends Layer {
     return v;
   }
 
+  /** True when `forward` declares other than one parameter, so `apply` passes a list. */
   override get takesList(): boolean {
     return this.forward.length !== 1;
   }
@@ -87,6 +92,7 @@ export abstract class Module extends Layer {
     return this.#rng;
   }
 
+  /** The module's own seeded generator, shared with its raw parameters. */
   protected override defaultRng(): Rng {
     return this.rng();
   }
@@ -106,6 +112,7 @@ export abstract class Module extends Layer {
     return out;
   }
 
+  /** The layer fields, as `namedChildren` finds them. */
   override children(): Layer[] {
     return this.namedChildren().map(([, l]) => l);
   }

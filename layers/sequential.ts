@@ -24,6 +24,10 @@ export class Sequential extends Model {
   readonly #stack: Layer[];
   #declared?: number[];
 
+  /**
+   * A chain of `layers`; the input shape comes from `opts.inputShape`, the first layer's, or the
+   * first batch.
+   */
   constructor(layers: Layer[], opts: SequentialOptions = {}) {
     super({ seed: opts.seed, kind: "sequential" });
     if (layers.length === 0) throw new Error("Sequential needs at least one layer");
@@ -32,6 +36,7 @@ export class Sequential extends Model {
     nameLayers(layers);
   }
 
+  /** The layers, in the order given. */
   override get layers(): Layer[] {
     return this.#stack;
   }
@@ -41,14 +46,20 @@ export class Sequential extends Model {
     return this.#declared;
   }
 
+  /** Always false: a Sequential takes one input. */
   override get takesList(): boolean {
     return false;
   }
 
+  /** The layers, in the order given. */
   override children(): Layer[] {
     return this.#stack;
   }
 
+  /**
+   * Records the chain as a graph once the input shape is known; throws a clear error when it is
+   * not.
+   */
   protected override makeGraph(): void {
     if (!this.#declared) {
       throw new Error(
@@ -75,11 +86,13 @@ export class Sequential extends Model {
     return super.build(undefined, rng);
   }
 
+  /** Builds for the first batch's shape unless an input shape was declared (then that one wins). */
   protected override ensureBuiltFor(shape: Shape, rng: Rng): void {
     // A declared input shape wins; the call then reports a batch that does not match it.
     this.build(this.#declared ? undefined : shape, rng);
   }
 
+  /** Errors name it "Sequential". */
   protected override where(): string {
     return "Sequential";
   }

@@ -39,7 +39,9 @@ import { Cropping2D, UpSampling2D, ZeroPadding2D } from "./spatial.ts";
 
 /** A layer as JSON: its class and the options that rebuild it. */
 export interface LayerConfig {
+  /** The registered class name ("Dense", "Conv2D"), as Keras writes it. */
   className: string;
+  /** The layer's options, enough to rebuild it with {@link layerFromConfig}. */
   config: Record<string, unknown>;
 }
 

@@ -10,23 +10,28 @@ import type { Layer } from "./layer.ts";
 let nextId = 0;
 
 /** One call of a layer in a graph: which layer, on which symbolic inputs. */
-export interface GraphNode {
+export interface LayerNode {
   /** Creation order: a model builds and runs its nodes in this order. */
   readonly id: number;
+  /** The layer that was called. */
   readonly layer: Layer;
+  /** The symbolic tensors it was applied to. */
   readonly inputs: SymbolicTensor[];
   /** True when the layer was applied to a list (merge layers). */
   readonly list: boolean;
+  /** The symbolic tensor the call produced. */
   readonly output: SymbolicTensor;
 }
 
 /** A graph placeholder: a shape (batch axis excluded) and the node that produces it. */
 export class SymbolicTensor {
+  /** Unique, in creation order; graph nodes are keyed by it. */
   readonly id = nextId++;
+  /** Made by `input()` and by `layer.apply(symbolic)`; `shape` leaves out the batch axis. */
   constructor(
     readonly shape: number[],
     /** The producing node; undefined for an `input()`. */
-    readonly node?: GraphNode,
+    readonly node?: LayerNode,
     /** The name of an input ("input_1"). */
     readonly name?: string,
   ) {}
@@ -40,6 +45,7 @@ export class SymbolicTensor {
 export interface InputOptions {
   /** Shape of one sample (without the batch axis), e.g. `[28, 28, 1]`. */
   shape: number[];
+  /** Name of the input (default "input_1", "input_2", …). */
   name?: string;
 }
 
@@ -80,7 +86,7 @@ export function recordNode(layer: Layer, x: SymbolicTensor | SymbolicTensor[]): 
   if (shape.length && Array.isArray(shape[0])) {
     throw new Error(`${layer.name}: layers with several outputs are not supported`);
   }
-  const node: { -readonly [K in keyof GraphNode]: GraphNode[K] } = {
+  const node: { -readonly [K in keyof LayerNode]: LayerNode[K] } = {
     id: nextId++,
     layer,
     inputs,
