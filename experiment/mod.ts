@@ -55,6 +55,7 @@ export {
   toJson,
   writeResults,
 } from "./results.ts";
+export { type RecordColumn, recordsCsv } from "./records_csv.ts";
 export { MANIFEST, type Manifest, readManifest, writeResultSet } from "./result_set.ts";
 export { curvesSvg, lineChartSvg, type Series } from "./svg_plot.ts";
 export { encodePng, imageGridSvg } from "./svg_images.ts";

@@ -9,7 +9,7 @@ import { mnist } from "../datasets/mnist.ts";
 import { type DeviceInfo, setDevice } from "../kernels/device.ts";
 import { atLeast, checkRow, reproductionOf } from "../experiment/checks.ts";
 import type { RunRecord } from "../experiment/record.ts";
-import { csvTable } from "../experiment/results.ts";
+import { recordsCsv } from "../experiment/records_csv.ts";
 import { startRun } from "../experiment/run.ts";
 import { backend } from "../kernels/engine.ts";
 import { Rng } from "../kernels/random.ts";
@@ -46,6 +46,16 @@ export const RECIPE = {
   hidden: 7,
   validationFraction: 0.1,
 };
+
+const CHECK_COLUMNS = [
+  "gradient",
+  "against",
+  "elements",
+  "relError",
+  "maxElementRelError",
+  "threshold",
+  "pass",
+] as const;
 
 /** What {@link runBackpropSigmoid} returns (tests read it). */
 export interface BackpropResult {
@@ -102,21 +112,6 @@ async function loadDigits(limit: number, testLimit: number) {
     inputs: 784,
   });
   return { train: split(0, nTrain), val: split(nTrain, nVal), test: testSet, source };
-}
-
-function checksCsv(checks: GradientCheck[]): string {
-  return csvTable(
-    ["gradient", "against", "elements", "relError", "maxElementRelError", "threshold", "pass"],
-    checks.map((c) => [
-      c.gradient,
-      c.against,
-      c.elements,
-      c.relError,
-      c.maxElementRelError,
-      c.threshold,
-      c.pass,
-    ]),
-  );
 }
 
 /** Checks the formulas, trains, prints and writes the results folder. */
@@ -225,7 +220,7 @@ export async function runBackpropSigmoid(args: string[]): Promise<BackpropResult
       },
       history,
     },
-    { history, files: { "gradient_checks.csv": checksCsv(checks) } },
+    { history, files: { "gradient_checks.csv": recordsCsv(checks, CHECK_COLUMNS) } },
     `test acc ${test.acc.toFixed(4)}, test loss ${
       test.loss.toFixed(4)
     }; ${passed}/${checks.length} gradient checks pass`,

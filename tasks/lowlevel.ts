@@ -8,7 +8,7 @@
 import { loadMnistArrays } from "../datasets/mnist.ts";
 import { checkRow, reproductionOf } from "../experiment/checks.ts";
 import type { RunRecord } from "../experiment/record.ts";
-import { csvTable } from "../experiment/results.ts";
+import { recordsCsv } from "../experiment/records_csv.ts";
 import { startRun } from "../experiment/run.ts";
 import { makeMaps, type Maps } from "./lowlevel/functions.ts";
 import { HAND_EXAMPLES, runHandExample } from "./lowlevel/hand_examples.ts";
@@ -66,22 +66,6 @@ async function digit(): Promise<{ image: Maps; source: string }> {
       source: `a drawn "7" (MNIST unavailable: ${(e as Error).message.split("\n")[0]})`,
     };
   }
-}
-
-function checksCsv(lines: CheckLine[]): string {
-  return csvTable(
-    ["kind", "function", "against", "shapeIn", "shapeOut", "maxAbsDiff", "tolerance", "pass"],
-    lines.map((l) => [
-      l.kind,
-      l.fn,
-      l.against,
-      l.shapeIn,
-      l.shapeOut,
-      l.maxAbsDiff,
-      l.tolerance,
-      l.pass,
-    ]),
-  );
 }
 
 function printTable(lines: CheckLine[]): void {
@@ -180,7 +164,16 @@ export async function runLowlevel(args: string[]): Promise<LowlevelResult> {
     checks: lines,
   }, {
     files: {
-      "checks.csv": checksCsv(lines),
+      "checks.csv": recordsCsv(lines, [
+        "kind",
+        ["function", "fn"],
+        "against",
+        "shapeIn",
+        "shapeOut",
+        "maxAbsDiff",
+        "tolerance",
+        "pass",
+      ]),
       "pipeline.svg": pipelineSvg(
         demo.stages,
         `Low-level functions on ${source.split(" from ")[0]}`,

@@ -2,12 +2,14 @@ import { gradients } from "../kernels/autograd.ts";
 import { backend, noGrad, tidy } from "../kernels/engine.ts";
 import { fmtShape } from "../kernels/shape.ts";
 import { type Tensor, tensor } from "../kernels/tensor.ts";
+import { centralDifferences, maxAbsDiff, maxRelError } from "./finite_differences.ts";
 
 /** Result of {@link gradcheck} for one input. */
 export interface GradcheckInput {
   shape: number[];
   /** max over elements of |analytic − numeric| / max(|analytic| + |numeric|, 1e-8). */
   maxRelError: number;
+  /** max |analytic − numeric| (a NaN difference counts as Infinity). */
   maxAbsError: number;
 }
 
@@ -59,22 +61,12 @@ export function gradcheck(
   });
 
   const results = which.map((i, k) => {
-    const d = host[i] as Float64Array;
-    let maxRel = 0, maxAbs = 0;
-    for (let j = 0; j < d.length; j++) {
-      const orig = d[j];
-      d[j] = orig + eps;
-      const fp = evalAt();
-      d[j] = orig - eps;
-      const fm = evalAt();
-      d[j] = orig;
-      const num = (fp - fm) / (2 * eps);
-      const a = analytic[k][j];
-      const abs = Math.abs(a - num);
-      maxAbs = Math.max(maxAbs, abs);
-      maxRel = Math.max(maxRel, abs / Math.max(Math.abs(a) + Math.abs(num), 1e-8));
-    }
-    return { shape: shapes[i], maxRelError: maxRel, maxAbsError: maxAbs };
+    const numeric = centralDifferences(evalAt, host[i] as Float64Array, eps);
+    return {
+      shape: shapes[i],
+      maxRelError: maxRelError(analytic[k], numeric),
+      maxAbsError: maxAbsDiff(analytic[k], numeric),
+    };
   });
   return { maxRelError: Math.max(0, ...results.map((r) => r.maxRelError)), inputs: results };
 }

@@ -11,7 +11,8 @@ import { matmul } from "../../kernels/ops/matmul.ts";
 import { sum } from "../../kernels/ops/reduce.ts";
 import { softmaxCrossEntropy } from "../../kernels/ops/softmax.ts";
 import { type Tensor, tensor } from "../../kernels/tensor.ts";
-import { centralDifferences, maxRelError, normRelError } from "./finite_diff.ts";
+import { centralDifferences } from "../../train/finite_differences.ts";
+import { maxRelError, normRelError } from "./finite_diff.ts";
 import {
   type Batch,
   batchGradients,

@@ -1,22 +1,4 @@
-/** Central finite differences and the relative error the gradient checks report. @module */
-
-/**
- * ∂f/∂p_i ≈ (f(p + h·e_i) − f(p − h·e_i)) / 2h for every element of `p`, which `f` reads;
- * `p` is perturbed in place and restored.
- */
-export function centralDifferences(f: () => number, p: Float64Array, h: number): Float64Array {
-  const out = new Float64Array(p.length);
-  for (let i = 0; i < p.length; i++) {
-    const orig = p[i];
-    p[i] = orig + h;
-    const fp = f();
-    p[i] = orig - h;
-    const fm = f();
-    p[i] = orig;
-    out[i] = (fp - fm) / (2 * h);
-  }
-  return out;
-}
+/** The relative errors the gradient checks report (central differences: train/finite_differences.ts). @module */
 
 /**
  * max_i |a_i − b_i| / max(|a_i|, |b_i|, floor). The floor keeps elements that are zero up to

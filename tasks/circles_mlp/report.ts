@@ -7,6 +7,7 @@
 import type { ToyData } from "../../datasets/toy.ts";
 import type { EpochRecord } from "../../train/history.ts";
 import { csvTable } from "../../experiment/results.ts";
+import { recordsCsv } from "../../experiment/records_csv.ts";
 import type { StartedRun } from "../../experiment/run.ts";
 import { lineChartSvg, type Series } from "../../experiment/svg_plot.ts";
 import { decisionBoundarySvg, gridPoints } from "../playground/boundary_svg.ts";
@@ -53,23 +54,6 @@ export function fourWaysCsv(ways: CirclesCurves[]): string {
   return csvTable(header, rows);
 }
 
-/** sweep.csv: one row per sweep run with its measures. */
-export function sweepCsv(runs: SweepRun[]): string {
-  return csvTable(
-    ["label", "lr", "batchSize", "finalLoss", "finalTestAcc", "maxRise", "roughness", "epochTo90"],
-    runs.map((r) => [
-      r.label,
-      r.lr,
-      r.batchSize,
-      r.finalLoss,
-      r.finalTestAcc,
-      r.maxRise,
-      r.roughness,
-      r.epochTo90,
-    ]),
-  );
-}
-
 function curveSeries(
   label: string,
   c: CirclesCurves | undefined,
@@ -110,7 +94,16 @@ export async function writeCirclesResults(run: StartedRun, o: {
     }),
   };
   if (o.sweep) {
-    extra["sweep.csv"] = sweepCsv(o.sweep);
+    extra["sweep.csv"] = recordsCsv(o.sweep, [
+      "label",
+      "lr",
+      "batchSize",
+      "finalLoss",
+      "finalTestAcc",
+      "maxRise",
+      "roughness",
+      "epochTo90",
+    ]);
     extra["sweep.svg"] = lineChartSvg({
       title: "circles MLP: lr and batch size (test loss per epoch)",
       xLabel: "epoch",

@@ -3,6 +3,7 @@
  * CSV, the best trial by validation accuracy, and SVG charts of validation accuracy.
  * @module
  */
+import { recordsCsv } from "../../experiment/records_csv.ts";
 import { lineChartSvg } from "../../experiment/svg_plot.ts";
 import { join } from "node:path";
 import {
@@ -166,21 +167,7 @@ export const GRID_COLUMNS = [
 
 /** grid.csv: one row per finished trial, numbers in full. */
 export function gridCsv(trials: TrialRecord[]): string {
-  const rows = trials.map((t) =>
-    [
-      t.index,
-      t.params.learningRate,
-      t.params.hidden,
-      t.params.reg,
-      t.params.batchSize,
-      t.valAcc,
-      t.testAcc,
-      t.trainAcc,
-      t.finalLoss,
-      t.seconds,
-    ].join(",")
-  );
-  return [GRID_COLUMNS.join(","), ...rows].join("\n") + "\n";
+  return recordsCsv(trials.map(({ params, ...t }) => ({ ...t, ...params })), GRID_COLUMNS);
 }
 
 /**

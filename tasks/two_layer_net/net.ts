@@ -158,6 +158,23 @@ export function regLoss(net: TwoLayerNet, reg: number): number {
 }
 
 /**
+ * Cross-entropy log Σ_j e^{s_j} − s_y of the scores row at `o` (`c` classes, true class `y`),
+ * with the max taken out so large scores cannot overflow; also that max and Σ_j e^{s_j − max}.
+ */
+export function rowCrossEntropy(
+  scores: Float64Array,
+  o: number,
+  c: number,
+  y: number,
+): { loss: number; max: number; z: number } {
+  let max = -Infinity;
+  for (let j = 0; j < c; j++) max = Math.max(max, scores[o + j]);
+  let z = 0;
+  for (let j = 0; j < c; j++) z += Math.exp(scores[o + j] - max);
+  return { loss: Math.log(z) - (scores[o + y] - max), max, z };
+}
+
+/**
  * Loss and gradients of every parameter on a batch (x [N, D] float64, y class ids), derived by
  * hand: dscores = (softmax − onehot)/N, dW2 = hᵀ·dscores + 2·reg·W2, dh = dscores·W2ᵀ masked by
  * the ReLU, dW1 = Xᵀ·dh + 2·reg·W1, biases the column sums.
@@ -175,12 +192,8 @@ export function lossAndGrads(
   let dataLoss = 0;
   for (let i = 0; i < n; i++) {
     const o = i * c;
-    let max = -Infinity;
-    for (let j = 0; j < c; j++) max = Math.max(max, scores[o + j]);
-    let z = 0;
-    for (let j = 0; j < c; j++) z += Math.exp(scores[o + j] - max);
-    // log-sum-exp with the max taken out: exact for large scores, no overflow.
-    dataLoss += Math.log(z) - (scores[o + y[i]] - max);
+    const { loss, max, z } = rowCrossEntropy(scores, o, c, y[i]);
+    dataLoss += loss;
     for (let j = 0; j < c; j++) dscores[o + j] = Math.exp(scores[o + j] - max) / z / n;
     dscores[o + y[i]] -= 1 / n;
   }
@@ -212,17 +225,5 @@ export function lossAndGrads(
 function columnSums(a: Float64Array, n: number, m: number): Float64Array {
   const out = new Float64Array(m);
   for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) out[j] += a[i * m + j];
-  return out;
-}
-
-/** Index of the largest score per row of a [N, C] score matrix. */
-export function argmaxRows(scores: Float64Array, c: number): Int32Array {
-  const n = scores.length / c;
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let j = 1; j < c; j++) if (scores[i * c + j] > scores[i * c + best]) best = j;
-    out[i] = best;
-  }
   return out;
 }

@@ -22,6 +22,7 @@ import {
 } from "../../kernels/ops/mod.ts";
 import { Rng } from "../../kernels/random.ts";
 import { tensor } from "../../kernels/tensor.ts";
+import { centralDifferences, maxAbsDiff, maxRelError } from "../../train/finite_differences.ts";
 import {
   initNet,
   lossAndGrads,
@@ -66,30 +67,6 @@ export function toyProblem(seed: number): { net: TwoLayerNet; x: Float64Array; y
   return { net, x, y };
 }
 
-/** max over elements of |a − b| / max(|a| + |b|, 1e-8), the assignment's relative error. */
-export function maxRelError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    m = Math.max(m, Math.abs(a[i] - b[i]) / Math.max(Math.abs(a[i]) + Math.abs(b[i]), 1e-8));
-  }
-  return m;
-}
-
-/** Central differences (f(w + h) − f(w − h)) / 2h of a scalar function of `w`'s entries. */
-export function numericGradient(f: () => number, w: Float64Array, h: number): Float64Array {
-  const g = new Float64Array(w.length);
-  for (let i = 0; i < w.length; i++) {
-    const orig = w[i];
-    w[i] = orig + h;
-    const fp = f();
-    w[i] = orig - h;
-    const fm = f();
-    w[i] = orig;
-    g[i] = (fp - fm) / (2 * h);
-  }
-  return g;
-}
-
 /** Max relative error of `fn`'s analytic gradient against central differences, per parameter. */
 export function gradientErrors(
   fn: LossAndGradsFn,
@@ -102,7 +79,7 @@ export function gradientErrors(
   const analytic = fn(net, x, y, reg).grads;
   const out = {} as Record<ParamName, number>;
   for (const p of PARAM_NAMES) {
-    const num = numericGradient(() => fn(net, x, y, reg).loss, net[p], h);
+    const num = centralDifferences(() => fn(net, x, y, reg).loss, net[p], h);
     out[p] = maxRelError(analytic[p], num);
   }
   return out;
@@ -203,10 +180,6 @@ export async function runToyCheck(
   const { net, x, y } = toyProblem(seed);
   const mine = fn(net, x, y, TOY.reg);
   const ref = independentForward(net, x, y, TOY.reg);
-  let scoresMaxAbsDiff = 0;
-  for (let i = 0; i < ref.scores.length; i++) {
-    scoresMaxAbsDiff = Math.max(scoresMaxAbsDiff, Math.abs(mine.scores[i] - ref.scores[i]));
-  }
   const numericRelErrors = gradientErrors(fn, net, x, y, TOY.reg);
   const auto = await autogradGradients(net, x, y, TOY.reg);
   const autogradRelErrors = {} as Record<ParamName, number>;
@@ -221,7 +194,7 @@ export async function runToyCheck(
     numericRelErrors,
     autogradRelErrors,
     autogradLossAbsDiff: Math.abs(mine.loss - auto.loss),
-    scoresMaxAbsDiff,
+    scoresMaxAbsDiff: maxAbsDiff(mine.scores, ref.scores),
     lossAbsDiff: Math.abs(mine.loss - ref.loss),
     loss: mine.loss,
     training: { finalLoss: trained.finalLoss, losses: trained.losses, config: TOY.training },

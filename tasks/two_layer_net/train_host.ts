@@ -6,13 +6,14 @@
  */
 import { Rng } from "../../kernels/random.ts";
 import type { EpochRecord } from "../../train/history.ts";
+import { argmaxRows } from "../../train/metrics.ts";
 import {
-  argmaxRows,
   forward,
   lossAndGrads,
   type LossAndGradsFn,
   PARAM_NAMES,
   regLoss,
+  rowCrossEntropy,
   type TwoLayerNet,
 } from "./net.ts";
 
@@ -70,16 +71,11 @@ export function evaluateHost(
     const count = Math.min(chunk, s.n - start);
     const idx = Int32Array.from({ length: count }, (_, i) => start + i);
     const { scores } = forward(net, gatherRows(s, idx), count);
-    const pred = argmaxRows(scores, net.c);
+    const pred = argmaxRows(scores, count, net.c);
     for (let i = 0; i < count; i++) {
       const y = s.y[start + i];
       if (pred[i] === y) correct++;
-      const o = i * net.c;
-      let max = -Infinity;
-      for (let j = 0; j < net.c; j++) max = Math.max(max, scores[o + j]);
-      let z = 0;
-      for (let j = 0; j < net.c; j++) z += Math.exp(scores[o + j] - max);
-      lossSum += Math.log(z) - (scores[o + y] - max);
+      lossSum += rowCrossEntropy(scores, i * net.c, net.c, y).loss;
     }
   }
   return { acc: correct / s.n, loss: lossSum / s.n + regLoss(net, reg) };
@@ -113,7 +109,7 @@ export function trainHost(
       throw new Error(`two-layer net: loss became ${r.loss} at iteration ${it}; lower the lr`);
     }
     losses.push(r.loss);
-    const pred = argmaxRows(r.scores, net.c);
+    const pred = argmaxRows(r.scores, y.length, net.c);
     for (let i = 0; i < y.length; i++) if (pred[i] === y[i]) epochCorrect++;
     epochLoss += r.loss * y.length;
     epochSeen += y.length;

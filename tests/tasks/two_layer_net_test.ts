@@ -20,10 +20,10 @@ import {
 } from "../../tasks/two_layer_net/grid.ts";
 import { gridCsv, indexRanges, mergeGrid, mergeProblems } from "../../tasks/two_layer_net/merge.ts";
 import { lossAndGrads, type LossAndGradsFn } from "../../tasks/two_layer_net/net.ts";
+import { maxRelError } from "../../train/finite_differences.ts";
 import {
   autogradGradients,
   gradientErrors,
-  maxRelError,
   runToyCheck,
   TOY,
   toyProblem,
