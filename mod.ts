@@ -50,6 +50,7 @@ export {
 } from "./layers/layer.ts";
 export { Module, type ModuleOptions, type ParamInit } from "./layers/module.ts";
 export {
+  type GraphNodeInfo,
   type LayerSummary,
   type LazyModelOptions,
   Model,
@@ -98,7 +99,15 @@ export {
   type SafetensorsTensor,
   writeSafetensors,
 } from "./io/safetensors.ts";
-export { loadModel, type ModelJson, modelToJson, saveModel } from "./io/model_file.ts";
+export {
+  type ArchitectureConfig,
+  type LayerEntry,
+  loadModel,
+  type ModelJson,
+  type ModelNode,
+  modelToJson,
+  saveModel,
+} from "./io/model_file.ts";
 export {
   loadWeightsInto,
   type LoadWeightsOptions,

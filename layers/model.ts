@@ -46,6 +46,20 @@ export interface LayerSummary {
   inbound: string[];
 }
 
+/** One recorded call of {@link Model.graphNodes}. */
+export interface GraphNodeInfo {
+  /** The layer called. */
+  layer: Layer;
+  /** The label of the node's output (`dense_1`, `dense_1[1]` for a shared layer's 2nd call). */
+  name: string;
+  /** The labels of what it reads. */
+  inbound: string[];
+  /** True when the layer took a list. */
+  list: boolean;
+  /** The node's symbolic output. */
+  output: SymbolicTensor;
+}
+
 /**
  * The graph a {@link Model} runs: its inputs, its output, the layer calls in order and the layers.
  */
@@ -156,6 +170,22 @@ export class Model extends Layer {
   /** The symbolic output. */
   get outputs(): SymbolicTensor[] {
     return [this.graph().output];
+  }
+
+  /**
+   * The recorded calls in order: each node's layer, the label of its output (the layer's name,
+   * `name[k]` for the k-th call of a shared layer) and the labels it reads (model inputs by
+   * their names), as summaries and model files name them.
+   */
+  graphNodes(): GraphNodeInfo[] {
+    const g = this.graph();
+    return g.nodes.map((n) => ({
+      layer: n.layer,
+      output: n.output,
+      name: g.labels.get(n.output.id)!,
+      inbound: n.inputs.map((i) => g.labels.get(i.id)!),
+      list: n.list,
+    }));
   }
 
   /** The layers, each once, in the order of their first call. */

@@ -131,7 +131,7 @@ Deno.test("model files: bad model.json contents give clear errors", async () => 
         /unknown layer className "Dense3D"; known: Dense/,
       ],
       [(j) => j.config.nodes[2].inbound = ["input_1"], /must form a chain/],
-      [(j) => j.className = "Model", /className "Model" cannot be loaded/],
+      [(j) => j.className = "Module", /className "Module" cannot be loaded/],
       [
         (j) => (j.config.layers[1].config as { units: number }).units = 64,
         /dense_1\/kernel is F32\[784,128\] in the file but float32\[784,64\]/,
