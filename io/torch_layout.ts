@@ -15,7 +15,7 @@
  * @module
  */
 import type { TypedArray } from "../kernels/dtype.ts";
-import { resolvePads } from "../kernels/ops/mod.ts";
+import { resolvePads, windowAttrs } from "../kernels/ops/mod.ts";
 import { fmtShape, sameShape } from "../kernels/shape.ts";
 import type { Tensor } from "../kernels/tensor.ts";
 import { Activation, type ActivationName, type ActivationOptions } from "../layers/activations.ts";
@@ -125,15 +125,20 @@ export function torchPlan(model: Sequential): TorchPlan {
       const act = torchActivation(l.opts.activation ?? "linear");
       if (act) add(act);
     } else if (l instanceof Conv2D) {
-      const [kh, kw] = l.kernelSize, [sh, sw] = l.strides;
-      const p = resolvePads(l.opts.padding ?? "valid", shape[0], shape[1], kh, kw, l.strides);
+      const [kh, kw] = l.kernelSize, [sh, sw] = l.strides, [dh, dw] = l.dilationRate;
+      const p = windowAttrs(l.name, [shape[0], shape[1]], l.kernelSize, {
+        strides: l.strides,
+        padding: l.opts.padding,
+        dilations: l.dilationRate,
+      }).pads;
       const even = p.top === p.bottom && p.left === p.right;
       if (!even) add(`nn.ZeroPad2d((${p.left}, ${p.right}, ${p.top}, ${p.bottom}))`);
       const pad = even && (p.top || p.left) ? `, padding=${pair(p.top, p.left)}` : "";
       const stride = sh === 1 && sw === 1 ? "" : `, stride=${pair(sh, sw)}`;
+      const dilation = dh === 1 && dw === 1 ? "" : `, dilation=${pair(dh, dw)}`;
       const k = l.params!.kernel, cin = shape[2], cout = l.opts.filters;
       add(
-        `nn.Conv2d(${cin}, ${cout}, ${pair(kh, kw)}${stride}${pad}${
+        `nn.Conv2d(${cin}, ${cout}, ${pair(kh, kw)}${stride}${pad}${dilation}${
           l.params!.bias ? "" : ", bias=False"
         })`,
       );

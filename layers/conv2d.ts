@@ -1,4 +1,12 @@
-import { conv2d, type Padding, resolvePads, windowOutput } from "../kernels/ops/mod.ts";
+import {
+  checkDilation,
+  conv2d,
+  convOutput,
+  type ConvWindowOptions,
+  type Padding,
+  pairOf,
+  windowAttrs,
+} from "../kernels/ops/mod.ts";
 import type { Rng } from "../kernels/random.ts";
 import { fmtShape } from "../kernels/shape.ts";
 import type { Tensor } from "../kernels/tensor.ts";
@@ -13,6 +21,8 @@ export interface Conv2DOptions {
   kernelSize: number | [number, number];
   strides?: number | [number, number];
   padding?: Padding;
+  /** Distance between the kernel's taps (one for both axes or [h, w]); 1 by default. */
+  dilationRate?: number | [number, number];
   activation?: ActivationName;
   useBias?: boolean;
   kernelInitializer?: InitializerName;
@@ -26,25 +36,30 @@ export class Conv2D extends Layer {
   params?: KernelAndBias;
   readonly kernelSize: [number, number];
   readonly strides: [number, number];
+  readonly dilationRate: [number, number];
   constructor(readonly opts: Conv2DOptions) {
     super("conv2d", opts.inputShape);
     checkOptions("conv2d", {
       filters: [opts.filters, "int≥1", "required"],
       kernelSize: [opts.kernelSize, "ints≥1", "required"],
       strides: [opts.strides, "ints≥1"],
+      dilationRate: [opts.dilationRate, "ints≥1"],
     });
-    const pair = (v: number | [number, number]): [number, number] =>
-      typeof v === "number" ? [v, v] : v;
-    this.kernelSize = pair(opts.kernelSize);
-    this.strides = pair(opts.strides ?? 1);
+    this.kernelSize = pairOf(opts.kernelSize);
+    this.strides = pairOf(opts.strides ?? 1);
+    this.dilationRate = pairOf(opts.dilationRate ?? 1);
+    checkDilation("conv2d", this.strides, this.dilationRate);
+  }
+  /** The window options of the op, from the layer's. */
+  protected get windowOptions(): ConvWindowOptions {
+    return { strides: this.strides, padding: this.opts.padding, dilations: this.dilationRate };
   }
   outputShape(s: number[]): number[] {
     if (s.length !== 3) {
       throw new Error(`${this.name}: expects [height, width, channels] input, got ${fmtShape(s)}`);
     }
-    const [kh, kw] = this.kernelSize;
-    const pads = resolvePads(this.opts.padding ?? "valid", s[0], s[1], kh, kw, this.strides);
-    const [oh, ow] = windowOutput(this.name, s[0], s[1], kh, kw, this.strides, pads);
+    const a = windowAttrs(this.name, [s[0], s[1]], this.kernelSize, this.windowOptions);
+    const [oh, ow] = convOutput(this.name, [0, s[0], s[1]], this.kernelSize, a);
     return [oh, ow, this.opts.filters];
   }
   override build(s: number[], rng: Rng): void {
@@ -62,8 +77,7 @@ export class Conv2D extends Layer {
     // Bias and ReLU are applied inside the conv kernel, not by more passes over the output.
     const relu = this.opts.activation === "relu";
     const y = conv2d(x, this.params!.kernel, {
-      strides: this.strides,
-      padding: this.opts.padding,
+      ...this.windowOptions,
       bias: this.params!.bias,
       activation: relu ? "relu" : undefined,
     });

@@ -1,5 +1,5 @@
 import type { FloatArray } from "../dtype.ts";
-import { windowOutput } from "../ops/conv2d.ts";
+import { windowOutput } from "../ops/conv_window.ts";
 import type { PoolAttrs } from "../ops/pool.ts";
 import { type CpuKernel, fastKernel } from "./cpu_kernel.ts";
 import type { KernelConfig } from "../kernel_registry.ts";

@@ -13,11 +13,12 @@ export {
   type Conv2dAttrs,
   conv2dBackpropFilter,
   conv2dBackpropInput,
-  type Padding,
-  type Pads,
-  resolvePads,
-  windowOutput,
+  convOutput,
+  type ConvWindowOptions,
+  dilationsOf,
+  windowAttrs,
 } from "./conv2d.ts";
+export * from "./conv_window.ts";
 export * from "./pool.ts";
 export { avgPool2d } from "./pool_avg.ts";
 export * from "./pool1d.ts";

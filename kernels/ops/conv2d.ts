@@ -3,6 +3,15 @@ import { runOp } from "../engine.ts";
 import { defineOp, type OpTestCase } from "../op.ts";
 import { fmtShape } from "../shape.ts";
 import type { Tensor } from "../tensor_core.ts";
+import {
+  checkDilation,
+  dilatedExtent,
+  type Padding,
+  type Pads,
+  pairOf,
+  resolvePads,
+  windowOutput,
+} from "./conv_window.ts";
 import { sum } from "./reduce.ts";
 import { reluGrad } from "./elementwise.ts";
 
@@ -13,27 +22,14 @@ import { reluGrad } from "./elementwise.ts";
  * plus its two backprop ops (input and filter gradients).
  */
 
-/** Explicit padding on each side. */
-export interface Pads {
-  /** Rows of zeros added above. */
-  top: number;
-  /** Rows of zeros added below. */
-  bottom: number;
-  /** Columns of zeros added on the left. */
-  left: number;
-  /** Columns of zeros added on the right. */
-  right: number;
-}
-
-/** What users pass: Keras names or numbers (one for all sides, or [top, bottom, left, right]). */
-export type Padding = "same" | "valid" | number | [number, number, number, number];
-
 /** Attributes of conv2d and its two gradient ops, with padding resolved to explicit sides. */
 export interface Conv2dAttrs {
   /** Step of the window along height and width. */
   strides: [number, number];
   /** Zero padding on each side of the input. */
   pads: Pads;
+  /** Distance between the filter's taps (Keras `dilationRate`); [1, 1] when absent. */
+  dilations?: [number, number];
   /**
    * conv2d only: "relu" applies ReLU to the result (after the bias) in the same kernel, as
    * oneDNN's post-ops and TF.js's fused conv do: one pass over the output fewer.
@@ -41,51 +37,25 @@ export interface Conv2dAttrs {
   activation?: "relu";
 }
 
-/**
- * Resolves `padding` like TensorFlow: "same" gives output ⌈in/stride⌉ with the odd pixel at the
- * bottom/right; "valid" none.
- */
-export function resolvePads(
-  padding: Padding,
-  inH: number,
-  inW: number,
-  kh: number,
-  kw: number,
-  strides: [number, number],
-): Pads {
-  if (padding === "valid") return { top: 0, bottom: 0, left: 0, right: 0 };
-  if (padding === "same") {
-    const th = Math.max((Math.ceil(inH / strides[0]) - 1) * strides[0] + kh - inH, 0);
-    const tw = Math.max((Math.ceil(inW / strides[1]) - 1) * strides[1] + kw - inW, 0);
-    const top = Math.floor(th / 2), left = Math.floor(tw / 2);
-    return { top, bottom: th - top, left, right: tw - left };
-  }
-  if (typeof padding === "number") {
-    return { top: padding, bottom: padding, left: padding, right: padding };
-  }
-  const [top, bottom, left, right] = padding;
-  return { top, bottom, left, right };
+/** The dilations of `attrs`, [1, 1] when absent. */
+export function dilationsOf(attrs: Conv2dAttrs): [number, number] {
+  return attrs.dilations ?? [1, 1];
 }
 
-/** Output height and width of a window op; throws when the window does not fit. */
-export function windowOutput(
+/**
+ * Output [OH, OW] of conv2d with filter [KH, KW, …] on input [N, H, W, …]: the window is the
+ * dilated extent of the filter. Refuses strides and dilations both > 1 (Keras' rule).
+ */
+export function convOutput(
   op: string,
-  h: number,
-  w: number,
-  kh: number,
-  kw: number,
-  strides: [number, number],
-  pads: Pads,
+  x: number[],
+  w: number[],
+  attrs: Conv2dAttrs,
 ): [number, number] {
-  const oh = Math.floor((h + pads.top + pads.bottom - kh) / strides[0]) + 1;
-  const ow = Math.floor((w + pads.left + pads.right - kw) / strides[1]) + 1;
-  if (oh < 1 || ow < 1) {
-    throw new Error(
-      `${op}: a ${kh}x${kw} window does not fit a ${h}x${w} input with padding ` +
-        `${JSON.stringify(pads)}; use padding "same" or a smaller kernel`,
-    );
-  }
-  return [oh, ow];
+  const [dh, dw] = dilationsOf(attrs);
+  checkDilation(op, attrs.strides, [dh, dw]);
+  const kh = dilatedExtent(w[0], dh), kw = dilatedExtent(w[1], dw);
+  return windowOutput(op, x[1], x[2], kh, kw, attrs.strides, attrs.pads);
 }
 
 function checkRanks(x: number[], w: number[]): void {
@@ -105,7 +75,7 @@ function conv2dShape(x: number[], w: number[], attrs: Conv2dAttrs): number[] {
         `filter ${fmtShape(w)})`,
     );
   }
-  const [oh, ow] = windowOutput("conv2d", x[1], x[2], w[0], w[1], attrs.strides, attrs.pads);
+  const [oh, ow] = convOutput("conv2d", x, w, attrs);
   return [x[0], oh, ow, w[3]];
 }
 
@@ -120,9 +90,11 @@ function forEachTap(
   x: number[],
   w: number[],
   y: number[],
-  { strides: [sh, sw], pads }: Conv2dAttrs,
+  attrs: Conv2dAttrs,
   f: (xi: number, wi: number, yi: number) => void,
 ): void {
+  const { strides: [sh, sw], pads } = attrs;
+  const [dh, dw] = dilationsOf(attrs);
   const [n, h, wd, cin] = x;
   const [kh, kw, , cout] = w;
   const [, oh, ow] = y;
@@ -131,9 +103,9 @@ function forEachTap(
       for (let ox = 0; ox < ow; ox++) {
         const yBase = ((b * oh + oy) * ow + ox) * cout;
         for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sh + ky - pads.top;
+          const iy = oy * sh + ky * dh - pads.top;
           for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * sw + kx - pads.left;
+            const ix = ox * sw + kx * dw - pads.left;
             const pad = iy < 0 || iy >= h || ix < 0 || ix >= wd;
             const xBase = pad ? -1 : ((b * h + iy) * wd + ix) * cin;
             const wBase = (ky * kw + kx) * cin * cout;
@@ -191,6 +163,26 @@ function convCases(): OpTestCase<Conv2dAttrs>[] {
       inputs: [{ shape: [1, 6, 5, 2] }, { shape: [2, 3, 2, 1] }],
       attrs: { strides: [2, 1], pads: p(0, 1, 1, 0) },
     },
+    {
+      name: "3x3 dilation 2, same",
+      inputs: [{ shape: [1, 7, 6, 2] }, { shape: [3, 3, 2, 2] }],
+      attrs: { strides: [1, 1], pads: p(2, 2, 2, 2), dilations: [2, 2] },
+    },
+    {
+      name: "2x3 dilation [3, 2] valid, bias and ReLU",
+      inputs: [{ shape: [2, 6, 7, 4] }, { shape: [2, 3, 4, 4] }, { shape: [4] }],
+      attrs: { strides: [1, 1], pads: p(0, 0, 0, 0), dilations: [3, 2], activation: "relu" },
+    },
+    {
+      name: "1x3 dilation [1, 3] causal pads",
+      inputs: [{ shape: [2, 1, 9, 3] }, { shape: [1, 3, 3, 2] }],
+      attrs: { strides: [1, 1], pads: p(0, 0, 6, 0), dilations: [1, 3] },
+    },
+    {
+      name: "empty batch, 3x3 same",
+      inputs: [{ shape: [0, 4, 4, 2] }, { shape: [3, 3, 2, 2] }, { shape: [2] }],
+      attrs: { strides: [1, 1], pads: p(1, 1, 1, 1) },
+    },
   ];
 }
 
@@ -239,7 +231,7 @@ const conv2dDef = defineOp<Conv2dAttrs>({
     // dy where its output is positive (exactly where its input was).
     let pre: Tensor | undefined;
     const g = () => pre ??= attrs.activation === "relu" ? reluGrad(dy, output) : dy;
-    const a: Conv2dAttrs = { strides: attrs.strides, pads: attrs.pads };
+    const { activation: _, ...a } = attrs;
     return [
       () => conv2dBackpropInput(g(), w, x.shape, a),
       () => conv2dBackpropFilter(x, g(), w.shape, a),
@@ -307,37 +299,46 @@ const conv2dBackpropFilterDef = defineOp<BackpropFilterAttrs>({
   tests: [],
 });
 
+/** Window options of the convolution ops (TF.js names). */
+export interface ConvWindowOptions {
+  strides?: number | [number, number];
+  padding?: Padding;
+  /** Distance between taps, one for both axes or [h, w] (Keras `dilationRate`); 1 by default. */
+  dilations?: number | [number, number];
+}
+
+/**
+ * Conv2d's attributes for a filter of `kernel` [KH, KW] over an [H, W] input (`inHW`): strides,
+ * dilations (kept only when some is > 1, so undilated convs keep their attributes) and the
+ * pads "same" gives for the dilated extent. Throws for strides and dilations both > 1.
+ * Example: `windowAttrs("conv2d", [28, 28], [3, 3], { padding: "same", dilations: 2 })`.
+ */
+export function windowAttrs(
+  op: string,
+  inHW: [number, number],
+  kernel: [number, number],
+  opts: ConvWindowOptions,
+): Conv2dAttrs {
+  const strides = pairOf(opts.strides ?? 1), dilations = pairOf(opts.dilations ?? 1);
+  checkDilation(op, strides, dilations);
+  const kh = dilatedExtent(kernel[0], dilations[0]), kw = dilatedExtent(kernel[1], dilations[1]);
+  const pads = resolvePads(opts.padding ?? "valid", inHW[0], inHW[1], kh, kw, strides);
+  return dilations[0] > 1 || dilations[1] > 1 ? { strides, pads, dilations } : { strides, pads };
+}
+
 /**
  * Convolution of NHWC `x` with filter `w` [KH,KW,Cin,Cout], plus `bias` [Cout] when given, then
- * ReLU with `activation: "relu"`, all in one kernel.
+ * ReLU with `activation: "relu"`, all in one kernel; `dilations` spreads the taps apart.
  * Example: `conv2d(x, w, { strides: 1, padding: "same", bias: b, activation: "relu" })`.
  */
 export function conv2d(
   x: Tensor,
   w: Tensor,
-  opts: {
-    strides?: number | [number, number];
-    padding?: Padding;
-    bias?: Tensor;
-    activation?: "relu";
-  } = {},
+  opts: ConvWindowOptions & { bias?: Tensor; activation?: "relu" } = {},
 ): Tensor {
-  const strides: [number, number] = typeof opts.strides === "number"
-    ? [opts.strides, opts.strides]
-    : opts.strides ?? [1, 1];
   checkRanks(x.shape, w.shape);
-  const pads = resolvePads(
-    opts.padding ?? "valid",
-    x.shape[1],
-    x.shape[2],
-    w.shape[0],
-    w.shape[1],
-    strides,
-  );
-  const attrs: Conv2dAttrs = opts.activation ? { strides, pads, activation: opts.activation } : {
-    strides,
-    pads,
-  };
+  const attrs = windowAttrs("conv2d", [x.shape[1], x.shape[2]], [w.shape[0], w.shape[1]], opts);
+  if (opts.activation) attrs.activation = opts.activation;
   return runOp(conv2dDef, opts.bias ? [x, w, opts.bias] : [x, w], attrs);
 }
 

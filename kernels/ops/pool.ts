@@ -3,7 +3,7 @@ import { runOp } from "../engine.ts";
 import { defineOp, type OpTestCase } from "../op.ts";
 import { fmtShape } from "../shape.ts";
 import type { Tensor } from "../tensor_core.ts";
-import { type Padding, type Pads, resolvePads, windowOutput } from "./conv2d.ts";
+import { type Padding, type Pads, resolvePads, windowOutput } from "./conv_window.ts";
 
 /** Max pooling on NHWC with window extent, stride and padding, and its gradient op. */
 

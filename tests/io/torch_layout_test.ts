@@ -62,6 +62,23 @@ function extraModel(seed: number): Sequential {
   ], { seed });
 }
 
+/** Dilated convs: "same" on the dilated extent (even and uneven pads) and "valid". */
+function dilatedModel(seed: number): Sequential {
+  return new Sequential([
+    layers.conv2d({
+      filters: 3,
+      kernelSize: 3,
+      dilationRate: 2,
+      padding: "same",
+      inputShape: [9, 8, 2],
+    }),
+    layers.conv2d({ filters: 2, kernelSize: 2, dilationRate: [3, 1], padding: "same" }),
+    layers.conv2d({ filters: 2, kernelSize: [2, 3], dilationRate: [1, 2], activation: "relu" }),
+    layers.flatten(),
+    layers.dense({ units: 3 }),
+  ], { seed });
+}
+
 const models: [string, (seed: number) => Sequential, number[]][] = [
   ["mnist_mlp", (s) => mnistMlp("relu", s), [28, 28, 1]],
   ["mnist_cnn_dropout", (s) => mnistCnn(true, s), [28, 28, 1]],
@@ -70,6 +87,7 @@ const models: [string, (seed: number) => Sequential, number[]][] = [
   ["cifar_starter", (s) => cifarStarter(s), [32, 32, 3]],
   ["rdfia_bn_dropout", (s) => rdfiaNet(s, { batchNorm: true, dropout: true }), [32, 32, 3]],
   ["extra", extraModel, [8, 8, 2]],
+  ["dilated", dilatedModel, [9, 8, 2]],
 ];
 
 const torchOk = await torchAvailable();

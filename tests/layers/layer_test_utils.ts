@@ -15,3 +15,16 @@ export function runLayer<L extends Layer>(layer: L, x: Tensor, seed = 0): Tensor
   if (!layer.isBuilt) layer.build(x.shape.slice(1), new Rng(seed));
   return layer.call(x, { training: false });
 }
+
+/**
+ * The call of a layer with a kernel and bias (`KernelAndBias`: dense, the convolutions), built
+ * for `inputShape` (batch axis first), with its kernel and bias replaced by the arguments: so
+ * `float64Gradcheck` checks the gradient of input, kernel and bias together in float64.
+ */
+export function withKernelAndBias(layer: Layer, inputShape: number[]) {
+  layer.build(inputShape.slice(1), new Rng(0));
+  return (x: Tensor, kernel: Tensor, bias?: Tensor): Tensor => {
+    (layer as unknown as { params: { kernel: Tensor; bias?: Tensor } }).params = { kernel, bias };
+    return layer.call(x, { training: true });
+  };
+}

@@ -1,5 +1,10 @@
 import type { KernelConfig } from "../../kernel_registry.ts";
-import type { BackpropFilterAttrs, BackpropInputAttrs, Conv2dAttrs } from "../../ops/conv2d.ts";
+import {
+  type BackpropFilterAttrs,
+  type BackpropInputAttrs,
+  type Conv2dAttrs,
+  dilationsOf,
+} from "../../ops/conv2d.ts";
 import { gemmKernel } from "../gemm.ts";
 import { u, webgpuKernel, type WebGpuKernelFn } from "../wgsl.ts";
 
@@ -33,6 +38,7 @@ function patchCode(
   const [, h, wd, cin] = x;
   const [, kw] = w;
   const [, oh, ow] = y;
+  const [dh, dw] = dilationsOf(a);
   const [type, zero, load] = vec4
     ? [
       "vec4f",
@@ -45,8 +51,8 @@ function patchCode(
   let p = m % ${u(oh * ow)};
   let c = k % ${u(cin)};
   let t = k / ${u(cin)};
-  let iy = i32((p / ${u(ow)}) * ${u(a.strides[0])} + t / ${u(kw)}) - ${a.pads.top};
-  let ix = i32((p % ${u(ow)}) * ${u(a.strides[1])} + t % ${u(kw)}) - ${a.pads.left};
+  let iy = i32((p / ${u(ow)}) * ${u(a.strides[0])} + (t / ${u(kw)}) * ${u(dh)}) - ${a.pads.top};
+  let ix = i32((p % ${u(ow)}) * ${u(a.strides[1])} + (t % ${u(kw)}) * ${u(dw)}) - ${a.pads.left};
   if (iy < 0 || iy >= ${h} || ix < 0 || ix >= ${wd}) { return ${zero}; }
   return ${load};
 }`;
@@ -92,6 +98,7 @@ export const conv2dWebGpuKernels: KernelConfig<WebGpuKernelFn<never>>[] = [
     const [, kw, , cout] = w.shape;
     const [, oh, ow] = dy.shape;
     const [sh, sw] = attrs.strides;
+    const [dh, dw] = dilationsOf(attrs);
     const a4 = cout % 4 === 0;
     const [type, zero] = a4 ? ["vec4f", "vec4f(0.0)"] : ["f32", "0.0"];
     const at = `((b * ${u(oh)} + oy) * ${u(ow)} + ox) * ${u(cout)} + o`;
@@ -104,8 +111,8 @@ export const conv2dWebGpuKernels: KernelConfig<WebGpuKernelFn<never>>[] = [
   let p = m % ${u(h * wd)};
   let o = k % ${u(cout)};
   let t = k / ${u(cout)};
-  let ty = i32(p / ${u(wd)}) + ${attrs.pads.top} - i32(t / ${u(kw)});
-  let tx = i32(p % ${u(wd)}) + ${attrs.pads.left} - i32(t % ${u(kw)});
+  let ty = i32(p / ${u(wd)}) + ${attrs.pads.top} - i32((t / ${u(kw)}) * ${u(dh)});
+  let tx = i32(p % ${u(wd)}) + ${attrs.pads.left} - i32((t % ${u(kw)}) * ${u(dw)});
   if (ty < 0 || tx < 0 || ty % ${sh} != 0 || tx % ${sw} != 0) { return ${zero}; }
   let oy = u32(ty / ${sh});
   let ox = u32(tx / ${sw});
