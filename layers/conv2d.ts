@@ -36,6 +36,7 @@ export class Conv2D extends Layer {
   params?: KernelAndBias;
   readonly kernelSize: [number, number];
   readonly strides: [number, number];
+  /** The dilation along height and width. */
   readonly dilationRate: [number, number];
   constructor(readonly opts: Conv2DOptions) {
     super("conv2d", opts.inputShape);

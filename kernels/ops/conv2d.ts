@@ -301,7 +301,9 @@ const conv2dBackpropFilterDef = defineOp<BackpropFilterAttrs>({
 
 /** Window options of the convolution ops (TF.js names). */
 export interface ConvWindowOptions {
+  /** Step of the window, one for both axes or [h, w]; 1 by default. */
   strides?: number | [number, number];
+  /** "valid" (default), "same", or explicit pads. */
   padding?: Padding;
   /** Distance between taps, one for both axes or [h, w] (Keras `dilationRate`); 1 by default. */
   dilations?: number | [number, number];
