@@ -39,6 +39,10 @@ export {
 } from "./kernels/op.ts";
 export { Rng } from "./kernels/random.ts";
 
+/**
+ * Layer factories with Keras names: `layers.dense({ units: 10 })`,
+ * `layers.conv2d({ filters: 32, kernelSize: 3 })`, merges, recurrent and attention layers.
+ */
 export * as layers from "./layers/mod.ts";
 export { Sequential, type SequentialOptions } from "./layers/sequential.ts";
 export {
@@ -70,8 +74,15 @@ export {
 export type { LossWeights } from "./layers/losses/common.ts";
 export type { CrossentropyOptions } from "./layers/losses/crossentropy.ts";
 
+/** Losses with options: `losses.categoricalCrossentropy({ fromLogits: true })`. */
 export * as losses from "./layers/losses_mod.ts";
+/** Optimisers and learning-rate schedules: `optimizers.adam({ learningRate: 1e-3 })`. */
 export * as optimizers from "./train/optimizers_mod.ts";
+export type { Optimizer } from "./train/optimizer.ts";
+export type { EpochRecord } from "./train/history.ts";
+export type { Metric } from "./train/metric.ts";
+export type { MetricName } from "./train/metrics/by_name.ts";
+export type { BatchLogs, Callback, Monitor, TrainingContext } from "./train/callbacks/callback.ts";
 export { exponentialDecay, inverseTimeDecay, type Schedule, stepDecay } from "./train/schedules.ts";
 export { fit, type FitOptions, type History } from "./train/fit.ts";
 export {
@@ -81,13 +92,16 @@ export {
   type TrainState,
   type TrainStep,
 } from "./train/train_step.ts";
+/** Training callbacks with Keras' names: `callbacks.earlyStopping({ patience: 2 })`. */
 export * as callbacks from "./train/callbacks/mod.ts";
 export type { ModelData } from "./train/model_data.ts";
 export { evaluate, type Evaluation, predict } from "./train/evaluate.ts";
-export { gradcheck } from "./train/gradcheck.ts";
+export { gradcheck, type GradcheckInput, type GradcheckResult } from "./train/gradcheck.ts";
+/** Metrics for `evaluate`, `fit` and plain arrays: `metrics.topKCategoricalAccuracy({ k: 3 })`. */
 export * as metrics from "./train/metrics_mod.ts";
 export { loadCheckpoint, saveCheckpoint } from "./train/checkpoint.ts";
 
+/** The course datasets and their transforms: `const { train, test } = await datasets.mnist();` */
 export * as datasets from "./datasets/mod.ts";
 export {
   decodeSafetensors,

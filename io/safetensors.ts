@@ -24,7 +24,9 @@ export type SafetensorsArray =
 export interface SafetensorsTensor {
   /** The dtype stored in the file (F16/BF16 data arrive as Float32Array). */
   dtype: SafetensorsDType;
+  /** The tensor's shape (row-major data). */
   shape: number[];
+  /** The tensor's elements, in a typed array matching `dtype`. */
   data: SafetensorsArray;
 }
 

@@ -18,7 +18,9 @@ import {
 
 /** A tensor and the name it is stored under (a layer's `NamedTensor` is one). */
 export interface WeightEntry {
+  /** The key the tensor is stored under ("dense_1/kernel"). */
   name: string;
+  /** The tensor itself. */
   tensor: Tensor;
 }
 

@@ -20,6 +20,7 @@ import { evaluationBundle, withDisplay } from "../notebook/display.ts";
 
 /** What {@link evaluate} returns. */
 export interface Evaluation {
+  /** Mean loss over the samples. */
   loss: number;
   /** NaN for regression targets. */
   accuracy: number;
@@ -27,6 +28,7 @@ export interface Evaluation {
   confusion?: number[][];
   /** Predicted class per sample (classification only). */
   predictions?: Int32Array;
+  /** Number of samples evaluated. */
   n: number;
   /** The values of the metrics asked for, by name ("accuracy" included when asked). */
   metrics: Record<string, number>;

@@ -43,15 +43,21 @@ export type { History } from "./callbacks/callback.ts";
 
 /** Options of {@link fit}, named like Keras' `model.fit`. */
 export interface FitOptions {
+  /** Number of epochs (the total, also when resuming). */
   epochs: number;
+  /** The optimiser that updates the parameters, e.g. `optimizers.adam({ learningRate: 1e-3 })`. */
   optimizer: Optimizer;
   /** The loss, which says what the model's output is: "softmaxCrossEntropy" takes logits. */
   loss?: LossName | LossFn;
+  /** Samples per step (default 32). */
   batchSize?: number;
   /** Fraction of the data (its end, before shuffling) held out for validation. */
   validationSplit?: number;
+  /** Data to validate on after each epoch (instead of `validationSplit`). */
   validationData?: ModelData;
+  /** Shuffle the training samples each epoch (default true). */
   shuffle?: boolean;
+  /** Seed of the shuffling, dropout and augmentation (default 0): same seed, same numbers. */
   seed?: number;
   /** Steps per epoch; default one pass over the training data. */
   stepsPerEpoch?: number;

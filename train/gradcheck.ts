@@ -6,6 +6,7 @@ import { centralDifferences, maxAbsDiff, maxRelError } from "./finite_difference
 
 /** Result of {@link gradcheck} for one input. */
 export interface GradcheckInput {
+  /** The input's shape. */
   shape: number[];
   /** max over elements of |analytic − numeric| / max(|analytic| + |numeric|, 1e-8). */
   maxRelError: number;
@@ -15,7 +16,9 @@ export interface GradcheckInput {
 
 /** Result of {@link gradcheck}. */
 export interface GradcheckResult {
+  /** The largest relative error over all checked inputs. */
   maxRelError: number;
+  /** Per input: its shape and largest relative and absolute error. */
   inputs: GradcheckInput[];
 }
 

@@ -12,8 +12,11 @@ import type { Shape } from "../layers/layer.ts";
 
 /** Samples for a model: x one tensor per input (or one tensor), y class ids or targets. */
 export interface ModelData {
+  /** The inputs: one tensor [N, …], or one per model input. */
   x: Tensor | Tensor[];
+  /** Int32 class ids [N], or a target tensor (one-hot, regression values). */
   y: Int32Array | Tensor;
+  /** Class names, for reports and confusion matrices. */
   classNames?: string[];
   /**
    * A weight per sample (Keras' `sample_weight`): the loss is Σ wᵢℓᵢ / N in fit and evaluate,

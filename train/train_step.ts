@@ -27,7 +27,9 @@ export interface TrainBatch {
 
 /** What `fit` hands every step: the optimiser, the loss and the parameters it updates. */
 export interface TrainState {
+  /** The optimiser: `step(params, grads)` applies one update. */
   optimizer: Optimizer;
+  /** The loss function fit resolved from its `loss` option. */
   loss: LossFn;
   /** The model's trainable parameters, in `model.parameters()` order. */
   params: Tensor[];
@@ -35,7 +37,9 @@ export interface TrainState {
 
 /** What a step returns: the batch's mean loss and (for accuracy) the model's output. */
 export interface StepResult {
+  /** The batch's mean loss (a scalar tensor). */
   loss: Tensor;
+  /** The model's output on the batch; with class labels fit derives accuracy from it. */
   output?: Tensor;
 }
 
@@ -48,13 +52,13 @@ export type TrainStep = (model: Layer, batch: TrainBatch, state: TrainState) => 
 /**
  * The default step: forward in training mode, the loss, gradients of every parameter, one
  * optimiser update. Example of a custom one that adds an L1 penalty:
- * `trainStep: (m, b, s) => { ... }` (see README "Write your own model").
+ * `trainStep: (m, b, s) => { ... }` (README, "Write your own model").
  */
-export const defaultTrainStep: TrainStep = (model, batch, state) => {
+export function defaultTrainStep(model: Layer, batch: TrainBatch, state: TrainState): StepResult {
   const output = model.apply(batch.x, { training: true });
   const loss = batch.sampleWeight
     ? state.loss(output, batch.y, { sampleWeight: batch.sampleWeight })
     : state.loss(output, batch.y);
   state.optimizer.step(state.params, gradients(loss, state.params));
   return { loss, output };
-};
+}

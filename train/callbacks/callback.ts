@@ -4,9 +4,13 @@ import type { Optimizer } from "../optimizers.ts";
 
 /** What `fit` returns. */
 export interface History {
+  /** One record per completed epoch, in order. */
   epochs: EpochRecord[];
+  /** Number of training samples (after the validation split). */
   trainSize: number;
+  /** Number of validation samples (0 without validation). */
   valSize: number;
+  /** Training steps taken, over all epochs. */
   steps: number;
 }
 
@@ -16,23 +20,33 @@ export interface History {
  * step never waits for the device otherwise.
  */
 export interface BatchLogs {
+  /** The epoch, counted from 1. */
   epoch: number;
   /** 0-based batch index within the epoch. */
   batch: number;
   /** 1-based global step. */
   step: number;
+  /** Samples in the batch. */
   size: number;
+  /** Running mean loss over the epoch so far (only on steps that read back). */
   loss?: number;
+  /** Running accuracy over the epoch so far (only on steps that read back). */
   acc?: number;
 }
 
 /** The run a callback watches; set `stopTraining` to end it after the current step or epoch. */
 export interface TrainingContext {
+  /** The model being trained. */
   model: Layer;
+  /** The optimiser updating it (its learning rate may be changed, as reduceLROnPlateau does). */
   optimizer: Optimizer;
+  /** Total epochs of the run. */
   epochs: number;
+  /** Training steps in each epoch. */
   stepsPerEpoch: number;
+  /** The history so far (completed epochs). */
   history: History;
+  /** Set to true to stop after the current step or epoch (earlyStopping does). */
   stopTraining: boolean;
 }
 
@@ -42,11 +56,17 @@ export interface TrainingContext {
  * `valLoss`, `valAcc`, …), the names `monitor` options refer to.
  */
 export interface Callback {
+  /** Before the first epoch. */
   onTrainBegin?(ctx: TrainingContext): void | Promise<void>;
+  /** After the last epoch (or when training stops early). */
   onTrainEnd?(ctx: TrainingContext): void | Promise<void>;
+  /** Before each epoch, with its number (counted from 1). */
   onEpochBegin?(epoch: number, ctx: TrainingContext): void | Promise<void>;
+  /** After each epoch, with its record (loss, acc, valLoss, valAcc, metrics). */
   onEpochEnd?(epoch: number, logs: EpochRecord, ctx: TrainingContext): void | Promise<void>;
+  /** Before each training step, with the global step (1-based) and the batch's logs. */
   onBatchBegin?(step: number, logs: BatchLogs, ctx: TrainingContext): void;
+  /** After each training step, with the global step (1-based) and the batch's logs. */
   onBatchEnd?(step: number, logs: BatchLogs, ctx: TrainingContext): void;
 }
 
