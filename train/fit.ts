@@ -23,7 +23,13 @@ import type { BatchLogs, Callback, History, TrainingContext } from "./callbacks/
 import { lambda } from "./callbacks/lambda.ts";
 import { TerminateOnNaN } from "./callbacks/terminate_on_nan.ts";
 import { evaluate } from "./evaluate.ts";
-import { type FitRunShape, loadFitCheckpoint, saveFitCheckpoint } from "./fit_checkpoint.ts";
+import { applyCallbackStates } from "./callbacks/callback_state.ts";
+import {
+  type FitRunShape,
+  type LoadedFitCheckpoint,
+  loadFitCheckpoint,
+  saveFitCheckpoint,
+} from "./fit_checkpoint.ts";
 import type { EpochRecord } from "./history.ts";
 import type { Metric } from "./metric.ts";
 import type { MetricName } from "./metrics/by_name.ts";
@@ -83,13 +89,15 @@ export interface FitOptions {
   onBatchEnd?: (step: number) => void;
   /**
    * A folder where, after every completed epoch, a resumable checkpoint is written atomically
-   * (checkpoint.safetensors: weights, optimiser state, epoch, step, random state, history).
+   * (checkpoint.safetensors: weights, optimiser state, epoch, step, random state, history and
+   * the state of stateful callbacks: earlyStopping, reduceLROnPlateau, modelCheckpoint).
    * Example: `checkpoint: "runs/net/checkpoint"`.
    */
   checkpoint?: string;
   /**
    * A folder written by `checkpoint`: training continues after its last epoch, giving the same
-   * numbers as a run never interrupted (same model, optimiser, data, seed and options; a
+   * numbers as a run never interrupted (same model, optimiser, data, seed, options and
+   * callbacks, whose saved state continues: an earlyStopping stops at the same epoch; a
    * mismatch is an error naming it). `epochs` stays the total.
    * Example: `fit(model, data, { epochs: 10, optimizer, checkpoint: dir, resumeFrom: dir })`.
    */
@@ -184,12 +192,14 @@ export async function fit(model: Layer, data: ModelData, opts: FitOptions): Prom
   // Running totals are read back only when something shows them (the progress line).
   const readEvery = quiet ? 0 : Math.max(1, Math.ceil(stepsPerEpoch / 10));
 
+  let saved: LoadedFitCheckpoint | undefined;
   try {
     if (opts.resumeFrom) {
-      const saved = await loadFitCheckpoint(opts.resumeFrom, {
+      saved = await loadFitCheckpoint(opts.resumeFrom, {
         model,
         optimizer: opts.optimizer,
         params,
+        callbacks: user,
       }, runShape);
       history.epochs.push(...saved.history);
       history.steps = saved.steps;
@@ -198,6 +208,8 @@ export async function fit(model: Layer, data: ModelData, opts: FitOptions): Prom
       for (let i = 0; i < saved.steps; i++) stream.nextWindow();
     }
     for (const c of cbs) await c.onTrainBegin?.(ctx);
+    // onTrainBegin resets the callbacks; a resumed run then continues their saved state.
+    if (saved) applyCallbackStates(saved.callbackStates);
     for (let epoch = firstEpoch; epoch <= opts.epochs && !ctx.stopTraining; epoch++) {
       for (const c of cbs) await c.onEpochBegin?.(epoch, ctx);
       const t0 = performance.now();
@@ -284,7 +296,12 @@ export async function fit(model: Layer, data: ModelData, opts: FitOptions): Prom
       for (const c of cbs) await c.onEpochEnd?.(epoch, rec, ctx);
       // Only whole epochs are checkpointed: a resumed run starts at an epoch boundary.
       if (opts.checkpoint && done === stepsPerEpoch) {
-        await saveFitCheckpoint(opts.checkpoint, { model, optimizer: opts.optimizer, params }, {
+        await saveFitCheckpoint(opts.checkpoint, {
+          model,
+          optimizer: opts.optimizer,
+          params,
+          callbacks: user,
+        }, {
           epoch,
           steps: history.steps,
           history: history.epochs,

@@ -2,7 +2,8 @@
  * `fit`'s resumable checkpoint: one safetensors file (written atomically) holding the model's
  * weights (`model/<name>`), the optimiser's state tensors (`optimizer/<index>/<slot>`) and, in
  * its metadata, the epoch, the global step, the optimiser's step count and learning rate, the
- * layers' random state (dropout counters) and the history. The batch order needs no storing: it
+ * layers' random state (dropout counters), the history and the state of stateful callbacks
+ * (`callbacks/<index>:<class>/<k>` tensors, values in the metadata). The batch order needs no storing: it
  * is replayed from the seed (see fit.ts), which the checkpoint checks along with the data size.
  * @module
  */
@@ -11,6 +12,8 @@ import type { Tensor } from "../kernels/tensor.ts";
 import type { Layer } from "../layers/layer.ts";
 import { readSafetensors, type SafetensorsFile, writeSafetensors } from "../io/safetensors.ts";
 import { assignWeights, matchWeights, type WeightEntry, weightsToHost } from "../io/weights.ts";
+import type { Callback, CallbackState } from "./callbacks/callback.ts";
+import { matchCallbackStates, saveCallbackStates } from "./callbacks/callback_state.ts";
 import type { EpochRecord } from "./history.ts";
 import { layerRandomStates, restoreLayerRandomStates } from "./layer_random_state.ts";
 import {
@@ -46,6 +49,8 @@ export interface FitCheckpointState {
   /** Layers' random state by path (see layer_random_state.ts). */
   random: Record<string, number[]>;
   run: FitRunShape;
+  /** Stateful callbacks' values by `"<index>:<class>"` (see callback_state.ts). */
+  callbacks?: Record<string, Record<string, unknown>>;
 }
 
 /** What a checkpoint is saved from and restored into. */
@@ -54,6 +59,14 @@ export interface FitCheckpointTarget {
   optimizer: Optimizer;
   /** The parameters the optimiser updates (`model.parameters()`). */
   params: Tensor[];
+  /** fit's `callbacks`: the stateful ones' state is saved and restored too. */
+  callbacks?: readonly Callback[];
+}
+
+/** A loaded checkpoint's state, with the callbacks' states matched to this run's callbacks. */
+export interface LoadedFitCheckpoint extends FitCheckpointState {
+  /** To put back with `applyCallbackStates` once the callbacks' `onTrainBegin` ran. */
+  callbackStates: [Callback, CallbackState][];
 }
 
 function entries(t: FitCheckpointTarget): { model: WeightEntry[]; optimizer: WeightEntry[] } {
@@ -79,15 +92,17 @@ const decode = (_k: string, v: unknown) =>
 export async function saveFitCheckpoint(
   dir: string,
   target: FitCheckpointTarget,
-  state: Omit<FitCheckpointState, "optimizer" | "random">,
+  state: Omit<FitCheckpointState, "optimizer" | "random" | "callbacks">,
 ): Promise<void> {
   const e = entries(target);
+  const cbs = await saveCallbackStates(target.callbacks ?? []);
   const full: FitCheckpointState = {
     ...state,
     optimizer: optimizerScalars(target.optimizer),
     random: layerRandomStates(target.model),
+    callbacks: cbs.values,
   };
-  const host = await weightsToHost([...e.model, ...e.optimizer]);
+  const host = { ...await weightsToHost([...e.model, ...e.optimizer]), ...cbs.tensors };
   await writeSafetensors(join(dir, FIT_CHECKPOINT_FILE), host, {
     format: FORMAT,
     state: JSON.stringify(full, encode),
@@ -110,7 +125,7 @@ export async function loadFitCheckpoint(
   dir: string,
   target: FitCheckpointTarget,
   run: FitRunShape,
-): Promise<FitCheckpointState> {
+): Promise<LoadedFitCheckpoint> {
   const path = join(dir, FIT_CHECKPOINT_FILE);
   const src = `fit: resumeFrom ${dir}`;
   const file = await readSafetensors(path).catch((e) => {
@@ -146,9 +161,10 @@ export async function loadFitCheckpoint(
   };
   const model = matched(e.model, "model/", "model");
   const opt = matched(e.optimizer, "optimizer/", "optimizer state");
+  const callbackStates = matchCallbackStates(target.callbacks ?? [], state.callbacks, file, src);
   restoreLayerRandomStates(target.model, state.random, src);
   assignWeights(e.model, model);
   assignWeights(e.optimizer, opt);
   restoreOptimizerScalars(target.optimizer, state.optimizer, src);
-  return state;
+  return { ...state, callbackStates };
 }

@@ -1,3 +1,4 @@
+import type { TypedArray } from "../../kernels/dtype.ts";
 import type { Layer } from "../../layers/layer.ts";
 import type { EpochRecord } from "../history.ts";
 import type { Optimizer } from "../optimizers.ts";
@@ -68,6 +69,21 @@ export interface Callback {
   onBatchBegin?(step: number, logs: BatchLogs, ctx: TrainingContext): void;
   /** After each training step, with the global step (1-based) and the batch's logs. */
   onBatchEnd?(step: number, logs: BatchLogs, ctx: TrainingContext): void;
+  /**
+   * The callback's state after an epoch, kept in fit's resumable checkpoint (`checkpoint:`), so
+   * a run resumed with `resumeFrom` continues it; give `setState` with it.
+   */
+  getState?(): CallbackState | Promise<CallbackState>;
+  /** Puts back what `getState` returned; `fit` calls it after `onTrainBegin` when resuming. */
+  setState?(state: CallbackState): void;
+}
+
+/** What a callback keeps across a resume: JSON values, and host arrays (e.g. best weights). */
+export interface CallbackState {
+  /** JSON-able values (±Infinity and NaN allowed: the checkpoint encodes them). */
+  values: Record<string, unknown>;
+  /** Host arrays, stored as one-dimensional tensors of the checkpoint. */
+  arrays?: TypedArray[];
 }
 
 /** Names a monitor may use: the numeric fields of an epoch record. */

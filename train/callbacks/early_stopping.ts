@@ -1,6 +1,7 @@
 import {
   BestTracker,
   type Callback,
+  type CallbackState,
   higherIsBetter,
   type Monitor,
   monitored,
@@ -79,6 +80,29 @@ export class EarlyStopping implements Callback {
       this.stoppedEpoch = epoch;
       ctx.stopTraining = true;
     }
+  }
+
+  /** best, wait, the best and stopped epochs, and the best weights (kept for a resume). */
+  getState(): CallbackState {
+    return {
+      values: {
+        best: this.#tracker.best,
+        wait: this.#wait,
+        bestEpoch: this.bestEpoch,
+        stoppedEpoch: this.stoppedEpoch,
+      },
+      arrays: this.#best?.values,
+    };
+  }
+
+  /** Puts back what {@link EarlyStopping.getState} returned. */
+  setState(s: CallbackState): void {
+    const v = s.values as { best: number; wait: number; bestEpoch: number; stoppedEpoch: number };
+    this.#tracker.best = v.best;
+    this.#wait = v.wait;
+    this.bestEpoch = v.bestEpoch;
+    this.stoppedEpoch = v.stoppedEpoch;
+    this.#best = s.arrays?.length ? { values: s.arrays } : undefined;
   }
 
   onTrainEnd(ctx: TrainingContext): void {

@@ -1,5 +1,12 @@
 /** Training callbacks with Keras' names: `callbacks.earlyStopping({ ... })` and friends. */
-export type { BatchLogs, Callback, History, Monitor, TrainingContext } from "./callback.ts";
+export type {
+  BatchLogs,
+  Callback,
+  CallbackState,
+  History,
+  Monitor,
+  TrainingContext,
+} from "./callback.ts";
 export { historyRecorder, nanGuard, progressLogger } from "./builtin.ts";
 export { csvLogger } from "./csv_logger.ts";
 export { EarlyStopping, earlyStopping, type EarlyStoppingOptions } from "./early_stopping.ts";

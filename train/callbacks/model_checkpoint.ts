@@ -1,6 +1,7 @@
 import {
   BestTracker,
   type Callback,
+  type CallbackState,
   higherIsBetter,
   type Monitor,
   monitored,
@@ -22,7 +23,11 @@ export interface ModelCheckpointOptions {
 
 /**
  * Saves the model's weights (`saveCheckpoint`) after each epoch, or only after epochs that
- * improve `monitor`. The checkpoint's meta holds the epoch and the epoch's logs.
+ * improve `monitor`. The checkpoint's meta holds the epoch and the epoch's logs. It keeps the
+ * weights only, as Keras' `save_weights_only`: to continue training after a crash use fit's
+ * `checkpoint: dir` (weights, optimiser state, epoch, step, random state, history and the
+ * callbacks' state, this one's included) with `resumeFrom: dir`; to keep the best model for
+ * use, load this file with `loadCheckpoint` or save a model folder with `model.save(dir)`.
  */
 export class ModelCheckpoint implements Callback {
   readonly path: string;
@@ -46,6 +51,18 @@ export class ModelCheckpoint implements Callback {
 
   onTrainBegin(): void {
     this.#tracker = new BestTracker(this.#higher);
+  }
+
+  /** The best value so far and the epochs saved (kept for a resume). */
+  getState(): CallbackState {
+    return { values: { best: this.#tracker.best, saved: this.saved } };
+  }
+
+  /** Puts back what {@link ModelCheckpoint.getState} returned. */
+  setState(s: CallbackState): void {
+    const v = s.values as { best: number; saved: number[] };
+    this.#tracker.best = v.best;
+    this.saved.splice(0, this.saved.length, ...v.saved);
   }
 
   async onEpochEnd(epoch: number, logs: EpochRecord, ctx: TrainingContext): Promise<void> {

@@ -1,6 +1,7 @@
 import {
   BestTracker,
   type Callback,
+  type CallbackState,
   higherIsBetter,
   type Monitor,
   monitored,
@@ -64,6 +65,33 @@ export class ReduceLROnPlateau implements Callback {
     this.#tracker = new BestTracker(this.#higher, this.#minDelta);
     this.#wait = 0;
     this.#cooldownLeft = 0;
+  }
+
+  /** best, wait, the cooldown left and the drops so far (kept for a resume; the rate itself
+   * travels with the optimiser's state). */
+  getState(): CallbackState {
+    return {
+      values: {
+        best: this.#tracker.best,
+        wait: this.#wait,
+        cooldownLeft: this.#cooldownLeft,
+        drops: this.drops,
+      },
+    };
+  }
+
+  /** Puts back what {@link ReduceLROnPlateau.getState} returned. */
+  setState(s: CallbackState): void {
+    const v = s.values as {
+      best: number;
+      wait: number;
+      cooldownLeft: number;
+      drops: { epoch: number; learningRate: number }[];
+    };
+    this.#tracker.best = v.best;
+    this.#wait = v.wait;
+    this.#cooldownLeft = v.cooldownLeft;
+    this.drops.splice(0, this.drops.length, ...v.drops);
   }
 
   onEpochEnd(epoch: number, logs: EpochRecord, ctx: TrainingContext): void {
