@@ -82,7 +82,13 @@ export type { Optimizer } from "./train/optimizer.ts";
 export type { EpochRecord } from "./train/history.ts";
 export type { Metric } from "./train/metric.ts";
 export type { MetricName } from "./train/metrics/by_name.ts";
-export type { BatchLogs, Callback, Monitor, TrainingContext } from "./train/callbacks/callback.ts";
+export type {
+  BatchLogs,
+  Callback,
+  CallbackState,
+  Monitor,
+  TrainingContext,
+} from "./train/callbacks/callback.ts";
 export { exponentialDecay, inverseTimeDecay, type Schedule, stepDecay } from "./train/schedules.ts";
 export { fit, type FitOptions, type History } from "./train/fit.ts";
 export {
