@@ -43,7 +43,7 @@ export interface ReproductionRow {
   task: string;
   /** What is checked, e.g. "test accuracy (quick: 6000 train, 1000 test)". */
   check: string;
-  /** The reported number(s) from EXERCISES.md, as text. */
+  /** The reported number(s) from the course exercises, as text. */
   reported: string;
   /** Our number, as text. */
   ours: string;

@@ -1,5 +1,5 @@
 /**
- * `deno task backprop-sigmoid` (EXERCISES.md §C): the two-layer sigmoid/softmax net without
+ * `deno task backprop-sigmoid` (course exercise C): the two-layer sigmoid/softmax net without
  * biases, its pen-and-paper gradients checked against central finite differences and against
  * the toolkit's autograd, then trained on MNIST digits by plain gradient descent with those
  * hand gradients. Writes metrics.json, history.csv, curves.svg and gradient_checks.csv.

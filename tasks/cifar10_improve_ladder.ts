@@ -1,5 +1,5 @@
 /**
- * The RDFIA homework's improvements to its CIFAR-10 net (EXERCISES.md section D), each a switch,
+ * The RDFIA homework's improvements to its CIFAR-10 net (course exercise D), each a switch,
  * and the cumulative ladder the report walks through: base, + normalisation, + augmentation,
  * + LR schedule, + dropout, + batch norm, each with the accuracy the report gives.
  * @module

@@ -4,7 +4,7 @@ import { noGrad, tidy } from "../kernels/engine.ts";
 import { mulScalar } from "../kernels/ops/mod.ts";
 import { Conv2D } from "../layers/conv2d.ts";
 
-/** The CIFAR-10 models of EXERCISES.md (sections A, B and D). */
+/** The CIFAR-10 models of the course exercises A, B and D. */
 
 const INPUT = [32, 32, 3];
 
@@ -16,7 +16,7 @@ export const KERAS_CIFAR_CNN_PARAMS = 624106;
  * MaxPool 2 → Dropout .25, then Dense 512 → Dropout .5 → Dense 10 (logits: Keras' softmax output is the loss's softmax
  * here); 624 106 parameters.
  * It is Keras' `cifar10_cnn.py` example except that the lab's second block keeps 32 filters
- * (the example has 64), as EXERCISES.md states it.
+ * (the example has 64), as the course exercise states it.
  */
 export function kerasCifarCnn(seed: number): Sequential {
   const block = (first: boolean) => [

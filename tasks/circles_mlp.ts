@@ -1,5 +1,5 @@
 /**
- * `deno task circles-mlp` (EXERCISES.md D): the RDFIA circles set, 2 → 4 tanh → 2 softmax, SGD
+ * `deno task circles-mlp` (course exercise D): the RDFIA circles set, 2 → 4 tanh → 2 softmax, SGD
  * lr 0.07, batch 10, written four ways (manual backward, autograd on raw tensors, layer modules,
  * optimiser + fit) from the same init and batch order; their curves must agree. `--sweep` adds
  * lr 2 and batch 1 / 50 runs with the homework's remarks as checks.

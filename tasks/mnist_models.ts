@@ -4,7 +4,7 @@ import type { ActivationName } from "../layers/activations.ts";
 import { mnist } from "../datasets/mnist.ts";
 import type { TaskFlags } from "./common.ts";
 
-/** The MNIST models of EXERCISES.md and the data loader the MNIST tasks share. */
+/** The MNIST models of the course exercises and the data loader the MNIST tasks share. */
 
 /**
  * The parts of the lab's recipe every MNIST Keras task shares, as Keras 2 does them, with the

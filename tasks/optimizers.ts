@@ -1,7 +1,7 @@
 /**
  * `deno task optimizers`: SGD, SGD + momentum, RMSprop, Adam and three learning-rate schedules
  * on plain SGD (step, inverse-time, exponential decay), each trained from the same initial
- * weights in the same data order (EXERCISES.md, section D). On CIFAR-10 with the RDFIA net, or
+ * weights in the same data order (course exercise D). On CIFAR-10 with the RDFIA net, or
  * with `--dataset fashion-mnist` on Fashion-MNIST with a small CNN, so the comparison is real on
  * machines without CIFAR-10. Writes metrics.json, table.csv, history.csv and curves.svg.
  * @module

@@ -1,5 +1,5 @@
 /**
- * `deno task playground`: TensorFlow-Playground-style 2-D classification (EXERCISES.md A).
+ * `deno task playground`: TensorFlow-Playground-style 2-D classification (course exercise A).
  * One run with the given flags writes results/playground/ (metrics.json, history.csv,
  * curves.svg, boundary.svg); `--claims` checks every claim of the report instead and writes one
  * combined table (claims.md, claims.csv, claims.svg, metrics.json, claims/<id>/).

@@ -98,7 +98,7 @@ function skippedFullRun(r: Reproduction, reason: string, device: string): Reprod
   return {
     task: r.task,
     check: "full run",
-    reported: "see EXERCISES.md",
+    reported: "see the course exercises",
     ours: `not run: ${reason.split("\n")[0]}`,
     tolerance: "—",
     status: "not reproduced: data absent",

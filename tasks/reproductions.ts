@@ -33,7 +33,7 @@ import { reproduction as cifar10Starter } from "./cifar10_starter.ts";
 import { reproduction as cifar10Improve } from "./cifar10_improve.ts";
 import { reproduction as optimizers } from "./optimizers.ts";
 
-/** Every task `deno task reproduce` runs, in the order of EXERCISES.md. */
+/** Every task `deno task reproduce` runs, in the order of the course exercises. */
 
 /** One full-run check of a classification task: a number from metrics.json vs the report. */
 export interface FullCheck {

@@ -1,5 +1,5 @@
 /**
- * `deno task two-layer-net`: the cs231n two-layer net assignment (EXERCISES.md E).
+ * `deno task two-layer-net`: the cs231n two-layer net assignment (course exercise E).
  *
  *   (no mode)            toy check, then the default-hyperparameter CIFAR-10 run
  *   --toy                toy check only (no CIFAR-10 needed)

@@ -1,5 +1,5 @@
 /**
- * The pen-and-paper network of EXERCISES.md §C in float64 on the host: x → z¹ = W¹x →
+ * The pen-and-paper network of course exercise C in float64 on the host: x → z¹ = W¹x →
  * y¹ = σ(z¹) → z² = W²y¹ → y = softmax(z²), no biases, loss
  * E = mean over samples of (−t·log y) + (λ/2)(‖W¹‖² + ‖W²‖²), and its gradients written out
  * exactly as the exercise derives them.

@@ -10,7 +10,7 @@ import type { ReproductionRow } from "../reproduce_types.ts";
 import type { Comparison } from "./compare.ts";
 import type { DatasetName } from "./data.ts";
 
-/** The report's numbers for the CIFAR-10 comparison (EXERCISES.md, section D). */
+/** The report's numbers for the CIFAR-10 comparison (course exercise D). */
 export const REPORTED = {
   adamTestAcc: 0.81,
   rmspropVsSgd: "RMSprop worse than SGD",

@@ -1,5 +1,5 @@
 /**
- * The EXERCISES.md Playground claims, each as a run with stated settings and a pass/fail test,
+ * The course exercise's Playground claims, each as a run with stated settings and a pass/fail test,
  * and the combined table (claims.md, claims.csv, metrics.json, claims.svg). Settings are fixed
  * before looking at test numbers; where a choice was made between candidates (the spiral's
  * features) it was made on training loss, never on the test set.
@@ -19,7 +19,7 @@ import { PLAYGROUND_CHOICES, PLAYGROUND_REPORTED, writeRun } from "./write_run.t
 /** One claim: the settings that test it, and the test. */
 export interface Claim {
   id: string;
-  /** The claim as EXERCISES.md words it. */
+  /** The claim as the course exercise words it. */
   text: string;
   settings: Partial<PlaygroundConfig>;
   /** Epochs of the full check and of the quick (CI) one. */
@@ -48,7 +48,7 @@ export function judgeClaim(
 
 const f4 = (v: number) => v.toFixed(4);
 
-/** The five claims, in EXERCISES.md's order. */
+/** The five claims, in the course exercise's order. */
 export const CLAIMS: Claim[] = [
   {
     id: "circle-2-neurons",
@@ -252,7 +252,7 @@ async function writeClaimsTable(
       ? `Verdict on the mean over seeds ${o.seeds.join(",")}; pictures of seed ${o.seeds[0]}.`
       : `Verdict on seed ${o.seeds[0]}.`),
     "",
-    "| claim (EXERCISES.md) | settings | test | ours | status |",
+    "| claim (course exercise) | settings | test | ours | status |",
     "|---|---|---|---|---|",
     ...results.map((r) =>
       `| ${r.claim.text} | ${settingsText(r.claim, o.quick)} | ${

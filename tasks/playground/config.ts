@@ -80,7 +80,7 @@ export interface PlaygroundCli {
   config: PlaygroundConfig;
   device: DeviceName;
   quick: boolean;
-  /** Check every EXERCISES.md claim instead of one run. */
+  /** Check every course-exercise claim instead of one run. */
   claims: boolean;
   out?: string;
 }
@@ -107,7 +107,7 @@ export const PLAYGROUND_FLAGS = {
     choices: ["playground", "glorot"],
   },
   shuffle: { type: "boolean", help: "reshuffle the training points every epoch" },
-  claims: { type: "boolean", help: "check every EXERCISES.md claim (one combined table)" },
+  claims: { type: "boolean", help: "check every course-exercise claim (one combined table)" },
 } as const satisfies FlagSchema;
 
 /** How the Playground describes itself to startRun and --help. */
@@ -115,7 +115,7 @@ export const PLAYGROUND_SPEC: RunSpec<typeof PLAYGROUND_FLAGS> = {
   task: "playground",
   description:
     "TensorFlow-Playground-style 2-D classification: tanh output neuron, loss ½(out − y)² with " +
-    "labels ±1 (the Playground's), plain SGD. --claims checks the EXERCISES.md claims.",
+    "labels ±1 (the Playground's), plain SGD. --claims checks the course exercise's claims.",
   quick: `${QUICK_EPOCHS} epochs instead of ${PLAYGROUND_DEFAULTS.epochs}; with --claims, one ` +
     "seed instead of five",
   flags: PLAYGROUND_FLAGS,

@@ -8,7 +8,7 @@ import { writeResults } from "../../experiment/results.ts";
 import { decisionBoundarySvg, gridPoints } from "./boundary_svg.ts";
 import type { PlaygroundRun } from "./train.ts";
 
-/** The Playground row of EXERCISES.md, stored beside our numbers. */
+/** The Playground row of the course exercises, stored beside our numbers. */
 export const PLAYGROUND_REPORTED = {
   claims: "circle and xor reach loss < 0.01 with 2 hidden neurons; gauss immediately; spiral " +
     "with x1,x2 only stays near 0.5 with a tiny net; the right features give spiral test loss " +

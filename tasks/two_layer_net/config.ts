@@ -1,5 +1,5 @@
 /**
- * The two-layer-net task's numbers in one place: the reported results (EXERCISES.md E), the
+ * The two-layer-net task's numbers in one place: the reported results (course exercise E), the
  * assignment's default hyperparameters, our choices for what it leaves open, and the quick
  * (CI) sizes.
  * @module
@@ -10,7 +10,7 @@ import { FULL_GRID, type GridSpec } from "./grid.ts";
 /** The task's name, as in `deno task two-layer-net`. */
 export const TASK = "two-layer-net";
 
-/** What the course report gives (EXERCISES.md section E). */
+/** What the course report gives (course exercise E). */
 export const REPORTED = {
   toyScoresError: "~1e-8 (vs the assignment's reference scores)",
   toyLossError: "~1e-13 (vs the assignment's reference loss)",
