@@ -46,6 +46,14 @@ export interface GemmSpec {
   addColumn?: string;
   /** Apply ReLU to C (after addColumn); K is then never split, ReLU needs the whole sum. */
   relu?: boolean;
+  /**
+   * WGSL bool of (m, k), both u32 and in range: whether A(m, k) is a real term, for an A that is
+   * zero-extended (conv2dBackpropInput's dy at windows that do not exist). A term that does not
+   * exist must add nothing, but its 0 times a NaN or infinite B is NaN: so an output whose tiled
+   * sum is NaN is summed again, term by term over the terms that exist (rare: only where B is
+   * not finite or a real term is NaN). `loadA` must then be a scalar expression.
+   */
+  presentA?: string;
 }
 
 const TK = 32; // tile depth
@@ -154,21 +162,40 @@ export function gemmKernel(spec: GemmSpec): GpuKernel {
     : `acc[i][j] + ${spec.addColumn}`;
   // The relu op's rule: NaN passes, −0 gives +0.
   const store = spec.relu ? `relu_(${sum})` : sum;
-  const code = `${spec.relu ? RELU_WGSL : ""}
+  const exact = spec.presentA !== undefined;
+  // The scalar loaders are needed for the exact sum even where the tiles load vec4s.
+  const scalarA = !a4 || exact, scalarB = !b4 || exact;
+  const code = `${spec.relu ? RELU_WGSL : exact ? NUMERICS_WGSL : ""}
 var<workgroup> As: array<vec4f, ${tm * k4}>;
 var<workgroup> Bs: array<vec4f, ${TK * n4}>;
 ${spec.prelude ?? ""}
 ${
-    a4 ? "" : `fn loadA_(m: u32, k: u32) -> f32 {
+    scalarA
+      ? `fn loadA_(m: u32, k: u32) -> f32 {
   if (m >= ${u(M)} || k >= ${u(K)}) { return 0.0; }
   return ${spec.loadA};
 }`
+      : ""
   }
 ${
-    b4 ? "" : `fn loadB_(k: u32, n: u32) -> f32 {
+    scalarB
+      ? `fn loadB_(k: u32, n: u32) -> f32 {
   if (k >= ${u(K)} || n >= ${u(N)}) { return 0.0; }
   return ${spec.loadB};
 }`
+      : ""
+  }
+${
+    exact
+      ? `// Σ A(m, k)·B(k, n) over the k in [k0, k1) where A(m, k) exists, in k order.
+fn exactSum_(m: u32, n: u32, k0: u32, k1: u32) -> f32 {
+  var s = 0.0;
+  for (var k = k0; k < k1; k++) {
+    if (${spec.presentA}) { s = fma(loadA_(m, k), loadB_(k, n), s); }
+  }
+  return s;
+}`
+      : ""
   }
 @compute @workgroup_size(${n4}, ${threads / n4})
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
@@ -210,7 +237,14 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
     if (m >= ${u(M)}) { break; }
     for (var j = 0u; j < 4u; j++) {
       let n = n0 + lid.x * 4u + j;
-      if (n < ${u(N)}) { out[wg.z * ${u(M * N)} + m * ${u(N)} + n] = ${store}; }
+      if (n < ${u(N)}) {${
+    exact
+      ? `
+        if (isnan_(acc[i][j])) { acc[i][j] = exactSum_(m, n, kBegin, kEnd); }`
+      : ""
+  }
+        out[wg.z * ${u(M * N)} + m * ${u(N)} + n] = ${store};
+      }
     }
   }
 }`;

@@ -9,16 +9,15 @@ export interface RunResult {
 
 /**
  * Asserts that `got` has exactly `ref`'s special values (NaN, ±∞, signed zeros) and finite
- * values within `tol` of `ref`'s, relative to max(|ref|, floor), forward and every gradient;
- * outputs whose name ("forward", "grad 0", …) `skip` accepts are not compared. `label` and
- * `device` name the case in the message.
+ * values within `tol` of `ref`'s, relative to max(|ref|, floor), forward and every gradient, with
+ * no exceptions. `label` and `device` name the case in the message.
  */
 export function assertSameSpecials(
   label: string,
   device: string,
   got: RunResult,
   ref: RunResult,
-  opts: { floor: number; tol: number; skip?: (output: string) => boolean },
+  opts: { floor: number; tol: number },
 ): void {
   assert.equal(got.grads.length, ref.grads.length, `${label}: gradient count`);
   const outs: [string, ArrayLike<number>, ArrayLike<number>][] = [
@@ -30,7 +29,6 @@ export function assertSameSpecials(
     ]),
   ];
   for (const [what, a, b] of outs) {
-    if (opts.skip?.(what)) continue;
     const e = specialAwareError(a, b, opts.floor);
     const at = firstSpecialMismatch(a, b);
     assert.ok(

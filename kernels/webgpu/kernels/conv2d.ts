@@ -91,7 +91,9 @@ export const conv2dWebGpuKernels: KernelConfig<WebGpuKernelFn<never>>[] = [
     });
   }),
   // dx[p, c] = Σ over (ky, kx, o) of dy at the output pixel that tap reads p from, times
-  // w[ky, kx, c, o]: a GEMM whose A loader inverts the stride (no atomics, no col2im).
+  // w[ky, kx, c, o]: a GEMM whose A loader inverts the stride (no atomics, no col2im). A tap
+  // whose output pixel does not exist adds nothing (PyTorch's col2im): A is 0 there, and
+  // presentA has the GEMM sum again without it an output made NaN by 0 times a non-finite w.
   // With Cout a multiple of 4, dy is read as vec4s of 4 output channels of one tap.
   webgpuKernel<BackpropInputAttrs>("conv2dBackpropInput", ([dy, w], attrs, dx) => {
     const [n, h, wd, cin] = dx.shape;
@@ -100,27 +102,42 @@ export const conv2dWebGpuKernels: KernelConfig<WebGpuKernelFn<never>>[] = [
     const [sh, sw] = attrs.strides;
     const [dh, dw] = dilationsOf(attrs);
     const a4 = cout % 4 === 0;
-    const [type, zero] = a4 ? ["vec4f", "vec4f(0.0)"] : ["f32", "0.0"];
     const at = `((b * ${u(oh)} + oy) * ${u(ow)} + ox) * ${u(cout)} + o`;
     return gemmKernel({
       M: n * h * wd,
       N: cin,
       K: w.shape[0] * kw * cout,
-      prelude: `fn dyAt_(m: u32, k: u32) -> ${type} {
+      prelude: `// The index in dy of A(m, k), or 0xffffffff where that window does not exist.
+fn dyIndex_(m: u32, k: u32) -> u32 {
   let b = m / ${u(h * wd)};
   let p = m % ${u(h * wd)};
   let o = k % ${u(cout)};
   let t = k / ${u(cout)};
   let ty = i32(p / ${u(wd)}) + ${attrs.pads.top} - i32((t / ${u(kw)}) * ${u(dh)});
   let tx = i32(p % ${u(wd)}) + ${attrs.pads.left} - i32((t % ${u(kw)}) * ${u(dw)});
-  if (ty < 0 || tx < 0 || ty % ${sh} != 0 || tx % ${sw} != 0) { return ${zero}; }
+  if (ty < 0 || tx < 0 || ty % ${sh} != 0 || tx % ${sw} != 0) { return 0xffffffffu; }
   let oy = u32(ty / ${sh});
   let ox = u32(tx / ${sw});
-  if (oy >= ${u(oh)} || ox >= ${u(ow)}) { return ${zero}; }
-  return in0[${a4 ? `(${at}) / 4u` : at}];
-}`,
+  if (oy >= ${u(oh)} || ox >= ${u(ow)}) { return 0xffffffffu; }
+  return ${at};
+}
+fn dyAt_(m: u32, k: u32) -> f32 {
+  let i = dyIndex_(m, k);
+  if (i == 0xffffffffu) { return 0.0; }
+  return in0[${a4 ? "i / 4u][i % 4u" : "i"}];
+}${
+        a4
+          ? `
+fn dyAt4_(m: u32, k: u32) -> vec4f {
+  let i = dyIndex_(m, k);
+  if (i == 0xffffffffu) { return vec4f(0.0); }
+  return in0[i / 4u];
+}`
+          : ""
+      }`,
       loadA: "dyAt_(m, k)",
-      loadA4: a4 ? "dyAt_(m, k)" : undefined,
+      loadA4: a4 ? "dyAt4_(m, k)" : undefined,
+      presentA: "dyIndex_(m, k) != 0xffffffffu",
       vec4Inputs: a4 ? [0] : [],
       loadB: `in1[((k / ${u(cout)}) * ${u(cin)} + n) * ${u(cout)} + k % ${u(cout)}]`,
       aKContiguous: true,

@@ -123,14 +123,6 @@ for (const op of ops) {
   }
 }
 
-/**
- * The one documented difference (docs/ARCHITECTURE.md, "Numerics"): conv2d's input gradient on
- * WebGPU is an implicit GEMM of zero-extended dy with the whole filter, so a NaN or infinite
- * weight also meets the zeros of windows that do not exist and gives NaN where the CPU, which
- * adds only the terms that exist, gives ±∞ or a number. Keyed by op, output and special kind.
- */
-const KNOWN_DIFFERENCES = new Set(["conv2d grad 0 nan", "conv2d grad 0 inf"]);
-
 for (const op of ops) {
   const cases = op.tests.filter((c) =>
     !JSON.stringify(c.attrs).includes("float64") && c.inputs.some((s) => s.int === undefined)
@@ -148,7 +140,6 @@ for (const op of ops) {
           assertSameSpecials(`${op.name} ${c.name} ${kind}`, "webgpu", gpu, ref, {
             floor: 1e-3,
             tol: TOLERANCE,
-            skip: (what) => KNOWN_DIFFERENCES.has(`${op.name} ${what} ${kind}`),
           });
         },
       });
