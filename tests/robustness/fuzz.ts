@@ -5,6 +5,8 @@
  * runs at least `minCases`, so a slow machine still covers the same first cases (same seed ⇒
  * same inputs). Each case must end in a clean error or a load whose invariants hold, and must
  * not allocate much more than the input implies (ArrayBuffer memory measured around the call).
+ * The tests run {@link fuzz} in a worker under a watchdog (fuzz_watchdog.ts), so a parser that
+ * never returns fails its test in seconds instead of hanging CI.
  * @module
  */
 import assert from "node:assert/strict";
@@ -99,6 +101,56 @@ function externalBytes(): number {
   return Deno.memoryUsage().external;
 }
 
+/** How a target is fuzzed besides its seeds and parser. */
+export interface FuzzOptions {
+  budget?: FuzzBudget;
+  hot?: HotRange[];
+  allowBytes?: (input: Uint8Array) => number;
+  /** Repairs checksums or lengths of half the cases, so mutations reach deeper code. */
+  fixup?: (input: Uint8Array, rng: Rng) => Uint8Array;
+  /**
+   * Progress for a watchdog: `progress[0]` is set to the number of the case about to run,
+   * `progress[1]` to its length in bytes, `progress[2]` to the cases finished.
+   */
+  progress?: Int32Array;
+}
+
+/**
+ * A parser to fuzz, defined in a module of its own so a worker can import it by name: the seed
+ * inputs, the parse (which throws or returns after checking its invariants), and which thrown
+ * errors are clean.
+ */
+export interface FuzzTarget {
+  seeds: () => Uint8Array[] | Promise<Uint8Array[]>;
+  parse: (input: Uint8Array) => unknown | Promise<unknown>;
+  isClean: (e: unknown) => boolean;
+  opts?: Omit<FuzzOptions, "progress">;
+}
+
+/** What a fuzz run did. */
+export interface FuzzResult {
+  cases: number;
+  loaded: number;
+  rejected: number;
+}
+
+/**
+ * The inputs of the first `n + 1` cases of a run (the last is case `n`), without parsing: a
+ * case's input depends only on the seed, the options and the case number, so a case a watchdog
+ * names can be rebuilt and debugged.
+ */
+export function fuzzInput(seeds: Uint8Array[], n: number, opts: FuzzOptions = {}): Uint8Array {
+  const rng = new Rng((opts.budget ?? DEFAULT_BUDGET).seed);
+  let input: Uint8Array = new Uint8Array(0);
+  for (let c = 0; c <= n; c++) input = nextInput(rng, seeds, c, opts);
+  return input;
+}
+
+function nextInput(rng: Rng, seeds: Uint8Array[], c: number, opts: FuzzOptions): Uint8Array {
+  const input = mutate(rng, seeds[c % seeds.length], opts.hot);
+  return opts.fixup && rng.uniform() < 0.5 ? opts.fixup(input, rng) : input;
+}
+
 /**
  * Runs `parse` on mutated copies of the seeds. `parse` returns after a correct load (checking
  * its invariants itself) or throws; `isClean` says whether a thrown error is a clean one (the
@@ -110,14 +162,8 @@ export async function fuzz(
   seeds: Uint8Array[],
   parse: (input: Uint8Array) => unknown | Promise<unknown>,
   isClean: (e: unknown) => boolean,
-  opts: {
-    budget?: FuzzBudget;
-    hot?: HotRange[];
-    allowBytes?: (input: Uint8Array) => number;
-    /** Repairs checksums or lengths of half the cases, so mutations reach deeper code. */
-    fixup?: (input: Uint8Array, rng: Rng) => Uint8Array;
-  } = {},
-): Promise<{ cases: number; loaded: number; rejected: number }> {
+  opts: FuzzOptions = {},
+): Promise<FuzzResult> {
   const budget = opts.budget ?? DEFAULT_BUDGET;
   const allow = opts.allowBytes ?? ((input) => 4 * input.length + (1 << 20));
   const rng = new Rng(budget.seed);
@@ -127,8 +173,11 @@ export async function fuzz(
     cases < budget.maxCases &&
     (cases < budget.minCases || performance.now() - t0 < budget.maxMillis)
   ) {
-    let input = mutate(rng, seeds[cases % seeds.length], opts.hot);
-    if (opts.fixup && rng.uniform() < 0.5) input = opts.fixup(input, rng);
+    const input = nextInput(rng, seeds, cases, opts);
+    if (opts.progress) {
+      Atomics.store(opts.progress, 0, cases);
+      Atomics.store(opts.progress, 1, input.length);
+    }
     const before = externalBytes();
     let outcome: Outcome;
     try {
@@ -151,6 +200,7 @@ export async function fuzz(
     if (outcome === "loaded") loaded++;
     else rejected++;
     cases++;
+    if (opts.progress) Atomics.store(opts.progress, 2, cases);
   }
   return { cases, loaded, rejected };
 }
