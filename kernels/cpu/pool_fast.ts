@@ -1,6 +1,6 @@
 import type { FloatArray } from "../dtype.ts";
 import { windowOutput } from "../ops/conv_window.ts";
-import type { PoolAttrs } from "../ops/pool.ts";
+import { forEachWindow, type PoolAttrs } from "../ops/pool_window.ts";
 import { type CpuKernel, fastKernel } from "./cpu_kernel.ts";
 import type { KernelConfig } from "../kernel_registry.ts";
 import { maxPool2x2GradWasm, maxPool2x2Wasm, type Pool2x2Shape } from "./wasm/pool_wasm.ts";
@@ -42,30 +42,15 @@ function isPlain2x2(g: Geometry): boolean {
 
 /** Calls `visit(yBase, xBase, first)` for every in-bounds tap of every window, in window order. */
 function forEachTap(
-  g: Geometry,
+  x: readonly number[],
+  attrs: PoolAttrs,
   visit: (yBase: number, xBase: number, first: boolean) => void,
   done: (yBase: number, any: boolean) => void,
 ): void {
-  const { n, h, w, c, oh, ow, ph, pw, sh, sw, top, left } = g;
-  for (let b = 0; b < n; b++) {
-    for (let oy = 0; oy < oh; oy++) {
-      for (let ox = 0; ox < ow; ox++) {
-        const yBase = ((b * oh + oy) * ow + ox) * c;
-        let first = true;
-        for (let ky = 0; ky < ph; ky++) {
-          const iy = oy * sh + ky - top;
-          if (iy < 0 || iy >= h) continue;
-          for (let kx = 0; kx < pw; kx++) {
-            const ix = ox * sw + kx - left;
-            if (ix < 0 || ix >= w) continue;
-            visit(yBase, ((b * h + iy) * w + ix) * c, first);
-            first = false;
-          }
-        }
-        done(yBase, !first);
-      }
-    }
-  }
+  forEachWindow("maxPool2d", x, attrs, (yBase, taps, count) => {
+    for (let t = 0; t < count; t++) visit(yBase, taps[t], t === 0);
+    done(yBase, count > 0);
+  });
 }
 
 function maxPool2x2(x: FloatArray, g: Geometry, out: FloatArray): void {
@@ -229,7 +214,7 @@ const maxPool2dFast: CpuKernel = ([x], attrs, out) => {
     return;
   }
   const c = g.c;
-  forEachTap(g, (yBase, xBase, first) => {
+  forEachTap(x.shape, attrs as PoolAttrs, (yBase, xBase, first) => {
     if (first) {
       for (let ch = 0; ch < c; ch++) o[yBase + ch] = xd[xBase + ch];
       return;
@@ -261,7 +246,7 @@ const maxPool2dGradFast: CpuKernel = ([x, dy], attrs, out) => {
   const c = geo.c;
   o.fill(0); // gradients are added on below
   if (best.length < c) [best, where] = [new Float64Array(c), new Int32Array(c)];
-  forEachTap(geo, (_yBase, xBase, first) => {
+  forEachTap(x.shape, attrs as PoolAttrs, (_yBase, xBase, first) => {
     if (first) {
       for (let ch = 0; ch < c; ch++) {
         best[ch] = xd[xBase + ch];

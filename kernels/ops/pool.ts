@@ -3,19 +3,18 @@ import { runOp } from "../engine.ts";
 import { defineOp, type OpTestCase } from "../op.ts";
 import { fmtShape } from "../shape.ts";
 import type { Tensor } from "../tensor_core.ts";
-import { type Padding, type Pads, resolvePads, windowOutput } from "./conv_window.ts";
+import {
+  forEachWindow,
+  NO_PADS,
+  type PoolAttrs,
+  poolAttrs,
+  pooledShape,
+  type PoolOptions,
+} from "./pool_window.ts";
 
 /** Max pooling on NHWC with window extent, stride and padding, and its gradient op. */
 
-/** Attributes of maxPool2d and its gradient, with padding resolved to explicit sides. */
-export interface PoolAttrs {
-  /** Window height and width. */
-  pool: [number, number];
-  /** Step of the window along height and width. */
-  strides: [number, number];
-  /** Padding on each side; padded positions never win the max. */
-  pads: Pads;
-}
+export type { PoolAttrs, PoolOptions } from "./pool_window.ts";
 
 /**
  * Visits each output element with the input index of its window's maximum, shared by forward
@@ -25,44 +24,28 @@ export interface PoolAttrs {
 function forEachArgmax(
   x: FloatArray,
   xShape: number[],
-  { pool: [ph, pw], strides: [sh, sw], pads }: PoolAttrs,
+  attrs: PoolAttrs,
   f: (yi: number, xi: number) => void,
 ): void {
-  const [n, h, w, c] = xShape;
-  const [oh, ow] = windowOutput("maxPool2d", h, w, ph, pw, [sh, sw], pads);
-  for (let b = 0; b < n; b++) {
-    for (let oy = 0; oy < oh; oy++) {
-      for (let ox = 0; ox < ow; ox++) {
-        for (let ch = 0; ch < c; ch++) {
-          let best = -1, bestV = -Infinity;
-          for (let ky = 0; ky < ph; ky++) {
-            const iy = oy * sh + ky - pads.top;
-            if (iy < 0 || iy >= h) continue;
-            for (let kx = 0; kx < pw; kx++) {
-              const ix = ox * sw + kx - pads.left;
-              if (ix < 0 || ix >= w) continue;
-              const xi = ((b * h + iy) * w + ix) * c + ch;
-              const v = x[xi];
-              if (best < 0 || (bestV === bestV && (v > bestV || v !== v))) {
-                best = xi;
-                bestV = v;
-              }
-            }
-          }
-          f(((b * oh + oy) * ow + ox) * c + ch, best);
+  const c = xShape[3];
+  forEachWindow("maxPool2d", xShape, attrs, (yBase, taps, count) => {
+    for (let ch = 0; ch < c; ch++) {
+      let best = -1, bestV = -Infinity;
+      for (let t = 0; t < count; t++) {
+        const xi = taps[t] + ch, v = x[xi];
+        if (best < 0 || (bestV === bestV && (v > bestV || v !== v))) {
+          best = xi;
+          bestV = v;
         }
       }
+      f(yBase + ch, best);
     }
-  }
+  });
 }
 
-function poolShape(x: number[], attrs: PoolAttrs): number[] {
-  if (x.length !== 4) throw new Error(`maxPool2d: input must be NHWC, got ${fmtShape(x)}`);
-  const [oh, ow] = windowOutput("maxPool2d", x[1], x[2], ...attrs.pool, attrs.strides, attrs.pads);
-  return [x[0], oh, ow, x[3]];
-}
+const poolShape = (x: readonly number[], attrs: PoolAttrs) => pooledShape("maxPool2d", x, attrs);
 
-const zero: Pads = { top: 0, bottom: 0, left: 0, right: 0 };
+const zero = NO_PADS;
 const poolCases: OpTestCase<PoolAttrs>[] = [
   {
     name: "2x2 s2",
@@ -118,19 +101,6 @@ const maxPoolGradDef = defineOp<PoolAttrs>({
  * Max pooling over `poolSize` windows; `strides` default to the pool size like Keras.
  * Example: `maxPool2d(x, { poolSize: 2 })`.
  */
-export function maxPool2d(
-  x: Tensor,
-  opts: {
-    poolSize?: number | [number, number];
-    strides?: number | [number, number];
-    padding?: Padding;
-  } = {},
-): Tensor {
-  const pair = (v: number | [number, number]): [number, number] =>
-    typeof v === "number" ? [v, v] : v;
-  const pool = pair(opts.poolSize ?? 2);
-  const strides = pair(opts.strides ?? pool);
-  if (x.rank !== 4) poolShape(x.shape, { pool, strides, pads: zero });
-  const pads = resolvePads(opts.padding ?? "valid", x.shape[1], x.shape[2], ...pool, strides);
-  return runOp(maxPoolDef, [x], { pool, strides, pads });
+export function maxPool2d(x: Tensor, opts: PoolOptions = {}): Tensor {
+  return runOp(maxPoolDef, [x], poolAttrs(x, opts, poolShape));
 }

@@ -3,8 +3,15 @@ import { runOp } from "../engine.ts";
 import { defineOp, type OpTestCase } from "../op.ts";
 import { fmtShape } from "../shape.ts";
 import type { Tensor } from "../tensor_core.ts";
-import { type Padding, type Pads, resolvePads, windowOutput } from "./conv_window.ts";
-import type { PoolAttrs } from "./pool.ts";
+import { resolvePads } from "./conv_window.ts";
+import {
+  forEachWindow,
+  NO_PADS,
+  type PoolAttrs,
+  poolAttrs,
+  pooledShape,
+  type PoolOptions,
+} from "./pool_window.ts";
 
 /**
  * Average pooling on NHWC and its gradient op. Padding is not averaged in: each window divides
@@ -17,27 +24,18 @@ export interface AvgPoolGradAttrs extends PoolAttrs {
   inHW: [number, number];
 }
 
-/** The real rows (or columns) of window `o` along one axis: [start, end) clipped to [0, n). */
-export function windowSpan(o: number, stride: number, k: number, pad: number, n: number) {
-  const start = o * stride - pad;
-  return [Math.max(0, start), Math.min(n, start + k)];
-}
-
-function checkPool(name: string, x: number[], { pool, pads }: PoolAttrs): [number, number] {
-  if (x.length !== 4) throw new Error(`${name}: input must be NHWC, got ${fmtShape(x)}`);
-  if (Math.max(pads.top, pads.bottom) >= pool[0] || Math.max(pads.left, pads.right) >= pool[1]) {
+function outShape(name: string, x: readonly number[], attrs: PoolAttrs): number[] {
+  const { pool, pads } = attrs;
+  if (
+    x.length === 4 && (Math.max(pads.top, pads.bottom) >= pool[0] ||
+      Math.max(pads.left, pads.right) >= pool[1])
+  ) {
     throw new Error(
       `${name}: padding ${JSON.stringify(pads)} is as wide as the ${pool.join("x")} window, so ` +
         `some windows would hold only padding; use padding "same" or "valid"`,
     );
   }
-  return [x[1], x[2]];
-}
-
-function outShape(name: string, x: number[], attrs: PoolAttrs): number[] {
-  const [h, w] = checkPool(name, x, attrs);
-  const [oh, ow] = windowOutput(name, h, w, ...attrs.pool, attrs.strides, attrs.pads);
-  return [x[0], oh, ow, x[3]];
+  return pooledShape(name, x, attrs);
 }
 
 /**
@@ -46,32 +44,19 @@ function outShape(name: string, x: number[], attrs: PoolAttrs): number[] {
  * of real elements. The one loop nest forward and gradient share.
  */
 function forEachWindowTap(
-  n: number,
-  h: number,
-  w: number,
-  c: number,
-  { pool: [ph, pw], strides: [sh, sw], pads }: PoolAttrs,
+  shape: readonly number[],
+  attrs: PoolAttrs,
   f: (yi: number, xi: number, count: number) => void,
 ): void {
-  const [oh, ow] = windowOutput("avgPool2d", h, w, ph, pw, [sh, sw], pads);
-  for (let b = 0; b < n; b++) {
-    for (let oy = 0; oy < oh; oy++) {
-      const [y0, y1] = windowSpan(oy, sh, ph, pads.top, h);
-      for (let ox = 0; ox < ow; ox++) {
-        const [x0, x1] = windowSpan(ox, sw, pw, pads.left, w);
-        const count = (y1 - y0) * (x1 - x0);
-        for (let ch = 0; ch < c; ch++) {
-          const yi = ((b * oh + oy) * ow + ox) * c + ch;
-          for (let iy = y0; iy < y1; iy++) {
-            for (let ix = x0; ix < x1; ix++) f(yi, ((b * h + iy) * w + ix) * c + ch, count);
-          }
-        }
-      }
+  const c = shape[3];
+  forEachWindow("avgPool2d", shape, attrs, (yBase, taps, count) => {
+    for (let ch = 0; ch < c; ch++) {
+      for (let t = 0; t < count; t++) f(yBase + ch, taps[t] + ch, count);
     }
-  }
+  });
 }
 
-const zero: Pads = { top: 0, bottom: 0, left: 0, right: 0 };
+const zero = NO_PADS;
 const avgCases: OpTestCase<PoolAttrs>[] = [
   {
     name: "2x2 s2",
@@ -100,11 +85,10 @@ const avgPoolDef = defineOp<PoolAttrs>({
   name: "avgPool2d",
   infer: ([x], attrs) => ({ shape: outShape("avgPool2d", x.shape, attrs), dtype: x.dtype }),
   cpu: ([x], attrs, out) => {
-    const [n, h, w, c] = x.shape;
     const xd = x.data as FloatArray;
     // Sum the window, then divide once (the WGSL kernel does the same).
     const acc = new Float64Array(out.length), counts = new Float64Array(out.length);
-    forEachWindowTap(n, h, w, c, attrs, (yi, xi, count) => {
+    forEachWindowTap(x.shape, attrs, (yi, xi, count) => {
       acc[yi] += xd[xi];
       counts[yi] = count;
     });
@@ -129,7 +113,7 @@ const avgPoolGradDef = defineOp<AvgPoolGradAttrs>({
   // Each input element gets dy/count of every window that holds it.
   cpu: ([dy], { inHW: [h, w], ...attrs }, out) => {
     const [n, , , c] = dy.shape;
-    forEachWindowTap(n, h, w, c, attrs, (yi, xi, count) => (out[xi] += dy.data[yi] / count));
+    forEachWindowTap([n, h, w, c], attrs, (yi, xi, count) => (out[xi] += dy.data[yi] / count));
   },
   gradOf: "avgPool2d",
   tests: [],
@@ -140,19 +124,6 @@ const avgPoolGradDef = defineOp<AvgPoolGradAttrs>({
  * `strides` default to the pool size; with padding "same" each window averages only its real
  * elements. Example: `avgPool2d(x, { poolSize: 2 })`.
  */
-export function avgPool2d(
-  x: Tensor,
-  opts: {
-    poolSize?: number | [number, number];
-    strides?: number | [number, number];
-    padding?: Padding;
-  } = {},
-): Tensor {
-  const pair = (v: number | [number, number]): [number, number] =>
-    typeof v === "number" ? [v, v] : v;
-  const pool = pair(opts.poolSize ?? 2);
-  const strides = pair(opts.strides ?? pool);
-  if (x.rank !== 4) outShape("avgPool2d", x.shape, { pool, strides, pads: zero });
-  const pads = resolvePads(opts.padding ?? "valid", x.shape[1], x.shape[2], ...pool, strides);
-  return runOp(avgPoolDef, [x], { pool, strides, pads });
+export function avgPool2d(x: Tensor, opts: PoolOptions = {}): Tensor {
+  return runOp(avgPoolDef, [x], poolAttrs(x, opts, (s, a) => outShape("avgPool2d", s, a)));
 }

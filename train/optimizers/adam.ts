@@ -1,6 +1,7 @@
 import { defineUpdateRule } from "../../kernels/optim/update_rule.ts";
 import type { UpdateRule } from "../../kernels/optim/update_rule.ts";
-import { type BaseOptions, FusedOptimizer, type Optimizer } from "../optimizer.ts";
+import type { Optimizer } from "../optimizer.ts";
+import { AdamFamily, type MomentOptions } from "./adam_family.ts";
 
 /** Adam with bias correction and coupled L2 weight decay (PyTorch `Adam(weight_decay=λ)`). */
 
@@ -26,22 +27,12 @@ const ADAM = defineUpdateRule({
   },
 });
 
-/** Options of {@link adam}. */
-export interface AdamOptions extends BaseOptions {
-  beta1?: number;
-  beta2?: number;
-  epsilon?: number;
-}
+/** Options of {@link adam}; ε defaults to 1e-7 (Keras). */
+export type AdamOptions = MomentOptions;
 
-class Adam extends FusedOptimizer {
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly epsilon: number;
+class Adam extends AdamFamily {
   constructor(o: AdamOptions) {
-    super("adam", o, 0.001);
-    this.beta1 = o.beta1 ?? 0.9;
-    this.beta2 = o.beta2 ?? 0.999;
-    this.epsilon = o.epsilon ?? 1e-7;
+    super("adam", o, { learningRate: 0.001, epsilon: 1e-7 });
   }
   protected rule(): UpdateRule {
     return ADAM;
@@ -49,16 +40,10 @@ class Adam extends FusedOptimizer {
   protected hyper(): Record<string, number> {
     const t = this.iterations + 1;
     return {
-      weightDecay: this.weightDecay,
-      beta1: this.beta1,
-      beta2: this.beta2,
-      epsilon: this.epsilon,
+      ...this.momentHyper(),
       correction1: 1 / (1 - Math.pow(this.beta1, t)),
       correction2: 1 / (1 - Math.pow(this.beta2, t)),
     };
-  }
-  override config(): Record<string, unknown> {
-    return { ...super.config(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
   }
 }
 

@@ -1,6 +1,7 @@
 import { defineUpdateRule } from "../../kernels/optim/update_rule.ts";
 import type { UpdateRule } from "../../kernels/optim/update_rule.ts";
-import { type BaseOptions, FusedOptimizer, type Optimizer } from "../optimizer.ts";
+import type { Optimizer } from "../optimizer.ts";
+import { AdamFamily, type MomentOptions } from "./adam_family.ts";
 
 /**
  * AdamW: Adam with decoupled weight decay, as PyTorch's `torch.optim.AdamW` computes it: θ is
@@ -37,28 +38,18 @@ const ADAMW = defineUpdateRule({
 });
 
 /** Options of {@link adamW}; the defaults are PyTorch's. */
-export interface AdamWOptions extends BaseOptions {
+export interface AdamWOptions extends MomentOptions {
   /** Step size α (default 1e-3). */
-  learningRate?: BaseOptions["learningRate"];
+  learningRate?: MomentOptions["learningRate"];
   /** Decoupled weight decay λ: θ ← θ(1 − αλ) each step, outside the moments (default 1e-2). */
   weightDecay?: number;
-  /** Decay of the gradient mean (default 0.9). */
-  beta1?: number;
-  /** Decay of the squared-gradient mean (default 0.999). */
-  beta2?: number;
   /** Added to √v̂ (default 1e-8, PyTorch's; Keras' Adam uses 1e-7). */
   epsilon?: number;
 }
 
-class AdamW extends FusedOptimizer {
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly epsilon: number;
+class AdamW extends AdamFamily {
   constructor(o: AdamWOptions) {
-    super("adamw", o, 1e-3, 1e-2);
-    this.beta1 = o.beta1 ?? 0.9;
-    this.beta2 = o.beta2 ?? 0.999;
-    this.epsilon = o.epsilon ?? 1e-8;
+    super("adamw", o, { learningRate: 1e-3, weightDecay: 1e-2, epsilon: 1e-8 });
   }
   protected rule(): UpdateRule {
     return ADAMW;
@@ -66,16 +57,10 @@ class AdamW extends FusedOptimizer {
   protected hyper(): Record<string, number> {
     const t = this.iterations + 1;
     return {
-      weightDecay: this.weightDecay,
-      beta1: this.beta1,
-      beta2: this.beta2,
-      epsilon: this.epsilon,
+      ...this.momentHyper(),
       biasCorrection1: 1 - Math.pow(this.beta1, t),
       biasCorrection2: 1 - Math.pow(this.beta2, t),
     };
-  }
-  override config(): Record<string, unknown> {
-    return { ...super.config(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
   }
 }
 

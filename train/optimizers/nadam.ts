@@ -1,6 +1,7 @@
 import { defineUpdateRule } from "../../kernels/optim/update_rule.ts";
 import type { UpdateRule } from "../../kernels/optim/update_rule.ts";
-import { type BaseOptions, FusedOptimizer, type Optimizer } from "../optimizer.ts";
+import type { Optimizer } from "../optimizer.ts";
+import { AdamFamily, type MomentOptions } from "./adam_family.ts";
 
 /**
  * Nadam (Dozat 2016) as Keras computes it: a momentum schedule μₜ = β₁(1 − ½·0.96ᵗ) and its
@@ -41,27 +42,12 @@ const NADAM = defineUpdateRule({
   },
 });
 
-/** Options of {@link nadam}; the defaults are Keras'. */
-export interface NadamOptions extends BaseOptions {
-  /** Step size α (default 1e-3). */
-  learningRate?: BaseOptions["learningRate"];
-  /** Decay of the gradient mean, the μ schedule's scale (default 0.9). */
-  beta1?: number;
-  /** Decay of the squared-gradient mean (default 0.999). */
-  beta2?: number;
-  /** Added to √v̂ (default 1e-7). */
-  epsilon?: number;
-}
+/** Options of {@link nadam}; the defaults are Keras' (lr 1e-3, ε 1e-7). */
+export type NadamOptions = MomentOptions;
 
-class Nadam extends FusedOptimizer {
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly epsilon: number;
+class Nadam extends AdamFamily {
   constructor(o: NadamOptions) {
-    super("nadam", o, 1e-3);
-    this.beta1 = o.beta1 ?? 0.9;
-    this.beta2 = o.beta2 ?? 0.999;
-    this.epsilon = o.epsilon ?? 1e-7;
+    super("nadam", o, { learningRate: 1e-3, epsilon: 1e-7 });
   }
   protected rule(): UpdateRule {
     return NADAM;
@@ -84,17 +70,11 @@ class Nadam extends FusedOptimizer {
     const product = this.#product(t);
     const next = product * this.#mu(t + 1);
     return {
-      weightDecay: this.weightDecay,
-      beta1: this.beta1,
-      beta2: this.beta2,
-      epsilon: this.epsilon,
+      ...this.momentHyper(),
       momentumCoef: this.#mu(t + 1) / (1 - next),
       gradientCoef: (1 - this.#mu(t)) / (1 - product),
       correction2: 1 / (1 - Math.pow(this.beta2, t)),
     };
-  }
-  override config(): Record<string, unknown> {
-    return { ...super.config(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
   }
 }
 
