@@ -10,35 +10,15 @@ input kernel, orthogonal recurrent kernel, input bias zero except the forget gat
 the toolkit's single bias and its 81 674 parameters. The gate order (i, f, g, o) is Keras'.
 Recipe as tasks/lstm_mnist.ts: pixels / 255, validation = the last 10% of the training set
 before shuffling, reshuffled every epoch, batch 128, Adam lr 1e-3 eps 1e-7, softmax
-cross-entropy on the logits. An epoch's training loss and accuracy are means over its batches
-(weighted by size) of the pre-update numbers, as `fit` reports.
-
-Prints one JSON line describing the run ({"twin": ...}), one per epoch ({"epoch": ...}) and a
-last one with the test numbers ({"final": true, ...}).
+cross-entropy on the logits. Prints the run, each epoch and the test as JSON lines
+(tasks/peers/twin_common.py).
 """
-import argparse
-import json
-import os
-import time
-
-import numpy as np
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 
-# The script's folder is on sys.path: the MNIST finder and IDX reader are the CNN twin's.
-from mnist_cnn_torch import find_mnist_dir, read_idx
+import twin_common  # beside this script, so on sys.path
 
 UNITS = 128
-
-
-def load(d, split, limit):
-    """Images as [N, 28 steps, 28 features] in [0, 1], labels as int64."""
-    x = read_idx(os.path.join(d, f"{split}-images-idx3-ubyte"))
-    y = read_idx(os.path.join(d, f"{split}-labels-idx1-ubyte"))
-    if limit:
-        x, y = x[:limit], y[:limit]
-    return torch.from_numpy(x.astype(np.float32) / 255.0), torch.from_numpy(y.astype(np.int64))
 
 
 class RowLstm(nn.Module):
@@ -61,67 +41,15 @@ class RowLstm(nn.Module):
         return self.fc(h[-1])
 
 
-def evaluate(net, x, y, batch=1000):
-    net.eval()
-    total, right = 0.0, 0
-    with torch.no_grad():
-        for i in range(0, len(y), batch):
-            out = net(x[i:i + batch])
-            total += F.cross_entropy(out, y[i:i + batch]).item() * len(out)
-            right += (out.argmax(1) == y[i:i + batch]).sum().item()
-    return total / len(y), right / len(y)
-
-
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--epochs", type=int, default=6)
-    ap.add_argument("--batch-size", type=int, default=128)
+    ap = twin_common.flags(__doc__, epochs=6, validation_split=0.1)
     ap.add_argument("--lr", type=float, default=1e-3)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--limit", type=int, help="training samples kept (before the split)")
-    ap.add_argument("--test-limit", type=int)
-    ap.add_argument("--validation-split", type=float, default=0.1)
-    ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--mnist-dir")
     a = ap.parse_args()
-    torch.set_num_threads(a.threads)
-    torch.manual_seed(a.seed)
-    d = find_mnist_dir(a.mnist_dir)
-    x, y = load(d, "train", a.limit)
-    xt, yt = load(d, "t10k", a.test_limit)
-    split = len(y) - int(len(y) * a.validation_split)  # the last fraction, unshuffled
-    xv, yv, x, y = x[split:], y[split:], x[:split], y[:split]
+    d = twin_common.find_mnist_dir(a.data_dir, "lstm_mnist_torch")
+    data = twin_common.prepare(a, d, channel=False)
     net = RowLstm()
-    trainable = [p for p in net.parameters() if p.requires_grad]
-    params = sum(p.numel() for p in trainable)
-    opt = torch.optim.Adam(trainable, lr=a.lr, eps=1e-7)
-    print(json.dumps({"twin": "lstm_mnist_torch", "torch": torch.__version__,
-                      "threads": a.threads, "seed": a.seed, "lr": a.lr, "params": params,
-                      "batchSize": a.batch_size, "epochs": a.epochs, "train": len(y),
-                      "validation": len(yv), "test": len(yt), "data": d}), flush=True)
-    gen = torch.Generator().manual_seed(a.seed)
-    for epoch in range(1, a.epochs + 1):
-        t0 = time.perf_counter()
-        net.train()
-        order = torch.randperm(len(y), generator=gen)
-        total, right = 0.0, 0
-        for i in range(0, len(y), a.batch_size):
-            idx = order[i:i + a.batch_size]
-            out = net(x[idx])
-            loss = F.cross_entropy(out, y[idx])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            total += loss.item() * len(idx)
-            right += (out.argmax(1) == y[idx]).sum().item()
-        seconds = time.perf_counter() - t0
-        rec = {"epoch": epoch, "loss": total / len(y), "acc": right / len(y), "seconds": seconds,
-               "samplesPerSecond": len(y) / seconds}
-        if len(yv):
-            rec["valLoss"], rec["valAcc"] = evaluate(net, xv, yv)
-        print(json.dumps(rec), flush=True)
-    test_loss, test_acc = evaluate(net, xt, yt)
-    print(json.dumps({"final": True, "testLoss": test_loss, "testAcc": test_acc}), flush=True)
+    opt = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=a.lr, eps=1e-7)
+    twin_common.run("lstm_mnist_torch", a, net, opt, data, d, lr=a.lr)
 
 
 if __name__ == "__main__":

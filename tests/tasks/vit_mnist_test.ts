@@ -1,14 +1,9 @@
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import "../../kernels/tensor_methods.ts";
+import { quickFloorTest, twinSmokeTest } from "./task_checks.ts";
 import { setDevice } from "../../kernels/device.ts";
 import { tensor, zeros } from "../../kernels/tensor.ts";
-import { runClassificationTask } from "../../tasks/common.ts";
 import { task, VitMnist } from "../../tasks/vit_mnist.ts";
-
-const PYTHON = "/usr/bin/python3";
-const hasTorch = existsSync(PYTHON) &&
-  new Deno.Command(PYTHON, { args: ["-c", "import torch"], stderr: "null" }).outputSync().success;
 
 /** 49·64 + 64 patch embedding, 16·64 positions, 2 blocks of 33 472, final norm 128, head 650. */
 const VIT_MNIST_PARAMS = 3200 + 1024 + 2 * (128 + 4 * (64 * 64 + 64) + 128 + 8320 + 8256) + 128 +
@@ -34,34 +29,5 @@ Deno.test("vit-mnist: 16 patch tokens, 71 946 parameters, named by field path; l
   m.dispose();
 });
 
-Deno.test(`vit-mnist --quick reaches test accuracy ≥ ${task.quick.minTestAcc}`, async () => {
-  const out = await Deno.makeTempDir();
-  const r = await runClassificationTask(task, ["--quick", "--device", "cpu", "--out", out]);
-  const acc = (r.metrics.ours as { testAcc: number }).testAcc;
-  assert.ok(acc >= task.quick.minTestAcc, `test accuracy ${acc}`);
-  await Deno.remove(out, { recursive: true });
-});
-
-Deno.test({
-  name:
-    "vit_mnist_torch.py: the same model and recipe on a tiny limit prints the run, epochs, test",
-  ignore: !hasTorch,
-  fn: async () => {
-    const script = new URL("../../tasks/peers/vit_mnist_torch.py", import.meta.url).pathname;
-    const out = await new Deno.Command(PYTHON, {
-      args: [script, "--limit", "640", "--test-limit", "100", "--epochs", "2"],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assert.ok(out.success, new TextDecoder().decode(out.stderr));
-    const lines = new TextDecoder().decode(out.stdout).trim().split("\n").map((l) => JSON.parse(l));
-    assert.equal(lines.length, 4);
-    const [run, e1, e2, last] = lines;
-    assert.equal(run.params, VIT_MNIST_PARAMS, "the twin has our parameter count");
-    assert.deepEqual([run.train, run.validation, run.test], [576, 64, 100]);
-    assert.deepEqual([e1.epoch, e2.epoch], [1, 2]);
-    assert.ok(e2.loss < e1.loss, `training loss ${e1.loss} → ${e2.loss}`);
-    assert.equal(last.final, true);
-    assert.ok(Number.isFinite(last.testLoss) && last.testAcc >= 0 && last.testAcc <= 1);
-  },
-});
+quickFloorTest(task);
+twinSmokeTest("vit_mnist_torch.py", VIT_MNIST_PARAMS);

@@ -1,23 +1,12 @@
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-
-const PYTHON = "/usr/bin/python3";
-const hasTorch = existsSync(PYTHON) &&
-  new Deno.Command(PYTHON, { args: ["-c", "import torch"], stderr: "null" }).outputSync().success;
+import { hasTorch, runTwin } from "../task_checks.ts";
 
 Deno.test({
   name: "mnist_cnn_torch.py: Keras 2 recipe on a tiny limit prints the run, each epoch, the test",
   ignore: !hasTorch,
   fn: async () => {
-    const script = new URL("../../../tasks/peers/mnist_cnn_torch.py", import.meta.url).pathname;
-    const out = await new Deno.Command(PYTHON, {
-      args: [script, "--limit", "320", "--test-limit", "100", "--epochs", "2"],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const err = new TextDecoder().decode(out.stderr);
-    assert.ok(out.success, err);
-    const lines = new TextDecoder().decode(out.stdout).trim().split("\n").map((l) => JSON.parse(l));
+    const args = ["--limit", "320", "--test-limit", "100", "--epochs", "2"];
+    const lines = await runTwin("mnist_cnn_torch.py", args);
     assert.equal(lines.length, 4);
     const [run, e1, e2, last] = lines;
     // Keras' validation_split: the last 20% of the (limited) training set.
