@@ -113,6 +113,15 @@ export function onStandIn(row: ReproductionRow): ReproductionRow {
 }
 
 /**
+ * A check that could not run because its data is absent: never a pass, `ours` says why.
+ * Example: `dataAbsentRow(at, { check: "full run", reported: "0.7", reason: "no CIFAR-10" })`.
+ */
+export function dataAbsentRow(at: RowContext, c: CheckText & { reason: string }): ReproductionRow {
+  const row = checkRow(at, { ...c, ours: `not run: ${c.reason}`, tolerance: "—", pass: false });
+  return { ...row, status: "not reproduced: data absent" };
+}
+
+/**
  * A task's reproduction whose quick and full runs differ only in `--quick`: `rows(o, quick)`
  * runs it and returns its rows. Example: `export const reproduction = reproductionOf("t", rows);`
  */

@@ -40,6 +40,7 @@ export {
   atLeast,
   below,
   checkRow,
+  dataAbsentRow,
   near,
   onStandIn,
   type RowContext,
@@ -56,6 +57,7 @@ export {
   writeResults,
 } from "./results.ts";
 export { type RecordColumn, recordsCsv } from "./records_csv.ts";
+export { markdownCell, markdownTable } from "./markdown.ts";
 export { MANIFEST, type Manifest, readManifest, writeResultSet } from "./result_set.ts";
 export { curvesSvg, lineChartSvg, type Series } from "./svg_plot.ts";
 export { encodePng, imageGridSvg } from "./svg_images.ts";

@@ -5,6 +5,8 @@
  * @module
  */
 import type { EpochRecord } from "../train/history.ts";
+import { markdownTable } from "../experiment/markdown.ts";
+import { csvTable } from "../experiment/results.ts";
 import { lineChartSvg } from "../experiment/svg_plot.ts";
 import { IMPROVEMENTS, type Variant } from "./cifar10_improve_ladder.ts";
 
@@ -54,22 +56,22 @@ function cells(r: VariantResult): (string | number)[] {
 
 /** ladder.csv: a header of {@link LADDER_COLUMNS}, then one row per variant in run order. */
 export function ladderCsv(results: VariantResult[]): string {
-  const rows = results.map((r) => cells(r).map(String).join(","));
-  return [LADDER_COLUMNS.join(","), ...rows].join("\n") + "\n";
+  return csvTable(LADDER_COLUMNS, results.map(cells));
 }
 
 /** The same table in markdown, numbers rounded for reading (ladder.csv keeps them in full). */
 export function ladderMarkdown(results: VariantResult[], note?: string): string {
-  const head = "| variant | reported test acc | our test acc | test loss | final train acc | " +
-    "best test acc (epoch) |";
-  const rule = "|---|---|---|---|---|---|";
-  const rows = results.map((r) => {
-    const c = cells(r);
-    const f = (v: string | number) => (typeof v === "number" ? v.toFixed(4) : v || "—");
-    return `| ${r.variant.label} | ${r.variant.reportedText} | ${f(c[3])} | ${f(c[4])} | ` +
-      `${f(c[5])} | ${f(c[6])} (${c[7]}) |`;
-  });
-  return [head, rule, ...rows, ...(note ? ["", note] : [])].join("\n") + "\n";
+  const f = (v: string | number) => (typeof v === "number" ? v.toFixed(4) : v || "—");
+  const table = markdownTable(
+    "variant | reported test acc | our test acc | test loss | final train acc | " +
+      "best test acc (epoch)",
+    results.map((r) => {
+      const c = cells(r);
+      const [label, reported] = [r.variant.label, r.variant.reportedText];
+      return [label, reported, f(c[3]), f(c[4]), f(c[5]), `${f(c[6])} (${c[7]})`];
+    }),
+  );
+  return note ? `${table}\n${note}\n` : table;
 }
 
 /**

@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import "../kernels/tensor_methods.ts";
-import { reproductionOf } from "../experiment/checks.ts";
+import { dataAbsentRow, reproductionOf, taskCommand } from "../experiment/checks.ts";
 import { DatasetError } from "../datasets/errors.ts";
 import type { FlagSchema } from "../experiment/flags.ts";
 import type { RunRecord } from "../experiment/record.ts";
@@ -270,17 +270,9 @@ async function reproduce(o: CifarRunOptions, quick: boolean): Promise<Reproducti
       rows.push(...r.rows);
     } catch (e) {
       if (!(e instanceof DatasetError)) throw e;
-      rows.push({
-        task: TASK,
-        check: `${dataset} ${quick ? "quick" : "full"}: the comparison`,
-        reported: "—",
-        ours: `not run: ${e.message}`,
-        tolerance: "—",
-        status: "not reproduced: data absent",
-        device: o.device,
-        wallSeconds: 0,
-        command: `deno task ${TASK} ${args.join(" ")}`,
-      });
+      const at = { task: TASK, device: o.device, wallSeconds: 0, command: taskCommand(TASK, args) };
+      const check = `${dataset} ${quick ? "quick" : "full"}: the comparison`;
+      rows.push(dataAbsentRow(at, { check, reported: "—", reason: e.message }));
     }
   }
   return rows;

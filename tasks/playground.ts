@@ -9,6 +9,7 @@
  */
 import "../kernels/tensor_methods.ts";
 import { reproductionOf } from "../experiment/checks.ts";
+import type { RunBody, RunHeader } from "../experiment/record.ts";
 import { startRun } from "../experiment/run.ts";
 import type { Reproduction, ReproductionRow, RunOptions } from "./reproduce_types.ts";
 import { reproductionArgs } from "./reproduce_args.ts";
@@ -24,7 +25,7 @@ export const FULL_SEEDS = [1, 2, 3, 4, 5];
 /** What a CLI run returns (tests read it). */
 export interface PlaygroundOutcome {
   outDir: string;
-  metrics?: Record<string, unknown>;
+  metrics?: RunHeader & RunBody & { wallSeconds: number };
   rows?: ReproductionRow[];
 }
 
@@ -32,16 +33,16 @@ export interface PlaygroundOutcome {
 export async function runPlayground(args: string[]): Promise<PlaygroundOutcome> {
   const r = await startRun(PLAYGROUND_SPEC, args);
   const cli = playgroundCli(r.flags, r.own);
-  const { outDir, device, command } = r;
+  const outDir = r.outDir;
   if (cli.claims) {
     const seeds = cli.quick ? [cli.config.seed] : FULL_SEEDS.map((s) => s + cli.config.seed - 1);
-    const { rows } = await runClaims({ out: outDir, seeds, quick: cli.quick, device, command });
+    const { rows } = await runClaims(r, seeds);
     console.log(`playground claims: results in ${outDir}/claims.md`);
     return { outDir, rows };
   }
   const run = await trainPlayground(cli.config);
   try {
-    const metrics = await writeRun(outDir, run, { device, command, wallSeconds: r.seconds() });
+    const metrics = await writeRun(run, r);
     console.log(
       `playground ${cli.config.dataset}: test loss ${run.test.loss.toFixed(4)}, ` +
         `train loss ${run.train.loss.toFixed(4)}, test acc ${run.test.acc.toFixed(3)}; ` +

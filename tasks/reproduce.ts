@@ -22,42 +22,40 @@ import type { Reproduction, ReproductionRow } from "./reproduce_types.ts";
 import { REPRODUCTIONS } from "./reproductions.ts";
 import { parseSeeds, parseShard, type Shard, shardSeeds } from "./reproduce_seeds.ts";
 import { cifar10OrStandIn } from "../datasets/cifar10_standin.ts";
+import { checkRow, dataAbsentRow, taskCommand } from "../experiment/checks.ts";
+import { markdownTable } from "../experiment/markdown.ts";
 
 /** The Markdown table of `rows`, with the machine and command that produced them. */
 export function reproductionMarkdown(
   rows: ReproductionRow[],
   meta: { date: string; command: string; machine: string; mode: string },
 ): string {
-  const esc = (s: string) => s.replaceAll("|", "\\|").replaceAll("\n", " ");
-  const lines = [
+  const status = (r: ReproductionRow) =>
+    r.status === "pass" ? "pass" : r.status === "fail" ? "**FAIL**" : r.status;
+  const count = (f: (s: string) => boolean) => rows.filter((r) => f(r.status)).length;
+  return [
     `# Reproduction (${meta.mode})`,
     "",
     `Produced by \`${meta.command}\` on ${meta.date}, ${meta.machine}.`,
     "",
-    "| task | check | reported | ours | tolerance | status | device | wall s | command |",
-    "|---|---|---|---|---|---|---|---|---|",
-    ...rows.map((r) =>
-      `| ${
-        [
-          r.task,
-          r.check,
-          r.reported,
-          r.ours,
-          r.tolerance,
-          r.status === "pass" ? "pass" : r.status === "fail" ? "**FAIL**" : r.status,
-          r.device,
-          r.wallSeconds.toFixed(1),
-          `\`${r.command}\``,
-        ].map(esc).join(" | ")
-      } |`
-    ),
+    markdownTable(
+      "task | check | reported | ours | tolerance | status | device | wall s | command",
+      rows.map((r) => [
+        r.task,
+        r.check,
+        r.reported,
+        r.ours,
+        r.tolerance,
+        status(r),
+        r.device,
+        r.wallSeconds.toFixed(1),
+        `\`${r.command}\``,
+      ]),
+    ) +
+    `\n${count((s) => s === "pass")} pass, ${count((s) => s === "fail")} fail, ` +
+    `${count((s) => s.startsWith("not"))} not reproduced.`,
     "",
-    `${rows.filter((r) => r.status === "pass").length} pass, ` +
-    `${rows.filter((r) => r.status === "fail").length} fail, ` +
-    `${rows.filter((r) => r.status.startsWith("not")).length} not reproduced.`,
-    "",
-  ];
-  return lines.join("\n");
+  ].join("\n");
 }
 
 /** CPU model and core count, for the table's header. */
@@ -91,21 +89,6 @@ async function absentData(chosen: Reproduction[], probe: DataProbe): Promise<Map
     if (why !== undefined) absent.set(d, why);
   }
   return absent;
-}
-
-/** The row of a full run skipped because its data is absent. */
-function skippedFullRun(r: Reproduction, reason: string, device: string): ReproductionRow {
-  return {
-    task: r.task,
-    check: "full run",
-    reported: "see the course exercises",
-    ours: `not run: ${reason.split("\n")[0]}`,
-    tolerance: "—",
-    status: "not reproduced: data absent",
-    device,
-    wallSeconds: 0,
-    command: `deno task ${r.task}`,
-  };
 }
 
 /** The flags of `deno task reproduce`. */
@@ -189,7 +172,16 @@ export async function reproduce(
     const run = values.full ? r.runFull : r.runQuick;
     if (!run) continue;
     if (r.requires && absent.has(r.requires)) {
-      rows.push(skippedFullRun(r, absent.get(r.requires)!, String(values.device)));
+      const at = {
+        task: r.task,
+        device: values.device,
+        wallSeconds: 0,
+        command: taskCommand(r.task, []),
+      };
+      const reason = absent.get(r.requires)!.split("\n")[0];
+      rows.push(
+        dataAbsentRow(at, { check: "full run", reported: "see the course exercises", reason }),
+      );
       continue;
     }
     const outDir = join(values.out, mode === "full" ? r.task : join("quick", r.task));
@@ -207,17 +199,14 @@ export async function reproduce(
       }
     } catch (e) {
       // A crash is a failed check, recorded with its message, and the other tasks still run.
-      rows.push({
-        task: r.task,
+      const command = taskCommand(r.task, mode === "quick" ? ["--quick"] : []);
+      rows.push(checkRow({ task: r.task, device: values.device, wallSeconds: 0, command }, {
         check: "runs to completion",
         reported: "—",
         ours: `error: ${(e as Error).message}`,
         tolerance: "no error",
-        status: "fail",
-        device: String(values.device),
-        wallSeconds: 0,
-        command: `deno task ${r.task}${mode === "quick" ? " --quick" : ""}`,
-      });
+        pass: false,
+      }));
     }
   }
   const meta = {

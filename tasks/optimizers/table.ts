@@ -3,6 +3,7 @@
  * per-epoch history CSV.
  * @module
  */
+import { markdownTable } from "../../experiment/markdown.ts";
 import { csvTable, type CsvValue } from "../../experiment/results.ts";
 import type { VariantResult } from "./compare.ts";
 
@@ -58,19 +59,19 @@ export function tableCsv(rows: TableRow[]): string {
 
 /** The table in markdown, numbers rounded for reading (the CSV keeps them in full). */
 export function tableMarkdown(rows: TableRow[]): string {
-  const head =
-    "| variant | optimiser | schedule | last-epoch train loss | last-epoch train acc | " +
-    "train loss after | test loss | test acc | seconds |";
-  const rule = "|---|---|---|---:|---:|---:|---:|---:|---:|";
-  const cell = (s: string) => s.replaceAll("|", "\\|");
-  const lines = rows.map((r) =>
-    `| ${r.variant} | ${cell(r.optimizer)} | ${cell(r.schedule)} | ` +
-    `${r.finalTrainLoss.toFixed(4)} | ${r.finalTrainAcc.toFixed(4)} | ${
-      r.trainLossAfter.toFixed(4)
-    } | ` +
-    `${r.testLoss.toFixed(4)} | ${r.testAcc.toFixed(4)} | ${r.seconds.toFixed(1)} |`
+  const f4 = (v: number) => v.toFixed(4);
+  return markdownTable(
+    "variant | optimiser | schedule | last-epoch train loss | last-epoch train acc | " +
+      "train loss after | test loss | test acc | seconds",
+    rows.map((r) => [
+      r.variant,
+      r.optimizer,
+      r.schedule,
+      ...[r.finalTrainLoss, r.finalTrainAcc, r.trainLossAfter, r.testLoss, r.testAcc].map(f4),
+      r.seconds.toFixed(1),
+    ]),
+    [3, 4, 5, 6, 7, 8],
   );
-  return [head, rule, ...lines].join("\n") + "\n";
 }
 
 /** Columns of history.csv, in order. */

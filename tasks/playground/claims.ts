@@ -6,9 +6,10 @@
  * @module
  */
 import { join } from "node:path";
-import type { DeviceInfo } from "../../kernels/device.ts";
 import { checkRow } from "../../experiment/checks.ts";
-import { csvTable, writeResults } from "../../experiment/results.ts";
+import { markdownTable } from "../../experiment/markdown.ts";
+import type { StartedRun } from "../../experiment/run.ts";
+import { csvTable } from "../../experiment/results.ts";
 import { lineChartSvg } from "../../experiment/svg_plot.ts";
 import type { ReproductionRow } from "../reproduce_types.ts";
 import { judgeSeeds, onTheMean } from "../reproduce_seeds.ts";
@@ -158,13 +159,11 @@ export interface ClaimResult {
  * runs); writes the primary (first) seed's run folder under `out/claims/<id>/` and the combined
  * table under `out/`. Returns one reproduction row per claim.
  */
-export async function runClaims(o: {
-  out: string;
-  seeds: number[];
-  quick: boolean;
-  device: DeviceInfo;
-  command: string;
-}): Promise<{ rows: ReproductionRow[]; results: ClaimResult[] }> {
+export async function runClaims(
+  run: StartedRun,
+  seeds: number[],
+): Promise<{ rows: ReproductionRow[]; results: ClaimResult[] }> {
+  const o = { seeds, quick: run.quick };
   const results: ClaimResult[] = [];
   for (const claim of CLAIMS) {
     const t0 = performance.now();
@@ -172,20 +171,16 @@ export async function runClaims(o: {
     let curve: number[] = [];
     for (const seed of o.seeds) {
       const t1 = performance.now();
-      const run = await trainPlayground(claimConfig(claim, seed, o.quick));
+      const pg = await trainPlayground(claimConfig(claim, seed, o.quick));
       try {
-        const v = judgeClaim(claim, run, o.quick);
-        seeds.push({ seed, ...v });
+        seeds.push({ seed, ...judgeClaim(claim, pg, o.quick) });
         if (seed === o.seeds[0]) {
-          curve = run.history.map((h) => h.valLoss!);
-          await writeRun(join(o.out, "claims", claim.id), run, {
-            device: o.device,
-            command: o.command,
-            wallSeconds: (performance.now() - t1) / 1000,
-          });
+          curve = pg.history.map((h) => h.valLoss!);
+          const dir = join(run.outDir, "claims", claim.id);
+          await writeRun(pg, run, { dir, wallSeconds: (performance.now() - t1) / 1000 });
         }
       } finally {
-        run.dispose();
+        pg.dispose();
       }
     }
     const main = seeds[0];
@@ -202,26 +197,16 @@ export async function runClaims(o: {
     const verdict = results[results.length - 1];
     console.log(`playground ${claim.id}: ${verdict.pass ? "pass" : "FAIL"} — ${verdict.ours}`);
   }
-  await writeClaimsTable(o.out, results, o);
+  await writeClaimsTable(run, results, o.seeds);
+  const at = { task: run.task, device: run.device.description, command: run.command };
   const rows = results.map((r) =>
-    checkRow(
-      {
-        task: "playground",
-        device: o.device.description,
-        wallSeconds: r.wallSeconds,
-        command: o.command,
-      },
-      {
-        check: `${r.claim.id}: ${r.claim.text}`,
-        reported: r.claim.text,
-        ours: r.ours + seedNote(r),
-        tolerance: onTheMean(
-          o.quick ? r.claim.tolerance.quick : r.claim.tolerance.full,
-          r.seeds.length,
-        ),
-        pass: r.pass,
-      },
-    )
+    checkRow({ ...at, wallSeconds: r.wallSeconds }, {
+      check: `${r.claim.id}: ${r.claim.text}`,
+      reported: r.claim.text,
+      ours: r.ours + seedNote(r),
+      tolerance: onTheMean(testOf(r.claim, o.quick), r.seeds.length),
+      pass: r.pass,
+    })
   );
   return { rows, results };
 }
@@ -239,58 +224,55 @@ function settingsText(claim: Claim, quick: boolean): string {
     (c.shuffle ? "reshuffled every epoch" : "fixed order");
 }
 
+const testOf = (claim: Claim, quick: boolean) =>
+  quick ? claim.tolerance.quick : claim.tolerance.full;
+
 async function writeClaimsTable(
-  out: string,
+  run: StartedRun,
   results: ClaimResult[],
-  o: { quick: boolean; device: DeviceInfo; command: string; seeds: number[] },
+  seeds: number[],
 ): Promise<void> {
+  const quick = run.quick;
+  const status = (r: ClaimResult) => (r.pass ? "pass" : "fail");
   const md = [
-    `# Playground claims (${o.quick ? "quick" : "full"})`,
+    `# Playground claims (${quick ? "quick" : "full"})`,
     "",
-    `Device: ${o.device.description}. Command: \`${o.command}\`. ` +
-    (o.seeds.length > 1
-      ? `Verdict on the mean over seeds ${o.seeds.join(",")}; pictures of seed ${o.seeds[0]}.`
-      : `Verdict on seed ${o.seeds[0]}.`),
+    `Device: ${run.device.description}. Command: \`${run.command}\`. ` +
+    (seeds.length > 1
+      ? `Verdict on the mean over seeds ${seeds.join(",")}; pictures of seed ${seeds[0]}.`
+      : `Verdict on seed ${seeds[0]}.`),
     "",
-    "| claim (course exercise) | settings | test | ours | status |",
-    "|---|---|---|---|---|",
-    ...results.map((r) =>
-      `| ${r.claim.text} | ${settingsText(r.claim, o.quick)} | ${
-        o.quick ? r.claim.tolerance.quick : r.claim.tolerance.full
-      } | ${r.ours}${seedNote(r)} | ${r.pass ? "pass" : "**fail**"} |`
+    markdownTable(
+      "claim (course exercise) | settings | test | ours | status",
+      results.map((r) => [
+        r.claim.text,
+        settingsText(r.claim, quick),
+        testOf(r.claim, quick),
+        r.ours + seedNote(r),
+        r.pass ? "pass" : "**fail**",
+      ]),
     ),
-    "",
     "Why these settings:",
     "",
     ...results.map((r) => `- ${r.claim.id}: ${r.claim.why}`),
     "",
   ].join("\n");
   const csv = csvTable(
-    [
-      "id",
-      "claim",
-      "settings",
-      "test",
-      "ours",
-      "status",
-      "seedsPassing",
-      "seedsRun",
-      "wallSeconds",
-    ],
+    "id,claim,settings,test,ours,status,seedsPassing,seedsRun,wallSeconds".split(","),
     results.map((r) => [
       r.claim.id,
       r.claim.text,
-      settingsText(r.claim, o.quick),
-      o.quick ? r.claim.tolerance.quick : r.claim.tolerance.full,
+      settingsText(r.claim, quick),
+      testOf(r.claim, quick),
       r.ours,
-      r.pass ? "pass" : "fail",
+      status(r),
       String(r.seeds.filter((s) => s.pass).length),
       String(r.seeds.length),
       r.wallSeconds.toFixed(2),
     ]),
   );
   const svg = lineChartSvg({
-    title: "Playground claims: test loss per epoch (seed " + o.seeds[0] + ")",
+    title: "Playground claims: test loss per epoch (seed " + seeds[0] + ")",
     xLabel: "epoch",
     yLabel: "test loss ½(out − y)²",
     logY: true,
@@ -303,34 +285,29 @@ async function writeClaimsTable(
     })),
   });
   const metrics = {
-    task: "playground",
-    mode: o.quick ? "claims (quick)" : "claims",
-    command: o.command,
-    device: o.device,
-    seed: o.seeds[0],
-    seeds: o.seeds,
-    reported: PLAYGROUND_REPORTED,
-    config: {
-      choices: {
-        ...PLAYGROUND_CHOICES,
-        ...Object.fromEntries(results.map((r) => [r.claim.id, r.claim.why])),
+    ...run.record({
+      mode: quick ? "claims (quick)" : "claims",
+      seeds,
+      reported: PLAYGROUND_REPORTED,
+      config: {
+        choices: {
+          ...PLAYGROUND_CHOICES,
+          ...Object.fromEntries(results.map((r) => [r.claim.id, r.claim.why])),
+        },
       },
-    },
-    claims: results.map((r) => ({
-      id: r.claim.id,
-      claim: r.claim.text,
-      settings: claimConfig(r.claim, o.seeds[0], o.quick),
-      test: o.quick ? r.claim.tolerance.quick : r.claim.tolerance.full,
-      ours: r.ours,
-      status: r.pass ? "pass" : "fail",
-      seeds: r.seeds,
-      wallSeconds: r.wallSeconds,
-      results: `claims/${r.claim.id}/`,
-    })),
+      claims: results.map((r) => ({
+        id: r.claim.id,
+        claim: r.claim.text,
+        settings: claimConfig(r.claim, seeds[0], quick),
+        test: testOf(r.claim, quick),
+        ours: r.ours,
+        status: status(r),
+        seeds: r.seeds,
+        wallSeconds: r.wallSeconds,
+        results: `claims/${r.claim.id}/`,
+      })),
+    }),
     wallSeconds: results.reduce((s, r) => s + r.wallSeconds, 0),
   };
-  await writeResults(out, {
-    metrics,
-    extraFiles: { "claims.md": md, "claims.csv": csv, "claims.svg": svg },
-  });
+  await run.write(metrics, { files: { "claims.md": md, "claims.csv": csv, "claims.svg": svg } });
 }

@@ -3,7 +3,8 @@
  * test, the test split in the "validation" columns) and boundary.svg.
  * @module
  */
-import type { DeviceInfo } from "../../kernels/device.ts";
+import type { RunBody, RunHeader } from "../../experiment/record.ts";
+import type { StartedRun } from "../../experiment/run.ts";
 import { writeResults } from "../../experiment/results.ts";
 import { decisionBoundarySvg, gridPoints } from "./boundary_svg.ts";
 import type { PlaygroundRun } from "./train.ts";
@@ -35,32 +36,6 @@ export const PLAYGROUND_CHOICES: Record<string, string> = {
 /** Grid of the boundary picture: the Playground's domain [−6, 6]², 60 cells a side. */
 const EXTENT = 6, RESOLUTION = 60;
 
-/** metrics.json contents of a run (also embedded in the claims table). */
-export function runMetrics(
-  run: PlaygroundRun,
-  extra: { device: DeviceInfo; command: string; wallSeconds: number },
-): Record<string, unknown> {
-  const c = run.config;
-  return {
-    task: "playground",
-    command: extra.command,
-    device: extra.device,
-    seed: c.seed,
-    config: { ...c, params: run.params, choices: PLAYGROUND_CHOICES },
-    data: { train: run.data.train.y.length, test: run.data.test.y.length },
-    reported: PLAYGROUND_REPORTED,
-    ours: {
-      testLoss: run.test.loss,
-      trainLoss: run.train.loss,
-      testAcc: run.test.acc,
-      trainAcc: run.train.acc,
-      minTestLoss: Math.min(...run.history.map((h) => h.valLoss!)),
-    },
-    history: run.history,
-    wallSeconds: extra.wallSeconds,
-  };
-}
-
 /** The boundary picture of a trained run. */
 export function runBoundarySvg(run: PlaygroundRun, title: string): string {
   return decisionBoundarySvg({
@@ -73,21 +48,36 @@ export function runBoundarySvg(run: PlaygroundRun, title: string): string {
   });
 }
 
-/** Writes a run's folder; returns its metrics. */
+/** Writes a Playground run's folder (`dir`, default the results folder); returns its metrics. */
 export async function writeRun(
-  dir: string,
-  run: PlaygroundRun,
-  extra: { device: DeviceInfo; command: string; wallSeconds: number },
-): Promise<Record<string, unknown>> {
-  const c = run.config;
-  const metrics = runMetrics(run, extra);
+  pg: PlaygroundRun,
+  run: StartedRun,
+  o: { dir?: string; wallSeconds?: number } = {},
+): Promise<RunHeader & RunBody & { wallSeconds: number }> {
+  const c = pg.config;
+  const metrics = {
+    ...run.record({
+      config: { ...c, params: pg.params, choices: PLAYGROUND_CHOICES },
+      data: { train: pg.data.train.y.length, test: pg.data.test.y.length },
+      reported: PLAYGROUND_REPORTED,
+      ours: {
+        testLoss: pg.test.loss,
+        trainLoss: pg.train.loss,
+        testAcc: pg.test.acc,
+        trainAcc: pg.train.acc,
+        minTestLoss: Math.min(...pg.history.map((h) => h.valLoss!)),
+      },
+      history: pg.history,
+    }),
+    ...(o.wallSeconds === undefined ? {} : { wallSeconds: o.wallSeconds }),
+  };
   const title = `${c.dataset}: [${c.features.join(", ")}] → ${
     c.layers.length ? c.layers.join("-") + " " + c.activation + " → " : ""
-  }1 tanh; test loss ${run.test.loss.toFixed(4)}`;
-  await writeResults(dir, {
+  }1 tanh; test loss ${pg.test.loss.toFixed(4)}`;
+  await writeResults(o.dir ?? run.outDir, {
     metrics,
-    history: run.history,
-    extraFiles: { "boundary.svg": runBoundarySvg(run, title) },
+    history: pg.history,
+    extraFiles: { "boundary.svg": runBoundarySvg(pg, title) },
   });
   return metrics;
 }

@@ -3,6 +3,7 @@ import {
   atLeast,
   below,
   checkRow,
+  dataAbsentRow,
   near,
   onStandIn,
   rowContext,
@@ -58,4 +59,20 @@ Deno.test("checkRow, onStandIn, rowContext: stand-in data is never a pass", () =
     command: "deno task x --quick",
   });
   assert.equal(taskCommand("x", []), "deno task x");
+});
+
+Deno.test("dataAbsentRow: never a pass, says why it did not run", () => {
+  const at = { task: "t", device: "cpu", wallSeconds: 0, command: "deno task t" };
+  const r = dataAbsentRow(at, { check: "full run", reported: "0.7", reason: "no CIFAR-10" });
+  assert.deepEqual(r, {
+    task: "t",
+    check: "full run",
+    reported: "0.7",
+    ours: "not run: no CIFAR-10",
+    tolerance: "—",
+    status: "not reproduced: data absent",
+    device: "cpu",
+    wallSeconds: 0,
+    command: "deno task t",
+  });
 });
