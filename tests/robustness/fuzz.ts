@@ -93,6 +93,73 @@ export function mutate(rng: Rng, input: Uint8Array, hot: HotRange[] = []): Uint8
   return b;
 }
 
+/** Values a header field should never hold, or only just. */
+const WEIRD: unknown[] = [
+  null,
+  -1,
+  0,
+  1.5,
+  2 ** 53,
+  1e308,
+  "x",
+  "float64",
+  "int32",
+  "F16",
+  [],
+  {},
+  [-1],
+  [1e9, 1e9],
+  true,
+];
+
+/**
+ * A copy of `b` whose JSON header (its length a little-endian u32 or u64 of `bytes` bytes at
+ * `lengthAt`, the JSON right after it) has one random leaf or list replaced by a weird value,
+ * with the length field rewritten to match: the mutation reaches past the length and JSON
+ * checks. `b` itself when its header is not JSON.
+ */
+export function mutateJsonHeader(
+  b: Uint8Array,
+  rng: Rng,
+  { lengthAt, bytes }: { lengthAt: number; bytes: 4 | 8 },
+): Uint8Array {
+  const at = lengthAt + bytes;
+  if (b.length < at) return b;
+  const view = new DataView(b.buffer, b.byteOffset);
+  const hlen = bytes === 4
+    ? view.getUint32(lengthAt, true)
+    : Number(view.getBigUint64(lengthAt, true) & 0xffffffffn);
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder().decode(b.subarray(at, at + hlen)));
+  } catch {
+    return b;
+  }
+  const spots: [Record<string, unknown>, string][] = [];
+  const walk = (v: unknown): void => {
+    if (v === null || typeof v !== "object") return;
+    for (const [k, c] of Object.entries(v)) {
+      spots.push([v as Record<string, unknown>, k]);
+      walk(c);
+    }
+  };
+  walk(header);
+  if (spots.length) {
+    const [obj, key] = spots[rng.int(spots.length)];
+    obj[key] = WEIRD[rng.int(WEIRD.length)];
+  }
+  const h = new TextEncoder().encode(JSON.stringify(header));
+  const rest = b.subarray(Math.min(b.length, at + hlen));
+  const out = new Uint8Array(at + h.length + rest.length);
+  out.set(b.subarray(0, lengthAt));
+  const o = new DataView(out.buffer);
+  if (bytes === 4) o.setUint32(lengthAt, h.length, true);
+  else o.setBigUint64(lengthAt, BigInt(h.length), true);
+  out.set(h, at);
+  out.set(rest, at + h.length);
+  return out;
+}
+
 /** What one case did, for the summary assertion. */
 export type Outcome = "loaded" | "rejected";
 

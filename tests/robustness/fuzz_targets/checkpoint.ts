@@ -5,9 +5,7 @@ import type { Rng } from "../../../kernels/random.ts";
 import * as layers from "../../../layers/mod.ts";
 import { Sequential } from "../../../layers/sequential.ts";
 import { loadCheckpointBytes, saveCheckpoint } from "../../../train/checkpoint.ts";
-import type { FuzzTarget } from "../fuzz.ts";
-
-const enc = new TextEncoder(), dec = new TextDecoder();
+import { type FuzzTarget, mutateJsonHeader } from "../fuzz.ts";
 
 function net(seed: number): Sequential {
   return new Sequential([
@@ -17,57 +15,9 @@ function net(seed: number): Sequential {
   ], { seed }).build();
 }
 
-const WEIRD: unknown[] = [
-  null,
-  -1,
-  0,
-  1.5,
-  2 ** 53,
-  1e308,
-  "x",
-  "float64",
-  "int32",
-  [],
-  {},
-  [
-    -1,
-  ],
-  [1e9, 1e9],
-  true,
-];
-
-/** Replaces one random leaf or list of the JSON header with a weird value; the length stays right. */
-function mutateHeader(b: Uint8Array, rng: Rng): Uint8Array {
-  if (b.length < 12) return b;
-  const hlen = new DataView(b.buffer, b.byteOffset).getUint32(8, true);
-  let header: unknown;
-  try {
-    header = JSON.parse(dec.decode(b.subarray(12, 12 + hlen)));
-  } catch {
-    return b;
-  }
-  const spots: [Record<string, unknown> | unknown[], string | number][] = [];
-  const walk = (v: unknown): void => {
-    if (v === null || typeof v !== "object") return;
-    for (const [k, c] of Object.entries(v)) {
-      spots.push([v as Record<string, unknown>, Array.isArray(v) ? Number(k) : k]);
-      walk(c);
-    }
-  };
-  walk(header);
-  if (spots.length) {
-    const [obj, key] = spots[rng.int(spots.length)];
-    (obj as Record<string, unknown>)[key as string] = WEIRD[rng.int(WEIRD.length)];
-  }
-  const h = enc.encode(JSON.stringify(header));
-  const rest = b.subarray(Math.min(b.length, 12 + hlen));
-  const out = new Uint8Array(12 + h.length + rest.length);
-  out.set(b.subarray(0, 8));
-  new DataView(out.buffer).setUint32(8, h.length, true);
-  out.set(h, 12);
-  out.set(rest, 12 + h.length);
-  return out;
-}
+/** Rewrites the JSON header (u32 length at byte 8) with one weird value; the length stays right. */
+const mutateHeader = (b: Uint8Array, rng: Rng) =>
+  mutateJsonHeader(b, rng, { lengthAt: 8, bytes: 4 });
 
 /** A checkpoint of a small model as saved, and its header length. */
 async function savedCheckpoint(): Promise<Uint8Array> {
