@@ -5,21 +5,24 @@
  *
  * The equivalent module ({@link torchSequentialSource} prints it) expands each layer in order:
  * Dense → `Linear` (+ its activation), Conv2D → `Conv2d` (+ activation; `ZeroPad2d` first when
- * the padding is uneven), MaxPool2D → `MaxPool2d`, Flatten → `Flatten`, Dropout → `Dropout`,
- * BatchNorm → `BatchNorm2d`/`BatchNorm1d`, Activation → `ReLU`/`Sigmoid`/`Tanh`/`Softmax(dim=1)`;
- * "linear" adds nothing. Keys are `<index>.<param>` in that module: `0.weight`, `0.bias`,
- * `3.running_mean`. Layouts: Linear weight [out, in]; Conv2d weight [out, in, kh, kw];
- * BatchNorm weight (γ), bias (β), running_mean, running_var, num_batches_tracked (I64, 0).
+ * the padding is uneven), Conv1D → `Conv1d` (`ConstantPad1d` first for causal or uneven pads),
+ * MaxPool2D → `MaxPool2d`, Flatten → `Flatten`, Dropout → `Dropout`, BatchNorm →
+ * `BatchNorm2d`/`BatchNorm1d`, Activation → `ReLU`/`Sigmoid`/`Tanh`/`Softmax(dim=1)`; "linear"
+ * adds nothing. Keys are `<index>.<param>` in that module: `0.weight`, `0.bias`,
+ * `3.running_mean`. Layouts: Linear weight [out, in]; Conv2d weight [out, in, kh, kw]; Conv1d
+ * weight [out, in, k]; BatchNorm weight (γ), bias (β), running_mean, running_var, num_batches_tracked (I64, 0).
  * PyTorch is NCHW: a Dense after a Flatten of an [H, W, C] tensor gets its input columns in
- * C·H·W order, and torch inputs are `x.permute(0, 3, 1, 2)` of ours.
+ * C·H·W order, and torch inputs are `x.permute(0, 3, 1, 2)` of ours (`x.permute(0, 2, 1)` for
+ * [batch, steps, channels]).
  * @module
  */
 import type { TypedArray } from "../kernels/dtype.ts";
-import { resolvePads, windowAttrs } from "../kernels/ops/mod.ts";
+import { conv1dAttrs, resolvePads, windowAttrs } from "../kernels/ops/mod.ts";
 import { fmtShape, sameShape } from "../kernels/shape.ts";
 import type { Tensor } from "../kernels/tensor.ts";
 import { Activation, type ActivationName, type ActivationOptions } from "../layers/activations.ts";
 import { BatchNorm } from "../layers/batch_norm.ts";
+import { Conv1D } from "../layers/conv1d.ts";
 import { Conv2D } from "../layers/conv2d.ts";
 import { Dense } from "../layers/dense.ts";
 import { Dropout } from "../layers/dropout.ts";
@@ -99,6 +102,10 @@ export function torchPlan(model: Sequential): TorchPlan {
   for (const l of model.layers) {
     const out = l.outputShape(shape) as number[];
     if (l instanceof Dense) {
+      // torch's Linear works on the last axis, which for an NCHW/NCL tensor is not ours.
+      if (shape.length !== 1) {
+        fail(l, `a Dense on ${fmtShape(shape)} (not flattened) is not mapped`);
+      }
       const k = l.params!.kernel;
       const [inF, outF] = k.shape;
       add(`nn.Linear(${inF}, ${outF}${l.params!.bias ? "" : ", bias=False"})`);
@@ -152,6 +159,34 @@ export function torchPlan(model: Sequential): TorchPlan {
       if (l.params!.bias) param({ name: "bias", tensor: l.params!.bias, torchShape: [cout] });
       const act = torchActivation(l.opts.activation ?? "linear");
       if (act) add(act);
+    } else if (l instanceof Conv1D) {
+      const k = l.params!.kernel, [kl, cin, cout] = k.shape, o = l.opts;
+      const a = conv1dAttrs(shape[0], kl, {
+        strides: o.strides,
+        padding: o.padding,
+        dilations: o.dilationRate,
+      });
+      const [left, right] = [a.pads.left, a.pads.right];
+      // Causal and uneven "same" pads go in a ConstantPad1d: Conv1d pads both ends alike.
+      if (left !== right) add(`nn.ConstantPad1d((${left}, ${right}), 0.0)`);
+      const pad = left === right && left ? `, padding=${left}` : "";
+      const stride = a.strides[1] === 1 ? "" : `, stride=${a.strides[1]}`;
+      const d = a.dilations?.[1] ?? 1, dilation = d === 1 ? "" : `, dilation=${d}`;
+      add(
+        `nn.Conv1d(${cin}, ${cout}, ${kl}${stride}${pad}${dilation}${
+          l.params!.bias ? "" : ", bias=False"
+        })`,
+      );
+      param({
+        name: "weight",
+        tensor: k,
+        torchShape: [cout, cin, kl],
+        viewShape: k.shape,
+        perm: [2, 1, 0],
+      });
+      if (l.params!.bias) param({ name: "bias", tensor: l.params!.bias, torchShape: [cout] });
+      const act = torchActivation(o.activation ?? "linear");
+      if (act) add(act);
     } else if (l instanceof MaxPool2D) {
       const p = resolvePads(l.opts.padding ?? "valid", shape[0], shape[1], ...l.pool, l.strides);
       if (p.top !== p.bottom || p.left !== p.right) {
@@ -161,6 +196,8 @@ export function torchPlan(model: Sequential): TorchPlan {
       add(`nn.MaxPool2d(${pair(...l.pool)}, ${pair(...l.strides)}${pad})`);
     } else if (l instanceof Flatten) {
       if (shape.length === 3) flattened = shape;
+      // [steps, channels] is torch's [C, L]: flattened like an NCHW tensor of height 1.
+      else if (shape.length === 2) flattened = [1, ...shape];
       else if (shape.length !== 1) fail(l, `flattening ${fmtShape(shape)} is not mapped`);
       add("nn.Flatten()");
     } else if (l instanceof Dropout) {

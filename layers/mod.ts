@@ -1,5 +1,6 @@
 import { Activation, type ActivationName, type ActivationOptions } from "./activations.ts";
 import { BatchNorm, type BatchNormOptions } from "./batch_norm.ts";
+import { Conv1D, type Conv1DOptions } from "./conv1d.ts";
 import { Conv2D, type Conv2DOptions } from "./conv2d.ts";
 import { Dense, type DenseOptions } from "./dense.ts";
 import { Dropout } from "./dropout.ts";
@@ -58,6 +59,11 @@ import { Add, Average, Concatenate, type ConcatenateOptions, Multiply } from "./
 export const dense = (o: DenseOptions): Dense => new Dense(o);
 /** 2-D convolution (NHWC). */
 export const conv2d = (o: Conv2DOptions): Conv2D => new Conv2D(o);
+/**
+ * 1-D convolution over [batch, steps, channels] ("valid", "same" or "causal" padding).
+ * Example: `layers.conv1d({ filters: 16, kernelSize: 3, padding: "causal", dilationRate: 2 })`.
+ */
+export const conv1d = (o: Conv1DOptions): Conv1D => new Conv1D(o);
 /** Max pooling. */
 export const maxPool2d = (o: MaxPool2DOptions = {}): MaxPool2D => new MaxPool2D(o);
 /** Flattens all but the batch axis. */
@@ -186,6 +192,7 @@ export {
   BatchNorm,
   Bidirectional,
   Concatenate,
+  Conv1D,
   Conv2D,
   Cropping2D,
   Dense,

@@ -6,6 +6,7 @@
  */
 import { Activation, type ActivationName, type ActivationOptions } from "./activations.ts";
 import { BatchNorm, type BatchNormOptions } from "./batch_norm.ts";
+import { Conv1D } from "./conv1d.ts";
 import { Conv2D, type Conv2DOptions } from "./conv2d.ts";
 import { Dense, type DenseOptions } from "./dense.ts";
 import { Dropout } from "./dropout.ts";
@@ -148,5 +149,6 @@ const LAYERS_17: [string, new (o: any) => Layer][] = [
   ["Cropping2D", Cropping2D],
   ["UpSampling2D", UpSampling2D],
   ["MultiHeadAttention", MultiHeadAttention],
+  ["Conv1D", Conv1D],
 ];
 for (const [name, cls] of LAYERS_17) registerLayer(name, cls, (c) => new cls(c));

@@ -79,6 +79,24 @@ function dilatedModel(seed: number): Sequential {
   ], { seed });
 }
 
+/** Conv1d: causal (dilated), uneven "same", strided "valid" and a Flatten of [steps, channels]. */
+function conv1dModel(seed: number): Sequential {
+  return new Sequential([
+    layers.conv1d({
+      filters: 3,
+      kernelSize: 3,
+      padding: "causal",
+      dilationRate: 2,
+      activation: "relu",
+      inputShape: [11, 2],
+    }),
+    layers.conv1d({ filters: 4, kernelSize: 2, padding: "same", useBias: false }),
+    layers.conv1d({ filters: 2, kernelSize: 3, strides: 2, activation: "tanh" }),
+    layers.flatten(),
+    layers.dense({ units: 3 }),
+  ], { seed });
+}
+
 const models: [string, (seed: number) => Sequential, number[]][] = [
   ["mnist_mlp", (s) => mnistMlp("relu", s), [28, 28, 1]],
   ["mnist_cnn_dropout", (s) => mnistCnn(true, s), [28, 28, 1]],
@@ -88,6 +106,7 @@ const models: [string, (seed: number) => Sequential, number[]][] = [
   ["rdfia_bn_dropout", (s) => rdfiaNet(s, { batchNorm: true, dropout: true }), [32, 32, 3]],
   ["extra", extraModel, [8, 8, 2]],
   ["dilated", dilatedModel, [9, 8, 2]],
+  ["conv1d", conv1dModel, [11, 2]],
 ];
 
 const torchOk = await torchAvailable();

@@ -8,6 +8,7 @@ Deno.test("layer configs: every layer kind round-trips through { className, conf
   const all = [
     layers.dense({ units: 4, activation: "tanh", useBias: false, inputShape: [3] }),
     layers.conv2d({ filters: 2, kernelSize: [3, 1], strides: 2, padding: [1, 1, 0, 0] }),
+    layers.conv1d({ filters: 3, kernelSize: 2, padding: "causal", dilationRate: 2 }),
     layers.maxPool2d({ poolSize: 3, strides: 1, padding: "same" }),
     layers.flatten({ inputShape: [2, 2] }),
     layers.dropout(0.3),
@@ -78,6 +79,7 @@ Deno.test("layer configs: every layer kind round-trips through { className, conf
     "Cropping2D",
     "UpSampling2D",
     "MultiHeadAttention",
+    "Conv1D",
   ]);
   for (const l of all) {
     const c = layerToConfig(l);
@@ -85,6 +87,10 @@ Deno.test("layer configs: every layer kind round-trips through { className, conf
     assert.equal(back.constructor, l.constructor);
     assert.deepEqual(layerToConfig(back), c);
   }
+  assert.deepEqual(layerToConfig(all[2]), {
+    className: "Conv1D",
+    config: { filters: 3, kernelSize: 2, padding: "causal", dilationRate: 2 },
+  });
   assert.deepEqual(layerToConfig(all[1]), {
     className: "Conv2D",
     config: { filters: 2, kernelSize: [3, 1], strides: 2, padding: [1, 1, 0, 0] },

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { gradients } from "../../../kernels/autograd.ts";
 import { tidy } from "../../../kernels/engine.ts";
-import { conv2d, mul, sum } from "../../../kernels/ops/mod.ts";
+import { conv1d, conv2d, mul, sum } from "../../../kernels/ops/mod.ts";
 import { Rng } from "../../../kernels/random.ts";
 import { type Tensor, tensor } from "../../../kernels/tensor.ts";
 import { withDir } from "../../io/temp_dir.ts";
@@ -76,6 +76,39 @@ const JOBS: Job[] = [
     strides: [1, 1],
     dilations: [2, 2],
     ours: (x, w, b) => conv2d(x, w, { dilations: 2, bias: b }),
+  },
+  {
+    name: "conv1d causal dilation 2",
+    kind: "conv1d",
+    xShape: [2, 11, 3],
+    wShape: [3, 3, 4],
+    bias: true,
+    pads: [0, 0, 4, 0], // (k − 1)·d on the left
+    strides: [1, 1],
+    dilations: [1, 2],
+    ours: (x, w, b) => conv1d(x, w, { padding: "causal", dilations: 2, bias: b }),
+  },
+  {
+    name: "conv1d same k=4 (uneven pads)",
+    kind: "conv1d",
+    xShape: [2, 9, 2],
+    wShape: [4, 2, 3],
+    bias: false,
+    pads: [0, 0, 1, 2],
+    strides: [1, 1],
+    dilations: [1, 1],
+    ours: (x, w) => conv1d(x, w, { padding: "same" }),
+  },
+  {
+    name: "conv1d valid stride 2",
+    kind: "conv1d",
+    xShape: [3, 10, 2],
+    wShape: [3, 2, 5],
+    bias: true,
+    pads: [0, 0, 0, 0],
+    strides: [1, 2],
+    dilations: [1, 1],
+    ours: (x, w, b) => conv1d(x, w, { strides: 2, bias: b }),
   },
 ];
 

@@ -1,0 +1,78 @@
+/**
+ * The convolution layers on WebGPU (lavapipe in CI) against the CPU: the same float32 weights
+ * (same seed) and inputs give the same outputs and gradients (input, kernel, bias) to float32
+ * rounding.
+ */
+import assert from "node:assert/strict";
+import "../../kernels/tensor_methods.ts";
+import { gradients } from "../../kernels/autograd.ts";
+import { setDevice } from "../../kernels/device.ts";
+import { tensor } from "../../kernels/tensor.ts";
+import * as layers from "../../layers/mod.ts";
+import type { Layer } from "../../layers/module.ts";
+import { gpuAvailable } from "../kernels/webgpu/gpu_available.ts";
+import { values } from "./recurrent_fixture.ts";
+
+const available = await gpuAvailable();
+
+/** Output and gradients (input, then each weight) of a weighted sum of the output. */
+async function run(make: () => Layer, shape: number[], device: "cpu" | "webgpu") {
+  await setDevice(device);
+  const layer = make();
+  const x = tensor(Float32Array.from(values(shape.reduce((a, b) => a * b), 1)), shape);
+  x.requiresGrad = true;
+  const y = layer.apply(x);
+  const probe = tensor(Float32Array.from(values(y.size, 2)), y.shape);
+  const gs = gradients(y.mul(probe).sum(), [x, ...layer.weights().map((w) => w.tensor)]);
+  const host = await Promise.all([y, ...gs].map(async (t) => Float32Array.from(await t!.data())));
+  layer.dispose();
+  return host;
+}
+
+const cases: [string, () => Layer, number[]][] = [
+  [
+    "conv1d causal, dilation 2, relu",
+    () =>
+      layers.conv1d({
+        filters: 4,
+        kernelSize: 3,
+        padding: "causal",
+        dilationRate: 2,
+        activation: "relu",
+      }),
+    [3, 10, 4],
+  ],
+  [
+    "conv1d same, stride 2, no bias",
+    () => layers.conv1d({ filters: 3, kernelSize: 4, padding: "same", strides: 2, useBias: false }),
+    [2, 9, 3],
+  ],
+  [
+    "conv2d dilation [2, 3], same",
+    () => layers.conv2d({ filters: 4, kernelSize: 3, padding: "same", dilationRate: [2, 3] }),
+    [2, 8, 9, 4],
+  ],
+];
+
+for (const [name, make, shape] of cases) {
+  Deno.test({
+    name: `webgpu vs cpu: ${name} outputs and gradients`,
+    ignore: !available.ok && !Deno.env.get("CI"),
+    fn: async () => {
+      assert.ok(available.ok, available.reason);
+      const cpu = await run(make, shape, "cpu");
+      const gpu = await run(make, shape, "webgpu");
+      await setDevice("cpu");
+      ["output", "dx", "dkernel", "dbias"].slice(0, cpu.length).forEach((what, k) => {
+        assert.equal(gpu[k].length, cpu[k].length, what);
+        for (let i = 0; i < cpu[k].length; i++) {
+          const tol = 1e-5 * Math.max(1, Math.abs(cpu[k][i]));
+          assert.ok(
+            Math.abs(gpu[k][i] - cpu[k][i]) <= tol,
+            `${name} ${what}[${i}]: ${gpu[k][i]} vs ${cpu[k][i]}`,
+          );
+        }
+      });
+    },
+  });
+}
