@@ -103,6 +103,12 @@ export * as callbacks from "./train/callbacks/mod.ts";
 export type { ModelData } from "./train/model_data.ts";
 export { evaluate, type Evaluation, predict } from "./train/evaluate.ts";
 export { gradcheck, type GradcheckInput, type GradcheckResult } from "./train/gradcheck.ts";
+export {
+  type GradcheckData,
+  type ModelGradcheckOptions,
+  type ModelGradcheckResult,
+  type ParameterGradcheck,
+} from "./train/gradcheck_model.ts";
 /** Metrics for `evaluate`, `fit` and plain arrays: `metrics.topKCategoricalAccuracy({ k: 3 })`. */
 export * as metrics from "./train/metrics_mod.ts";
 export { loadCheckpoint, saveCheckpoint } from "./train/checkpoint.ts";

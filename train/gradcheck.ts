@@ -2,6 +2,13 @@ import { gradients } from "../kernels/autograd.ts";
 import { backend, noGrad, tidy } from "../kernels/engine.ts";
 import { fmtShape } from "../kernels/shape.ts";
 import { type Tensor, tensor } from "../kernels/tensor.ts";
+import { Layer } from "../layers/layer.ts";
+import {
+  type GradcheckData,
+  gradcheckModel,
+  type ModelGradcheckOptions,
+  type ModelGradcheckResult,
+} from "./gradcheck_model.ts";
 import { centralDifferences, maxAbsDiff, maxRelError } from "./finite_differences.ts";
 
 /** Result of {@link gradcheck} for one input. */
@@ -23,14 +30,44 @@ export interface GradcheckResult {
 }
 
 /**
- * Compares autograd's gradient of a scalar function with central finite differences, in float64
- * on a CPU device. Inputs are copied to float64 (int32 inputs are passed through and skipped).
+ * Compares autograd's gradient of a scalar `fn` with respect to its inputs with central finite
+ * differences, in float64 on a CPU device. Inputs are copied to float64 (int32 inputs are
+ * passed through and skipped).
  * Example: `gradcheck((x) => x.square().sum(), [tensor([1, 2, 3])]).maxRelError < 1e-8`.
  */
 export function gradcheck(
   fn: (...xs: Tensor[]) => Tensor,
   inputs: Tensor[],
-  opts: { eps?: number; check?: number[] } = {},
+  opts?: { eps?: number; check?: number[] },
+): GradcheckResult;
+/**
+ * Compares autograd's gradient of a model's loss on a batch with respect to every trainable
+ * parameter with central finite differences, in float64 on a CPU device. Any model works
+ * (Sequential, functional Model, Module): its weights are switched to float64 for the check
+ * and restored after (see {@link gradcheckModel}).
+ * Example: `gradcheck(model, { x, y }, { loss: "softmaxCrossEntropy" }).maxRelError < 1e-5`.
+ */
+export function gradcheck(
+  model: Layer,
+  data: GradcheckData,
+  opts?: ModelGradcheckOptions,
+): ModelGradcheckResult;
+export function gradcheck(
+  fn: ((...xs: Tensor[]) => Tensor) | Layer,
+  inputs: Tensor[] | GradcheckData,
+  opts: { eps?: number; check?: number[] } & ModelGradcheckOptions = {},
+): GradcheckResult | ModelGradcheckResult {
+  if (fn instanceof Layer) return gradcheckModel(fn, inputs as GradcheckData, opts);
+  if (!Array.isArray(inputs)) {
+    throw new Error("gradcheck: give (fn, [tensors]) or (model, { x, y })");
+  }
+  return gradcheckFunction(fn, inputs, opts);
+}
+
+function gradcheckFunction(
+  fn: (...xs: Tensor[]) => Tensor,
+  inputs: Tensor[],
+  opts: { eps?: number; check?: number[] },
 ): GradcheckResult {
   const eps = opts.eps ?? 1e-6;
   if (!backend().readSync) {
