@@ -11,6 +11,7 @@ import { atLeast, checkRow, reproductionOf } from "../experiment/checks.ts";
 import type { RunRecord } from "../experiment/record.ts";
 import { recordsCsv } from "../experiment/records_csv.ts";
 import { startRun } from "../experiment/run.ts";
+import { historySummary } from "../experiment/summary.ts";
 import { backend } from "../kernels/engine.ts";
 import { Rng } from "../kernels/random.ts";
 import {
@@ -168,9 +169,6 @@ export async function runBackpropSigmoid(args: string[]): Promise<BackpropResult
       } val acc ${e.valAcc!.toFixed(4)} (${e.seconds.toFixed(1)} s)`,
     ));
   const test = score(net, data.test, opts.lambda);
-  const last = history[history.length - 1];
-  const trained = history.slice(1);
-  const trainSeconds = trained.reduce((s, e) => s + e.seconds, 0);
   const passed = checks.filter((c) => c.pass).length;
   const metrics = await run.finish(
     {
@@ -211,12 +209,8 @@ export async function runBackpropSigmoid(args: string[]): Promise<BackpropResult
         testAcc: test.acc,
         testLoss: test.loss,
         testCrossEntropy: test.crossEntropy,
-        finalTrainAcc: last.acc,
-        finalTrainLoss: last.loss,
-        finalValAcc: last.valAcc,
-        finalValLoss: last.valLoss,
-        secondsPerEpoch: trainSeconds / Math.max(1, trained.length),
-        microsecondsPerSample: (trainSeconds / Math.max(1, trained.length * data.train.n)) * 1e6,
+        // Epoch 0 of the history is the untrained net.
+        ...historySummary(history.slice(1)),
       },
       history,
     },

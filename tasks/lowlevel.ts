@@ -98,29 +98,27 @@ export async function runLowlevel(args: string[]): Promise<LowlevelResult> {
   }, args);
   const flags = run.flags;
 
-  const lines: CheckLine[] = HAND_EXAMPLES.map((e) => runHandExample(e, HAND_TOL)).map((h) => ({
-    kind: "hand",
-    fn: h.fn,
-    against: h.what,
-    shapeIn: fmtShape(h.shapeIn),
-    shapeOut: fmtShape(h.shapeOut),
-    maxAbsDiff: h.maxAbsDiff,
-    tolerance: HAND_TOL,
-    pass: h.pass,
-  }));
+  const line = (
+    kind: CheckLine["kind"],
+    c: { fn: string; shapeIn: number[]; shapeOut: number[]; maxAbsDiff: number; pass: boolean },
+    against: string,
+    tolerance: number,
+  ): CheckLine => ({
+    kind,
+    fn: c.fn,
+    against,
+    shapeIn: fmtShape(c.shapeIn),
+    shapeOut: fmtShape(c.shapeOut),
+    maxAbsDiff: c.maxAbsDiff,
+    tolerance,
+    pass: c.pass,
+  });
+  const lines = HAND_EXAMPLES.map((e) => runHandExample(e, HAND_TOL))
+    .map((h) => line("hand", h, h.what, HAND_TOL));
   const seeds = flags.quick ? 1 : FULL_SEEDS;
-  for (let s = 0; s < seeds; s++) {
-    for (const c of await toolkitChecks(flags.seed + s)) {
-      lines.push({
-        kind: "toolkit",
-        fn: c.fn,
-        against: `${c.toolkit} (${comparisonDtype()}, seed ${flags.seed + s})`,
-        shapeIn: fmtShape(c.shapeIn),
-        shapeOut: fmtShape(c.shapeOut),
-        maxAbsDiff: c.maxAbsDiff,
-        tolerance: c.tolerance,
-        pass: c.pass,
-      });
+  for (let s = flags.seed; s < flags.seed + seeds; s++) {
+    for (const c of await toolkitChecks(s)) {
+      lines.push(line("toolkit", c, `${c.toolkit} (${comparisonDtype()}, seed ${s})`, c.tolerance));
     }
   }
   printTable(lines);

@@ -77,23 +77,26 @@ export function handGradients(
   return { dz2, dz1, dW2: w.w2, dW1: w.w1 };
 }
 
-function check(
-  gradient: string,
+/** The four formulas' hand gradients against `ref`, in the exercise's order. */
+function fourChecks(
   against: string,
-  ours: Float64Array,
-  ref: ArrayLike<number>,
+  hand: HandGradients,
+  ref: HandGradients,
   threshold: number,
-): GradientCheck {
-  const e = normRelError(ours, ref);
-  return {
-    gradient,
-    against,
-    elements: ours.length,
-    relError: e,
-    maxElementRelError: maxRelError(ours, ref),
-    threshold,
-    pass: e < threshold,
-  };
+): GradientCheck[] {
+  const names = [["dE/dz²", "dz2"], ["dE/dW²", "dW2"], ["dE/dz¹", "dz1"], ["dE/dW¹", "dW1"]];
+  return (names as [string, keyof HandGradients][]).map(([gradient, k]) => {
+    const e = normRelError(hand[k], ref[k]);
+    return {
+      gradient,
+      against,
+      elements: hand[k].length,
+      relError: e,
+      maxElementRelError: maxRelError(hand[k], ref[k]),
+      threshold,
+      pass: e < threshold,
+    };
+  });
 }
 
 /**
@@ -129,13 +132,13 @@ export function finiteDifferenceChecks(
     fdZ1.set(centralDifferences(fromZ1, z1, FD_STEP), i * net.hidden);
   }
   const E = () => loss(net, b, lambda);
-  const against = `central differences, h = ${FD_STEP}`;
-  return [
-    check("dE/dz²", against, hand.dz2, fdZ2, FD_THRESHOLD),
-    check("dE/dW²", against, hand.dW2, centralDifferences(E, net.w2, FD_STEP), FD_THRESHOLD),
-    check("dE/dz¹", against, hand.dz1, fdZ1, FD_THRESHOLD),
-    check("dE/dW¹", against, hand.dW1, centralDifferences(E, net.w1, FD_STEP), FD_THRESHOLD),
-  ];
+  const fd = {
+    dz2: fdZ2,
+    dz1: fdZ1,
+    dW2: centralDifferences(E, net.w2, FD_STEP),
+    dW1: centralDifferences(E, net.w1, FD_STEP),
+  };
+  return fourChecks(`central differences, h = ${FD_STEP}`, hand, fd, FD_THRESHOLD);
 }
 
 /**
@@ -185,11 +188,5 @@ export async function autogradChecks(
   const hand = handGradients(net, b, lambda, f);
   const auto = await autogradGradients(net, b, lambda, dtype);
   const threshold = dtype === "float64" ? AUTOGRAD_THRESHOLD_F64 : AUTOGRAD_THRESHOLD_F32;
-  const against = `toolkit autograd, ${dtype} on ${device}`;
-  return [
-    check("dE/dz²", against, hand.dz2, auto.dz2, threshold),
-    check("dE/dW²", against, hand.dW2, auto.dW2, threshold),
-    check("dE/dz¹", against, hand.dz1, auto.dz1, threshold),
-    check("dE/dW¹", against, hand.dW1, auto.dW1, threshold),
-  ];
+  return fourChecks(`toolkit autograd, ${dtype} on ${device}`, hand, auto, threshold);
 }

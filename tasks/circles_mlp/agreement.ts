@@ -4,6 +4,7 @@
  * @module
  */
 import type { ToyData } from "../../datasets/toy.ts";
+import { maxAbsDiff } from "../../train/finite_differences.ts";
 import { trainAutogradRaw } from "./autograd_raw.ts";
 import { trainManual } from "./manual.ts";
 import { trainModules } from "./modules.ts";
@@ -47,30 +48,15 @@ export function gapsFromFirst(ways: CirclesCurves[]): WayGap[] {
     if (w.epochs.length !== ref.epochs.length) {
       throw new Error(`${w.way}: ${w.epochs.length} epochs, manual has ${ref.epochs.length}`);
     }
-    let loss = 0, test = 0, acc = 0, weight = 0;
-    w.epochs.forEach((e, i) => {
-      const r = ref.epochs[i];
-      // A NaN loss (a diverged way) must count as the largest gap, not vanish in Math.max.
-      const gap = (a: number, b: number) => {
-        const d = Math.abs(a - b);
-        return Number.isNaN(d) ? Infinity : d;
-      };
-      loss = Math.max(loss, gap(e.loss, r.loss));
-      test = Math.max(test, gap(e.testLoss, r.testLoss));
-      acc = Math.max(acc, gap(e.testAcc, r.testAcc));
-    });
-    for (const k of ["w1", "b1", "w2", "b2"] as const) {
-      w.final[k].forEach((v, i) => {
-        const d = Math.abs(v - ref.final[k][i]);
-        weight = Math.max(weight, Number.isNaN(d) ? Infinity : d);
-      });
-    }
+    const gap = (k: "loss" | "testLoss" | "testAcc") =>
+      maxAbsDiff(w.epochs.map((e) => e[k]), ref.epochs.map((e) => e[k]));
+    const keys = ["w1", "b1", "w2", "b2"] as const;
     return {
       way: w.way,
-      maxLossGap: loss,
-      maxTestLossGap: test,
-      maxWeightGap: weight,
-      maxTestAccGap: acc,
+      maxLossGap: gap("loss"),
+      maxTestLossGap: gap("testLoss"),
+      maxWeightGap: Math.max(...keys.map((k) => maxAbsDiff(w.final[k], ref.final[k]))),
+      maxTestAccGap: gap("testAcc"),
     };
   });
 }

@@ -6,7 +6,13 @@
 import type { ToySplit } from "../../datasets/toy.ts";
 import { add, matmul, tanh } from "../../kernels/ops/mod.ts";
 import { type Tensor, tensor, variable } from "../../kernels/tensor.ts";
-import { type CirclesConfig, type CirclesCurves, type CirclesWeights, HIDDEN } from "./setup.ts";
+import {
+  type CirclesConfig,
+  type CirclesCurves,
+  type CirclesWeights,
+  HIDDEN,
+  hostWeights,
+} from "./setup.ts";
 import { trainWithAutograd } from "./autograd_loop.ts";
 
 /** Trains from `init` on `train` and reports each epoch. */
@@ -24,8 +30,7 @@ export function trainAutogradRaw(
   const logits = (x: Tensor) => add(matmul(tanh(add(matmul(x, w1), b1)), w2), b2);
   try {
     const epochs = trainWithAutograd(logits, params, train, test, c);
-    const [fw1, fb1, fw2, fb2] = params.map((p) => Float32Array.from(p.dataSync()));
-    return { way: "autograd, raw tensors", epochs, final: { w1: fw1, b1: fb1, w2: fw2, b2: fb2 } };
+    return { way: "autograd, raw tensors", epochs, final: hostWeights(params) };
   } finally {
     params.forEach((p) => p.dispose());
   }

@@ -5,7 +5,7 @@
  */
 import type { ToySplit } from "../../datasets/toy.ts";
 import type { Tensor } from "../../kernels/tensor.ts";
-import { type CirclesConfig, type CirclesCurves, circlesModel } from "./setup.ts";
+import { type CirclesConfig, type CirclesCurves, circlesModel, hostWeights } from "./setup.ts";
 import { trainWithAutograd } from "./autograd_loop.ts";
 
 /** Trains `circlesModel(c.seed)` on `train` and reports each epoch. */
@@ -16,8 +16,7 @@ export function trainModules(train: ToySplit, test: ToySplit, c: CirclesConfig):
   const logits = (x: Tensor) => model.apply(x, { training: true });
   try {
     const epochs = trainWithAutograd(logits, params, train, test, c);
-    const [w1, b1, w2, b2] = params.map((p) => Float32Array.from(p.dataSync()));
-    return { way: "layer modules (Sequential)", epochs, final: { w1, b1, w2, b2 } };
+    return { way: "layer modules (Sequential)", epochs, final: hostWeights(params) };
   } finally {
     model.dispose();
   }

@@ -6,7 +6,7 @@
 import type { ToySplit } from "../../datasets/toy.ts";
 import { fit } from "../../train/fit.ts";
 import { sgd } from "../../train/optimizers.ts";
-import { type CirclesConfig, type CirclesCurves, circlesModel } from "./setup.ts";
+import { type CirclesConfig, type CirclesCurves, circlesModel, hostWeights } from "./setup.ts";
 
 /** Trains `circlesModel(c.seed)` with `fit` and reports each epoch. */
 export async function trainOptimizerFit(
@@ -26,7 +26,6 @@ export async function trainOptimizerFit(
       seed: c.seed,
       verbose: false,
     });
-    const [w1, b1, w2, b2] = model.parameters().map((p) => Float32Array.from(p.dataSync()));
     return {
       way: "optimiser object + fit",
       epochs: h.epochs.map((e) => ({
@@ -36,7 +35,7 @@ export async function trainOptimizerFit(
         testLoss: e.valLoss!,
         testAcc: e.valAcc!,
       })),
-      final: { w1, b1, w2, b2 },
+      final: hostWeights(model.parameters()),
     };
   } finally {
     model.dispose();

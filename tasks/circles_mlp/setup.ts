@@ -7,6 +7,7 @@
 import { circles, type ToyData } from "../../datasets/toy.ts";
 import { dense } from "../../layers/mod.ts";
 import { Sequential } from "../../layers/sequential.ts";
+import type { Tensor } from "../../kernels/tensor.ts";
 import { BatchStream } from "../../train/batches.ts";
 
 /** The hyperparameters of one training run. */
@@ -70,12 +71,17 @@ export function circlesModel(seed: number): Sequential {
   ], { seed }).build([2]);
 }
 
+/** The four parameter tensors [W1, b1, W2, b2] read back as host weights. */
+export function hostWeights(params: readonly Tensor[]): CirclesWeights {
+  const [w1, b1, w2, b2] = params.map((p) => Float32Array.from(p.dataSync()));
+  return { w1, b1, w2, b2 };
+}
+
 /** The initial weights every way starts from: those `circlesModel(seed)` draws. */
 export function initialWeights(seed: number): CirclesWeights {
   const m = circlesModel(seed);
   try {
-    const [w1, b1, w2, b2] = m.parameters().map((p) => Float32Array.from(p.dataSync()));
-    return { w1, b1, w2, b2 };
+    return hostWeights(m.parameters());
   } finally {
     m.dispose();
   }

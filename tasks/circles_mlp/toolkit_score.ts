@@ -17,10 +17,7 @@ export function scoreLogits(
     noGrad(() => {
       const z = logits(x);
       const loss = softmaxCrossEntropy(z, tensor(y)).dataSync()[0];
-      const pred = argmax(z).dataSync();
-      let right = 0;
-      for (let i = 0; i < y.length; i++) if (pred[i] === y[i]) right++;
-      return { loss, acc: right / y.length };
+      return { loss, acc: countRight(argmax(z).dataSync(), y) / y.length };
     })
   );
 }

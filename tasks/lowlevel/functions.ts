@@ -129,6 +129,19 @@ export function normalizeMaps(maps: Maps): Maps {
   );
 }
 
+/** A function's output as its shape and its values in row, column, channel order. */
+export interface Output {
+  shape: number[];
+  values: number[];
+}
+
+/** The output of a map-valued function (its [H, W, C] shape) or of a vector-valued one. */
+export function outputOf(m: Maps | number[]): Output {
+  return typeof m[0] === "number"
+    ? { shape: [m.length], values: m as number[] }
+    : { shape: mapsShape(m as Maps), values: (m as Maps).flat(2) };
+}
+
 /** The maps as one vector in row, column, channel order (what a Keras Flatten gives on NHWC). */
 export function flatten(maps: Maps): number[] {
   return maps.flat(2);

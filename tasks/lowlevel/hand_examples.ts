@@ -3,13 +3,15 @@
  * arithmetic is in the comments), shared by `deno task lowlevel` and its test.
  * @module
  */
+import { maxAbsDiff } from "../../train/finite_differences.ts";
 import {
   convolve,
   fullyConnected,
   type Maps,
-  mapsShape,
   maxPool,
   normalizeMaps,
+  type Output,
+  outputOf,
   relu,
   softmax,
 } from "./functions.ts";
@@ -25,16 +27,12 @@ export interface HandExample {
   /** Expected values, flattened in row, column, channel order. */
   expected: number[];
   /** Runs the function: its output's shape and flattened values. */
-  run: () => { shape: number[]; values: number[] };
+  run: () => Output;
 }
 
 /** A single-channel H×W map from a 2-D array. */
 function gray(rows: number[][]): Maps {
   return rows.map((r) => r.map((v) => [v]));
-}
-
-function ofMaps(m: Maps): { shape: number[]; values: number[] } {
-  return { shape: mapsShape(m), values: m.flat(2) };
 }
 
 const ONE_TO_NINE = gray([[1, 2, 3], [4, 5, 6], [7, 8, 9]]);
@@ -51,7 +49,7 @@ export const HAND_EXAMPLES: HandExample[] = [
     // corners 1+2+4+5=12, 2+3+5+6=16, 4+5+7+8=24, 5+6+8+9=28;
     // edges 1+2+3+4+5+6=21, 1+2+4+5+7+8=27, 2+3+5+6+8+9=33, 4+5+6+7+8+9=39; centre 45.
     expected: [12, 21, 16, 27, 45, 33, 24, 39, 28],
-    run: () => ofMaps(convolve(ONE_TO_NINE, [gray([[1, 1, 1], [1, 1, 1], [1, 1, 1]])])),
+    run: () => outputOf(convolve(ONE_TO_NINE, [gray([[1, 1, 1], [1, 1, 1], [1, 1, 1]])])),
   },
   {
     fn: "convolve",
@@ -66,7 +64,7 @@ export const HAND_EXAMPLES: HandExample[] = [
     run: () => {
       const image = ONE_TO_NINE.map((row) => row.map(([v]) => [v, 1]));
       const filter = [[0, 0, 0], [0, 1, 0], [0, 0, 0]].map((row) => row.map((v) => [v, 1]));
-      return ofMaps(convolve(image, [filter], [1]));
+      return outputOf(convolve(image, [filter], [1]));
     },
   },
   {
@@ -77,7 +75,8 @@ export const HAND_EXAMPLES: HandExample[] = [
     // Pixels (c0, c1) = (1,0) (2,1) / (3,1) (4,0). Filter A = c0 − c1: 1, 1 / 2, 4.
     // Filter B = 0.5·c0 + 2·c1: 0.5, 1+2=3 / 1.5+2=3.5, 2. Output channels interleave A, B.
     expected: [1, 0.5, 1, 3, 2, 3.5, 4, 2],
-    run: () => ofMaps(convolve([[[1, 0], [2, 1]], [[3, 1], [4, 0]]], [[[[1, -1]]], [[[0.5, 2]]]])),
+    run: () =>
+      outputOf(convolve([[[1, 0], [2, 1]], [[3, 1], [4, 0]]], [[[[1, -1]]], [[[0.5, 2]]]])),
   },
   {
     fn: "relu",
@@ -86,7 +85,7 @@ export const HAND_EXAMPLES: HandExample[] = [
     expectedShape: [2, 1, 2],
     // max(0, −2)=0, max(0, 0.5)=0.5, max(0, 0)=0, max(0, −0.1)=0.
     expected: [0, 0.5, 0, 0],
-    run: () => ofMaps(relu([[[-2, 0.5]], [[0, -0.1]]])),
+    run: () => outputOf(relu([[[-2, 0.5]], [[0, -0.1]]])),
   },
   {
     fn: "maxPool",
@@ -95,7 +94,7 @@ export const HAND_EXAMPLES: HandExample[] = [
     expectedShape: [2, 2, 1],
     // Quadrants: max(1,3,4,2)=4, max(2,1,0,1)=2, max(5,6,0,7)=7, max(1,2,3,9)=9.
     expected: [4, 2, 7, 9],
-    run: () => ofMaps(maxPool(POOL_4X4, 2, 2)),
+    run: () => outputOf(maxPool(POOL_4X4, 2, 2)),
   },
   {
     fn: "maxPool",
@@ -105,7 +104,7 @@ export const HAND_EXAMPLES: HandExample[] = [
     // Rows 0–2 × cols 0–2: max(1,3,2,4,2,0,5,6,1)=6; rows 0–2 × cols 1–3: max(3,2,1,2,0,1,6,1,2)=6;
     // rows 1–3 × cols 0–2: max(4,2,0,5,6,1,0,7,3)=7; rows 1–3 × cols 1–3: max(2,0,1,6,1,2,7,3,9)=9.
     expected: [6, 6, 7, 9],
-    run: () => ofMaps(maxPool(POOL_4X4, 3, 1)),
+    run: () => outputOf(maxPool(POOL_4X4, 3, 1)),
   },
   {
     fn: "maxPool",
@@ -121,7 +120,7 @@ export const HAND_EXAMPLES: HandExample[] = [
         { length: 5 },
         (_, r) => Array.from({ length: 5 }, (_, q) => [5 * r + q, -(5 * r + q)]),
       );
-      return ofMaps(maxPool(m, 3, 2));
+      return outputOf(maxPool(m, 3, 2));
     },
   },
   {
@@ -143,7 +142,7 @@ export const HAND_EXAMPLES: HandExample[] = [
       1.5 / Math.sqrt(1.25),
       Math.sqrt(3),
     ],
-    run: () => ofMaps(normalizeMaps([[[1, 0], [2, 0]], [[3, 0], [4, 8]]])),
+    run: () => outputOf(normalizeMaps([[[1, 0], [2, 0]], [[3, 0], [4, 8]]])),
   },
   {
     fn: "fullyConnected",
@@ -153,10 +152,8 @@ export const HAND_EXAMPLES: HandExample[] = [
     // x = (1, 2, 3, 4). out0 = 0.5 + 1·1 + 2·0 + 3·1 + 4·(−1) = 0.5;
     // out1 = −1 + 1·0 + 2·1 + 3·1 + 4·2 = 12.
     expected: [0.5, 12],
-    run: () => {
-      const out = fullyConnected([[[1, 2], [3, 4]]], [[1, 0], [0, 1], [1, 1], [-1, 2]], [0.5, -1]);
-      return { shape: [out.length], values: out };
-    },
+    run: () =>
+      outputOf(fullyConnected([[[1, 2], [3, 4]]], [[1, 0], [0, 1], [1, 1], [-1, 2]], [0.5, -1])),
   },
   {
     fn: "softmax",
@@ -165,10 +162,7 @@ export const HAND_EXAMPLES: HandExample[] = [
     expectedShape: [3],
     // e^0, e^{ln 2}, e^{ln 3} = 1, 2, 3; sum 6 → 1/6, 2/6, 3/6.
     expected: [1 / 6, 1 / 3, 1 / 2],
-    run: () => {
-      const out = softmax([0, Math.log(2), Math.log(3)]);
-      return { shape: [out.length], values: out };
-    },
+    run: () => outputOf(softmax([0, Math.log(2), Math.log(3)])),
   },
   {
     fn: "softmax",
@@ -177,10 +171,7 @@ export const HAND_EXAMPLES: HandExample[] = [
     expectedShape: [2],
     // e^1000 overflows a double; after subtracting the max both are e^0 = 1 → 1/2 each.
     expected: [0.5, 0.5],
-    run: () => {
-      const out = softmax([1000, 1000]);
-      return { shape: [out.length], values: out };
-    },
+    run: () => outputOf(softmax([1000, 1000])),
   },
 ];
 
@@ -197,16 +188,8 @@ export interface HandResult {
 /** Runs a hand example: the shape must match exactly and every value within `tol`. */
 export function runHandExample(e: HandExample, tol = 1e-12): HandResult {
   const { shape, values } = e.run();
-  const shapeOk = shape.length === e.expectedShape.length &&
-    shape.every((d, i) => d === e.expectedShape[i]) && values.length === e.expected.length;
-  let diff = shapeOk ? 0 : Infinity;
-  if (shapeOk) {
-    for (let i = 0; i < values.length; i++) {
-      // NaN must fail, so it is turned into an infinite difference rather than skipped.
-      const d = Math.abs(values[i] - e.expected[i]);
-      diff = Math.max(diff, Number.isNaN(d) ? Infinity : d);
-    }
-  }
+  const shapeOk = shape.join() === e.expectedShape.join() && values.length === e.expected.length;
+  const diff = shapeOk ? maxAbsDiff(values, e.expected) : Infinity;
   return {
     fn: e.fn,
     what: e.what,

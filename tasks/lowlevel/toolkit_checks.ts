@@ -13,6 +13,7 @@ import { mean } from "../../kernels/ops/reduce_derived.ts";
 import { softmax as softmaxOp } from "../../kernels/ops/softmax.ts";
 import { Rng } from "../../kernels/random.ts";
 import { type Tensor, tensor } from "../../kernels/tensor.ts";
+import { maxAbsDiff } from "../../train/finite_differences.ts";
 import {
   convolve,
   type FilterStack,
@@ -22,6 +23,8 @@ import {
   mapsShape,
   maxPool,
   normalizeMaps,
+  type Output,
+  outputOf,
   relu,
   softmax,
 } from "./functions.ts";
@@ -79,7 +82,7 @@ export async function compareWithToolkit(
   fn: string,
   toolkit: string,
   shapeIn: number[],
-  ours: { shape: number[]; values: number[] },
+  ours: Output,
   theirs: () => Tensor,
 ): Promise<ToolkitCheck> {
   const dtype = comparisonDtype();
@@ -90,14 +93,8 @@ export async function compareWithToolkit(
   // The toolkit keeps a leading batch axis of 1 that the host functions do not have.
   const same = ref.length === ours.values.length &&
     refShape.filter((d) => d !== 1).join() === ours.shape.filter((d) => d !== 1).join();
-  let diff = same ? 0 : Infinity, scale = 1;
-  if (same) {
-    for (let i = 0; i < ref.length; i++) {
-      const d = Math.abs(ours.values[i] - ref[i]);
-      diff = Math.max(diff, Number.isNaN(d) ? Infinity : d);
-      scale = Math.max(scale, Math.abs(ref[i]));
-    }
-  }
+  const diff = same ? maxAbsDiff(ours.values, ref) : Infinity;
+  const scale = same ? Array.from(ref).reduce((m, v) => Math.max(m, Math.abs(v)), 1) : 1;
   const tolerance = REL_TOL[dtype] * scale;
   return {
     fn,
@@ -108,10 +105,6 @@ export async function compareWithToolkit(
     tolerance,
     pass: diff <= tolerance,
   };
-}
-
-function ofMaps(m: Maps): { shape: number[]; values: number[] } {
-  return { shape: mapsShape(m), values: m.flat(2) };
 }
 
 /**
@@ -133,7 +126,7 @@ export async function toolkitChecks(seed: number): Promise<ToolkitCheck[]> {
         `convolve ${f}×${f}`,
         "conv2d(same) + bias",
         [h, w, c],
-        ofMaps(convolve(image, filters, bias)),
+        outputOf(convolve(image, filters, bias)),
         () =>
           add(
             conv2d(toTensor(image, dtype), filterTensor(filters, dtype), { padding: "same" }),
@@ -149,7 +142,7 @@ export async function toolkitChecks(seed: number): Promise<ToolkitCheck[]> {
       "relu",
       "relu",
       [6, 6, 4],
-      ofMaps(relu(pre)),
+      outputOf(relu(pre)),
       () => reluOp(toTensor(pre, dtype)),
     ),
   );
@@ -161,7 +154,7 @@ export async function toolkitChecks(seed: number): Promise<ToolkitCheck[]> {
         `maxPool F=${f} S=${s}`,
         "maxPool2d",
         [h, h, 3],
-        ofMaps(maxPool(m, f, s)),
+        outputOf(maxPool(m, f, s)),
         () => maxPool2d(toTensor(m, dtype), { poolSize: f, strides: s }),
       ),
     );
@@ -174,7 +167,7 @@ export async function toolkitChecks(seed: number): Promise<ToolkitCheck[]> {
       "normalizeMaps",
       "(x − mean)/sqrt(mean((x − mean)²))",
       [6, 5, 3],
-      ofMaps(normalizeMaps(raw)),
+      outputOf(normalizeMaps(raw)),
       () => {
         const x = toTensor(raw, dtype);
         const centred = sub(x, mean(x, [1, 2], true));
@@ -195,7 +188,7 @@ export async function toolkitChecks(seed: number): Promise<ToolkitCheck[]> {
       "fullyConnected",
       "flatten → matmul + bias",
       [4, 4, 3],
-      { shape: [units], values: fc },
+      outputOf(fc),
       () =>
         add(
           matmul(
@@ -213,7 +206,7 @@ export async function toolkitChecks(seed: number): Promise<ToolkitCheck[]> {
       "softmax",
       "softmax",
       [10],
-      { shape: [10], values: softmax(scores) },
+      outputOf(softmax(scores)),
       () => softmaxOp(tensor(Float64Array.from(scores), [1, 10], dtype)),
     ),
   );
