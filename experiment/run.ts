@@ -13,6 +13,9 @@ import { type FlagSchema, type FlagValues, parseFlags, UsageError, usageText } f
 import type { RunBody, RunHeader } from "./record.ts";
 import { taskCommand } from "./checks.ts";
 import { writeResults } from "./results.ts";
+import type { Callback, TrainingContext } from "../train/callbacks/callback.ts";
+import { resultsWriter } from "../train/callbacks/results_writer.ts";
+import { historySummary } from "./summary.ts";
 
 /** The flags every task takes (DESIGN.md). */
 export const COMMON_FLAGS = {
@@ -117,6 +120,15 @@ export interface Run<S extends FlagSchema = Record<never, never>> {
   record<B extends RunBody>(body: B): RunHeader & RunBody & B & { wallSeconds: number };
   /** Writes `metrics` and `files` into the results folder as one set; returns the paths. */
   write(metrics: object, files?: RunFiles): Promise<string[]>;
+  /**
+   * A `fit` callback that writes this run's results folder after every epoch and when training
+   * ends (metrics.json with the run's header, `partial: true` until training ends and
+   * `epochsDone`; history.csv; curves.svg), so a killed or running task shows its progress;
+   * `write`/`finish` replace the set with the final one. metrics.json's body is the epochs and
+   * the history's summary as `ours`, with `body`'s fields over them.
+   * Example: `fit(model, data, { ..., callbacks: [run.resultsCallback()] })`.
+   */
+  resultsCallback(body?: (ctx: TrainingContext) => Partial<RunBody>): Callback;
   /** {@link record}, {@link write}, and a closing line "<task>: <summary>; N s; results in …". */
   finish<B extends RunBody>(
     body: B,
@@ -226,6 +238,16 @@ export async function startRun<S extends FlagSchema = Record<never, never>>(
     seconds,
     record,
     write,
+    resultsCallback: (body) =>
+      resultsWriter({
+        dir: outDir,
+        metrics: (ctx) =>
+          record({
+            config: { epochs: ctx.epochs, stepsPerEpoch: ctx.stepsPerEpoch },
+            ours: historySummary(ctx.history.epochs),
+            ...(body?.(ctx) ?? {}),
+          }),
+      }),
     async finish(body, files, summary) {
       const metrics = record(body);
       await write(metrics, files);

@@ -135,6 +135,8 @@ export async function trainClassifier(
     // Every epoch leaves a resumable checkpoint; `--resume` continues from it.
     checkpoint: taskCheckpointDir(run.outDir),
     resumeFrom: flags.resume ? taskCheckpointDir(run.outDir) : undefined,
+    // The results folder shows the curves so far while training; run.write replaces the set.
+    callbacks: [run.resultsCallback()],
   });
   const ev = await evaluate(model, test);
   const pr = precisionRecall(ev.confusion!);

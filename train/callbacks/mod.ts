@@ -21,4 +21,5 @@ export {
   reduceLROnPlateau,
   type ReduceLROnPlateauOptions,
 } from "./reduce_lr.ts";
+export { resultsWriter, type ResultsWriterOptions } from "./results_writer.ts";
 export { TerminateOnNaN, terminateOnNaN } from "./terminate_on_nan.ts";
