@@ -67,6 +67,16 @@ const APPLY: Record<ActivationName, (x: Tensor, o: ActivationOptions) => Tensor>
 /** Every activation name, for validation and help text. */
 export const ACTIVATIONS = Object.keys(APPLY) as ActivationName[];
 
+/**
+ * Throws for an activation name that does not exist, naming the layer and the option, when the
+ * layer is created (not at its first call). Example: `checkActivationName("dense", "activation", o.activation)`.
+ */
+export function checkActivationName(where: string, option: string, name: unknown): void {
+  if (name !== undefined && !(ACTIVATIONS as unknown[]).includes(name)) {
+    throw new Error(`${where}: unknown ${option} "${name}"; use ${ACTIVATIONS.join(", ")}`);
+  }
+}
+
 /** Which options each activation takes. */
 const TAKES: Partial<Record<ActivationName, (keyof ActivationOptions)[]>> = {
   leakyRelu: ["alpha"],

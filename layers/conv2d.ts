@@ -1,5 +1,6 @@
 import {
   checkDilation,
+  checkPadding,
   conv2d,
   convOutput,
   type ConvWindowOptions,
@@ -10,7 +11,7 @@ import {
 import type { Rng } from "../kernels/random.ts";
 import { fmtShape } from "../kernels/shape.ts";
 import type { Tensor } from "../kernels/tensor.ts";
-import { activate, type ActivationName } from "./activations.ts";
+import { activate, type ActivationName, checkActivationName } from "./activations.ts";
 import type { InitializerName } from "./initializers.ts";
 import { type CallContext, KernelAndBias, Layer, type NamedTensor } from "./module.ts";
 import { checkOptions } from "./validate.ts";
@@ -50,6 +51,8 @@ export class Conv2D extends Layer {
     this.strides = pairOf(opts.strides ?? 1);
     this.dilationRate = pairOf(opts.dilationRate ?? 1);
     checkDilation("conv2d", this.strides, this.dilationRate);
+    checkPadding("conv2d", opts.padding ?? "valid");
+    checkActivationName("conv2d", "activation", opts.activation);
   }
   /** The window options of the op, from the layer's. */
   protected get windowOptions(): ConvWindowOptions {

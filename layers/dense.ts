@@ -2,7 +2,7 @@ import { add, matmul } from "../kernels/ops/mod.ts";
 import type { Rng } from "../kernels/random.ts";
 import { fmtShape } from "../kernels/shape.ts";
 import type { Tensor } from "../kernels/tensor.ts";
-import { activate, type ActivationName } from "./activations.ts";
+import { activate, type ActivationName, checkActivationName } from "./activations.ts";
 import type { InitializerName } from "./initializers.ts";
 import { type CallContext, KernelAndBias, Layer, type NamedTensor } from "./module.ts";
 import { checkOptions } from "./validate.ts";
@@ -24,6 +24,7 @@ export class Dense extends Layer {
   constructor(readonly opts: DenseOptions) {
     super("dense", opts.inputShape);
     checkOptions("dense", { units: [opts.units, "int≥1", "required"] });
+    checkActivationName("dense", "activation", opts.activation);
   }
   outputShape(s: number[]): number[] {
     if (s.length !== 1) {

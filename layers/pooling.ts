@@ -1,5 +1,6 @@
 import {
   avgPool2d,
+  checkPadding,
   maxPool2d,
   type Padding,
   resolvePads,
@@ -32,6 +33,7 @@ abstract class Pool2D extends Layer {
       poolSize: [opts.poolSize, "ints≥1"],
       strides: [opts.strides, "ints≥1"],
     });
+    checkPadding(option, opts.padding ?? "valid");
     this.pool = pair(opts.poolSize ?? 2);
     this.strides = pair(opts.strides ?? this.pool);
   }

@@ -2,7 +2,7 @@ import { add, matmul, reverse, slice, split, stack } from "../kernels/ops/mod.ts
 import type { Rng } from "../kernels/random.ts";
 import { fmtShape } from "../kernels/shape.ts";
 import { type Tensor, tensor, variable } from "../kernels/tensor.ts";
-import { type ActivationName, ACTIVATIONS } from "./activations.ts";
+import { type ActivationName, checkActivationName } from "./activations.ts";
 import { initialize, type InitializerName } from "./initializers.ts";
 import { type CallContext, Layer, type NamedTensor } from "./module.ts";
 import { singleShape } from "./layer.ts";
@@ -85,10 +85,7 @@ export abstract class RecurrentLayer extends Layer {
     super(kind, opts.inputShape);
     checkOptions(kind, { units: [opts.units, "int≥1", "required"] });
     for (const key of ["activation", "recurrentActivation"] as const) {
-      const a = opts[key];
-      if (a !== undefined && !ACTIVATIONS.includes(a as ActivationName)) {
-        throw new Error(`${kind}: unknown ${key} "${a}"; use ${ACTIVATIONS.join(", ")}`);
-      }
+      checkActivationName(kind, key, opts[key]);
     }
   }
 

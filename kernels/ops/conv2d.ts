@@ -5,6 +5,7 @@ import { fmtShape } from "../shape.ts";
 import type { Tensor } from "../tensor_core.ts";
 import {
   checkDilation,
+  checkPadding,
   dilatedExtent,
   type Padding,
   type Pads,
@@ -324,6 +325,7 @@ export function windowAttrs(
   const strides = pairOf(opts.strides ?? 1), dilations = pairOf(opts.dilations ?? 1);
   checkDilation(op, strides, dilations);
   const kh = dilatedExtent(kernel[0], dilations[0]), kw = dilatedExtent(kernel[1], dilations[1]);
+  checkPadding(op, opts.padding ?? "valid");
   const pads = resolvePads(opts.padding ?? "valid", inHW[0], inHW[1], kh, kw, strides);
   return dilations[0] > 1 || dilations[1] > 1 ? { strides, pads, dilations } : { strides, pads };
 }

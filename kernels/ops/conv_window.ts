@@ -56,6 +56,23 @@ export function checkDilation(
 }
 
 /**
+ * Throws a RangeError naming `op` unless `padding` is "same", "valid", a whole number ≥ 0 or
+ * [top, bottom, left, right] of them (a typo such as "Same" would otherwise give NaN shapes).
+ * Example: `checkPadding("conv2d", "same")`.
+ */
+export function checkPadding(op: string, padding: unknown): void {
+  const pad = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= 0;
+  const ok = padding === "same" || padding === "valid" || pad(padding) ||
+    (Array.isArray(padding) && padding.length === 4 && padding.every(pad));
+  if (ok) return;
+  const shown = typeof padding === "string" ? `"${padding}"` : JSON.stringify(padding);
+  throw new RangeError(
+    `${op}: padding ${shown} is not valid; it must be "same", "valid", a whole number ≥ 0 or ` +
+      `[top, bottom, left, right] of them`,
+  );
+}
+
+/**
  * Resolves `padding` like TensorFlow: "same" gives output ⌈in/stride⌉ with the odd pixel at the
  * bottom/right; "valid" none. `kh`, `kw` are the window's extents (dilated, for a dilated conv).
  */

@@ -125,5 +125,9 @@ const avgPoolGradDef = defineOp<AvgPoolGradAttrs>({
  * elements. Example: `avgPool2d(x, { poolSize: 2 })`.
  */
 export function avgPool2d(x: Tensor, opts: PoolOptions = {}): Tensor {
-  return runOp(avgPoolDef, [x], poolAttrs(x, opts, (s, a) => outShape("avgPool2d", s, a)));
+  return runOp(
+    avgPoolDef,
+    [x],
+    poolAttrs(x, opts, (s, a) => outShape("avgPool2d", s, a), "avgPool2d"),
+  );
 }

@@ -6,7 +6,14 @@
  */
 import { fmtShape } from "../shape.ts";
 import type { Tensor } from "../tensor_core.ts";
-import { type Padding, type Pads, pairOf, resolvePads, windowOutput } from "./conv_window.ts";
+import {
+  checkPadding,
+  type Padding,
+  type Pads,
+  pairOf,
+  resolvePads,
+  windowOutput,
+} from "./conv_window.ts";
 
 /** Attributes of the 2-D pooling ops and their gradients, padding resolved to explicit sides. */
 export interface PoolAttrs {
@@ -47,7 +54,9 @@ export function poolAttrs(
   x: Tensor,
   opts: PoolOptions,
   shape: (x: readonly number[], attrs: PoolAttrs) => unknown,
+  op = "maxPool2d",
 ): PoolAttrs {
+  checkPadding(op, opts.padding ?? "valid");
   const pool = pairOf(opts.poolSize ?? 2);
   const strides = pairOf(opts.strides ?? pool);
   if (x.rank !== 4) shape(x.shape, { pool, strides, pads: NO_PADS });

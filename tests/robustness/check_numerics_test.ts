@@ -15,7 +15,7 @@ import { Sequential } from "../../layers/sequential.ts";
 import { startRun } from "../../experiment/run.ts";
 import { fit } from "../../train/fit.ts";
 import { adam } from "../../train/optimizers_mod.ts";
-import { gpuAvailable } from "../kernels/webgpu/gpu_available.ts";
+import { ignoreWithoutGpu } from "../kernels/webgpu/gpu_available.ts";
 
 /** A layer that takes square roots: NaN forward for x < 0, Infinity backward at x = 0. */
 class Root extends Layer {
@@ -84,7 +84,7 @@ Deno.test("checkNumerics on the CPU: forward op and layer, backward op, data NaN
 
 Deno.test({
   name: "checkNumerics on WebGPU: the op is named at the next readback",
-  ignore: !(await gpuAvailable()).ok,
+  ignore: await ignoreWithoutGpu(),
   fn: async () => {
     await setDevice("webgpu");
     try {

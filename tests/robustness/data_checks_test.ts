@@ -13,7 +13,7 @@ import { checkFinite } from "../../train/data_checks.ts";
 import { evaluate, predict } from "../../train/evaluate.ts";
 import { fit } from "../../train/fit.ts";
 import { sgd } from "../../train/optimizers_mod.ts";
-import { gpuAvailable } from "../kernels/webgpu/gpu_available.ts";
+import { ignoreWithoutGpu } from "../kernels/webgpu/gpu_available.ts";
 
 const model4 = () =>
   new Sequential([layers.flatten({ inputShape: [2, 2] }), layers.dense({ units: 3 })], { seed: 1 });
@@ -110,7 +110,7 @@ Deno.test("data checks on the CPU: exact errors, no step taken, other label arra
 
 Deno.test({
   name: "data checks on WebGPU: the same errors (one readback per tensor, at the first check)",
-  ignore: !(await gpuAvailable()).ok,
+  ignore: await ignoreWithoutGpu(),
   fn: async () => {
     try {
       await checksOn("webgpu");

@@ -9,7 +9,7 @@ import { setDevice } from "../../kernels/device.ts";
 import { memory, setLeakWarning, tidy } from "../../kernels/engine.ts";
 import { releaseCollected, tensor, zeros } from "../../kernels/tensor_core.ts";
 import "../../kernels/tensor.ts";
-import { gpuAvailable } from "../kernels/webgpu/gpu_available.ts";
+import { ignoreWithoutGpu } from "../kernels/webgpu/gpu_available.ts";
 
 Deno.test("memory(): views and assigned tensors share one buffer's bytes", async () => {
   await setDevice("cpu");
@@ -57,7 +57,7 @@ Deno.test("leaked CPU tensors stop counting once garbage collected", async () =>
 
 Deno.test({
   name: "leaked WebGPU tensors: the finalizer returns their buffers to the pool for reuse",
-  ignore: !(await gpuAvailable()).ok,
+  ignore: await ignoreWithoutGpu(),
   fn: async () => {
     const r = await gcChild("webgpu");
     assert.equal(r.leaked.tensors, r.before.tensors + 600);
@@ -72,7 +72,7 @@ Deno.test({
 
 Deno.test({
   name: "the finalizer's callback releases a WebGPU buffer into the pool (no GC needed)",
-  ignore: !(await gpuAvailable()).ok,
+  ignore: await ignoreWithoutGpu(),
   fn: async () => {
     await setDevice("webgpu");
     try {

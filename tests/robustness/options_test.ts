@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { setDevice } from "../../kernels/device.ts";
+import * as ops from "../../kernels/ops/mod.ts";
 import { tensor } from "../../kernels/tensor.ts";
 import * as layers from "../../layers/mod.ts";
 import { Sequential } from "../../layers/sequential.ts";
@@ -31,7 +32,7 @@ function refuses(make: () => unknown, message: string): void {
 const INT = "a whole number ≥ 1";
 const INTS = "a whole number ≥ 1 or a pair [h, w] of them";
 
-Deno.test("layer options: kernelSize, strides, filters, units, poolSize, rates", () => {
+Deno.test("layer options: kernelSize, strides, filters, units, poolSize, rates, padding, activation", () => {
   const conv = (o: Record<string, unknown>) => () =>
     layers.conv2d({ filters: 4, kernelSize: 3, ...o } as never);
   refuses(conv({ kernelSize: 0 }), `conv2d: kernelSize 0 is not valid; it must be ${INTS}`);
@@ -68,8 +69,46 @@ Deno.test("layer options: kernelSize, strides, filters, units, poolSize, rates",
   );
   assert.throws(() => layers.dropout(1), /^Error: dropout: rate 1 must be in \[0, 1\)$/);
   assert.throws(() => layers.dropout(NaN), /^Error: dropout: rate NaN must be in \[0, 1\)$/);
+  const PAD = '"same", "valid", a whole number ≥ 0 or [top, bottom, left, right] of them';
+  refuses(conv({ padding: "Same" }), `conv2d: padding "Same" is not valid; it must be ${PAD}`);
+  refuses(conv({ padding: [1, 1] }), `conv2d: padding [1,1] is not valid; it must be ${PAD}`);
+  refuses(
+    () => layers.maxPool2d({ padding: "full" as never }),
+    `maxPool2d: padding "full" is not valid; it must be ${PAD}`,
+  );
+  refuses(
+    () => layers.averagePooling2d({ padding: -1 }),
+    `averagePooling2d: padding -1 is not valid; it must be ${PAD}`,
+  );
+  // The ops refuse it too (it used to give NaN shapes or an unrelated error).
+  const img = tensor(new Float32Array(16), [1, 4, 4, 1]);
+  refuses(
+    () => ops.conv2d(img, tensor(new Float32Array(4), [2, 2, 1, 1]), { padding: "bogus" as never }),
+    `conv2d: padding "bogus" is not valid; it must be ${PAD}`,
+  );
+  refuses(
+    () => ops.maxPool2d(img, { padding: "bogus" as never }),
+    `maxPool2d: padding "bogus" is not valid; it must be ${PAD}`,
+  );
+  refuses(
+    () => ops.avgPool2d(img, { padding: 1.5 }),
+    `avgPool2d: padding 1.5 is not valid; it must be ${PAD}`,
+  );
+  img.dispose();
+  for (
+    const [make, where] of [
+      [() => layers.dense({ units: 2, activation: "rel" as never }), "dense"],
+      [() => conv({ activation: "rel" })(), "conv2d"],
+    ] as const
+  ) {
+    assert.throws(
+      make,
+      new RegExp(`^Error: ${where}: unknown activation "rel"; use linear, relu,`),
+    );
+  }
   // Valid options still build.
   layers.conv2d({ filters: 1, kernelSize: [1, 3], strides: [2, 1] });
+  layers.conv2d({ filters: 1, kernelSize: 3, padding: [1, 0, 2, 0], activation: "relu" });
   layers.maxPool2d({ poolSize: [2, 3] });
 });
 

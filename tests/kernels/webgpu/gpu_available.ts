@@ -11,3 +11,12 @@ export async function gpuAvailable(): Promise<{ ok: boolean; reason: string }> {
     await setDevice("cpu");
   }
 }
+
+/**
+ * A WebGPU test's `ignore`: true only where no adapter exists outside CI. CI requires one, so
+ * there the test runs (and fails) rather than pass by skipping. Example:
+ * `Deno.test({ name, ignore: await ignoreWithoutGpu(), fn })`.
+ */
+export async function ignoreWithoutGpu(): Promise<boolean> {
+  return !(await gpuAvailable()).ok && !Deno.env.get("CI");
+}
