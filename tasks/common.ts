@@ -2,6 +2,7 @@ import "../kernels/tensor_methods.ts";
 import { join } from "node:path";
 import type { Dataset } from "../datasets/dataset.ts";
 import type { Layer } from "../layers/layer.ts";
+import type { LossFn, LossName } from "../layers/losses.ts";
 import { evaluate } from "../train/evaluate.ts";
 import { fit, type History } from "../train/fit.ts";
 import type { Optimizer } from "../train/optimizers.ts";
@@ -26,6 +27,8 @@ export interface ClassificationTask {
   /** Any model: a Sequential, a functional Model or a Module. */
   model: (seed: number) => Layer;
   optimizer: () => Optimizer;
+  /** The loss given to fit and evaluate (default "softmaxCrossEntropy": the model ends in logits). */
+  loss?: LossName | LossFn;
   recipe: {
     epochs: number;
     batchSize: number;
@@ -129,6 +132,7 @@ export async function trainClassifier(
     epochs,
     batchSize,
     optimizer,
+    loss: task.loss,
     validationSplit: task.recipe.validationSplit,
     stepsPerEpoch,
     seed: flags.seed,
@@ -138,7 +142,7 @@ export async function trainClassifier(
     // The results folder shows the curves so far while training; run.write replaces the set.
     callbacks: [run.resultsCallback()],
   });
-  const ev = await evaluate(model, test);
+  const ev = await evaluate(model, test, { loss: task.loss });
   const pr = precisionRecall(ev.confusion!);
   const extraFiles = task.extras
     ? await task.extras(model, { test, predictions: ev.predictions! })

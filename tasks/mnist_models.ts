@@ -18,8 +18,9 @@ export const KERAS2_CHOICES: Record<string, string> = {
     "every epoch (Keras 2 fit validation_split, keras/engine/training.py:978-991)",
   trainingAccuracy: "the epoch's running mean over its batches in training mode (dropout on), " +
     "each on the weights before its step (Keras 2 BaseLogger, keras/callbacks.py:204-248)",
-  loss: "cross-entropy on the softmax from its logits (Keras 2 clips the softmax output to " +
-    "[1e-7, 1 − 1e-7] first; only samples with p < 1e-7 differ)",
+  loss: "categorical cross-entropy on a softmax output layer, renormalised and clipped to " +
+    "[1e-7, 1 − 1e-7] before the log, so a clipped sample adds at most 16.1 and no gradient " +
+    "(Keras 2 examples/mnist_cnn.py:54,58; keras/backend/tensorflow_backend.py:3289-3295)",
 };
 
 /** Hidden width of the lab's MLP; the report calls it h without a value. */
@@ -36,9 +37,15 @@ export function mnistMlp(activation: ActivationName, seed: number): Sequential {
 
 /**
  * The Keras MNIST CNN, optionally with dropout 0.25 after pooling and 0.5 after Dense 128. It
- * ends in logits: Keras' softmax output layer is the softmax of softmaxCrossEntropy here.
+ * ends in logits (for softmaxCrossEntropy) or, as Keras 2's example, in a softmax layer (for
+ * Keras' clipped categoricalCrossentropy).
+ * Example: `mnistCnn(false, 1, "softmax")`.
  */
-export function mnistCnn(dropout: boolean, seed: number): Sequential {
+export function mnistCnn(
+  dropout: boolean,
+  seed: number,
+  output: "logits" | "softmax" = "logits",
+): Sequential {
   return new Sequential([
     layers.conv2d({ filters: 32, kernelSize: 3, activation: "relu", inputShape: [28, 28, 1] }),
     layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu" }),
@@ -47,7 +54,7 @@ export function mnistCnn(dropout: boolean, seed: number): Sequential {
     layers.flatten(),
     layers.dense({ units: 128, activation: "relu" }),
     ...(dropout ? [layers.dropout(0.5)] : []),
-    layers.dense({ units: 10 }),
+    layers.dense({ units: 10, ...(output === "softmax" ? { activation: "softmax" } : {}) }),
   ], { seed });
 }
 
