@@ -43,11 +43,12 @@ import {
 import {
   type CifarReproduction,
   type CifarRunOptions,
-  fullRow,
-  quickRow,
-  reproductionArgs,
+  fullCheckRow,
+  quickFloorRow,
 } from "./cifar10_rows.ts";
+import { reproduceRun } from "./reproduce_args.ts";
 import type { ReproductionRow } from "./reproduce_types.ts";
+import type { RunBody, RunHeader } from "../experiment/record.ts";
 import { runMain } from "../experiment/main.ts";
 
 /** The task's name, as in `deno task cifar10-improve`. */
@@ -188,16 +189,13 @@ export interface ImproveResult {
   outDir: string;
   results: VariantResult[];
   standIn: boolean;
-  device: string;
-  wallSeconds: number;
-  metrics: Record<string, unknown>;
+  metrics: RunHeader & RunBody & { wallSeconds: number };
 }
 
 /** Runs the task with command-line `args`; see the module doc. */
 export async function runImprove(args: string[]): Promise<ImproveResult> {
   const run = await startRun(IMPROVE_SPEC, args);
   const f = improveFlags(run.flags, run.own);
-  const device = run.device;
   const data = await loadCifar({
     dataDir: f.dataDir,
     limit: f.limit ?? (f.quick ? QUICK.limit : undefined),
@@ -231,7 +229,7 @@ export async function runImprove(args: string[]): Promise<ImproveResult> {
   }
   const wallSeconds = run.seconds();
   const table = ladderMarkdown(results, data.standIn ? `**${data.notice}**` : undefined);
-  let metrics: Record<string, unknown> = {};
+  let metrics: ImproveResult["metrics"];
   if (f.ladder) {
     metrics = {
       ...head,
@@ -267,14 +265,7 @@ export async function runImprove(args: string[]): Promise<ImproveResult> {
   console.log(`\n${table}`);
   if (data.standIn) warnStandIn(data.notice!);
   console.log(`${TASK}: ${wallSeconds.toFixed(1)} s; results in ${outDir}/`);
-  return {
-    outDir,
-    results,
-    standIn: data.standIn,
-    device: device.description,
-    wallSeconds,
-    metrics,
-  };
+  return { outDir, results, standIn: data.standIn, metrics };
 }
 
 /** Trains one variant and writes its folder: metrics.json, history.csv, curves.svg, confusion. */
@@ -340,49 +331,36 @@ export const reproduction: CifarReproduction = {
   task: TASK,
   requires: "cifar10",
   async runQuick(o: CifarRunOptions): Promise<ReproductionRow[]> {
-    const args = [...reproductionArgs(o, true), "--ladder"];
-    const r = await runImprove([...args, "--out", o.outDir]);
+    const { r, at } = await reproduceRun(o, true, runImprove, ["--ladder"]);
     const [base, norm] = QUICK.ladder.map((name) =>
       r.results.find((v) => v.variant.name === name)!
     );
-    const common = { task: TASK, standIn: r.standIn, device: r.device, args };
     const size = `quick run: ${QUICK.limit} train, ${QUICK.testLimit} test, ${QUICK.epochs} epoch`;
+    const gain = norm.testAcc - base.testAcc;
     return [
-      quickRow({
-        ...common,
+      quickFloorRow({ ...at, wallSeconds: norm.wallSeconds }, r.standIn, {
         check: `+norm: test accuracy (${size})`,
         reported: norm.variant.reportedText,
         value: norm.testAcc,
-        wallSeconds: norm.wallSeconds,
       }, QUICK.floors),
-      quickRow({
-        ...common,
+      quickFloorRow(at, r.standIn, {
         check: `+norm − base: test accuracy gain (${size})`,
         reported: `${((norm.variant.reported! - base.variant.reported!) * 100).toFixed(1)} points`,
-        value: norm.testAcc - base.testAcc,
-        oursText: `${(norm.testAcc - base.testAcc).toFixed(4)} (base ${base.testAcc.toFixed(4)})`,
-        wallSeconds: r.wallSeconds,
+        value: gain,
+        ours: `${gain.toFixed(4)} (base ${base.testAcc.toFixed(4)})`,
       }, QUICK.gain),
     ];
   },
   async runFull(o: CifarRunOptions): Promise<ReproductionRow[]> {
-    const args = [...reproductionArgs(o, false), "--ladder"];
-    const r = await runImprove([...args, "--out", o.outDir]);
+    const { r, at } = await reproduceRun(o, false, runImprove, ["--ladder"]);
     return r.results.map((v) =>
-      fullRow(
-        {
-          task: TASK,
-          check: `${v.variant.label}: test accuracy`,
-          reported: v.variant.reportedText,
-          value: v.testAcc,
-          standIn: r.standIn,
-          device: r.device,
-          wallSeconds: v.wallSeconds,
-          args,
-        },
-        v.variant.reported!,
-        FULL_TOLERANCE,
-      )
+      fullCheckRow({ ...at, wallSeconds: v.wallSeconds }, r.standIn, {
+        check: `${v.variant.label}: test accuracy`,
+        reported: v.variant.reportedText,
+        value: v.testAcc,
+        target: v.variant.reported!,
+        tol: FULL_TOLERANCE,
+      })
     );
   },
 };

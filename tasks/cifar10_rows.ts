@@ -5,6 +5,7 @@ import {
   onStandIn,
   type RowContext,
   taskCommand,
+  type ValueCheck,
 } from "../experiment/checks.ts";
 import type { Reproduction, ReproductionRow, RunOptions } from "./reproduce_types.ts";
 
@@ -37,13 +38,37 @@ export interface QuickFloors {
   broken?: string;
 }
 
-/** One checked number and its context. */
-export interface RowInput {
+/** The quick-run row: pass/fail against `floors.real` on CIFAR-10; on stand-in, the floor text. */
+export function quickFloorRow(
+  at: RowContext,
+  standIn: boolean,
+  c: ValueCheck,
+  floors: QuickFloors,
+): ReproductionRow {
+  if (!standIn) return atLeast(at, { ...c, min: floors.real, note: "quick floor" });
+  const met = c.value >= floors.standIn;
+  return onStandIn(checkRow(at, {
+    ...c,
+    ours: c.ours ?? c.value.toFixed(4),
+    tolerance: `stand-in plumbing floor ≥ ${floors.standIn} (${floors.broken ?? "chance 0.1"}): ` +
+      (met ? "met" : "NOT MET: the pipeline is broken"),
+    pass: false,
+  }));
+}
+
+/** A full-run row: |value − target| ≤ tol on CIFAR-10; never a pass on stand-in data. */
+export function fullCheckRow(
+  at: RowContext,
+  standIn: boolean,
+  c: ValueCheck & { target: number; tol: number },
+): ReproductionRow {
+  const row = near(at, c);
+  return standIn ? onStandIn(row) : row;
+}
+
+/** One checked number and its context, for callers without a {@link RowContext}. */
+export interface RowInput extends ValueCheck {
   task: string;
-  check: string;
-  reported: string;
-  /** Our value; compared with `floor` (quick) or `within` (full). */
-  value: number;
   /** Our value as text, when more than the number (e.g. per-variant accuracies). */
   oursText?: string;
   standIn: boolean;
@@ -52,33 +77,19 @@ export interface RowInput {
   args: string[];
 }
 
-function context(r: RowInput): RowContext {
-  return {
-    task: r.task,
-    device: r.device,
-    wallSeconds: r.wallSeconds,
-    command: taskCommand(r.task, r.args),
-  };
-}
+const contextOf = (r: RowInput): RowContext => ({
+  task: r.task,
+  device: r.device,
+  wallSeconds: r.wallSeconds,
+  command: taskCommand(r.task, r.args),
+});
 
-/** The quick-run row: pass/fail against `floors.real` on CIFAR-10; on stand-in, the floor text. */
+/** {@link quickFloorRow} of a {@link RowInput}. */
 export function quickRow(r: RowInput, floors: QuickFloors): ReproductionRow {
-  const ours = r.oursText ?? r.value.toFixed(4);
-  if (!r.standIn) {
-    return atLeast(context(r), { ...r, ours, min: floors.real, note: "quick floor" });
-  }
-  const met = r.value >= floors.standIn;
-  return onStandIn(checkRow(context(r), {
-    ...r,
-    ours,
-    tolerance: `stand-in plumbing floor ≥ ${floors.standIn} (${floors.broken ?? "chance 0.1"}): ` +
-      (met ? "met" : "NOT MET: the pipeline is broken"),
-    pass: false,
-  }));
+  return quickFloorRow(contextOf(r), r.standIn, { ...r, ours: r.oursText }, floors);
 }
 
-/** A full-run row: |value − reported| ≤ tol on CIFAR-10; never a pass on stand-in data. */
+/** {@link fullCheckRow} of a {@link RowInput} against `reported` ± `tol`. */
 export function fullRow(r: RowInput, reported: number, tol: number): ReproductionRow {
-  const row = near(context(r), { ...r, ours: r.oursText, target: reported, tol });
-  return r.standIn ? onStandIn(row) : row;
+  return fullCheckRow(contextOf(r), r.standIn, { ...r, ours: r.oursText, target: reported, tol });
 }

@@ -23,11 +23,11 @@ import type { Splits } from "./cifar10_preprocess.ts";
 import {
   type CifarReproduction,
   type CifarRunOptions,
-  fullRow,
+  fullCheckRow,
+  quickFloorRow,
   type QuickFloors,
-  quickRow,
-  reproductionArgs,
 } from "./cifar10_rows.ts";
+import { reproduceRun } from "./reproduce_args.ts";
 import type { ReproductionRow } from "./reproduce_types.ts";
 
 /** A CIFAR-10 classification task: a ClassificationTask whose data the wrapper provides. */
@@ -94,45 +94,30 @@ export async function runCifarTask(spec: CifarTaskSpec, args: string[]): Promise
 
 /** The `reproduction` of a task made by {@link runCifarTask}. */
 export function cifarTaskReproduction(spec: CifarTaskSpec): CifarReproduction {
-  const run = async (o: CifarRunOptions, quick: boolean) => {
-    const args = reproductionArgs(o, quick);
-    const r = await runCifarTask(spec, [...args, "--out", o.outDir]);
-    const ours = r.metrics.ours as unknown as Record<string, number>;
-    const base = {
-      task: spec.name,
-      standIn: r.standIn,
-      device: r.metrics.device.description,
-      args,
-    };
-    return { ours, base, wall: r.metrics.wallSeconds };
-  };
+  const run = (o: CifarRunOptions, quick: boolean) =>
+    reproduceRun(o, quick, (args) => runCifarTask(spec, args));
   return {
     task: spec.name,
     requires: "cifar10",
     async runQuick(o: CifarRunOptions): Promise<ReproductionRow[]> {
-      const { ours, base, wall } = await run(o, true);
-      return [quickRow({
-        ...base,
+      const { r, at } = await run(o, true);
+      return [quickFloorRow(at, r.standIn, {
         check: `test accuracy, quick run (${spec.quick.limit} train, ${spec.quick.testLimit} test)`,
         reported: String(spec.reported.testAcc ?? spec.reported.finalAcc ?? "—"),
-        value: ours.testAcc,
-        wallSeconds: wall,
+        value: r.metrics.ours.testAcc,
       }, spec.floors)];
     },
     async runFull(o: CifarRunOptions): Promise<ReproductionRow[]> {
-      const { ours, base, wall } = await run(o, false);
+      const { r, at } = await run(o, false);
+      const ours = r.metrics.ours as unknown as Record<string, number>;
       return spec.fullChecks.map((c) =>
-        fullRow(
-          {
-            ...base,
-            check: c.check,
-            reported: String(c.reported),
-            value: ours[c.field],
-            wallSeconds: wall,
-          },
-          c.reported,
-          c.tol,
-        )
+        fullCheckRow(at, r.standIn, {
+          check: c.check,
+          reported: String(c.reported),
+          value: ours[c.field],
+          target: c.reported,
+          tol: c.tol,
+        })
       );
     },
   };

@@ -22,8 +22,8 @@ import { compareVariants, type Comparison } from "./optimizers/compare.ts";
 import {
   DATASET_SPECS,
   type DatasetName,
+  DATASETS,
   loadComparisonData,
-  parseDataset,
 } from "./optimizers/data.ts";
 import { comparisonSvg } from "./optimizers/plot.ts";
 import { historyCsv, tableCsv, tableMarkdown, tableRow } from "./optimizers/table.ts";
@@ -99,7 +99,7 @@ export const FLAGS = {
     type: "string",
     help: "cifar10 (the exercise) or fashion-mnist",
     default: "cifar10",
-    choices: ["cifar10", "fashion-mnist"],
+    choices: DATASETS,
   },
   only: {
     type: "string",
@@ -127,7 +127,7 @@ export async function runOptimizersTask(args: string[]): Promise<OptimizersResul
     defaultOut: (own) => join("results", TASK, own.dataset),
   }, args);
   const { flags, device } = run;
-  const dataset = parseDataset(run.own.dataset);
+  const dataset = run.own.dataset as DatasetName;
   const variants = parseOnly(run.own.only);
   const spec = DATASET_SPECS[dataset];
   const preset = flags.quick ? spec.quick : spec.full;
@@ -211,15 +211,12 @@ export async function runOptimizersTask(args: string[]): Promise<OptimizersResul
           cifar10: { adamTestAcc: REPORTED.adamTestAcc, rmsprop: REPORTED.rmspropVsSgd },
         },
       initial: { trainLoss: comparison.initialTrainLoss, testAcc: comparison.initialTestAcc },
-      ours: Object.fromEntries(comparison.results.map((r) => [r.name, {
-        testAcc: r.testAcc,
-        testLoss: r.testLoss,
-        finalTrainLoss: r.history.epochs[r.history.epochs.length - 1].loss,
-        finalTrainAcc: r.history.epochs[r.history.epochs.length - 1].acc,
-        trainLossAfter: r.trainLossAfter,
-        seconds: r.seconds,
-        trainSeconds: r.trainSeconds,
-      }])),
+      ours: Object.fromEntries(
+        table.map(({ variant, optimizer: _o, schedule: _s, ...numbers }, i) => [
+          variant,
+          { ...numbers, trainSeconds: comparison.results[i].trainSeconds },
+        ]),
+      ),
       table,
       tableMarkdown: tableMarkdown(table),
       variants: comparison.results.map((r) => ({

@@ -4,11 +4,10 @@
  * @module
  */
 import type { Dataset } from "../../datasets/dataset.ts";
-import { fromHost } from "../../kernels/engine.ts";
+import { assignWeights } from "../../io/weights.ts";
 import type { Sequential } from "../../layers/sequential.ts";
 import { evaluate } from "../../train/evaluate.ts";
 import { fit, type History } from "../../train/fit.ts";
-import type { Optimizer } from "../../train/optimizers.ts";
 import { makeVariant, type VariantName } from "./variants.ts";
 
 /** What one variant's fit produced. */
@@ -78,37 +77,11 @@ export function hashArrays(arrays: ArrayBufferView[]): string {
   return hex(h1) + hex(h2);
 }
 
-/** Reads every weight of `model` (parameters and state) to the host, in model order. */
+/** Host copies of every weight of `model` (on the CPU, data() may hand back pooled storage). */
 async function readWeights(model: Sequential) {
   const out = [];
-  for (const w of model.weights()) {
-    // A copy: on the CPU, data() may hand back the storage itself, which is pooled and reused
-    // once the model is disposed.
-    const data = (await w.tensor.data()).slice();
-    out.push({ data, shape: [...w.tensor.shape], dtype: w.tensor.dtype });
-  }
+  for (const w of model.weights()) out.push((await w.tensor.data()).slice());
   return out;
-}
-
-/** Wraps `inner` so that each step's learning rate is appended to `log` before the update. */
-function recordingRates(inner: Optimizer, log: number[]): Optimizer {
-  return {
-    name: inner.name,
-    get iterations() {
-      return inner.iterations;
-    },
-    set iterations(v: number) {
-      inner.iterations = v;
-    },
-    step(params, grads) {
-      log.push(inner.currentLearningRate());
-      inner.step(params, grads);
-    },
-    currentLearningRate: () => inner.currentLearningRate(),
-    config: () => inner.config(),
-    dispose: () => inner.dispose(),
-    [Symbol.dispose]: () => inner.dispose(),
-  };
 }
 
 /**
@@ -134,16 +107,13 @@ export async function compareVariants(o: CompareOptions): Promise<Comparison> {
     // Built from the same seed and then overwritten, so even a layer whose initialiser drew
     // differently would start from the shared weights.
     const model = o.model(o.seed).build(inputShape);
-    model.weights().forEach((w, i) => {
-      const src = initial[i];
-      const copy = fromHost(src.data.slice(), src.shape, src.dtype);
-      w.tensor.assign(copy);
-      copy.dispose();
-    });
-    const hash = hashArrays((await readWeights(model)).map((w) => w.data));
+    assignWeights(model.weights(), initial);
+    const hash = hashArrays(await readWeights(model));
     const variant = makeVariant(name, totalSteps);
     const learningRates: number[] = [];
-    const optimizer = recordingRates(variant.optimizer, learningRates);
+    const optimizer = variant.optimizer;
+    // The rate each step will use, read just before the step.
+    const logRate = { onBatchBegin: () => learningRates.push(optimizer.currentLearningRate()) };
     try {
       const history = await fit(model, o.train, {
         epochs: o.epochs,
@@ -152,6 +122,7 @@ export async function compareVariants(o: CompareOptions): Promise<Comparison> {
         validationData: o.test,
         seed: o.seed,
         verbose: o.verbose ?? true,
+        callbacks: [logRate],
       });
       // fit evaluated the test set after the last epoch with these final weights, so that is
       // the test result; evaluating again would only repeat it.
@@ -161,7 +132,7 @@ export async function compareVariants(o: CompareOptions): Promise<Comparison> {
         name,
         optimizerText: variant.optimizerText,
         scheduleText: variant.scheduleText,
-        optimizerConfig: variant.optimizer.config(),
+        optimizerConfig: optimizer.config(),
         initialWeightsHash: hash,
         history,
         learningRates,

@@ -56,15 +56,6 @@ export const DATASET_SPECS: Record<DatasetName, DatasetSpec> = {
   },
 };
 
-/** Parses `--dataset` (default cifar10, the exercise's set). */
-export function parseDataset(v: string | undefined): DatasetName {
-  const name = v ?? "cifar10";
-  if (!(DATASETS as readonly string[]).includes(name)) {
-    throw new Error(`--dataset must be one of ${DATASETS.join(", ")}, got "${name}"`);
-  }
-  return name as DatasetName;
-}
-
 /** Standardised splits, where they came from, and whether they are a stand-in. */
 export interface ComparisonData {
   train: ImageDataset;

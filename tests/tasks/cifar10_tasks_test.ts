@@ -10,7 +10,7 @@ import {
   RDFIA_PARAMS,
   rdfiaNet,
 } from "../../tasks/cifar10_models.ts";
-import { fullRow, quickRow, type RowInput } from "../../tasks/cifar10_rows.ts";
+import { fullCheckRow, fullRow, quickFloorRow, quickRow } from "../../tasks/cifar10_rows.ts";
 import { reproduction as cnnReproduction, task as cnnTask } from "../../tasks/cifar10_cnn.ts";
 import { runCifarTask } from "../../tasks/cifar10_run.ts";
 import { reproduction as starterReproduction } from "../../tasks/cifar10_starter.ts";
@@ -59,32 +59,35 @@ Deno.test("CIFAR_FLAGS: --data-dir beside the common flags", () => {
   );
 });
 
-const row = (o: Partial<RowInput>): RowInput => ({
-  task: "t",
-  check: "c",
-  reported: "0.7",
-  value: 0.9,
-  standIn: false,
-  device: "cpu",
-  wallSeconds: 1,
-  args: ["--quick"],
-  ...o,
-});
-
 Deno.test("rows: stand-in data is never a pass, however good the number", () => {
+  const at = { task: "t", device: "cpu", wallSeconds: 1, command: "deno task t --quick" };
   const floors = { real: 0.2, standIn: 0.3 };
-  assert.equal(quickRow(row({}), floors).status, "pass");
-  assert.equal(quickRow(row({ value: 0.1 }), floors).status, "fail");
-  const s = quickRow(row({ standIn: true }), floors);
+  const c = (value: number) => ({ check: "c", reported: "0.7", value });
+  assert.equal(quickFloorRow(at, false, c(0.9), floors).status, "pass");
+  assert.equal(quickFloorRow(at, false, c(0.1), floors).status, "fail");
+  const s = quickFloorRow(at, true, c(0.9), floors);
   assert.equal(s.status, "not reproduced: data absent");
   assert.match(s.ours, /stand-in/);
   assert.match(s.tolerance, /met/);
-  assert.match(quickRow(row({ standIn: true, value: 0.1 }), floors).tolerance, /NOT MET/);
-  assert.equal(fullRow(row({ value: 0.7 }), 0.7, 0.01).status, "pass");
-  assert.equal(fullRow(row({ value: 0.6 }), 0.7, 0.01).status, "fail");
-  assert.equal(
-    fullRow(row({ value: 0.7, standIn: true }), 0.7, 0.01).status,
-    "not reproduced: data absent",
+  assert.match(quickFloorRow(at, true, c(0.1), floors).tolerance, /NOT MET/);
+  const full = (value: number, standIn: boolean) =>
+    fullCheckRow(at, standIn, { ...c(value), target: 0.7, tol: 0.01 }).status;
+  assert.equal(full(0.7, false), "pass");
+  assert.equal(full(0.6, false), "fail");
+  assert.equal(full(0.7, true), "not reproduced: data absent");
+  // The RowInput forms give the same rows.
+  const input = {
+    ...c(0.9),
+    task: "t",
+    standIn: true,
+    device: "cpu",
+    wallSeconds: 1,
+    args: ["--quick"],
+  };
+  assert.deepEqual(quickRow(input, floors), s);
+  assert.deepEqual(
+    fullRow(input, 0.7, 0.01),
+    fullCheckRow(at, true, { ...c(0.9), target: 0.7, tol: 0.01 }),
   );
 });
 
