@@ -292,3 +292,37 @@ Deno.test("weights files: a Module holding a functional Model, and a Model holdi
     [h1, h2, m1, m2].forEach((m) => m.dispose());
   });
 });
+
+Deno.test("model files: a functional model's save killed at any moment leaves one whole model", async () => {
+  await withDir(async (dir) => {
+    const { x } = tinyImages(4, 2);
+    const outputs = await Promise.all([1, 2].map(async (seed) => {
+      const m = functionalResnet(seed);
+      const y = await predict(m, x);
+      m.dispose();
+      return y;
+    }));
+    const probe = new URL("./save_loop_probe.ts", import.meta.url).pathname;
+    for (const [i, delay] of [0, 5, 11, 23].entries()) {
+      const child = new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", probe, dir, String(1 + (i % 2)), "functional"],
+        stdout: "piped",
+        stderr: "inherit",
+      }).spawn();
+      const reader = child.stdout.getReader();
+      await reader.read(); // one complete save of this seed exists
+      await new Promise((r) => setTimeout(r, delay));
+      child.kill("SIGKILL");
+      await child.status;
+      reader.releaseLock();
+      await child.stdout.cancel();
+      const loaded = await loadModel(dir);
+      const y = await predict(loaded, x);
+      loaded.dispose();
+      assert.ok(
+        outputs.some((o) => o.every((v, j) => v === y[j])),
+        `after a kill ${delay} ms in, the folder holds neither model whole`,
+      );
+    }
+  });
+});
