@@ -181,6 +181,8 @@ export async function fit(model: Layer, data: ModelData, opts: FitOptions): Prom
     ...(opts.onBatchEnd || opts.onEpochEnd ? [legacyHooks(opts)] : []),
     ...user,
   ];
+  // Folders callbacks asked to hold this epoch's resumable checkpoint (modelCheckpoint).
+  const requested: string[] = [];
   const ctx: TrainingContext = {
     model,
     optimizer: opts.optimizer,
@@ -188,6 +190,7 @@ export async function fit(model: Layer, data: ModelData, opts: FitOptions): Prom
     stepsPerEpoch,
     history,
     stopTraining: false,
+    requestCheckpoint: (dir) => void requested.push(dir),
   };
   // Running totals are read back only when something shows them (the progress line).
   const readEvery = quiet ? 0 : Math.max(1, Math.ceil(stepsPerEpoch / 10));
@@ -294,9 +297,12 @@ export async function fit(model: Layer, data: ModelData, opts: FitOptions): Prom
         epochMetrics.recordValidation(rec, v.metrics);
       }
       for (const c of cbs) await c.onEpochEnd?.(epoch, rec, ctx);
-      // Only whole epochs are checkpointed: a resumed run starts at an epoch boundary.
-      if (opts.checkpoint && done === stepsPerEpoch) {
-        await saveFitCheckpoint(opts.checkpoint, {
+      // After every callback saw the epoch, so their saved state is this epoch's. Only whole
+      // epochs are checkpointed: a resumed run starts at an epoch boundary.
+      const dirs = [...new Set([...(opts.checkpoint ? [opts.checkpoint] : []), ...requested])];
+      requested.length = 0;
+      for (const dir of done === stepsPerEpoch ? dirs : []) {
+        await saveFitCheckpoint(dir, {
           model,
           optimizer: opts.optimizer,
           params,

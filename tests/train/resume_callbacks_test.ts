@@ -178,3 +178,53 @@ Deno.test("resumeFrom refuses other stateful callbacks than the checkpoint's, na
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("modelCheckpoint({ includeOptimizer }) writes a resumable checkpoint of the best epoch; resuming from it continues that run exactly", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const data = clusters(40);
+    const best = join(dir, "best");
+    const mk = () => {
+      // Loss scripted best at epoch 2, so the folder keeps epoch 2's state.
+      const script = callbacks.lambda({
+        onEpochEnd: (e, logs) =>
+          void ((logs as unknown as Record<string, number>).score = [3, 1, 2, 2][e - 1]),
+      });
+      const ck = callbacks.modelCheckpoint({
+        path: best,
+        monitor: "score",
+        saveBestOnly: true,
+        includeOptimizer: true,
+      });
+      return { list: [script, ck], ck };
+    };
+    const base = { epochs: 4, batchSize: 8, verbose: false as const, seed: 6 };
+    const m1 = net(), c1 = mk();
+    const full = await fit(m1, data, {
+      ...base,
+      optimizer: adam({ learningRate: 0.02 }),
+      callbacks: c1.list,
+    });
+    assert.deepEqual(c1.ck.saved, [1, 2]);
+    const m2 = net(), c2 = mk();
+    const resumed = await fit(m2, data, {
+      ...base,
+      optimizer: adam({ learningRate: 0.02 }),
+      callbacks: c2.list,
+      resumeFrom: best,
+    });
+    const strip = (h: typeof full) =>
+      h.epochs.map(({ seconds: _s, samplesPerSecond: _r, ...r }) => r);
+    assert.deepEqual(
+      strip(resumed),
+      strip(full),
+      "epochs 1-2 from the checkpoint, 3-4 trained again",
+    );
+    assert.deepEqual(c2.ck.saved, [1, 2]);
+    const w = async (m: Sequential) => await Promise.all(m.weights().map((x) => x.tensor.data()));
+    assert.deepEqual(await w(m2), await w(m1));
+    [m1, m2].forEach((m) => m.dispose());
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -49,6 +49,14 @@ export interface TrainingContext {
   history: History;
   /** Set to true to stop after the current step or epoch (earlyStopping does). */
   stopTraining: boolean;
+  /**
+   * Asks `fit` to write its resumable checkpoint (weights, optimiser state, epoch, step, random
+   * state, history, callbacks' state) into folder `dir` once every callback has seen the
+   * current epoch, as `checkpoint:` does; `resumeFrom: dir` continues from it. Only a whole
+   * epoch is written. What `modelCheckpoint({ includeOptimizer: true })` calls; absent outside
+   * `fit`.
+   */
+  requestCheckpoint?(dir: string): void;
 }
 
 /**

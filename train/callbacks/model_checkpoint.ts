@@ -18,21 +18,31 @@ export interface ModelCheckpointOptions {
   monitor?: Monitor;
   /** Save only when `monitor` improves (default false: every epoch). */
   saveBestOnly?: boolean;
+  /** "auto" (default: accuracies up, losses down), "min" or "max". */
   mode?: "auto" | "min" | "max";
+  /**
+   * Save the optimiser's state too (default false: weights only): `path` is then a folder that
+   * receives fit's resumable checkpoint (weights, optimiser state, epoch, step, random state,
+   * history, callbacks' state), which `fit(..., { resumeFrom: path })` continues from.
+   */
+  includeOptimizer?: boolean;
 }
 
 /**
  * Saves the model's weights (`saveCheckpoint`) after each epoch, or only after epochs that
- * improve `monitor`. The checkpoint's meta holds the epoch and the epoch's logs. It keeps the
- * weights only, as Keras' `save_weights_only`: to continue training after a crash use fit's
- * `checkpoint: dir` (weights, optimiser state, epoch, step, random state, history and the
- * callbacks' state, this one's included) with `resumeFrom: dir`; to keep the best model for
- * use, load this file with `loadCheckpoint` or save a model folder with `model.save(dir)`.
+ * improve `monitor`. The checkpoint's meta holds the epoch and the epoch's logs. By default it
+ * keeps the weights only, as Keras' `save_weights_only` (load the file with `loadCheckpoint`).
+ * With `includeOptimizer: true`, `path` is a folder that receives fit's resumable checkpoint
+ * (what `checkpoint:` writes every epoch: weights, optimiser state, epoch, step, random state,
+ * history, callbacks' state), written once every callback has seen the epoch, so
+ * `fit(..., { resumeFrom: path })` continues training from that (e.g. the best) epoch.
  */
 export class ModelCheckpoint implements Callback {
   readonly path: string;
   readonly monitor: string;
   readonly saveBestOnly: boolean;
+  /** Whether the optimiser's state is saved too (a resumable checkpoint folder). */
+  readonly includeOptimizer: boolean;
   /** Epochs saved, in order. */
   readonly saved: number[] = [];
   #tracker: BestTracker;
@@ -45,6 +55,7 @@ export class ModelCheckpoint implements Callback {
     this.path = opts.path;
     this.monitor = opts.monitor ?? "valLoss";
     this.saveBestOnly = opts.saveBestOnly ?? false;
+    this.includeOptimizer = opts.includeOptimizer ?? false;
     this.#higher = higherIsBetter(this.monitor, opts.mode);
     this.#tracker = new BestTracker(this.#higher);
   }
@@ -72,6 +83,17 @@ export class ModelCheckpoint implements Callback {
       return;
     }
     const path = this.path.replaceAll("{epoch}", String(epoch));
+    if (this.includeOptimizer) {
+      if (!ctx.requestCheckpoint) {
+        throw new Error(
+          "modelCheckpoint: includeOptimizer needs fit (which writes the resumable checkpoint)",
+        );
+      }
+      // Counted first: the checkpoint, written after every callback, holds this epoch as saved.
+      this.saved.push(epoch);
+      ctx.requestCheckpoint(path);
+      return;
+    }
     await saveCheckpoint(ctx.model, path, { epoch, logs });
     this.saved.push(epoch);
   }
