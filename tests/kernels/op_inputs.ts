@@ -1,5 +1,5 @@
 import type { DType } from "../../kernels/dtype.ts";
-import type { OpTestCase } from "../../kernels/op.ts";
+import type { OpDef, OpTestCase } from "../../kernels/op.ts";
 import { Rng } from "../../kernels/random.ts";
 import { sizeOf } from "../../kernels/shape.ts";
 import { type Tensor, tensor } from "../../kernels/tensor.ts";
@@ -140,3 +140,51 @@ export const OUT_OF_RANGE: { name: string; bad: (n: number) => number }[] = [
   { name: "-1", bad: () => -1 },
   { name: "-4", bad: () => -4 },
 ];
+
+/** Ways to empty a case's inputs, tried in order: the batch of every input, of the first, the last axis. */
+const EMPTYINGS: ((shape: number[], i: number) => number[])[] = [
+  (s) => (s.length ? [0, ...s.slice(1)] : s),
+  (s, i) => (i === 0 && s.length ? [0, ...s.slice(1)] : s),
+  (s) => (s.length ? [...s.slice(0, -1), 0] : s),
+];
+
+/** The case's `shape` attribute (creation ops, broadcastTo), if it has one. */
+function shapeAttr(c: OpTestCase<unknown>): number[] | undefined {
+  const s = (c.attrs as { shape?: unknown } | undefined)?.shape;
+  return Array.isArray(s) && s.every((d) => typeof d === "number") ? s : undefined;
+}
+
+/**
+ * Case `c` with empty inputs, for the empty-tensor parity tests: the first of {@link EMPTYINGS}
+ * that changes the case and that the op's shape rule accepts (an op that refuses empty input,
+ * such as max over an empty axis, is tried on another axis); an op whose output shape is an
+ * attribute gets its first axis emptied with the inputs'. Undefined when the case is already
+ * empty or no way is accepted.
+ */
+export function emptyCase(
+  op: OpDef<unknown>,
+  c: OpTestCase<unknown>,
+): OpTestCase<unknown> | undefined {
+  if (c.inputs.some((s) => sizeOf(s.shape) === 0)) return undefined;
+  const shape = shapeAttr(c);
+  const tries = EMPTYINGS.map((f) => ({ f, attrs: c.attrs }));
+  if (shape?.length) {
+    tries.push({ f: EMPTYINGS[0], attrs: { ...c.attrs as object, shape: [0, ...shape.slice(1)] } });
+  }
+  for (const { f, attrs } of tries) {
+    const inputs = c.inputs.map((s, i) => ({ ...s, shape: f(s.shape, i) }));
+    const out = shapeAttr({ ...c, attrs });
+    if (inputs.every((s) => sizeOf(s.shape) > 0) && !(out && sizeOf(out) === 0)) continue;
+    try {
+      const info = inputs.map((s) => ({
+        shape: s.shape,
+        dtype: (s.int !== undefined ? "int32" : "float32") as DType,
+      }));
+      op.infer(info, attrs);
+    } catch {
+      continue; // the shape rule refuses this emptying: try the next
+    }
+    const shown = [...inputs.map((s) => `[${s.shape}]`), ...(out ? [`shape [${out}]`] : [])];
+    return { name: `${c.name}, emptied to ${shown.join(" ")}`, inputs, attrs };
+  }
+}

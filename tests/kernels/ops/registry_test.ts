@@ -18,10 +18,12 @@ import { mul, sum } from "../../../kernels/ops/mod.ts";
 import { Rng } from "../../../kernels/random.ts";
 import { type Tensor, tensor } from "../../../kernels/tensor.ts";
 import { gradcheck } from "../../../train/gradcheck.ts";
+import { sizeOf } from "../../../kernels/shape.ts";
 import { assertSameSpecials, errorOf } from "../parity_checks.ts";
 import {
   caseData,
   caseTensors,
+  emptyCase,
   OUT_OF_RANGE,
   outOfRangeCaseData,
   SPECIAL_KINDS,
@@ -121,6 +123,35 @@ for (const op of ops) {
         const eg = maxRelDiff(g, ref.grads[i]);
         assert.ok(eg < 1e-5, `${op.name} ${c.name} grad ${i}: max error ${eg}`);
       });
+    });
+  }
+}
+
+/**
+ * Ops with no empty-tensor case, derived or declared, and why: anything else must have one (a
+ * new op gets one from its cases by emptying an axis its shape rule accepts empty).
+ */
+const NO_EMPTY_CASE: Record<string, string> = {
+  cast: "its one registry case is float64 (CPU only); cast rules are value tests on every backend",
+};
+
+Deno.test("registry: every op has an empty-tensor case (its own or one emptied from its cases)", () => {
+  const missing = ops.filter((op) =>
+    op.tests.length > 0 && !(op.name in NO_EMPTY_CASE) &&
+    !op.tests.some((c) => c.inputs.some((s) => sizeOf(s.shape) === 0) || emptyCase(op, c))
+  ).map((o) => o.name);
+  assert.deepEqual(missing, []);
+});
+
+for (const op of ops) {
+  for (const [k, c] of op.tests.entries()) {
+    const e = emptyCase(op, c);
+    if (!e) continue;
+    Deno.test(`parity with empty inputs, cpu vs cpu-reference: ${op.name} (${e.name})`, async () => {
+      const data = caseData(e, 800 + k);
+      const ref = await runOn("cpu-reference", op, e, data);
+      const fast = await runOn("cpu", op, e, data);
+      assertSameSpecials(`${op.name} ${e.name}`, "fast", fast, ref, { floor: 1e-6, tol: 1e-5 });
     });
   }
 }

@@ -21,6 +21,7 @@ import { tensor } from "../../../kernels/tensor.ts";
 import {
   caseData,
   caseTensors,
+  emptyCase,
   OUT_OF_RANGE,
   outOfRangeCaseData,
   SPECIAL_KINDS,
@@ -144,6 +145,28 @@ for (const op of ops) {
         },
       });
     }
+  }
+}
+
+for (const op of ops) {
+  const cases = op.tests.filter((c) => !JSON.stringify(c.attrs).includes("float64"));
+  for (const [k, c] of cases.entries()) {
+    const e = emptyCase(op, c);
+    if (!e) continue;
+    Deno.test({
+      name: `parity with empty inputs, webgpu vs cpu-reference: ${op.name} (${e.name})`,
+      ignore: !available.ok && !Deno.env.get("CI"),
+      fn: async () => {
+        assert.ok(available.ok, available.reason);
+        const data = caseData(e, 900 + k);
+        const ref = await runOn("cpu-reference", op, e, data);
+        const gpu = await runOn("webgpu", op, e, data);
+        assertSameSpecials(`${op.name} ${e.name}`, "webgpu", gpu, ref, {
+          floor: 1e-3,
+          tol: TOLERANCE,
+        });
+      },
+    });
   }
 }
 
