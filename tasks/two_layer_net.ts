@@ -92,20 +92,9 @@ export async function runTwoLayerNet(args: string[]): Promise<TwoLayerResult> {
   const { flags: f, own } = run;
   const modes = (["toy", "grid", "merge"] as const).filter((m) => own[m]);
   const mode: "toy" | "grid" | "merge" | "default" = modes.length ? modes[0] : "default";
-  // Only an explicit --iters overrides each mode's own count.
-  const iters = args.some((a) => a === "--iters" || a.startsWith("--iters="))
-    ? own.iters
-    : undefined;
-  const outDir = run.outDir;
-  const ctx = {
-    outDir,
-    seed: f.seed,
-    quick: f.quick,
-    command: run.command,
-    device: undefined as DeviceInfo | undefined,
-    log: (s: string) => console.log(s),
-  };
-  const result: TwoLayerResult = { outDir };
+  // --iters (no default) overrides each mode's own count.
+  const iters = own.iters;
+  const result: TwoLayerResult = { outDir: run.outDir };
   const split = sizes(f);
   let loaded: CifarSplits | undefined;
   const load = async () => {
@@ -116,10 +105,11 @@ export async function runTwoLayerNet(args: string[]): Promise<TwoLayerResult> {
   const spec: GridSpec = f.quick ? QUICK.grid : FULL.grid;
   const gridIters = iters ?? (f.quick ? QUICK.gridIterations : GRID_ITERATIONS);
 
-  if (mode === "toy" || mode === "default") result.toy = await runToy(ctx);
+  if (mode === "toy" || mode === "default") result.toy = await runToy(run);
   if (mode === "toy") return result;
   // The toy check leaves the CPU device selected; the layer modules use the requested one.
-  ctx.device = result.device = await setDevice(f.device);
+  result.device = await setDevice(f.device);
+  const ctx = { ...run, device: result.device };
   if (mode === "default") {
     result.default = await runDefault(ctx, await load(), {
       iterations: iters ?? (f.quick ? QUICK.defaultIterations : DEFAULT_RUN.iterations),
@@ -127,7 +117,7 @@ export async function runTwoLayerNet(args: string[]): Promise<TwoLayerResult> {
     });
   } else if (mode === "grid") {
     const { shard, source } = resolveShard(own.shard, Deno.env.toObject());
-    ctx.log(`grid shard ${shard.index}/${shard.count} from ${source}`);
+    console.log(`grid shard ${shard.index}/${shard.count} from ${source}`);
     result.shard = await runGridShard(ctx, await load(), spec, shard, gridIters);
   } else {
     result.merge = await runMerge(ctx, spec, gridSettings(ctx, split, gridIters), load);

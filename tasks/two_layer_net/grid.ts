@@ -103,14 +103,9 @@ export function trialPath(dir: string, index: number): string {
   return join(dir, `trial-${String(index).padStart(3, "0")}.json`);
 }
 
-/** True when two trial settings are the same run. */
-export function sameSettings(a: TrialSettings, b: TrialSettings): boolean {
+/** True when two records hold the same fields with the same values (key order aside). */
+function sameFields(a: object, b: object): boolean {
   return JSON.stringify(a, Object.keys(a).sort()) === JSON.stringify(b, Object.keys(b).sort());
-}
-
-function sameParams(a: TrialParams, b: TrialParams): boolean {
-  return a.learningRate === b.learningRate && a.hidden === b.hidden && a.reg === b.reg &&
-    a.batchSize === b.batchSize;
 }
 
 /**
@@ -126,12 +121,15 @@ export function readTrial(
   return readTrialFile(trialPath(dir, index), index, params, settings);
 }
 
-/** {@link readTrial} of the file at `path` (a trial file copied from another machine). */
+/**
+ * {@link readTrial} of the file at `path` (a trial file copied from another machine); without
+ * `settings.source` a file made on any data source is taken.
+ */
 export async function readTrialFile(
   path: string,
   index: number,
   params: TrialParams,
-  settings: TrialSettings,
+  settings: Omit<TrialSettings, "source"> & { source?: string },
 ): Promise<TrialRecord | undefined> {
   let rec: TrialRecord;
   try {
@@ -140,8 +138,9 @@ export async function readTrialFile(
     if (e instanceof Deno.errors.NotFound) return undefined;
     throw e;
   }
-  const ok = rec.index === index && sameParams(rec.params, params) &&
-    sameSettings(rec.settings, settings) && typeof rec.valAcc === "number";
+  const want = { ...settings, source: settings.source ?? rec.settings?.source };
+  const ok = rec.index === index && sameFields(rec.params, params) &&
+    sameFields(rec.settings, want) && typeof rec.valAcc === "number";
   return ok ? rec : undefined;
 }
 

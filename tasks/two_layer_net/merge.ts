@@ -58,7 +58,8 @@ export async function mergeGrid(
   for (let i = 0; i < all.length; i++) {
     const found: [string, TrialRecord][] = [];
     for (const path of files.get(i) ?? []) {
-      const rec = await readAnySource(path, i, all[i], settings);
+      // An unreadable or foreign file is not a trial of this grid.
+      const rec = await readTrialFile(path, i, all[i], settings).catch(() => undefined);
       if (rec) found.push([path, rec]);
     }
     if (found.length === 0) {
@@ -134,21 +135,6 @@ async function trialFiles(dir: string): Promise<Map<number, string[]>> {
   };
   await walk(dir);
   return out;
-}
-
-async function readAnySource(
-  path: string,
-  index: number,
-  params: TrialRecord["params"],
-  settings: Omit<TrialSettings, "source">,
-): Promise<TrialRecord | undefined> {
-  let source = "";
-  try {
-    source = (JSON.parse(await Deno.readTextFile(path)) as TrialRecord).settings?.source ?? "";
-  } catch {
-    return undefined; // not a trial record (readTrialFile would say the same)
-  }
-  return await readTrialFile(path, index, params, { ...settings, source });
 }
 
 /** Columns of grid.csv, in order. */

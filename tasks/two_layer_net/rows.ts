@@ -6,7 +6,7 @@
  */
 import { below, checkRow, type RowContext, taskCommand } from "../../experiment/checks.ts";
 import type { ReproductionRow } from "../reproduce_types.ts";
-import { fullRow, type QuickFloors, quickRow } from "../cifar10_rows.ts";
+import { fullRow, type QuickFloors, quickRow, type RowInput } from "../cifar10_rows.ts";
 import { FULL_TOLERANCE, REPORTED, TASK } from "./config.ts";
 import type { ParamName } from "./net.ts";
 import type { DefaultRun, MergeRun, ToyRun } from "./runs.ts";
@@ -37,30 +37,33 @@ const at = (c: RowSource, wallSeconds: number, extraArgs: string[]): RowContext 
   command: taskCommand(TASK, [...c.args, ...extraArgs]),
 });
 
-const fmt = (rec: Record<ParamName, number>) =>
-  (["W1", "W2", "b1", "b2"] as const).map((k) => `${k} ${rec[k].toExponential(1)}`).join(", ");
-
 /** The four toy rows: numeric and autograd gradient checks, forward check, toy training. */
 export function toyRows(t: ToyRun, c: RowSource): ReproductionRow[] {
   const r = t.report;
-  const maxOf = (rec: Record<ParamName, number>) => Math.max(...Object.values(rec));
   const toy = at(c, t.wallSeconds, ["--toy"]);
+  const relErrors = (check: string, reported: string, e: Record<ParamName, number>, max: number) =>
+    checkRow(toy, {
+      check,
+      reported,
+      ours: (["W1", "W2", "b1", "b2"] as const).map((k) => `${k} ${e[k].toExponential(1)}`)
+        .join(", "),
+      tolerance: `each < ${max}`,
+      pass: Math.max(...Object.values(e)) < max,
+    });
   return [
-    checkRow(toy, {
-      check: "toy: analytic vs numeric gradient, max relative error (float64)",
-      reported: `W1 ${REPORTED.toyRelErrorW1}, W2 ${REPORTED.toyRelErrorW2}, ` +
+    relErrors(
+      "toy: analytic vs numeric gradient, max relative error (float64)",
+      `W1 ${REPORTED.toyRelErrorW1}, W2 ${REPORTED.toyRelErrorW2}, ` +
         `b1 ${REPORTED.toyRelErrorB1}, b2 ${REPORTED.toyRelErrorB2}`,
-      ours: fmt(r.numericRelErrors),
-      tolerance: `each < ${TOY_LIMITS.numeric}`,
-      pass: maxOf(r.numericRelErrors) < TOY_LIMITS.numeric,
-    }),
-    checkRow(toy, {
-      check: "toy: hand backward vs toolkit autograd (float64), max relative error",
-      reported: "(not reported; same math, rounding only)",
-      ours: fmt(r.autogradRelErrors),
-      tolerance: `each < ${TOY_LIMITS.autograd}`,
-      pass: maxOf(r.autogradRelErrors) < TOY_LIMITS.autograd,
-    }),
+      r.numericRelErrors,
+      TOY_LIMITS.numeric,
+    ),
+    relErrors(
+      "toy: hand backward vs toolkit autograd (float64), max relative error",
+      "(not reported; same math, rounding only)",
+      r.autogradRelErrors,
+      TOY_LIMITS.autograd,
+    ),
     below(toy, {
       check: "toy: scores and loss vs an independent float64 computation " +
         "(the assignment's reference values need its own init)",
@@ -78,6 +81,10 @@ export function toyRows(t: ToyRun, c: RowSource): ReproductionRow[] {
   ];
 }
 
+/** An accuracy row: the quick floor, or ± {@link FULL_TOLERANCE} of `reported` in full. */
+const accuracyRow = (r: RowInput, quick: QuickFloors | undefined, reported: number) =>
+  quick ? quickRow(r, quick) : fullRow(r, reported, FULL_TOLERANCE);
+
 /** The default-hyperparameter row (quick: floor; full: ± tolerance of 0.287). */
 export function defaultRow(
   d: DefaultRun,
@@ -85,19 +92,22 @@ export function defaultRow(
   c: RowSource,
   quick: QuickFloors | undefined,
 ): ReproductionRow {
-  const input = {
-    task: TASK,
-    check: quick
-      ? `default hyperparameters, val acc (quick: ${d.training.losses.length} iterations, tiny data)`
-      : "default hyperparameters (hidden 50, lr 1e-4, reg 0.25, batch 200, 1000 it.), val acc",
-    reported: String(REPORTED.defaultValAcc),
-    value: d.valAcc,
-    standIn,
-    device: "host float64",
-    wallSeconds: d.wallSeconds,
-    args: c.args,
-  };
-  return quick ? quickRow(input, quick) : fullRow(input, REPORTED.defaultValAcc, FULL_TOLERANCE);
+  return accuracyRow(
+    {
+      task: TASK,
+      check: quick
+        ? `default hyperparameters, val acc (quick: ${d.training.losses.length} iterations, tiny data)`
+        : "default hyperparameters (hidden 50, lr 1e-4, reg 0.25, batch 200, 1000 it.), val acc",
+      reported: String(REPORTED.defaultValAcc),
+      value: d.valAcc,
+      standIn,
+      device: "host float64",
+      wallSeconds: d.wallSeconds,
+      args: c.args,
+    },
+    quick,
+    REPORTED.defaultValAcc,
+  );
 }
 
 /** Rows of the merged grid and the layer-module retrain; an incomplete grid fails them. */
@@ -108,7 +118,6 @@ export function gridRows(
   quick: { grid: QuickFloors; layers: QuickFloors } | undefined,
 ): ReproductionRow[] {
   const best = m.merge.best;
-  const args = [...c.args, "--merge"];
   if (!m.merge.complete || !best) {
     return [checkRow(at(c, m.wallSeconds, ["--merge"]), {
       check: "grid: all trials present",
@@ -118,11 +127,10 @@ export function gridRows(
       pass: false,
     })];
   }
-  const p = best.params;
+  const p = best.params, l = m.layers!;
   const bestText = `lr ${p.learningRate}, hidden ${p.hidden}, batch ${p.batchSize}, reg ${p.reg}`;
-  const common = { task: TASK, standIn, device: c.device, wallSeconds: m.wallSeconds, args };
-  const rows: ReproductionRow[] = [];
-  const gridVal = {
+  const common = { task: TASK, standIn, wallSeconds: m.wallSeconds, args: [...c.args, "--merge"] };
+  const gridVal: RowInput = {
     ...common,
     check: quick
       ? `grid best val acc (quick: ${m.merge.total}-trial grid, short trials)`
@@ -132,26 +140,7 @@ export function gridRows(
     oursText: `${best.valAcc.toFixed(4)} (${bestText}; test ${best.testAcc.toFixed(4)})`,
     device: "host float64",
   };
-  rows.push(
-    quick
-      ? quickRow(gridVal, quick.grid)
-      : fullRow(gridVal, REPORTED.gridBestValAcc, FULL_TOLERANCE),
-  );
-  if (!quick) {
-    rows.push(fullRow(
-      {
-        ...gridVal,
-        check: "grid best trial, test acc",
-        reported: String(REPORTED.gridBestTestAcc),
-        value: best.testAcc,
-        oursText: undefined,
-      },
-      REPORTED.gridBestTestAcc,
-      FULL_TOLERANCE,
-    ));
-  }
-  const l = m.layers!;
-  const lay = {
+  const layers: RowInput = {
     ...common,
     check: quick
       ? "best trial retrained with layer modules, val acc (quick)"
@@ -159,22 +148,24 @@ export function gridRows(
     reported: `${REPORTED.layerModulesValAcc} (test ${REPORTED.layerModulesTestAcc})`,
     value: l.valAcc,
     oursText: `${l.valAcc.toFixed(4)} (test ${l.testAcc.toFixed(4)})`,
+    device: c.device,
   };
-  rows.push(
-    quick ? quickRow(lay, quick.layers) : fullRow(lay, REPORTED.layerModulesValAcc, FULL_TOLERANCE),
-  );
-  if (!quick) {
-    rows.push(fullRow(
-      {
-        ...lay,
-        check: "best trial retrained with layer modules, test acc",
-        reported: String(REPORTED.layerModulesTestAcc),
-        value: l.testAcc,
-        oursText: undefined,
-      },
-      REPORTED.layerModulesTestAcc,
+  // The full run also holds each one's test accuracy to the report's.
+  const testRow = (r: RowInput, check: string, value: number, reported: number) =>
+    quick ? [] : [fullRow(
+      { ...r, check, reported: String(reported), value, oursText: undefined },
+      reported,
       FULL_TOLERANCE,
-    ));
-  }
-  return rows;
+    )];
+  return [
+    accuracyRow(gridVal, quick?.grid, REPORTED.gridBestValAcc),
+    ...testRow(gridVal, "grid best trial, test acc", best.testAcc, REPORTED.gridBestTestAcc),
+    accuracyRow(layers, quick?.layers, REPORTED.layerModulesValAcc),
+    ...testRow(
+      layers,
+      "best trial retrained with layer modules, test acc",
+      l.testAcc,
+      REPORTED.layerModulesTestAcc,
+    ),
+  ];
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { join } from "node:path";
-import type { DeviceInfo } from "../../kernels/device.ts";
+import type { StartedRun } from "../../experiment/run.ts";
 import { writeResults } from "../../experiment/results.ts";
 import type { CifarSplits } from "./cifar_data.ts";
 import { CHOICES, DEFAULT_RUN, REPORTED, TASK } from "./config.ts";
@@ -28,17 +28,22 @@ import {
 } from "./merge.ts";
 import { initNet } from "./net.ts";
 import { runToyCheck, type ToyReport, toySeedSweep, type ToySweep } from "./toy_check.ts";
-import { evaluateHost, type HostTraining, trainHost } from "./train_host.ts";
+import { evaluateHost, type HostTraining, type SgdConfig, trainHost } from "./train_host.ts";
 
-/** Head of every metrics.json: what ran, where, with which data. */
-export interface RunContext {
-  outDir: string;
-  seed: number;
-  quick: boolean;
-  command: string;
-  device?: DeviceInfo;
-  log: (s: string) => void;
-}
+/** What the modes read of the started run (tests pass their own). */
+export type RunContext = Pick<StartedRun, "outDir" | "seed" | "quick" | "command" | "device">;
+
+/** metrics.json of one part: what ran, how, where, then `body`. */
+const header = (ctx: RunContext, part: string, device: unknown, body: object) => ({
+  task: TASK,
+  part,
+  command: ctx.command,
+  quick: ctx.quick,
+  device,
+  seed: ctx.seed,
+  reported: REPORTED,
+  ...body,
+});
 
 /** Toy check results and how long they took. */
 export interface ToyRun {
@@ -62,37 +67,37 @@ export async function runToy(ctx: RunContext): Promise<ToyRun> {
   }));
   const sorted = [...sweep.finalLosses].sort((a, b) => a - b);
   await writeResults(join(ctx.outDir, "toy"), {
-    metrics: {
-      task: TASK,
-      part: "toy check (history.csv: one row per iteration, not per epoch)",
-      command: ctx.command,
-      seed: report.seed,
-      device: "host float64 (autograd comparison: toolkit CPU device, float64)",
-      note: "The assignment's reference scores and loss come from its own fixed NumPy init, " +
-        "which cannot be reproduced bit for bit; ours are checked against an independent " +
-        "float64 computation (per-sample loops, textbook softmax) instead.",
-      reported: REPORTED,
-      ours: {
-        numericRelErrors: report.numericRelErrors,
-        autogradRelErrors: report.autogradRelErrors,
-        autogradLossAbsDiff: report.autogradLossAbsDiff,
-        scoresMaxAbsDiff: report.scoresMaxAbsDiff,
-        lossAbsDiff: report.lossAbsDiff,
-        loss: report.loss,
-        finalLoss: report.training.finalLoss,
+    metrics: header(
+      ctx,
+      "toy check (history.csv: one row per iteration, not per epoch)",
+      "host float64 (autograd comparison: toolkit CPU device, float64)",
+      {
+        seed: report.seed,
+        note: "The assignment's reference scores and loss come from its own fixed NumPy init, " +
+          "which cannot be reproduced bit for bit; ours are checked against an independent " +
+          "float64 computation (per-sample loops, textbook softmax) instead.",
+        ours: {
+          numericRelErrors: report.numericRelErrors,
+          autogradRelErrors: report.autogradRelErrors,
+          autogradLossAbsDiff: report.autogradLossAbsDiff,
+          scoresMaxAbsDiff: report.scoresMaxAbsDiff,
+          lossAbsDiff: report.lossAbsDiff,
+          loss: report.loss,
+          finalLoss: report.training.finalLoss,
+        },
+        config: report.training.config,
+        sweep: {
+          ...sweep,
+          finalLossMedian: sorted[Math.floor(sorted.length / 2)],
+          finalLossBelow005: sweep.finalLosses.filter((l) => l < 0.05).length,
+        },
+        choices: { toy: CHOICES.toy },
+        wallSeconds,
       },
-      config: report.training.config,
-      sweep: {
-        ...sweep,
-        finalLossMedian: sorted[Math.floor(sorted.length / 2)],
-        finalLossBelow005: sweep.finalLosses.filter((l) => l < 0.05).length,
-      },
-      choices: { toy: CHOICES.toy },
-      wallSeconds,
-    },
+    ),
     history,
   });
-  ctx.log(
+  console.log(
     `toy: grad rel errors ${JSON.stringify(report.numericRelErrors)}; autograd vs hand max ` +
       `${Math.max(...Object.values(report.autogradRelErrors)).toExponential(2)}; final loss ` +
       `${report.training.finalLoss.toFixed(4)} (reported ${REPORTED.toyFinalLoss})`,
@@ -111,6 +116,21 @@ function dataFacts(s: CifarSplits) {
       validation: s.val.n,
       test: s.test.n,
     },
+  };
+}
+
+/** A host net of `hp.hidden` units from the assignment's init, trained and scored. */
+function trainAndScore(
+  s: CifarSplits,
+  hp: SgdConfig & { hidden: number; initStd: number },
+  log?: (line: string) => void,
+): { training: HostTraining; valAcc: number; testAcc: number } {
+  const net = initNet(s.train.d, hp.hidden, 10, { seed: hp.seed, std: hp.initStd });
+  const training = trainHost(net, s.train, s.val, hp, { log });
+  return {
+    training,
+    valAcc: evaluateHost(net, s.val, hp.reg).acc,
+    testAcc: evaluateHost(net, s.test, hp.reg).acc,
   };
 }
 
@@ -137,29 +157,24 @@ export async function runDefault(
     iterations: o.iterations,
     batchSize: o.batchSize ?? DEFAULT_RUN.batchSize,
   };
-  const net = initNet(s.train.d, hp.hidden, 10, { seed: ctx.seed, std: hp.initStd });
-  const training = trainHost(net, s.train, s.val, { ...hp, seed: ctx.seed }, { log: ctx.log });
-  const valAcc = evaluateHost(net, s.val, hp.reg).acc;
-  const testAcc = evaluateHost(net, s.test, hp.reg).acc;
+  const { training, valAcc, testAcc } = trainAndScore(s, { ...hp, seed: ctx.seed }, console.log);
   const wallSeconds = (performance.now() - t0) / 1000;
   await writeResults(ctx.outDir, {
-    metrics: {
-      ...dataFacts(s),
-      task: TASK,
-      part: "default hyperparameters, host float64 net",
-      command: ctx.command,
-      quick: ctx.quick,
-      device: "host float64 (TypeScript loops; the device flag applies to the layer modules)",
-      seed: ctx.seed,
-      config: { ...hp, epochLength: training.epochLength, choices: CHOICES },
-      reported: REPORTED,
-      ours: { valAcc, testAcc, finalLoss: training.finalLoss },
-      history: training.history,
-      wallSeconds,
-    },
+    metrics: header(
+      ctx,
+      "default hyperparameters, host float64 net",
+      "host float64 (TypeScript loops; the device flag applies to the layer modules)",
+      {
+        ...dataFacts(s),
+        config: { ...hp, epochLength: training.epochLength, choices: CHOICES },
+        ours: { valAcc, testAcc, finalLoss: training.finalLoss },
+        history: training.history,
+        wallSeconds,
+      },
+    ),
     history: training.history,
   });
-  ctx.log(
+  console.log(
     `default run: val acc ${valAcc.toFixed(4)} (reported ${REPORTED.defaultValAcc}), ` +
       `test ${testAcc.toFixed(4)}, final loss ${training.finalLoss.toFixed(4)}`,
   );
@@ -197,18 +212,17 @@ export async function runGridShard(
   };
   const run = (p: TrialParams) => {
     const t0 = performance.now();
-    const net = initNet(s.train.d, p.hidden, 10, { seed: ctx.seed, std: settings.initStd });
-    const tr = trainHost(net, s.train, s.val, {
+    const { training: tr, valAcc, testAcc } = trainAndScore(s, {
       ...p,
       learningRateDecay: settings.learningRateDecay,
+      initStd: settings.initStd,
       iterations,
       seed: ctx.seed,
     });
-    const last = tr.history[tr.history.length - 1];
     return Promise.resolve({
-      valAcc: evaluateHost(net, s.val, p.reg).acc,
-      testAcc: evaluateHost(net, s.test, p.reg).acc,
-      trainAcc: last.acc,
+      valAcc,
+      testAcc,
+      trainAcc: tr.history[tr.history.length - 1].acc,
       finalLoss: tr.finalLoss,
       seconds: (performance.now() - t0) / 1000,
       history: tr.history,
@@ -220,9 +234,9 @@ export async function runGridShard(
     shard,
     settings,
     run,
-    log: ctx.log,
+    log: console.log,
   });
-  ctx.log(
+  console.log(
     `grid shard ${shard.index}/${shard.count}: ran ${r.ran.length}, skipped ` +
       `${r.skipped.length} already done`,
   );
@@ -254,7 +268,7 @@ export async function runMerge(
   const merge = await mergeGrid(join(ctx.outDir, "grid"), spec, settings);
   const dir = join(ctx.outDir, "grid_summary");
   const problems = mergeProblems(merge);
-  if (problems) ctx.log(`grid merge refused: ${problems}`);
+  if (problems) console.log(`grid merge refused: ${problems}`);
   let layers: LayerRun | undefined;
   let data: ReturnType<typeof dataFacts> | undefined;
   if (merge.complete && merge.best) {
@@ -276,44 +290,42 @@ export async function runMerge(
   // A refused merge names no best trial: one picked from part of the grid is not its result.
   const best = merge.complete ? merge.best : undefined;
   await writeResults(dir, {
-    metrics: {
-      ...(data ?? {}),
-      task: TASK,
-      part: "grid merge; history.csv/curves.svg: the best trial retrained with layer modules",
-      command: ctx.command,
-      quick: ctx.quick,
-      device: ctx.device ?? null,
-      seed: ctx.seed,
-      config: { grid: spec, settings, choices: CHOICES },
-      complete: merge.complete,
-      total: merge.total,
-      finished: merge.trials.length,
-      missing: merge.missing,
-      duplicates: merge.duplicates,
-      source: merge.source ?? null,
-      reported: REPORTED,
-      ours: {
-        best: best
-          ? {
-            index: best.index,
-            params: best.params,
-            valAcc: best.valAcc,
-            testAcc: best.testAcc,
-            finalLoss: best.finalLoss,
-          }
-          : null,
-        layerModules: layers
-          ? {
-            valAcc: layers.valAcc,
-            testAcc: layers.testAcc,
-            finalLoss: layers.finalLoss,
-            steps: layers.steps,
-            seconds: layers.seconds,
-          }
-          : null,
+    metrics: header(
+      ctx,
+      "grid merge; history.csv/curves.svg: the best trial retrained with layer modules",
+      ctx.device,
+      {
+        ...(data ?? {}),
+        config: { grid: spec, settings, choices: CHOICES },
+        complete: merge.complete,
+        total: merge.total,
+        finished: merge.trials.length,
+        missing: merge.missing,
+        duplicates: merge.duplicates,
+        source: merge.source ?? null,
+        ours: {
+          best: best
+            ? {
+              index: best.index,
+              params: best.params,
+              valAcc: best.valAcc,
+              testAcc: best.testAcc,
+              finalLoss: best.finalLoss,
+            }
+            : null,
+          layerModules: layers
+            ? {
+              valAcc: layers.valAcc,
+              testAcc: layers.testAcc,
+              finalLoss: layers.finalLoss,
+              steps: layers.steps,
+              seconds: layers.seconds,
+            }
+            : null,
+        },
+        wallSeconds,
       },
-      wallSeconds,
-    },
+    ),
     history: layers?.history ?? [],
     extraFiles: {
       "grid.csv": gridCsv(merge.trials),
@@ -322,7 +334,7 @@ export async function runMerge(
     },
   });
   if (best) {
-    ctx.log(
+    console.log(
       `grid best: ${JSON.stringify(best.params)} val ${best.valAcc.toFixed(4)} test ` +
         `${
           best.testAcc.toFixed(4)
@@ -330,7 +342,7 @@ export async function runMerge(
     );
   }
   if (layers) {
-    ctx.log(
+    console.log(
       `layer modules: val ${layers.valAcc.toFixed(4)} test ${layers.testAcc.toFixed(4)} ` +
         `(reported ${REPORTED.layerModulesValAcc} / ${REPORTED.layerModulesTestAcc})`,
     );
