@@ -30,17 +30,6 @@ export interface GradcheckResult {
 }
 
 /**
- * Compares autograd's gradient of a scalar `fn` with respect to its inputs with central finite
- * differences, in float64 on a CPU device. Inputs are copied to float64 (int32 inputs are
- * passed through and skipped).
- * Example: `gradcheck((x) => x.square().sum(), [tensor([1, 2, 3])]).maxRelError < 1e-8`.
- */
-export function gradcheck(
-  fn: (...xs: Tensor[]) => Tensor,
-  inputs: Tensor[],
-  opts?: { eps?: number; check?: number[] },
-): GradcheckResult;
-/**
  * Compares autograd's gradient of a model's loss on a batch with respect to every trainable
  * parameter with central finite differences, in float64 on a CPU device. Any model works
  * (Sequential, functional Model, Module): its weights are switched to float64 for the check
@@ -52,6 +41,18 @@ export function gradcheck(
   data: GradcheckData,
   opts?: ModelGradcheckOptions,
 ): ModelGradcheckResult;
+/**
+ * Compares autograd's gradient of a scalar `fn` with respect to its inputs with central finite
+ * differences, in float64 on a CPU device. Inputs are copied to float64 (int32 inputs are
+ * passed through and skipped).
+ * Example: `gradcheck((x) => x.square().sum(), [tensor([1, 2, 3])]).maxRelError < 1e-8`.
+ */
+export function gradcheck(
+  fn: (...xs: Tensor[]) => Tensor,
+  inputs: Tensor[],
+  opts?: { eps?: number; check?: number[] },
+): GradcheckResult;
+// The function form last: `ReturnType<typeof gradcheck>` is its result.
 export function gradcheck(
   fn: ((...xs: Tensor[]) => Tensor) | Layer,
   inputs: Tensor[] | GradcheckData,
