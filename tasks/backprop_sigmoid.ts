@@ -5,7 +5,8 @@
  * hand gradients. Writes metrics.json, history.csv, curves.svg and gradient_checks.csv.
  * @module
  */
-import { mnist } from "../datasets/mnist.ts";
+import { loadMnistArrays } from "../datasets/mnist.ts";
+import type { RawSplit } from "../datasets/mnist_format.ts";
 import { type DeviceInfo, setDevice } from "../kernels/device.ts";
 import { atLeast, checkRow, reproductionOf } from "../experiment/checks.ts";
 import type { RunRecord } from "../experiment/record.ts";
@@ -95,24 +96,22 @@ async function allChecks(seed: number, device: DeviceInfo): Promise<GradientChec
   return out;
 }
 
+/** MNIST as host rows (pixels / 255); the last tenth of the training images is held out. */
 async function loadDigits(limit: number, testLimit: number) {
-  const { train, test, source } = await mnist({ limitTrain: limit, limitTest: testLimit });
-  const host = async (x: typeof train.x) => {
-    const d = (await x.data()) as Float32Array;
-    x.dispose();
-    return d;
-  };
-  const all: HostSet = { x: await host(train.x), labels: train.y, n: train.y.length, inputs: 784 };
-  const testSet: HostSet = { x: await host(test.x), labels: test.y, n: test.y.length, inputs: 784 };
-  // The last tenth of the training images is held out, so the curve has a validation line.
-  const nVal = Math.round(all.n * RECIPE.validationFraction), nTrain = all.n - nVal;
-  const split = (from: number, n: number): HostSet => ({
-    x: all.x.subarray(from * 784, (from + n) * 784),
-    labels: all.labels.subarray(from, from + n),
+  const raw = await loadMnistArrays({ limitTrain: limit, limitTest: testLimit });
+  const host = (s: RawSplit, from = 0, n = s.n): HostSet => ({
+    x: Float32Array.from(s.images.subarray(from * 784, (from + n) * 784), (v) => v / 255),
+    labels: Int32Array.from(s.labels.subarray(from, from + n)),
     n,
     inputs: 784,
   });
-  return { train: split(0, nTrain), val: split(nTrain, nVal), test: testSet, source };
+  const nVal = Math.round(raw.train.n * RECIPE.validationFraction), nTrain = raw.train.n - nVal;
+  return {
+    train: host(raw.train, 0, nTrain),
+    val: host(raw.train, nTrain, nVal),
+    test: host(raw.test),
+    source: raw.source,
+  };
 }
 
 /** Checks the formulas, trains, prints and writes the results folder. */

@@ -9,7 +9,7 @@ import { gradients } from "../../kernels/autograd.ts";
 import { noGrad, tidy } from "../../kernels/engine.ts";
 import { argmax, gather, mulScalar, softmaxCrossEntropy, sub } from "../../kernels/ops/mod.ts";
 import { type Tensor, tensor } from "../../kernels/tensor.ts";
-import { batchOrder, type CirclesConfig, type CirclesEpoch } from "./setup.ts";
+import { type CirclesConfig, type CirclesEpoch, trainEpochs } from "./setup.ts";
 import { countRight, scoreLogits } from "./toolkit_score.ts";
 
 /** Trains `params` through `logits` (no softmax) on `train`; one entry per epoch. */
@@ -21,32 +21,18 @@ export function trainWithAutograd(
   c: CirclesConfig,
 ): CirclesEpoch[] {
   const yAll = tensor(train.y);
-  const epochs: CirclesEpoch[] = [];
   try {
-    for (const steps of batchOrder(train.y.length, c)) {
-      let lossSum = 0, right = 0, seen = 0;
-      for (const idx of steps) {
-        const [loss, pred] = tidy(() => {
-          const z = logits(gather(train.x, idx));
-          const l = softmaxCrossEntropy(z, gather(yAll, idx));
-          const grads = gradients(l, params);
-          noGrad(() => params.forEach((p, k) => p.assign(sub(p, mulScalar(grads[k]!, c.lr)))));
-          return [l.dataSync()[0], argmax(z).dataSync()] as const;
-        });
-        lossSum += loss * idx.length;
-        right += countRight(pred, Array.from(idx, (i) => train.y[i]));
-        seen += idx.length;
-      }
-      const t = scoreLogits(logits, test.x, test.y);
-      epochs.push({
-        epoch: epochs.length + 1,
-        loss: lossSum / seen,
-        acc: right / seen,
-        testLoss: t.loss,
-        testAcc: t.acc,
+    return trainEpochs(train.y.length, c, (idx, totals) => {
+      const [loss, pred] = tidy(() => {
+        const z = logits(gather(train.x, idx));
+        const l = softmaxCrossEntropy(z, gather(yAll, idx));
+        const grads = gradients(l, params);
+        noGrad(() => params.forEach((p, k) => p.assign(sub(p, mulScalar(grads[k]!, c.lr)))));
+        return [l.dataSync()[0], argmax(z).dataSync()] as const;
       });
-    }
-    return epochs;
+      totals.loss += loss * idx.length;
+      totals.right += countRight(pred, Array.from(idx, (i) => train.y[i]));
+    }, () => scoreLogits(logits, test.x, test.y));
   } finally {
     yAll.dispose();
   }

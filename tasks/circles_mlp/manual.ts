@@ -7,12 +7,11 @@
  */
 import type { ToySplit } from "../../datasets/toy.ts";
 import {
-  batchOrder,
   type CirclesConfig,
   type CirclesCurves,
-  type CirclesEpoch,
   type CirclesWeights,
   HIDDEN,
+  trainEpochs,
 } from "./setup.ts";
 
 interface Net {
@@ -74,45 +73,32 @@ export function trainManual(
   const h = new Float64Array(HIDDEN), p = new Float64Array(2);
   const gw1 = new Float64Array(2 * HIDDEN), gb1 = new Float64Array(HIDDEN);
   const gw2 = new Float64Array(HIDDEN * 2), gb2 = new Float64Array(2);
-  const epochs: CirclesEpoch[] = [];
-  for (const steps of batchOrder(train.y.length, c)) {
-    let lossSum = 0, right = 0, seen = 0;
-    for (const idx of steps) {
-      const B = idx.length;
-      gw1.fill(0), gb1.fill(0), gw2.fill(0), gb2.fill(0);
-      for (const i of idx) {
-        const x0 = x[2 * i], x1 = x[2 * i + 1], y = train.y[i];
-        forward(net, x0, x1, h, p);
-        lossSum += crossEntropy(p, y);
-        if ((p[1] > p[0] ? 1 : 0) === y) right++;
-        const dz0 = (p[0] - (y === 0 ? 1 : 0)) / B, dz1 = (p[1] - (y === 1 ? 1 : 0)) / B;
-        gb2[0] += dz0;
-        gb2[1] += dz1;
-        for (let j = 0; j < HIDDEN; j++) {
-          gw2[2 * j] += h[j] * dz0;
-          gw2[2 * j + 1] += h[j] * dz1;
-          const dh = dz0 * net.w2[2 * j] + dz1 * net.w2[2 * j + 1];
-          const da = dh * (1 - h[j] * h[j]);
-          gw1[j] += x0 * da;
-          gw1[HIDDEN + j] += x1 * da;
-          gb1[j] += da;
-        }
+  const sgd = (w: Float64Array, g: Float64Array) => {
+    for (let k = 0; k < w.length; k++) w[k] -= c.lr * g[k];
+  };
+  const epochs = trainEpochs(train.y.length, c, (idx, totals) => {
+    const B = idx.length;
+    gw1.fill(0), gb1.fill(0), gw2.fill(0), gb2.fill(0);
+    for (const i of idx) {
+      const x0 = x[2 * i], x1 = x[2 * i + 1], y = train.y[i];
+      forward(net, x0, x1, h, p);
+      totals.loss += crossEntropy(p, y);
+      if ((p[1] > p[0] ? 1 : 0) === y) totals.right++;
+      const dz0 = (p[0] - (y === 0 ? 1 : 0)) / B, dz1 = (p[1] - (y === 1 ? 1 : 0)) / B;
+      gb2[0] += dz0;
+      gb2[1] += dz1;
+      for (let j = 0; j < HIDDEN; j++) {
+        gw2[2 * j] += h[j] * dz0;
+        gw2[2 * j + 1] += h[j] * dz1;
+        const dh = dz0 * net.w2[2 * j] + dz1 * net.w2[2 * j + 1];
+        const da = dh * (1 - h[j] * h[j]);
+        gw1[j] += x0 * da;
+        gw1[HIDDEN + j] += x1 * da;
+        gb1[j] += da;
       }
-      const sgd = (w: Float64Array, g: Float64Array) => {
-        for (let k = 0; k < w.length; k++) w[k] -= c.lr * g[k];
-      };
-      sgd(net.w1, gw1), sgd(net.b1, gb1), sgd(net.w2, gw2), sgd(net.b2, gb2);
-      seen += B;
     }
-    const t = scoreManual(net, test);
-    epochs.push({
-      epoch: epochs.length + 1,
-      loss: lossSum / seen,
-      acc: right / seen,
-      testLoss: t.loss,
-      testAcc: t.acc,
-    });
-  }
+    sgd(net.w1, gw1), sgd(net.b1, gb1), sgd(net.w2, gw2), sgd(net.b2, gb2);
+  }, () => scoreManual(net, test));
   const f32 = (a: Float64Array) => Float32Array.from(a);
   return {
     way: "manual backward (host float64)",

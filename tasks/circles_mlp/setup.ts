@@ -111,3 +111,40 @@ export function batchOrder(n: number, c: CirclesConfig): Int32Array[][] {
   }
   return out;
 }
+
+/** What a step adds to its epoch's totals: summed loss and right answers of its samples. */
+export interface EpochTotals {
+  loss: number;
+  right: number;
+}
+
+/**
+ * The epoch loop every way shares: `step(idx, totals)` trains on the batch `idx` (adding its
+ * samples' losses and right answers to `totals`), `test()` scores the test split after each
+ * epoch; batches as {@link batchOrder}.
+ */
+export function trainEpochs(
+  n: number,
+  c: CirclesConfig,
+  step: (idx: Int32Array, totals: EpochTotals) => void,
+  test: () => { loss: number; acc: number },
+): CirclesEpoch[] {
+  const epochs: CirclesEpoch[] = [];
+  for (const steps of batchOrder(n, c)) {
+    const totals = { loss: 0, right: 0 };
+    let seen = 0;
+    for (const idx of steps) {
+      step(idx, totals);
+      seen += idx.length;
+    }
+    const t = test();
+    epochs.push({
+      epoch: epochs.length + 1,
+      loss: totals.loss / seen,
+      acc: totals.right / seen,
+      testLoss: t.loss,
+      testAcc: t.acc,
+    });
+  }
+  return epochs;
+}

@@ -116,64 +116,57 @@ export async function toolkitChecks(seed: number): Promise<ToolkitCheck[]> {
   const dtype = comparisonDtype();
   const randMaps = (h: number, w: number, c: number) => makeMaps(h, w, c, () => rng.normal());
   const out: ToolkitCheck[] = [];
+  const check = async (
+    fn: string,
+    toolkit: string,
+    input: Maps | number[],
+    ours: Maps | number[],
+    theirs: () => Tensor,
+  ) =>
+    out.push(await compareWithToolkit(fn, toolkit, outputOf(input).shape, outputOf(ours), theirs));
+  const host = (v: number[], shape: number[]) => tensor(Float64Array.from(v), shape, dtype);
 
   for (const [h, w, c, k, f] of [[8, 8, 3, 4, 3], [7, 9, 2, 3, 5]]) {
     const image = randMaps(h, w, c);
     const filters = Array.from({ length: k }, () => randMaps(f, f, c));
     const bias = Array.from({ length: k }, () => rng.normal());
-    out.push(
-      await compareWithToolkit(
-        `convolve ${f}×${f}`,
-        "conv2d(same) + bias",
-        [h, w, c],
-        outputOf(convolve(image, filters, bias)),
-        () =>
-          add(
-            conv2d(toTensor(image, dtype), filterTensor(filters, dtype), { padding: "same" }),
-            tensor(Float64Array.from(bias), [k], dtype),
-          ),
-      ),
+    const padded = () =>
+      conv2d(toTensor(image, dtype), filterTensor(filters, dtype), { padding: "same" });
+    await check(
+      `convolve ${f}×${f}`,
+      "conv2d(same) + bias",
+      image,
+      convolve(image, filters, bias),
+      () => add(padded(), host(bias, [k])),
     );
   }
 
   const pre = randMaps(6, 6, 4);
-  out.push(
-    await compareWithToolkit(
-      "relu",
-      "relu",
-      [6, 6, 4],
-      outputOf(relu(pre)),
-      () => reluOp(toTensor(pre, dtype)),
-    ),
-  );
+  await check("relu", "relu", pre, relu(pre), () => reluOp(toTensor(pre, dtype)));
 
   for (const [h, f, s] of [[8, 2, 2], [9, 3, 2], [7, 3, 1]]) {
     const m = randMaps(h, h, 3);
-    out.push(
-      await compareWithToolkit(
-        `maxPool F=${f} S=${s}`,
-        "maxPool2d",
-        [h, h, 3],
-        outputOf(maxPool(m, f, s)),
-        () => maxPool2d(toTensor(m, dtype), { poolSize: f, strides: s }),
-      ),
+    await check(
+      `maxPool F=${f} S=${s}`,
+      "maxPool2d",
+      m,
+      maxPool(m, f, s),
+      () => maxPool2d(toTensor(m, dtype), { poolSize: f, strides: s }),
     );
   }
 
   // Shifted and scaled per channel so normalisation has real work to undo.
   const raw = makeMaps(6, 5, 3, (_r, _q, ch) => 3 * ch - 2 + (ch + 1) * rng.normal());
-  out.push(
-    await compareWithToolkit(
-      "normalizeMaps",
-      "(x − mean)/sqrt(mean((x − mean)²))",
-      [6, 5, 3],
-      outputOf(normalizeMaps(raw)),
-      () => {
-        const x = toTensor(raw, dtype);
-        const centred = sub(x, mean(x, [1, 2], true));
-        return div(centred, sqrt(mean(square(centred), [1, 2], true)));
-      },
-    ),
+  await check(
+    "normalizeMaps",
+    "(x − mean)/sqrt(mean((x − mean)²))",
+    raw,
+    normalizeMaps(raw),
+    () => {
+      const x = toTensor(raw, dtype);
+      const centred = sub(x, mean(x, [1, 2], true));
+      return div(centred, sqrt(mean(square(centred), [1, 2], true)));
+    },
   );
 
   const maps = randMaps(4, 4, 3), units = 10, inputs = 48;
@@ -182,33 +175,25 @@ export async function toolkitChecks(seed: number): Promise<ToolkitCheck[]> {
     () => Array.from({ length: units }, () => rng.normal()),
   );
   const fcBias = Array.from({ length: units }, () => rng.normal());
-  const fc = fullyConnected(maps, weights, fcBias);
-  out.push(
-    await compareWithToolkit(
-      "fullyConnected",
-      "flatten → matmul + bias",
-      [4, 4, 3],
-      outputOf(fc),
-      () =>
-        add(
-          matmul(
-            toTensor(maps, dtype).reshape([1, inputs]),
-            tensor(Float64Array.from(weights.flat()), [inputs, units], dtype),
-          ),
-          tensor(Float64Array.from(fcBias), [units], dtype),
-        ),
-    ),
+  await check(
+    "fullyConnected",
+    "flatten → matmul + bias",
+    maps,
+    fullyConnected(maps, weights, fcBias),
+    () =>
+      add(
+        matmul(toTensor(maps, dtype).reshape([1, inputs]), host(weights.flat(), [inputs, units])),
+        host(fcBias, [units]),
+      ),
   );
 
   const scores = Array.from({ length: 10 }, () => 5 * rng.normal());
-  out.push(
-    await compareWithToolkit(
-      "softmax",
-      "softmax",
-      [10],
-      outputOf(softmax(scores)),
-      () => softmaxOp(tensor(Float64Array.from(scores), [1, 10], dtype)),
-    ),
+  await check(
+    "softmax",
+    "softmax",
+    scores,
+    softmax(scores),
+    () => softmaxOp(host(scores, [1, 10])),
   );
   return out;
 }
