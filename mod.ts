@@ -159,5 +159,9 @@ export {
   type ImageGridDisplayOptions,
   type ImageSource,
   JUPYTER_DISPLAY,
+  lineChart,
+  type LineChartOptions,
   type MimeBundle,
+  type Series,
 } from "./notebook/display.ts";
+export { show } from "./notebook/show.ts";

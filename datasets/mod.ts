@@ -3,6 +3,7 @@ export { mnist } from "./mnist.ts";
 export { fashionMnist } from "./fashion_mnist.ts";
 export { type Dataset, disposable, disposableSplits } from "./dataset.ts";
 export { cifar10, CIFAR10_CLASSES, type Cifar10Options } from "./cifar10.ts";
+export { type Cifar10OrStandIn, cifar10OrStandIn } from "./cifar10_standin.ts";
 export {
   circle,
   circles,

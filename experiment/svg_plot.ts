@@ -7,16 +7,23 @@ import type { EpochRecord } from "../train/history.ts";
 
 /** One line of a chart: `y[i]` at `x[i]`; non-finite points leave a gap. */
 export interface Series {
+  /** The legend's label. */
   name: string;
+  /** The x value of each point. */
   x: number[];
+  /** The y value of each point (NaN or ±Inf: a gap). */
   y: number[];
 }
 
 /** Options of {@link lineChartSvg}. */
 export interface LineChartOptions {
+  /** Drawn above the chart. */
   title: string;
+  /** The x axis' label. */
   xLabel: string;
+  /** The y axis' label. */
   yLabel: string;
+  /** The lines, one colour each. */
   series: Series[];
   /** Pixels; default 520. */
   width?: number;

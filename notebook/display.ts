@@ -7,13 +7,19 @@
  */
 import type { TypedArray } from "../kernels/dtype.ts";
 import { CELL, htmlTable, type MimeBundle, TABLE_STYLE } from "./tensor_display.ts";
-import { curvesSvg, escapeXml } from "../experiment/svg_plot.ts";
+import {
+  curvesSvg,
+  escapeXml,
+  type LineChartOptions,
+  lineChartSvg,
+  type Series,
+} from "../experiment/svg_plot.ts";
 import { imageGridSvg } from "../experiment/svg_images.ts";
 import { precisionRecall } from "../train/metrics.ts";
 import type { EpochRecord } from "../train/history.ts";
 import type { LayerSummary } from "../layers/model.ts";
 
-export type { EpochRecord, LayerSummary };
+export type { EpochRecord, LayerSummary, LineChartOptions, Series };
 
 /** The key Deno's Jupyter kernel looks up on a cell's value. */
 export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display") as never;
@@ -246,5 +252,16 @@ export async function imageGrid(
     title: opts.title,
   });
   const text = `${n} images ${h}×${w}×${c}`;
+  return { [JUPYTER_DISPLAY]: () => ({ "text/plain": text, "image/svg+xml": svg }) };
+}
+
+/**
+ * Several curves on one chart (say the loss of each optimiser against the epoch), which the
+ * kernel shows inline as SVG; non-finite points leave a gap.
+ * Example: `lineChart({ title: "loss", xLabel: "epoch", yLabel: "loss", series: [{ name: "adam", x: [1, 2], y: [0.9, 0.5] }] })`.
+ */
+export function lineChart(o: LineChartOptions): Displayable {
+  const svg = lineChartSvg(o);
+  const text = `${o.title}: ${o.series.map((s) => s.name).join(", ")}`;
   return { [JUPYTER_DISPLAY]: () => ({ "text/plain": text, "image/svg+xml": svg }) };
 }

@@ -13,6 +13,7 @@ import {
   evaluationBundle,
   imageGrid,
   JUPYTER_DISPLAY,
+  lineChart,
   type MimeBundle,
   tensorBundle,
 } from "../../notebook/display.ts";
@@ -158,4 +159,25 @@ Deno.test("imageGrid shows an image batch and conv filters as an SVG grid", asyn
 
 Deno.test("JUPYTER_DISPLAY is the kernel's registered symbol", () => {
   assert.equal(JUPYTER_DISPLAY, Symbol.for("Jupyter.display"));
+});
+
+Deno.test("lineChart draws one line per series and names them", () => {
+  const b = show(lineChart({
+    title: "loss by optimiser",
+    xLabel: "epoch",
+    yLabel: "loss",
+    series: [{ name: "sgd", x: [1, 2, 3], y: [1, 0.8, 0.7] }, {
+      name: "adam",
+      x: [1, 2, 3],
+      y: [0.9, 0.4, NaN],
+    }],
+  }));
+  assertSvg(b["image/svg+xml"]);
+  assert.ok(b["image/svg+xml"].includes(">sgd<") && b["image/svg+xml"].includes(">adam<"));
+  assert.equal(b["text/plain"], "loss by optimiser: sgd, adam");
+  assert.throws(
+    () =>
+      lineChart({ title: "t", xLabel: "x", yLabel: "y", series: [{ name: "a", x: [1], y: [] }] }),
+    /1 x but 0 y/,
+  );
 });

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { currentJupyter, type JupyterDisplayOptions } from "../../notebook/jupyter_progress.ts";
+import {
+  currentJupyter,
+  type JupyterDisplayOptions,
+  jupyterLine,
+} from "../../notebook/jupyter_progress.ts";
 import { progressLogger } from "../../train/callbacks/builtin.ts";
 import type { TrainingContext } from "../../train/callbacks/callback.ts";
 import type { EpochRecord } from "../../train/history.ts";
@@ -20,7 +24,7 @@ Deno.test("outside a notebook there is no Deno.jupyter", () => {
   assert.equal(currentJupyter(), undefined);
 });
 
-Deno.test("in a notebook each epoch is one output line updated in place", () => {
+Deno.test("in a notebook each epoch is one output line updated in place", async () => {
   const j = fakeJupyter();
   const cb = progressLogger(undefined, () => ({}), j);
   const ctx = { stepsPerEpoch: 200, epochs: 2 } as unknown as TrainingContext;
@@ -30,7 +34,7 @@ Deno.test("in a notebook each epoch is one output line updated in place", () => 
     for (let b = 0; b < 200; b++) {
       cb.onBatchEnd!(b, { epoch, batch: b, loss: 1 / (b + 1), acc: 0.5 } as never, ctx);
     }
-    cb.onEpochEnd!(epoch, { ...rec, epoch }, ctx);
+    await cb.onEpochEnd!(epoch, { ...rec, epoch }, ctx);
   }
   const ids = [...new Set(j.calls.map((c) => c.opts.display_id))];
   assert.equal(ids.length, 2, "one display per epoch");
@@ -56,4 +60,44 @@ Deno.test("a custom write keeps plain lines even in a notebook", () => {
   );
   assert.equal(out.length, 1);
   assert.ok(out[0].endsWith("\n"));
+});
+
+Deno.test("a line's sends run in order and flush waits for the last one", async () => {
+  const shown: string[] = [];
+  let open = 0, most = 0;
+  const slow = {
+    async display(obj: unknown) {
+      most = Math.max(most, ++open);
+      // The first send is the slowest: a later one must still land after it.
+      await new Promise((r) => setTimeout(r, shown.length === 0 ? 20 : 1));
+      shown.push((obj as Record<string, string>)["text/plain"]);
+      open--;
+    },
+  };
+  const show = jupyterLine(slow);
+  for (const t of ["a", "b", "c"]) show(t);
+  assert.deepEqual(shown, [], "nothing is sent synchronously");
+  await show.flush();
+  assert.deepEqual(shown, ["a", "b", "c"]);
+  assert.equal(most, 1, "one send at a time");
+});
+
+Deno.test("fit's epoch end waits until its last progress line reached the notebook", async () => {
+  const shown: string[] = [];
+  const j = {
+    async display(obj: unknown) {
+      await new Promise((r) => setTimeout(r, 5));
+      shown.push((obj as Record<string, string>)["text/plain"]);
+    },
+  };
+  const cb = progressLogger(undefined, () => ({}), j);
+  const ctx = { stepsPerEpoch: 3, epochs: 1 } as unknown as TrainingContext;
+  cb.onEpochBegin!(1, ctx);
+  cb.onBatchEnd!(0, { epoch: 1, batch: 0, loss: 1 } as never, ctx);
+  await cb.onEpochEnd!(
+    1,
+    { epoch: 1, loss: 0.25, acc: NaN, seconds: 1, samplesPerSecond: 1 } as EpochRecord,
+    ctx,
+  );
+  assert.match(shown.at(-1) ?? "", /^epoch 1\/1 3\/3 .*loss 0\.2500/);
 });

@@ -1,5 +1,11 @@
 import { createProgress, type Progress } from "../progress.ts";
-import { currentJupyter, type JupyterApi, jupyterLine } from "../../notebook/jupyter_progress.ts";
+import {
+  currentJupyter,
+  type JupyterApi,
+  type JupyterLine,
+  jupyterLine,
+  settle,
+} from "../../notebook/jupyter_progress.ts";
 import type { EpochRecord } from "../history.ts";
 import type { Callback } from "./callback.ts";
 
@@ -43,13 +49,15 @@ export function progressLogger(
   jupyter: JupyterApi | undefined = write ? undefined : currentJupyter(),
 ): Callback {
   let bar: Progress | undefined;
+  let line: JupyterLine | undefined;
   return {
     onEpochBegin: (epoch, ctx) => {
+      line = jupyter ? jupyterLine(jupyter) : undefined;
       bar = createProgress({
         total: ctx.stepsPerEpoch,
         label: `epoch ${epoch}/${ctx.epochs}`,
         write,
-        line: jupyter ? jupyterLine(jupyter) : undefined,
+        line,
       });
     },
     onBatchEnd: (_s, logs) => {
@@ -62,7 +70,7 @@ export function progressLogger(
         },
       );
     },
-    onEpochEnd: (_e, rec: EpochRecord) => {
+    onEpochEnd: async (_e, rec: EpochRecord) => {
       bar?.done(
         Object.fromEntries(
           Object.entries({
@@ -75,6 +83,11 @@ export function progressLogger(
             .filter(([, v]) => v !== undefined && !Number.isNaN(v)),
         ) as Record<string, number>,
       );
+      await line?.flush();
+    },
+    // The kernel publishes the last line from a queue it does not drain before the cell ends.
+    onTrainEnd: async () => {
+      if (jupyter) await settle();
     },
   };
 }
