@@ -173,7 +173,12 @@ export function parseRunArgs<S extends FlagSchema>(
     command: spec.task,
     description: spec.description,
     quick: spec.quick,
-    shownDefaults: spec.shownDefaults,
+    // Every flag shows its default: the results folder and --limit have none in the schema.
+    shownDefaults: {
+      out: spec.defaultOut ? `under results/${spec.task}/` : `results/${spec.task}`,
+      limit: "all",
+      ...spec.shownDefaults,
+    },
   };
   const all = parseFlags(schema, args, text);
   const flags = taskFlags(all);

@@ -116,6 +116,13 @@ Deno.test("every entry point: an unknown flag prints the usage and exits 2; --he
     if (/^\s+at /m.test(bogus.stderr + help.stderr)) bad.push("a stack trace");
     if (help.code !== 0) bad.push(`--help exits ${help.code}`);
     if (!/^Flags:\n[\s\S]*^ {2}--help +this text$/m.test(help.stdout)) bad.push("--help: no flags");
+    // A task's usage says what --quick does and where its results go.
+    if (f.startsWith("tasks/") && f !== "tasks/reproduce.ts") {
+      if (!/^--quick: \S/m.test(help.stdout)) bad.push("--help: no --quick line");
+      if (!/^ {2}--out TEXT .*; default (under )?results\//m.test(help.stdout)) {
+        bad.push("--help: no --out default");
+      }
+    }
     return bad.length ? [`${f}: ${bad.join(", ")}\n${bogus.stderr}${help.stderr}`] : [];
   });
   assert.deepEqual(failures, []);

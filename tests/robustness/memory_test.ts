@@ -11,21 +11,36 @@ import { releaseCollected, tensor, zeros } from "../../kernels/tensor_core.ts";
 import "../../kernels/tensor.ts";
 import { ignoreWithoutGpu } from "../kernels/webgpu/gpu_available.ts";
 
+/** Views and an assigned tensor on `device`: each buffer counted once. */
+async function sharedBytes(device: "cpu" | "webgpu"): Promise<void> {
+  await setDevice(device);
+  try {
+    const m0 = memory();
+    const a = zeros([1000]);
+    const views = [a.reshape([10, 100]), a.reshape([100, 10])];
+    assert.deepEqual(memory(), { ...m0, tensors: m0.tensors + 3, bytes: m0.bytes + 4000 });
+    const b = zeros([10, 100]);
+    views[0].assign(b); // the view now shares b's buffer; a's stays held by a and views[1]
+    assert.deepEqual(memory(), { ...m0, tensors: m0.tensors + 4, bytes: m0.bytes + 8000 });
+    a.dispose();
+    views[1].dispose();
+    assert.deepEqual(memory(), { ...m0, tensors: m0.tensors + 2, bytes: m0.bytes + 4000 });
+    b.dispose();
+    views[0].dispose();
+    assert.deepEqual(memory(), m0);
+  } finally {
+    await setDevice("cpu");
+  }
+}
+
 Deno.test("memory(): views and assigned tensors share one buffer's bytes", async () => {
-  await setDevice("cpu");
-  const m0 = memory();
-  const a = zeros([1000]);
-  const views = [a.reshape([10, 100]), a.reshape([100, 10])];
-  assert.deepEqual(memory(), { ...m0, tensors: m0.tensors + 3, bytes: m0.bytes + 4000 });
-  const b = zeros([10, 100]);
-  views[0].assign(b); // the view now shares b's buffer; a's stays held by a and views[1]
-  assert.deepEqual(memory(), { ...m0, tensors: m0.tensors + 4, bytes: m0.bytes + 8000 });
-  a.dispose();
-  views[1].dispose();
-  assert.deepEqual(memory(), { ...m0, tensors: m0.tensors + 2, bytes: m0.bytes + 4000 });
-  b.dispose();
-  views[0].dispose();
-  assert.deepEqual(memory(), m0);
+  await sharedBytes("cpu");
+});
+
+Deno.test({
+  name: "memory() on WebGPU: views and assigned tensors share one buffer's bytes",
+  ignore: await ignoreWithoutGpu(),
+  fn: () => sharedBytes("webgpu"),
 });
 
 async function gcChild(device: string) {
