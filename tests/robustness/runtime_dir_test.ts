@@ -43,3 +43,25 @@ Deno.test("a runtime folder already set is left alone", () => {
     else Deno.env.set("XDG_RUNTIME_DIR", before);
   }
 });
+
+Deno.test("no XDG_RUNTIME_DIR: a whole task run (lowlevel --quick, auto) prints no 'error:' line", async () => {
+  const env = { ...Deno.env.toObject() };
+  delete env.XDG_RUNTIME_DIR;
+  const out = await Deno.makeTempDir();
+  try {
+    const task = new URL("../../tasks/lowlevel.ts", import.meta.url).pathname;
+    const r = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", task, "--quick", "--device", "auto", "--out", out],
+      env: { ...env, NO_COLOR: "1" },
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(r.stdout) + new TextDecoder().decode(r.stderr);
+    assert.equal(r.code, 0, text);
+    assert.match(text, /^lowlevel: device /m);
+    assert.ok(!/^error:/m.test(text), text);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
