@@ -280,7 +280,8 @@ function panel(o: Panel, ox: number, oy: number, w: number, h: number): string {
   return out.join("\n");
 }
 
-function svgDocument(w: number, h: number, title: string, body: string): string {
+/** A standalone SVG document of `w`×`h` pixels: a title, a white background, then `body`. */
+export function svgDocument(w: number, h: number, title: string, body: string): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" ` +
     `viewBox="0 0 ${w} ${h}" font-family="sans-serif">\n<title>${escapeXml(title)}</title>\n` +
     `<rect width="100%" height="100%" fill="white"/>\n${body}\n</svg>\n`;

@@ -8,10 +8,9 @@
  */
 import { join } from "node:path";
 import "../kernels/tensor_methods.ts";
-import { precisionRecall } from "../train/metrics.ts";
 import { type FlagSchema, type FlagValues, positiveNumber } from "../experiment/flags.ts";
 import { writeResults } from "../experiment/results.ts";
-import { historySummary } from "../experiment/summary.ts";
+import { testRecord } from "./common.ts";
 import {
   parseRunArgs,
   type RunSpec,
@@ -279,7 +278,6 @@ async function runVariant(
   const r = await trainVariant(v.improvements, host, s);
   const wallSeconds = (performance.now() - t0) / 1000;
   const epochs = r.history.epochs;
-  const h = historySummary(epochs);
   const metrics = {
     ...o.head,
     ...o.run.record({
@@ -293,17 +291,7 @@ async function runVariant(
         choices: CHOICES,
       },
       reported: { testAcc: v.reported ?? null, text: v.reportedText },
-      ours: {
-        testAcc: r.test.accuracy,
-        testLoss: r.test.loss,
-        finalTrainAcc: h.finalTrainAcc,
-        finalTrainLoss: h.finalTrainLoss,
-        secondsPerEpoch: h.secondsPerEpoch,
-        microsecondsPerSample: h.microsecondsPerSample,
-      },
-      precision: precisionRecall(r.test.confusion!).precision,
-      recall: precisionRecall(r.test.confusion!).recall,
-      history: epochs,
+      ...testRecord(r.test, epochs),
     }),
     wallSeconds,
   };

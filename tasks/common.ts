@@ -3,7 +3,8 @@ import { join } from "node:path";
 import type { Dataset } from "../datasets/dataset.ts";
 import type { Layer } from "../layers/layer.ts";
 import type { LossFn, LossName } from "../layers/losses.ts";
-import { evaluate } from "../train/evaluate.ts";
+import { evaluate, type Evaluation } from "../train/evaluate.ts";
+import type { EpochRecord } from "../train/history.ts";
 import { fit, type History } from "../train/fit.ts";
 import type { Optimizer } from "../train/optimizers.ts";
 import { precisionRecall } from "../train/metrics.ts";
@@ -74,6 +75,20 @@ export interface TaskResult {
   metrics: ClassificationRecord;
   history: History;
   outDir: string;
+}
+
+/**
+ * The test-set parts of a classification run's metrics.json: `ours` (test loss and accuracy and
+ * the history's summary), per-class precision and recall, and the history itself.
+ */
+export function testRecord(ev: Evaluation, epochs: EpochRecord[]) {
+  const { precision, recall } = precisionRecall(ev.confusion!);
+  const ours: ClassificationOurs = {
+    testLoss: ev.loss,
+    testAcc: ev.accuracy,
+    ...historySummary(epochs),
+  };
+  return { ours, precision, recall, history: epochs };
 }
 
 /** `--help`'s account of a classification task: its recipe's defaults and its quick run. */
@@ -160,10 +175,7 @@ export async function trainClassifier(
     },
     data: { source, train: history.trainSize, validation: history.valSize, test: ev.n },
     reported: task.reported,
-    ours: { testLoss: ev.loss, testAcc: ev.accuracy, ...historySummary(history.epochs) },
-    precision: pr.precision,
-    recall: pr.recall,
-    history: history.epochs,
+    ...testRecord(ev, history.epochs),
   }));
   await run.write(metrics, {
     history: history.epochs,

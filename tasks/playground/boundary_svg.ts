@@ -4,7 +4,7 @@
  * points (white rim) and test points (black rim) on top. Self-contained SVG.
  * @module
  */
-import { escapeXml } from "../../experiment/svg_plot.ts";
+import { escapeXml, svgDocument } from "../../experiment/svg_plot.ts";
 
 /** Labelled (x1, x2) points, interleaved [n, 2]; labels 0/1 (1 is drawn blue). */
 export interface LabelledPoints {
@@ -156,7 +156,5 @@ export function decisionBoundarySvg(o: BoundaryOptions): string {
     `<text x="${lx}" y="${m.t + 84}" font-size="10">background: output</text>`,
     `<text x="${lx}" y="${m.t + 98}" font-size="10">(orange −1, blue +1)</text>`,
   );
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" ` +
-    `viewBox="0 0 ${w} ${h}" font-family="sans-serif">\n<title>${escapeXml(o.title)}</title>\n` +
-    `<rect width="100%" height="100%" fill="white"/>\n${out.join("\n")}\n</svg>\n`;
+  return svgDocument(w, h, o.title, out.join("\n"));
 }
