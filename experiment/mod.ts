@@ -59,5 +59,27 @@ export {
 export { type RecordColumn, recordsCsv } from "./records_csv.ts";
 export { markdownCell, markdownTable } from "./markdown.ts";
 export { MANIFEST, type Manifest, readManifest, writeResultSet } from "./result_set.ts";
+export {
+  parseShard,
+  resolveShard,
+  type Shard,
+  type ShardChoice,
+  shardIndices,
+  slurmShard,
+} from "./shards.ts";
+export {
+  type DuplicateTrial,
+  findTrials,
+  indexRanges,
+  mergeProblems,
+  readTrialFile,
+  runTrials,
+  sameFields,
+  type SettingsMatch,
+  type ShardReport,
+  type TrialHead,
+  trialPath,
+  type TrialsFound,
+} from "./trials.ts";
 export { curvesSvg, lineChartSvg, type Series } from "./svg_plot.ts";
 export { encodePng, imageGridSvg } from "./svg_images.ts";

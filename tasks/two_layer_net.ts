@@ -23,7 +23,7 @@ import { type CifarSplits, loadCifarSplits, type SplitSizes } from "./two_layer_
 import { DEFAULT_RUN, FULL, GRID_ITERATIONS, QUICK, TASK } from "./two_layer_net/config.ts";
 import type { GridSpec, ShardReport } from "./two_layer_net/grid.ts";
 import { defaultRow, gridRows, toyRows } from "./two_layer_net/rows.ts";
-import { resolveShard } from "./two_layer_net/shard_source.ts";
+import { resolveShard } from "../experiment/shards.ts";
 import {
   type DefaultRun,
   gridSettings,

@@ -1,14 +1,40 @@
 /**
- * Which shard of the grid this process runs: `--shard i/n` when given, else the task of a Slurm
- * job array (`sbatch --array=0-3` runs four shards), else the whole grid (0/1). The source is
- * returned with the shard so the run can say where its shard came from.
+ * Shards of a list of trials (or seeds): `--shard i/n` runs the items whose index ≡ i (mod n).
+ * Which shard a process runs: `--shard` when given, else the task of a Slurm job array
+ * (`sbatch --array=0-3` runs four shards), else all of them (0/1), with where it came from.
  * @module
  */
-import { parseShard, type Shard } from "./grid.ts";
+
+/** A shard: this process runs the items with index ≡ `index` (mod `count`). */
+export interface Shard {
+  /** This shard's number, 0 ≤ index < count. */
+  index: number;
+  /** How many shards the items are split into. */
+  count: number;
+}
+
+/** Parses `"i/n"` with 0 ≤ i < n. Example: `parseShard("2/4")` → `{ index: 2, count: 4 }`. */
+export function parseShard(s: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(s.trim());
+  const index = m ? Number(m[1]) : NaN, count = m ? Number(m[2]) : NaN;
+  if (!(count >= 1 && index >= 0 && index < count)) {
+    throw new Error(`--shard must be i/n with 0 ≤ i < n, got "${s}"`);
+  }
+  return { index, count };
+}
+
+/** The item indices (of `total`) that `shard` runs, ascending. Example: `shardIndices(5, parseShard("1/2"))` → `[1, 3]`. */
+export function shardIndices(total: number, shard: Shard): number[] {
+  const out: number[] = [];
+  for (let i = shard.index; i < total; i += shard.count) out.push(i);
+  return out;
+}
 
 /** A shard and where it came from, e.g. `"--shard"` or `"Slurm job array (…)"`. */
 export interface ShardChoice {
+  /** The shard to run. */
   shard: Shard;
+  /** Where it came from, for the log. */
   source: string;
 }
 

@@ -1,12 +1,20 @@
 /**
- * The grid's shard from `--shard` or a Slurm job array: every way Slurm describes an array, the
- * errors when it cannot be numbered, and the task run as a Slurm array task (the log says where
- * the shard came from) followed by a merge that is refused because the other shard is missing.
+ * Shards from `--shard` or a Slurm job array: parsing, the partition of the items, every way
+ * Slurm describes an array, and the errors when it cannot be numbered.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { resolveShard, slurmShard } from "../../../tasks/two_layer_net/shard_source.ts";
+import { parseShard, resolveShard, shardIndices, slurmShard } from "../../experiment/shards.ts";
+
+Deno.test("shard: i/n parsed, and shards 0…n−1 partition the items exactly", () => {
+  assert.deepEqual(parseShard(" 2/4 "), { index: 2, count: 4 });
+  assert.deepEqual(shardIndices(7, parseShard("1/3")), [1, 4]);
+  const seen = new Array(10).fill(0);
+  for (let i = 0; i < 4; i++) for (const t of shardIndices(10, { index: i, count: 4 })) seen[t]++;
+  assert.ok(seen.every((c) => c === 1));
+  for (const bad of ["3/3", "-1/2", "1/0", "a/b", "1"]) {
+    assert.throws(() => parseShard(bad), /--shard/);
+  }
+});
 
 Deno.test("shard: --shard wins over a Slurm array; no shard at all is the whole grid", () => {
   const slurm = { SLURM_ARRAY_TASK_ID: "1", SLURM_ARRAY_TASK_COUNT: "4" };
@@ -74,49 +82,4 @@ Deno.test("shard: a Slurm array that cannot be numbered says so and suggests --s
     () => slurmShard({ SLURM_ARRAY_TASK_ID: "x", SLURM_ARRAY_TASK_COUNT: "3" }),
     /SLURM_ARRAY_TASK_ID="x" is not a whole number/,
   );
-});
-
-const task = fileURLToPath(new URL("../../../tasks/two_layer_net.ts", import.meta.url));
-
-/** Runs the task CLI with `env` added; returns exit code and stdout + stderr. */
-async function cli(args: string[], env: Record<string, string>) {
-  const r = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", task, ...args],
-    env,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const td = new TextDecoder();
-  return { code: r.code, text: td.decode(r.stdout) + td.decode(r.stderr) };
-}
-
-Deno.test("shard: a Slurm array task runs its shard; merging one of two shards is refused", async () => {
-  const out = await Deno.makeTempDir();
-  const empty = await Deno.makeTempDir();
-  try {
-    const common = ["--quick", "--out", out, "--data-dir", empty, "--iters", "2"];
-    const slurm = {
-      SLURM_ARRAY_TASK_ID: "1",
-      SLURM_ARRAY_TASK_MIN: "0",
-      SLURM_ARRAY_TASK_MAX: "1",
-    };
-    const g = await cli([...common, "--grid"], slurm);
-    assert.equal(g.code, 0, g.text);
-    assert.match(g.text, /grid shard 1\/2 from Slurm job array \(SLURM_ARRAY_TASK_ID=1, /);
-    const files = [];
-    for await (const e of Deno.readDir(join(out, "grid"))) files.push(e.name);
-    // The quick grid has 4 trials; shard 1/2 runs 1 and 3.
-    assert.deepEqual(files.sort(), ["trial-001.json", "trial-003.json"]);
-
-    const m = await cli([...common, "--merge"], {});
-    assert.equal(m.code, 1, "an incomplete merge exits non-zero");
-    assert.match(m.text, /grid merge refused: 2 of 4 trials missing: 0, 2/);
-    const metrics = JSON.parse(await Deno.readTextFile(join(out, "grid_summary/metrics.json")));
-    assert.equal(metrics.complete, false);
-    assert.deepEqual(metrics.missing, [0, 2]);
-    assert.equal(metrics.ours.best, null, "a refused merge names no best trial");
-  } finally {
-    await Deno.remove(out, { recursive: true });
-    await Deno.remove(empty, { recursive: true });
-  }
 });
