@@ -1,7 +1,7 @@
 /**
  * `deno task bench [--device cpu|webgpu] [--seconds S] [--only W1,matmul] [--peers] [--out FILE]`:
  * matmul 1024³ GFLOP/s, conv2d forward+backward throughput, and training samples/s of the peer
- * workloads W1–W4 (bench/workloads.ts), each in its own process (`--one NAME`) so its peak RSS is
+ * workloads W1–W7 (bench/workloads.ts), each in its own process (`--one NAME`) so its peak RSS is
  * its own. Per case: median of 3 timed repeats, backend counters per steady-state step, RSS at the
  * start and end of the timed steps. `--peers` runs PyTorch and TF.js (cpu, wasm, and webgpu with
  * `--device webgpu`) on the same cases; `--peer-device cpu|cuda|auto` puts PyTorch on CUDA (auto,
@@ -71,7 +71,7 @@ const values = cliFlags(
   Deno.args,
   {
     command: "bench",
-    description: "Throughput of matmul, conv2d and the W1–W4 training workloads, ours and peers.",
+    description: "Throughput of matmul, conv2d and the W1–W7 training workloads, ours and peers.",
   },
 );
 const seconds = values.seconds;

@@ -118,7 +118,7 @@ export function notCachedNote(pkg: string): string {
     "network, or pass --fetch-peers";
 }
 
-/** Runs every peer on every case in `cases` (W1–W4, matmul); progress goes to stderr. */
+/** Runs every peer on every case in `cases` (W1–W7, matmul); progress goes to stderr. */
 export async function runPeers(
   device: string,
   cases: string[],

@@ -43,7 +43,7 @@ const values = cliFlags(
   },
 );
 const wl = WORKLOADS.find((w) => w.name === values.workload);
-if (!wl) throw new Error(`unknown workload ${values.workload}; use W1–W4`);
+if (!wl) throw new Error(`unknown workload ${values.workload}; use W1–W7`);
 const dev = await setDevice(values.device as DeviceName);
 const steps = values.steps;
 

@@ -73,7 +73,7 @@ export interface Case {
   dispose: () => void;
 }
 
-/** The case `name` (matmul, conv or W1–W4) on the current device, its inputs drawn from `rng`. */
+/** The case `name` (matmul, conv or W1–W7) on the current device, its inputs drawn from `rng`. */
 export function makeCase(name: string, rng: Rng): Case {
   const random = (shape: number[]) =>
     tensor(
@@ -148,7 +148,7 @@ function delta(a: BackendCounters, b: BackendCounters, per = 1): BackendCounters
 }
 
 /**
- * Runs case `name` (matmul, conv, W1–W4) for `seconds` per repeat and at least
+ * Runs case `name` (matmul, conv, W1–W7) for `seconds` per repeat and at least
  * `minStepsPerRepeat` steps (default 2, 1 when a step is slower than a repeat); see the module
  * comment.
  */

@@ -1,16 +1,38 @@
+import type { Tensor } from "../kernels/tensor.ts";
 import * as layers from "../layers/mod.ts";
+import type { Layer } from "../layers/layer.ts";
+import { Module } from "../layers/module.ts";
 import { Sequential } from "../layers/sequential.ts";
+import { LstmMnist } from "../tasks/lstm_mnist.ts";
+import { resnetFashion } from "../tasks/resnet_fashion.ts";
+import { EncoderBlock } from "../tasks/vit_mnist.ts";
 
-/** The four peer workloads the bench compares against PyTorch and TF.js (same layers as peers/tfjs_bench.mjs). */
+/**
+ * The peer workloads the bench compares against PyTorch (bench/peers/torch_peer.py) and TF.js
+ * (bench/peers/tfjs_models.ts), the same layers in each.
+ */
 export interface Workload {
   name: string;
   description: string;
   inputShape: number[];
   batchSize: number;
-  model: () => Sequential;
+  /** A built model: 10 logits per sample (the bench's labels are 10 random classes). */
+  model: () => Layer;
 }
 
-/** W1–W4. */
+/** W7's sizes: 64 tokens of 128 features, 4 heads, MLP 512 (a BERT-style 4× width). */
+export const W7 = { tokens: 64, dim: 128, heads: 4, mlp: 512 } as const;
+
+/** One pre-norm encoder block over [batch, 64, 128], then the mean token → dense 10 logits. */
+export class EncoderBlockHead extends Module {
+  block = new EncoderBlock({ dim: W7.dim, heads: W7.heads, mlp: W7.mlp });
+  head = layers.dense({ units: 10 });
+  forward(x: Tensor): Tensor {
+    return this.head.apply(this.block.apply(x).mean(1));
+  }
+}
+
+/** W1–W7. */
 export const WORKLOADS: Workload[] = [
   {
     name: "W1",
@@ -88,5 +110,27 @@ export const WORKLOADS: Workload[] = [
         layers.dropout(0.5),
         layers.dense({ units: 10 }),
       ]),
+  },
+  {
+    name: "W5",
+    description: "resnet-fashion (conv16+BN, pool, 2 residual blocks 16/32, dense10), batch 128",
+    inputShape: [28, 28, 1],
+    batchSize: 128,
+    model: () => resnetFashion(0).ensureBuilt([28, 28, 1]),
+  },
+  {
+    name: "W6",
+    description: "lstm-mnist (28 rows → lstm128 → dense10), batch 128",
+    inputShape: [28, 28, 1],
+    batchSize: 128,
+    model: () => new LstmMnist({ inputShape: [28, 28, 1] }).ensureBuilt([28, 28, 1]),
+  },
+  {
+    name: "W7",
+    description: "transformer encoder block (pre-norm, 4-head attention, MLP 512 gelu) on " +
+      "64 tokens × 128, mean → dense10, batch 32",
+    inputShape: [W7.tokens, W7.dim],
+    batchSize: 32,
+    model: () => new EncoderBlockHead().ensureBuilt([W7.tokens, W7.dim]),
   },
 ];

@@ -10,7 +10,7 @@
 import { add, permute } from "../kernels/ops/mod.ts";
 import type { Tensor } from "../kernels/tensor.ts";
 import * as layers from "../layers/mod.ts";
-import { Module } from "../layers/module.ts";
+import { Module, type ModuleOptions } from "../layers/module.ts";
 import { adam } from "../train/optimizers.ts";
 import { runMain } from "../experiment/main.ts";
 import { type ClassificationTask, runClassificationTask } from "./common.ts";
@@ -26,13 +26,29 @@ function perToken(layer: layers.Dense, x: Tensor): Tensor {
   return y.reshape([b, t, y.shape[1]]);
 }
 
-/** Pre-norm transformer encoder block: x + mha(ln(x)), then y + mlp(ln(y)). */
+/** Sizes of an {@link EncoderBlock}: token width, attention heads, MLP width. */
+export interface EncoderDims {
+  dim: number;
+  heads: number;
+  mlp: number;
+}
+
+/**
+ * Pre-norm transformer encoder block: x + mha(ln(x)), then y + mlp(ln(y)); ViT-MNIST's sizes by
+ * default (bench W7 uses a wider one). Example: `new EncoderBlock({ dim: 128, heads: 4, mlp: 512 })`.
+ */
 export class EncoderBlock extends Module {
   ln1 = layers.layerNormalization({ epsilon: 1e-6 });
-  mha = layers.multiHeadAttention({ numHeads: VIT.heads, keyDim: VIT.dim / VIT.heads });
+  mha: layers.MultiHeadAttention;
   ln2 = layers.layerNormalization({ epsilon: 1e-6 });
-  fc1 = layers.dense({ units: VIT.mlp, activation: "gelu" });
-  fc2 = layers.dense({ units: VIT.dim });
+  fc1: layers.Dense;
+  fc2: layers.Dense;
+  constructor(dims: EncoderDims = VIT, opts: ModuleOptions = {}) {
+    super(opts);
+    this.mha = layers.multiHeadAttention({ numHeads: dims.heads, keyDim: dims.dim / dims.heads });
+    this.fc1 = layers.dense({ units: dims.mlp, activation: "gelu" });
+    this.fc2 = layers.dense({ units: dims.dim });
+  }
   forward(x: Tensor): Tensor {
     const y = add(x, this.mha.apply(this.ln1.apply(x)));
     return add(y, perToken(this.fc2, perToken(this.fc1, this.ln2.apply(y))));

@@ -1,6 +1,6 @@
 /**
  * TensorFlow.js's CPU backends in Deno, a peer for `deno task bench --peers`:
- * `deno run -A bench/peers/tfjs_cpu.ts cpu|wasm [seconds] [W1,W2,W3,W4,matmul]` prints one JSON
+ * `deno run -A bench/peers/tfjs_cpu.ts cpu|wasm [seconds] [W1,...,W7,matmul]` prints one JSON
  * line per case (see bench/peers/tfjs_run.ts), or `{peer, error}` when the backend does not load.
  */
 // Pinned inline on purpose: TF.js is a benchmark peer, not a toolkit dependency, so it stays out

@@ -41,7 +41,7 @@ async function measure(step: () => TF.Tensor, units: number, seconds: number) {
   return { median: rates[1], min: rates[0], max: rates[2], readEvery };
 }
 
-/** Runs `names` (W1–W4, matmul) on TF.js's current backend; `info` goes into every line. */
+/** Runs `names` (W1–W7, matmul) on TF.js's current backend; `info` goes into every line. */
 export async function runTfjs(
   tf: typeof TF,
   names: string[],

@@ -1,6 +1,6 @@
 /**
  * TensorFlow.js's WebGPU backend on the same adapter as ours, in Deno (issue: WebGPU backend):
- * `deno run -A bench/peers/tfjs_webgpu.ts [seconds] [W1,W2,W3,W4,matmul]` prints one JSON line
+ * `deno run -A bench/peers/tfjs_webgpu.ts [seconds] [W1,...,W7,matmul]` prints one JSON line
  * per case (see bench/peers/tfjs_run.ts: loss read back every 10 steps and at the end of a repeat,
  * like our WebGPU bench), or `{peer, error}` when the backend does not start.
  */

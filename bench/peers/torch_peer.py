@@ -1,6 +1,6 @@
 """PyTorch peer for `deno task bench --peers`.
 
-Usage: /usr/bin/python3 bench/peers/torch_peer.py [seconds] [W1,W2,W3,W4,matmul] [threads]
+Usage: /usr/bin/python3 bench/peers/torch_peer.py [seconds] [W1,...,W7,matmul] [threads]
     [cpu|cuda|auto]
 
 Prints one JSON line per case, with the device it ran on. cuda runs on torch.cuda's first device
@@ -8,26 +8,48 @@ Prints one JSON line per case, with the device it ran on. cuda runs on torch.cud
 torch.cuda.is_available(), else cpu. On cuda the peer is named "torch-cuda", TF32 is off (our
 kernels are plain fp32), and the timed loop's readbacks synchronise the device as ours do. The workloads are the ones of bench/workloads.ts, written in
 PyTorch's NCHW layout: W1 mlp 784-128 ReLU-10 (batch 128); W2 keras-mnist-cnn (batch 128);
-W3 starter-cnn (batch 16); W4 cifar-cnn (batch 32). SGD lr 0.01 momentum 0.9, cross-entropy on
+W3 starter-cnn (batch 16); W4 cifar-cnn (batch 32); W5 resnet-fashion and W6 lstm-mnist (batch
+128), the models of their task twins (tasks/peers/resnet_fashion_torch.py,
+tasks/peers/lstm_mnist_torch.py); W7 one pre-norm nn.TransformerEncoderLayer (128 features, 4
+heads, feed-forward 512 gelu, no dropout) on 64 tokens, the mean token into Linear 10 (batch 32).
+SGD lr 0.01 momentum 0.9, cross-entropy on
 random inputs in [0, 1) and random labels, as in our bench. Timing matches bench/measure.ts:
 two warm-up steps, then median of three repeats of at least `seconds` (and two steps) each; the
 loss is read (.item()) every 10 steps and at the end of a repeat (PyTorch on the CPU runs eagerly,
 so the read only costs a copy).
 """
 import json
+import os
 import sys
 import time
 
 import torch
 import torch.nn as nn
 
+# W5 and W6 are the task twins' models.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../tasks/peers"))
+
 
 def conv(cin, cout, k, pad=0):
     return [nn.Conv2d(cin, cout, k, padding=pad), nn.ReLU()]
 
 
+class EncoderBlockHead(nn.Module):
+    """W7: bench/workloads.ts EncoderBlockHead, written with PyTorch's own encoder layer."""
+
+    def __init__(self):
+        super().__init__()
+        self.block = nn.TransformerEncoderLayer(
+            128, 4, dim_feedforward=512, dropout=0.0, activation="gelu", layer_norm_eps=1e-6,
+            batch_first=True, norm_first=True)
+        self.head = nn.Linear(128, 10)
+
+    def forward(self, x):
+        return self.head(self.block(x).mean(1))
+
+
 def workload(name):
-    """(model, input shape without batch, batch size) for W1-W4."""
+    """(model, input shape without batch, batch size) for W1-W7."""
     if name == "W1":
         layers = [nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10)]
         return nn.Sequential(*layers), (1, 28, 28), 128
@@ -46,7 +68,15 @@ def workload(name):
         layers += [nn.Flatten(), nn.Linear(6 * 6 * 32, 512), nn.ReLU(), nn.Dropout(0.5),
                    nn.Linear(512, 10)]
         return nn.Sequential(*layers), (3, 32, 32), 32
-    raise ValueError(f"torch_peer: unknown workload {name} (W1-W4, matmul)")
+    if name == "W5":
+        from resnet_fashion_torch import model
+        return model(), (1, 28, 28), 128
+    if name == "W6":
+        from lstm_mnist_torch import RowLstm
+        return RowLstm(), (28, 28), 128
+    if name == "W7":
+        return EncoderBlockHead(), (64, 128), 32
+    raise ValueError(f"torch_peer: unknown workload {name} (W1-W7, matmul)")
 
 
 def measure(step, units, seconds, read_every=10):
@@ -120,7 +150,7 @@ def pick_device(asked):
 
 def main():
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 3
-    names = (sys.argv[2] if len(sys.argv) > 2 else "W1,W2,W3,W4,matmul").split(",")
+    names = (sys.argv[2] if len(sys.argv) > 2 else "W1,W2,W3,W4,W5,W6,W7,matmul").split(",")
     threads = int(sys.argv[3]) if len(sys.argv) > 3 else torch.get_num_threads()
     dev, dev_info, error = pick_device(sys.argv[4] if len(sys.argv) > 4 else "cpu")
     peer = "torch-cuda" if dev_info.get("device") == "cuda" else "torch"
