@@ -83,3 +83,4 @@ export {
 } from "./trials.ts";
 export { curvesSvg, lineChartSvg, type Series } from "./svg_plot.ts";
 export { encodePng, imageGridSvg } from "./svg_images.ts";
+export { stackSvg, type SvgPanel } from "./svg_stack.ts";

@@ -4,7 +4,7 @@
  * feature maps as a row of small heat maps.
  * @module
  */
-import { escapeXml } from "../../experiment/svg_plot.ts";
+import { stackSvg } from "../../experiment/svg_stack.ts";
 import { imageGridSvg } from "../../experiment/svg_images.ts";
 import {
   convolve,
@@ -74,36 +74,21 @@ function perChannel(maps: Maps): { images: Float64Array; n: number; h: number; w
 
 /** One SVG with a labelled row of heat maps per stage, stacked top to bottom. */
 export function pipelineSvg(stages: Stage[], title: string): string {
-  const parts: string[] = [];
-  let y = 30, width = 420;
-  for (const s of stages) {
-    const { images, n, h, w } = perChannel(s.maps);
-    const grid = imageGridSvg({
-      images,
-      n,
-      height: h,
-      width: w,
-      channels: 1,
-      cols: n,
-      scale: Math.max(1, Math.round(84 / Math.max(h, w))),
-      captions: Array.from({ length: n }, (_, k) => `map ${k}`),
-    });
-    const gw = Number(/width="(\d+)"/.exec(grid)![1]);
-    const gh = Number(/height="(\d+)"/.exec(grid)![1]);
-    // Stage names are drawn here, not as grid titles, because a nested <svg> clips its content
-    // and a one-map grid is narrower than a long name.
-    parts.push(
-      `<text x="8" y="${y + 14}" font-size="13" font-weight="bold">` +
-        `${escapeXml(`${s.name}: ${h}×${w}×${n}`)}</text>`,
-    );
-    // A nested <svg> with its own x/y places each grid without touching its contents.
-    parts.push(grid.replace("<svg ", `<svg x="0" y="${y + 20}" `));
-    y += 20 + gh + 8;
-    width = Math.max(width, gw);
-  }
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y}" ` +
-    `viewBox="0 0 ${width} ${y}" font-family="sans-serif">\n` +
-    `<rect width="100%" height="100%" fill="white"/>\n` +
-    `<text x="${width / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">` +
-    `${escapeXml(title)}</text>\n${parts.join("\n")}\n</svg>\n`;
+  return stackSvg(
+    title,
+    stages.map((s) => {
+      const { images, n, h, w } = perChannel(s.maps);
+      const svg = imageGridSvg({
+        images,
+        n,
+        height: h,
+        width: w,
+        channels: 1,
+        cols: n,
+        scale: Math.max(1, Math.round(84 / Math.max(h, w))),
+        captions: Array.from({ length: n }, (_, k) => `map ${k}`),
+      });
+      return { label: `${s.name}: ${h}×${w}×${n}`, svg };
+    }),
+  );
 }

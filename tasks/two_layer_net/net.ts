@@ -67,11 +67,6 @@ export function initNet(
   return { d, h, c, W1, b1: new Float64Array(h), W2, b2: new Float64Array(c) };
 }
 
-/** A deep copy (training updates parameters in place). */
-export function cloneNet(net: TwoLayerNet): TwoLayerNet {
-  return { ...net, W1: net.W1.slice(), b1: net.b1.slice(), W2: net.W2.slice(), b2: net.b2.slice() };
-}
-
 /** The [k×m] row-major matrix `b` transposed to [m×k]. */
 function transpose(b: Float64Array, k: number, m: number): Float64Array {
   const out = new Float64Array(k * m);

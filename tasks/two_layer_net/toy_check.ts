@@ -86,24 +86,26 @@ export function gradientErrors(
 }
 
 /**
- * Scores and loss computed sample by sample with explicit sums and the textbook softmax
- * (no max shift), sharing no code with the vectorised net: a check of its forward pass.
+ * Scores, loss and hidden pre-activations computed sample by sample with explicit sums and the
+ * textbook softmax (no max shift), sharing no code with the vectorised net: a check of its
+ * forward pass.
  */
 export function independentForward(
   net: TwoLayerNet,
   x: Float64Array,
   y: Int32Array,
   reg: number,
-): { scores: Float64Array; loss: number } {
+): { scores: Float64Array; loss: number; preActivations: number[] } {
   const { d, h, c } = net;
   const n = y.length;
-  const scores = new Float64Array(n * c);
+  const scores = new Float64Array(n * c), preActivations: number[] = [];
   let loss = 0;
   for (let i = 0; i < n; i++) {
     const hid: number[] = [];
     for (let k = 0; k < h; k++) {
       let s = net.b1[k];
       for (let p = 0; p < d; p++) s += x[i * d + p] * net.W1[p * h + k];
+      preActivations.push(s);
       hid.push(Math.max(0, s));
     }
     let z = 0;
@@ -117,7 +119,7 @@ export function independentForward(
   }
   let sq = 0;
   for (const w of [net.W1, net.W2]) for (const v of w) sq += v * v;
-  return { scores, loss: loss + reg * sq };
+  return { scores, loss: loss + reg * sq, preActivations };
 }
 
 /**
@@ -224,16 +226,8 @@ export function toySeedSweep(count: number): ToySweep {
   for (let seed = 0; seed < count; seed++) {
     const { net, x, y } = toyProblem(seed);
     const errs = gradientErrors(lossAndGrads, net, x, y, TOY.reg);
-    let kink = Infinity;
-    for (let i = 0; i < TOY.samples; i++) {
-      for (let k = 0; k < TOY.hidden; k++) {
-        let s = net.b1[k];
-        for (let p = 0; p < TOY.inputSize; p++) {
-          s += x[i * TOY.inputSize + p] * net.W1[p * TOY.hidden + k];
-        }
-        kink = Math.min(kink, Math.abs(s));
-      }
-    }
+    const pre = independentForward(net, x, y, TOY.reg).preActivations;
+    const kink = Math.min(...pre.map(Math.abs));
     const trained = trainHost(net, { x, y, n: y.length, d: TOY.inputSize }, undefined, {
       ...TOY.training,
       seed,
