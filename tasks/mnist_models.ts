@@ -73,10 +73,13 @@ export function mnistStarter(seed: number): Sequential {
   ], { seed });
 }
 
-/** MNIST for a task: `--limit` caps training samples; quick runs also cap the test set. */
-export function mnistData(testLimitQuick: number) {
+/**
+ * MNIST (or another loader of its shape, e.g. fashionMnist) for a task: `--limit` caps training
+ * samples; quick runs also cap the test set. Example: `data: mnistData(1000)`.
+ */
+export function mnistData(testLimitQuick: number, load: typeof mnist = mnist) {
   return async (flags: TaskFlags) => {
-    const d = await mnist({
+    const d = await load({
       limitTrain: flags.limit,
       limitTest: flags.quick ? testLimitQuick : undefined,
     });

@@ -1,17 +1,9 @@
 /**
- * `deno task reproduce [--full] [--only a,b] [--device cpu] [--seed 1] [--out results]`: runs
- * every task's quick version (or, with --full, its full recipe where one is defined), checks each
- * number against its threshold, writes `results/REPRODUCTION.md` (quick; full:
- * `results/REPRODUCTION-full.md`) and the same rows as JSON,
- * and exits 1 when a check fails (2 for a bad command line, with the usage; `--help` lists every
- * flag with its default). Stand-in data is reported as "not reproduced", never as
- * a pass.
- *
- * `--full --seeds 1-5` runs each full recipe that supports it once per seed and judges the mean
- * (rows show mean ± sd and every seed); tasks without per-seed checks run once on the first seed.
- * `--shard i/n` (0 ≤ i < n, as `two-layer-net --grid`) runs the seeds at positions ≡ i (mod n)
- * and writes `REPRODUCTION-full-shard-i-of-n.md`; `--merge` then reads the shards' runs back and
- * writes the table without training. Example: `deno task reproduce --full --only mnist-cnn --seeds 1-5`.
+ * `deno task reproduce`: runs every task's quick version (or with --full its full recipe), checks
+ * each number against its threshold and writes `REPRODUCTION.md` (full: `REPRODUCTION-full.md`)
+ * and the rows as JSON; exits 1 when a check fails, 2 for a bad command line (`--help` lists the
+ * flags). Stand-in data is "not reproduced", never a pass. `--full --seeds 1-5` judges the mean
+ * over seeds; `--shard i/n` runs a share of the seeds and `--merge` reads the shards' runs back.
  */
 import { join } from "node:path";
 import type { DeviceName } from "../kernels/device.ts";

@@ -10,6 +10,7 @@ import { Model } from "../layers/model.ts";
 import { input, type SymbolicTensor } from "../layers/symbolic.ts";
 import { adam } from "../train/optimizers.ts";
 import { type ClassificationTask, runClassificationTask } from "./common.ts";
+import { mnistData } from "./mnist_models.ts";
 import { runMain } from "../experiment/main.ts";
 
 /**
@@ -61,13 +62,7 @@ export const task: ClassificationTask = {
     inputs: "pixels / 255",
     loss: "softmaxCrossEntropy on the dense layer's logits",
   },
-  data: async (flags) => {
-    const d = await fashionMnist({
-      limitTrain: flags.limit,
-      limitTest: flags.quick ? 1000 : undefined,
-    });
-    return { train: d.train, test: d.test, source: d.source };
-  },
+  data: mnistData(1000, fashionMnist),
   model: resnetFashion,
   optimizer: () => adam({ learningRate: 1e-3 }),
   recipe: { epochs: 6, batchSize: 128, validationSplit: 0.1 },

@@ -5,7 +5,7 @@
  * meets (every optimiser lowers the training-set loss; Adam reaches a floor).
  * @module
  */
-import { checkRow, type CheckText, onStandIn } from "../../experiment/checks.ts";
+import { atLeast, checkRow, near, onStandIn, type RowContext } from "../../experiment/checks.ts";
 import type { ReproductionRow } from "../reproduce_types.ts";
 import type { Comparison } from "./compare.ts";
 import type { DatasetName } from "./data.ts";
@@ -46,24 +46,27 @@ export interface CheckContext {
   command: string;
 }
 
-function row(c: CheckContext, r: CheckText & { ours: string; tolerance: string; pass: boolean }) {
+/** `make`'s row with the dataset and preset in its check; never a pass on stand-in data. */
+function row(c: CheckContext, make: (at: RowContext) => ReproductionRow): ReproductionRow {
   const at = { task: c.task, device: c.device, wallSeconds: c.wallSeconds, command: c.command };
-  const out = checkRow(at, { ...r, check: `${c.dataset} ${c.run}: ${r.check}` });
-  return c.standIn ? onStandIn(out) : out;
+  const out = make(at);
+  const named = { ...out, check: `${c.dataset} ${c.run}: ${out.check}` };
+  return c.standIn ? onStandIn(named) : named;
 }
 
 /** Every variant's final weights have a lower training-set loss than the shared start. */
 function lossFalls(c: CheckContext, cmp: Comparison, reported: string): ReproductionRow {
   const worst = cmp.results.reduce((a, b) => (b.trainLossAfter > a.trainLossAfter ? b : a));
-  return row(c, {
-    check: `training-set loss falls for every variant (${cmp.results.length})`,
-    reported,
-    ours: `initial ${cmp.initialTrainLoss.toFixed(4)}; highest after training ${
-      worst.trainLossAfter.toFixed(4)
-    } (${worst.name})`,
-    tolerance: "every variant's after < initial (both in evaluation mode)",
-    pass: cmp.results.every((r) => r.trainLossAfter < cmp.initialTrainLoss),
-  });
+  return row(c, (at) =>
+    checkRow(at, {
+      check: `training-set loss falls for every variant (${cmp.results.length})`,
+      reported,
+      ours: `initial ${cmp.initialTrainLoss.toFixed(4)}; highest after training ${
+        worst.trainLossAfter.toFixed(4)
+      } (${worst.name})`,
+      tolerance: "every variant's after < initial (both in evaluation mode)",
+      pass: cmp.results.every((r) => r.trainLossAfter < cmp.initialTrainLoss),
+    }));
 }
 
 /** The rows for one run; checks whose variants were left out by `--only` are skipped. */
@@ -75,36 +78,28 @@ export function comparisonRows(c: CheckContext, cmp: Comparison): ReproductionRo
     const none = "none (no reported numbers for Fashion-MNIST)";
     rows.push(lossFalls(c, cmp, none));
     if (adam && c.run !== "custom") {
-      const floor = FASHION_ADAM_FLOOR[c.run];
-      rows.push(row(c, {
-        check: "Adam test accuracy",
-        reported: none,
-        ours: adam.testAcc.toFixed(4),
-        tolerance: `≥ ${floor} (sanity floor)`,
-        pass: adam.testAcc >= floor,
-      }));
+      const min = FASHION_ADAM_FLOOR[c.run];
+      const check = { check: "Adam test accuracy", reported: none, value: adam.testAcc };
+      rows.push(row(c, (at) => atLeast(at, { ...check, min, note: "sanity floor" })));
     }
     return rows;
   }
   rows.push(lossFalls(c, cmp, "implied (every optimiser trains)"));
   if (c.run !== "full") return rows;
   if (adam) {
-    rows.push(row(c, {
-      check: "Adam test accuracy",
-      reported: `≈ ${REPORTED.adamTestAcc}`,
-      ours: adam.testAcc.toFixed(4),
-      tolerance: `± ${ADAM_TOLERANCE}`,
-      pass: Math.abs(adam.testAcc - REPORTED.adamTestAcc) <= ADAM_TOLERANCE,
-    }));
+    const check = { check: "Adam test accuracy", reported: `≈ ${REPORTED.adamTestAcc}` };
+    const value = { value: adam.testAcc, target: REPORTED.adamTestAcc, tol: ADAM_TOLERANCE };
+    rows.push(row(c, (at) => near(at, { ...check, ...value })));
   }
   if (sgd && rms) {
-    rows.push(row(c, {
-      check: "RMSprop test accuracy below SGD's",
-      reported: REPORTED.rmspropVsSgd,
-      ours: `RMSprop ${rms.testAcc.toFixed(4)}, SGD ${sgd.testAcc.toFixed(4)}`,
-      tolerance: "RMSprop < SGD",
-      pass: rms.testAcc < sgd.testAcc,
-    }));
+    rows.push(row(c, (at) =>
+      checkRow(at, {
+        check: "RMSprop test accuracy below SGD's",
+        reported: REPORTED.rmspropVsSgd,
+        ours: `RMSprop ${rms.testAcc.toFixed(4)}, SGD ${sgd.testAcc.toFixed(4)}`,
+        tolerance: "RMSprop < SGD",
+        pass: rms.testAcc < sgd.testAcc,
+      })));
   }
   return rows;
 }
