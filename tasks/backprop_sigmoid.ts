@@ -80,20 +80,18 @@ export function checkProblem(seed: number) {
 /** All gradient checks: finite differences, and autograd in float64 on a CPU device (plus float32 on WebGPU when that is the device). */
 async function allChecks(seed: number, device: DeviceInfo): Promise<GradientCheck[]> {
   const { net, batch, lambda } = checkProblem(seed);
+  const auto = (dtype: "float32" | "float64", on: string) =>
+    autogradChecks(net, batch, lambda, dtype, on);
   const out = finiteDifferenceChecks(net, batch, lambda);
-  if (!backend().readSync) {
-    out.push(...(await autogradChecks(net, batch, lambda, "float32", device.name)));
-    // float64 kernels exist on the CPU only; the exact comparison runs there.
-    await setDevice("cpu");
-    try {
-      out.push(...(await autogradChecks(net, batch, lambda, "float64", "cpu")));
-    } finally {
-      await setDevice(device.requested);
-    }
-  } else {
-    out.push(...(await autogradChecks(net, batch, lambda, "float64", device.name)));
+  if (backend().readSync) return [...out, ...(await auto("float64", device.name))];
+  out.push(...(await auto("float32", device.name)));
+  // float64 kernels exist on the CPU only; the exact comparison runs there.
+  await setDevice("cpu");
+  try {
+    return [...out, ...(await auto("float64", "cpu"))];
+  } finally {
+    await setDevice(device.requested);
   }
-  return out;
 }
 
 /** MNIST as host rows (pixels / 255); the last tenth of the training images is held out. */

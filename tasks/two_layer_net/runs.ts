@@ -66,6 +66,7 @@ export async function runToy(ctx: RunContext): Promise<ToyRun> {
     samplesPerSecond: 0,
   }));
   const sorted = [...sweep.finalLosses].sort((a, b) => a - b);
+  const { seed: _seed, training: _training, ...checks } = report;
   await writeResults(join(ctx.outDir, "toy"), {
     metrics: header(
       ctx,
@@ -76,15 +77,7 @@ export async function runToy(ctx: RunContext): Promise<ToyRun> {
         note: "The assignment's reference scores and loss come from its own fixed NumPy init, " +
           "which cannot be reproduced bit for bit; ours are checked against an independent " +
           "float64 computation (per-sample loops, textbook softmax) instead.",
-        ours: {
-          numericRelErrors: report.numericRelErrors,
-          autogradRelErrors: report.autogradRelErrors,
-          autogradLossAbsDiff: report.autogradLossAbsDiff,
-          scoresMaxAbsDiff: report.scoresMaxAbsDiff,
-          lossAbsDiff: report.lossAbsDiff,
-          loss: report.loss,
-          finalLoss: report.training.finalLoss,
-        },
+        ours: { ...checks, finalLoss: report.training.finalLoss },
         config: report.training.config,
         sweep: {
           ...sweep,
@@ -305,22 +298,10 @@ export async function runMerge(
         source: merge.source ?? null,
         ours: {
           best: best
-            ? {
-              index: best.index,
-              params: best.params,
-              valAcc: best.valAcc,
-              testAcc: best.testAcc,
-              finalLoss: best.finalLoss,
-            }
+            ? (({ settings: _s, trainAcc: _a, seconds: _t, history: _h, ...b }) => b)(best)
             : null,
           layerModules: layers
-            ? {
-              valAcc: layers.valAcc,
-              testAcc: layers.testAcc,
-              finalLoss: layers.finalLoss,
-              steps: layers.steps,
-              seconds: layers.seconds,
-            }
+            ? (({ epochLength: _e, history: _h, params: _p, ...l }) => l)(layers)
             : null,
         },
         wallSeconds,
