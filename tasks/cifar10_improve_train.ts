@@ -56,8 +56,6 @@ export interface TrainedVariant {
   params: number;
   optimizer: Record<string, unknown>;
   preprocessing: Record<string, unknown>;
-  trainSize: number;
-  testSize: number;
 }
 
 /** Trains and evaluates the variant `imp` on fresh device copies of `train` and `test`. */
@@ -97,8 +95,6 @@ export async function trainVariant(
       params: model.countParams(),
       optimizer: optimizer.config(),
       preprocessing,
-      trainSize: n,
-      testSize: splits.test.y.length,
     };
   } finally {
     model.dispose();

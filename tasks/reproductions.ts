@@ -1,18 +1,12 @@
 import { join } from "node:path";
-import {
-  atLeast,
-  checkRow,
-  type CheckText,
-  rowContext,
-  taskCommand,
-} from "../experiment/checks.ts";
+import { atLeast, checkRow, rowContext } from "../experiment/checks.ts";
 import {
   type ClassificationOurs,
   type ClassificationTask,
   runClassificationTask,
   type TaskResult,
 } from "./common.ts";
-import type { Reproduction, ReproductionRow } from "./reproduce_types.ts";
+import type { Reproduction } from "./reproduce_types.ts";
 import { reproduceRun, reproductionArgs } from "./reproduce_args.ts";
 import { judgeSeeds, onTheMean } from "./reproduce_seeds.ts";
 import { task as mnistMlpLinear } from "./mnist_mlp_linear.ts";
@@ -81,17 +75,6 @@ export function judgeRun(c: FullCheck, r: TaskResult): { ours: string; pass: boo
   return { ours: `${c.label ? `${c.label} = ` : ""}${v.toFixed(4)}`, pass: c.pass(v) };
 }
 
-function row(
-  r: TaskResult,
-  c: CheckText & { tolerance: string; ours: string; pass: boolean },
-  command: string,
-  wallSeconds = r.metrics.wallSeconds,
-): ReproductionRow {
-  return checkRow({ ...rowContext(r.metrics, []), wallSeconds, command }, c);
-}
-
-const commandOf = (task: ClassificationTask, args: string[]) => taskCommand(task.name, args);
-
 /** The folder of one seed's full run under the task's results folder. */
 export function seedDir(outDir: string, seed: number): string {
   return join(outDir, `seed-${seed}`);
@@ -154,9 +137,8 @@ export function classificationReproduction(
     },
     runFull: full.length
       ? async (o) => {
-        const args = reproductionArgs(o, false);
-        const r = await runClassificationTask(task, [...args, "--out", o.outDir]);
-        return full.map((c) => row(r, { ...c, ...judgeRun(c, r) }, commandOf(task, args)));
+        const { r, at } = await reproduceRun(o, false, (a) => runClassificationTask(task, a));
+        return full.map((c) => checkRow(at, { ...c, ...judgeRun(c, r) }));
       }
       : undefined,
     runFullSeeds: full.length
@@ -177,7 +159,8 @@ export function classificationReproduction(
           const values = runs.map(({ seed, r }) => ({ seed, value: c.value(r) }));
           const j = judgeSeeds(values, c.pass, c.label);
           const tolerance = onTheMean(c.tolerance, seeds.length);
-          return row(runs[0].r, { ...c, tolerance, ...j }, command, wall);
+          const at = { ...rowContext(runs[0].r.metrics, []), wallSeconds: wall, command };
+          return checkRow(at, { ...c, tolerance, ...j });
         });
       }
       : undefined,
