@@ -5,7 +5,8 @@
  *
  * The equivalent module ({@link torchSequentialSource} prints it) expands each layer in order:
  * Dense → `Linear` (+ its activation), Conv2D → `Conv2d` (+ activation; `ZeroPad2d` first when
- * the padding is uneven), Conv1D → `Conv1d` (`ConstantPad1d` first for causal or uneven pads),
+ * the padding is uneven), DepthwiseConv2D → `Conv2d(groups=C)` (weight [C·M, 1, kh, kw]),
+ * SeparableConv2D → that without bias, then a 1×1 `Conv2d` (weight [filters, C·M, 1, 1]), Conv1D → `Conv1d` (`ConstantPad1d` first for causal or uneven pads),
  * MaxPool2D → `MaxPool2d`, Flatten → `Flatten`, Dropout → `Dropout`, BatchNorm →
  * `BatchNorm2d`/`BatchNorm1d`, Activation → `ReLU`/`Sigmoid`/`Tanh`/`Softmax(dim=1)`; "linear"
  * adds nothing. Keys are `<index>.<param>` in that module: `0.weight`, `0.bias`,
@@ -17,7 +18,7 @@
  * @module
  */
 import type { TypedArray } from "../kernels/dtype.ts";
-import { conv1dAttrs, resolvePads, windowAttrs } from "../kernels/ops/mod.ts";
+import { conv1dAttrs, type Padding, resolvePads, windowAttrs } from "../kernels/ops/mod.ts";
 import { fmtShape, sameShape } from "../kernels/shape.ts";
 import type { Tensor } from "../kernels/tensor.ts";
 import { Activation, type ActivationName, type ActivationOptions } from "../layers/activations.ts";
@@ -25,6 +26,8 @@ import { BatchNorm } from "../layers/batch_norm.ts";
 import { Conv1D } from "../layers/conv1d.ts";
 import { Conv2D } from "../layers/conv2d.ts";
 import { Dense } from "../layers/dense.ts";
+import { DepthwiseConv2D } from "../layers/depthwise_conv2d.ts";
+import { SeparableConv2D } from "../layers/separable_conv2d.ts";
 import { Dropout } from "../layers/dropout.ts";
 import { Flatten } from "../layers/flatten.ts";
 import type { Layer } from "../layers/module.ts";
@@ -83,6 +86,41 @@ const py = (v: number) => String(Number(v.toPrecision(12)));
 const pair = (a: number, b: number) => (a === b ? `${a}` : `(${a}, ${b})`);
 
 /**
+ * The torch modules of a 2-D convolution over an [H, W, C] `shape` with `win`'s kernel, strides
+ * and dilation: `nn.ZeroPad2d` first when Keras' pads are uneven (Conv2d pads both sides alike),
+ * then `nn.Conv2d(cin, cout, …)`, with `groups` for a depthwise one.
+ */
+function convModules(
+  name: string,
+  shape: number[],
+  win: { kernelSize: [number, number]; strides: [number, number]; dilationRate: [number, number] },
+  padding: Padding | undefined,
+  cin: number,
+  cout: number,
+  bias: boolean,
+  groups = 1,
+): string[] {
+  const [kh, kw] = win.kernelSize, [sh, sw] = win.strides, [dh, dw] = win.dilationRate;
+  const p = windowAttrs(name, [shape[0], shape[1]], win.kernelSize, {
+    strides: win.strides,
+    padding,
+    dilations: win.dilationRate,
+  }).pads;
+  const even = p.top === p.bottom && p.left === p.right;
+  const modules = even ? [] : [`nn.ZeroPad2d((${p.left}, ${p.right}, ${p.top}, ${p.bottom}))`];
+  const pad = even && (p.top || p.left) ? `, padding=${pair(p.top, p.left)}` : "";
+  const stride = sh === 1 && sw === 1 ? "" : `, stride=${pair(sh, sw)}`;
+  const dilation = dh === 1 && dw === 1 ? "" : `, dilation=${pair(dh, dw)}`;
+  const group = groups === 1 ? "" : `, groups=${groups}`;
+  modules.push(
+    `nn.Conv2d(${cin}, ${cout}, ${pair(kh, kw)}${stride}${pad}${dilation}${group}${
+      bias ? "" : ", bias=False"
+    })`,
+  );
+  return modules;
+}
+
+/**
  * The torch modules and state-dict entries equivalent to `model` (built), in order. Throws,
  * naming the layer, for what PyTorch's modules cannot express.
  */
@@ -99,6 +137,8 @@ export function torchPlan(model: Sequential): TorchPlan {
   const fail = (l: Layer, why: string): never => {
     throw new Error(`torch layout: ${l.name}: ${why}`);
   };
+  // A conv's modules: its ZeroPad2d (uneven pads) first, then the Conv2d.
+  const add2d = (ms: string[]) => ms.forEach(add);
   for (const l of model.layers) {
     const out = l.outputShape(shape) as number[];
     if (l instanceof Dense) {
@@ -132,31 +172,45 @@ export function torchPlan(model: Sequential): TorchPlan {
       const act = torchActivation(l.opts.activation ?? "linear");
       if (act) add(act);
     } else if (l instanceof Conv2D) {
-      const [kh, kw] = l.kernelSize, [sh, sw] = l.strides, [dh, dw] = l.dilationRate;
-      const p = windowAttrs(l.name, [shape[0], shape[1]], l.kernelSize, {
-        strides: l.strides,
-        padding: l.opts.padding,
-        dilations: l.dilationRate,
-      }).pads;
-      const even = p.top === p.bottom && p.left === p.right;
-      if (!even) add(`nn.ZeroPad2d((${p.left}, ${p.right}, ${p.top}, ${p.bottom}))`);
-      const pad = even && (p.top || p.left) ? `, padding=${pair(p.top, p.left)}` : "";
-      const stride = sh === 1 && sw === 1 ? "" : `, stride=${pair(sh, sw)}`;
-      const dilation = dh === 1 && dw === 1 ? "" : `, dilation=${pair(dh, dw)}`;
       const k = l.params!.kernel, cin = shape[2], cout = l.opts.filters;
-      add(
-        `nn.Conv2d(${cin}, ${cout}, ${pair(kh, kw)}${stride}${pad}${dilation}${
-          l.params!.bias ? "" : ", bias=False"
-        })`,
-      );
+      add2d(convModules(l.name, shape, l, l.opts.padding, cin, cout, !!l.params!.bias));
       param({
         name: "weight",
         tensor: k,
-        torchShape: [cout, cin, kh, kw],
+        torchShape: [cout, cin, ...l.kernelSize],
         viewShape: k.shape,
         perm: [3, 2, 0, 1],
       });
       if (l.params!.bias) param({ name: "bias", tensor: l.params!.bias, torchShape: [cout] });
+      const act = torchActivation(l.opts.activation ?? "linear");
+      if (act) add(act);
+    } else if (l instanceof DepthwiseConv2D || l instanceof SeparableConv2D) {
+      // Depthwise = Conv2d(groups=C): weight [C·M, 1, kh, kw], out channel c·M + m as ours.
+      const w = l.window, cin = shape[2], mid = cin * w.depthMultiplier;
+      const dk = l instanceof DepthwiseConv2D ? l.kernel! : l.depthwiseKernel!;
+      const bias = l.bias;
+      const depthBias = l instanceof DepthwiseConv2D && !!bias;
+      add2d(convModules(l.name, shape, w, w.opts.padding, cin, mid, depthBias, cin));
+      param({
+        name: "weight",
+        tensor: dk,
+        torchShape: [mid, 1, ...w.kernelSize],
+        viewShape: [...w.kernelSize, mid],
+        perm: [2, 0, 1],
+      });
+      if (depthBias) param({ name: "bias", tensor: bias!, torchShape: [mid] });
+      if (l instanceof SeparableConv2D) {
+        const f = l.opts.filters;
+        add(`nn.Conv2d(${mid}, ${f}, 1${bias ? "" : ", bias=False"})`);
+        param({
+          name: "weight",
+          tensor: l.pointwiseKernel!,
+          torchShape: [f, mid, 1, 1],
+          viewShape: [mid, f],
+          perm: [1, 0],
+        });
+        if (bias) param({ name: "bias", tensor: bias, torchShape: [f] });
+      }
       const act = torchActivation(l.opts.activation ?? "linear");
       if (act) add(act);
     } else if (l instanceof Conv1D) {

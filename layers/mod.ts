@@ -2,6 +2,8 @@ import { Activation, type ActivationName, type ActivationOptions } from "./activ
 import { BatchNorm, type BatchNormOptions } from "./batch_norm.ts";
 import { Conv1D, type Conv1DOptions } from "./conv1d.ts";
 import { Conv2D, type Conv2DOptions } from "./conv2d.ts";
+import { DepthwiseConv2D, type DepthwiseConv2DOptions } from "./depthwise_conv2d.ts";
+import { SeparableConv2D, type SeparableConv2DOptions } from "./separable_conv2d.ts";
 import { Dense, type DenseOptions } from "./dense.ts";
 import { Dropout } from "./dropout.ts";
 import { Flatten } from "./flatten.ts";
@@ -64,6 +66,18 @@ export const conv2d = (o: Conv2DOptions): Conv2D => new Conv2D(o);
  * Example: `layers.conv1d({ filters: 16, kernelSize: 3, padding: "causal", dilationRate: 2 })`.
  */
 export const conv1d = (o: Conv1DOptions): Conv1D => new Conv1D(o);
+/**
+ * Depthwise 2-D convolution: each input channel convolved with its own `depthMultiplier`
+ * filters. Example: `layers.depthwiseConv2d({ kernelSize: 3, padding: "same" })`.
+ */
+export const depthwiseConv2d = (o: DepthwiseConv2DOptions): DepthwiseConv2D =>
+  new DepthwiseConv2D(o);
+/**
+ * Depthwise-separable 2-D convolution: depthwise, then a 1×1 conv2d to `filters` channels.
+ * Example: `layers.separableConv2d({ filters: 32, kernelSize: 3, padding: "same" })`.
+ */
+export const separableConv2d = (o: SeparableConv2DOptions): SeparableConv2D =>
+  new SeparableConv2D(o);
 /** Max pooling. */
 export const maxPool2d = (o: MaxPool2DOptions = {}): MaxPool2D => new MaxPool2D(o);
 /** Flattens all but the batch axis. */
@@ -196,6 +210,7 @@ export {
   Conv2D,
   Cropping2D,
   Dense,
+  DepthwiseConv2D,
   Dropout,
   Embedding,
   Flatten,
@@ -214,6 +229,7 @@ export {
   Permute,
   RepeatVector,
   Reshape,
+  SeparableConv2D,
   SimpleRNN,
   UpSampling2D,
   ZeroPadding2D,

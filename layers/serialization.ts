@@ -8,6 +8,8 @@ import { Activation, type ActivationName, type ActivationOptions } from "./activ
 import { BatchNorm, type BatchNormOptions } from "./batch_norm.ts";
 import { Conv1D } from "./conv1d.ts";
 import { Conv2D, type Conv2DOptions } from "./conv2d.ts";
+import { DepthwiseConv2D } from "./depthwise_conv2d.ts";
+import { SeparableConv2D } from "./separable_conv2d.ts";
 import { Dense, type DenseOptions } from "./dense.ts";
 import { Dropout } from "./dropout.ts";
 import { Flatten } from "./flatten.ts";
@@ -150,5 +152,7 @@ const LAYERS_17: [string, new (o: any) => Layer][] = [
   ["UpSampling2D", UpSampling2D],
   ["MultiHeadAttention", MultiHeadAttention],
   ["Conv1D", Conv1D],
+  ["DepthwiseConv2D", DepthwiseConv2D],
+  ["SeparableConv2D", SeparableConv2D],
 ];
 for (const [name, cls] of LAYERS_17) registerLayer(name, cls, (c) => new cls(c));

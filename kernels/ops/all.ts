@@ -20,6 +20,7 @@ export {
 } from "./conv2d.ts";
 export * from "./conv_window.ts";
 export * from "./conv1d.ts";
+export * from "./depthwise_conv2d.ts";
 export * from "./pool.ts";
 export { avgPool2d } from "./pool_avg.ts";
 export * from "./pool1d.ts";

@@ -97,6 +97,33 @@ function conv1dModel(seed: number): Sequential {
   ], { seed });
 }
 
+/**
+ * Depthwise (multiplier 2, strided uneven "same"; dilated; no bias) and separable convs (relu in
+ * the pointwise kernel; no bias, tanh), so each layout and the groups=C mapping matter.
+ */
+function depthwiseModel(seed: number): Sequential {
+  return new Sequential([
+    layers.depthwiseConv2d({
+      kernelSize: 3,
+      depthMultiplier: 2,
+      strides: 2,
+      padding: "same",
+      inputShape: [10, 12, 3],
+    }),
+    layers.depthwiseConv2d({ kernelSize: [2, 3], dilationRate: [1, 2], useBias: false }),
+    layers.separableConv2d({ filters: 4, kernelSize: 2, padding: "same", activation: "relu" }),
+    layers.separableConv2d({
+      filters: 3,
+      kernelSize: [3, 2],
+      depthMultiplier: 3,
+      useBias: false,
+      activation: "tanh",
+    }),
+    layers.flatten(),
+    layers.dense({ units: 3 }),
+  ], { seed });
+}
+
 const models: [string, (seed: number) => Sequential, number[]][] = [
   ["mnist_mlp", (s) => mnistMlp("relu", s), [28, 28, 1]],
   ["mnist_cnn_dropout", (s) => mnistCnn(true, s), [28, 28, 1]],
@@ -107,6 +134,7 @@ const models: [string, (seed: number) => Sequential, number[]][] = [
   ["extra", extraModel, [8, 8, 2]],
   ["dilated", dilatedModel, [9, 8, 2]],
   ["conv1d", conv1dModel, [11, 2]],
+  ["depthwise_separable", depthwiseModel, [10, 12, 3]],
 ];
 
 const torchOk = await torchAvailable();

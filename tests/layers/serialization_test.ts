@@ -38,6 +38,8 @@ Deno.test("layer configs: every layer kind round-trips through { className, conf
     layers.zeroPadding2d({ padding: [[1, 0], [2, 2]] }),
     layers.cropping2d({ cropping: 1 }),
     layers.upSampling2d({ size: [2, 3] }),
+    layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: "same" }),
+    layers.separableConv2d({ filters: 4, kernelSize: [3, 2], strides: 2, useBias: false }),
     layers.multiHeadAttention({
       numHeads: 2,
       keyDim: 3,
@@ -80,6 +82,8 @@ Deno.test("layer configs: every layer kind round-trips through { className, conf
     "UpSampling2D",
     "MultiHeadAttention",
     "Conv1D",
+    "DepthwiseConv2D",
+    "SeparableConv2D",
   ]);
   for (const l of all) {
     const c = layerToConfig(l);

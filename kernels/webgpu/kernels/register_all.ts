@@ -3,6 +3,7 @@ import { augmentWebGpuKernels } from "./augment.ts";
 import { batchNormWebGpuKernels } from "./batch_norm.ts";
 import { layerNormWebGpuKernels } from "./layer_norm.ts";
 import { conv2dWebGpuKernels } from "./conv2d.ts";
+import { depthwiseConv2dWebGpuKernels } from "./depthwise_conv2d.ts";
 import { dropoutWebGpuKernels } from "./dropout.ts";
 import { elementwiseWebGpuKernels } from "./elementwise.ts";
 import { indexingWebGpuKernels } from "./indexing.ts";
@@ -33,6 +34,7 @@ for (
     ...matmulWebGpuKernels,
     ...batchMatmulWebGpuKernels,
     ...conv2dWebGpuKernels,
+    ...depthwiseConv2dWebGpuKernels,
     ...poolWebGpuKernels,
     ...avgPoolWebGpuKernels,
     ...softmaxWebGpuKernels,
