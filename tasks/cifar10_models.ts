@@ -19,26 +19,20 @@ export const KERAS_CIFAR_CNN_PARAMS = 624106;
  * (the example has 64), as the course exercise states it.
  */
 export function kerasCifarCnn(seed: number): Sequential {
-  const block = (first: boolean) => [
-    layers.conv2d({
-      filters: 32,
-      kernelSize: 3,
-      padding: "same",
-      activation: "relu",
-      ...(first ? { inputShape: INPUT } : {}),
-    }),
+  const block = () => [
+    layers.conv2d({ filters: 32, kernelSize: 3, padding: "same", activation: "relu" }),
     layers.conv2d({ filters: 32, kernelSize: 3, activation: "relu" }),
     layers.maxPool2d({ poolSize: 2 }),
     layers.dropout(0.25),
   ];
   return new Sequential([
-    ...block(true),
-    ...block(false),
+    ...block(),
+    ...block(),
     layers.flatten(),
     layers.dense({ units: 512, activation: "relu" }),
     layers.dropout(0.5),
     layers.dense({ units: 10 }), // logits: Keras' softmax is applied by the loss
-  ], { seed });
+  ], { seed, inputShape: INPUT });
 }
 
 /** Parameters of {@link cifarStarter}: 1216 + 6416 + 40 970. */
@@ -91,24 +85,23 @@ export interface RdfiaNetOptions {
  * parameters; batch norm adds 2 per channel (320).
  */
 export function rdfiaNet(seed: number, o: RdfiaNetOptions = {}): Sequential {
-  const block = (filters: number, first: boolean) => [
+  const block = (filters: number) => [
     layers.conv2d({
       filters,
       kernelSize: 5,
       padding: "same",
       activation: o.batchNorm ? "linear" : "relu",
-      ...(first ? { inputShape: INPUT } : {}),
     }),
     ...(o.batchNorm ? [layers.batchNorm(), layers.relu()] : []),
     layers.maxPool2d({ poolSize: 2 }),
   ];
   return new Sequential([
-    ...block(32, true),
-    ...block(64, false),
-    ...block(64, false),
+    ...block(32),
+    ...block(64),
+    ...block(64),
     layers.flatten(),
     layers.dense({ units: 1000, activation: "relu" }),
     ...(o.dropout ? [layers.dropout(0.5)] : []),
     layers.dense({ units: 10 }),
-  ], { seed });
+  ], { seed, inputShape: INPUT });
 }
