@@ -6,7 +6,8 @@
  * The equivalent module ({@link torchSequentialSource} prints it) expands each layer in order:
  * Dense → `Linear` (+ its activation), Conv2D → `Conv2d` (+ activation; `ZeroPad2d` first when
  * the padding is uneven), DepthwiseConv2D → `Conv2d(groups=C)` (weight [C·M, 1, kh, kw]),
- * SeparableConv2D → that without bias, then a 1×1 `Conv2d` (weight [filters, C·M, 1, 1]), Conv1D → `Conv1d` (`ConstantPad1d` first for causal or uneven pads),
+ * SeparableConv2D → that without bias, then a 1×1 `Conv2d` (weight [filters, C·M, 1, 1]),
+ * UpSampling2D → `Upsample` ("bilinear" with align_corners=False), Conv1D → `Conv1d` (`ConstantPad1d` first for causal or uneven pads),
  * MaxPool2D → `MaxPool2d`, Flatten → `Flatten`, Dropout → `Dropout`, BatchNorm →
  * `BatchNorm2d`/`BatchNorm1d`, Activation → `ReLU`/`Sigmoid`/`Tanh`/`Softmax(dim=1)`; "linear"
  * adds nothing. Keys are `<index>.<param>` in that module: `0.weight`, `0.bias`,
@@ -33,6 +34,7 @@ import { Flatten } from "../layers/flatten.ts";
 import type { Layer } from "../layers/module.ts";
 import { MaxPool2D } from "../layers/pooling.ts";
 import type { Sequential } from "../layers/sequential.ts";
+import { UpSampling2D } from "../layers/spatial.ts";
 import { readSafetensors, type SafetensorsArray, writeSafetensors } from "./safetensors.ts";
 import { assignWeights, hostArrayFor, loadWeightsInto, saveWeights } from "./weights.ts";
 
@@ -248,6 +250,13 @@ export function torchPlan(model: Sequential): TorchPlan {
       }
       const pad = p.top || p.left ? `, padding=${pair(p.top, p.left)}` : "";
       add(`nn.MaxPool2d(${pair(...l.pool)}, ${pair(...l.strides)}${pad})`);
+    } else if (l instanceof UpSampling2D) {
+      const [a, b] = l.size;
+      add(
+        l.opts.interpolation === "bilinear"
+          ? `nn.Upsample(scale_factor=${pair(a, b)}, mode="bilinear", align_corners=False)`
+          : `nn.Upsample(scale_factor=${pair(a, b)}, mode="nearest")`,
+      );
     } else if (l instanceof Flatten) {
       if (shape.length === 3) flattened = shape;
       // [steps, channels] is torch's [C, L]: flattened like an NCHW tensor of height 1.

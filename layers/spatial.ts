@@ -1,4 +1,4 @@
-import { broadcastTo, pad, slice } from "../kernels/ops/mod.ts";
+import { broadcastTo, pad, resizeBilinear, slice } from "../kernels/ops/mod.ts";
 import { fmtShape } from "../kernels/shape.ts";
 import type { Tensor } from "../kernels/tensor.ts";
 import { type CallContext, Layer } from "./module.ts";
@@ -89,14 +89,23 @@ export class Cropping2D extends Layer {
   }
 }
 
-/** Options of {@link UpSampling2D}: the factors (default 2) and "nearest" interpolation. */
+/** Options of {@link UpSampling2D}: the factors (default 2) and the interpolation. */
 export interface UpSampling2DOptions {
+  /** Factors along height and width (one number for both); 2 by default. */
   size?: number | [number, number];
-  interpolation?: "nearest";
+  /**
+   * "nearest" (default) repeats each pixel; "bilinear" is `tf.image.resize` bilinear with
+   * half-pixel centres (Keras 3), which is PyTorch's `align_corners=False`.
+   */
+  interpolation?: "nearest" | "bilinear";
+  /** [height, width, channels] when this is a model's first layer. */
   inputShape?: number[];
 }
 
-/** Repeats each pixel size[0] × size[1] times (nearest-neighbour upsampling). */
+/**
+ * Upsamples each image by size[0] × size[1]: "nearest" repeats each pixel, "bilinear"
+ * interpolates with half-pixel centres (the resizeBilinear op, Keras 3's UpSampling2D).
+ */
 export class UpSampling2D extends Layer {
   readonly size: [number, number];
   constructor(readonly opts: UpSampling2DOptions = {}) {
@@ -106,9 +115,11 @@ export class UpSampling2D extends Layer {
     if (!this.size.every((d) => Number.isInteger(d) && d >= 1) || this.size.length !== 2) {
       throw new Error(`upSampling2d: size ${JSON.stringify(s)} must be n or [h, w], whole ≥ 1`);
     }
-    if ((opts.interpolation ?? "nearest") !== "nearest") {
+    const mode = opts.interpolation ?? "nearest";
+    if (mode !== "nearest" && mode !== "bilinear") {
       throw new Error(
-        `upSampling2d: interpolation "${opts.interpolation}" is not supported; use "nearest"`,
+        `upSampling2d: interpolation "${opts.interpolation}" is not supported; use "nearest" or ` +
+          `"bilinear"`,
       );
     }
   }
@@ -116,9 +127,10 @@ export class UpSampling2D extends Layer {
     checkNHWC(this.name, s);
     return [s[0] * this.size[0], s[1] * this.size[1], s[2]];
   }
-  // A broadcast over two inserted axes: its gradient sums each block back (broadcastTo's).
+  // Nearest: a broadcast over two inserted axes, whose gradient sums each block back.
   call(x: Tensor, _ctx: CallContext): Tensor {
     const [n, h, w, c] = x.shape, [sh, sw] = this.size;
+    if (this.opts.interpolation === "bilinear") return resizeBilinear(x, [h * sh, w * sw]);
     const blocks = broadcastTo(x.reshape([n, h, 1, w, 1, c]), [n, h, sh, w, sw, c]);
     return blocks.reshape([n, h * sh, w * sw, c]);
   }

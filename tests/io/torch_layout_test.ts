@@ -99,7 +99,8 @@ function conv1dModel(seed: number): Sequential {
 
 /**
  * Depthwise (multiplier 2, strided uneven "same"; dilated; no bias) and separable convs (relu in
- * the pointwise kernel; no bias, tanh), so each layout and the groups=C mapping matter.
+ * the pointwise kernel; no bias, tanh), so each layout and the groups=C mapping matter; bilinear
+ * and nearest upsampling.
  */
 function depthwiseModel(seed: number): Sequential {
   return new Sequential([
@@ -111,6 +112,7 @@ function depthwiseModel(seed: number): Sequential {
       inputShape: [10, 12, 3],
     }),
     layers.depthwiseConv2d({ kernelSize: [2, 3], dilationRate: [1, 2], useBias: false }),
+    layers.upSampling2d({ size: [2, 3], interpolation: "bilinear" }),
     layers.separableConv2d({ filters: 4, kernelSize: 2, padding: "same", activation: "relu" }),
     layers.separableConv2d({
       filters: 3,
@@ -119,6 +121,7 @@ function depthwiseModel(seed: number): Sequential {
       useBias: false,
       activation: "tanh",
     }),
+    layers.upSampling2d({ size: [1, 2] }),
     layers.flatten(),
     layers.dense({ units: 3 }),
   ], { seed });

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { tensor } from "../../kernels/tensor.ts";
 import * as layers from "../../layers/mod.ts";
+import { layerFromConfig, layerToConfig } from "../../layers/serialization.ts";
 import { float64Gradcheck } from "../kernels/float64_gradcheck.ts";
 import { runLayer } from "./layer_test_utils.ts";
 
@@ -29,11 +30,39 @@ Deno.test("upSampling2d: nearest repeats each pixel size[0] × size[1] times", (
   assert.deepEqual(Array.from(y.dataSync()), [1, 2, 3, 1, 2, 3, 4, 5, 6, 4, 5, 6]);
   assert.deepEqual(layers.upSampling2d().outputShape([2, 3, 4]), [4, 6, 4]);
   assert.throws(
-    () => layers.upSampling2d({ interpolation: "bilinear" as "nearest" }),
-    /"bilinear" is not supported/,
+    () => layers.upSampling2d({ interpolation: "bicubic" as "nearest" }),
+    /interpolation "bicubic" is not supported; use "nearest" or "bilinear"/,
   );
 });
 
+Deno.test("upSampling2d: bilinear interpolates with half-pixel centres (hand-worked values)", () => {
+  // Row [1, 2, 3] by 2: outputs sample 0.25·k − 0.25 clamped at 0: 1, 1.25, 1.75, 2.25, 2.75, 3.
+  const y = runLayer(layers.upSampling2d({ size: [1, 2], interpolation: "bilinear" }), img());
+  assert.deepEqual(y.shape, [1, 2, 6, 1]);
+  assert.deepEqual(Array.from(y.dataSync()), [
+    1,
+    1.25,
+    1.75,
+    2.25,
+    2.75,
+    3,
+    4,
+    4.25,
+    4.75,
+    5.25,
+    5.75,
+    6,
+  ]);
+  const l = layers.upSampling2d({ size: 3, interpolation: "bilinear" });
+  assert.deepEqual(l.outputShape([2, 3, 4]), [6, 9, 4]);
+  assert.deepEqual(layerToConfig(layerFromConfig(layerToConfig(l))), layerToConfig(l));
+});
+
+float64Gradcheck(
+  "upSampling2d layer, bilinear [2, 3]",
+  [[2, 3, 2, 2]],
+  (t) => runLayer(layers.upSampling2d({ size: [2, 3], interpolation: "bilinear" }), t),
+);
 float64Gradcheck(
   "zeroPadding2d layer",
   [[2, 3, 2, 2]],

@@ -5,6 +5,7 @@ import type {
   DepthwiseInputAttrs,
 } from "../../ops/depthwise_conv2d.ts";
 import { elementwise, reduction, u, webgpuKernel, type WebGpuKernelFn } from "../wgsl.ts";
+import { PLUS_ZERO_WGSL } from "./numerics.ts";
 
 /**
  * WGSL kernels of depthwiseConv2d and its backprop ops (kernels/ops/depthwise_conv2d.ts): direct
@@ -13,16 +14,6 @@ import { elementwise, reduction, u, webgpuKernel, type WebGpuKernelFn } from "..
  * reference: a padded tap adds 0·w forward and 0·dy to the filter gradient, and the input
  * gradient sums only the taps whose output exists.
  */
-
-/**
- * WGSL `fn plusZero_(v) -> f32`: v with −0 made +0, on the bits. The reference sums start at +0,
- * so they are never −0; a shader compiler may fold the first `0.0 + t` into t and keep a −0
- * product, so each sum here ends with this.
- */
-const PLUS_ZERO_WGSL = `fn plusZero_(v: f32) -> f32 {
-  let b = bitcast<u32>(v);
-  return bitcast<f32>(select(b, 0u, b == 0x80000000u));
-}`;
 
 /** The geometry constants every kernel here bakes in. */
 function geometry(x: number[], w: number[], y: number[], a: DepthwiseAttrs) {

@@ -27,6 +27,16 @@ fn toi32_(v: f32) -> i32 {
   return select(select(t, 2147483647, v >= 2147483648.0), 0, isnan_(v));
 }`;
 
+/**
+ * WGSL `fn plusZero_(v) -> f32`: v with −0 made +0, on the bits. The reference sums start at +0,
+ * so they are never −0; a shader compiler may fold the first `0.0 + t` into t and keep a −0
+ * product, so a kernel whose sum the reference starts at +0 ends it with this.
+ */
+export const PLUS_ZERO_WGSL = `fn plusZero_(v: f32) -> f32 {
+  let b = bitcast<u32>(v);
+  return bitcast<f32>(select(b, 0u, b == 0x80000000u));
+}`;
+
 /** `k` with the helpers above defined before its code. */
 export function withNumerics(k: GpuKernel): GpuKernel {
   return { ...k, code: `${NUMERICS_WGSL}\n${k.code}` };

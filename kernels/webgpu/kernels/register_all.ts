@@ -4,6 +4,7 @@ import { batchNormWebGpuKernels } from "./batch_norm.ts";
 import { layerNormWebGpuKernels } from "./layer_norm.ts";
 import { conv2dWebGpuKernels } from "./conv2d.ts";
 import { depthwiseConv2dWebGpuKernels } from "./depthwise_conv2d.ts";
+import { resizeBilinearWebGpuKernels } from "./resize_bilinear.ts";
 import { dropoutWebGpuKernels } from "./dropout.ts";
 import { elementwiseWebGpuKernels } from "./elementwise.ts";
 import { indexingWebGpuKernels } from "./indexing.ts";
@@ -35,6 +36,7 @@ for (
     ...batchMatmulWebGpuKernels,
     ...conv2dWebGpuKernels,
     ...depthwiseConv2dWebGpuKernels,
+    ...resizeBilinearWebGpuKernels,
     ...poolWebGpuKernels,
     ...avgPoolWebGpuKernels,
     ...softmaxWebGpuKernels,
