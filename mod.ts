@@ -26,7 +26,14 @@ export type { Backend, BackendCounters, KernelInput } from "./kernels/backend.ts
 export { keep, memory, noGrad, setLeakWarning, tidy } from "./kernels/engine.ts";
 export { checkNumericsEnabled, setCheckNumerics } from "./kernels/check_numerics.ts";
 export { type DeviceInfo, deviceInfo, type DeviceName, setDevice } from "./kernels/device.ts";
-export { backward, grad, gradients, valueAndGrad, zeroGrad } from "./kernels/autograd.ts";
+export {
+  backward,
+  grad,
+  gradients,
+  type GradientsOptions,
+  valueAndGrad,
+  zeroGrad,
+} from "./kernels/autograd.ts";
 export * from "./kernels/ops/mod.ts";
 export {
   type CpuInput,

@@ -1,5 +1,6 @@
 import "./toolkit.ts";
 import { backend, keep, noGrad, tidy } from "./engine.ts";
+import { withGraphCreation } from "./context.ts";
 import { inBackward } from "./check_numerics.ts";
 import { fmtShape } from "./shape.ts";
 import { ones, type Tensor } from "./tensor_core.ts";
@@ -49,12 +50,28 @@ function onesSeed(y: Tensor): Tensor {
   return y.rank === 0 ? one : one.reshape(y.shape);
 }
 
+/** Options of {@link gradients}. */
+export interface GradientsOptions {
+  /**
+   * Record the backward pass itself (PyTorch's `create_graph=True`), so the gradients can be
+   * differentiated again: gradient penalties, Hessian-vector products. An op met on the way
+   * whose gradient op has no gradient of its own throws, naming it.
+   */
+  createGraph?: boolean;
+}
+
 /**
  * Gradients of `y` with respect to each of `xs` (zeros-free: a tensor `y` does not depend on
  * gives `undefined`). `dy` defaults to ones (so a scalar loss gives dloss/dx).
- * Example: `const [dw] = gradients(loss, [w]);`
+ * Example: `const [dw] = gradients(loss, [w]);`; a second derivative:
+ * `const [g] = gradients(loss, [x], undefined, { createGraph: true }); gradients(sum(g), [x])`.
  */
-export function gradients(y: Tensor, xs: Tensor[], dy?: Tensor): (Tensor | undefined)[] {
+export function gradients(
+  y: Tensor,
+  xs: Tensor[],
+  dy?: Tensor,
+  opts: GradientsOptions = {},
+): (Tensor | undefined)[] {
   if (!y.requiresGrad) {
     throw new Error(
       "gradients(): the output does not depend on any tensor that requires a gradient " +
@@ -69,7 +86,7 @@ export function gradients(y: Tensor, xs: Tensor[], dy?: Tensor): (Tensor | undef
   }
   const grads = new Map<Tensor, Tensor>([[y, seed]]);
   const order = topoOrder(y);
-  noGrad(() => {
+  (opts.createGraph ? withGraphCreation : noGrad)(() => {
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i];
       const g = grads.get(t);

@@ -18,6 +18,8 @@ const state = {
   makeDefault: undefined as (() => Backend) | undefined,
   scopes: [] as Scope[],
   gradEnabled: true,
+  /** True while a backward pass records its own graph (`gradients(…, { createGraph })`). */
+  creatingGraph: false,
   liveTensors: 0,
   /** Tensors released by the garbage collector without dispose(). */
   collectedTensors: 0,
@@ -146,6 +148,26 @@ export function noGrad<T>(fn: () => T): T {
   } finally {
     state.gradEnabled = prev;
   }
+}
+
+/**
+ * Runs `fn` (a backward pass) with gradient recording on, so its result can be differentiated
+ * again (PyTorch's `create_graph=True`); `creatingGraph()` is true inside.
+ */
+export function withGraphCreation<T>(fn: () => T): T {
+  const prev = [state.gradEnabled, state.creatingGraph];
+  state.gradEnabled = true;
+  state.creatingGraph = true;
+  try {
+    return fn();
+  } finally {
+    [state.gradEnabled, state.creatingGraph] = prev;
+  }
+}
+
+/** True while a backward pass records its own graph (see {@link withGraphCreation}). */
+export function creatingGraph(): boolean {
+  return state.creatingGraph;
 }
 
 /** True while ops record the graph for autograd. */

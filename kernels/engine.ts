@@ -1,4 +1,11 @@
-import { backend, currentBackend, gradEnabled, popScope, pushScope } from "./context.ts";
+import {
+  backend,
+  creatingGraph,
+  currentBackend,
+  gradEnabled,
+  popScope,
+  pushScope,
+} from "./context.ts";
 import { checkNumericsEnabled, checkOp } from "./check_numerics.ts";
 import type { OpDef } from "./op.ts";
 import { DataRef, Tensor } from "./tensor_core.ts";
@@ -107,9 +114,18 @@ export function runOp<A>(def: OpDef<A>, inputs: Tensor[], attrs: A): Tensor {
     info.dtype,
   );
   const out = new Tensor(info.shape, info.dtype, new DataRef(b, handle));
-  if (gradEnabled() && def.grad && inputs.some((t) => t.requiresGrad)) {
-    out.requiresGrad = true;
-    out.node = { def: def as OpDef, inputs, attrs };
+  if (gradEnabled() && inputs.some((t) => t.requiresGrad)) {
+    if (def.grad) {
+      out.requiresGrad = true;
+      out.node = { def: def as OpDef, inputs, attrs };
+    } else if (def.gradOf && creatingGraph()) {
+      // A second derivative through it would silently miss its terms: refuse it instead.
+      throw new Error(
+        `${def.name} (the gradient op of ${def.gradOf}) has no gradient of its own, so a ` +
+          `second derivative through ${def.gradOf} is not supported; use createGraph only ` +
+          `with twice-differentiable ops`,
+      );
+    }
   }
   if (checkNumericsEnabled()) checkOp(def as OpDef, inputs, out);
   return out;

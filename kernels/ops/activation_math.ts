@@ -63,10 +63,14 @@ export function normalCdf(x: number): number {
   return 0.5 * (z < 1 ? 1 - erf(z) : erfcTail(z));
 }
 
-/** One activation: value, derivative and the registry test cases. */
+/**
+ * One activation: value, derivative, second derivative (absent where f′ is piecewise constant,
+ * so f″ is zero almost everywhere) and the registry test cases.
+ */
 export interface ActivationMath {
   f(x: number, a: ActivationAttrs): number;
   df(x: number, a: ActivationAttrs): number;
+  d2f?(x: number, a: ActivationAttrs): number;
   cases: { name: string; shape: number[]; attrs: ActivationAttrs; distinct?: boolean }[];
 }
 
@@ -75,6 +79,9 @@ const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 // Near 0, e^x − 1 loses digits; Math.expm1 does not (the WGSL kernel uses a series there).
 const eluOf = (x: number, alpha: number) => (x > 0 ? x : alpha * Math.expm1(Math.max(x, -100)));
 const eluSlope = (x: number, alpha: number) => (x > 0 ? 1 : alpha * Math.exp(Math.max(x, -100)));
+const eluCurve = (x: number, alpha: number) => (x > 0 ? 0 : alpha * Math.exp(Math.max(x, -100)));
+/** The standard normal density φ(x). */
+const normalPdf = (x: number) => Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
 const tanhInner = (x: number) => GELU_TANH_C * (x + 0.044715 * x * x * x);
 
 /** Every activation op's formulas, by op name. */
@@ -90,11 +97,13 @@ export const ACTIVATION_MATH: Record<string, ActivationMath> = {
   elu: {
     f: (x, { alpha = 1 }) => eluOf(x, alpha),
     df: (x, { alpha = 1 }) => eluSlope(x, alpha),
+    d2f: (x, { alpha = 1 }) => eluCurve(x, alpha),
     cases: [{ name: "3x4 alpha 0.7", shape: [3, 4], attrs: { alpha: 0.7 }, distinct: true }],
   },
   selu: {
     f: (x) => SELU_SCALE * eluOf(x, SELU_ALPHA),
     df: (x) => SELU_SCALE * eluSlope(x, SELU_ALPHA),
+    d2f: (x) => SELU_SCALE * eluCurve(x, SELU_ALPHA),
     cases: [{ name: "3x4", shape: [3, 4], attrs: {}, distinct: true }],
   },
   gelu: {
@@ -107,6 +116,15 @@ export const ACTIVATION_MATH: Record<string, ActivationMath> = {
           0.5 * x * (1 - t * t) * GELU_TANH_C * (1 + 3 * 0.044715 * x * x);
       }
       return normalCdf(x) + x * Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+    },
+    // tanh form: with t = tanh(u), u = c(x + 0.044715x³): (1 − t²)(u′ + ½x(u″ − 2t·u′²)).
+    d2f: (x, { approximate }) => {
+      if (approximate === "tanh") {
+        const t = Math.tanh(tanhInner(x));
+        const u1 = GELU_TANH_C * (1 + 3 * 0.044715 * x * x), u2 = GELU_TANH_C * 6 * 0.044715 * x;
+        return (1 - t * t) * (u1 + 0.5 * x * (u2 - 2 * t * u1 * u1));
+      }
+      return normalPdf(x) * (2 - x * x);
     },
     cases: [
       { name: "erf 3x4", shape: [3, 4], attrs: { approximate: "none" } },
@@ -128,11 +146,16 @@ export const ACTIVATION_MATH: Record<string, ActivationMath> = {
       const s = sigmoid(x);
       return s * (1 + x * (1 - s));
     },
+    d2f: (x) => {
+      const s = sigmoid(x);
+      return s * (1 - s) * (2 + x * (1 - 2 * s));
+    },
     cases: plain,
   },
   softplus: {
     f: (x) => (x !== x ? x : Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)))),
     df: (x) => sigmoid(x),
+    d2f: (x) => sigmoid(x) * (1 - sigmoid(x)),
     cases: plain,
   },
   hardSigmoid: {

@@ -2,14 +2,18 @@ import { runOp } from "../engine.ts";
 import { defineOp, type OpDef, type OpTestCase, type TensorInfo } from "../op.ts";
 import { fmtShape, sameShape } from "../shape.ts";
 import type { Tensor } from "../tensor_core.ts";
+import { mul } from "./elementwise.ts";
 
 /**
  * Activation ops beyond relu/sigmoid/tanh: leakyRelu, elu, selu, gelu (exact and tanh),
  * silu/swish, softplus, hardSigmoid, relu6. Each is one table entry (kernels/ops/activation_math.ts
  * holds the formulas, the WGSL twins are in kernels/webgpu/kernels/activations.ts), from which
  * two ops are defined: the activation and its backward pass `<name>Grad(dy, x)` = dy·f′(x) in
- * one kernel (NaN where x is NaN, as reluGrad). The backward ops have no gradient of their own,
- * so these activations are differentiable once (no second derivatives).
+ * one kernel (NaN where x is NaN, as reluGrad). The backward op is differentiable too, so
+ * second derivatives work (gradient penalties, Hessian-vector products): in dy it is itself, in
+ * x it is `<name>Grad2(g·dy, x)` = g·dy·f″(x), a third op where f″ is not zero almost
+ * everywhere (elu, selu, gelu, silu, softplus; leakyRelu, hardSigmoid and relu6 have a
+ * piecewise-constant f′). Grad2 has no gradient of its own: no third derivatives.
  */
 
 import { ACTIVATION_MATH, type ActivationAttrs } from "./activation_math.ts";
@@ -22,26 +26,51 @@ function floatInfo(name: string, x: TensorInfo): TensorInfo {
 
 const defs = new Map<string, { op: OpDef<ActivationAttrs>; grad: OpDef<ActivationAttrs> }>();
 
-for (const [name, m] of Object.entries(ACTIVATION_MATH)) {
-  const gradDef = defineOp<ActivationAttrs>({
-    name: `${name}Grad`,
+/**
+ * The op `dy·d(x)` of two same-shape float tensors (`<name>Grad`: d = f′, `<name>Grad2`:
+ * d = f″), NaN where x is NaN.
+ */
+function scaledByDerivative(
+  opName: string,
+  d: (x: number, a: ActivationAttrs) => number,
+  rest: Pick<OpDef<ActivationAttrs>, "grad" | "gradOf" | "tests">,
+): OpDef<ActivationAttrs> {
+  return defineOp<ActivationAttrs>({
+    name: opName,
     infer: ([dy, x]) => {
       if (!sameShape(dy.shape, x.shape) || dy.dtype !== x.dtype) {
         throw new Error(
-          `${name}Grad: needs dy and x of one dtype and shape, got ${dy.dtype}` +
+          `${opName}: needs dy and x of one dtype and shape, got ${dy.dtype}` +
             `${fmtShape(dy.shape)} and ${x.dtype}${fmtShape(x.shape)}`,
         );
       }
-      return floatInfo(`${name}Grad`, x);
+      return floatInfo(opName, x);
     },
     cpu: ([dy, x], attrs, out) => {
       for (let i = 0; i < out.length; i++) {
         const v = x.data[i];
-        out[i] = v !== v ? v : dy.data[i] * m.df(v, attrs);
+        out[i] = v !== v ? v : dy.data[i] * d(v, attrs);
       }
     },
-    gradOf: name,
-    tests: [],
+    ...rest,
+  });
+}
+
+for (const [name, m] of Object.entries(ACTIVATION_MATH)) {
+  const grad2Def = m.d2f &&
+    scaledByDerivative(`${name}Grad2`, m.d2f, { gradOf: `${name}Grad`, tests: [] });
+  const gradDef: OpDef<ActivationAttrs> = scaledByDerivative(`${name}Grad`, m.df, {
+    // d/d(dy) is the op itself; d/dx is g·dy·f″(x), or nothing where f″ is zero a.e.
+    grad: (g, { inputs: [dy, x], attrs }) => [
+      runOp(gradDef, [g, x], attrs),
+      grad2Def ? () => runOp(grad2Def, [mul(g, dy), x], attrs) : null,
+    ],
+    // dy and x, x as in the activation's own cases: the float64 check of its second derivative.
+    tests: m.cases.map((c) => ({
+      name: c.name,
+      inputs: [{ shape: c.shape }, { shape: c.shape, distinct: c.distinct }],
+      attrs: c.attrs,
+    })),
   });
   const cases: OpTestCase<ActivationAttrs>[] = m.cases.map((c) => ({
     name: c.name,

@@ -45,20 +45,34 @@ fn erf_(x: f32) -> f32 {
 }`;
 
 const C = f(GELU_TANH_C);
+// gelu (tanh form)'s second derivative, activation_math.ts's formula (6·0.044715 = 0.26829).
+const GELU_TANH_D2_WGSL = `fn gelu_tanh_d2_(x: f32) -> f32 {
+  let t = tanh_(${C} * (x + 0.044715 * x * x * x));
+  let u1 = ${C} * (1.0 + 0.134145 * x * x);
+  let u2 = ${C} * 0.26829 * x;
+  return (1.0 - t * t) * (u1 + 0.5 * x * (u2 - 2.0 * t * u1 * u1));
+}`;
 const tanhInner = `${C} * (x + 0.044715 * x * x * x)`;
 const eluNeg = (alpha: string) => `${alpha} * expm1_(select(x, -100.0, x < -100.0))`;
 const eluSlope = (alpha: string) => `${alpha} * exp(select(x, -100.0, x < -100.0))`;
 
-/** Value and derivative of each activation as WGSL expressions of `x`. */
-const WGSL: Record<string, (a: ActivationAttrs) => { f: string; df: string }> = {
+const eluCurve = (alpha: string) => `select(${eluSlope(alpha)}, 0.0, x > 0.0)`;
+
+/**
+ * Value, derivative and (where activation_math.ts has one) second derivative of each activation
+ * as WGSL expressions of `x`.
+ */
+const WGSL: Record<string, (a: ActivationAttrs) => { f: string; df: string; d2f?: string }> = {
   leakyRelu: () => ({ f: "select(pf(0) * x, x, x > 0.0)", df: "select(pf(0), 1.0, x > 0.0)" }),
   elu: () => ({
     f: `select(${eluNeg("pf(0)")}, x, x > 0.0)`,
     df: `select(${eluSlope("pf(0)")}, 1.0, x > 0.0)`,
+    d2f: eluCurve("pf(0)"),
   }),
   selu: () => ({
     f: `${f(SELU_SCALE)} * select(${eluNeg(f(SELU_ALPHA))}, x, x > 0.0)`,
     df: `${f(SELU_SCALE)} * select(${eluSlope(f(SELU_ALPHA))}, 1.0, x > 0.0)`,
+    d2f: `${f(SELU_SCALE)} * ${eluCurve(f(SELU_ALPHA))}`,
   }),
   gelu: ({ approximate }) =>
     approximate === "tanh"
@@ -66,13 +80,23 @@ const WGSL: Record<string, (a: ActivationAttrs) => { f: string; df: string }> = 
         f: `0.5 * x * (1.0 + tanh_(${tanhInner}))`,
         df:
           `0.5 * (1.0 + tanh_(${tanhInner})) + 0.5 * x * (1.0 - tanh_(${tanhInner}) * tanh_(${tanhInner})) * ${C} * (1.0 + 0.134145 * x * x)`,
+        d2f: `gelu_tanh_d2_(x)`,
       }
       : {
         f: "0.5 * x * (1.0 + erf_(x * 0.70710677))",
         df: "0.5 * (1.0 + erf_(x * 0.70710677)) + x * exp(-0.5 * x * x) * 0.3989423",
+        d2f: "exp(-0.5 * x * x) * 0.3989423 * (2.0 - x * x)",
       },
-  silu: () => ({ f: "x / (1.0 + exp(-x))", df: "sigmoid_(x) * (1.0 + x * (1.0 - sigmoid_(x)))" }),
-  softplus: () => ({ f: "select(0.0, x, x > 0.0) + log1p_(exp(-abs(x)))", df: "sigmoid_(x)" }),
+  silu: () => ({
+    f: "x / (1.0 + exp(-x))",
+    df: "sigmoid_(x) * (1.0 + x * (1.0 - sigmoid_(x)))",
+    d2f: "sigmoid_(x) * (1.0 - sigmoid_(x)) * (2.0 + x * (1.0 - 2.0 * sigmoid_(x)))",
+  }),
+  softplus: () => ({
+    f: "select(0.0, x, x > 0.0) + log1p_(exp(-abs(x)))",
+    df: "sigmoid_(x)",
+    d2f: "sigmoid_(x) * (1.0 - sigmoid_(x))",
+  }),
   hardSigmoid: () => ({
     f: "select(select(x / 6.0 + 0.5, 1.0, x >= 3.0), 0.0, x <= -3.0)",
     df: "select(0.0, 0.16666667, x > -3.0 && x < 3.0)",
@@ -120,4 +144,15 @@ export const activationWebGpuKernels: KernelConfig<WebGpuKernelFn<never>>[] = Ob
       `fn dact_(x: f32) -> f32 { return ${WGSL[name](attrs).df}; }`,
     );
   }),
+  ...(ACTIVATION_MATH[name].d2f
+    ? [webgpuKernel<ActivationAttrs>(`${name}Grad2`, (ins, attrs, out) => {
+      return activationKernel(
+        ins,
+        out,
+        attrs,
+        ([g, v]) => `select(${g} * ddact_(${v}), ${v}, isnan_(${v}))`,
+        `${GELU_TANH_D2_WGSL}\nfn ddact_(x: f32) -> f32 { return ${WGSL[name](attrs).d2f}; }`,
+      );
+    })]
+    : []),
 ]);

@@ -1,0 +1,155 @@
+/**
+ * Second derivatives of every activation through autograd (`gradients(…, { createGraph: true
+ * })`, then the gradient of that gradient), in float64 on the CPU reference: against central
+ * finite differences of the first gradient, and against PyTorch's grad of grad
+ * (second_derivative_torch.py, /usr/bin/python3). A second derivative through an op whose
+ * gradient op has no gradient (conv2d) is refused with a message naming it.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { gradients } from "../../../kernels/autograd.ts";
+import { setDevice } from "../../../kernels/device.ts";
+import { tidy } from "../../../kernels/engine.ts";
+import {
+  conv2d,
+  elu,
+  gelu,
+  hardSigmoid,
+  leakyRelu,
+  logSoftmax,
+  mul,
+  relu,
+  relu6,
+  selu,
+  sigmoid,
+  silu,
+  softmax,
+  softplus,
+  sum,
+  tanh,
+} from "../../../kernels/ops/mod.ts";
+import { Rng } from "../../../kernels/random.ts";
+import { type Tensor, tensor } from "../../../kernels/tensor.ts";
+import { centralDifferences, maxAbsDiff, maxRelError } from "../../../train/finite_differences.ts";
+import { withDir } from "../../io/temp_dir.ts";
+
+const PYTHON = "/usr/bin/python3";
+const SCRIPT = new URL("./second_derivative_torch.py", import.meta.url).pathname;
+
+/** Every activation op (names as second_derivative_torch.py's). */
+const ACTS: Record<string, (x: Tensor) => Tensor> = {
+  relu,
+  sigmoid,
+  tanh,
+  softmax,
+  logSoftmax,
+  leakyRelu: (x) => leakyRelu(x, 0.1),
+  elu: (x) => elu(x, 0.7),
+  selu,
+  gelu: (x) => gelu(x),
+  "gelu tanh": (x) => gelu(x, { approximate: "tanh" }),
+  silu,
+  softplus,
+  hardSigmoid,
+  relu6,
+};
+
+const SHAPE = [3, 4];
+const rng = new Rng(11);
+// Spread over ±4 (hardSigmoid's corners at ±3, relu6's at 0 and 6 lie inside or near it).
+const X = Array.from({ length: 12 }, () => 2 * rng.normal());
+const Q = Array.from({ length: 12 }, () => rng.normal());
+const R = Array.from({ length: 12 }, () => rng.normal());
+
+/** s(x) = Σ r·∂/∂x Σ q·f(x), recorded so it can be differentiated again. */
+function penalty(f: (x: Tensor) => Tensor, x: Tensor): Tensor {
+  const [g] = gradients(sum(mul(tensor(Q, SHAPE, "float64"), f(x))), [x], undefined, {
+    createGraph: true,
+  });
+  return sum(mul(tensor(R, SHAPE, "float64"), g!));
+}
+
+/** ∂s/∂x by autograd (zeros where s does not depend on x: f″ = 0 almost everywhere). */
+function secondDerivative(f: (x: Tensor) => Tensor): Float64Array {
+  return tidy(() => {
+    const x = tensor(Float64Array.from(X), SHAPE);
+    x.requiresGrad = true;
+    const s = penalty(f, x);
+    const [h] = s.requiresGrad ? gradients(s, [x]) : [undefined];
+    return h ? Float64Array.from(h.dataSync()) : new Float64Array(X.length);
+  });
+}
+
+for (const [name, f] of Object.entries(ACTS)) {
+  Deno.test(`second derivative, float64: ${name} (grad of grad vs differences of grad)`, async () => {
+    await setDevice("cpu-reference");
+    try {
+      const analytic = secondDerivative(f);
+      const p = Float64Array.from(X);
+      const numeric = centralDifferences(
+        () =>
+          tidy(() => {
+            const x = tensor(p, SHAPE);
+            x.requiresGrad = true;
+            return penalty(f, x).dataSync()[0];
+          }),
+        p,
+        1e-6,
+      );
+      const rel = maxRelError(analytic, numeric), abs = maxAbsDiff(analytic, numeric);
+      assert.ok(rel < 1e-6 || abs < 1e-8, `${name}: relative ${rel}, absolute ${abs}`);
+    } finally {
+      await setDevice("cpu");
+    }
+  });
+}
+
+async function torchAvailable(): Promise<boolean> {
+  try {
+    const r = await new Deno.Command(PYTHON, { args: ["-c", "import torch"], stderr: "null" })
+      .output();
+    return r.success;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test({
+  name: "second derivatives of every activation equal PyTorch's grad of grad (float64, ≤ 1e-12)",
+  ignore: !(await torchAvailable()) && !Deno.env.get("CI"),
+  async fn() {
+    await setDevice("cpu-reference");
+    try {
+      await withDir(async (dir) => {
+        const [inPath, outPath] = [join(dir, "in.json"), join(dir, "out.json")];
+        await Deno.writeTextFile(inPath, JSON.stringify({ x: X, shape: SHAPE, q: Q, r: R }));
+        const p = await new Deno.Command(PYTHON, { args: [SCRIPT, inPath, outPath] }).output();
+        assert.ok(p.success, new TextDecoder().decode(p.stderr));
+        const torch: Record<string, number[]> = JSON.parse(await Deno.readTextFile(outPath));
+        assert.deepEqual(Object.keys(torch), Object.keys(ACTS));
+        for (const [name, f] of Object.entries(ACTS)) {
+          const d = maxAbsDiff(secondDerivative(f), torch[name]);
+          assert.ok(d <= 1e-12, `${name}: differs from torch by ${d}`);
+        }
+      });
+    } finally {
+      await setDevice("cpu");
+    }
+  },
+});
+
+Deno.test("a second derivative through conv2d is refused, naming the op", () => {
+  tidy(() => {
+    const x = tensor(Float32Array.from({ length: 16 }, (_, i) => i / 16), [1, 4, 4, 1]);
+    const w = tensor(Float32Array.from({ length: 9 }, (_, i) => i / 9 - 0.5), [3, 3, 1, 1]);
+    x.requiresGrad = true;
+    w.requiresGrad = true;
+    const y = conv2d(x, w);
+    assert.throws(
+      () => gradients(sum(mul(y, y)), [x], undefined, { createGraph: true }),
+      /conv2dBackpropInput \(the gradient op of conv2d\) has no gradient of its own, so a second derivative through conv2d is not supported/,
+    );
+    // Without createGraph the first derivative is as before.
+    assert.equal(gradients(sum(mul(y, y)), [x])[0]!.shape.join(), "1,4,4,1");
+  });
+});
