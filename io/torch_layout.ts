@@ -7,25 +7,35 @@
  * Dense → `Linear` (+ its activation), Conv2D → `Conv2d` (+ activation; `ZeroPad2d` first when
  * the padding is uneven), DepthwiseConv2D → `Conv2d(groups=C)` (weight [C·M, 1, kh, kw]),
  * SeparableConv2D → that without bias, then a 1×1 `Conv2d` (weight [filters, C·M, 1, 1]),
- * UpSampling2D → `Upsample` ("bilinear" with align_corners=False), Conv1D → `Conv1d` (`ConstantPad1d` first for causal or uneven pads),
- * MaxPool2D → `MaxPool2d`, Flatten → `Flatten`, Dropout → `Dropout`, BatchNorm →
- * `BatchNorm2d`/`BatchNorm1d`, Activation → `ReLU`/`Sigmoid`/`Tanh`/`Softmax(dim=1)`; "linear"
- * adds nothing. Keys are `<index>.<param>` in that module: `0.weight`, `0.bias`,
+ * UpSampling2D → `Upsample` ("bilinear" with align_corners=False), Conv1D → `Conv1d`
+ * (`ConstantPad1d` first for causal or uneven pads), Conv2DTranspose → `ConvTranspose2d`
+ * (`padding`/`output_padding` from Keras' output size; a cropping `ZeroPad2d` after it for an
+ * odd "same" total), MaxPool2D → `MaxPool2d`, Flatten → `Flatten`, Dropout → `Dropout`,
+ * BatchNorm → `BatchNorm2d`/`BatchNorm1d`, Activation → `ReLU`/`Sigmoid`/`Tanh`/`Softmax(dim=1)`;
+ * "linear" adds nothing. Keys are `<index>.<param>` in that module: `0.weight`, `0.bias`,
  * `3.running_mean`. Layouts: Linear weight [out, in]; Conv2d weight [out, in, kh, kw]; Conv1d
- * weight [out, in, k]; BatchNorm weight (γ), bias (β), running_mean, running_var, num_batches_tracked (I64, 0).
+ * weight [out, in, k]; ConvTranspose2d weight [in, out, kh, kw]; BatchNorm weight (γ), bias (β),
+ * running_mean, running_var, num_batches_tracked (I64, 0).
  * PyTorch is NCHW: a Dense after a Flatten of an [H, W, C] tensor gets its input columns in
  * C·H·W order, and torch inputs are `x.permute(0, 3, 1, 2)` of ours (`x.permute(0, 2, 1)` for
  * [batch, steps, channels]).
  * @module
  */
 import type { TypedArray } from "../kernels/dtype.ts";
-import { conv1dAttrs, type Padding, resolvePads, windowAttrs } from "../kernels/ops/mod.ts";
+import {
+  conv1dAttrs,
+  conv2dTransposeAttrs,
+  type Padding,
+  resolvePads,
+  windowAttrs,
+} from "../kernels/ops/mod.ts";
 import { fmtShape, sameShape } from "../kernels/shape.ts";
 import type { Tensor } from "../kernels/tensor.ts";
 import { Activation, type ActivationName, type ActivationOptions } from "../layers/activations.ts";
 import { BatchNorm } from "../layers/batch_norm.ts";
 import { Conv1D } from "../layers/conv1d.ts";
 import { Conv2D } from "../layers/conv2d.ts";
+import { Conv2DTranspose } from "../layers/conv2d_transpose.ts";
 import { Dense } from "../layers/dense.ts";
 import { DepthwiseConv2D } from "../layers/depthwise_conv2d.ts";
 import { SeparableConv2D } from "../layers/separable_conv2d.ts";
@@ -242,6 +252,43 @@ export function torchPlan(model: Sequential): TorchPlan {
       });
       if (l.params!.bias) param({ name: "bias", tensor: l.params!.bias, torchShape: [cout] });
       const act = torchActivation(o.activation ?? "linear");
+      if (act) add(act);
+    } else if (l instanceof Conv2DTranspose) {
+      const k = l.params!.kernel, [kh, kw, cout, cin] = k.shape, [sh, sw] = l.strides;
+      const [dh, dw] = l.dilationRate;
+      const { outHW, attrs: { pads } } = conv2dTransposeAttrs([shape[0], shape[1]], l.kernelSize, {
+        strides: l.strides,
+        padding: l.opts.padding,
+        dilations: l.dilationRate,
+      });
+      // torch crops `padding` from both ends of the full output ((in − 1)·s + extent) and
+      // extends the end by output_padding; Keras crops pads.top/left first, then keeps outHW.
+      const full = [0, 1].map((a) =>
+        (shape[a] - 1) * l.strides[a] + (l.kernelSize[a] - 1) * l.dilationRate[a] + 1
+      );
+      const start = [pads.top, pads.left];
+      const extra = [0, 1].map((a) => start[a] * 2 + outHW[a] - full[a]);
+      // An odd "same" total crops one more at the end than torch can: a negative ZeroPad2d does.
+      const outPad = extra.map((e) => Math.max(e, 0)), crop = extra.map((e) => Math.min(e, 0));
+      const opt = (name: string, [a, b]: number[], none: number) =>
+        a === none && b === none ? "" : `, ${name}=${pair(a, b)}`;
+      add(
+        `nn.ConvTranspose2d(${cin}, ${cout}, ${pair(kh, kw)}${opt("stride", [sh, sw], 1)}${
+          opt("padding", start, 0)
+        }${opt("output_padding", outPad, 0)}${l.params!.bias ? "" : ", bias=False"}${
+          opt("dilation", [dh, dw], 1)
+        })`,
+      );
+      param({
+        name: "weight",
+        tensor: k,
+        torchShape: [cin, cout, kh, kw],
+        viewShape: k.shape,
+        perm: [3, 2, 0, 1],
+      });
+      if (l.params!.bias) param({ name: "bias", tensor: l.params!.bias, torchShape: [cout] });
+      if (crop[0] || crop[1]) add(`nn.ZeroPad2d((0, ${crop[1]}, 0, ${crop[0]}))`);
+      const act = torchActivation(l.opts.activation ?? "linear");
       if (act) add(act);
     } else if (l instanceof MaxPool2D) {
       const p = resolvePads(l.opts.padding ?? "valid", shape[0], shape[1], ...l.pool, l.strides);

@@ -4,6 +4,7 @@ import { Conv1D, type Conv1DOptions } from "./conv1d.ts";
 import { Conv2D, type Conv2DOptions } from "./conv2d.ts";
 import { DepthwiseConv2D, type DepthwiseConv2DOptions } from "./depthwise_conv2d.ts";
 import { SeparableConv2D, type SeparableConv2DOptions } from "./separable_conv2d.ts";
+import { Conv2DTranspose, type Conv2DTransposeOptions } from "./conv2d_transpose.ts";
 import { Dense, type DenseOptions } from "./dense.ts";
 import { Dropout } from "./dropout.ts";
 import { Flatten } from "./flatten.ts";
@@ -78,6 +79,12 @@ export const depthwiseConv2d = (o: DepthwiseConv2DOptions): DepthwiseConv2D =>
  */
 export const separableConv2d = (o: SeparableConv2DOptions): SeparableConv2D =>
   new SeparableConv2D(o);
+/**
+ * Transposed 2-D convolution (NHWC; kernel [kh, kw, filters, inChannels]).
+ * Example: `layers.conv2dTranspose({ filters: 8, kernelSize: 3, strides: 2, padding: "same" })`.
+ */
+export const conv2dTranspose = (o: Conv2DTransposeOptions): Conv2DTranspose =>
+  new Conv2DTranspose(o);
 /** Max pooling. */
 export const maxPool2d = (o: MaxPool2DOptions = {}): MaxPool2D => new MaxPool2D(o);
 /** Flattens all but the batch axis. */
@@ -208,6 +215,7 @@ export {
   Concatenate,
   Conv1D,
   Conv2D,
+  Conv2DTranspose,
   Cropping2D,
   Dense,
   DepthwiseConv2D,

@@ -10,6 +10,7 @@ import { Conv1D } from "./conv1d.ts";
 import { Conv2D, type Conv2DOptions } from "./conv2d.ts";
 import { DepthwiseConv2D } from "./depthwise_conv2d.ts";
 import { SeparableConv2D } from "./separable_conv2d.ts";
+import { Conv2DTranspose } from "./conv2d_transpose.ts";
 import { Dense, type DenseOptions } from "./dense.ts";
 import { Dropout } from "./dropout.ts";
 import { Flatten } from "./flatten.ts";
@@ -154,5 +155,6 @@ const LAYERS_17: [string, new (o: any) => Layer][] = [
   ["Conv1D", Conv1D],
   ["DepthwiseConv2D", DepthwiseConv2D],
   ["SeparableConv2D", SeparableConv2D],
+  ["Conv2DTranspose", Conv2DTranspose],
 ];
 for (const [name, cls] of LAYERS_17) registerLayer(name, cls, (c) => new cls(c));

@@ -22,6 +22,7 @@ export * from "./conv_window.ts";
 export * from "./conv1d.ts";
 export * from "./depthwise_conv2d.ts";
 export { bilinearTaps, resizeBilinear } from "./resize_bilinear.ts";
+export * from "./conv2d_transpose.ts";
 export * from "./pool.ts";
 export { avgPool2d } from "./pool_avg.ts";
 export * from "./pool1d.ts";

@@ -187,6 +187,53 @@ function convCases(): OpTestCase<Conv2dAttrs>[] {
   ];
 }
 
+/** Cases of conv2dBackpropInput, which is also conv2dTranspose: dy [N, OH, OW, Cout] → xShape. */
+function transposeCases(): OpTestCase<BackpropInputAttrs>[] {
+  const p = (t: number, b: number, l: number, r: number): Pads => ({
+    top: t,
+    bottom: b,
+    left: l,
+    right: r,
+  });
+  return [
+    {
+      name: "3x3 stride 2 same (upsampling ×2)",
+      inputs: [{ shape: [2, 3, 3, 2] }, { shape: [3, 3, 3, 2] }],
+      attrs: { strides: [2, 2], pads: p(0, 1, 0, 1), xShape: [2, 6, 6, 3] },
+    },
+    {
+      name: "2x2 stride 2 valid",
+      inputs: [{ shape: [1, 3, 2, 3] }, { shape: [2, 2, 2, 3] }],
+      attrs: { strides: [2, 2], pads: p(0, 0, 0, 0), xShape: [1, 6, 4, 2] },
+    },
+    {
+      name: "1x1 stride 3 valid (kernel below stride: rows no tap reaches)",
+      inputs: [{ shape: [1, 3, 2, 2] }, { shape: [1, 1, 2, 2] }],
+      attrs: { strides: [3, 3], pads: p(0, 0, 0, 0), xShape: [1, 9, 6, 2] },
+    },
+    {
+      name: "3x3 dilation 2 same",
+      inputs: [{ shape: [1, 6, 5, 3] }, { shape: [3, 3, 2, 3] }],
+      attrs: { strides: [1, 1], pads: p(2, 2, 2, 2), dilations: [2, 2], xShape: [1, 6, 5, 2] },
+    },
+    {
+      name: "3x3 same, dy with 4 channels (vec4 loads)",
+      inputs: [{ shape: [1, 5, 5, 4] }, { shape: [3, 3, 3, 4] }],
+      attrs: { strides: [1, 1], pads: p(1, 1, 1, 1), xShape: [1, 5, 5, 3] },
+    },
+    {
+      name: "asym pads stride [2, 1]",
+      inputs: [{ shape: [1, 3, 4, 1] }, { shape: [2, 3, 2, 1] }],
+      attrs: { strides: [2, 1], pads: p(0, 1, 1, 0), xShape: [1, 6, 5, 2] },
+    },
+    {
+      name: "empty batch",
+      inputs: [{ shape: [0, 4, 4, 2] }, { shape: [3, 3, 2, 2] }],
+      attrs: { strides: [1, 1], pads: p(1, 1, 1, 1), xShape: [0, 4, 4, 2] },
+    },
+  ];
+}
+
 /**
  * out[r, o] += b[o] for the rows of `out` (an [rows, Cout] view, Cout = b.length) in
  * [from, to) values. Exported for the fast CPU kernel, which must add exactly as this reference.
@@ -268,8 +315,17 @@ const conv2dBackpropInputDef = defineOp<BackpropInputAttrs>({
       },
     );
   },
-  gradOf: "conv2d",
-  tests: [],
+  // It is linear in dy and in w: d/d(dy) is conv2d of the incoming gradient with w, d/dw is
+  // conv2d's filter gradient with the roles of x and dy taken by the incoming gradient and dy.
+  // So conv2dTranspose (this op) is differentiable to any order with no kernel of its own.
+  grad: (g, { inputs: [dy, w], attrs }) => {
+    const { xShape: _, ...a } = attrs;
+    return [
+      () => runOp(conv2dDef, [g, w], a),
+      () => conv2dBackpropFilter(g, dy, w.shape, a),
+    ];
+  },
+  tests: transposeCases(),
 });
 
 /** Attributes of conv2dBackpropFilter: conv2d's and the filter shape. */

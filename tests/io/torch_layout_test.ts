@@ -127,6 +127,28 @@ function depthwiseModel(seed: number): Sequential {
   ], { seed });
 }
 
+/**
+ * Transposed convs: "same" with an even total (k 4, s 2), an odd total (k 3, s 2: cropped after),
+ * "valid" with the kernel below the stride (output_padding), a dilated one and no bias.
+ */
+function transposeModel(seed: number): Sequential {
+  return new Sequential([
+    layers.conv2dTranspose({
+      filters: 3,
+      kernelSize: 4,
+      strides: 2,
+      padding: "same",
+      activation: "relu",
+      inputShape: [3, 4, 2],
+    }),
+    layers.conv2dTranspose({ filters: 2, kernelSize: [3, 2], strides: [2, 1], padding: "same" }),
+    layers.conv2dTranspose({ filters: 2, kernelSize: 1, strides: 2, useBias: false }),
+    layers.conv2dTranspose({ filters: 2, kernelSize: 2, dilationRate: 2, activation: "tanh" }),
+    layers.flatten(),
+    layers.dense({ units: 3 }),
+  ], { seed });
+}
+
 const models: [string, (seed: number) => Sequential, number[]][] = [
   ["mnist_mlp", (s) => mnistMlp("relu", s), [28, 28, 1]],
   ["mnist_cnn_dropout", (s) => mnistCnn(true, s), [28, 28, 1]],
@@ -138,6 +160,7 @@ const models: [string, (seed: number) => Sequential, number[]][] = [
   ["dilated", dilatedModel, [9, 8, 2]],
   ["conv1d", conv1dModel, [11, 2]],
   ["depthwise_separable", depthwiseModel, [10, 12, 3]],
+  ["transpose", transposeModel, [3, 4, 2]],
 ];
 
 const torchOk = await torchAvailable();

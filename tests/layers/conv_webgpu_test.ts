@@ -52,6 +52,23 @@ const cases: [string, () => Layer, number[]][] = [
     () => layers.conv2d({ filters: 4, kernelSize: 3, padding: "same", dilationRate: [2, 3] }),
     [2, 8, 9, 4],
   ],
+  [
+    "conv2dTranspose 3x3 stride 2 same, relu",
+    () =>
+      layers.conv2dTranspose({
+        filters: 4,
+        kernelSize: 3,
+        strides: 2,
+        padding: "same",
+        activation: "relu",
+      }),
+    [2, 4, 5, 4],
+  ],
+  [
+    "conv2dTranspose 2x2 stride 3 valid, no bias",
+    () => layers.conv2dTranspose({ filters: 3, kernelSize: 2, strides: 3, useBias: false }),
+    [2, 3, 3, 2],
+  ],
 ];
 
 for (const [name, make, shape] of cases) {

@@ -9,6 +9,7 @@ Deno.test("layer configs: every layer kind round-trips through { className, conf
     layers.dense({ units: 4, activation: "tanh", useBias: false, inputShape: [3] }),
     layers.conv2d({ filters: 2, kernelSize: [3, 1], strides: 2, padding: [1, 1, 0, 0] }),
     layers.conv1d({ filters: 3, kernelSize: 2, padding: "causal", dilationRate: 2 }),
+    layers.conv2dTranspose({ filters: 2, kernelSize: [3, 2], strides: 2, padding: "same" }),
     layers.maxPool2d({ poolSize: 3, strides: 1, padding: "same" }),
     layers.flatten({ inputShape: [2, 2] }),
     layers.dropout(0.3),
@@ -84,6 +85,7 @@ Deno.test("layer configs: every layer kind round-trips through { className, conf
     "Conv1D",
     "DepthwiseConv2D",
     "SeparableConv2D",
+    "Conv2DTranspose",
   ]);
   for (const l of all) {
     const c = layerToConfig(l);

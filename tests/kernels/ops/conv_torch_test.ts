@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { gradients } from "../../../kernels/autograd.ts";
 import { tidy } from "../../../kernels/engine.ts";
-import { conv1d, conv2d, mul, sum } from "../../../kernels/ops/mod.ts";
+import { conv1d, conv2d, conv2dTranspose, mul, sum } from "../../../kernels/ops/mod.ts";
 import { Rng } from "../../../kernels/random.ts";
 import { type Tensor, tensor } from "../../../kernels/tensor.ts";
 import { withDir } from "../../io/temp_dir.ts";
@@ -110,11 +110,61 @@ const JOBS: Job[] = [
     dilations: [1, 1],
     ours: (x, w, b) => conv1d(x, w, { strides: 2, bias: b }),
   },
+  {
+    name: "conv2dTranspose 3x3 stride 2 same (odd total: crop 0 top, 1 bottom)",
+    kind: "conv_transpose2d",
+    xShape: [2, 4, 3, 3],
+    wShape: [3, 3, 2, 3], // [kh, kw, out, in]
+    bias: true,
+    pads: [0, 1, 0, 1],
+    strides: [2, 2],
+    dilations: [1, 1],
+    outHW: [8, 6],
+    ours: (x, w, b) => conv2dTranspose(x, w, { strides: 2, padding: "same", bias: b }),
+  },
+  {
+    name: "conv2dTranspose 4x4 stride 2 same (even total)",
+    kind: "conv_transpose2d",
+    xShape: [1, 3, 4, 2],
+    wShape: [4, 4, 3, 2],
+    bias: false,
+    pads: [1, 1, 1, 1],
+    strides: [2, 2],
+    dilations: [1, 1],
+    outHW: [6, 8],
+    ours: (x, w) => conv2dTranspose(x, w, { strides: 2, padding: "same" }),
+  },
+  {
+    name: "conv2dTranspose 2x1 stride 3 valid (kernel below stride)",
+    kind: "conv_transpose2d",
+    xShape: [2, 3, 2, 2],
+    wShape: [2, 1, 4, 2],
+    bias: true,
+    pads: [0, 0, 0, 0],
+    strides: [3, 3],
+    dilations: [1, 1],
+    outHW: [9, 6],
+    ours: (x, w, b) => conv2dTranspose(x, w, { strides: 3, bias: b }),
+  },
+  {
+    name: "conv2dTranspose 3x2 dilation 2 valid",
+    kind: "conv_transpose2d",
+    xShape: [1, 4, 4, 3],
+    wShape: [3, 2, 2, 3],
+    bias: true,
+    pads: [0, 0, 0, 0],
+    strides: [1, 1],
+    dilations: [2, 2],
+    outHW: [8, 6],
+    ours: (x, w, b) => conv2dTranspose(x, w, { dilations: 2, bias: b }),
+  },
 ];
 
 /** Deterministic inputs both sides see: sin(0.37·i + c)·0.8. */
 const fill = (n: number, c: number) =>
   Array.from({ length: n }, (_, i) => Math.sin(0.37 * i + c) * 0.8);
+/** The bias length: the filter's last axis, or its third for a transposed filter. */
+const outChannels = (j: Job) => j.kind === "conv_transpose2d" ? j.wShape[2] : j.wShape.at(-1)!;
 const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
 const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
@@ -134,7 +184,7 @@ Deno.test({
       tidy(() => {
         const x = tensor(Float32Array.from(fill(size(j.xShape), 0.1)), j.xShape);
         const w = tensor(Float32Array.from(fill(size(j.wShape), 0.7)), j.wShape);
-        const b = j.bias ? tensor(Float32Array.from(fill(j.wShape.at(-1)!, 1.3))) : undefined;
+        const b = j.bias ? tensor(Float32Array.from(fill(outChannels(j), 1.3))) : undefined;
         const xs = b ? [x, w, b] : [x, w];
         xs.forEach((t) => (t.requiresGrad = true));
         const y = j.ours(x, w, b);
@@ -153,7 +203,7 @@ Deno.test({
       ...j,
       x: fill(size(j.xShape), 0.1),
       w: fill(size(j.wShape), 0.7),
-      b: j.bias ? fill(j.wShape.at(-1)!, 1.3) : null,
+      b: j.bias ? fill(outChannels(j), 1.3) : null,
       r: ours[i].r,
     }));
     await withDir(async (dir) => {

@@ -1,0 +1,103 @@
+import {
+  checkDilation,
+  conv2dTranspose,
+  conv2dTransposeAttrs,
+  type Conv2dTransposeOptions,
+  pairOf,
+} from "../kernels/ops/mod.ts";
+import type { Rng } from "../kernels/random.ts";
+import { fmtShape } from "../kernels/shape.ts";
+import type { Tensor } from "../kernels/tensor.ts";
+import { activate, type ActivationName } from "./activations.ts";
+import type { InitializerName } from "./initializers.ts";
+import { type CallContext, KernelAndBias, Layer, type NamedTensor } from "./module.ts";
+import { checkOptions } from "./validate.ts";
+
+/** Options of {@link Conv2DTranspose}, named like Keras. */
+export interface Conv2DTransposeOptions {
+  /** Number of filters (output channels). */
+  filters: number;
+  /** Kernel height and width, one for both or [h, w]. */
+  kernelSize: number | [number, number];
+  /** Upsampling step, one for both axes or [h, w]; 1 by default. */
+  strides?: number | [number, number];
+  /** "valid" (default): output in·stride + max(kernel − stride, 0); "same": in·stride. */
+  padding?: "valid" | "same";
+  /** Distance between the kernel's taps; 1 by default (not with strides > 1). */
+  dilationRate?: number | [number, number];
+  /** Activation after the bias; linear by default. */
+  activation?: ActivationName;
+  /** Whether to add a per-filter bias (default true). */
+  useBias?: boolean;
+  /** Kernel initialiser (default glorotUniform). */
+  kernelInitializer?: InitializerName;
+  /** Bias initialiser (default zeros). */
+  biasInitializer?: InitializerName;
+  /** [height, width, channels] when this is a model's first layer. */
+  inputShape?: number[];
+}
+
+/**
+ * Transposed 2-D convolution (Keras Conv2DTranspose) on NHWC input with a
+ * [KH, KW, filters, inChannels] kernel: the upsampling layer of decoders and generators.
+ * Example: `layers.conv2dTranspose({ filters: 8, kernelSize: 3, strides: 2, padding: "same" })`
+ * doubles the height and width.
+ */
+export class Conv2DTranspose extends Layer {
+  /** Created by `build`. */
+  params?: KernelAndBias;
+  /** Kernel height and width. */
+  readonly kernelSize: [number, number];
+  /** The step along height and width. */
+  readonly strides: [number, number];
+  /** The dilation along height and width. */
+  readonly dilationRate: [number, number];
+  constructor(readonly opts: Conv2DTransposeOptions) {
+    super("conv2d_transpose", opts.inputShape);
+    checkOptions("conv2dTranspose", {
+      filters: [opts.filters, "int≥1", "required"],
+      kernelSize: [opts.kernelSize, "ints≥1", "required"],
+      strides: [opts.strides, "ints≥1"],
+      dilationRate: [opts.dilationRate, "ints≥1"],
+    });
+    const p = opts.padding;
+    if (p !== undefined && p !== "valid" && p !== "same") {
+      throw new Error(`conv2dTranspose: padding must be "valid" or "same", got ${String(p)}`);
+    }
+    this.kernelSize = pairOf(opts.kernelSize);
+    this.strides = pairOf(opts.strides ?? 1);
+    this.dilationRate = pairOf(opts.dilationRate ?? 1);
+    checkDilation("conv2dTranspose", this.strides, this.dilationRate);
+  }
+  /** The window options of the op, from the layer's. */
+  protected get windowOptions(): Omit<Conv2dTransposeOptions, "bias"> {
+    return { strides: this.strides, padding: this.opts.padding, dilations: this.dilationRate };
+  }
+  outputShape(s: number[]): number[] {
+    if (s.length !== 3) {
+      throw new Error(`${this.name}: expects [height, width, channels] input, got ${fmtShape(s)}`);
+    }
+    const { outHW } = conv2dTransposeAttrs([s[0], s[1]], this.kernelSize, this.windowOptions);
+    return [...outHW, this.opts.filters];
+  }
+  override build(s: number[], rng: Rng): void {
+    this.outputShape(s);
+    const shape = [...this.kernelSize, this.opts.filters, s[2]];
+    this.params = new KernelAndBias(this.name, shape, this.opts.filters, this.opts, rng);
+    this.built = true;
+  }
+  call(x: Tensor, _ctx: CallContext): Tensor {
+    const y = conv2dTranspose(x, this.params!.kernel, {
+      ...this.windowOptions,
+      bias: this.params!.bias,
+    });
+    return activate(y, this.opts.activation);
+  }
+  override weights(): NamedTensor[] {
+    return this.params?.weights() ?? [];
+  }
+  /** The options that rebuild this layer (model files). */
+  getConfig(): Conv2DTransposeOptions {
+    return structuredClone(this.opts);
+  }
+}
