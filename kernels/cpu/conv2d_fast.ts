@@ -43,7 +43,8 @@ import {
  * see `tapMajor`).
  *
  * For float32, the column matrices live in the WASM heap and im2col/col2im run as WASM SIMD
- * (wasm/kernels.c) when the runtime has it; the TypeScript loops of im2col.ts run otherwise.
+ * (wasm/kernels.c) when the runtime has it; the TypeScript loops of im2col.ts run otherwise, and
+ * for a dilated filter (single-threaded runs, the same GEMMs).
  */
 
 /** A grow-only scratch array per element type, so float64 convs stay float64. */
@@ -147,7 +148,8 @@ function epilogue(
 
 /**
  * out[N,OH,OW,Cout] = conv2d(x[N,H,W,Cin], w[KH,KW,Cin,Cout]) (+ `bias` [Cout], then ReLU when
- * `relu`) with `strides` [sh, sw] and explicit `pads`; OH = ⌊(H + top + bottom − KH)/sh⌋ + 1, likewise OW. With `keep`, the column
+ * `relu`) with `strides` [sh, sw], explicit `pads` and taps `dilations` apart;
+ * OH = ⌊(H + top + bottom − (KH − 1)·dh − 1)/sh⌋ + 1, likewise OW. With `keep`, the column
  * matrix is left in the cols cache for `conv2dBackpropFilter` of the same x (when it fits).
  */
 export function conv2dForward(
@@ -161,8 +163,9 @@ export function conv2dForward(
   keep = false,
   bias?: FloatArray,
   relu = false,
+  dilations: readonly number[] = [1, 1],
 ): void {
-  const g = convGeometry(xShape, wShape, strides, pads);
+  const g = convGeometry(xShape, wShape, strides, pads, dilations);
   const K = g.kh * g.kw * g.cin, P = g.oh * g.ow, co = g.cout, run = runLength(g);
   checkLength(out, g.n * P * co, "out");
   if (conv2dForwardSplit(x, g, w, out, keep, bias, relu)) return;
@@ -197,8 +200,9 @@ export function conv2dBackpropInput(
   strides: readonly number[],
   pads: ConvPads,
   dx: FloatArray,
+  dilations: readonly number[] = [1, 1],
 ): void {
-  const g = convGeometry(xShape, wShape, strides, pads);
+  const g = convGeometry(xShape, wShape, strides, pads, dilations);
   checkOutShape(g, dyShape, "dy");
   const K = g.kh * g.kw * g.cin, P = g.oh * g.ow, co = g.cout, run = runLength(g);
   checkLength(dx, g.n * g.h * g.w * g.cin, "dx");
@@ -228,8 +232,9 @@ export function conv2dBackpropFilter(
   strides: readonly number[],
   pads: ConvPads,
   dw: FloatArray,
+  dilations: readonly number[] = [1, 1],
 ): void {
-  const g = convGeometry(xShape, wShape, strides, pads);
+  const g = convGeometry(xShape, wShape, strides, pads, dilations);
   checkOutShape(g, dyShape, "dy");
   const K = g.kh * g.kw * g.cin, P = g.oh * g.ow, co = g.cout, run = runLength(g);
   checkLength(dw, K * co, "dw");

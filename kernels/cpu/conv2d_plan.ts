@@ -1,5 +1,5 @@
 import type { FloatArray } from "../dtype.ts";
-import { type ConvGeometry, isPointwise } from "./im2col.ts";
+import { type ConvGeometry, isDilated, isPointwise } from "./im2col.ts";
 import { wasmKernels } from "./wasm/module.ts";
 
 /**
@@ -20,10 +20,10 @@ export function runLength(g: ConvGeometry): number {
   return Math.max(1, Math.floor(MAX_COLS / Math.max(1, g.oh * g.ow * g.kh * g.kw * g.cin)));
 }
 
-/** What the column matrix depends on: the input's shape, the window, strides and pads. */
+/** What the column matrix depends on: the input's shape, the window, strides, pads, dilation. */
 export function colsKey(g: ConvGeometry, tm: boolean): string {
   const layout = tm ? "tap-major" : "row-major";
-  return `${g.n},${g.h},${g.w},${g.cin},${g.kh},${g.kw},${g.oh},${g.ow},${g.sh},${g.sw},${g.top},${g.left},${layout}`;
+  return `${g.n},${g.h},${g.w},${g.cin},${g.kh},${g.kw},${g.oh},${g.ow},${g.sh},${g.sw},${g.top},${g.left},${g.dh},${g.dw},${layout}`;
 }
 
 /**
@@ -49,5 +49,6 @@ export function transposeInto(src: FloatArray, rows: number, cols: number, dst: 
  */
 export function tapMajor(x: FloatArray, g: ConvGeometry): boolean {
   return x instanceof Float32Array && g.cin === 1 && g.sw === 1 && !isPointwise(g) &&
+    !isDilated(g) &&
     wasmKernels() !== undefined;
 }

@@ -8,7 +8,7 @@ import {
   transposeInto,
 } from "./conv2d_plan.ts";
 import { openBlasPath } from "./gemm_dispatch.ts";
-import { type ConvGeometry, isPointwise } from "./im2col.ts";
+import { type ConvGeometry, isDilated, isPointwise } from "./im2col.ts";
 import { CommandList } from "./parallel/commands.ts";
 import { announcePair, runPair } from "./parallel/helper.ts";
 import { BINARY_OPS } from "./wasm/elementwise_wasm.ts";
@@ -68,7 +68,10 @@ function runsOf(s0: number, s1: number, run: number): [number, number][] {
 
 /** The kernels when a pass on x may be split, else undefined. */
 function splittable(x: FloatArray, g: ConvGeometry): WasmKernels | undefined {
-  if (!splitting || !(x instanceof Float32Array) || g.n < 2 || isPointwise(g)) return undefined;
+  // The halves run the WASM im2col/col2im, which have no dilation.
+  if (!splitting || !(x instanceof Float32Array) || g.n < 2 || isPointwise(g) || isDilated(g)) {
+    return undefined;
+  }
   const k = wasmKernels();
   if (!k || openBlasPath() === undefined) return undefined;
   announcePair(k);

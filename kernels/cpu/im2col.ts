@@ -5,7 +5,8 @@ import type { FloatArray } from "../dtype.ts";
  * row per output pixel (sample-major, then OH, then OW) and K = KH·KW·Cin columns ordered
  * (ky, kx, cin) — the same order as a [KH,KW,Cin,Cout] filter's rows, so the filter is already
  * the right operand of the GEMM. For a fixed output pixel and ky, the KW taps read one
- * contiguous run of the input row, which both loops copy in one go.
+ * contiguous run of the input row, which both loops copy in one go; a dilated filter's taps are
+ * not contiguous and are copied one by one.
  */
 
 /** Explicit padding on each side (structurally the same as the ops' `Pads`). */
@@ -31,17 +32,22 @@ export interface ConvGeometry {
   sw: number;
   top: number;
   left: number;
+  /** Distance between taps (1 when undilated); only the TypeScript loops handle > 1. */
+  dh: number;
+  dw: number;
 }
 
 /**
- * Resolves and checks the geometry of x [N,H,W,Cin] convolved with w [KH,KW,Cin,Cout];
- * OH = ⌊(H + top + bottom − KH)/sh⌋ + 1, likewise OW. Throws on mismatched or empty shapes.
+ * Resolves and checks the geometry of x [N,H,W,Cin] convolved with w [KH,KW,Cin,Cout] whose
+ * taps are `dilations` apart; OH = ⌊(H + top + bottom − (KH − 1)·dh − 1)/sh⌋ + 1, likewise OW.
+ * Throws on mismatched or empty shapes.
  */
 export function convGeometry(
   xShape: readonly number[],
   wShape: readonly number[],
   strides: readonly [number, number] | readonly number[],
   pads: ConvPads,
+  dilations: readonly number[] = [1, 1],
 ): ConvGeometry {
   const [n, h, w, cin] = xShape;
   const [kh, kw, wcin, cout] = wShape;
@@ -53,12 +59,18 @@ export function convGeometry(
     );
   }
   if (!(sh >= 1 && sw >= 1)) throw new Error(`conv2d: strides must be ≥ 1, got [${strides}]`);
-  const oh = Math.floor((h + pads.top + pads.bottom - kh) / sh) + 1;
-  const ow = Math.floor((w + pads.left + pads.right - kw) / sw) + 1;
+  const [dh, dw] = dilations;
+  const oh = Math.floor((h + pads.top + pads.bottom - (kh - 1) * dh - 1) / sh) + 1;
+  const ow = Math.floor((w + pads.left + pads.right - (kw - 1) * dw - 1) / sw) + 1;
   if (oh < 1 || ow < 1) {
     throw new Error(`conv2d: a ${kh}x${kw} window does not fit ${h}x${w} with these pads`);
   }
-  return { n, h, w, cin, kh, kw, cout, oh, ow, sh, sw, top: pads.top, left: pads.left };
+  return { n, h, w, cin, kh, kw, cout, oh, ow, sh, sw, top: pads.top, left: pads.left, dh, dw };
+}
+
+/** True when the filter's taps are spread apart (dilation > 1 on some axis). */
+export function isDilated(g: ConvGeometry): boolean {
+  return g.dh !== 1 || g.dw !== 1;
 }
 
 /** Throws unless `shape` is [N, OH, OW, Cout] for geometry `g`. */
@@ -88,6 +100,7 @@ export function im2col(
   nb: number,
   cols: FloatArray,
 ): void {
+  if (isDilated(g)) return copyDilatedWindows(x, g, b0, nb, cols);
   if (
     x instanceof Float32Array && cols instanceof Float32Array && g.cin % 2 === 0 &&
     x.byteOffset % 8 === 0 && cols.byteOffset % 8 === 0
@@ -177,6 +190,70 @@ function copyPairWindows(
 }
 
 /**
+ * im2col of a dilated filter: a tap's Cin channels are contiguous in x, but taps along a row
+ * are dw pixels apart, so each tap is copied (or zeroed, in the padding) on its own.
+ */
+function copyDilatedWindows(
+  x: FloatArray,
+  g: ConvGeometry,
+  b0: number,
+  nb: number,
+  cols: FloatArray,
+): void {
+  const { h, w, cin, kh, kw, oh, ow, sh, sw, top, left, dh, dw } = g;
+  const rowLen = w * cin;
+  let o = 0;
+  for (let b = b0; b < b0 + nb; b++) {
+    const xb = b * h * rowLen;
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++) {
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = oy * sh - top + ky * dh;
+          for (let kx = 0; kx < kw; kx++, o += cin) {
+            const ix = ox * sw - left + kx * dw;
+            if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+              for (let i = 0; i < cin; i++) cols[o + i] = 0;
+              continue;
+            }
+            const s = xb + iy * rowLen + ix * cin;
+            for (let i = 0; i < cin; i++) cols[o + i] = x[s + i];
+          }
+        }
+      }
+    }
+  }
+}
+
+/** col2im of a dilated filter: the adjoint of copyDilatedWindows, accumulating into dx. */
+function addDilatedWindows(
+  cols: FloatArray,
+  g: ConvGeometry,
+  b0: number,
+  nb: number,
+  dx: FloatArray,
+): void {
+  const { h, w, cin, kh, kw, oh, ow, sh, sw, top, left, dh, dw } = g;
+  const rowLen = w * cin;
+  let o = 0;
+  for (let b = b0; b < b0 + nb; b++) {
+    const xb = b * h * rowLen;
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++) {
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = oy * sh - top + ky * dh;
+          for (let kx = 0; kx < kw; kx++, o += cin) {
+            const ix = ox * sw - left + kx * dw;
+            if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+            const s = xb + iy * rowLen + ix * cin;
+            for (let i = 0; i < cin; i++) dx[s + i] += cols[o + i];
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
  * The adjoint of im2col: adds each column entry back onto the input element it was copied from,
  * for samples [b0, b0+nb). dx is accumulated into, so the caller zeroes it first.
  */
@@ -187,6 +264,7 @@ export function col2im(
   nb: number,
   dx: FloatArray,
 ): void {
+  if (isDilated(g)) return addDilatedWindows(cols, g, b0, nb, dx);
   const { h, w, cin, kh, kw, oh, ow, sh, sw, top, left } = g;
   const run = kw * cin, rowLen = w * cin;
   let o = 0;

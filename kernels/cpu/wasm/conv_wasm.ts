@@ -1,12 +1,12 @@
-import type { ConvGeometry } from "../im2col.ts";
+import { type ConvGeometry, isDilated } from "../im2col.ts";
 import { wasmKernels } from "./module.ts";
 
 /**
  * im2col and col2im (im2col.ts) through the WASM SIMD kernels, for float32. The column matrix
  * must live in the WASM heap (`wasmCols`); the GEMMs read and write it there through its view.
  * Input samples are copied in and dx copied out, both KH·KW times smaller than the columns.
- * Each returns false, having done nothing, when the kernels are unavailable or memory is short;
- * the caller then runs the TypeScript loop.
+ * Each returns false, having done nothing, when the kernels are unavailable, memory is short or
+ * the filter is dilated (kernels.c has no dilation); the caller then runs the TypeScript loop.
  */
 
 /** A column buffer of n values in the WASM heap's "cols" slot, or undefined. */
@@ -37,7 +37,7 @@ export function im2colWasm(
   cols: Float32Array,
 ): boolean {
   const k = wasmKernels();
-  if (!k || !k.heap.owns(cols)) return false;
+  if (!k || !k.heap.owns(cols) || isDilated(g)) return false;
   const src = stageSamples(k, x, b0, nb, g.h * g.w * g.cin);
   if (!src) return false;
   const { h, w, cin, kh, kw, oh, ow, sh, sw, top, left } = g;
@@ -59,7 +59,7 @@ export function im2colTapMajorWasm(
   cols: Float32Array,
 ): boolean {
   const k = wasmKernels();
-  if (!k || !k.heap.owns(cols) || g.cin !== 1 || g.sw !== 1) return false;
+  if (!k || !k.heap.owns(cols) || g.cin !== 1 || g.sw !== 1 || isDilated(g)) return false;
   const src = stageSamples(k, x, b0, nb, g.h * g.w);
   if (!src) return false;
   const { h, w, kh, kw, oh, ow, sh, top, left } = g;
@@ -76,7 +76,7 @@ export function col2imWasm(
   dx: Float32Array,
 ): boolean {
   const k = wasmKernels();
-  if (!k || !k.heap.owns(cols)) return false;
+  if (!k || !k.heap.owns(cols) || isDilated(g)) return false;
   const size = g.h * g.w * g.cin;
   const direct = k.heap.owns(dx);
   const target = direct

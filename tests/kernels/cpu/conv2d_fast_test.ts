@@ -59,6 +59,8 @@ interface Case {
   cout: number;
   strides: [number, number];
   pads: ConvPads;
+  /** Distance between taps; undilated when absent. */
+  dilations?: [number, number];
 }
 
 function pads(top: number, bottom = top, left = top, right = bottom): ConvPads {
@@ -68,7 +70,8 @@ function pads(top: number, bottom = top, left = top, right = bottom): ConvPads {
 function check(c: Case, ctor: Ctor, seed: number): void {
   const xShape = [c.n, c.h, c.w, c.cin];
   const wShape = [c.k[0], c.k[1], c.cin, c.cout];
-  const g = convGeometry(xShape, wShape, c.strides, c.pads);
+  const d = c.dilations ?? [1, 1];
+  const g = convGeometry(xShape, wShape, c.strides, c.pads, d);
   const yShape = [c.n, g.oh, g.ow, c.cout];
   const xSize = c.n * c.h * c.w * c.cin, wSize = c.k[0] * c.k[1] * c.cin * c.cout;
   const ySize = c.n * g.oh * g.ow * c.cout;
@@ -92,14 +95,14 @@ function check(c: Case, ctor: Ctor, seed: number): void {
   compare(
     "forward",
     c.k[0] * c.k[1] * c.cin,
-    (y) => conv2dForward(x, xShape, w, wShape, c.strides, c.pads, y),
+    (y) => conv2dForward(x, xShape, w, wShape, c.strides, c.pads, y, false, undefined, false, d),
     (y) => reference("conv2d", [[x, xShape], [w, wShape]], c, y, yShape),
     ySize,
   );
   compare(
     "backprop input",
     c.k[0] * c.k[1] * c.cout,
-    (dx) => conv2dBackpropInput(dy, yShape, w, wShape, xShape, c.strides, c.pads, dx),
+    (dx) => conv2dBackpropInput(dy, yShape, w, wShape, xShape, c.strides, c.pads, dx, d),
     (dx) =>
       reference("conv2dBackpropInput", [[dy, yShape], [w, wShape]], { ...c, xShape }, dx, xShape),
     xSize,
@@ -107,7 +110,7 @@ function check(c: Case, ctor: Ctor, seed: number): void {
   compare(
     "backprop filter",
     c.n * g.oh * g.ow,
-    (dw) => conv2dBackpropFilter(x, xShape, dy, yShape, wShape, c.strides, c.pads, dw),
+    (dw) => conv2dBackpropFilter(x, xShape, dy, yShape, wShape, c.strides, c.pads, dw, d),
     (dw) =>
       reference("conv2dBackpropFilter", [[x, xShape], [dy, yShape]], { ...c, wShape }, dw, wShape),
     wSize,
@@ -135,6 +138,52 @@ const CASES: Case[] = [
   { n: 3, h: 7, w: 7, cin: 2, k: [5, 5], cout: 2, strides: [2, 1], pads: pads(2, 1, 0, 2) },
   // Kernel as large as the padded input (one output pixel).
   { n: 3, h: 3, w: 3, cin: 3, k: [5, 5], cout: 5, strides: [1, 1], pads: pads(1) },
+  // Dilated: the TypeScript im2col/col2im on the single-threaded runs (batches that would be
+  // split, one channel that would be tap-major, even Cin that would copy pairs).
+  {
+    n: 3,
+    h: 9,
+    w: 8,
+    cin: 3,
+    k: [3, 3],
+    cout: 5,
+    strides: [1, 1],
+    pads: pads(2),
+    dilations: [2, 2],
+  },
+  {
+    n: 2,
+    h: 7,
+    w: 11,
+    cin: 1,
+    k: [2, 3],
+    cout: 2,
+    strides: [1, 1],
+    pads: pads(0),
+    dilations: [3, 2],
+  },
+  {
+    n: 3,
+    h: 1,
+    w: 12,
+    cin: 4,
+    k: [1, 3],
+    cout: 3,
+    strides: [1, 1],
+    pads: pads(0, 0, 4, 0),
+    dilations: [1, 2],
+  },
+  {
+    n: 1,
+    h: 6,
+    w: 6,
+    cin: 2,
+    k: [3, 3],
+    cout: 4,
+    strides: [1, 1],
+    pads: pads(1, 2, 2, 1),
+    dilations: [2, 1],
+  },
 ];
 
 Deno.test("conv2d fast = naive: odd shapes, float32", () => {
