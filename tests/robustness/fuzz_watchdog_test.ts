@@ -45,13 +45,15 @@ Deno.test("a target that hangs before its first case fails at totalMillis", asyn
   assert.ok(ms >= 3000 && ms < 30_000, `took ${ms} ms`);
 });
 
-Deno.test("a worker's failures and results come through: an unclean error fails, a good run counts", async () => {
+Deno.test("a worker's failures come through (an unclean error, a huge allocation, no such target); a good run counts", async () => {
   const { message } = await rejection(fuzzInWorker(broken, "unclean"));
   assert.match(
     message,
     /^fuzz unclean: Error: fuzz case 0 \(seed 9, \d+ bytes\): not a clean error: TypeError/,
   );
   assert.deepEqual(await fuzzInWorker(broken, "fine"), { cases: 50, loaded: 50, rejected: 0 });
+  const greedy = await rejection(fuzzInWorker(broken, "greedy"));
+  assert.match(greedy.message, /fuzz case 0: \d{8,} bytes allocated for a \d+-byte input/);
   const missing = await rejection(fuzzInWorker(broken, "nope"));
   assert.match(missing.message, /exports no fuzz target "nope"/);
 });

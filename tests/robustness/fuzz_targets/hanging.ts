@@ -1,6 +1,7 @@
 /**
  * Broken parsers for fuzz_watchdog_test.ts: one loops forever synchronously at its sixth case,
- * one never settles, one hangs before any case, one throws an unclean error. @module
+ * one never settles, one hangs before any case, one throws an unclean error, one allocates far
+ * more than its input. @module
  */
 import type { FuzzTarget } from "../fuzz.ts";
 
@@ -42,6 +43,18 @@ export const unclean: FuzzTarget = {
     throw new TypeError("cannot read properties of undefined");
   },
   isClean: (e) => !(e instanceof TypeError),
+  opts: { budget },
+};
+
+const kept: Uint8Array[] = [];
+
+/** Case 0 allocates 64 MiB for an 8-byte input (kept, so the collector cannot hide it). */
+export const greedy: FuzzTarget = {
+  seeds,
+  parse: () => {
+    kept.push(new Uint8Array(64 << 20).fill(1));
+  },
+  isClean: () => true,
   opts: { budget },
 };
 
