@@ -158,7 +158,6 @@ export async function trainClassifier(
     callbacks: [run.resultsCallback()],
   });
   const ev = await evaluate(model, test, { loss: task.loss });
-  const pr = precisionRecall(ev.confusion!);
   const extraFiles = task.extras
     ? await task.extras(model, { test, predictions: ev.predictions! })
     : {};
