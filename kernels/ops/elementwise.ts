@@ -247,10 +247,20 @@ const binaryCases: OpTestCase<Record<string, never>>[] = [
   { name: "scalar", inputs: [{ shape: [2, 3] }, { shape: [] }], attrs: {} },
 ];
 
+/** A gradient computed only if autograd asks for it (its input requires a gradient). */
+type LazyGrad = () => Tensor;
+
+/** `g` summed to `shape`, still lazy when `g` is. */
+function summedTo(g: Tensor | LazyGrad, shape: number[]): Tensor | LazyGrad {
+  return typeof g === "function" ? () => sumTo(g(), shape) : sumTo(g, shape);
+}
+
 function binary(
   name: string,
   fn: (x: number, y: number) => number,
-  grad: ((dy: Tensor, a: Tensor, b: Tensor, y: Tensor) => [Tensor, Tensor]) | undefined,
+  grad:
+    | ((dy: Tensor, a: Tensor, b: Tensor, y: Tensor) => [Tensor | LazyGrad, Tensor | LazyGrad])
+    | undefined,
   opts: {
     positiveB?: boolean;
     noGradReason?: string;
@@ -275,7 +285,7 @@ function binary(
     grad: grad &&
       ((dy, { inputs: [a, b], output }) => {
         const [ga, gb] = grad(dy, a, b, output);
-        return [sumTo(ga, a.shape), sumTo(gb, b.shape)];
+        return [summedTo(ga, a.shape), summedTo(gb, b.shape)];
       }),
     noGradReason: opts.noGradReason,
     tests: binaryCases.map((c) => ({
@@ -291,7 +301,8 @@ function binary(
 
 const addDef = binary("add", (x, y) => x + y, (dy) => [dy, dy]);
 const subDef = binary("sub", (x, y) => x - y, (dy) => [dy, neg(dy)]);
-const mulDef = binary("mul", (x, y) => x * y, (dy, a, b) => [mul(dy, b), mul(dy, a)], {
+// Lazy: a dropout mask or a constant factor needs no gradient, so its product is never run.
+const mulDef = binary("mul", (x, y) => x * y, (dy, a, b) => [() => mul(dy, b), () => mul(dy, a)], {
   intFn: Math.imul,
 });
 // int32: truncates toward zero, and x / 0 is 0 (NumPy's result; an Int32Array store of the
@@ -299,7 +310,7 @@ const mulDef = binary("mul", (x, y) => x * y, (dy, a, b) => [mul(dy, b), mul(dy,
 const divDef = binary(
   "div",
   (x, y) => x / y,
-  (dy, _a, b, y) => [div(dy, b), neg(div(mul(dy, y), b))],
+  (dy, _a, b, y) => [() => div(dy, b), () => neg(div(mul(dy, y), b))],
   { positiveB: true },
 );
 // The gradient goes to a where a ≥ b (ties, ±0 included), else to b (also where one is NaN).
