@@ -66,6 +66,28 @@ ${k.code}`,
     "logSoftmax",
     ([x]) => rowKernel(x, "out[off + j] = in0[off + j] - lse;"),
   ),
+  // One invocation per row: (softmax·Σt − t)·dy/N, softmax as exp(z − max)/Σ like "softmax".
+  webgpuKernel<Record<string, never>>("softmaxCrossEntropyGrad", ([z]) => {
+    const [rows, c] = z.shape;
+    const k = elementwise(
+      c === 0 ? 0 : rows,
+      `let off = i * ${u(c)};
+  var m = in0[off];
+  for (var j = 1u; j < ${u(c)}; j++) { m = maxnan_(m, in0[off + j]); }
+  var s = 0.0;
+  var st = 0.0;
+  for (var j = 0u; j < ${u(c)}; j++) { s += exp(in0[off + j] - m); st += in1[off + j]; }
+  let k = in2[0] / ${rows}.0;
+  for (var j = 0u; j < ${u(c)}; j++) {
+    out[off + j] = (exp(in0[off + j] - m) / s * st - in1[off + j]) * k;
+  }`,
+    );
+    return {
+      ...k,
+      code: `${NUMERICS_WGSL}
+${k.code}`,
+    };
+  }),
   // One workgroup: each invocation takes rows in turn, then a tree sums the row losses.
   webgpuKernel<Record<string, never>>("softmaxCrossEntropy", ([z]) => {
     const [rows, c] = z.shape;

@@ -1,0 +1,52 @@
+/**
+ * Dispatches per W2 training step on WebGPU (the mnist-cnn step of bench/workloads.ts at its
+ * batch of 128, as `deno task bench` runs it): a fixed number, so a change that adds kernels to
+ * the step fails here instead of slipping into the bench table. When a fusion removes kernels,
+ * lower W2_DISPATCHES (and the count in bench/README.md). Runs on the software adapter in CI
+ * (about 20 s there).
+ */
+import assert from "node:assert/strict";
+import { makeCase } from "../../bench/run_one.ts";
+import { setDevice } from "../../kernels/device.ts";
+import { backend } from "../../kernels/engine.ts";
+import { Rng } from "../../kernels/random.ts";
+import { gpuAvailable } from "../kernels/webgpu/gpu_available.ts";
+
+/**
+ * W2's kernels per step: 52 before the fusions of issue 16; the lazy product gradients (−2) and
+ * the one-kernel softmax cross-entropy gradient (−5) gave 45.
+ */
+const W2_DISPATCHES = 45;
+
+const gpu = await gpuAvailable();
+
+Deno.test({
+  name: `bench W2 on WebGPU: ${W2_DISPATCHES} dispatches and 1 submit per training step`,
+  ignore: !gpu.ok && !Deno.env.get("CI"),
+  fn: async () => {
+    assert.ok(gpu.ok, gpu.reason);
+    await setDevice("webgpu");
+    const c = makeCase("W2", new Rng(7));
+    try {
+      const counts: number[] = [];
+      let last;
+      // Step 1 compiles pipelines and fills the pool; step 2 is a steady-state step.
+      for (let s = 0; s < 2; s++) {
+        const before = { ...backend().counters };
+        const cur = c.step();
+        last?.dispose();
+        last = cur;
+        const after = backend().counters;
+        counts.push(after.dispatches - before.dispatches, after.submits - before.submits);
+      }
+      // Waits for the device before asserting, so a failure never tears down a busy device.
+      await last!.read();
+      last!.dispose();
+      // (The pool and buffer rules of later steps: tests/train/steady_state_test.ts.)
+      assert.deepEqual(counts, [W2_DISPATCHES, 1, W2_DISPATCHES, 1], "dispatches, submits");
+    } finally {
+      c.dispose();
+      await setDevice("cpu");
+    }
+  },
+});
