@@ -352,9 +352,55 @@ const conv2dBackpropFilterDef = defineOp<BackpropFilterAttrs>({
       (xi, wi, yi) => (out[wi] += (xi < 0 ? 0 : xd[xi]) * dyd[yi]),
     );
   },
-  gradOf: "conv2d",
-  tests: [],
+  // Linear in x and in dy: d/dx is conv2d's input gradient of dy with the incoming gradient as
+  // the filter, d/d(dy) is conv2d of x with it. With conv2dBackpropInput's own gradient, every
+  // second derivative through conv2d exists.
+  grad: (g, { inputs: [x, dy], attrs }) => {
+    const { wShape: _, ...a } = attrs;
+    return [
+      () => conv2dBackpropInput(dy, g, x.shape, a),
+      () => runOp(conv2dDef, [x, g], a),
+    ];
+  },
+  tests: filterGradCases(),
 });
+
+/** Cases of conv2dBackpropFilter: x [N, H, W, Cin] and dy [N, OH, OW, Cout] → wShape. */
+function filterGradCases(): OpTestCase<BackpropFilterAttrs>[] {
+  const p = (t: number, b: number, l: number, r: number): Pads => ({
+    top: t,
+    bottom: b,
+    left: l,
+    right: r,
+  });
+  return [
+    {
+      name: "3x3 same",
+      inputs: [{ shape: [2, 5, 4, 2] }, { shape: [2, 5, 4, 3] }],
+      attrs: { strides: [1, 1], pads: p(1, 1, 1, 1), wShape: [3, 3, 2, 3] },
+    },
+    {
+      name: "5x5 pad 2 stride 2",
+      inputs: [{ shape: [1, 7, 6, 2] }, { shape: [1, 4, 3, 2] }],
+      attrs: { strides: [2, 2], pads: p(2, 2, 2, 2), wShape: [5, 5, 2, 2] },
+    },
+    {
+      name: "2x3 dilation 2 valid",
+      inputs: [{ shape: [1, 7, 6, 2] }, { shape: [1, 5, 2, 2] }],
+      attrs: { strides: [1, 1], pads: p(0, 0, 0, 0), dilations: [2, 2], wShape: [2, 3, 2, 2] },
+    },
+    {
+      name: "1x1",
+      inputs: [{ shape: [2, 3, 3, 3] }, { shape: [2, 3, 3, 2] }],
+      attrs: { strides: [1, 1], pads: p(0, 0, 0, 0), wShape: [1, 1, 3, 2] },
+    },
+    {
+      name: "empty batch",
+      inputs: [{ shape: [0, 4, 4, 2] }, { shape: [0, 4, 4, 2] }],
+      attrs: { strides: [1, 1], pads: p(1, 1, 1, 1), wShape: [3, 3, 2, 2] },
+    },
+  ];
+}
 
 /** Window options of the convolution ops (TF.js names). */
 export interface ConvWindowOptions {

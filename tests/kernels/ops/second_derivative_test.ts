@@ -2,8 +2,9 @@
  * Second derivatives of every activation through autograd (`gradients(…, { createGraph: true
  * })`, then the gradient of that gradient), in float64 on the CPU reference: against central
  * finite differences of the first gradient, and against PyTorch's grad of grad
- * (second_derivative_torch.py, /usr/bin/python3). A second derivative through an op whose
- * gradient op has no gradient (conv2d) is refused with a message naming it.
+ * (second_derivative_torch.py, /usr/bin/python3). conv2d's second derivatives (its gradient ops
+ * have gradients) against differences; one through an op whose gradient op has no gradient
+ * (maxPool2d) is refused with a message naming it.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -17,6 +18,7 @@ import {
   hardSigmoid,
   leakyRelu,
   logSoftmax,
+  maxPool2d,
   mul,
   relu,
   relu6,
@@ -138,16 +140,55 @@ Deno.test({
   },
 });
 
-Deno.test("a second derivative through conv2d is refused, naming the op", () => {
+Deno.test("second derivative through conv2d, float64: x and w (grad of grad vs differences of grad)", async () => {
+  // s(x, w) = Σ r·∂L/∂x + Σ u·∂L/∂w with L = Σ q·tanh(conv2d(x, w)): its gradient runs through
+  // conv2dBackpropInput's and conv2dBackpropFilter's own gradients.
+  await setDevice("cpu-reference");
+  try {
+    const draw = (n: number, seed: number) => {
+      const r = new Rng(seed);
+      return Float64Array.from({ length: n }, () => r.normal());
+    };
+    const [xs, ws] = [[2, 5, 4, 2], [3, 3, 2, 3]];
+    const [px, pw] = [draw(80, 1), draw(54, 2)];
+    const [q, r, u] = [draw(2 * 3 * 2 * 3, 3), draw(80, 4), draw(54, 5)];
+    const opts = { strides: 2, padding: "same" } as const;
+    const s = (x: Tensor, w: Tensor) => {
+      const y = conv2d(x, w, opts);
+      const [gx, gw] = gradients(sum(mul(tensor(q, y.shape), tanh(y))), [x, w], undefined, {
+        createGraph: true,
+      });
+      return sum(mul(tensor(r, xs), gx!)).add(sum(mul(tensor(u, ws), gw!)));
+    };
+    const value = () =>
+      tidy(() => {
+        const x = tensor(px, xs), w = tensor(pw, ws);
+        x.requiresGrad = w.requiresGrad = true;
+        return s(x, w).dataSync()[0];
+      });
+    const analytic = tidy(() => {
+      const x = tensor(Float64Array.from(px), xs), w = tensor(Float64Array.from(pw), ws);
+      x.requiresGrad = w.requiresGrad = true;
+      return gradients(s(x, w), [x, w]).map((g) => Float64Array.from(g!.dataSync()));
+    });
+    const numeric = [centralDifferences(value, px, 1e-6), centralDifferences(value, pw, 1e-6)];
+    ["x", "w"].forEach((what, i) => {
+      const rel = maxRelError(analytic[i], numeric[i]), abs = maxAbsDiff(analytic[i], numeric[i]);
+      assert.ok(rel < 1e-6 || abs < 1e-8, `${what}: relative ${rel}, absolute ${abs}`);
+    });
+  } finally {
+    await setDevice("cpu");
+  }
+});
+
+Deno.test("a second derivative through maxPool2d is refused, naming the op", () => {
   tidy(() => {
-    const x = tensor(Float32Array.from({ length: 16 }, (_, i) => i / 16), [1, 4, 4, 1]);
-    const w = tensor(Float32Array.from({ length: 9 }, (_, i) => i / 9 - 0.5), [3, 3, 1, 1]);
+    const x = tensor(Float32Array.from({ length: 16 }, (_, i) => Math.sin(i)), [1, 4, 4, 1]);
     x.requiresGrad = true;
-    w.requiresGrad = true;
-    const y = conv2d(x, w);
+    const y = maxPool2d(x);
     assert.throws(
       () => gradients(sum(mul(y, y)), [x], undefined, { createGraph: true }),
-      /conv2dBackpropInput \(the gradient op of conv2d\) has no gradient of its own, so a second derivative through conv2d is not supported/,
+      /maxPool2dGrad \(the gradient op of maxPool2d\) has no gradient of its own, so a second derivative through maxPool2d is not supported/,
     );
     // Without createGraph the first derivative is as before.
     assert.equal(gradients(sum(mul(y, y)), [x])[0]!.shape.join(), "1,4,4,1");
