@@ -189,4 +189,15 @@ export const extraGpuCases: Record<string, OpTestCase<unknown>[]> = {
     inputs: [{ shape: [70, 3], int: 50 }, { shape: [9], int: 70 }],
     attrs: {},
   }],
+  depthwiseConv2d: [{
+    // 8·32·32 = 8192 pixels per filter element: the filter gradient's reduction is split.
+    name: "split filter-gradient reduction: 8x32x32x2, 3x3 same, multiplier 2",
+    inputs: [{ shape: [8, 32, 32, 2] }, { shape: [3, 3, 2, 2] }],
+    attrs: { strides: [1, 1], pads: pads(1, 1, 1, 1) },
+  }],
+  resizeBilinear: [{
+    name: "x3 of 2x16x16x3",
+    inputs: [{ shape: [2, 16, 16, 3] }],
+    attrs: { size: [48, 48] },
+  }],
 };
