@@ -95,6 +95,7 @@ export async function runLowlevel(args: string[]): Promise<LowlevelResult> {
       "--epochs, --batch-size and --limit do not apply (nothing is trained). --seed draws the " +
       `random inputs; the full run checks ${FULL_SEEDS} draws (seed … seed+${FULL_SEEDS - 1}).`,
     quick: "one random draw instead of five",
+    shownDefaults: { epochs: "none (nothing is trained)", "batch-size": "none", limit: "none" },
   }, args);
   const flags = run.flags;
 

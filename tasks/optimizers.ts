@@ -117,6 +117,11 @@ export interface OptimizersResult {
   outDir: string;
 }
 
+/** A full-run default for each dataset, as `--help` shows it: "cifar10 20, fashion-mnist 5". */
+function perDataset(pick: (d: (typeof DATASET_SPECS)[DatasetName]) => number): string {
+  return Object.entries(DATASET_SPECS).map(([name, d]) => `${name} ${pick(d)}`).join(", ");
+}
+
 /** Runs the comparison with command-line `args` and writes its results folder. */
 export async function runOptimizersTask(args: string[]): Promise<OptimizersResult> {
   const run = await startRun({
@@ -124,6 +129,10 @@ export async function runOptimizersTask(args: string[]): Promise<OptimizersResul
     description: DESCRIPTION,
     quick: CHOICES.quick,
     flags: FLAGS,
+    shownDefaults: {
+      epochs: perDataset((d) => d.full.epochs),
+      "batch-size": perDataset((d) => d.full.batchSize),
+    },
     defaultOut: (own) => join("results", TASK, own.dataset),
   }, args);
   const { flags, device } = run;

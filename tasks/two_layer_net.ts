@@ -80,6 +80,10 @@ export async function runTwoLayerNet(args: string[]): Promise<TwoLayerResult> {
     quick: `smaller splits (${QUICK.splits.numTrain} training images), fewer iterations ` +
       `(default run ${QUICK.defaultIterations}, grid ${QUICK.gridIterations}) and a smaller grid`,
     flags: FLAGS,
+    shownDefaults: {
+      epochs: "none (the net counts iterations: --iters)",
+      "batch-size": `${DEFAULT_RUN.batchSize} in the default run; each grid trial its own`,
+    },
     check: (own, f) =>
       [own.toy, own.grid, own.merge].filter(Boolean).length > 1
         ? "give one of --toy, --grid, --merge"

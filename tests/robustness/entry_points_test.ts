@@ -122,6 +122,11 @@ Deno.test("every entry point: an unknown flag prints the usage and exits 2; --he
       if (!/^ {2}--out TEXT .*; default (under )?results\//m.test(help.stdout)) {
         bad.push("--help: no --out default");
       }
+      // Every task has --epochs and --batch-size; each says its default (or that none applies).
+      for (const flag of ["epochs", "batch-size"]) {
+        const line = help.stdout.match(new RegExp(`^ {2}--${flag} N .*$`, "m"))?.[0];
+        if (line && !/; default \S/.test(line)) bad.push(`--help: no --${flag} default`);
+      }
     }
     return bad.length ? [`${f}: ${bad.join(", ")}\n${bogus.stderr}${help.stderr}`] : [];
   });
