@@ -1,4 +1,5 @@
 import { registerKernel } from "../kernel_registry.ts";
+import { activationFastKernels } from "./activation_fast.ts";
 import { batchMatmulFastKernels } from "./batch_matmul_fast.ts";
 import { dropoutFastKernels } from "./dropout_fast.ts";
 import { elementwiseFastKernels } from "./elementwise_fast.ts";
@@ -17,6 +18,7 @@ for (
     ...matmulConvFastKernels,
     ...batchMatmulFastKernels,
     ...elementwiseFastKernels,
+    ...activationFastKernels,
     ...dropoutFastKernels,
     ...optimizerFastKernels,
     ...poolFastKernels,

@@ -23,15 +23,29 @@ export const SELU_SCALE = 1.0507009873554804934193349852946;
 export const GELU_TANH_C = Math.sqrt(2 / Math.PI);
 
 /**
- * erfc(a) for a ≥ 1 by its continued fraction, evaluated from the tail (200 terms: float64
- * accurate from a = 1 on).
+ * erfc(a) for a ≥ 1 by its continued fraction, evaluated from the tail: `terms` = 200 (the
+ * default, which the reference uses) is float64 accurate from a = 1 on; fewer suffice further out
+ * (kernels/cpu/activation_fast.ts picks them per a).
  */
-function erfcTail(a: number): number {
+export function erfcTail(a: number, terms = 200): number {
   if (a === Infinity) return 0;
   // erfc(a) = e^(−a²)/√π · 1/(a + (1/2)/(a + 1/(a + (3/2)/(a + …))))
   let f = a;
-  for (let n = 200; n >= 1; n--) f = a + n / 2 / f;
+  for (let n = terms; n >= 1; n--) f = a + n / 2 / f;
   return Math.exp(-a * a) / Math.sqrt(Math.PI) / f;
+}
+
+/**
+ * erf(x) by the series (2/√π)·e^(−x²)·Σ x(2x²)ⁿ/(2n+1)!! (all terms positive, so no
+ * cancellation); converges for every x, in more terms as |x| grows (≈ 20 at |x| = 1, 45 at 2).
+ */
+function erfSeries(x: number): number {
+  let term = x, s = x;
+  for (let n = 1; n < 200 && Math.abs(term) > 1e-17 * Math.abs(s); n++) {
+    term *= (2 * x * x) / (2 * n + 1);
+    s += term;
+  }
+  return (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x) * s;
 }
 
 /**
@@ -42,14 +56,7 @@ function erfcTail(a: number): number {
 export function erf(x: number): number {
   if (x !== x) return x;
   const a = Math.abs(x);
-  if (a < 1) {
-    let term = x, s = x;
-    for (let n = 1; n < 200 && Math.abs(term) > 1e-17 * Math.abs(s); n++) {
-      term *= (2 * x * x) / (2 * n + 1);
-      s += term;
-    }
-    return (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x) * s;
-  }
+  if (a < 1) return erfSeries(x);
   return Math.sign(x) * (1 - erfcTail(a));
 }
 
