@@ -2,6 +2,7 @@ import { dropoutMask, mul } from "../kernels/ops/mod.ts";
 import type { Rng } from "../kernels/random.ts";
 import type { Tensor } from "../kernels/tensor.ts";
 import { type CallContext, Layer } from "./module.ts";
+import { checkOptions } from "./validate.ts";
 
 /**
  * Inverted dropout: in training, zeroes each unit with probability `rate` and scales survivors
@@ -13,7 +14,7 @@ export class Dropout extends Layer {
   #calls = 0;
   constructor(readonly rate: number) {
     super("dropout");
-    if (!(rate >= 0 && rate < 1)) throw new Error(`dropout: rate ${rate} must be in [0, 1)`);
+    checkOptions("dropout", { rate: [rate, "[0,1)", "required"] });
   }
   outputShape(s: number[]): number[] {
     return s;

@@ -67,8 +67,14 @@ Deno.test("layer options: kernelSize, strides, filters, units, poolSize, rates, 
     () => layers.batchNorm({ epsilon: 0 }),
     "batchNorm: epsilon 0 is not valid; it must be a finite number > 0",
   );
-  assert.throws(() => layers.dropout(1), /^Error: dropout: rate 1 must be in \[0, 1\)$/);
-  assert.throws(() => layers.dropout(NaN), /^Error: dropout: rate NaN must be in \[0, 1\)$/);
+  assert.throws(
+    () => layers.dropout(1),
+    /^RangeError: dropout: rate 1 is not valid; it must be a number in \[0, 1\)$/,
+  );
+  assert.throws(
+    () => layers.dropout(NaN),
+    /^RangeError: dropout: rate NaN is not valid; it must be a number in \[0, 1\)$/,
+  );
   const PAD = '"same", "valid", a whole number ≥ 0 or [top, bottom, left, right] of them';
   refuses(conv({ padding: "Same" }), `conv2d: padding "Same" is not valid; it must be ${PAD}`);
   refuses(conv({ padding: [1, 1] }), `conv2d: padding [1,1] is not valid; it must be ${PAD}`);
