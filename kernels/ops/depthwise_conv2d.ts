@@ -1,6 +1,6 @@
 import type { FloatArray } from "../dtype.ts";
 import { runOp } from "../engine.ts";
-import { defineOp, type OpTestCase } from "../op.ts";
+import { defineOp, type OpDef, type OpTestCase } from "../op.ts";
 import { fmtShape } from "../shape.ts";
 import type { Tensor } from "../tensor_core.ts";
 import { type Conv2dAttrs, convOutput, type ConvWindowOptions, windowAttrs } from "./conv2d.ts";
@@ -11,7 +11,8 @@ import type { Pads } from "./conv_window.ts";
  * layout, M the depth multiplier): input channel c is convolved with its own M filters, and
  * output channel c·M + m holds filter m of channel c (TF's `depthwise_conv2d` order, which is
  * also PyTorch's Conv2d(groups=Cin) output order). Strides, explicit pads and dilations as
- * conv2d; plus its two backprop ops (input and filter gradients).
+ * conv2d; plus its two backprop ops (input and filter gradients), each with a gradient of its
+ * own (all three are bilinear), so depthwise convolutions are twice differentiable.
  */
 
 /** Attributes of depthwiseConv2d and its backprop ops: conv2d's, without the fused activation. */
@@ -123,7 +124,7 @@ function floatPair(op: string, a: { dtype: string }, b: { dtype: string }): void
   }
 }
 
-const depthwiseDef = defineOp<DepthwiseAttrs>({
+const depthwiseDef: OpDef<DepthwiseAttrs> = defineOp<DepthwiseAttrs>({
   name: "depthwiseConv2d",
   infer: ([x, w], attrs) => {
     floatPair("depthwiseConv2d", x, w);
@@ -158,7 +159,46 @@ function checkDy(op: string, dy: number[], y: number[]): void {
   }
 }
 
-const backpropInputDef = defineOp<DepthwiseInputAttrs>({
+/**
+ * Smaller convs for the backprop ops' own cases (their float64 checks are second derivatives of
+ * the conv; small sums keep the finite differences' rounding well below the tolerance).
+ */
+const backpropBase: OpTestCase<DepthwiseAttrs>[] = [
+  {
+    name: "3x3 same, multiplier 2",
+    inputs: [{ shape: [1, 4, 3, 2] }, { shape: [3, 3, 2, 2] }],
+    attrs: { strides: [1, 1], pads: p(1, 1, 1, 1) },
+  },
+  {
+    name: "3x2 stride [2, 1], asymmetric pads",
+    inputs: [{ shape: [1, 5, 4, 2] }, { shape: [3, 2, 2, 1] }],
+    attrs: { strides: [2, 1], pads: p(1, 0, 0, 1) },
+  },
+  {
+    name: "2x2 dilation [2, 1] valid, multiplier 3",
+    inputs: [{ shape: [1, 5, 3, 1] }, { shape: [2, 2, 1, 3] }],
+    attrs: { strides: [1, 1], pads: p(0, 0, 0, 0), dilations: [2, 1] },
+  },
+  cases[cases.length - 1], // the empty batch
+];
+
+/** {@link backpropBase} as cases of a backprop op: `inputs(x, w, y)` shapes, `extra` attributes. */
+function backpropCases<A>(
+  inputs: (x: number[], w: number[], y: number[]) => number[][],
+  extra: (x: number[], w: number[]) => Omit<A, keyof DepthwiseAttrs>,
+): OpTestCase<A>[] {
+  return backpropBase.map((c) => {
+    const [x, w] = c.inputs.map((i) => i.shape);
+    const y = depthwiseShape("depthwiseConv2d", x, w, c.attrs);
+    return {
+      name: c.name,
+      inputs: inputs(x, w, y).map((shape) => ({ shape })),
+      attrs: { ...c.attrs, ...extra(x, w) } as A,
+    };
+  });
+}
+
+const backpropInputDef: OpDef<DepthwiseInputAttrs> = defineOp<DepthwiseInputAttrs>({
   name: "depthwiseConv2dBackpropInput",
   infer: ([dy, w], attrs) => {
     floatPair("depthwiseConv2dBackpropInput", dy, w);
@@ -173,8 +213,12 @@ const backpropInputDef = defineOp<DepthwiseInputAttrs>({
       if (xi >= 0) out[xi] += dyd[yi] * wd[wi];
     });
   },
-  gradOf: "depthwiseConv2d",
-  tests: [],
+  // Linear in dy and in w: the forward conv of g, and the filter gradient of g with dy.
+  grad: (g, { inputs: [dy, w], attrs: { xShape: _, ...a } }) => [
+    () => runOp(depthwiseDef, [g, w], a),
+    () => depthwiseConv2dBackpropFilter(g, dy, w.shape, a),
+  ],
+  tests: backpropCases<DepthwiseInputAttrs>((_x, w, y) => [y, w], (x) => ({ xShape: x })),
 });
 
 /** Attributes of depthwiseConv2dBackpropFilter: the conv's and its filter shape. */
@@ -183,7 +227,7 @@ export interface DepthwiseFilterAttrs extends DepthwiseAttrs {
   wShape: number[];
 }
 
-const backpropFilterDef = defineOp<DepthwiseFilterAttrs>({
+const backpropFilterDef: OpDef<DepthwiseFilterAttrs> = defineOp<DepthwiseFilterAttrs>({
   name: "depthwiseConv2dBackpropFilter",
   infer: ([x, dy], attrs) => {
     floatPair("depthwiseConv2dBackpropFilter", x, dy);
@@ -202,8 +246,12 @@ const backpropFilterDef = defineOp<DepthwiseFilterAttrs>({
       (xi, wi, yi) => (out[wi] += (xi < 0 ? 0 : xd[xi]) * dyd[yi]),
     );
   },
-  gradOf: "depthwiseConv2d",
-  tests: [],
+  // Linear in x and in dy: the input gradient of dy with g as the filter, and the conv of x.
+  grad: (g, { inputs: [x, dy], attrs: { wShape: _, ...a } }) => [
+    () => depthwiseConv2dBackpropInput(dy, g, x.shape, a),
+    () => runOp(depthwiseDef, [x, g], a),
+  ],
+  tests: backpropCases<DepthwiseFilterAttrs>((x, _w, y) => [x, y], (_x, w) => ({ wShape: w })),
 });
 
 /**

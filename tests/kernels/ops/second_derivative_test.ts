@@ -2,8 +2,8 @@
  * Second derivatives of every activation through autograd (`gradients(…, { createGraph: true
  * })`, then the gradient of that gradient), in float64 on the CPU reference: against central
  * finite differences of the first gradient, and against PyTorch's grad of grad
- * (second_derivative_torch.py, /usr/bin/python3). conv2d's second derivatives (its gradient ops
- * have gradients) against differences; one through an op whose gradient op has no gradient
+ * (second_derivative_torch.py, /usr/bin/python3). conv2d's and depthwiseConv2d's second
+ * derivatives (their gradient ops have gradients) against differences; one through an op whose gradient op has no gradient
  * (maxPool2d) is refused with a message naming it.
  */
 import assert from "node:assert/strict";
@@ -13,6 +13,7 @@ import { setDevice } from "../../../kernels/device.ts";
 import { tidy } from "../../../kernels/engine.ts";
 import {
   conv2d,
+  depthwiseConv2d,
   elu,
   gelu,
   hardSigmoid,
@@ -140,46 +141,78 @@ Deno.test({
   },
 });
 
-Deno.test("second derivative through conv2d, float64: x and w (grad of grad vs differences of grad)", async () => {
-  // s(x, w) = Σ r·∂L/∂x + Σ u·∂L/∂w with L = Σ q·tanh(conv2d(x, w)): its gradient runs through
-  // conv2dBackpropInput's and conv2dBackpropFilter's own gradients.
-  await setDevice("cpu-reference");
-  try {
-    const draw = (n: number, seed: number) => {
-      const r = new Rng(seed);
-      return Float64Array.from({ length: n }, () => r.normal());
-    };
-    const [xs, ws] = [[2, 5, 4, 2], [3, 3, 2, 3]];
-    const [px, pw] = [draw(80, 1), draw(54, 2)];
-    const [q, r, u] = [draw(2 * 3 * 2 * 3, 3), draw(80, 4), draw(54, 5)];
-    const opts = { strides: 2, padding: "same" } as const;
-    const s = (x: Tensor, w: Tensor) => {
-      const y = conv2d(x, w, opts);
-      const [gx, gw] = gradients(sum(mul(tensor(q, y.shape), tanh(y))), [x, w], undefined, {
-        createGraph: true,
-      });
-      return sum(mul(tensor(r, xs), gx!)).add(sum(mul(tensor(u, ws), gw!)));
-    };
-    const value = () =>
-      tidy(() => {
-        const x = tensor(px, xs), w = tensor(pw, ws);
+/**
+ * Registers a float64 check of `conv`'s second derivative in x and w: s(x, w) = Σ r·∂L/∂x +
+ * Σ u·∂L/∂w with L = Σ q·tanh(conv(x, w)), whose gradient runs through the conv's gradient ops'
+ * own gradients, against central differences.
+ */
+function convSecondDerivative(
+  name: string,
+  [xs, ws]: [number[], number[]],
+  conv: (x: Tensor, w: Tensor) => Tensor,
+): void {
+  Deno.test(`second derivative through ${name}, float64: x and w (grad of grad vs differences of grad)`, async () => {
+    await setDevice("cpu-reference");
+    try {
+      const draw = (n: number, seed: number) => {
+        const r = new Rng(seed);
+        return Float64Array.from({ length: n }, () => r.normal());
+      };
+      const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+      const [px, pw] = [draw(size(xs), 1), draw(size(ws), 2)];
+      const [r, u] = [draw(size(xs), 4), draw(size(ws), 5)];
+      let q: Float64Array | undefined;
+      const s = (x: Tensor, w: Tensor) => {
+        const y = conv(x, w);
+        q ??= draw(y.size, 3);
+        const [gx, gw] = gradients(sum(mul(tensor(q, y.shape), tanh(y))), [x, w], undefined, {
+          createGraph: true,
+        });
+        return sum(mul(tensor(r, xs), gx!)).add(sum(mul(tensor(u, ws), gw!)));
+      };
+      const value = () =>
+        tidy(() => {
+          const x = tensor(px, xs), w = tensor(pw, ws);
+          x.requiresGrad = w.requiresGrad = true;
+          return s(x, w).dataSync()[0];
+        });
+      const analytic = tidy(() => {
+        const x = tensor(Float64Array.from(px), xs), w = tensor(Float64Array.from(pw), ws);
         x.requiresGrad = w.requiresGrad = true;
-        return s(x, w).dataSync()[0];
+        return gradients(s(x, w), [x, w]).map((g) => Float64Array.from(g!.dataSync()));
       });
-    const analytic = tidy(() => {
-      const x = tensor(Float64Array.from(px), xs), w = tensor(Float64Array.from(pw), ws);
-      x.requiresGrad = w.requiresGrad = true;
-      return gradients(s(x, w), [x, w]).map((g) => Float64Array.from(g!.dataSync()));
-    });
-    const numeric = [centralDifferences(value, px, 1e-6), centralDifferences(value, pw, 1e-6)];
-    ["x", "w"].forEach((what, i) => {
-      const rel = maxRelError(analytic[i], numeric[i]), abs = maxAbsDiff(analytic[i], numeric[i]);
-      assert.ok(rel < 1e-6 || abs < 1e-8, `${what}: relative ${rel}, absolute ${abs}`);
-    });
-  } finally {
-    await setDevice("cpu");
-  }
-});
+      const numeric = [centralDifferences(value, px, 1e-6), centralDifferences(value, pw, 1e-6)];
+      ["x", "w"].forEach((what, i) => {
+        const rel = maxRelError(analytic[i], numeric[i]);
+        const abs = maxAbsDiff(analytic[i], numeric[i]);
+        assert.ok(rel < 1e-6 || abs < 1e-8, `${what}: relative ${rel}, absolute ${abs}`);
+      });
+    } finally {
+      await setDevice("cpu");
+    }
+  });
+}
+
+convSecondDerivative(
+  "conv2d",
+  [[2, 5, 4, 2], [3, 3, 2, 3]],
+  (x, w) => conv2d(x, w, { strides: 2, padding: "same" }),
+);
+convSecondDerivative(
+  "depthwiseConv2d",
+  [[2, 5, 4, 2], [3, 3, 2, 2]],
+  (x, w) => depthwiseConv2d(x, w, { strides: 2, padding: "same" }),
+);
+// A separable conv's depthwise step followed by a fixed 1x1 conv2d (both gradient chains).
+convSecondDerivative(
+  "depthwiseConv2d then a 1x1 conv2d (separable)",
+  [[1, 5, 4, 2], [2, 2, 2, 2]],
+  (x, w) =>
+    conv2d(
+      depthwiseConv2d(x, w, { padding: "same", dilations: 2 }),
+      tensor(Float64Array.from({ length: 12 }, (_, i) => Math.sin(i + 1)), [1, 1, 4, 3]),
+    ),
+);
 
 Deno.test("a second derivative through maxPool2d is refused, naming the op", () => {
   tidy(() => {
