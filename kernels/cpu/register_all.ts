@@ -6,6 +6,7 @@ import { elementwiseFastKernels } from "./elementwise_fast.ts";
 import { matmulConvFastKernels } from "./fast_kernels.ts";
 import { optimizerFastKernels } from "./optimizer_fast.ts";
 import { poolFastKernels } from "./pool_fast.ts";
+import { stridedFastKernels } from "./strided_fast.ts";
 
 /**
  * Registers every fast CPU kernel for backend "cpu"; cpu/backend.ts imports this, so the
@@ -22,5 +23,6 @@ for (
     ...dropoutFastKernels,
     ...optimizerFastKernels,
     ...poolFastKernels,
+    ...stridedFastKernels,
   ]
 ) registerKernel(config);

@@ -28,6 +28,8 @@ const EXPECTED = [
   "tanh",
   "gelu",
   "geluGrad",
+  "permute",
+  "stridedSlice",
   "sum",
   "broadcastTo",
   "matmul",
