@@ -226,8 +226,14 @@ const broadcastToFast: CpuKernel = (inputs, attrs, out, outShape) => {
   const [x] = inputs;
   const block = trailingBlock(x.shape, outShape);
   if (block === 0) return referenceBroadcast(inputs, attrs, out, outShape);
-  // x repeats over the leading axes: copy it block by block.
-  for (let o = 0; o < out.length; o += block) out.set(x.data.subarray(0, block), o);
+  // x repeats over the leading axes: copy it once, then double the filled part (a short block,
+  // as a per-channel vector, costs a subarray view per copy when copied block by block).
+  const n = out.length;
+  if (n === 0) return;
+  out.set(x.data.subarray(0, block), 0);
+  for (let filled = block; filled < n; filled *= 2) {
+    out.copyWithin(filled, 0, Math.min(filled, n - filled));
+  }
 };
 
 /** The registry entries of this file's kernels (registered by cpu/register_all.ts). */

@@ -124,7 +124,16 @@ Deno.test("fast sum equals the reference on leading, trailing and mixed axes", (
 
 Deno.test("fast broadcastTo equals the reference over the batch and falls back otherwise", () => {
   const rng = new Rng(8);
-  for (const [from, to] of [[[5], [3, 4, 5]], [[1, 4, 5], [3, 4, 5]], [[3, 1, 5], [3, 4, 5]]]) {
+  const cases = [
+    [[5], [3, 4, 5]],
+    [[1, 4, 5], [3, 4, 5]],
+    [[3, 1, 5], [3, 4, 5]],
+    // A batch-norm channel vector over a conv activation (the copies double: 7·13·3 blocks).
+    [[1, 1, 1, 16], [7, 13, 3, 16]],
+    [[1, 16], [1, 16]],
+    [[16], [0, 16]],
+  ];
+  for (const [from, to] of cases) {
     const d = random(from, rng);
     const attrs = { shape: to };
     assertClose(
