@@ -21,8 +21,9 @@ import {
  * mean's gradient. The reference kernels share one loop that calls the op's function per element;
  * shared by every op, that call site is megamorphic and V8 cannot inline it. Here each op has its
  * own loop. Only the layouts training produces are handled (same shape, scalar operand,
- * per-channel operand over the last axes, sums over leading or trailing axes); anything else runs
- * the reference kernel, which stays the oracle these are tested against. On float32, ReLU, its
+ * per-channel operand over the last axes, one value per row, sums over leading or trailing axes);
+ * anything else runs the reference kernel, which stays the oracle these are tested against. On
+ * float32, ReLU, its
  * gradient, the binary ops and column sums run as WASM SIMD (wasm/elementwise_wasm.ts) when it
  * is available, for arrays that fit in cache (see elementwise_wasm.ts).
  */
@@ -84,6 +85,36 @@ function binaryBlock(
   }
 }
 
+/** Length of out's last axis when b is out's shape with that axis 1 (a value per row); else 0. */
+function rowBroadcast(bShape: number[], outShape: number[]): number {
+  const r = outShape.length;
+  if (r < 2 || bShape.length !== r || bShape[r - 1] !== 1) return 0;
+  for (let k = 0; k < r - 1; k++) if (bShape[k] !== outShape[k]) return 0;
+  return outShape[r - 1];
+}
+
+/** a op b where b holds one value per row of `c` elements of a (softmax's gradient, norms). */
+function binaryRows(op: BinaryName, a: TypedArray, b: TypedArray, c: number, out: TypedArray) {
+  const n = out.length;
+  for (let o = 0, r = 0; o < n; o += c, r++) {
+    const v = b[r];
+    switch (op) {
+      case "add":
+        for (let j = 0; j < c; j++) out[o + j] = a[o + j] + v;
+        break;
+      case "sub":
+        for (let j = 0; j < c; j++) out[o + j] = a[o + j] - v;
+        break;
+      case "mul":
+        for (let j = 0; j < c; j++) out[o + j] = a[o + j] * v;
+        break;
+      case "div":
+        for (let j = 0; j < c; j++) out[o + j] = a[o + j] / v;
+        break;
+    }
+  }
+}
+
 function binaryKernel(op: BinaryName): CpuKernel {
   const reference = getOp(op)!.cpu as CpuKernel;
   return (inputs: CpuInput[], attrs, out, outShape) => {
@@ -101,6 +132,8 @@ function binaryKernel(op: BinaryName): CpuKernel {
       if (f32 && block >= 4 && binaryBlockWasm(op, A, B, block, out)) return;
       // A scalar operand is a block of 1; short blocks still beat the reference's odometer.
       if (block > 0) return binaryBlock(op, a.data, b.data, block, out);
+      const row = rowBroadcast(b.shape, outShape);
+      if (row > 0) return binaryRows(op, a.data, b.data, row, out);
     }
     reference(inputs, attrs, out, outShape);
   };

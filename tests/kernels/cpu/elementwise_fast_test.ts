@@ -65,6 +65,30 @@ Deno.test("fast binary ops equal the reference: same shape, bias, scalar, fallba
   }
 });
 
+Deno.test("fast binary ops with one value per row equal the reference bit for bit", () => {
+  const rng = new Rng(9);
+  const shape = [3, 4, 7, 9];
+  const a = random(shape, rng), b = random([3, 4, 7, 1], rng);
+  [NaN, Infinity, -Infinity, -0, 0].forEach((v, i) => {
+    a[5 * i] = v;
+    b[3 * i + 1] = v;
+  });
+  for (const op of ["add", "sub", "mul", "div"]) {
+    const x = run(fast, op, [[a, shape], [b, [3, 4, 7, 1]]], {});
+    const y = run(reference, op, [[a, shape], [b, [3, 4, 7, 1]]], {});
+    assert.deepEqual(new Uint32Array(x.buffer), new Uint32Array(y.buffer), op);
+  }
+  // Empty rows, and a [rows, 1] operand of a rank-2 tensor.
+  const e = run(fast, "sub", [[new Float32Array(0), [0, 5]], [new Float32Array(0), [0, 1]]], {});
+  assert.equal(e.length, 0);
+  const m = random([6, 5], rng), v = random([6, 1], rng);
+  assertClose(
+    run(fast, "div", [[m, [6, 5]], [v, [6, 1]]], {}),
+    run(reference, "div", [[m, [6, 5]], [v, [6, 1]]], {}),
+    "div [6,5] by [6,1]",
+  );
+});
+
 Deno.test("fast relu, step, neg equal the reference, NaN included", () => {
   const rng = new Rng(6);
   const d = random([1000], rng);
