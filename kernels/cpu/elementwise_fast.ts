@@ -255,17 +255,48 @@ const sumFast: CpuKernel = (inputs, attrs, out, outShape) => {
 };
 
 const referenceBroadcast = getOp("broadcastTo")!.cpu as CpuKernel;
+/** Writes `src` at out[at], then doubles the filled part until `count` values from `at` are set. */
+function repeatInto(out: TypedArray, src: TypedArray, at: number, count: number): void {
+  const block = src.length;
+  out.set(src, at);
+  for (let filled = block; filled < count; filled *= 2) {
+    out.copyWithin(at + filled, at, at + Math.min(filled, count - filled));
+  }
+}
+
+/**
+ * [outer, mid, inner] when x (of out's rank) matches out except on one run of axes where x has
+ * length 1 (x repeats `mid` times within each of `outer` slices); else undefined.
+ */
+function middleRun(xShape: number[], outShape: number[]): [number, number, number] | undefined {
+  const r = outShape.length;
+  if (xShape.length !== r) return undefined;
+  let p = 0;
+  while (p < r && xShape[p] === outShape[p]) p++;
+  let q = p;
+  while (q < r && xShape[q] === 1 && outShape[q] !== 1) q++;
+  for (let k = q; k < r; k++) if (xShape[k] !== outShape[k]) return undefined;
+  if (q === p) return undefined;
+  const prod = (a: number[]) => a.reduce((s, v) => s * v, 1);
+  return [prod(outShape.slice(0, p)), prod(outShape.slice(p, q)), prod(outShape.slice(q))];
+}
+
 const broadcastToFast: CpuKernel = (inputs, attrs, out, outShape) => {
   const [x] = inputs;
-  const block = trailingBlock(x.shape, outShape);
-  if (block === 0) return referenceBroadcast(inputs, attrs, out, outShape);
-  // x repeats over the leading axes: copy it once, then double the filled part (a short block,
-  // as a per-channel vector, costs a subarray view per copy when copied block by block).
   const n = out.length;
-  if (n === 0) return;
-  out.set(x.data.subarray(0, block), 0);
-  for (let filled = block; filled < n; filled *= 2) {
-    out.copyWithin(filled, 0, Math.min(filled, n - filled));
+  const block = trailingBlock(x.shape, outShape);
+  if (block > 0) {
+    // x repeats over the leading axes: copy it once, then double the filled part (a short
+    // block, as a per-channel vector, costs a subarray view per copy when copied one by one).
+    if (n > 0) repeatInto(out, x.data.subarray(0, block), 0, n);
+    return;
+  }
+  const run = middleRun(x.shape, outShape);
+  if (!run || n === 0) return referenceBroadcast(inputs, attrs, out, outShape);
+  // x repeats along middle axes (mean's gradient over the tokens of [batch, 1, features]).
+  const [outer, mid, inner] = run;
+  for (let o = 0; o < outer; o++) {
+    repeatInto(out, x.data.subarray(o * inner, (o + 1) * inner), o * mid * inner, mid * inner);
   }
 };
 

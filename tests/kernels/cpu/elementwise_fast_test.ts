@@ -156,6 +156,12 @@ Deno.test("fast broadcastTo equals the reference over the batch and falls back o
     [[1, 1, 1, 16], [7, 13, 3, 16]],
     [[1, 16], [1, 16]],
     [[16], [0, 16]],
+    // One value per token row repeated over the tokens, and over two middle axes.
+    [[4, 1, 6], [4, 9, 6]],
+    [[3, 1, 1, 5], [3, 2, 7, 5]],
+    [[3, 1, 1], [3, 7, 1]],
+    [[0, 1, 3], [0, 4, 3]],
+    [[2, 1, 3, 1], [2, 4, 3, 5]], // two separate runs: the reference path
   ];
   for (const [from, to] of cases) {
     const d = random(from, rng);
