@@ -23,7 +23,8 @@ FASHION_DEBIAN_DIR = "/usr/share/datasets/fashion-mnist"
 
 
 def flags(doc, epochs, validation_split, data_flag="--mnist-dir"):
-    """The flags every twin takes; the caller adds its own and parses."""
+    """The flags every twin takes; the caller adds its own and parses. `data_flag` None: the twin
+    reads no data folder (it generates its data)."""
     ap = argparse.ArgumentParser(description=doc.split("\n")[0])
     ap.add_argument("--epochs", type=int, default=epochs)
     ap.add_argument("--batch-size", type=int, default=128)
@@ -32,7 +33,8 @@ def flags(doc, epochs, validation_split, data_flag="--mnist-dir"):
     ap.add_argument("--test-limit", type=int)
     ap.add_argument("--validation-split", type=float, default=validation_split)
     ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument(data_flag, dest="data_dir")
+    if data_flag:
+        ap.add_argument(data_flag, dest="data_dir")
     return ap
 
 
@@ -104,8 +106,9 @@ def evaluate(net, x, y, loss=F.cross_entropy, batch=1000):
     return total / len(y), right / len(y)
 
 
-def run(twin, a, net, opt, data, d, criterion=F.cross_entropy, **info):
-    """Prints the run's line (`info` added), trains for a.epochs printing each epoch, then tests."""
+def run(twin, a, net, opt, data, d, criterion=F.cross_entropy, order=None, **info):
+    """Prints the run's line (`info` added), trains for a.epochs printing each epoch, then tests.
+    `order(epoch)` gives an epoch's batch order (default: torch.randperm seeded with a.seed)."""
     (x, y), (xv, yv), (xt, yt) = data["train"], data["val"], data["test"]
     params = sum(p.numel() for p in net.parameters() if p.requires_grad)
     print(json.dumps({"twin": twin, "torch": torch.__version__, "threads": a.threads,
@@ -116,10 +119,10 @@ def run(twin, a, net, opt, data, d, criterion=F.cross_entropy, **info):
     for epoch in range(1, a.epochs + 1):
         t0 = time.perf_counter()
         net.train()
-        order = torch.randperm(len(y), generator=gen)
+        perm = order(epoch) if order else torch.randperm(len(y), generator=gen)
         total, right = 0.0, 0
         for i in range(0, len(y), a.batch_size):
-            idx = order[i:i + a.batch_size]
+            idx = perm[i:i + a.batch_size]
             out = net(x[idx])
             batch_loss = criterion(out, y[idx])
             opt.zero_grad()
