@@ -22,7 +22,7 @@ import "./io/model_methods.ts";
 export { fill, ones, scalar, Tensor, tensor, variable, zeros } from "./kernels/tensor.ts";
 export type { DataRef, GraphNode, NestedNumbers } from "./kernels/tensor_core.ts";
 export type { DType, FloatArray, TypedArray } from "./kernels/dtype.ts";
-export type { Backend, BackendCounters, KernelInput } from "./kernels/backend.ts";
+export type { Backend, BackendCounters, BindingLimits, KernelInput } from "./kernels/backend.ts";
 export { keep, memory, noGrad, setLeakWarning, tidy } from "./kernels/engine.ts";
 export { checkNumericsEnabled, setCheckNumerics } from "./kernels/check_numerics.ts";
 export { type DeviceInfo, deviceInfo, type DeviceName, setDevice } from "./kernels/device.ts";
@@ -39,6 +39,8 @@ export {
   type CpuInput,
   type GradContext,
   type GradResult,
+  mutatedInputs,
+  type MutatesFn,
   type OpDef,
   type OpTestCase,
   registeredOps,

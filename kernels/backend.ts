@@ -62,6 +62,20 @@ export interface Backend {
   sync(): Promise<void>;
   /** Live counters since the backend was created. */
   counters: BackendCounters;
+  /**
+   * What one kernel may bind, where that limits fusing several tensors' work into one dispatch
+   * (WebGPU: storage buffers per shader stage, bytes per binding); undefined where one call per
+   * tensor costs nothing worth saving (the CPU).
+   */
+  readonly bindingLimits?: BindingLimits;
+}
+
+/** Per-dispatch binding limits of a device (see {@link Backend.bindingLimits}). */
+export interface BindingLimits {
+  /** Storage buffers one kernel binds, its output included. */
+  storageBuffers: number;
+  /** Bytes one storage binding may span. */
+  bindingBytes: number;
 }
 
 /** Zeroed counters. */

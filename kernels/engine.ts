@@ -7,7 +7,7 @@ import {
   pushScope,
 } from "./context.ts";
 import { checkNumericsEnabled, checkOp } from "./check_numerics.ts";
-import type { OpDef } from "./op.ts";
+import { mutatedInputs, type OpDef } from "./op.ts";
 import { DataRef, Tensor } from "./tensor_core.ts";
 
 /**
@@ -96,7 +96,7 @@ export function runOp<A>(def: OpDef<A>, inputs: Tensor[], attrs: A): Tensor {
       );
     }
   }
-  for (const i of def.mutates ?? []) {
+  for (const i of mutatedInputs(def, attrs, inputs.length)) {
     const t = inputs[i];
     if (t && t.ref.refs !== 1) {
       throw new Error(

@@ -34,6 +34,12 @@ export interface GradContext<A> {
  */
 export type GradResult = Tensor | null | (() => Tensor);
 
+/**
+ * The in-place inputs of one call, from its attributes and input count. Declared as a method
+ * (bivariant in `attrs`), so an `OpDef<Specific>` still passes where an `OpDef<unknown>` goes.
+ */
+export type MutatesFn<A> = { of(attrs: A, inputCount: number): number[] }["of"];
+
 /** How the registry-driven tests build inputs for one case of an op. */
 export interface OpTestCase<A = unknown> {
   /** Label shown in test output. */
@@ -82,8 +88,10 @@ export interface OpDef<A = unknown> {
   /**
    * Inputs the kernel also updates in place (optimiser state owned by one caller). `runOp`
    * refuses a shared tensor here, and the parity tests compare these inputs after the op too.
+   * A function when they depend on the call (optimizerStepGroup: every parameter and state of
+   * the group); read it through {@link mutatedInputs}.
    */
-  mutates?: number[];
+  mutates?: number[] | MutatesFn<A>;
   /** Input indices that are differentiable (default: all float inputs). */
   diffInputs?: number[];
   /** Cases the registry tests run: gradient check and backend parity. */
@@ -100,6 +108,12 @@ export function defineOp<A>(def: OpDef<A>): OpDef<A> {
   }
   registry.set(def.name, def as unknown as OpDef<never>);
   return def;
+}
+
+/** The inputs `def` updates in place for this call. Example: `mutatedInputs(op, attrs, 4)`. */
+export function mutatedInputs<A>(def: OpDef<A>, attrs: A, inputCount: number): number[] {
+  const m = def.mutates;
+  return typeof m === "function" ? m(attrs, inputCount) : m ?? [];
 }
 
 /** Every registered op, in registration order. */

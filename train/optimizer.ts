@@ -1,6 +1,7 @@
-import { keep, noGrad, tidy } from "../kernels/engine.ts";
+import { backend, keep, noGrad, tidy } from "../kernels/engine.ts";
 import { mul } from "../kernels/ops/mod.ts";
 import { optimizerStep } from "../kernels/ops/optimizer_step.ts";
+import { optimizerStepGroup } from "../kernels/ops/optimizer_step_group.ts";
 import type { UpdateRule } from "../kernels/optim/update_rule.ts";
 import { fmtShape } from "../kernels/shape.ts";
 import { fill, type Tensor, zeros } from "../kernels/tensor.ts";
@@ -14,6 +15,7 @@ import {
 import { type LearningRate, rateAt } from "./schedules.ts";
 import { checkOptimizerOptions } from "../layers/validate.ts";
 import { ParameterOwner } from "./optimizer_owner.ts";
+import { groupUpdates, type ParameterUpdate } from "./optimizer_groups.ts";
 
 /**
  * What every optimiser shares: per-parameter state tensors (kept across steps, so `tidy` leaves
@@ -154,21 +156,28 @@ export abstract class BaseOptimizer implements Optimizer {
         const scale = globalClipNorm === undefined || !present.length
           ? undefined
           : globalNormScale(present, globalClipNorm);
+        const items: ParameterUpdate[] = [];
         params.forEach((p, i) => {
           const g0 = grads[i];
           if (!g0) return;
-          const state = this.slots(p);
-          p.assign(tidy(() => {
-            let g = g0;
-            if (scale) g = mul(g, scale);
-            if (clipNorm !== undefined) g = clipByNorm(g, clipNorm);
-            if (clipValue !== undefined) g = clipByValue(g, clipValue);
-            return this.update(p, g, state, lr);
-          }));
+          let g = g0;
+          if (scale) g = mul(g, scale);
+          if (clipNorm !== undefined) g = clipByNorm(g, clipNorm);
+          if (clipValue !== undefined) g = clipByValue(g, clipValue);
+          items.push({ p, g, state: this.slots(p) });
         });
+        this.applyUpdates(items, lr);
       })
     );
     this.iterations++;
+  }
+
+  /**
+   * Applies this step's update to every parameter (gradients already scaled and clipped): one
+   * {@link BaseOptimizer.update} each, assigned to the parameter. Runs inside `noGrad` and a `tidy`.
+   */
+  protected applyUpdates(items: ParameterUpdate[], lr: number): void {
+    for (const { p, g, state } of items) p.assign(tidy(() => this.update(p, g, state, lr)));
   }
 
   config(): Record<string, unknown> {
@@ -207,5 +216,22 @@ export abstract class FusedOptimizer extends BaseOptimizer {
       rule: rule.name,
       hyper: { ...this.hyper(), learningRate: lr },
     });
+  }
+
+  /**
+   * Where the device limits what one kernel binds (WebGPU), as many parameters per kernel as
+   * its storage buffers allow (optimizerStepGroup, in place); the rest one kernel each.
+   */
+  protected override applyUpdates(items: ParameterUpdate[], lr: number): void {
+    const limits = backend().bindingLimits;
+    const rule = this.rule();
+    const { groups, single } = limits
+      ? groupUpdates(items, 2 + rule.state.length, limits)
+      : { groups: [], single: items };
+    const attrs = { rule: rule.name, hyper: { ...this.hyper(), learningRate: lr } };
+    for (const g of groups) {
+      optimizerStepGroup(g.map((u) => u.p), g.map((u) => u.g), g.map((u) => u.state), attrs);
+    }
+    super.applyUpdates(single, lr);
   }
 }

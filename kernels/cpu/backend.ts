@@ -1,7 +1,7 @@
 import { type Backend, type KernelInput, newCounters } from "../backend.ts";
 import { bytesPer, type DType, dtypeOf, type TypedArray } from "../dtype.ts";
 import { getKernel } from "../kernel_registry.ts";
-import type { OpDef } from "../op.ts";
+import { mutatedInputs, type OpDef } from "../op.ts";
 import { sizeOf } from "../shape.ts";
 import { ArrayPool } from "./array_pool.ts";
 import { dropCols } from "./cols_cache.ts";
@@ -60,7 +60,7 @@ export class CpuBackend implements Backend {
     if (this.pool.stats.allocated !== allocated) this.counters.bufferCreations++;
     const ins = inputs.map((i) => ({ data: i.handle as TypedArray, shape: i.shape }));
     // Columns cached for an input that is about to change are stale.
-    for (const i of op.mutates ?? []) dropCols(ins[i]?.data);
+    for (const i of mutatedInputs(op, attrs, ins.length)) dropCols(ins[i]?.data);
     (fast?.kernelFunc ?? op.cpu)(ins, attrs as never, out, shape);
     return out;
   }

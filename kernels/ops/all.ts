@@ -39,6 +39,7 @@ export {
 export * from "./dropout.ts";
 export { embeddingLookup } from "./embedding.ts";
 export * from "./optimizer_step.ts";
+export * from "./optimizer_step_group.ts";
 export { cropFlip, type CropFlipDraw, cropFlipDraw, type CropFlipOptions } from "./augment.ts";
 export * from "./batch_norm.ts";
 export { layerNorm, type LayerNormAttrs } from "./layer_norm.ts";

@@ -41,6 +41,12 @@ export interface UpdateRule extends UpdateRuleSpec {
    * the hyperparameters as `pf(k)` in `hyper` order; write `out[i]` and the state.
    */
   wgsl: string;
+  /**
+   * The same statements on other arrays: `arrays` names θ, g and the state in that order,
+   * `out` takes θ' (θ's own array for an in-place update) and `index` is the element.
+   * Example: `rule.wgslAt(["in3", "in4", "in5"], "in3", "j")`.
+   */
+  wgslAt(arrays: string[], out: string, index: string): string;
 }
 
 interface Statement {
@@ -77,11 +83,14 @@ export function defineUpdateRule(spec: UpdateRuleSpec): UpdateRule {
   });
   const missing = spec.hyper.filter((h) => typeof spec.example[h] !== "number");
   if (missing.length) throw new Error(`${where}: example lacks ${missing.join(", ")}`);
+  const wgslAt = (arrays: string[], out: string, index: string) =>
+    compileWgsl(spec, statements, arrays, out, index);
   const rule: UpdateRule = {
     ...spec,
     reference: referenceKernel(spec, statements),
     fast: compileJs(spec, statements),
-    wgsl: compileWgsl(spec, statements),
+    wgsl: wgslAt(["p", "g", ...spec.state].map((_, k) => `in${k}`), "out", "i"),
+    wgslAt,
   };
   rules.set(spec.name, rule);
   return rule;
@@ -145,16 +154,22 @@ function compileJs(spec: UpdateRuleSpec, statements: Statement[]): UpdateRule["f
   return new Function("inputs", "hyper", "out", body.join("\n")) as UpdateRule["fast"];
 }
 
-function compileWgsl(spec: UpdateRuleSpec, statements: Statement[]): string {
+function compileWgsl(
+  spec: UpdateRuleSpec,
+  statements: Statement[],
+  arrays: string[],
+  out: string,
+  i: string,
+): string {
   return [
-    `var ${local("p")} = in0[i];`,
-    `let ${local("g")} = in1[i];`,
-    ...spec.state.map((s, k) => `var ${local(s)} = in${k + 2}[i];`),
+    `var ${local("p")} = ${arrays[0]}[${i}];`,
+    `let ${local("g")} = ${arrays[1]}[${i}];`,
+    ...spec.state.map((s, k) => `var ${local(s)} = ${arrays[k + 2]}[${i}];`),
     ...spec.hyper.map((h, k) => `let ${local(h)} = pf(${k}u);`),
     ...statements.map((st) =>
       `${st.declares ? "let " : ""}${local(st.target)} = ${emitExpr(st.expr, "wgsl", local)};`
     ),
-    ...spec.state.map((s, k) => `in${k + 2}[i] = ${local(s)};`),
-    `out[i] = ${local("p")};`,
+    ...spec.state.map((s, k) => `${arrays[k + 2]}[${i}] = ${local(s)};`),
+    `${out}[${i}] = ${local("p")};`,
   ].join("\n  ");
 }

@@ -1,7 +1,7 @@
-import { type Backend, type KernelInput, newCounters } from "../backend.ts";
+import { type Backend, type BindingLimits, type KernelInput, newCounters } from "../backend.ts";
 import { allocArray, bytesPer, type DType, dtypeOf, type TypedArray } from "../dtype.ts";
 import { getKernel } from "../kernel_registry.ts";
-import type { OpDef } from "../op.ts";
+import { mutatedInputs, type OpDef } from "../op.ts";
 import { sizeOf } from "../shape.ts";
 import { setGemmLimits } from "./gemm.ts";
 import type { KernelTimer } from "./timestamps.ts";
@@ -59,6 +59,14 @@ export class WebGpuBackend implements Backend {
   #indexErrors: IndexErrorFlag;
   /** Set by the profiler (kernels/webgpu/timestamps.ts): each dispatch gets a timed pass. */
   timer?: KernelTimer;
+  /** The device's limits on one dispatch's storage bindings (the index-error flag not counted). */
+  get bindingLimits(): BindingLimits {
+    return {
+      // One is kept back for the index-error flag a kernel may bind.
+      storageBuffers: this.device.limits.maxStorageBuffersPerShaderStage - 1,
+      bindingBytes: this.device.limits.maxStorageBufferBindingSize,
+    };
+  }
 
   private constructor(
     readonly device: GPUDevice,
@@ -90,6 +98,8 @@ export class WebGpuBackend implements Backend {
       // Enabled where offered, for `deno task profile`'s GPU time per kernel; unused otherwise.
       requiredFeatures: adapter.features.has("timestamp-query") ? ["timestamp-query"] : [],
       requiredLimits: {
+        // All the adapter has: the fused optimiser binds several parameters per dispatch.
+        maxStorageBuffersPerShaderStage: limits.maxStorageBuffersPerShaderStage,
         maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
         maxBufferSize: limits.maxBufferSize,
         maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
@@ -159,13 +169,14 @@ export class WebGpuBackend implements Backend {
     );
     const ins: [GpuBuf, DType][] = inputs.map((i) => [i.handle as GpuBuf, i.dtype]);
     const splits = kernel.splits ?? 1;
+    const mutates = mutatedInputs(op, attrs, ins.length);
     if (splits <= 1) {
-      this.dispatch(kernel, ins, out, outType, op.mutates);
+      this.dispatch(kernel, ins, out, outType, mutates);
       return out;
     }
     const n = sizeOf(shape);
     const partials = this.#take(n * splits * 4, false);
-    this.dispatch(kernel, ins, partials, outType, op.mutates);
+    this.dispatch(kernel, ins, partials, outType, mutates);
     this.dispatch(splitSumKernel(n, splits), [[partials, dtype]], out, outType);
     // Later dispatches in this encoder may reuse it: they run after the sum has read it.
     this.free(partials);

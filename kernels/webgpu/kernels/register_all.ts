@@ -11,6 +11,7 @@ import { indexingWebGpuKernels } from "./indexing.ts";
 import { matmulWebGpuKernels } from "./matmul.ts";
 import { batchMatmulWebGpuKernels } from "./batch_matmul.ts";
 import { optimizerStepWebGpuKernels } from "./optimizer_step.ts";
+import { optimizerStepGroupWebGpuKernels } from "./optimizer_step_group.ts";
 import { poolWebGpuKernels } from "./pool.ts";
 import { avgPoolWebGpuKernels } from "./pool_avg.ts";
 import { reduceWebGpuKernels } from "./reduce.ts";
@@ -43,6 +44,7 @@ for (
     ...indexingWebGpuKernels,
     ...dropoutWebGpuKernels,
     ...optimizerStepWebGpuKernels,
+    ...optimizerStepGroupWebGpuKernels,
     ...augmentWebGpuKernels,
     ...batchNormWebGpuKernels,
     ...layerNormWebGpuKernels,

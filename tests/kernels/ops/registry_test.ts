@@ -13,7 +13,13 @@ import "../../../train/optimizers.ts";
 import { setDevice } from "../../../kernels/device.ts";
 import { gradients } from "../../../kernels/autograd.ts";
 import { runOp, tidy } from "../../../kernels/engine.ts";
-import { getOp, type OpDef, type OpTestCase, registeredOps } from "../../../kernels/op.ts";
+import {
+  getOp,
+  mutatedInputs,
+  type OpDef,
+  type OpTestCase,
+  registeredOps,
+} from "../../../kernels/op.ts";
 import { mul, sum } from "../../../kernels/ops/mod.ts";
 import { Rng } from "../../../kernels/random.ts";
 import { type Tensor, tensor } from "../../../kernels/tensor.ts";
@@ -89,7 +95,9 @@ async function runOn(
     const y = runOp(op, xs, c.attrs);
     const out = { y: y.dataSync(), grads: [] as Float32Array[] };
     // In-place inputs (optimiser state) are outputs too.
-    for (const i of op.mutates ?? []) if (xs[i]) out.grads.push(xs[i].dataSync() as Float32Array);
+    for (const i of mutatedInputs(op, c.attrs, xs.length)) {
+      if (xs[i]) out.grads.push(xs[i].dataSync() as Float32Array);
+    }
     const diff = op.diffInputs ?? xs.flatMap((x, i) => (x.dtype === "int32" ? [] : [i]));
     if (op.grad && diff.length) {
       for (const i of diff) xs[i].requiresGrad = true;

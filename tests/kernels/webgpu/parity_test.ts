@@ -13,7 +13,7 @@ import { setDevice } from "../../../kernels/device.ts";
 import { gradients } from "../../../kernels/autograd.ts";
 import { runOp, tidy } from "../../../kernels/engine.ts";
 import { getKernel } from "../../../kernels/kernel_registry.ts";
-import { type OpDef, type OpTestCase, registeredOps } from "../../../kernels/op.ts";
+import { mutatedInputs, type OpDef, type OpTestCase, registeredOps } from "../../../kernels/op.ts";
 import { mul, sum } from "../../../kernels/ops/mod.ts";
 import { Rng } from "../../../kernels/random.ts";
 import type { Tensor } from "../../../kernels/tensor.ts";
@@ -66,7 +66,9 @@ async function runOn(
     const xs = caseTensors(c, data, "float32");
     const y = runOp(op, xs, c.attrs);
     // In-place inputs (optimiser state) are compared like gradients.
-    const grads: Tensor[] = (op.mutates ?? []).filter((i) => xs[i]).map((i) => xs[i]);
+    const grads: Tensor[] = mutatedInputs(op, c.attrs, xs.length).filter((i) => xs[i]).map((i) =>
+      xs[i]
+    );
     const diff = op.diffInputs ?? xs.flatMap((x, i) => (x.dtype === "int32" ? [] : [i]));
     if (op.grad && diff.length) {
       for (const i of diff) xs[i].requiresGrad = true;
