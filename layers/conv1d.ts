@@ -2,34 +2,15 @@ import { checkDilation, conv1d, conv1dLength, type Conv1dPadding } from "../kern
 import type { Rng } from "../kernels/random.ts";
 import { fmtShape } from "../kernels/shape.ts";
 import type { Tensor } from "../kernels/tensor.ts";
-import { activate, type ActivationName } from "./activations.ts";
-import type { InitializerName } from "./initializers.ts";
+import { type ConvLayerOptions, withActivation } from "./conv_options.ts";
 import { type CallContext, KernelAndBias, Layer, type NamedTensor } from "./module.ts";
 import { checkOptions } from "./validate.ts";
 
-/** Options of {@link Conv1D}, named like Keras. */
-export interface Conv1DOptions {
-  /** Number of filters (output channels). */
-  filters: number;
-  /** Taps of each filter along time. */
-  kernelSize: number;
-  /** Step along time; 1 by default. */
-  strides?: number;
-  /** "valid" (default), "same", or "causal" (output t sees inputs up to t). */
-  padding?: Conv1dPadding;
-  /** Distance between the kernel's taps; 1 by default. */
-  dilationRate?: number;
-  /** Activation after the bias; linear by default ("relu" runs in the conv kernel). */
-  activation?: ActivationName;
-  /** Whether to add a per-filter bias (default true). */
-  useBias?: boolean;
-  /** Kernel initialiser (default glorotUniform). */
-  kernelInitializer?: InitializerName;
-  /** Bias initialiser (default zeros). */
-  biasInitializer?: InitializerName;
-  /** [steps, channels] when this is a model's first layer. */
-  inputShape?: number[];
-}
+/**
+ * Options of {@link Conv1D}, named like Keras: padding "valid" (default), "same", or "causal"
+ * (output t sees inputs up to t); `inputShape` is [steps, channels].
+ */
+export type Conv1DOptions = ConvLayerOptions<number, Conv1dPadding>;
 
 /**
  * 1-D convolution over time of [batch, steps, channels] input with a [kernelSize, channels,
@@ -75,14 +56,11 @@ export class Conv1D extends Layer {
     this.built = true;
   }
   call(x: Tensor, _ctx: CallContext): Tensor {
-    // As conv2d: bias and ReLU are applied inside the conv kernel.
-    const relu = this.opts.activation === "relu";
-    const y = conv1d(x, this.params!.kernel, {
-      ...this.windowOptions,
-      bias: this.params!.bias,
-      activation: relu ? "relu" : undefined,
-    });
-    return relu ? y : activate(y, this.opts.activation);
+    const { kernel, bias } = this.params!;
+    return withActivation(
+      this.opts.activation,
+      (activation) => conv1d(x, kernel, { ...this.windowOptions, bias, activation }),
+    );
   }
   override weights(): NamedTensor[] {
     return this.params?.weights() ?? [];

@@ -11,25 +11,16 @@ import {
 import type { Rng } from "../kernels/random.ts";
 import { fmtShape } from "../kernels/shape.ts";
 import type { Tensor } from "../kernels/tensor.ts";
-import { activate, type ActivationName, checkActivationName } from "./activations.ts";
-import type { InitializerName } from "./initializers.ts";
+import { checkActivationName } from "./activations.ts";
+import { type ConvLayerOptions, type Size2, withActivation } from "./conv_options.ts";
 import { type CallContext, KernelAndBias, Layer, type NamedTensor } from "./module.ts";
 import { checkOptions } from "./validate.ts";
 
-/** Options of {@link Conv2D}, named like Keras. */
-export interface Conv2DOptions {
-  filters: number;
-  kernelSize: number | [number, number];
-  strides?: number | [number, number];
-  padding?: Padding;
-  /** Distance between the kernel's taps (one for both axes or [h, w]); 1 by default. */
-  dilationRate?: number | [number, number];
-  activation?: ActivationName;
-  useBias?: boolean;
-  kernelInitializer?: InitializerName;
-  biasInitializer?: InitializerName;
-  inputShape?: number[];
-}
+/**
+ * Options of {@link Conv2D}, named like Keras: padding "valid" (default), "same" or explicit pads;
+ * sizes one number for both axes or [h, w].
+ */
+export type Conv2DOptions = ConvLayerOptions<Size2, Padding>;
 
 /** 2-D convolution layer on NHWC input with a [KH, KW, Cin, filters] kernel. */
 export class Conv2D extends Layer {
@@ -78,14 +69,11 @@ export class Conv2D extends Layer {
     this.built = true;
   }
   call(x: Tensor, _ctx: CallContext): Tensor {
-    // Bias and ReLU are applied inside the conv kernel, not by more passes over the output.
-    const relu = this.opts.activation === "relu";
-    const y = conv2d(x, this.params!.kernel, {
-      ...this.windowOptions,
-      bias: this.params!.bias,
-      activation: relu ? "relu" : undefined,
-    });
-    return relu ? y : activate(y, this.opts.activation);
+    const { kernel, bias } = this.params!;
+    return withActivation(
+      this.opts.activation,
+      (activation) => conv2d(x, kernel, { ...this.windowOptions, bias, activation }),
+    );
   }
   override weights(): NamedTensor[] {
     return this.params?.weights() ?? [];

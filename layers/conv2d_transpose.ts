@@ -8,34 +8,16 @@ import {
 import type { Rng } from "../kernels/random.ts";
 import { fmtShape } from "../kernels/shape.ts";
 import type { Tensor } from "../kernels/tensor.ts";
-import { activate, type ActivationName } from "./activations.ts";
-import type { InitializerName } from "./initializers.ts";
+import { activate } from "./activations.ts";
+import type { ConvLayerOptions, Size2 } from "./conv_options.ts";
 import { type CallContext, KernelAndBias, Layer, type NamedTensor } from "./module.ts";
 import { checkOptions } from "./validate.ts";
 
-/** Options of {@link Conv2DTranspose}, named like Keras. */
-export interface Conv2DTransposeOptions {
-  /** Number of filters (output channels). */
-  filters: number;
-  /** Kernel height and width, one for both or [h, w]. */
-  kernelSize: number | [number, number];
-  /** Upsampling step, one for both axes or [h, w]; 1 by default. */
-  strides?: number | [number, number];
-  /** "valid" (default): output in·stride + max(kernel − stride, 0); "same": in·stride. */
-  padding?: "valid" | "same";
-  /** Distance between the kernel's taps; 1 by default (not with strides > 1). */
-  dilationRate?: number | [number, number];
-  /** Activation after the bias; linear by default. */
-  activation?: ActivationName;
-  /** Whether to add a per-filter bias (default true). */
-  useBias?: boolean;
-  /** Kernel initialiser (default glorotUniform). */
-  kernelInitializer?: InitializerName;
-  /** Bias initialiser (default zeros). */
-  biasInitializer?: InitializerName;
-  /** [height, width, channels] when this is a model's first layer. */
-  inputShape?: number[];
-}
+/**
+ * Options of {@link Conv2DTranspose}, named like Keras. Padding "valid" (default): output
+ * in·stride + max(kernel − stride, 0); "same": in·stride. Dilation not with strides > 1.
+ */
+export type Conv2DTransposeOptions = ConvLayerOptions<Size2, "valid" | "same">;
 
 /**
  * Transposed 2-D convolution (Keras Conv2DTranspose) on NHWC input with a

@@ -13,33 +13,21 @@ import type { Rng } from "../kernels/random.ts";
 import { fmtShape } from "../kernels/shape.ts";
 import type { Tensor } from "../kernels/tensor.ts";
 import { variable } from "../kernels/tensor.ts";
-import { activate, type ActivationName, checkActivationName } from "./activations.ts";
+import { activate, checkActivationName } from "./activations.ts";
+import type { ConvWindowLayerOptions, Size2 } from "./conv_options.ts";
 import { initialize, type InitializerName } from "./initializers.ts";
 import { type CallContext, Layer, type NamedTensor } from "./module.ts";
 import { checkOptions } from "./validate.ts";
 
-/** Options of {@link DepthwiseConv2D}, named like Keras. */
-export interface DepthwiseConv2DOptions {
-  /** Height and width of each channel's filters (one number for both). */
-  kernelSize: number | [number, number];
+/**
+ * Options of {@link DepthwiseConv2D}, named like Keras: padding "valid" (default), "same" or
+ * explicit pads; sizes one number for both axes or [h, w].
+ */
+export interface DepthwiseConv2DOptions extends ConvWindowLayerOptions<Size2, Padding> {
   /** Filters per input channel (output channels = channels · depthMultiplier); 1 by default. */
   depthMultiplier?: number;
-  /** Step of the window; 1 by default. */
-  strides?: number | [number, number];
-  /** "valid" (default), "same", or explicit pads. */
-  padding?: Padding;
-  /** Distance between the kernel's taps (one for both axes or [h, w]); 1 by default. */
-  dilationRate?: number | [number, number];
-  /** Activation after the bias; linear by default. */
-  activation?: ActivationName;
-  /** Whether to add a bias per output channel (default true). */
-  useBias?: boolean;
   /** Depthwise kernel initialiser (default glorotUniform, as Keras). */
   depthwiseInitializer?: InitializerName;
-  /** Bias initialiser (default zeros). */
-  biasInitializer?: InitializerName;
-  /** [height, width, channels] when this is a model's first layer. */
-  inputShape?: number[];
 }
 
 /**

@@ -1,38 +1,22 @@
-import { conv2d, depthwiseConv2d, type Padding } from "../kernels/ops/mod.ts";
+import { conv2d, depthwiseConv2d } from "../kernels/ops/mod.ts";
 import type { Rng } from "../kernels/random.ts";
 import { type Tensor, variable } from "../kernels/tensor.ts";
-import { activate, type ActivationName, checkActivationName } from "./activations.ts";
-import { DepthwiseWindow } from "./depthwise_conv2d.ts";
+import { checkActivationName } from "./activations.ts";
+import { withActivation } from "./conv_options.ts";
+import { type DepthwiseConv2DOptions, DepthwiseWindow } from "./depthwise_conv2d.ts";
 import { initialize, type InitializerName } from "./initializers.ts";
 import { type CallContext, Layer, type NamedTensor } from "./module.ts";
 import { checkOptions } from "./validate.ts";
 
-/** Options of {@link SeparableConv2D}, named like Keras. */
-export interface SeparableConv2DOptions {
+/**
+ * Options of {@link SeparableConv2D}, named like Keras: those of the depthwise step (its window,
+ * padding and multiplier) and of the pointwise 1×1 convolution ("relu" runs in its kernel).
+ */
+export interface SeparableConv2DOptions extends DepthwiseConv2DOptions {
   /** Output channels of the pointwise (1×1) convolution. */
   filters: number;
-  /** Height and width of the depthwise filters (one number for both). */
-  kernelSize: number | [number, number];
-  /** Depthwise filters per input channel; 1 by default. */
-  depthMultiplier?: number;
-  /** Step of the depthwise window; 1 by default. */
-  strides?: number | [number, number];
-  /** "valid" (default), "same", or explicit pads (of the depthwise step). */
-  padding?: Padding;
-  /** Distance between the depthwise kernel's taps; 1 by default. */
-  dilationRate?: number | [number, number];
-  /** Activation after the bias; linear by default ("relu" runs in the pointwise conv kernel). */
-  activation?: ActivationName;
-  /** Whether to add a bias per filter (default true). */
-  useBias?: boolean;
-  /** Depthwise kernel initialiser (default glorotUniform, as Keras). */
-  depthwiseInitializer?: InitializerName;
   /** Pointwise kernel initialiser (default glorotUniform, as Keras). */
   pointwiseInitializer?: InitializerName;
-  /** Bias initialiser (default zeros). */
-  biasInitializer?: InitializerName;
-  /** [height, width, channels] when this is a model's first layer. */
-  inputShape?: number[];
 }
 
 /**
@@ -74,12 +58,11 @@ export class SeparableConv2D extends Layer {
   }
   call(x: Tensor, _ctx: CallContext): Tensor {
     const d = depthwiseConv2d(x, this.depthwiseKernel!, this.window.windowOptions);
-    const relu = this.opts.activation === "relu";
-    const y = conv2d(d, this.pointwiseKernel!, {
-      bias: this.bias,
-      activation: relu ? "relu" : undefined,
-    });
-    return relu ? y : activate(y, this.opts.activation);
+    const pw = this.pointwiseKernel!;
+    return withActivation(
+      this.opts.activation,
+      (activation) => conv2d(d, pw, { bias: this.bias, activation }),
+    );
   }
   override weights(): NamedTensor[] {
     return [this.depthwiseKernel, this.pointwiseKernel, this.bias]
