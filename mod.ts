@@ -38,7 +38,9 @@ export * from "./kernels/ops/mod.ts";
 export {
   type CpuInput,
   type GradContext,
+  type GradGroup,
   type GradResult,
+  GradShare,
   mutatedInputs,
   type MutatesFn,
   type OpDef,

@@ -5,6 +5,7 @@ import { inBackward } from "./check_numerics.ts";
 import { fmtShape } from "./shape.ts";
 import { ones, type Tensor } from "./tensor_core.ts";
 import { add, mulScalar } from "./ops/elementwise.ts";
+import { type GradGroup, GradShare } from "./op.ts";
 
 /**
  * Reverse-mode differentiation over the graph recorded on tensors (`tensor.node`). The graph
@@ -85,10 +86,27 @@ export function gradients(
     );
   }
   const grads = new Map<Tensor, Tensor>([[y, seed]]);
+  // Pieces' shares of an input's gradient, combined once that input is reached (GradShare).
+  const shares = new Map<Tensor, Map<GradGroup, (Tensor | undefined)[]>>();
+  const accumulate = (x: Tensor, gx: Tensor, what: string) => {
+    if (gx.size !== x.size) {
+      throw new Error(
+        `autograd: gradient of ${what} has shape ${fmtShape(gx.shape)}, ` +
+          `expected ${fmtShape(x.shape)} (bug in the op's grad)`,
+      );
+    }
+    const prev = grads.get(x);
+    grads.set(x, prev ? add(prev, gx) : gx);
+  };
   const order = topoOrder(y);
   (opts.createGraph ? withGraphCreation : noGrad)(() => {
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i];
+      // Every consumer of t comes later in `order`, so all shares of t are in.
+      for (const [group, dys] of shares.get(t) ?? []) {
+        accumulate(t, group.combine(dys), "a group of pieces");
+      }
+      shares.delete(t);
       const g = grads.get(t);
       const node = t.node;
       if (!g || !node) continue;
@@ -100,15 +118,16 @@ export function gradients(
       node.inputs.forEach((x, j) => {
         if (!gs[j] || !x.requiresGrad) return;
         const r = gs[j]!;
-        const gx = typeof r === "function" ? inBackward(node.def.name, t, r) : r;
-        if (gx.size !== x.size) {
-          throw new Error(
-            `autograd: gradient of ${node.def.name} input ${j} has shape ${fmtShape(gx.shape)}, ` +
-              `expected ${fmtShape(x.shape)} (bug in the op's grad)`,
-          );
+        if (r instanceof GradShare) {
+          let byGroup = shares.get(x);
+          if (!byGroup) shares.set(x, byGroup = new Map());
+          let dys = byGroup.get(r.group);
+          if (!dys) byGroup.set(r.group, dys = new Array(r.group.count).fill(undefined));
+          dys[r.index] = dys[r.index] ? add(dys[r.index]!, r.dy) : r.dy;
+          return;
         }
-        const prev = grads.get(x);
-        grads.set(x, prev ? add(prev, gx) : gx);
+        const gx = typeof r === "function" ? inBackward(node.def.name, t, r) : r;
+        accumulate(x, gx, `${node.def.name} input ${j}`);
       });
     }
   });

@@ -32,7 +32,29 @@ export interface GradContext<A> {
  * which autograd calls only when that input requires a gradient (conv2d's input gradient is
  * as costly as its forward pass, and a network's first layer never needs it).
  */
-export type GradResult = Tensor | null | (() => Tensor);
+export type GradResult = Tensor | null | (() => Tensor) | GradShare;
+
+/**
+ * Pieces of one input whose gradients are best combined in one op (split's pieces: one concat
+ * of their gradients, instead of a full-size scatter per piece summed). `combine` gets every
+ * piece's dy in piece order, `undefined` for a piece that got none (at least one is present).
+ */
+export interface GradGroup {
+  /** How many pieces the group has. */
+  count: number;
+  /** The input's gradient from the pieces' gradients. */
+  combine(dys: (Tensor | undefined)[]): Tensor;
+}
+
+/**
+ * A piece's share of its input's gradient: autograd holds the shares of one {@link GradGroup}
+ * until that input's gradient is due (all its consumers done), then calls `combine` once.
+ * Example (a piece op's grad): `[new GradShare(attrs.group, attrs.index, dy)]`.
+ */
+export class GradShare {
+  /** `dy` is the gradient of piece `index` of `group`. */
+  constructor(readonly group: GradGroup, readonly index: number, readonly dy: Tensor) {}
+}
 
 /**
  * The in-place inputs of one call, from its attributes and input count. Declared as a method

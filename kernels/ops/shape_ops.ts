@@ -1,6 +1,13 @@
 import type { TypedArray } from "../dtype.ts";
 import { runOp } from "../engine.ts";
-import { type CpuInput, defineOp, type OpDef, type TensorInfo } from "../op.ts";
+import {
+  type CpuInput,
+  defineOp,
+  type GradGroup,
+  GradShare,
+  type OpDef,
+  type TensorInfo,
+} from "../op.ts";
 import { fmtShape, normAxis, sizeOf, stridesOf } from "../shape.ts";
 import type { Tensor } from "../tensor_core.ts";
 import { broadcastTo } from "./reduce.ts";
@@ -126,6 +133,11 @@ export interface StridedSliceAttrs {
   steps: number[];
   /** Output shape: how many elements are taken along each axis. */
   shape: number[];
+  /**
+   * Set by `split`: this slice is piece `index` of `group`, whose gradient is one concat of the
+   * pieces' gradients (not a full-size scatter per piece, summed).
+   */
+  piece?: { group: GradGroup; index: number };
 }
 
 function checkSlice(x: TensorInfo, { begin, steps, shape }: StridedSliceAttrs, op: string): void {
@@ -157,8 +169,10 @@ const stridedSliceDef: OpDef<StridedSliceAttrs> = defineOp<StridedSliceAttrs>({
     const base = begin.reduce((s, b, k) => s + b * st[k], 0);
     stridedCopy(x.data, out, outShape, base, steps.map((s, k) => s * st[k]));
   },
-  grad: (dy, { inputs: [x], attrs }) => [
-    runOp(stridedSliceGradDef, [dy], { ...attrs, inShape: [...x.shape] }),
+  grad: (dy, { inputs: [x], attrs: { begin, steps, shape, piece } }) => [
+    piece
+      ? new GradShare(piece.group, piece.index, dy)
+      : runOp(stridedSliceGradDef, [dy], { begin, steps, shape, inShape: [...x.shape] }),
   ],
   tests: [
     {
@@ -473,13 +487,57 @@ export function split(x: Tensor, sections: number | number[], axis = 0): Tensor[
       );
     }
   }
-  let start = 0;
-  return sizes.map((s) => {
-    const begin = x.shape.map((_, k) => (k === ax ? start : 0));
-    const size = x.shape.map((d, k) => (k === ax ? s : d));
-    start += s;
-    return slice(x, begin, size);
+  if (sizes.length === 1) return [x];
+  const starts = sizes.map((_, k) => sizes.slice(0, k).reduce((a, b) => a + b, 0));
+  const pieceAttrs = (k: number) => ({
+    begin: x.shape.map((_, a) => (a === ax ? starts[k] : 0)),
+    steps: x.shape.map(() => 1),
+    shape: x.shape.map((d, a) => (a === ax ? sizes[k] : d)),
   });
+  const group: GradGroup = {
+    count: sizes.length,
+    combine: (dys) => joinPieceGrads(dys, sizes, ax, x.shape, pieceAttrs),
+  };
+  return sizes.map((_, index) =>
+    runOp(stridedSliceDef, [x], { ...pieceAttrs(index), piece: { group, index } })
+  );
+}
+
+/**
+ * The gradient of split's input from its pieces' gradients: one concat, runs of pieces without
+ * a gradient as zero blocks (a pad of an empty slice, so nothing is uploaded); a single
+ * gradient alone is scattered into zeros.
+ */
+function joinPieceGrads(
+  dys: (Tensor | undefined)[],
+  sizes: number[],
+  axis: number,
+  inShape: number[],
+  pieceAttrs: (k: number) => StridedSliceAttrs,
+): Tensor {
+  const present = dys.flatMap((d, k) => (d ? [k] : []));
+  const at = (k: number) => dys[k]!.reshape(pieceAttrs(k).shape);
+  if (present.length === 1) {
+    const k = present[0];
+    return runOp(stridedSliceGradDef, [at(k)], { ...pieceAttrs(k), inShape: [...inShape] });
+  }
+  const like = at(present[0]);
+  const parts: Tensor[] = [];
+  for (let k = 0; k < dys.length;) {
+    if (dys[k]) {
+      parts.push(at(k++));
+      continue;
+    }
+    let n = 0;
+    while (k < dys.length && !dys[k]) n += sizes[k++];
+    const empty = runOp(stridedSliceDef, [like], {
+      begin: like.shape.map(() => 0),
+      steps: like.shape.map(() => 1),
+      shape: like.shape.map((d, a) => (a === axis ? 0 : d)),
+    });
+    parts.push(pad(empty, like.shape.map((_, a) => [0, a === axis ? n : 0])));
+  }
+  return concat(parts, axis);
 }
 
 /** Inserts a size-1 axis at `axis` (TF.js `expandDims`, PyTorch `unsqueeze`); a view. */

@@ -41,6 +41,13 @@ const COMPOSITES: [string, number[], (x: Tensor) => Tensor | Tensor[]][] = [
   ["slice", [4, 5], (x) => slice(x, [1, 2], [2, -1])],
   ["stridedSlice then concat", [6, 3], (x) => concat([stridedSlice(x, [null], [null], [-2]), x])],
   ["split into sizes", [7, 2], (x) => split(x, [2, -1, 1], 0)],
+  // split's gradient joins its pieces' gradients: gaps become zero blocks, a piece used twice adds.
+  ["split, pieces 1 and 3 unused", [2, 5, 3], (x) => {
+    const p = split(x, [1, 1, 2, 1], 1);
+    return [p[0], mul(p[2], p[2]), p[2]];
+  }],
+  ["split, one piece of nine used", [9, 2], (x) => split(x, 9, 0)[4]],
+  ["split into 16 pieces (grouped concat)", [2, 16], (x) => split(x, 16, 1)],
   ["stack on a new middle axis", [3, 4], (x) => stack([x, mul(x, x)], 1)],
   ["unstack", [3, 2, 2], (x) => unstack(x, 2)],
   ["tile", [2, 3], (x) => tile(x, [3, 2])],

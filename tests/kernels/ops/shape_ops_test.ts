@@ -23,6 +23,7 @@ import {
   unstack,
 } from "../../../mod.ts";
 import { mul } from "../../../kernels/ops/mod.ts";
+import { backend } from "../../../kernels/engine.ts";
 
 const arange = (n: number, shape: number[]) =>
   tensor(Float32Array.from({ length: n }, (_, i) => i), shape);
@@ -95,6 +96,33 @@ Deno.test("pad adds a constant border; tile repeats; expandDims and squeeze are 
   assert.deepEqual(expandDims(x, -1).shape, [1, 2, 1]);
   assert.deepEqual(squeeze(expandDims(x, 0)).shape, [2]);
   assert.throws(() => squeeze(x, 1), /size 2, not 1/);
+});
+
+Deno.test("split's gradient is one concat of its pieces' gradients, zeros where none", () => {
+  const x = arange(40, [2, 20]);
+  x.requiresGrad = true;
+  const pieces = split(x, 20, 1);
+  // Pieces 3 and 4 and the last two get no gradient; piece 7's is NaN (stays in its columns).
+  const used = pieces.filter((_, k) => k !== 3 && k !== 4 && k < 18);
+  const loss = used.map((p, k) => sum(mul(p, k === 5 ? NaN : k + 1))).reduce((a, b) => a.add(b));
+  const ran: string[] = [];
+  const be = backend();
+  const exec = be.exec;
+  be.exec = (op, ...rest) => (ran.push(op.name), exec.call(be, op, ...rest));
+  let gx;
+  try {
+    [gx] = gradients(loss, [x]);
+  } finally {
+    be.exec = exec;
+  }
+  const want = Array.from({ length: 20 }, (_, j) => {
+    const k = j - (j > 4 ? 2 : 0); // piece j's position in `used`
+    return j === 3 || j === 4 || j >= 18 ? 0 : k === 5 ? NaN : k + 1;
+  });
+  assert.deepEqual(values(gx!), [...want, ...want]);
+  assert.equal(ran.filter((n) => n === "stridedSliceGrad").length, 0, ran.join());
+  // 16 pieces and 2 zero blocks (one per run of missing pieces): 3 concats of ≤ 7, then 1.
+  assert.equal(ran.filter((n) => n === "concat").length, 4, ran.join());
 });
 
 Deno.test("composite gradients: tile sums its copies, split hands each part its slice", () => {
