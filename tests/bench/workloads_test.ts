@@ -4,7 +4,6 @@
  * a tiny timing. (The TF.js peers need npm packages this offline machine lacks: not tested here.)
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import "../../kernels/tensor_methods.ts";
 import { setDevice } from "../../kernels/device.ts";
@@ -15,6 +14,7 @@ import { CASES, makeCase } from "../../bench/run_one.ts";
 import { WORKLOADS } from "../../bench/workloads.ts";
 import { RESNET_FASHION_PARAMS } from "../../tasks/resnet_fashion.ts";
 import { LSTM_MNIST_PARAMS } from "../../tasks/lstm_mnist.ts";
+import { hasTorch, PYTHON } from "../torch_python.ts";
 
 /** W7: 2 layer norms (2·2·128), attention (4·128·128 + 4·128), MLP 128·512 + 512 + 512·128 + 128, head 1290. */
 const W7_PARAMS = 2 * 256 + (4 * 128 * 128 + 4 * 128) + (128 * 512 + 512 + 512 * 128 + 128) + 1290;
@@ -54,10 +54,6 @@ for (const name of ["W5", "W6", "W7"]) {
     c.dispose();
   });
 }
-
-const PYTHON = "/usr/bin/python3";
-const hasTorch = existsSync(PYTHON) &&
-  new Deno.Command(PYTHON, { args: ["-c", "import torch"], stderr: "null" }).outputSync().success;
 
 Deno.test({
   name: "bench: the PyTorch peer runs W5, W6 and W7 and reports samples/s",

@@ -14,9 +14,10 @@ import * as layers from "../../layers/mod.ts";
 import { Sequential } from "../../layers/sequential.ts";
 import { cifarStarter, kerasCifarCnn, rdfiaNet } from "../../tasks/cifar10_models.ts";
 import { mnistCnn, mnistMlp, mnistStarter } from "../../tasks/mnist_models.ts";
+import { maxAbsDiff } from "../../train/finite_differences.ts";
+import { ignoreWithoutTorch, PYTHON } from "../torch_python.ts";
 import { withDir } from "./temp_dir.ts";
 
-const PYTHON = "/usr/bin/python3";
 const SCRIPT = new URL("./torch_interop.py", import.meta.url).pathname;
 
 function uniform(shape: number[], seed: number, lo = 0, hi = 1): Tensor {
@@ -24,23 +25,6 @@ function uniform(shape: number[], seed: number, lo = 0, hi = 1): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
   return tensor(Float32Array.from({ length: n }, () => lo + (hi - lo) * rng.uniform()), shape);
 }
-
-async function torchAvailable(): Promise<boolean> {
-  try {
-    const r = await new Deno.Command(PYTHON, { args: ["-c", "import torch"], stderr: "null" })
-      .output();
-    return r.success;
-  } catch {
-    return false;
-  }
-}
-
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-};
 
 /** A model that uses what the course models do not: strides, uneven padding, BN1d, no bias. */
 function extraModel(seed: number): Sequential {
@@ -163,11 +147,9 @@ const models: [string, (seed: number) => Sequential, number[]][] = [
   ["transpose", transposeModel, [3, 4, 2]],
 ];
 
-const torchOk = await torchAvailable();
-
 Deno.test({
   name: "torch layout: PyTorch loads our weights and predicts the same; we load PyTorch's",
-  ignore: !torchOk && !Deno.env.get("CI"),
+  ignore: ignoreWithoutTorch,
   async fn() {
     await withDir(async (root) => {
       const jobs = [];

@@ -5,19 +5,15 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import {
   type ClassificationTask,
   runClassificationTask,
   type TaskResult,
 } from "../../tasks/common.ts";
+import { hasTorch, PYTHON } from "../torch_python.ts";
 
-/** The Python that has PyTorch (never plain `python3`). */
-export const PYTHON = "/usr/bin/python3";
-
-/** Whether {@link PYTHON} can import torch: twin tests are skipped when not. */
-export const hasTorch = existsSync(PYTHON) &&
-  new Deno.Command(PYTHON, { args: ["-c", "import torch"], stderr: "null" }).outputSync().success;
+/** Re-exported for the task tests: the Python with PyTorch, and whether it imports torch. */
+export { hasTorch, PYTHON };
 
 /** `deno test`: `task --quick` on the CPU reaches `task.quick.minTestAcc`; `more` checks further. */
 export function quickFloorTest(task: ClassificationTask, more?: (r: TaskResult) => void): void {

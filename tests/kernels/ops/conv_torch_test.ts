@@ -5,27 +5,12 @@
  * pads torch is given are written out by hand from Keras' rules, so our "same"/"causal"
  * resolution is checked too, not copied.
  */
-import assert from "node:assert/strict";
-import { join } from "node:path";
-import { gradients } from "../../../kernels/autograd.ts";
-import { tidy } from "../../../kernels/engine.ts";
-import { conv1d, conv2d, conv2dTranspose, mul, sum } from "../../../kernels/ops/mod.ts";
-import { Rng } from "../../../kernels/random.ts";
-import { type Tensor, tensor } from "../../../kernels/tensor.ts";
-import { withDir } from "../../io/temp_dir.ts";
+import { conv1d, conv2d, conv2dTranspose } from "../../../kernels/ops/mod.ts";
+import type { Tensor } from "../../../kernels/tensor.ts";
+import { ignoreWithoutTorch } from "../../torch_python.ts";
+import { checkAgainstTorch } from "./torch_parity.ts";
 
-const PYTHON = "/usr/bin/python3";
 const SCRIPT = new URL("./conv_torch.py", import.meta.url).pathname;
-
-async function torchAvailable(): Promise<boolean> {
-  try {
-    const r = await new Deno.Command(PYTHON, { args: ["-c", "import torch"], stderr: "null" })
-      .output();
-    return r.success;
-  } catch {
-    return false;
-  }
-}
 
 /** One comparison: our op on (x, w, b?) and what conv_torch.py needs to do the same. */
 interface Job {
@@ -160,71 +145,16 @@ const JOBS: Job[] = [
   },
 ];
 
-/** Deterministic inputs both sides see: sin(0.37·i + c)·0.8. */
-const fill = (n: number, c: number) =>
-  Array.from({ length: n }, (_, i) => Math.sin(0.37 * i + c) * 0.8);
 /** The bias length: the filter's last axis, or its third for a transposed filter. */
 const outChannels = (j: Job) => j.kind === "conv_transpose2d" ? j.wShape[2] : j.wShape.at(-1)!;
-const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
-
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-};
-
-const torchOk = await torchAvailable();
 
 Deno.test({
   name: "convolutions equal PyTorch's (forward and gradients, max abs diff ≤ 1e-5)",
-  ignore: !torchOk && !Deno.env.get("CI"),
-  async fn() {
-    const ours = JOBS.map((j) =>
-      tidy(() => {
-        const x = tensor(Float32Array.from(fill(size(j.xShape), 0.1)), j.xShape);
-        const w = tensor(Float32Array.from(fill(size(j.wShape), 0.7)), j.wShape);
-        const b = j.bias ? tensor(Float32Array.from(fill(outChannels(j), 1.3))) : undefined;
-        const xs = b ? [x, w, b] : [x, w];
-        xs.forEach((t) => (t.requiresGrad = true));
-        const y = j.ours(x, w, b);
-        const rng = new Rng(5);
-        const r = Float32Array.from({ length: y.size }, () => rng.normal());
-        const grads = gradients(sum(mul(y, tensor(r, y.shape))), xs);
-        return {
-          y: y.dataSync(),
-          yShape: y.shape,
-          r: Array.from(r),
-          grads: grads.map((g) => g!.dataSync()),
-        };
-      })
-    );
-    const jobs = JOBS.map((j, i) => ({
-      ...j,
-      x: fill(size(j.xShape), 0.1),
-      w: fill(size(j.wShape), 0.7),
-      b: j.bias ? fill(outChannels(j), 1.3) : null,
-      r: ours[i].r,
-    }));
-    await withDir(async (dir) => {
-      const [inPath, outPath] = [join(dir, "jobs.json"), join(dir, "out.json")];
-      await Deno.writeTextFile(inPath, JSON.stringify(jobs));
-      const p = await new Deno.Command(PYTHON, { args: [SCRIPT, inPath, outPath] }).output();
-      const td = new TextDecoder();
-      assert.ok(p.success, td.decode(p.stderr));
-      const torch = JSON.parse(await Deno.readTextFile(outPath));
-      for (const [i, j] of JOBS.entries()) {
-        assert.deepEqual(ours[i].yShape, torch[i].yShape, `${j.name}: output shape`);
-        const d = maxAbsDiff(ours[i].y, torch[i].y);
-        const dg = ours[i].grads.map((g, k) => maxAbsDiff(g, torch[i].grads[k]));
-        console.log(
-          `  ${j.name}: forward ${d.toExponential(1)}, grads ${
-            dg.map((e) => e.toExponential(1)).join(" ")
-          }`,
-        );
-        assert.ok(d <= 1e-5, `${j.name}: forward differs from torch by ${d}`);
-        dg.forEach((e, k) => assert.ok(e <= 1e-5, `${j.name}: gradient ${k} differs by ${e}`));
-      }
-    });
-  },
+  ignore: ignoreWithoutTorch,
+  fn: () =>
+    checkAgainstTorch(SCRIPT, JOBS, (j) => [
+      { field: "x", shape: j.xShape, phase: 0.1 },
+      { field: "w", shape: j.wShape, phase: 0.7 },
+      ...(j.bias ? [{ field: "b", shape: [outChannels(j)], phase: 1.3 }] : []),
+    ]),
 });

@@ -35,8 +35,8 @@ import { Rng } from "../../../kernels/random.ts";
 import { type Tensor, tensor } from "../../../kernels/tensor.ts";
 import { centralDifferences, maxAbsDiff, maxRelError } from "../../../train/finite_differences.ts";
 import { withDir } from "../../io/temp_dir.ts";
+import { ignoreWithoutTorch, PYTHON } from "../../torch_python.ts";
 
-const PYTHON = "/usr/bin/python3";
 const SCRIPT = new URL("./second_derivative_torch.py", import.meta.url).pathname;
 
 /** Every activation op (names as second_derivative_torch.py's). */
@@ -107,19 +107,9 @@ for (const [name, f] of Object.entries(ACTS)) {
   });
 }
 
-async function torchAvailable(): Promise<boolean> {
-  try {
-    const r = await new Deno.Command(PYTHON, { args: ["-c", "import torch"], stderr: "null" })
-      .output();
-    return r.success;
-  } catch {
-    return false;
-  }
-}
-
 Deno.test({
   name: "second derivatives of every activation equal PyTorch's grad of grad (float64, ≤ 1e-12)",
-  ignore: !(await torchAvailable()) && !Deno.env.get("CI"),
+  ignore: ignoreWithoutTorch,
   async fn() {
     await setDevice("cpu-reference");
     try {
