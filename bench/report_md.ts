@@ -17,7 +17,18 @@ export interface ComparisonRow {
   ours?: number;
   /** Our kernel dispatches in one steady-state step (WebGPU: each costs host time). */
   dispatches?: number;
-  peers: Record<string, { value?: number; ratio?: number; error?: string; skipped?: boolean }>;
+  /** Peak RSS of our case's own process. */
+  peakRssMiB?: number;
+  peers: Record<string, PeerCell>;
+}
+
+/** A peer's rate on one workload and ours/peer, its process's peak RSS, or why it has none. */
+export interface PeerCell {
+  value?: number;
+  ratio?: number;
+  peakRssMiB?: number;
+  error?: string;
+  skipped?: boolean;
 }
 
 /** Ours against every peer that ran, per case that has a peer (not conv). */
@@ -31,14 +42,16 @@ export function compare(ours: OursRecord[], peers: PeerRecord[]): ComparisonRow[
       unit: "unit" in o ? o.unit : "",
       ours: mine,
       dispatches: "perStep" in o ? o.perStep.dispatches : undefined,
+      peakRssMiB: "memory" in o ? o.memory.peakRssMiB : undefined,
       peers: {},
     };
     for (const name of names) {
       const p = peers.find((r) => r.peer === name && r.workload === o.name) ??
         peers.find((r) => r.peer === name && r.workload === undefined);
       if (!p) continue;
+      const rss = typeof p.peakRssMiB === "number" ? { peakRssMiB: p.peakRssMiB } : {};
       row.peers[name] = p.median !== undefined
-        ? { value: p.median, ratio: mine !== undefined ? mine / p.median : undefined }
+        ? { value: p.median, ratio: mine !== undefined ? mine / p.median : undefined, ...rss }
         : { error: p.error ?? "no result", ...(p.skipped ? { skipped: true } : {}) };
     }
     rows.push(row);
@@ -180,6 +193,7 @@ export function renderMarkdown(r: ReportInput): string {
       if (cells.some((c) => c !== "—")) lines.push(`| ${w.workload} | ${cells.join(" | ")} |`);
     }
   }
+  lines.push(...memoryLines(r.comparison));
   lines.push(
     ``,
     `Backend counters of ours per steady-state step (one step without readback; "rb" = a step ` +
@@ -207,6 +221,39 @@ export function renderMarkdown(r: ReportInput): string {
     );
   }
   return lines.join("\n") + "\n";
+}
+
+/**
+ * Peak RSS of ours beside each peer that reports its own (one process per case on both sides, so
+ * each peak belongs to one workload); nothing when no peer reports one.
+ */
+function memoryLines(rows: ComparisonRow[]): string[] {
+  const names = [
+    ...new Set(
+      rows.flatMap((c) =>
+        Object.entries(c.peers).filter(([, v]) => v.peakRssMiB !== undefined).map(([n]) => n)
+      ),
+    ),
+  ];
+  if (!names.length) return [];
+  const lines = [
+    ``,
+    `Peak RSS of each case's own process, MiB (round 1), ours beside the peers':`,
+    ``,
+    `| workload | ours | ${names.flatMap((n) => [n, `ours/${n}`]).join(" | ")} |`,
+    `|---|---|${names.map(() => "---|---|").join("")}`,
+  ];
+  for (const c of rows) {
+    const cells = names.flatMap((n) => {
+      const p = c.peers[n]?.peakRssMiB;
+      const ratio = p !== undefined && c.peakRssMiB !== undefined ? c.peakRssMiB / p : undefined;
+      return [num(p, 4), num(ratio, 2)];
+    });
+    if (c.peakRssMiB !== undefined || cells.some((x) => x !== "—")) {
+      lines.push(`| ${c.workload} | ${num(c.peakRssMiB, 4)} | ${cells.join(" | ")} |`);
+    }
+  }
+  return lines;
 }
 
 /** `"llvmpipe (…)", vendor 65541, architecture …, device 0, isFallbackAdapter true`. */

@@ -109,6 +109,18 @@ def blas():
     return ", ".join(sorted(libs)) or "none found in /proc/self/maps"
 
 
+def peak_rss_mib():
+    """This process's peak resident memory (VmHWM), or None off Linux; one process per case."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
 def cuda_unavailable():
     """Why torch.cuda cannot be used here, or None when it can."""
     if torch.version.cuda is None and getattr(torch.version, "hip", None) is None:
@@ -168,7 +180,8 @@ def main():
             a = torch.rand(1024, 1024, device=dev)
             b = torch.rand(1024, 1024, device=dev)
             r = measure(lambda: a @ b, 2 * 1024 ** 3 / 1e9, seconds)
-            print(json.dumps({**info, "workload": "matmul1024", "unit": "GFLOP/s", **r}), flush=True)
+            print(json.dumps({**info, "workload": "matmul1024", "unit": "GFLOP/s", **r,
+                              "peakRssMiB": peak_rss_mib()}), flush=True)
             continue
         model, shape, batch = workload(name)
         model.to(dev).train()
@@ -185,7 +198,8 @@ def main():
             return loss.detach()
 
         r = measure(step, batch, seconds)
-        print(json.dumps({**info, "workload": name, "unit": "samples/s", **r}), flush=True)
+        print(json.dumps({**info, "workload": name, "unit": "samples/s", **r,
+                          "peakRssMiB": peak_rss_mib()}), flush=True)
 
 
 main()

@@ -78,3 +78,58 @@ Deno.test("report: ours on a GPU against PyTorch on CUDA, devices named, dispatc
   // Our counters: 38 dispatches and 1 submit per step (2 and 1 readback with the loss read).
   assert.match(md, /\| W2 \| 38 \| 1 \(2\) \| 0 \(0\) \| 0 \| 0 \(1\) \|/);
 });
+
+Deno.test("report: peak RSS of ours beside PyTorch's, per workload, with ours/peer", () => {
+  const step = {
+    submits: 0,
+    bufferCreations: 0,
+    bytesUploaded: 0,
+    readbacks: 0,
+    pipelineCreations: 0,
+    bindGroupCreations: 0,
+    dispatches: 40,
+  };
+  const ours = ["W2", "W6"].map((name, i) => ({
+    name,
+    unit: "samples/s",
+    median: 800,
+    perStep: step,
+    perReadbackStep: step,
+    memory: { peakRssMiB: [425, 673][i], rssStartMiB: 1, rssEndMiB: 1, rssSlopeMiBPerStep: 0 },
+    steps: [10],
+    liveTensorsGrowth: 0,
+  })) as unknown as CaseRecord[];
+  const torch = (workload: string, peakRssMiB?: number): PeerRecord => ({
+    peer: "torch",
+    workload,
+    unit: "samples/s",
+    median: 1000,
+    ...(peakRssMiB === undefined ? {} : { peakRssMiB }),
+  });
+  const rows = compare(ours, [torch("W2", 500), torch("W6")]);
+  assert.equal(rows[0].peakRssMiB, 425);
+  assert.equal(rows[0].peers.torch.peakRssMiB, 500);
+  const md = renderMarkdown({
+    date: "2026-12-04",
+    command: "deno task bench --peers",
+    machine: { cpu: "x", cores: 2, os: "linux", deno: "2", v8: "v" },
+    secondsPerRepeat: 1,
+    ours,
+    comparison: rows,
+    peerThreads: 2,
+  });
+  assert.match(md, /\| W2 \| 425\.0 \| 500\.0 \| 0\.85 \|/);
+  // A peer that reports no RSS for a workload leaves its cells empty, not a made-up ratio.
+  assert.match(md, /\| W6 \| 673\.0 \| — \| — \|/);
+  // Without any peer RSS there is no memory table at all.
+  const bare = renderMarkdown({
+    date: "2026-12-04",
+    command: "deno task bench --peers",
+    machine: { cpu: "x", cores: 2, os: "linux", deno: "2", v8: "v" },
+    secondsPerRepeat: 1,
+    ours,
+    comparison: compare(ours, [torch("W2")]),
+    peerThreads: 2,
+  });
+  assert.doesNotMatch(bare, /Peak RSS of each case/);
+});
