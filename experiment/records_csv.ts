@@ -9,13 +9,14 @@ import { csvTable, type CsvValue } from "./results.ts";
 export type RecordColumn<T> = (keyof T & string) | readonly [string, keyof T & string];
 
 /**
- * The CSV of `records` with `columns` in order (values as {@link csvTable} writes them).
+ * The CSV of `records` with `columns` in order (values as {@link csvTable} writes them); without
+ * `columns`, every field of the first record in its order.
  * Example: `recordsCsv([{ fn: "relu", pass: true }], [["function", "fn"], "pass"])` →
  * `"function,pass\nrelu,true\n"`.
  */
 export function recordsCsv<T extends object>(
   records: readonly T[],
-  columns: readonly RecordColumn<T>[],
+  columns: readonly RecordColumn<T>[] = Object.keys(records[0] ?? {}) as (keyof T & string)[],
 ): string {
   const pairs = columns.map((c) => (typeof c === "string" ? [c, c] as const : c));
   return csvTable(

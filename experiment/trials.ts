@@ -22,6 +22,35 @@ export interface TrialHead<P, S> {
 /** The settings a file must have: fixed, or computed from the file's own (a field that may differ). */
 export type SettingsMatch<S> = S | ((file: S) => S);
 
+/** The values each parameter of a grid takes, by name. */
+export type GridSpec = Record<string, readonly unknown[]>;
+
+/** One point of a grid: a value for each of its parameters. */
+export type GridPoint<S extends GridSpec> = { -readonly [K in keyof S]: S[K][number] };
+
+/**
+ * Every point of `spec` (the product of its value lists), index = position: the first parameter
+ * varies slowest, the last fastest. Example: `gridProduct({ lr: [1, 2], h: [3, 4] })` →
+ * `[{ lr: 1, h: 3 }, { lr: 1, h: 4 }, { lr: 2, h: 3 }, { lr: 2, h: 4 }]`.
+ */
+export function gridProduct<S extends GridSpec>(spec: S): GridPoint<S>[] {
+  let points: Record<string, unknown>[] = [{}];
+  for (const [k, values] of Object.entries(spec)) {
+    points = points.flatMap((p) => values.map((v) => ({ ...p, [k]: v })));
+  }
+  return points as GridPoint<S>[];
+}
+
+/**
+ * The item with the highest `score` (the first on a tie), or undefined when there is none.
+ * Example: `bestBy(trials, (t) => t.valAcc)`.
+ */
+export function bestBy<T>(items: readonly T[], score: (t: T) => number): T | undefined {
+  let best: T | undefined;
+  for (const t of items) if (best === undefined || score(t) > score(best)) best = t;
+  return best;
+}
+
 /** `dir/trial-NNN.json`. */
 export function trialPath(dir: string, index: number): string {
   return join(dir, `trial-${String(index).padStart(3, "0")}.json`);

@@ -23,12 +23,8 @@ import {
   type GradientCheck,
 } from "./backprop_sigmoid/checks.ts";
 import { initNet } from "./backprop_sigmoid/net.ts";
-import {
-  type HostSet,
-  score,
-  type TrainOptions,
-  trainSigmoidNet,
-} from "./backprop_sigmoid/train.ts";
+import { score, type TrainOptions, trainSigmoidNet } from "./backprop_sigmoid/train.ts";
+import type { HostRows } from "../datasets/host_rows.ts";
 import type { Reproduction, ReproductionRow, RunOptions } from "./reproduce_types.ts";
 import { reproduceRun } from "./reproduce_args.ts";
 import { runMain } from "../experiment/main.ts";
@@ -48,16 +44,6 @@ export const RECIPE = {
   hidden: 7,
   validationFraction: 0.1,
 };
-
-const CHECK_COLUMNS = [
-  "gradient",
-  "against",
-  "elements",
-  "relError",
-  "maxElementRelError",
-  "threshold",
-  "pass",
-] as const;
 
 /** What {@link runBackpropSigmoid} returns (tests read it). */
 export interface BackpropResult {
@@ -97,11 +83,11 @@ async function allChecks(seed: number, device: DeviceInfo): Promise<GradientChec
 /** MNIST as host rows (pixels / 255); the last tenth of the training images is held out. */
 async function loadDigits(limit: number, testLimit: number) {
   const raw = await loadMnistArrays({ limitTrain: limit, limitTest: testLimit });
-  const host = (s: RawSplit, from = 0, n = s.n): HostSet => ({
+  const host = (s: RawSplit, from = 0, n = s.n): HostRows => ({
     x: Float32Array.from(s.images.subarray(from * 784, (from + n) * 784), (v) => v / 255),
-    labels: Int32Array.from(s.labels.subarray(from, from + n)),
+    y: Int32Array.from(s.labels.subarray(from, from + n)),
     n,
-    inputs: 784,
+    d: 784,
   });
   const nVal = Math.round(raw.train.n * RECIPE.validationFraction), nTrain = raw.train.n - nVal;
   return {
@@ -211,7 +197,7 @@ export async function runBackpropSigmoid(args: string[]): Promise<BackpropResult
       },
       history,
     },
-    { history, files: { "gradient_checks.csv": recordsCsv(checks, CHECK_COLUMNS) } },
+    { history, files: { "gradient_checks.csv": recordsCsv(checks) } },
     `test acc ${test.acc.toFixed(4)}, test loss ${
       test.loss.toFixed(4)
     }; ${passed}/${checks.length} gradient checks pass`,

@@ -13,7 +13,8 @@ import { startRun } from "../experiment/run.ts";
 import { makeMaps, type Maps } from "./lowlevel/functions.ts";
 import { HAND_EXAMPLES, runHandExample } from "./lowlevel/hand_examples.ts";
 import { demoPipeline, pipelineSvg } from "./lowlevel/pipeline_svg.ts";
-import { comparisonDtype, toolkitChecks } from "./lowlevel/toolkit_checks.ts";
+import { comparisonDtype, type ToolkitCheck, toolkitChecks } from "./lowlevel/toolkit_checks.ts";
+import { markdownTable } from "../experiment/markdown.ts";
 import type { Reproduction, ReproductionRow, RunOptions } from "./reproduce_types.ts";
 import { reproduceRun } from "./reproduce_args.ts";
 import { runMain } from "../experiment/main.ts";
@@ -45,8 +46,6 @@ const HAND_TOL = 1e-12;
 /** Random draws the full run checks against the toolkit (quick: one). */
 const FULL_SEEDS = 5;
 
-const fmtShape = (s: number[]) => s.join("×");
-
 /** A 28×28 digit: the first MNIST training image, or a drawn "7" when MNIST is unavailable. */
 async function digit(): Promise<{ image: Maps; source: string }> {
   try {
@@ -68,23 +67,6 @@ async function digit(): Promise<{ image: Maps; source: string }> {
   }
 }
 
-function printTable(lines: CheckLine[]): void {
-  const cols = ["kind", "function", "against", "in", "out", "max |Δ|", "tol", "pass"];
-  const cells = lines.map((l) => [
-    l.kind,
-    l.fn,
-    l.against,
-    l.shapeIn,
-    l.shapeOut,
-    l.maxAbsDiff.toExponential(2),
-    l.tolerance.toExponential(1),
-    l.pass ? "pass" : "FAIL",
-  ]);
-  const widths = cols.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((v, i) => v.padEnd(widths[i])).join("  ");
-  console.log([line(cols), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n"));
-}
-
 /** Runs every check, prints the table and writes the results folder. */
 export async function runLowlevel(args: string[]): Promise<LowlevelResult> {
   const run = await startRun({
@@ -101,28 +83,40 @@ export async function runLowlevel(args: string[]): Promise<LowlevelResult> {
 
   const line = (
     kind: CheckLine["kind"],
-    c: { fn: string; shapeIn: number[]; shapeOut: number[]; maxAbsDiff: number; pass: boolean },
     against: string,
+    c: Omit<ToolkitCheck, "toolkit" | "tolerance">,
     tolerance: number,
   ): CheckLine => ({
     kind,
     fn: c.fn,
     against,
-    shapeIn: fmtShape(c.shapeIn),
-    shapeOut: fmtShape(c.shapeOut),
+    shapeIn: c.shapeIn.join("×"),
+    shapeOut: c.shapeOut.join("×"),
     maxAbsDiff: c.maxAbsDiff,
     tolerance,
     pass: c.pass,
   });
   const lines = HAND_EXAMPLES.map((e) => runHandExample(e, HAND_TOL))
-    .map((h) => line("hand", h, h.what, HAND_TOL));
+    .map((h) => line("hand", h.what, h, HAND_TOL));
   const seeds = flags.quick ? 1 : FULL_SEEDS;
   for (let s = flags.seed; s < flags.seed + seeds; s++) {
     for (const c of await toolkitChecks(s)) {
-      lines.push(line("toolkit", c, `${c.toolkit} (${comparisonDtype()}, seed ${s})`, c.tolerance));
+      lines.push(line("toolkit", `${c.toolkit} (${comparisonDtype()}, seed ${s})`, c, c.tolerance));
     }
   }
-  printTable(lines);
+  console.log(markdownTable(
+    "kind | function | against | in | out | max |Δ| | tol | pass",
+    lines.map((l) => [
+      l.kind,
+      l.fn,
+      l.against,
+      l.shapeIn,
+      l.shapeOut,
+      l.maxAbsDiff.toExponential(2),
+      l.tolerance.toExponential(1),
+      l.pass ? "pass" : "FAIL",
+    ]),
+  ));
 
   const { image, source } = await digit();
   const demo = demoPipeline(image);

@@ -4,9 +4,9 @@
  * whose tolerance applies to the mean and whose text shows every seed's value.
  * @module
  */
-import { type Shard, shardIndices } from "./two_layer_net/grid.ts";
+import { type Shard, shardIndices } from "../experiment/shards.ts";
 
-export { parseShard, type Shard } from "./two_layer_net/grid.ts";
+export { parseShard, type Shard } from "../experiment/shards.ts";
 
 /** "1-5", "1,2,3" or "1-3,7" → [1, 2, 3, 4, 5] …; seeds are non-negative integers, no repeats. */
 export function parseSeeds(s: string): number[] {

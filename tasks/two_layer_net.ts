@@ -21,8 +21,9 @@ import { type CifarRunOptions, reproductionArgs } from "./cifar10_rows.ts";
 import type { Reproduction, ReproductionRow } from "./reproduce_types.ts";
 import { type CifarSplits, loadCifarSplits, type SplitSizes } from "./two_layer_net/cifar_data.ts";
 import { DEFAULT_RUN, FULL, GRID_ITERATIONS, QUICK, TASK } from "./two_layer_net/config.ts";
-import type { GridSpec, ShardReport } from "./two_layer_net/grid.ts";
-import { defaultRow, gridRows, toyRows } from "./two_layer_net/rows.ts";
+import type { GridSpec } from "./two_layer_net/grid.ts";
+import type { ShardReport } from "../experiment/trials.ts";
+import { cifarRows, toyRows } from "./two_layer_net/rows.ts";
 import { resolveShard } from "../experiment/shards.ts";
 import {
   type DefaultRun,
@@ -107,7 +108,11 @@ export async function runTwoLayerNet(args: string[]): Promise<TwoLayerResult> {
     return loaded;
   };
   const spec: GridSpec = f.quick ? QUICK.grid : FULL.grid;
-  const gridIters = iters ?? (f.quick ? QUICK.gridIterations : GRID_ITERATIONS);
+  const settings = gridSettings(
+    run,
+    split,
+    iters ?? (f.quick ? QUICK.gridIterations : GRID_ITERATIONS),
+  );
 
   if (mode === "toy" || mode === "default") result.toy = await runToy(run);
   if (mode === "toy") return result;
@@ -122,17 +127,17 @@ export async function runTwoLayerNet(args: string[]): Promise<TwoLayerResult> {
   } else if (mode === "grid") {
     const { shard, source } = resolveShard(own.shard, Deno.env.toObject());
     console.log(`grid shard ${shard.index}/${shard.count} from ${source}`);
-    result.shard = await runGridShard(ctx, await load(), spec, shard, gridIters);
+    result.shard = await runGridShard(ctx, await load(), spec, shard, settings);
   } else {
-    result.merge = await runMerge(ctx, spec, gridSettings(ctx, split, gridIters), load);
+    result.merge = await runMerge(ctx, spec, settings, load);
   }
   return result;
 }
 
 /** Runs the whole recipe (toy, default, every grid shard in this process, merge) as rows. */
 async function reproduce(o: CifarRunOptions, quick: boolean): Promise<ReproductionRow[]> {
-  const base = [...reproductionArgs(o, quick), "--out", o.outDir];
-  const rowCtx = { device: "host float64", args: reproductionArgs(o, quick) };
+  const args = reproductionArgs(o, quick);
+  const base = [...args, "--out", o.outDir];
   const first = await runTwoLayerNet(base);
   const shards = quick ? QUICK.shards : 1;
   const t0 = performance.now();
@@ -147,19 +152,15 @@ async function reproduce(o: CifarRunOptions, quick: boolean): Promise<Reproducti
     ? `${merged.device.name} (${merged.device.description})`
     : o.device;
   return [
-    ...toyRows(first.toy!, rowCtx),
-    defaultRow(
-      first.default!,
-      first.standIn ?? true,
-      rowCtx,
-      quick ? QUICK.floors.default : undefined,
-    ),
-    ...gridRows(
+    ...toyRows(first.toy!, args),
+    ...cifarRows({
+      default: first.default!,
       merge,
-      first.standIn ?? true,
-      { ...rowCtx, device: layerDevice },
-      quick ? { grid: QUICK.floors.grid, layers: QUICK.floors.layers } : undefined,
-    ),
+      standIn: first.standIn ?? true,
+      args,
+      layerDevice,
+      quick,
+    }),
   ];
 }
 

@@ -3,6 +3,7 @@
  * constant step), recording the loss and accuracy after every epoch.
  * @module
  */
+import { gatherRows, type HostRows } from "../../datasets/host_rows.ts";
 import { Rng } from "../../kernels/random.ts";
 import type { EpochRecord } from "../../train/history.ts";
 import {
@@ -10,18 +11,9 @@ import {
   crossEntropy,
   forwardSample,
   initNet,
-  type Rows,
   type SigmoidNet,
   weightDecayLoss,
 } from "./net.ts";
-
-/** A labelled set on the host: `n` rows of `inputs` values. */
-export interface HostSet {
-  x: Rows;
-  labels: Int32Array;
-  n: number;
-  inputs: number;
-}
 
 /** Settings of {@link trainSigmoidNet}. */
 export interface TrainOptions {
@@ -42,28 +34,17 @@ export interface SetScore {
 }
 
 /** Scores the net on a whole set (the argmax of y is the prediction). */
-export function score(net: SigmoidNet, s: HostSet, lambda: number): SetScore {
+export function score(net: SigmoidNet, s: HostRows, lambda: number): SetScore {
   let ce = 0, right = 0;
   for (let i = 0; i < s.n; i++) {
-    const { y } = forwardSample(net, s.x.subarray(i * s.inputs, (i + 1) * s.inputs));
-    ce += crossEntropy(y, s.labels[i]);
+    const { y } = forwardSample(net, s.x.subarray(i * s.d, (i + 1) * s.d));
+    ce += crossEntropy(y, s.y[i]);
     let best = 0;
     for (let k = 1; k < y.length; k++) if (y[k] > y[best]) best = k;
-    if (best === s.labels[i]) right++;
+    if (best === s.y[i]) right++;
   }
   const mean = ce / s.n;
   return { loss: mean + weightDecayLoss(net, lambda), crossEntropy: mean, acc: right / s.n };
-}
-
-/** The rows of `s` listed in `idx`, copied into one batch. */
-function gather(s: HostSet, idx: Int32Array, from: number, to: number) {
-  const n = to - from, x = new Float64Array(n * s.inputs), labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const r = idx[from + i];
-    x.set(s.x.subarray(r * s.inputs, (r + 1) * s.inputs), i * s.inputs);
-    labels[i] = s.labels[r];
-  }
-  return { x, labels, n };
 }
 
 /**
@@ -71,12 +52,12 @@ function gather(s: HostSet, idx: Int32Array, from: number, to: number) {
  * curve starts where training does. Same seed ⇒ same numbers.
  */
 export function trainSigmoidNet(
-  train: HostSet,
-  val: HostSet | undefined,
+  train: HostRows,
+  val: HostRows | undefined,
   o: TrainOptions,
   log: (r: EpochRecord) => void = () => {},
 ): { net: SigmoidNet; history: EpochRecord[] } {
-  const net = initNet(train.inputs, o.hidden, o.classes, o.seed);
+  const net = initNet(train.d, o.hidden, o.classes, o.seed);
   const rng = new Rng(o.seed + 1);
   const record = (epoch: number, seconds: number): EpochRecord => {
     const t = score(net, train, o.lambda), v = val ? score(net, val, o.lambda) : undefined;
@@ -97,8 +78,9 @@ export function trainSigmoidNet(
     const t0 = performance.now();
     const order = rng.permutation(train.n);
     for (let from = 0; from < train.n; from += o.batchSize) {
-      const b = gather(train, order, from, Math.min(train.n, from + o.batchSize));
-      const g = batchGradients(net, b, o.lambda);
+      const idx = order.subarray(from, Math.min(train.n, from + o.batchSize));
+      const b = { x: gatherRows(train, idx), labels: Int32Array.from(idx, (r) => train.y[r]) };
+      const g = batchGradients(net, { ...b, n: idx.length }, o.lambda);
       for (let i = 0; i < net.w1.length; i++) net.w1[i] -= o.learningRate * g.w1[i];
       for (let i = 0; i < net.w2.length; i++) net.w2[i] -= o.learningRate * g.w2[i];
     }

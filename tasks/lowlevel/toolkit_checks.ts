@@ -9,6 +9,7 @@ import { add, div, relu as reluOp, sqrt, square, sub } from "../../kernels/ops/e
 import { conv2d } from "../../kernels/ops/conv2d.ts";
 import { matmul } from "../../kernels/ops/matmul.ts";
 import { maxPool2d } from "../../kernels/ops/pool.ts";
+import { transpose } from "../../kernels/ops/shape_ops.ts";
 import { mean } from "../../kernels/ops/reduce_derived.ts";
 import { softmax as softmaxOp } from "../../kernels/ops/softmax.ts";
 import { Rng } from "../../kernels/random.ts";
@@ -62,16 +63,9 @@ function toTensor(maps: Maps, dtype: DType): Tensor {
 
 /** Filter stack [K][F][F][C] in the toolkit's [F, F, C, K] layout. */
 function filterTensor(filters: FilterStack, dtype: DType): Tensor {
-  const k = filters.length, [f, , c] = mapsShape(filters[0]);
-  const out = new Float64Array(f * f * c * k);
-  for (let kk = 0; kk < k; kk++) {
-    for (let i = 0; i < f; i++) {
-      for (let j = 0; j < f; j++) {
-        for (let ch = 0; ch < c; ch++) out[((i * f + j) * c + ch) * k + kk] = filters[kk][i][j][ch];
-      }
-    }
-  }
-  return tensor(out, [f, f, c, k], dtype);
+  const [f, , c] = mapsShape(filters[0]);
+  const stack = tensor(Float64Array.from(filters.flat(3)), [filters.length, f, f, c], dtype);
+  return transpose(stack, [1, 2, 3, 0]);
 }
 
 /**

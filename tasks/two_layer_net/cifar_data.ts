@@ -5,7 +5,7 @@
  * @module
  */
 import { loadCifar } from "../cifar10_common.ts";
-import type { HostSplit } from "./train_host.ts";
+import type { HostRows } from "../../datasets/host_rows.ts";
 
 /** Split sizes; the assignment's are 49000 / 1000 / 1000. */
 export interface SplitSizes {
@@ -19,9 +19,9 @@ export const FULL_SPLITS: SplitSizes = { numTrain: 49000, numVal: 1000, numTest:
 
 /** What {@link loadCifarSplits} returns. */
 export interface CifarSplits {
-  train: HostSplit;
-  val: HostSplit;
-  test: HostSplit;
+  train: HostRows;
+  val: HostRows;
+  test: HostRows;
   /** The mean training image that was subtracted (float64, 3072 values, NHWC order). */
   mean: Float64Array;
   source: string;
@@ -62,7 +62,7 @@ export async function loadCifarSplits(
     for (let j = 0; j < dim; j++) mean[j] += trainAll[i * dim + j];
   }
   for (let j = 0; j < dim; j++) mean[j] /= o.numTrain;
-  const split = (src: Float32Array, y: Int32Array, start: number, count: number): HostSplit => {
+  const split = (src: Float32Array, y: Int32Array, start: number, count: number): HostRows => {
     const x = new Float32Array(count * dim);
     for (let i = 0; i < count; i++) {
       for (let j = 0; j < dim; j++) x[i * dim + j] = src[(start + i) * dim + j] - mean[j];

@@ -1,19 +1,26 @@
 /**
- * The hyperparameter grid: its trials in a fixed order and their files (experiment/trials.ts:
- * `--shard i/n` runs the trials whose index ≡ i mod n, one JSON file each, resumable).
+ * The hyperparameter grid: its trials in a fixed order (experiment/trials.ts gridProduct) and
+ * their files (`--shard i/n` runs the trials whose index ≡ i mod n, one JSON file each,
+ * resumable).
  * @module
  */
 import type { Shard } from "../../experiment/shards.ts";
-import { runTrials, type ShardReport, type TrialHead } from "../../experiment/trials.ts";
+import {
+  type GridPoint,
+  gridProduct,
+  runTrials,
+  type ShardReport,
+  type TrialHead,
+} from "../../experiment/trials.ts";
 import type { EpochRecord } from "../../train/history.ts";
 
-/** The values each hyperparameter takes; trials are their product. */
-export interface GridSpec {
+/** The values each hyperparameter takes; trials are their product, learning rate slowest. */
+export type GridSpec = {
   learningRate: number[];
   hidden: number[];
   reg: number[];
   batchSize: number[];
-}
+};
 
 /** The assignment's grid: 3 × 4 × 3 × 4 = 144 trials. */
 export const FULL_GRID: GridSpec = {
@@ -24,31 +31,7 @@ export const FULL_GRID: GridSpec = {
 };
 
 /** One point of the grid. */
-export interface TrialParams {
-  learningRate: number;
-  hidden: number;
-  reg: number;
-  batchSize: number;
-}
-
-/**
- * Every trial of `spec`, index = position: learning rate varies slowest, batch size fastest.
- * Example: `gridTrials(FULL_GRID).length === 144`.
- */
-export function gridTrials(spec: GridSpec): TrialParams[] {
-  const out: TrialParams[] = [];
-  for (const learningRate of spec.learningRate) {
-    for (const hidden of spec.hidden) {
-      for (const reg of spec.reg) {
-        for (const batchSize of spec.batchSize) out.push({ learningRate, hidden, reg, batchSize });
-      }
-    }
-  }
-  return out;
-}
-
-export { parseShard, type Shard, shardIndices } from "../../experiment/shards.ts";
-export { type ShardReport, trialPath } from "../../experiment/trials.ts";
+export type TrialParams = GridPoint<GridSpec>;
 
 /** What every trial of one grid run shares; a trial file made with other settings is stale. */
 export interface TrialSettings {
@@ -76,11 +59,6 @@ export interface TrialRecord extends TrialHead<TrialParams, TrialSettings> {
 /** A trial file holds the trial's results, not only its head. */
 export const isTrialRecord = (r: { valAcc?: unknown }): boolean => typeof r.valAcc === "number";
 
-/** Runs one trial; the shard runner adds index, params and settings. */
-export type TrialRunner = (
-  p: TrialParams,
-) => Promise<Omit<TrialRecord, keyof TrialHead<TrialParams, TrialSettings>>>;
-
 /**
  * Runs this shard's trials of `spec` that are not already on disk, writing each one's file as
  * soon as it finishes. Example: `await runShard({ dir, spec: FULL_GRID, shard, settings, run })`.
@@ -90,8 +68,8 @@ export function runShard(o: {
   spec: GridSpec;
   shard: Shard;
   settings: TrialSettings;
-  run: TrialRunner;
+  run: (p: TrialParams) => Promise<Omit<TrialRecord, keyof TrialHead<unknown, unknown>>>;
   log?: (s: string) => void;
 }): Promise<ShardReport> {
-  return runTrials({ ...o, trials: gridTrials(o.spec), complete: isTrialRecord });
+  return runTrials({ ...o, trials: gridProduct(o.spec), complete: isTrialRecord });
 }

@@ -17,7 +17,7 @@ import { sgd } from "../../train/optimizers.ts";
 import { stepDecay } from "../../train/schedules.ts";
 import type { TrialParams } from "./grid.ts";
 import { initNet } from "./net.ts";
-import type { HostSplit } from "./train_host.ts";
+import type { HostRows } from "../../datasets/host_rows.ts";
 
 /** Settings shared with the host net's run. */
 export interface LayerRunConfig {
@@ -60,7 +60,7 @@ export function twoLayerModel(
  * Example: `await trainWithLayers({ train, val, test }, best.params, cfg)`.
  */
 export async function trainWithLayers(
-  s: { train: HostSplit; val: HostSplit; test: HostSplit },
+  s: { train: HostRows; val: HostRows; test: HostRows },
   p: TrialParams,
   cfg: LayerRunConfig,
   verbose: boolean | ((line: string) => void) = false,
@@ -77,7 +77,7 @@ export async function trainWithLayers(
       t.assign(tensor(Float32Array.from(v), t.shape));
     }
   });
-  const ds = (h: HostSplit) => ({ x: tensor(new Float32Array(h.x), [h.n, h.d]), y: h.y });
+  const ds = (h: HostRows) => ({ x: tensor(new Float32Array(h.x), [h.n, h.d]), y: h.y });
   const train = ds(s.train), val = ds(s.val), test = ds(s.test);
   const loss = (out: Tensor, labels: Tensor): Tensor =>
     add(softmaxCrossEntropy(out, labels), mulScalar(add(sum(square(k1)), sum(square(k2))), p.reg));

@@ -5,17 +5,14 @@
  */
 import { recordsCsv } from "../../experiment/records_csv.ts";
 import { lineChartSvg } from "../../experiment/svg_plot.ts";
-import { findTrials, type TrialsFound } from "../../experiment/trials.ts";
+import { bestBy, findTrials, gridProduct, type TrialsFound } from "../../experiment/trials.ts";
 import {
   type GridSpec,
-  gridTrials,
   isTrialRecord,
   type TrialParams,
   type TrialRecord,
   type TrialSettings,
 } from "./grid.ts";
-
-export { indexRanges, mergeProblems } from "../../experiment/trials.ts";
 
 /** What {@link mergeGrid} found. */
 export interface GridMerge extends TrialsFound<TrialRecord> {
@@ -38,21 +35,19 @@ export async function mergeGrid(
 ): Promise<GridMerge> {
   const found = await findTrials<TrialRecord, TrialParams, TrialSettings>(
     dir,
-    gridTrials(spec),
+    gridProduct(spec),
     (file) => ({ ...settings, source: file?.source ?? "" }),
     isTrialRecord,
   );
-  let source: string | undefined, best: TrialRecord | undefined;
-  for (const t of found.trials) {
-    if (source !== undefined && t.settings.source !== source) {
-      throw new Error(
-        `grid merge: trial ${t.index} ran on "${t.settings.source}", earlier ones on "${source}"`,
-      );
-    }
-    source = t.settings.source;
-    if (!best || t.valAcc > best.valAcc) best = t;
+  const source = found.trials[0]?.settings.source;
+  const other = found.trials.find((t) => t.settings.source !== source);
+  if (other) {
+    throw new Error(
+      `grid merge: trial ${other.index} ran on "${other.settings.source}", trial ` +
+        `${found.trials[0].index} on "${source}"`,
+    );
   }
-  return { ...found, best, source };
+  return { ...found, best: bestBy(found.trials, (t) => t.valAcc), source };
 }
 
 /** Columns of grid.csv, in order. */

@@ -1,16 +1,16 @@
 /**
  * The two-layer-net task's lines of results/REPRODUCTION.md. The toy rows do not use CIFAR-10
- * and are pass/fail everywhere; the CIFAR-10 rows go through quickRow/fullRow, so stand-in data
- * is never a pass.
+ * and are pass/fail everywhere; the CIFAR-10 rows go through quickFloorRow/fullCheckRow, so
+ * stand-in data is never a pass.
  * @module
  */
 import { below, checkRow, type RowContext, taskCommand } from "../../experiment/checks.ts";
+import { mergeProblems } from "../../experiment/trials.ts";
 import type { ReproductionRow } from "../reproduce_types.ts";
-import { fullRow, type QuickFloors, quickRow, type RowInput } from "../cifar10_rows.ts";
-import { FULL_TOLERANCE, REPORTED, TASK } from "./config.ts";
+import { fullCheckRow, quickFloorRow, type QuickFloors } from "../cifar10_rows.ts";
+import { FULL_TOLERANCE, QUICK, REPORTED, TASK } from "./config.ts";
 import type { ParamName } from "./net.ts";
 import type { DefaultRun, MergeRun, ToyRun } from "./runs.ts";
-import { mergeProblems } from "./merge.ts";
 
 /** Thresholds of the toy rows (each far below what a wrong backward produces). */
 export const TOY_LIMITS = {
@@ -23,24 +23,18 @@ export const TOY_LIMITS = {
   finalLoss: 0.05,
 };
 
-/** Where the rows' context comes from. */
-export interface RowSource {
-  device: string;
-  args: string[];
-}
-
-/** The context of rows from a run with `extraArgs` that took `wallSeconds`. */
-const at = (c: RowSource, wallSeconds: number, extraArgs: string[]): RowContext => ({
+/** The context of rows from a run with `args` that took `wallSeconds`. */
+const context = (device: string, wallSeconds: number, args: string[]): RowContext => ({
   task: TASK,
-  device: c.device,
+  device,
   wallSeconds,
-  command: taskCommand(TASK, [...c.args, ...extraArgs]),
+  command: taskCommand(TASK, args),
 });
 
 /** The four toy rows: numeric and autograd gradient checks, forward check, toy training. */
-export function toyRows(t: ToyRun, c: RowSource): ReproductionRow[] {
+export function toyRows(t: ToyRun, args: string[]): ReproductionRow[] {
   const r = t.report;
-  const toy = at(c, t.wallSeconds, ["--toy"]);
+  const toy = context("host float64", t.wallSeconds, [...args, "--toy"]);
   const relErrors = (check: string, reported: string, e: Record<ParamName, number>, max: number) =>
     checkRow(toy, {
       check,
@@ -81,91 +75,102 @@ export function toyRows(t: ToyRun, c: RowSource): ReproductionRow[] {
   ];
 }
 
-/** An accuracy row: the quick floor, or ± {@link FULL_TOLERANCE} of `reported` in full. */
-const accuracyRow = (r: RowInput, quick: QuickFloors | undefined, reported: number) =>
-  quick ? quickRow(r, quick) : fullRow(r, reported, FULL_TOLERANCE);
-
-/** The default-hyperparameter row (quick: floor; full: ± tolerance of 0.287). */
-export function defaultRow(
-  d: DefaultRun,
-  standIn: boolean,
-  c: RowSource,
-  quick: QuickFloors | undefined,
-): ReproductionRow {
-  return accuracyRow(
-    {
-      task: TASK,
-      check: quick
-        ? `default hyperparameters, val acc (quick: ${d.training.losses.length} iterations, tiny data)`
-        : "default hyperparameters (hidden 50, lr 1e-4, reg 0.25, batch 200, 1000 it.), val acc",
-      reported: String(REPORTED.defaultValAcc),
-      value: d.valAcc,
-      standIn,
-      device: "host float64",
-      wallSeconds: d.wallSeconds,
-      args: c.args,
-    },
-    quick,
-    REPORTED.defaultValAcc,
-  );
+/** One CIFAR-10 accuracy claim: quick runs hold it to `floors` (none: full run only). */
+interface Claim {
+  at: RowContext;
+  check: string;
+  reported: number;
+  /** The report's text when more than the number. */
+  reportedText?: string;
+  value: number;
+  ours?: string;
+  floors?: QuickFloors;
 }
 
-/** Rows of the merged grid and the layer-module retrain; an incomplete grid fails them. */
-export function gridRows(
-  m: MergeRun,
-  standIn: boolean,
-  c: RowSource,
-  quick: { grid: QuickFloors; layers: QuickFloors } | undefined,
-): ReproductionRow[] {
+/**
+ * The CIFAR-10 rows of the default run and the merged grid (an incomplete grid fails them):
+ * quick, each val accuracy against its floor; full, val and test accuracy ± FULL_TOLERANCE.
+ */
+export function cifarRows(o: {
+  default: DefaultRun;
+  merge: MergeRun;
+  standIn: boolean;
+  args: string[];
+  layerDevice: string;
+  quick: boolean;
+}): ReproductionRow[] {
+  const { quick, merge: m } = o;
+  const floors = quick ? QUICK.floors : undefined;
+  const row = (c: Claim): ReproductionRow => {
+    const v = { ...c, reported: c.reportedText ?? String(c.reported) };
+    return c.floors
+      ? quickFloorRow(c.at, o.standIn, v, c.floors)
+      : fullCheckRow(c.at, o.standIn, { ...v, target: c.reported, tol: FULL_TOLERANCE });
+  };
+  const defaultClaim: Claim = {
+    at: context("host float64", o.default.wallSeconds, o.args),
+    check: quick
+      ? `default hyperparameters, val acc (quick: ${o.default.training.losses.length} iterations, tiny data)`
+      : "default hyperparameters (hidden 50, lr 1e-4, reg 0.25, batch 200, 1000 it.), val acc",
+    reported: REPORTED.defaultValAcc,
+    value: o.default.valAcc,
+    floors: floors?.default,
+  };
   const best = m.merge.best;
+  const mergeArgs = [...o.args, "--merge"];
   if (!m.merge.complete || !best) {
-    return [checkRow(at(c, m.wallSeconds, ["--merge"]), {
-      check: "grid: all trials present",
-      reported: `${m.merge.total} trials`,
-      ours: mergeProblems(m.merge) ?? "no best trial",
-      tolerance: "none missing or duplicated",
-      pass: false,
-    })];
+    return [
+      row(defaultClaim),
+      checkRow(context(o.layerDevice, m.wallSeconds, mergeArgs), {
+        check: "grid: all trials present",
+        reported: `${m.merge.total} trials`,
+        ours: mergeProblems(m.merge) ?? "no best trial",
+        tolerance: "none missing or duplicated",
+        pass: false,
+      }),
+    ];
   }
   const p = best.params, l = m.layers!;
   const bestText = `lr ${p.learningRate}, hidden ${p.hidden}, batch ${p.batchSize}, reg ${p.reg}`;
-  const common = { task: TASK, standIn, wallSeconds: m.wallSeconds, args: [...c.args, "--merge"] };
-  const gridVal: RowInput = {
-    ...common,
-    check: quick
-      ? `grid best val acc (quick: ${m.merge.total}-trial grid, short trials)`
-      : "grid best val acc (144 trials)",
-    reported: `${REPORTED.gridBestValAcc} (${REPORTED.gridBest})`,
-    value: best.valAcc,
-    oursText: `${best.valAcc.toFixed(4)} (${bestText}; test ${best.testAcc.toFixed(4)})`,
-    device: "host float64",
-  };
-  const layers: RowInput = {
-    ...common,
-    check: quick
-      ? "best trial retrained with layer modules, val acc (quick)"
-      : "best trial retrained with layer modules, val acc",
-    reported: `${REPORTED.layerModulesValAcc} (test ${REPORTED.layerModulesTestAcc})`,
-    value: l.valAcc,
-    oursText: `${l.valAcc.toFixed(4)} (test ${l.testAcc.toFixed(4)})`,
-    device: c.device,
-  };
-  // The full run also holds each one's test accuracy to the report's.
-  const testRow = (r: RowInput, check: string, value: number, reported: number) =>
-    quick ? [] : [fullRow(
-      { ...r, check, reported: String(reported), value, oursText: undefined },
-      reported,
-      FULL_TOLERANCE,
-    )];
-  return [
-    accuracyRow(gridVal, quick?.grid, REPORTED.gridBestValAcc),
-    ...testRow(gridVal, "grid best trial, test acc", best.testAcc, REPORTED.gridBestTestAcc),
-    accuracyRow(layers, quick?.layers, REPORTED.layerModulesValAcc),
-    ...testRow(
-      layers,
-      "best trial retrained with layer modules, test acc",
-      l.testAcc,
-      REPORTED.layerModulesTestAcc,
-    ),
+  const host = context("host float64", m.wallSeconds, mergeArgs);
+  const layers = context(o.layerDevice, m.wallSeconds, mergeArgs);
+  const claims: Claim[] = [
+    defaultClaim,
+    {
+      at: host,
+      check: quick
+        ? `grid best val acc (quick: ${m.merge.total}-trial grid, short trials)`
+        : "grid best val acc (144 trials)",
+      reported: REPORTED.gridBestValAcc,
+      reportedText: `${REPORTED.gridBestValAcc} (${REPORTED.gridBest})`,
+      value: best.valAcc,
+      ours: `${best.valAcc.toFixed(4)} (${bestText}; test ${best.testAcc.toFixed(4)})`,
+      floors: floors?.grid,
+    },
+    {
+      at: host,
+      check: "grid best trial, test acc",
+      reported: REPORTED.gridBestTestAcc,
+      value: best.testAcc,
+    },
+    {
+      at: layers,
+      check: quick
+        ? "best trial retrained with layer modules, val acc (quick)"
+        : "best trial retrained with layer modules, val acc",
+      reported: REPORTED.layerModulesValAcc,
+      reportedText: `${REPORTED.layerModulesValAcc} (test ${REPORTED.layerModulesTestAcc})`,
+      value: l.valAcc,
+      ours: `${l.valAcc.toFixed(4)} (test ${l.testAcc.toFixed(4)})`,
+      floors: floors?.layers,
+    },
+    {
+      at: layers,
+      check: "best trial retrained with layer modules, test acc",
+      reported: REPORTED.layerModulesTestAcc,
+      value: l.testAcc,
+    },
   ];
+  // The full run also holds each one's test accuracy to the report's; quick runs only floors.
+  return claims.filter((c) => !quick || c.floors).map(row);
 }

@@ -6,26 +6,14 @@
  */
 import { join } from "node:path";
 import type { StartedRun } from "../../experiment/run.ts";
-import { writeResults } from "../../experiment/results.ts";
+import { type Results, writeResults } from "../../experiment/results.ts";
 import type { CifarSplits } from "./cifar_data.ts";
 import { CHOICES, DEFAULT_RUN, REPORTED, TASK } from "./config.ts";
-import {
-  type GridSpec,
-  runShard,
-  type Shard,
-  type ShardReport,
-  type TrialParams,
-  type TrialSettings,
-} from "./grid.ts";
+import { type GridSpec, runShard, type TrialParams, type TrialSettings } from "./grid.ts";
 import { type LayerRun, trainWithLayers } from "./layer_modules.ts";
-import {
-  gridCsv,
-  type GridMerge,
-  gridSvg,
-  gridTrialsSvg,
-  mergeGrid,
-  mergeProblems,
-} from "./merge.ts";
+import { gridCsv, type GridMerge, gridSvg, gridTrialsSvg, mergeGrid } from "./merge.ts";
+import { mergeProblems, type ShardReport } from "../../experiment/trials.ts";
+import type { Shard } from "../../experiment/shards.ts";
 import { initNet } from "./net.ts";
 import { runToyCheck, type ToyReport, toySeedSweep, type ToySweep } from "./toy_check.ts";
 import { evaluateHost, type HostTraining, type SgdConfig, trainHost } from "./train_host.ts";
@@ -33,17 +21,27 @@ import { evaluateHost, type HostTraining, type SgdConfig, trainHost } from "./tr
 /** What the modes read of the started run (tests pass their own). */
 export type RunContext = Pick<StartedRun, "outDir" | "seed" | "quick" | "command" | "device">;
 
-/** metrics.json of one part: what ran, how, where, then `body`. */
-const header = (ctx: RunContext, part: string, device: unknown, body: object) => ({
-  task: TASK,
-  part,
-  command: ctx.command,
-  quick: ctx.quick,
-  device,
-  seed: ctx.seed,
-  reported: REPORTED,
-  ...body,
-});
+/** Writes one part's results into `dir`: metrics.json says what ran, how, where, then `body`. */
+const writePart = (
+  ctx: RunContext,
+  dir: string,
+  head: { part: string; device: unknown },
+  body: object,
+  files: Omit<Results, "metrics">,
+) =>
+  writeResults(dir, {
+    metrics: {
+      task: TASK,
+      part: head.part,
+      command: ctx.command,
+      quick: ctx.quick,
+      device: head.device,
+      seed: ctx.seed,
+      reported: REPORTED,
+      ...body,
+    },
+    ...files,
+  });
 
 /** Toy check results and how long they took. */
 export interface ToyRun {
@@ -67,29 +65,24 @@ export async function runToy(ctx: RunContext): Promise<ToyRun> {
   }));
   const sorted = [...sweep.finalLosses].sort((a, b) => a - b);
   const { seed: _seed, training: _training, ...checks } = report;
-  await writeResults(join(ctx.outDir, "toy"), {
-    metrics: header(
-      ctx,
-      "toy check (history.csv: one row per iteration, not per epoch)",
-      "host float64 (autograd comparison: toolkit CPU device, float64)",
-      {
-        seed: report.seed,
-        note: "The assignment's reference scores and loss come from its own fixed NumPy init, " +
-          "which cannot be reproduced bit for bit; ours are checked against an independent " +
-          "float64 computation (per-sample loops, textbook softmax) instead.",
-        ours: { ...checks, finalLoss: report.training.finalLoss },
-        config: report.training.config,
-        sweep: {
-          ...sweep,
-          finalLossMedian: sorted[Math.floor(sorted.length / 2)],
-          finalLossBelow005: sweep.finalLosses.filter((l) => l < 0.05).length,
-        },
-        choices: { toy: CHOICES.toy },
-        wallSeconds,
-      },
-    ),
-    history,
-  });
+  await writePart(ctx, join(ctx.outDir, "toy"), {
+    part: "toy check (history.csv: one row per iteration, not per epoch)",
+    device: "host float64 (autograd comparison: toolkit CPU device, float64)",
+  }, {
+    seed: report.seed,
+    note: "The assignment's reference scores and loss come from its own fixed NumPy init, " +
+      "which cannot be reproduced bit for bit; ours are checked against an independent " +
+      "float64 computation (per-sample loops, textbook softmax) instead.",
+    ours: { ...checks, finalLoss: report.training.finalLoss },
+    config: report.training.config,
+    sweep: {
+      ...sweep,
+      finalLossMedian: sorted[Math.floor(sorted.length / 2)],
+      finalLossBelow005: sweep.finalLosses.filter((l) => l < 0.05).length,
+    },
+    choices: { toy: CHOICES.toy },
+    wallSeconds,
+  }, { history });
   console.log(
     `toy: grad rel errors ${JSON.stringify(report.numericRelErrors)}; autograd vs hand max ` +
       `${Math.max(...Object.values(report.autogradRelErrors)).toExponential(2)}; final loss ` +
@@ -152,21 +145,16 @@ export async function runDefault(
   };
   const { training, valAcc, testAcc } = trainAndScore(s, { ...hp, seed: ctx.seed }, console.log);
   const wallSeconds = (performance.now() - t0) / 1000;
-  await writeResults(ctx.outDir, {
-    metrics: header(
-      ctx,
-      "default hyperparameters, host float64 net",
-      "host float64 (TypeScript loops; the device flag applies to the layer modules)",
-      {
-        ...dataFacts(s),
-        config: { ...hp, epochLength: training.epochLength, choices: CHOICES },
-        ours: { valAcc, testAcc, finalLoss: training.finalLoss },
-        history: training.history,
-        wallSeconds,
-      },
-    ),
+  await writePart(ctx, ctx.outDir, {
+    part: "default hyperparameters, host float64 net",
+    device: "host float64 (TypeScript loops; the device flag applies to the layer modules)",
+  }, {
+    ...dataFacts(s),
+    config: { ...hp, epochLength: training.epochLength, choices: CHOICES },
+    ours: { valAcc, testAcc, finalLoss: training.finalLoss },
     history: training.history,
-  });
+    wallSeconds,
+  }, { history: training.history });
   console.log(
     `default run: val acc ${valAcc.toFixed(4)} (reported ${REPORTED.defaultValAcc}), ` +
       `test ${testAcc.toFixed(4)}, final loss ${training.finalLoss.toFixed(4)}`,
@@ -197,21 +185,12 @@ export async function runGridShard(
   s: CifarSplits,
   spec: GridSpec,
   shard: Shard,
-  iterations: number,
+  common: Omit<TrialSettings, "source">,
 ): Promise<ShardReport> {
-  const settings: TrialSettings = {
-    ...gridSettings(ctx, { numTrain: s.train.n, numVal: s.val.n, numTest: s.test.n }, iterations),
-    source: s.source,
-  };
+  const settings: TrialSettings = { ...common, source: s.source };
   const run = (p: TrialParams) => {
     const t0 = performance.now();
-    const { training: tr, valAcc, testAcc } = trainAndScore(s, {
-      ...p,
-      learningRateDecay: settings.learningRateDecay,
-      initStd: settings.initStd,
-      iterations,
-      seed: ctx.seed,
-    });
+    const { training: tr, valAcc, testAcc } = trainAndScore(s, { ...settings, ...p });
     return Promise.resolve({
       valAcc,
       testAcc,
@@ -259,7 +238,6 @@ export async function runMerge(
 ): Promise<MergeRun> {
   const t0 = performance.now();
   const merge = await mergeGrid(join(ctx.outDir, "grid"), spec, settings);
-  const dir = join(ctx.outDir, "grid_summary");
   const problems = mergeProblems(merge);
   if (problems) console.log(`grid merge refused: ${problems}`);
   let layers: LayerRun | undefined;
@@ -282,31 +260,28 @@ export async function runMerge(
   const wallSeconds = (performance.now() - t0) / 1000;
   // A refused merge names no best trial: one picked from part of the grid is not its result.
   const best = merge.complete ? merge.best : undefined;
-  await writeResults(dir, {
-    metrics: header(
-      ctx,
-      "grid merge; history.csv/curves.svg: the best trial retrained with layer modules",
-      ctx.device,
-      {
-        ...(data ?? {}),
-        config: { grid: spec, settings, choices: CHOICES },
-        complete: merge.complete,
-        total: merge.total,
-        finished: merge.trials.length,
-        missing: merge.missing,
-        duplicates: merge.duplicates,
-        source: merge.source ?? null,
-        ours: {
-          best: best
-            ? (({ settings: _s, trainAcc: _a, seconds: _t, history: _h, ...b }) => b)(best)
-            : null,
-          layerModules: layers
-            ? (({ epochLength: _e, history: _h, params: _p, ...l }) => l)(layers)
-            : null,
-        },
-        wallSeconds,
-      },
-    ),
+  await writePart(ctx, join(ctx.outDir, "grid_summary"), {
+    part: "grid merge; history.csv/curves.svg: the best trial retrained with layer modules",
+    device: ctx.device,
+  }, {
+    ...(data ?? {}),
+    config: { grid: spec, settings, choices: CHOICES },
+    complete: merge.complete,
+    total: merge.total,
+    finished: merge.trials.length,
+    missing: merge.missing,
+    duplicates: merge.duplicates,
+    source: merge.source ?? null,
+    ours: {
+      best: best
+        ? (({ settings: _s, trainAcc: _a, seconds: _t, history: _h, ...b }) => b)(best)
+        : null,
+      layerModules: layers
+        ? (({ epochLength: _e, history: _h, params: _p, ...l }) => l)(layers)
+        : null,
+    },
+    wallSeconds,
+  }, {
     history: layers?.history ?? [],
     extraFiles: {
       "grid.csv": gridCsv(merge.trials),

@@ -4,6 +4,7 @@
  * validation accuracy and multiplies the learning rate by the decay.
  * @module
  */
+import { gatherRows, type HostRows } from "../../datasets/host_rows.ts";
 import { Rng } from "../../kernels/random.ts";
 import type { EpochRecord } from "../../train/history.ts";
 import { argmaxRows } from "../../train/metrics.ts";
@@ -16,14 +17,6 @@ import {
   rowCrossEntropy,
   type TwoLayerNet,
 } from "./net.ts";
-
-/** Samples as rows of a flat array: x [n, d] (float32 storage halves CIFAR's memory), y ids. */
-export interface HostSplit {
-  x: Float32Array | Float64Array;
-  y: Int32Array;
-  n: number;
-  d: number;
-}
 
 /** Hyperparameters of {@link trainHost}, named as in the assignment. */
 export interface SgdConfig {
@@ -49,20 +42,10 @@ export interface HostTraining {
   epochLength: number;
 }
 
-/** Rows `idx` of `s.x` as a float64 [idx.length, d] matrix. */
-export function gatherRows(s: HostSplit, idx: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(idx.length * s.d);
-  for (let i = 0; i < idx.length; i++) {
-    const r = idx[i] * s.d;
-    for (let j = 0; j < s.d; j++) out[i * s.d + j] = s.x[r + j];
-  }
-  return out;
-}
-
 /** Accuracy and loss (data + reg) of `net` on a split, in chunks to bound memory. */
 export function evaluateHost(
   net: TwoLayerNet,
-  s: HostSplit,
+  s: HostRows,
   reg: number,
 ): { acc: number; loss: number } {
   const chunk = 500;
@@ -88,8 +71,8 @@ export function evaluateHost(
  */
 export function trainHost(
   net: TwoLayerNet,
-  train: HostSplit,
-  val: HostSplit | undefined,
+  train: HostRows,
+  val: HostRows | undefined,
   cfg: SgdConfig,
   opts: { step?: LossAndGradsFn; log?: (s: string) => void } = {},
 ): HostTraining {

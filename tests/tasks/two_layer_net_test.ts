@@ -7,18 +7,16 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import "../../kernels/tensor_methods.ts";
 import { reproduction } from "../../tasks/two_layer_net.ts";
+import { parseShard, shardIndices } from "../../experiment/shards.ts";
+import { gridProduct, indexRanges, mergeProblems, trialPath } from "../../experiment/trials.ts";
 import {
   FULL_GRID,
   type GridSpec,
-  gridTrials,
-  parseShard,
   runShard,
-  shardIndices,
   type TrialParams,
-  trialPath,
   type TrialSettings,
 } from "../../tasks/two_layer_net/grid.ts";
-import { gridCsv, indexRanges, mergeGrid, mergeProblems } from "../../tasks/two_layer_net/merge.ts";
+import { gridCsv, mergeGrid } from "../../tasks/two_layer_net/merge.ts";
 import { lossAndGrads, type LossAndGradsFn } from "../../tasks/two_layer_net/net.ts";
 import { maxRelError } from "../../train/finite_differences.ts";
 import {
@@ -86,7 +84,7 @@ Deno.test("toy: a deliberately wrong backward is caught by both checks", async (
 });
 
 Deno.test("grid: 144 trials, and shards i/n partition them exactly", () => {
-  const trials = gridTrials(FULL_GRID);
+  const trials = gridProduct(FULL_GRID);
   assert.equal(trials.length, 144);
   assert.equal(new Set(trials.map((t) => JSON.stringify(t))).size, 144);
   assert.deepEqual(trials[0], { learningRate: 1e-3, hidden: 20, reg: 1e-4, batchSize: 200 });

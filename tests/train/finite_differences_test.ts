@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { centralDifferences, maxAbsDiff, maxRelError } from "../../train/finite_differences.ts";
+import {
+  centralDifferences,
+  maxAbsDiff,
+  maxRelError,
+  normRelError,
+} from "../../train/finite_differences.ts";
 
 Deno.test("centralDifferences: the derivative of x³ at each element, p restored", () => {
   const p = Float64Array.from([0.5, -1, 2]);
@@ -20,4 +25,15 @@ Deno.test("maxAbsDiff: the largest |a − b|, NaN counted as Infinity", () => {
   assert.equal(maxAbsDiff([], []), 0);
   assert.equal(maxAbsDiff([1, NaN], [1, 2]), Infinity);
   assert.throws(() => maxAbsDiff([1], []), /maxAbsDiff/);
+});
+
+Deno.test("normRelError: ‖a − b‖ / (‖a‖ + ‖b‖), 0 for two zeros, NaN → Infinity", () => {
+  assert.equal(normRelError([1, 2], [1, 2]), 0);
+  assert.equal(normRelError([0, 0], [0, 0]), 0);
+  // ‖(0, 0.02)‖ / (‖(1, 2)‖ + ‖(1, 2.02)‖) ≈ 0.02 / 4.48.
+  assert.ok(
+    Math.abs(normRelError([1, 2], [1, 2.02]) - 0.02 / (Math.sqrt(5) + Math.hypot(1, 2.02))) < 1e-15,
+  );
+  assert.equal(normRelError([1, NaN], [1, 2]), Infinity);
+  assert.throws(() => normRelError([1], [1, 2]));
 });
