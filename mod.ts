@@ -60,9 +60,11 @@ export {
   type CallContext,
   Layer,
   type LayerInput,
+  type MaskedOutput,
   type NamedTensor,
   type Shape,
 } from "./layers/layer.ts";
+export type { Mask } from "./layers/mask.ts";
 export { Module, type ModuleOptions, type ParamInit } from "./layers/module.ts";
 export {
   type GraphNodeInfo,

@@ -129,6 +129,11 @@ export class Activation extends Layer {
   call(x: Tensor, _ctx: CallContext): Tensor {
     return activate(x, this.activation, this.options);
   }
+  /** Passes its input's mask on (Keras supports_masking). */
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
   /** The options that rebuild this layer (model files). */
   getConfig(): { activation: ActivationName } & ActivationOptions {
     return { activation: this.activation, ...this.options };

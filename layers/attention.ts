@@ -1,6 +1,7 @@
 import {
   add,
   batchMatmul,
+  cast,
   dropoutMask,
   expandDims,
   greater,
@@ -17,6 +18,7 @@ import { type Tensor, tensor, variable } from "../kernels/tensor.ts";
 import { initialize, type InitializerName } from "./initializers.ts";
 import { type CallContext, Layer, type NamedTensor, type Shape } from "./module.ts";
 import { checkOptions } from "./validate.ts";
+import { andMasks, keepValues, type Mask } from "./mask.ts";
 
 /** Options of {@link MultiHeadAttention}, named like Keras 3's MultiHeadAttention. */
 export interface MultiHeadAttentionOptions {
@@ -50,6 +52,12 @@ export interface AttentionCallOptions {
   attentionMask?: Tensor;
   /** Query position t attends only to key positions s ≤ t (combined with attentionMask). */
   useCausalMask?: boolean;
+  /** [batch, T]: 0 at query steps to skip (Keras' query_mask; a model passes it by itself). */
+  queryMask?: Tensor;
+  /** [batch, S]: 0 at value (and key) steps no query attends to (Keras' value_mask). */
+  valueMask?: Tensor;
+  /** [batch, S]: 0 at key steps no query attends to (Keras' key_mask). */
+  keyMask?: Tensor;
   training?: boolean;
 }
 
@@ -165,16 +173,34 @@ export class MultiHeadAttention extends Layer {
     const value = opts.value ?? query;
     const inputs = opts.key ? [query, value, opts.key] : [query, value];
     this.#masks = { attentionMask: opts.attentionMask, useCausalMask: opts.useCausalMask };
+    const mask = [opts.queryMask, opts.valueMask, opts.keyMask].slice(0, inputs.length);
+    if (opts.keyMask && !opts.key) {
+      throw new Error(`${this.name}: keyMask needs a key; without one, give valueMask`);
+    }
     try {
-      return this.apply(inputs, opts.training === undefined ? {} : { training: opts.training });
+      return this.apply(inputs, { training: opts.training, mask });
     } finally {
       this.#masks = {};
     }
   }
 
+  /**
+   * Takes the inputs' masks (Keras 3): [query mask, value mask, key mask] for a list input, one
+   * mask for self-attention on one input.
+   */
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
+  /** The query's mask: each output step is a query step. */
+  override computeMask(_x: Tensor | Tensor[], mask?: Mask): Tensor | undefined {
+    return Array.isArray(mask) ? mask[0] : mask;
+  }
+
   call(x: Tensor | Tensor[], ctx: CallContext): Tensor {
     const [query, value = query, key = value] = Array.isArray(x) ? x : [x];
     this.#shapes([query, value, key].map((t) => t.shape.slice(1)));
+    const ms = Array.isArray(ctx.mask) ? ctx.mask : [ctx.mask, ctx.mask];
     const { numHeads: h, keyDim } = this.opts;
     const p = this.params!;
     const [b, t] = query.shape, s = value.shape[1];
@@ -189,7 +215,7 @@ export class MultiHeadAttention extends Layer {
     const q = mulScalar(heads(query, p.query), 1 / Math.sqrt(keyDim));
     const k = heads(key, p.key), v = heads(value, p.value);
     let scores = batchMatmul(q, k, { transposeB: true }); // [batch, heads, T, S]
-    const keep = this.#keepMask(b, t, s);
+    const keep = this.#keepMask(b, t, s, ms);
     if (keep) scores = where(keep, scores, MASKED_SCORE);
     let probs = softmax(scores);
     const rate = this.opts.dropout ?? 0;
@@ -204,10 +230,26 @@ export class MultiHeadAttention extends Layer {
     return y.reshape([b, t, out]);
   }
 
-  /** 1 where a score is kept, [batch, 1, T, S] (broadcast over heads); undefined: no mask. */
-  #keepMask(b: number, t: number, s: number): Tensor | undefined {
+  /**
+   * 1 where a score is kept, [batch, 1, T, S] (broadcast over heads); undefined: no mask. The
+   * query, value and key masks ([batch, T], [batch, S], [batch, S]) join attentionMask and the
+   * causal mask by AND, as Keras 3's _compute_attention_mask.
+   */
+  #keepMask(b: number, t: number, s: number, ms: (Tensor | undefined)[]): Tensor | undefined {
     const { attentionMask: m, useCausalMask } = this.#masks;
-    let keep: Tensor | undefined;
+    const steps = ms.map((mk, i) => {
+      if (!mk) return undefined;
+      const [what, n] = i === 0 ? ["query", t] : [i === 1 ? "value" : "key", s];
+      if (mk.rank !== 2 || mk.shape[0] !== b || mk.shape[1] !== n) {
+        throw new Error(
+          `${this.name}: the ${what} mask must be [batch, ${i ? "S" : "T"}] = [${b},${n}], got ` +
+            `${fmtShape(mk.shape)}`,
+        );
+      }
+      const k = keepValues(mk, "float32");
+      return k.reshape(i === 0 ? [b, 1, t, 1] : [b, 1, 1, s]);
+    });
+    let keep = andMasks(steps);
     if (m) {
       if (m.rank !== 3 || m.shape[0] !== b || m.shape[1] !== t || m.shape[2] !== s) {
         throw new Error(
@@ -215,12 +257,13 @@ export class MultiHeadAttention extends Layer {
             `${fmtShape(m.shape)}`,
         );
       }
-      keep = expandDims(greater(m, 0.5), 1);
+      const am = cast(expandDims(greater(m, 0.5), 1), "float32");
+      keep = keep ? mul(keep, am) : am;
     }
     if (useCausalMask) {
       // Keras' causal mask: row t keeps columns s ≤ t (lower triangle, from the top left).
       const tri = new Float32Array(t * s).map((_, i) => (i % s <= Math.floor(i / s) ? 1 : 0));
-      const causal = tensor(tri, [1, 1, t, s], keep?.dtype ?? "float32");
+      const causal = tensor(tri, [1, 1, t, s], "float32");
       keep = keep ? mul(keep, causal) : causal;
     }
     return keep;

@@ -4,6 +4,7 @@ import type { Tensor } from "../kernels/tensor.ts";
 import { type CallContext, Layer, type NamedTensor, type Shape } from "./layer.ts";
 import { GRU, LSTM, RecurrentLayer, SimpleRNN } from "./recurrent.ts";
 import type { LayerConfig } from "./serialization.ts";
+import type { Mask } from "./mask.ts";
 
 /** How {@link Bidirectional} joins the two directions' outputs (Keras `merge_mode`). */
 export type MergeMode = "concat" | "sum" | "mul" | "ave";
@@ -52,6 +53,10 @@ export class Bidirectional extends Layer {
       : opts.layer instanceof GRU
       ? new GRU(back)
       : new SimpleRNN(back);
+    // Keras: with a mask, both directions output zeros at skipped steps of a returned sequence.
+    for (const l of [this.forwardLayer, this.backwardLayer]) {
+      l.zeroOutputForMask = !!opts.layer.opts.returnSequences;
+    }
   }
   outputShape(s: Shape): number[] {
     const out = this.forwardLayer.outputShape(s);
@@ -68,6 +73,14 @@ export class Bidirectional extends Layer {
     this.forwardLayer.build(s, rng);
     this.backwardLayer.build(s, rng);
     this.built = true;
+  }
+  /** Passes the [batch, time] mask to both directions (the backward one reverses it too). */
+  override get supportsMasking(): boolean {
+    return true;
+  }
+  /** The input's mask with `returnSequences`, else none (Keras). */
+  override computeMask(x: Tensor | Tensor[], mask?: Mask): Tensor | undefined {
+    return this.forwardLayer.computeMask(x, mask);
   }
   call(x: Tensor, ctx: CallContext): Tensor {
     const f = this.forwardLayer.call(x, ctx);

@@ -19,6 +19,11 @@ export class Dropout extends Layer {
   outputShape(s: number[]): number[] {
     return s;
   }
+  /** Passes its input's mask on (Keras supports_masking). */
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
   override build(_s: number[], rng: Rng): void {
     this.#seed = Math.floor(rng.uniform() * 2 ** 31);
     this.built = true;

@@ -4,6 +4,7 @@ import { type Tensor, variable } from "../kernels/tensor.ts";
 import { initialize, type InitializerName } from "./initializers.ts";
 import { type CallContext, Layer, type NamedTensor } from "./module.ts";
 import { checkOptions } from "./validate.ts";
+import type { Mask } from "./mask.ts";
 
 /** Options of {@link Embedding} (Keras names). */
 export interface EmbeddingOptions {
@@ -47,9 +48,10 @@ export class Embedding extends Layer {
   }
   /**
    * With `maskZero`, a bool-like mask of `ids`' shape: 1 where the id is not 0 (Keras'
-   * compute_mask), for losses and pooling that take masks; undefined otherwise.
+   * compute_mask), which models pass to the recurrent, pooling and attention layers after it;
+   * undefined otherwise.
    */
-  computeMask(ids: Tensor): Tensor | undefined {
+  override computeMask(ids: Tensor, _mask?: Mask): Tensor | undefined {
     return this.opts.maskZero ? notEqual(ids, 0) : undefined;
   }
   override weights(): NamedTensor[] {

@@ -1,6 +1,7 @@
-import { max, mean } from "../kernels/ops/mod.ts";
+import { div, expandDims, max, mean, sum, where } from "../kernels/ops/mod.ts";
 import { fmtShape } from "../kernels/shape.ts";
 import type { Tensor } from "../kernels/tensor.ts";
+import { checkSequenceMask, keepValues } from "./mask.ts";
 import { type CallContext, Layer } from "./module.ts";
 
 /** Options of the global pooling layers: `keepDims` keeps the pooled axes as size 1 (Keras). */
@@ -25,9 +26,18 @@ abstract class GlobalPooling extends Layer {
     }
     return this.opts.keepDims ? s.map((d, i) => (i < s.length - 1 ? 1 : d)) : [s[s.length - 1]];
   }
-  call(x: Tensor, _ctx: CallContext): Tensor {
+  call(x: Tensor, ctx: CallContext): Tensor {
     const axes = [...Array(this.rank - 1).keys()].map((a) => a + 1);
+    if (ctx.mask !== undefined) return this.masked(x, checkSequenceMask(this.name, ctx.mask, x));
     return this.reduce(x, axes, this.opts.keepDims ?? false);
+  }
+  /** The pooled output has no time axis, so no mask. */
+  override computeMask(): undefined {
+    return undefined;
+  }
+  /** The pooling over the kept steps of [batch, time, features] (the 1-D layers only). */
+  protected masked(_x: Tensor, _mask: Tensor): Tensor {
+    throw new Error(`${this.name}: takes no mask`);
   }
   /** The options that rebuild this layer (model files). */
   getConfig(): GlobalPoolingOptions {
@@ -49,16 +59,39 @@ export class GlobalMaxPooling2D extends GlobalPooling {
   }
 }
 
-/** Mean over time of [batch, time, features] input (Keras GlobalAveragePooling1D). */
+/**
+ * Mean over time of [batch, time, features] input (Keras GlobalAveragePooling1D); with a mask,
+ * the mean of the kept steps (NaN for a row that keeps none: 0/0, as Keras).
+ */
 export class GlobalAveragePooling1D extends GlobalPooling {
   constructor(opts: GlobalPoolingOptions = {}) {
     super("global_average_pooling1d", 2, mean, opts);
   }
+  /** Takes a [batch, time] mask; the pooled output has none. */
+  override get supportsMasking(): boolean {
+    return true;
+  }
+  protected override masked(x: Tensor, mask: Tensor): Tensor {
+    const keep = expandDims(keepValues(mask, x.dtype), -1);
+    const k = this.opts.keepDims ?? false;
+    return div(sum(where(keep, x, 0), 1, k), sum(keep, 1, k));
+  }
 }
 
-/** Max over time of [batch, time, features] input (Keras GlobalMaxPooling1D). */
+/**
+ * Max over time of [batch, time, features] input (Keras GlobalMaxPooling1D); with a mask, the
+ * max of the kept steps (−∞ for a row that keeps none). Keras 3 ignores the mask here; skipping
+ * the padding is what the mask is for, so this layer uses it.
+ */
 export class GlobalMaxPooling1D extends GlobalPooling {
   constructor(opts: GlobalPoolingOptions = {}) {
     super("global_max_pooling1d", 2, max, opts);
+  }
+  /** Takes a [batch, time] mask; the pooled output has none. */
+  override get supportsMasking(): boolean {
+    return true;
+  }
+  protected override masked(x: Tensor, mask: Tensor): Tensor {
+    return max(where(expandDims(mask, -1), x, -Infinity), 1, this.opts.keepDims ?? false);
   }
 }

@@ -4,12 +4,26 @@ import { fmtShape } from "../kernels/shape.ts";
 import { Tensor, variable } from "../kernels/tensor.ts";
 import { initialize, type InitializerName } from "./initializers.ts";
 import { isSymbolic, recordNode, type SymbolicTensor } from "./symbolic.ts";
+import type { Mask } from "./mask.ts";
 import { type MimeBundle, modelBundle } from "../notebook/display.ts";
 
 /** Per-call context: training mode switches dropout and batch-norm behaviour. */
 export interface CallContext {
   /** True while training: dropout drops and batch normalisation uses batch statistics. */
   training: boolean;
+  /**
+   * The input's mask (layers/mask.ts: [batch, time], 0 at skipped steps; a list for a list
+   * input), for layers whose `supportsMasking` is true. Models pass it on by themselves.
+   */
+  mask?: Mask;
+}
+
+/** A layer's output with the mask that goes with it (`Layer.applyWithMask`). */
+export interface MaskedOutput {
+  /** What `apply` returns. */
+  output: Tensor;
+  /** The output's mask (`computeMask`), undefined when it has none. */
+  mask?: Tensor;
 }
 
 /** A named tensor a layer owns: a trainable parameter or non-trainable state (BN statistics). */
@@ -90,6 +104,30 @@ export abstract class Layer {
   abstract call(x: Tensor | Tensor[], ctx: CallContext): Tensor;
 
   /**
+   * Whether the layer takes a mask (Keras `supports_masking`): it uses it (recurrent layers,
+   * 1-D global pooling, attention) or passes it on (dropout, activations). A model drops a
+   * mask before a layer without it, with a warning, as Keras 3 does; `apply(x, { mask })` on
+   * such a layer is an error.
+   */
+  get supportsMasking(): boolean {
+    return false;
+  }
+
+  /**
+   * The mask of the output for input `x` with mask `mask` (Keras `compute_mask`): by default
+   * the input's mask when the layer supports masking, else none. Embedding makes one from its
+   * ids; layers that reduce time (global pooling, a recurrent layer's last step) return none.
+   */
+  computeMask(_x: Tensor | Tensor[], mask?: Mask): Tensor | undefined {
+    return this.supportsMasking && !Array.isArray(mask) ? mask : undefined;
+  }
+
+  /** `call` and the output's mask; a model overrides it to run its graph once for both. */
+  protected callWithMask(x: Tensor | Tensor[], ctx: CallContext): MaskedOutput {
+    return { output: this.call(x, ctx), mask: this.computeMask(x, ctx.mask) };
+  }
+
+  /**
    * Applies the layer. On tensors it runs now (building the layer on first use, recording
    * gradients as usual); on symbolic inputs from `input()` it records a graph node and returns
    * its symbolic output. `ctx.training` defaults to the layer's mode (`train()`/`eval()`).
@@ -102,7 +140,25 @@ export abstract class Layer {
   apply(x: LayerInput, ctx?: Partial<CallContext>): Tensor | SymbolicTensor;
   apply(x: LayerInput, ctx: Partial<CallContext> = {}): Tensor | SymbolicTensor {
     if (isSymbolic(x)) return recordNode(this, x as SymbolicTensor | SymbolicTensor[]);
-    const xs = x as Tensor | Tensor[];
+    const [xs, full] = this.#prepare(x as Tensor | Tensor[], ctx);
+    return inLayer(this.name, () => this.call(xs, full));
+  }
+
+  /**
+   * Applies the layer to tensors and returns the output with its mask, as a model passes masks
+   * from layer to layer. Example (Module code):
+   * `const { output, mask } = embed.applyWithMask(ids); lstm.apply(output, { mask });`
+   */
+  applyWithMask(x: Tensor | Tensor[], ctx: Partial<CallContext> = {}): MaskedOutput {
+    if (isSymbolic(x)) {
+      throw new Error(`${this.name}: applyWithMask takes tensors, not symbolic inputs`);
+    }
+    const [xs, full] = this.#prepare(x, ctx);
+    return inLayer(this.name, () => this.callWithMask(xs, full));
+  }
+
+  /** Checks a tensor input and its mask, builds on first use, and fills in the context. */
+  #prepare(xs: Tensor | Tensor[], ctx: Partial<CallContext>): [Tensor | Tensor[], CallContext] {
     if (Array.isArray(xs)) {
       if (!this.takesList) {
         throw new Error(`${this.name}: takes one tensor, got a list of ${xs.length}`);
@@ -115,8 +171,15 @@ export abstract class Layer {
       const shape = Array.isArray(xs) ? xs.map((t) => t.shape.slice(1)) : xs.shape.slice(1);
       this.ensureBuiltFor(shape, buildRngs.at(-1) ?? this.defaultRng());
     }
-    const training = ctx.training ?? this.training;
-    return inLayer(this.name, () => this.call(xs, { training }));
+    const mask = ctx.mask;
+    const masked = Array.isArray(mask) ? mask.some((m) => m !== undefined) : mask !== undefined;
+    if (masked && !this.supportsMasking) {
+      throw new Error(
+        `${this.name}: takes no mask (${this.constructor.name} does not support masking); ` +
+          `apply it without { mask }`,
+      );
+    }
+    return [xs, { training: ctx.training ?? this.training, mask: masked ? mask : undefined }];
   }
 
   /** How `apply` builds an unbuilt layer for its first batch (Sequential checks its shape). */

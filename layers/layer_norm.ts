@@ -51,6 +51,10 @@ export class LayerNormalization extends Layer {
     Object.assign(this, createScaleOffset(this.name, shape, this.opts));
     this.built = true;
   }
+  /** Passes its input's mask on (Keras supports_masking). */
+  override get supportsMasking(): boolean {
+    return true;
+  }
   call(x: Tensor, _ctx: CallContext): Tensor {
     const axes = this.axes(x.rank);
     const y = layerNorm(x, { axes, epsilon: this.epsilon });

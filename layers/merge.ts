@@ -2,6 +2,7 @@ import { add, concat, mul, mulScalar } from "../kernels/ops/mod.ts";
 import { fmtShape } from "../kernels/shape.ts";
 import type { Tensor } from "../kernels/tensor.ts";
 import { type CallContext, Layer, type Shape } from "./layer.ts";
+import { andMasks, type Mask } from "./mask.ts";
 
 /**
  * Merge layers, as in Keras: applied to a list of inputs (`layers.add().apply([a, b])`), on
@@ -43,6 +44,14 @@ abstract class ElementwiseMerge extends Layer {
     const xs = listOf(this.name, x);
     this.outputShape(xs.map((t) => t.shape.slice(1)));
     return this.merge(xs);
+  }
+  /** Takes its inputs' masks (Keras Merge). */
+  override get supportsMasking(): boolean {
+    return true;
+  }
+  /** The AND of the inputs' masks: a step is kept where every masked input keeps it. */
+  override computeMask(_x: Tensor | Tensor[], mask?: Mask): Tensor | undefined {
+    return Array.isArray(mask) ? andMasks(mask) : mask;
   }
   protected abstract merge(xs: Tensor[]): Tensor;
   /** No options: for model files. */
@@ -138,5 +147,23 @@ export class Concatenate extends Layer {
     const xs = listOf(this.name, x);
     this.outputShape(xs.map((t) => t.shape.slice(1)));
     return concat(xs, this.#at(xs[0].rank - 1) + 1);
+  }
+  /** Takes its inputs' masks (Keras Concatenate). */
+  override get supportsMasking(): boolean {
+    return true;
+  }
+  /**
+   * Joined along features, a step is kept where every masked input keeps it; masked sequences
+   * joined along time are refused (their masks would have to be joined too).
+   */
+  override computeMask(x: Tensor | Tensor[], mask?: Mask): Tensor | undefined {
+    const m = Array.isArray(mask) ? andMasks(mask) : mask;
+    if (m && Array.isArray(x) && this.#at(x[0].rank - 1) === 0) {
+      throw new Error(
+        `${this.name}: cannot join masked sequences along time (axis ${this.axis}); join them ` +
+          `along features, or drop the masks`,
+      );
+    }
+    return m;
   }
 }

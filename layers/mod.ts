@@ -25,6 +25,7 @@ import {
 import { LayerNormalization, type LayerNormalizationOptions } from "./layer_norm.ts";
 import { GroupNormalization, type GroupNormalizationOptions } from "./group_norm.ts";
 import { Embedding, type EmbeddingOptions } from "./embedding.ts";
+import { Masking, type MaskingOptions } from "./masking.ts";
 import {
   Permute,
   type PermuteOptions,
@@ -183,6 +184,11 @@ export const groupNormalization = (o: GroupNormalizationOptions = {}): GroupNorm
   new GroupNormalization(o);
 /** Integer ids → learned vectors. Example: `embedding({ inputDim: 1000, outputDim: 64 })`. */
 export const embedding = (o: EmbeddingOptions): Embedding => new Embedding(o);
+/**
+ * Skips padded steps of a float sequence (those whose features all equal `maskValue`, default 0)
+ * in the recurrent, 1-D pooling and attention layers after it. Example: `masking({ inputShape: [T, F] })`.
+ */
+export const masking = (o: MaskingOptions = {}): Masking => new Masking(o);
 /** Reshapes each sample. Example: `reshape({ targetShape: [7, -1] })`. */
 export const reshape = (o: ReshapeOptions): Reshape => new Reshape(o);
 /** Reorders the sample axes, 1-based like Keras. Example: `permute({ dims: [2, 1] })`. */
@@ -230,6 +236,7 @@ export {
   GRU,
   LayerNormalization,
   LSTM,
+  Masking,
   MaxPool2D,
   MaxPooling1D,
   MultiHeadAttention,

@@ -6,10 +6,12 @@ import {
   type CallContext,
   checkInputShape,
   Layer,
+  type MaskedOutput,
   type NamedTensor,
   type Shape,
   withBuildRng,
 } from "./layer.ts";
+import type { Mask } from "./mask.ts";
 import type { LayerNode, SymbolicTensor } from "./symbolic.ts";
 
 /** Options of {@link Model}: the symbolic inputs and output of a graph built with `apply`. */
@@ -239,21 +241,50 @@ export class Model extends Layer {
 
   /** Runs the graph on a batch (a list of batches for several inputs). */
   call(x: Tensor | Tensor[], ctx: CallContext): Tensor {
+    return this.callWithMask(x, ctx).output;
+  }
+
+  /** True: a mask given to the model is its input's (a list: one per input). */
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
+  /** The output's mask: the graph's masks passed from layer to layer (runs the graph). */
+  override computeMask(x: Tensor | Tensor[], mask?: Mask): Tensor | undefined {
+    return this.applyWithMask(x, { mask }).mask;
+  }
+
+  /**
+   * Runs the graph, passing each layer's output mask (`computeMask`) to the layers that read
+   * it, as Keras does; a layer without `supportsMasking` drops it (with one warning).
+   */
+  protected override callWithMask(x: Tensor | Tensor[], ctx: CallContext): MaskedOutput {
     const g = this.graph();
     const xs = Array.isArray(x) ? x : [x];
     if (xs.length !== g.inputs.length) {
       throw new Error(`${this.where()}: takes ${g.inputs.length} inputs, got ${xs.length}`);
     }
+    const inMasks = Array.isArray(ctx.mask) ? ctx.mask : [ctx.mask];
     const values = new Map<number, Tensor>();
+    const masks = new Map<number, Tensor | undefined>();
     g.inputs.forEach((inp, i) => {
       checkInputShape(this.where(), xs[i], inp.shape);
       values.set(inp.id, xs[i]);
+      masks.set(inp.id, inMasks[i]);
     });
     for (const n of g.nodes) {
       const ins = n.inputs.map((i) => values.get(i.id)!);
-      values.set(n.output.id, n.layer.apply(n.list ? ins : ins[0], ctx));
+      const ms = n.inputs.map((i) => masks.get(i.id));
+      let mask: Mask = ms.some((m) => m !== undefined) ? (n.list ? ms : ms[0]) : undefined;
+      if (mask && !n.layer.supportsMasking) {
+        warnDropped(n.layer);
+        mask = undefined;
+      }
+      const r = n.layer.applyWithMask(n.list ? ins : ins[0], { training: ctx.training, mask });
+      values.set(n.output.id, r.output);
+      masks.set(n.output.id, r.mask);
     }
-    return values.get(g.output.id)!;
+    return { output: values.get(g.output.id)!, mask: masks.get(g.output.id) };
   }
 
   /** How errors name this model. */
@@ -334,6 +365,18 @@ export class Model extends Layer {
       );
     }
   }
+}
+
+const warned = new WeakSet<Layer>();
+
+/** Keras 3's warning when a mask meets a layer that cannot take it: once per layer. */
+function warnDropped(l: Layer): void {
+  if (warned.has(l)) return;
+  warned.add(l);
+  console.warn(
+    `${l.name} (${l.constructor.name}) does not support masking: the mask of its input is ` +
+      `dropped, so the layers after it see none`,
+  );
 }
 
 /**

@@ -1,4 +1,4 @@
-import { add, matmul, reverse, slice, split, stack } from "../kernels/ops/mod.ts";
+import { add, matmul, reverse, slice, split, stack, where } from "../kernels/ops/mod.ts";
 import type { Rng } from "../kernels/random.ts";
 import { fmtShape } from "../kernels/shape.ts";
 import { type Tensor, tensor, variable } from "../kernels/tensor.ts";
@@ -8,12 +8,14 @@ import { type CallContext, Layer, type NamedTensor } from "./module.ts";
 import { singleShape } from "./layer.ts";
 import { type CellStep, gruStep, lstmStep, simpleStep } from "./recurrent_cells.ts";
 import { checkOptions } from "./validate.ts";
+import { checkSequenceMask, type Mask, stepMasks } from "./mask.ts";
 
 /**
  * Recurrent layers on [batch, time, features], as in Keras: `simpleRNN`, `lstm`, `gru`. Each is
  * a loop over time of ops (one input matmul for all steps, then per step a recurrent matmul and
  * the gates), so autograd gives the gradient and on WebGPU the loop is recorded on the device
- * with no readback.
+ * with no readback. With a mask (layers/mask.ts) a skipped step keeps the states and repeats
+ * the previous output (zeros before the first kept step), as Keras 3's backend `rnn` does.
  * @module
  */
 
@@ -31,6 +33,11 @@ export interface RecurrentOptions {
   returnState?: boolean;
   /** Read the sequence last step first; the returned sequence is in that reversed order. */
   goBackwards?: boolean;
+  /**
+   * With a mask, a skipped step outputs zeros instead of the previous output (Keras'
+   * zero_output_for_mask; default false; `bidirectional` sets it to `returnSequences`).
+   */
+  zeroOutputForMask?: boolean;
   kernelInitializer?: InitializerName;
   /** Default "orthogonal", as Keras. */
   recurrentInitializer?: InitializerName;
@@ -58,6 +65,8 @@ export interface GRUOptions extends RecurrentOptions {
 export interface StateCallOptions {
   /** The states to start from ([h] or, for LSTM, [h, c]; each [batch, units]); zeros if absent. */
   initialState?: Tensor[];
+  /** [batch, time]: 0 at steps to skip (layers/mask.ts). */
+  mask?: Tensor;
   training?: boolean;
 }
 
@@ -80,10 +89,17 @@ export abstract class RecurrentLayer extends Layer {
   protected abstract readonly gates: number;
   protected abstract readonly stateCount: number;
   protected abstract readonly step: CellStep;
+  /** Skipped steps output zeros (the option; `bidirectional` sets it as Keras does). */
+  zeroOutputForMask: boolean;
 
   constructor(kind: string, readonly opts: RecurrentOptions & { recurrentActivation?: string }) {
     super(kind, opts.inputShape);
     checkOptions(kind, { units: [opts.units, "int≥1", "required"] });
+    const z = opts.zeroOutputForMask;
+    if (z !== undefined && typeof z !== "boolean") {
+      throw new Error(`${kind}: zeroOutputForMask must be true or false, got ${JSON.stringify(z)}`);
+    }
+    this.zeroOutputForMask = z ?? false;
     for (const key of ["activation", "recurrentActivation"] as const) {
       checkActivationName(kind, key, opts[key]);
     }
@@ -124,26 +140,38 @@ export abstract class RecurrentLayer extends Layer {
     this.built = true;
   }
 
-  call(x: Tensor, _ctx: CallContext): Tensor {
+  /** Takes a [batch, time] mask: skipped steps keep the state. */
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
+  /** The input's mask with `returnSequences` (as Keras, even with goBackwards), else none. */
+  override computeMask(_x: Tensor | Tensor[], mask?: Mask): Tensor | undefined {
+    return this.opts.returnSequences && !Array.isArray(mask) ? mask : undefined;
+  }
+
+  call(x: Tensor, ctx: CallContext): Tensor {
     this.outputShape(x.shape.slice(1));
-    return this.runWith(x, this.params!)[0];
+    const mask = ctx.mask === undefined ? undefined : checkSequenceMask(this.name, ctx.mask, x);
+    return this.runWith(x, this.params!, undefined, mask)[0];
   }
 
   /**
    * Runs the layer and returns `[output, ...finalStates]` (Keras' `returnState` list: LSTM
-   * gives [output, h, c]), optionally from `initialState`. Example:
+   * gives [output, h, c]), optionally from `initialState` and with a `mask`. Example:
    * `const [seq, h, c] = lstm.applyWithState(x, { initialState: [h0, c0] });`
    */
   applyWithState(x: Tensor, opts: StateCallOptions = {}): Tensor[] {
     this.ensureBuilt(x.shape.slice(1));
-    return this.runWith(x, this.params!, opts.initialState);
+    const mask = opts.mask === undefined ? undefined : checkSequenceMask(this.name, opts.mask, x);
+    return this.runWith(x, this.params!, opts.initialState, mask);
   }
 
   /**
    * The recurrence with explicit weights (what `apply` runs with the layer's own): returns
    * `[output, ...finalStates]`. Used to check the gradient with float64 weights.
    */
-  runWith(x: Tensor, w: RecurrentWeights, initialState?: Tensor[]): Tensor[] {
+  runWith(x: Tensor, w: RecurrentWeights, initialState?: Tensor[], mask?: Tensor): Tensor[] {
     if (x.rank !== 3) {
       throw new Error(`${this.name}: expects [batch, time, features], got ${fmtShape(x.shape)}`);
     }
@@ -160,13 +188,24 @@ export abstract class RecurrentLayer extends Layer {
       activation: this.opts.activation ?? "tanh",
       recurrentActivation: (this.opts.recurrentActivation ?? "sigmoid") as ActivationName,
     };
+    const keep = mask && stepMasks(checkSequenceMask(this.name, mask, x), !!this.opts.goBackwards);
     let state = initialState;
+    let last: Tensor | undefined; // the output of the step before (masked runs only)
     const hs: Tensor[] = [];
-    for (const xt of split(xw, t, 1)) {
-      state = this.step(xt.reshape([b, g]), state, cell);
-      if (this.opts.returnSequences) hs.push(state[0]);
-    }
-    const out = this.opts.returnSequences ? stack(hs, 1) : state![0];
+    split(xw, t, 1).forEach((xt, i) => {
+      const next = this.step(xt.reshape([b, g]), state, cell);
+      if (keep) {
+        // A skipped step keeps every state; zeros stand for a zero initial state.
+        const prev = state;
+        state = next.map((s, k) => where(keep[i], s, prev ? prev[k] : 0));
+        last = where(keep[i], next[0], this.zeroOutputForMask ? 0 : last ?? 0);
+      } else {
+        state = next;
+        last = next[0];
+      }
+      if (this.opts.returnSequences) hs.push(last);
+    });
+    const out = this.opts.returnSequences ? stack(hs, 1) : last!;
     return [out, ...state!];
   }
 

@@ -38,6 +38,7 @@ import {
 import { LayerNormalization } from "./layer_norm.ts";
 import { GroupNormalization } from "./group_norm.ts";
 import { Embedding } from "./embedding.ts";
+import { Masking } from "./masking.ts";
 import { Permute, RepeatVector, Reshape } from "./reshape.ts";
 import { Cropping2D, UpSampling2D, ZeroPadding2D } from "./spatial.ts";
 
@@ -145,6 +146,7 @@ const LAYERS_17: [string, new (o: any) => Layer][] = [
   ["LayerNormalization", LayerNormalization],
   ["GroupNormalization", GroupNormalization],
   ["Embedding", Embedding],
+  ["Masking", Masking],
   ["Reshape", Reshape],
   ["Permute", Permute],
   ["RepeatVector", RepeatVector],

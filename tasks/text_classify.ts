@@ -59,8 +59,8 @@ export const task: ClassificationTask = {
     init: "Keras' defaults: embedding uniform ±0.05, GRU glorot-uniform kernel, orthogonal " +
       "recurrent kernel, zero biases (input and recurrent rows), glorot-uniform dense kernel",
     padding: "texts padded at the front with id 0 (Keras' pad_sequences default); no " +
-      "maskZero: the toolkit's recurrent and pooling layers take no mask yet, so it would change " +
-      "nothing; the GRU reads the padding as a word, as the twin's unpacked nn.GRU does",
+      "maskZero (which the GRU and the pooling would honour): the GRU reads the padding as a " +
+      "word, as the twin's unpacked nn.GRU does, so both run the same recipe",
     pooling: "global max over time of both directions' outputs, so no direction's last state " +
       "has to carry the whole text",
     loss: "softmaxCrossEntropy on the dense layer's logits",

@@ -1,6 +1,6 @@
 /**
  * Recurrent layers on WebGPU (lavapipe in CI) against the CPU: the same float32 weights and
- * inputs give the same outputs and gradients to float32 rounding.
+ * inputs give the same outputs and gradients to float32 rounding, with and without a mask.
  */
 import assert from "node:assert/strict";
 import "../../kernels/tensor_methods.ts";
@@ -15,12 +15,19 @@ import { values } from "./recurrent_fixture.ts";
 const available = await gpuAvailable();
 
 /** Output and gradients (input, kernel, recurrent kernel, bias) of a weighted sum of the output. */
-async function run(make: () => RecurrentLayer, device: "cpu" | "webgpu"): Promise<Float32Array[]> {
+async function run(
+  make: () => RecurrentLayer,
+  device: "cpu" | "webgpu",
+  masked: boolean,
+): Promise<Float32Array[]> {
   await setDevice(device);
   const layer = make();
   const x = tensor(Float32Array.from(values(3 * 6 * 5, 1)), [3, 6, 5]);
   x.requiresGrad = true;
-  const y = layer.apply(x);
+  // Rows of 6, 2 and 4 steps, right-padded; row 2 also skips its step 1.
+  const keep = [1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 0, 1, 1, 0, 0];
+  const mask = masked ? tensor(Int32Array.from(keep), [3, 6], "int32") : undefined;
+  const y = layer.apply(x, { mask });
   const probe = tensor(Float32Array.from(values(y.size, 2)), y.shape);
   const p = layer.params!;
   const gs = gradients(y.mul(probe).sum(), [x, p.kernel, p.recurrentKernel, p.bias]);
@@ -30,20 +37,23 @@ async function run(make: () => RecurrentLayer, device: "cpu" | "webgpu"): Promis
   return host;
 }
 
-const cases: [string, () => RecurrentLayer][] = [
-  ["simpleRNN", () => layers.simpleRNN({ units: 4, returnSequences: true })],
-  ["lstm", () => layers.lstm({ units: 4, returnSequences: true, goBackwards: true })],
-  ["gru", () => layers.gru({ units: 4 })],
+const cases: [string, () => RecurrentLayer, boolean][] = [
+  ["simpleRNN", () => layers.simpleRNN({ units: 4, returnSequences: true }), false],
+  ["lstm", () => layers.lstm({ units: 4, returnSequences: true, goBackwards: true }), false],
+  ["gru", () => layers.gru({ units: 4 }), false],
+  ["masked simpleRNN", () => layers.simpleRNN({ units: 4 }), true],
+  ["masked lstm", () => layers.lstm({ units: 4, returnSequences: true, goBackwards: true }), true],
+  ["masked gru", () => layers.gru({ units: 4, returnSequences: true }), true],
 ];
 
-for (const [name, make] of cases) {
+for (const [name, make, masked] of cases) {
   Deno.test({
     name: `webgpu vs cpu: ${name} outputs and gradients`,
     ignore: !available.ok && !Deno.env.get("CI"),
     fn: async () => {
       assert.ok(available.ok, available.reason);
-      const cpu = await run(make, "cpu");
-      const gpu = await run(make, "webgpu");
+      const cpu = await run(make, "cpu", masked);
+      const gpu = await run(make, "webgpu", masked);
       await setDevice("cpu");
       ["output", "dx", "dkernel", "drecurrent", "dbias"].forEach((what, k) => {
         assert.equal(gpu[k].length, cpu[k].length, what);
