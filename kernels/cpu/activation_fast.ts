@@ -1,6 +1,7 @@
 import type { KernelConfig } from "../kernel_registry.ts";
 import { ACTIVATION_MATH, type ActivationAttrs, erfcTail } from "../ops/activation_math.ts";
 import { type CpuKernel, fastKernel } from "./cpu_kernel.ts";
+import { geluGradWasm, geluWasm } from "./wasm/gelu_wasm.ts";
 
 /**
  * Fast CPU kernels of sigmoid, tanh, gelu and geluGrad. The reference kernels share one loop per
@@ -12,7 +13,9 @@ import { type CpuKernel, fastKernel } from "./cpu_kernel.ts";
  * the fraction runs only the terms its argument needs (`cfTerms`). That moves the last float64
  * digits, so a float32 result may differ from the reference by one ulp (rarely:
  * tests/kernels/cpu/activation_fast_test.ts bounds the distance and how often); float64 tensors
- * keep the reference's erf and are bit-identical.
+ * keep the reference's erf and are bit-identical. With the WASM kernels (the default), float32 gelu
+ * and geluGrad of the erf form run wasm/gelu_wasm.ts instead (also within one ulp, on both cores);
+ * these loops are its fallback.
  */
 
 /** Below this |argument| erf comes from the series (about 30 terms at 2), above from erfc's fraction. */
@@ -98,6 +101,7 @@ const geluFast: CpuKernel = ([x], attrs, out) => {
     for (let i = 0; i < out.length; i++) out[i] = f(d[i], a);
     return;
   }
+  if (out instanceof Float32Array && geluWasm(d as Float32Array, out)) return;
   for (let i = 0; i < out.length; i++) {
     const v = d[i];
     out[i] = v * normalCdfFast(v);
@@ -112,6 +116,9 @@ const geluGradFast: CpuKernel = ([dy, x], attrs, out) => {
       const v = d[i];
       out[i] = v !== v ? v : g[i] * df(v, a);
     }
+    return;
+  }
+  if (out instanceof Float32Array && geluGradWasm(g as Float32Array, d as Float32Array, out)) {
     return;
   }
   for (let i = 0; i < out.length; i++) {

@@ -19,6 +19,8 @@ export const WASM_CALLS = [
   "col2im_f32",
   "binary_f32",
   "relu_f32",
+  "gelu_f32",
+  "gelu_grad_f32",
 ] as const satisfies readonly (keyof KernelExports)[];
 
 /** The name of a WASM kernel a command may call. */

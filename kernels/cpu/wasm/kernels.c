@@ -351,3 +351,185 @@ void im2col_t1_f32(const float *x, float *cols_t, int nb, int h, int w, int kh, 
     }
   }
 }
+
+/*
+ * gelu's erf form and its gradient, in float64 lanes (f64x2) on float32 data, with the
+ * reference's formulas (kernels/ops/activation_math.ts): gelu(x) = x·Φ(x),
+ * gelu′(x) = Φ(x) + x·φ(x). Φ comes from the scaled complementary error function
+ * erfcx(z) = e^(z²)·erfc(z) at z = |x|/√2: with E = ½·e^(−x²/2)·erfcx(z), Φ(x) = E below 0 and
+ * 1 − E from 0 on, so neither tail cancels. erfcx is a polynomial in t = (z − K)/(z + K), which
+ * maps z ∈ [0, ∞) onto [−1, 1): the Chebyshev interpolant of tools/fit_erfcx.ts (run with
+ * --k 4 --terms 20) in powers of t, float64 accurate to ≈ 5e-14 relative, so a float32 result rounds as the
+ * reference's does except where the float64 value sits next to a rounding boundary (one ulp).
+ */
+/* K = 4, 20 terms: max relative error 5.26e-14 */
+#define ERFCX_K 4.0
+static const double ERFCX_P[20] = {
+  0.13699945762506333, -0.25906804876019890, 0.21871967891779368,
+  -0.16425781669577130, 0.10896317741553735, -0.063107815669317280,
+  0.031299056298085937, -0.012843945743610875, 0.0040602650934054912,
+  -0.00079912843350626872, -0.000021767327994837165, 0.000078988800316892602,
+  -0.000022542977342254746, -0.0000019155795826009125, 0.0000029255547133288931,
+  -3.9137530620791950e-7, -2.6706002245191483e-7, 8.1044345279224228e-8,
+  1.6460762708447873e-8, -7.5873686000704762e-9,
+};
+#define ERFCX_TERMS 20
+
+/*
+ * The kernels work on NV pairs of lanes at once, step by step across the pairs: each formula is
+ * a chain of dependent multiply-adds (Clenshaw, Horner), so one pair alone waits on latency;
+ * NV independent chains interleaved keep the FPU busy (one pair at a time was 3× slower).
+ */
+/* vec travels by value between inlined functions only (by memory otherwise, in wasm32's ABI). */
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#define NV 8
+typedef struct { v128_t v[NV]; } vec;
+/* Loops over the pairs, unrolled so that vec lives in locals: a loop left rolled would index it
+   in memory, on a stack these kernels must not have. */
+#define EACH(j) _Pragma("clang loop unroll(full)") for (int j = 0; j < NV; j++)
+#define EACH_PAIR(j) _Pragma("clang loop unroll(full)") for (int j = 0; j < NV; j += 2)
+
+static ALWAYS_INLINE vec splat_vec(double c) {
+  vec r;
+  EACH(j) r.v[j] = wasm_f64x2_splat(c);
+  return r;
+}
+
+/* erfcx(a) for a ≥ 0 by Horner's rule in t (+∞ gives t = 1: a finite value, times e^(−∞) = 0). */
+static ALWAYS_INLINE vec erfcx2(vec a) {
+  vec t, s = splat_vec(ERFCX_P[ERFCX_TERMS - 1]);
+  EACH(j) {
+    /* 1 − 2K/(a + K) rather than (a − K)/(a + K): +∞ gives t = 1, not ∞/∞. */
+    t.v[j] = wasm_f64x2_sub(wasm_f64x2_splat(1.0),
+                            wasm_f64x2_div(wasm_f64x2_splat(2.0 * ERFCX_K),
+                                           wasm_f64x2_add(a.v[j], wasm_f64x2_splat(ERFCX_K))));
+  }
+#pragma clang loop unroll(full)
+  for (int i = ERFCX_TERMS - 2; i >= 0; i--) {
+    EACH(j) s.v[j] = wasm_f64x2_add(wasm_f64x2_mul(s.v[j], t.v[j]), wasm_f64x2_splat(ERFCX_P[i]));
+  }
+  return s;
+}
+
+/*
+ * e^y for y ≤ 0: y = k·ln 2 + r with |r| ≤ ½ln 2 (ln 2 split in two so k·ln2_hi is exact), e^r
+ * by its Taylor polynomial to r¹² (remainder < 2e-16 relative), times 2^k built from its bits.
+ * Below −708, where 2^k would be subnormal, the result is 0 (every caller's float32 result is
+ * then ±0 or NaN either way); NaN stays NaN.
+ */
+static ALWAYS_INLINE vec exp_nonpositive2(vec y) {
+  vec k, r, p = splat_vec(1.0);
+  EACH(j) {
+    k.v[j] = wasm_f64x2_nearest(wasm_f64x2_mul(y.v[j], wasm_f64x2_splat(1.4426950408889634)));
+    r.v[j] = wasm_f64x2_sub(y.v[j], wasm_f64x2_mul(k.v[j], wasm_f64x2_splat(0x1.62e42feep-1)));
+    r.v[j] = wasm_f64x2_sub(r.v[j], wasm_f64x2_mul(k.v[j], wasm_f64x2_splat(0x1.a39ef35793c76p-33)));
+  }
+  /* Σ rⁿ/n! to n = 12 by Horner's rule (1/n! rounded to float64 by the compiler). */
+  double inv_fact[13];
+  inv_fact[0] = 1.0;
+#pragma clang loop unroll(full)
+  for (int n = 1; n <= 12; n++) inv_fact[n] = inv_fact[n - 1] / n;
+  p = splat_vec(inv_fact[12]);
+#pragma clang loop unroll(full)
+  for (int n = 11; n >= 0; n--) {
+    EACH(j) p.v[j] = wasm_f64x2_add(wasm_f64x2_mul(p.v[j], r.v[j]), wasm_f64x2_splat(inv_fact[n]));
+  }
+  vec e;
+  EACH(j) {
+    /* 2^k: k + 1023 in the exponent field (k ∈ [−1022, 0] where the result is kept). */
+    const v128_t ki = wasm_i64x2_extend_low_i32x4(wasm_i32x4_trunc_sat_f64x2_zero(k.v[j]));
+    const v128_t scale = wasm_i64x2_shl(wasm_i64x2_add(ki, wasm_i64x2_splat(1023)), 52);
+    e.v[j] = wasm_v128_andnot(wasm_f64x2_mul(p.v[j], scale),
+                              wasm_f64x2_lt(y.v[j], wasm_f64x2_splat(-708.0)));
+  }
+  return e;
+}
+
+/* Φ(x) and e^(−x²/2) of NV pairs. */
+static ALWAYS_INLINE void normal_cdf2(vec x, vec *cdf, vec *gauss) {
+  vec y, a;
+  EACH(j) {
+    y.v[j] = wasm_f64x2_mul(wasm_f64x2_splat(-0.5), wasm_f64x2_mul(x.v[j], x.v[j]));
+    a.v[j] = wasm_f64x2_mul(wasm_f64x2_abs(x.v[j]), wasm_f64x2_splat(0.70710678118654752));
+  }
+  *gauss = exp_nonpositive2(y);
+  const vec c = erfcx2(a);
+  EACH(j) {
+    const v128_t e = wasm_f64x2_mul(wasm_f64x2_mul(wasm_f64x2_splat(0.5), gauss->v[j]), c.v[j]);
+    /* x < 0: E; else (0, +x, NaN): 1 − E, as the reference's !(x < 0) branch. */
+    cdf->v[j] = wasm_v128_bitselect(e, wasm_f64x2_sub(wasm_f64x2_splat(1.0), e),
+                                    wasm_f64x2_lt(x.v[j], wasm_f64x2_splat(0.0)));
+  }
+}
+
+/* Float32 values as f64 pairs (two per f32x4), and back (rounding to nearest). */
+static ALWAYS_INLINE vec load_vec(const float *p) {
+  vec r;
+  EACH_PAIR(j) {
+    const v128_t v = wasm_v128_load(p + 2 * j);
+    r.v[j] = wasm_f64x2_promote_low_f32x4(v);
+    r.v[j + 1] = wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1));
+  }
+  return r;
+}
+static ALWAYS_INLINE void store_vec(float *p, vec r) {
+  EACH_PAIR(j) {
+    wasm_v128_store(p + 2 * j, wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(r.v[j]),
+                                                  wasm_f32x4_demote_f64x2_zero(r.v[j + 1]),
+                                                  0, 1, 4, 5));
+  }
+}
+
+/* The gelu kernels' arithmetic on one block of 2·NV values. */
+static ALWAYS_INLINE vec gelu_vec(vec x) {
+  vec cdf, gauss;
+  normal_cdf2(x, &cdf, &gauss);
+  EACH(j) cdf.v[j] = wasm_f64x2_mul(x.v[j], cdf.v[j]);
+  return cdf;
+}
+
+/* dy · (Φ(x) + x·φ(x)), φ(x) = e^(−x²/2)/√(2π); a NaN x gives NaN. */
+static ALWAYS_INLINE vec gelu_grad_vec(vec dy, vec x) {
+  vec cdf, gauss;
+  normal_cdf2(x, &cdf, &gauss);
+  EACH(j) {
+    const v128_t pdf = wasm_f64x2_mul(gauss.v[j], wasm_f64x2_splat(0.3989422804014327));
+    cdf.v[j] = wasm_f64x2_mul(dy.v[j], wasm_f64x2_add(cdf.v[j], wasm_f64x2_mul(x.v[j], pdf)));
+  }
+  return cdf;
+}
+
+/*
+ * The last n % (2·NV) values go through the same vector code via `tail`, a 2·NV-value region
+ * of the caller's (in the heap: the kernels keep no stack in memory), zero-padded.
+ */
+#define BLOCK (2 * NV)
+
+EXPORT("gelu_f32")
+void gelu_f32(const float *x, float *out, int n, float *tail) {
+  int i = 0;
+  for (; i + BLOCK <= n; i += BLOCK) store_vec(out + i, gelu_vec(load_vec(x + i)));
+  if (i < n) {
+    zero_f32(tail, BLOCK);
+    copy_f32(tail, x + i, n - i);
+    store_vec(tail, gelu_vec(load_vec(tail)));
+    copy_f32(out + i, tail, n - i);
+  }
+}
+
+/* tail: 2·2·NV values of the caller's (dy's and x's tails). */
+EXPORT("gelu_grad_f32")
+void gelu_grad_f32(const float *dy, const float *x, float *out, int n, float *tail) {
+  int i = 0;
+  for (; i + BLOCK <= n; i += BLOCK) {
+    store_vec(out + i, gelu_grad_vec(load_vec(dy + i), load_vec(x + i)));
+  }
+  if (i < n) {
+    float *tx = tail + BLOCK;
+    zero_f32(tail, 2 * BLOCK);
+    copy_f32(tail, dy + i, n - i);
+    copy_f32(tx, x + i, n - i);
+    store_vec(tail, gelu_grad_vec(load_vec(tail), load_vec(tx)));
+    copy_f32(out + i, tail, n - i);
+  }
+}

@@ -79,6 +79,10 @@ export interface KernelExports {
   binary_f32(op: number, a: number, b: number, out: number, n: number, block: number): void;
   /** acc (float64) += column sums of x [rows, inner]. */
   sum_rows_f64(x: number, acc: number, rows: number, inner: number): void;
+  /** gelu's erf form; `tail` is a region of ≥ 8 values the kernel may overwrite. */
+  gelu_f32(x: number, out: number, n: number, tail: number): void;
+  /** gelu's gradient, erf form; `tail` is a region of ≥ 16 values the kernel may overwrite. */
+  gelu_grad_f32(dy: number, x: number, out: number, n: number, tail: number): void;
 }
 
 /** The instantiated module, its heap and the staging slots shared by the wrappers. */

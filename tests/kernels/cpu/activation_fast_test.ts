@@ -5,13 +5,14 @@ import { kernelsForBackend } from "../../../kernels/kernel_registry.ts";
 import { getOp } from "../../../kernels/op.ts";
 import "../../../kernels/ops/mod.ts";
 import { Rng } from "../../../kernels/random.ts";
+import { setWasmKernels } from "../../../kernels/cpu/wasm/module.ts";
 
 /**
  * The fast sigmoid, tanh, gelu and geluGrad (kernels/cpu/activation_fast.ts) against the
  * reference kernels on training-sized inputs with NaN, ±∞, ±0 and empty tensors: bit for bit,
  * except gelu's erf form on float32 (a shorter erf evaluation moves the last float64 digits):
- * within one float32 ulp, on at most 0.1 % of the elements. float64 tensors keep the
- * reference's erf and are bit for bit.
+ * within one float32 ulp, on at most 0.1 % of the elements, through the WASM kernels and through
+ * the TypeScript loop. float64 tensors keep the reference's erf and are bit for bit.
  */
 
 const fast = new CpuBackend(true);
@@ -66,20 +67,30 @@ Deno.test("the fast activation kernels are registered", () => {
 
 for (const { op, attrs, exact } of CASES) {
   const label = `${op} ${JSON.stringify(attrs)}`;
-  Deno.test(`fast ${label} vs reference, float32: ${exact ? "bit for bit" : "≤ 1 ulp"}`, () => {
-    const x = inputs(60_000, 3, "float32") as Float32Array;
-    const args = op.endsWith("Grad") ? [inputs(60_000, 4, "float32"), x] : [x];
-    const a = run(fast, op, args, attrs, "float32") as Float32Array;
-    const b = run(reference, op, args, attrs, "float32") as Float32Array;
-    const ulps = maxUlps(a, b, label);
-    assert.ok(ulps <= (exact ? 0 : 1), `${label}: ${ulps} ulps apart`);
-    if (!exact) {
-      // One ulp only where the float64 value sat next to a float32 rounding boundary: rare.
-      let differ = 0;
-      for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) differ++;
-      assert.ok(differ <= 1e-3 * a.length, `${label}: ${differ} of ${a.length} differ`);
-    }
-  });
+  // The erf form runs the WASM kernels (wasm/gelu_wasm.ts) by default, the TypeScript loop without.
+  for (const wasm of exact ? [true] : [true, false]) {
+    const path = exact ? "" : wasm ? ", WASM" : ", TypeScript";
+    Deno.test(`fast ${label} vs reference, float32${path}: ${exact ? "bit for bit" : "≤ 1 ulp"}`, () => {
+      const x = inputs(60_000, 3, "float32") as Float32Array;
+      const args = op.endsWith("Grad") ? [inputs(60_000, 4, "float32"), x] : [x];
+      const was = setWasmKernels(wasm);
+      let a: Float32Array;
+      try {
+        a = run(fast, op, args, attrs, "float32") as Float32Array;
+      } finally {
+        setWasmKernels(was);
+      }
+      const b = run(reference, op, args, attrs, "float32") as Float32Array;
+      const ulps = maxUlps(a, b, label);
+      assert.ok(ulps <= (exact ? 0 : 1), `${label}: ${ulps} ulps apart`);
+      if (!exact) {
+        // One ulp only where the float64 value sat next to a float32 rounding boundary: rare.
+        let differ = 0;
+        for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) differ++;
+        assert.ok(differ <= 1e-3 * a.length, `${label}: ${differ} of ${a.length} differ`);
+      }
+    });
+  }
   Deno.test(`fast ${label} vs reference, float64 and empty`, () => {
     const x = inputs(20_000, 5, "float64");
     const args = op.endsWith("Grad") ? [inputs(20_000, 6, "float64"), x] : [x];
