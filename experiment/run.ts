@@ -11,7 +11,7 @@ import type { EpochRecord } from "../train/history.ts";
 import { TaskError } from "./errors.ts";
 import { type FlagSchema, type FlagValues, parseFlags, UsageError, usageText } from "./flags.ts";
 import type { RunBody, RunHeader } from "./record.ts";
-import { taskCommand } from "./checks.ts";
+import { type RowContext, taskCommand } from "./checks.ts";
 import { writeResults } from "./results.ts";
 import type { Callback, TrainingContext } from "../train/callbacks/callback.ts";
 import { resultsWriter } from "../train/callbacks/results_writer.ts";
@@ -116,6 +116,8 @@ export interface Run<S extends FlagSchema = Record<never, never>> {
   outDir: string;
   /** Seconds since the run started. */
   seconds(): number;
+  /** The context of rows this run's checks give now: task, device, wall time so far, command. */
+  rowContext(): RowContext;
   /** metrics.json's contents: the header, `body`, and the wall time so far. */
   record<B extends RunBody>(body: B): RunHeader & RunBody & B & { wallSeconds: number };
   /** Writes `metrics` and `files` into the results folder as one set; returns the paths. */
@@ -241,6 +243,12 @@ export async function startRun<S extends FlagSchema = Record<never, never>>(
     quick: flags.quick,
     outDir,
     seconds,
+    rowContext: () => ({
+      task: spec.task,
+      device: device.description,
+      wallSeconds: seconds(),
+      command,
+    }),
     record,
     write,
     resultsCallback: (body) =>

@@ -13,7 +13,7 @@ import { startRun } from "../experiment/run.ts";
 import type { Reproduction, ReproductionRow, RunOptions } from "./reproduce_types.ts";
 import { reproductionArgs } from "./reproduce_args.ts";
 import { agree, gapsFromFirst, LOSS_TOLERANCE, runFourWays } from "./circles_mlp/agreement.ts";
-import { writeCirclesResults } from "./circles_mlp/report.ts";
+import { circlesFiles } from "./circles_mlp/report.ts";
 import { CIRCLES_RECIPE, type CirclesConfig, circlesData } from "./circles_mlp/setup.ts";
 import { runSweep, sweepVerdicts } from "./circles_mlp/sweep.ts";
 import { runMain } from "../experiment/main.ts";
@@ -80,12 +80,7 @@ export async function runCirclesMlp(args: string[]): Promise<CirclesOutcome> {
     const gaps = gapsFromFirst(ways);
     const fitWay = ways[3].epochs[ways[3].epochs.length - 1];
     const sweep = run.own.sweep ? await runSweep(data, c) : undefined;
-    const at = {
-      task: run.task,
-      device: run.device.description,
-      wallSeconds: run.seconds(),
-      command: run.command,
-    };
+    const at = run.rowContext();
     const isRecipe = c.lr === CIRCLES_RECIPE.lr && c.batchSize === CIRCLES_RECIPE.batchSize;
     const acc = { reported: `≈ ${CIRCLES_REPORTED.testAcc}`, value: fitWay.testAcc };
     const rows: ReproductionRow[] = [
@@ -118,7 +113,8 @@ export async function runCirclesMlp(args: string[]): Promise<CirclesOutcome> {
         })
       ),
     ];
-    const metrics = run.record({
+    for (const r of rows) console.log(`circles-mlp ${r.status}: ${r.check}: ${r.ours}`);
+    const metrics = await run.finish({
       config: { ...c, params: 2 * 4 + 4 + 4 * 2 + 2, choices: CIRCLES_CHOICES },
       data: { train: data.train.y.length, test: data.test.y.length },
       reported: {
@@ -141,10 +137,7 @@ export async function runCirclesMlp(args: string[]): Promise<CirclesOutcome> {
         status,
       })),
       history: ways[3].epochs,
-    });
-    await writeCirclesResults(run, { metrics, ways, data, sweep });
-    for (const r of rows) console.log(`circles-mlp ${r.status}: ${r.check}: ${r.ours}`);
-    console.log(`circles-mlp: ${metrics.wallSeconds.toFixed(1)} s; results in ${run.outDir}/`);
+    }, circlesFiles({ ways, data, sweep }));
     return { outDir: run.outDir, metrics, rows };
   } finally {
     data.train.x.dispose();

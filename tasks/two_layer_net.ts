@@ -14,7 +14,7 @@ import { type DeviceInfo, setDevice } from "../kernels/device.ts";
 import "../kernels/tensor_methods.ts";
 import { reproductionOf } from "../experiment/checks.ts";
 import type { FlagSchema } from "../experiment/flags.ts";
-import { startRun, type TaskFlags } from "../experiment/run.ts";
+import { startRun } from "../experiment/run.ts";
 import { runMain } from "../experiment/main.ts";
 import { CIFAR_FLAGS } from "./cifar10_common.ts";
 import { type CifarRunOptions, reproductionArgs } from "./cifar10_rows.ts";
@@ -68,11 +68,6 @@ export interface TwoLayerResult {
   device?: DeviceInfo;
 }
 
-function sizes(f: TaskFlags): SplitSizes {
-  const base = f.quick ? QUICK.splits : FULL.splits;
-  return f.limit ? { ...base, numTrain: f.limit } : base;
-}
-
 /** Parses `args` and runs the chosen mode. */
 export async function runTwoLayerNet(args: string[]): Promise<TwoLayerResult> {
   const run = await startRun({
@@ -100,7 +95,8 @@ export async function runTwoLayerNet(args: string[]): Promise<TwoLayerResult> {
   // --iters (no default) overrides each mode's own count.
   const iters = own.iters;
   const result: TwoLayerResult = { outDir: run.outDir };
-  const split = sizes(f);
+  const base = f.quick ? QUICK.splits : FULL.splits;
+  const split: SplitSizes = f.limit ? { ...base, numTrain: f.limit } : base;
   let loaded: CifarSplits | undefined;
   const load = async () => {
     loaded ??= await loadCifarSplits({ ...split, dataDir: own["data-dir"], seed: f.seed });

@@ -1,14 +1,14 @@
 /**
- * The circles-mlp results folder: metrics.json, history.csv and curves.svg (the optimiser + fit
- * way, test split as "validation"), four_ways.csv and four_ways.svg (every way's curves),
- * boundary.svg, and with the sweep sweep.csv and sweep.svg.
+ * The circles-mlp results folder besides metrics.json: history.csv and curves.svg (the
+ * optimiser + fit way, test split as "validation"), four_ways.csv and four_ways.svg (every way's
+ * curves), boundary.svg, and with the sweep sweep.csv and sweep.svg.
  * @module
  */
 import type { ToyData } from "../../datasets/toy.ts";
 import type { EpochRecord } from "../../train/history.ts";
 import { csvTable } from "../../experiment/results.ts";
 import { recordsCsv } from "../../experiment/records_csv.ts";
-import type { StartedRun } from "../../experiment/run.ts";
+import type { RunFiles } from "../../experiment/run.ts";
 import { lineChartSvg, type Series } from "../../experiment/svg_plot.ts";
 import { decisionBoundarySvg, gridPoints } from "../playground/boundary_svg.ts";
 import type { CirclesCurves, CirclesWeights } from "./setup.ts";
@@ -63,13 +63,10 @@ function curveSeries(
   return { name: label, x: e.map((r) => r.epoch), y: e.map((r) => r[key]) };
 }
 
-/** Writes every file into the run's folder; returns their paths. */
-export async function writeCirclesResults(run: StartedRun, o: {
-  metrics: Record<string, unknown>;
-  ways: CirclesCurves[];
-  data: ToyData;
-  sweep?: SweepRun[];
-}): Promise<string[]> {
+/** Every file besides metrics.json, as the run's `finish` writes them. */
+export function circlesFiles(
+  o: { ways: CirclesCurves[]; data: ToyData; sweep?: SweepRun[] },
+): RunFiles {
   const fitWay = o.ways[o.ways.length - 1];
   const extent = 1.6, resolution = 64;
   const extra: Record<string, string> = {
@@ -114,5 +111,5 @@ export async function writeCirclesResults(run: StartedRun, o: {
       height: 380,
     });
   }
-  return await run.write(o.metrics, { history: asHistory(fitWay), files: extra });
+  return { history: asHistory(fitWay), files: extra };
 }

@@ -32,20 +32,18 @@ export interface SweepRun {
 }
 
 /** The sweep's settings: the recipe, then one change each. */
-export const SWEEP = [
+export const SWEEP: readonly SweepSetting[] = [
   { label: "recipe: lr 0.07, batch 10", lr: 0.07, batchSize: 10 },
   { label: "lr 2, batch 10", lr: 2, batchSize: 10 },
   { label: "lr 0.07, batch 1", lr: 0.07, batchSize: 1 },
   { label: "lr 0.07, batch 50", lr: 0.07, batchSize: 50 },
-] as const;
+];
+
+/** One setting of the sweep. */
+export type SweepSetting = Pick<SweepRun, "label" | "lr" | "batchSize">;
 
 /** The measures of a finished run. */
-export function measure(
-  label: string,
-  lr: number,
-  batchSize: number,
-  curves: CirclesCurves,
-): SweepRun {
+export function measure(s: SweepSetting, curves: CirclesCurves): SweepRun {
   const e = curves.epochs;
   let maxRise = -Infinity;
   for (let i = 1; i < e.length; i++) maxRise = Math.max(maxRise, e[i].loss - e[i - 1].loss);
@@ -54,9 +52,7 @@ export function measure(
   for (let i = half + 1; i < e.length; i++) rough += Math.abs(e[i].testLoss - e[i - 1].testLoss);
   const last = e[e.length - 1];
   return {
-    label,
-    lr,
-    batchSize,
+    ...s,
     curves,
     finalTestAcc: last.testAcc,
     finalLoss: last.loss,
@@ -72,15 +68,11 @@ export async function runSweep(data: ToyData, base: CirclesConfig): Promise<Swee
   for (const s of SWEEP) {
     const c = { ...base, lr: s.lr, batchSize: s.batchSize };
     try {
-      out.push(
-        measure(s.label, s.lr, s.batchSize, await trainOptimizerFit(data.train, data.test, c)),
-      );
+      out.push(measure(s, await trainOptimizerFit(data.train, data.test, c)));
     } catch (e) {
       // fit stops when the loss is no longer finite: that is the instability itself.
       out.push({
-        label: s.label,
-        lr: s.lr,
-        batchSize: s.batchSize,
+        ...s,
         error: (e as Error).message,
         finalTestAcc: NaN,
         finalLoss: NaN,

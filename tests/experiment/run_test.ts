@@ -23,6 +23,14 @@ Deno.test("startRun: flags, device, folder and command; finish writes one set", 
     assert.equal(run.outDir, out);
     assert.equal(run.command, `deno task demo --device cpu --seed 4 --lr 2 --out ${out}`);
     assert.ok((await Deno.stat(out)).isDirectory, "created before any work");
+    const at = run.rowContext();
+    assert.deepEqual({ ...at, wallSeconds: 0 }, {
+      task: "demo",
+      device: run.device.description,
+      wallSeconds: 0,
+      command: run.command,
+    });
+    assert.ok(at.wallSeconds >= 0 && at.wallSeconds <= run.seconds());
     const history = [{ epoch: 1, loss: 1, acc: 0.5, seconds: 1, samplesPerSecond: 1 }];
     const m = await run.finish(
       { config: { lr: 2 }, reported: {}, ours: { acc: 0.5 } },

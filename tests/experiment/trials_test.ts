@@ -2,7 +2,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
+  bestBy,
   findTrials,
+  gridProduct,
   indexRanges,
   mergeProblems,
   runTrials,
@@ -86,4 +88,23 @@ Deno.test("trials: found across shard folders; missing and duplicated trials are
 Deno.test("trials: indexRanges folds runs", () => {
   assert.equal(indexRanges([1, 2, 3, 7, 9, 10]), "1–3, 7, 9–10");
   assert.equal(indexRanges([]), "");
+});
+
+Deno.test("gridProduct: every point once, the first parameter slowest", () => {
+  assert.deepEqual(gridProduct({ lr: [1, 2], h: [3, 4, 5] }), [
+    { lr: 1, h: 3 },
+    { lr: 1, h: 4 },
+    { lr: 1, h: 5 },
+    { lr: 2, h: 3 },
+    { lr: 2, h: 4 },
+    { lr: 2, h: 5 },
+  ]);
+  assert.deepEqual(gridProduct({ a: [1], b: [] }), []);
+  assert.deepEqual(gridProduct({}), [{}]);
+});
+
+Deno.test("bestBy: the highest score, the first of a tie, undefined for none", () => {
+  const items = [{ i: 0, s: 0.2 }, { i: 1, s: 0.5 }, { i: 2, s: 0.5 }, { i: 3, s: 0.1 }];
+  assert.equal(bestBy(items, (t) => t.s)?.i, 1);
+  assert.equal(bestBy([], (t: { s: number }) => t.s), undefined);
 });

@@ -103,7 +103,7 @@ Deno.test("circles-mlp sweep measures: rise, roughness, epoch to 90%", () => {
     final: initialWeights(1),
     epochs: [ep(1, 1, 0.5, 0), ep(0.5, 0.8, 0.8, 1), ep(0.9, 0.4, 0.92, 2), ep(0.3, 0.6, 0.95, 3)],
   };
-  const m = measure("x", 1, 1, curves);
+  const m = measure({ label: "x", lr: 1, batchSize: 1 }, curves);
   assert.ok(Math.abs(m.maxRise - 0.4) < 1e-12);
   assert.ok(Math.abs(m.roughness - 0.2) < 1e-12); // second half: |0.6 − 0.4|
   assert.equal(m.epochTo90, 3);
