@@ -81,6 +81,6 @@ export {
   trialPath,
   type TrialsFound,
 } from "./trials.ts";
-export { curvesSvg, lineChartSvg, type Series } from "./svg_plot.ts";
+export { curvesSvg, epochSeries, lineChartSvg, type Series } from "./svg_plot.ts";
 export { encodePng, imageGridSvg } from "./svg_images.ts";
-export { stackSvg, type SvgPanel } from "./svg_stack.ts";
+export { sideBySideSvg, stackSvg, type SvgPanel } from "./svg_stack.ts";

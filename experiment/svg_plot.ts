@@ -15,6 +15,22 @@ export interface Series {
   y: number[];
 }
 
+/**
+ * One series per run of a per-epoch metric (x the epoch; a missing value is a gap), for a chart
+ * that compares runs (variants, rungs of a ladder).
+ * Example: `epochSeries(runs, (e) => e.valAcc)` with runs `{ name, epochs: EpochRecord[] }[]`.
+ */
+export function epochSeries(
+  runs: readonly { name: string; epochs: readonly EpochRecord[] }[],
+  pick: (e: EpochRecord) => number | undefined,
+): Series[] {
+  return runs.map((r) => ({
+    name: r.name,
+    x: r.epochs.map((e) => e.epoch),
+    y: r.epochs.map((e) => pick(e) ?? NaN),
+  }));
+}
+
 /** Options of {@link lineChartSvg}. */
 export interface LineChartOptions {
   /** Drawn above the chart. */

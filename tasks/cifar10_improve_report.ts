@@ -7,7 +7,7 @@
 import type { EpochRecord } from "../train/history.ts";
 import { markdownTable } from "../experiment/markdown.ts";
 import { csvTable } from "../experiment/results.ts";
-import { lineChartSvg } from "../experiment/svg_plot.ts";
+import { epochSeries, lineChartSvg } from "../experiment/svg_plot.ts";
 import { IMPROVEMENTS, type Variant } from "./cifar10_improve_ladder.ts";
 
 /** One trained variant, as the table and chart need it. */
@@ -89,10 +89,12 @@ export function ladderSvg(
     yLabel: `test ${metric}`,
     width: 640,
     height: 400,
-    series: results.map((r) => ({
-      name: `${r.variant.label} (reported ${r.variant.reportedText})`,
-      x: r.history.map((e) => e.epoch),
-      y: r.history.map((e) => (metric === "accuracy" ? e.valAcc : e.valLoss) ?? NaN),
-    })),
+    series: epochSeries(
+      results.map((r) => ({
+        name: `${r.variant.label} (reported ${r.variant.reportedText})`,
+        epochs: r.history,
+      })),
+      (e) => metric === "accuracy" ? e.valAcc : e.valLoss,
+    ),
   });
 }

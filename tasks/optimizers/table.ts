@@ -4,6 +4,7 @@
  * @module
  */
 import { markdownTable } from "../../experiment/markdown.ts";
+import { recordsCsv } from "../../experiment/records_csv.ts";
 import { csvTable, type CsvValue } from "../../experiment/results.ts";
 import type { VariantResult } from "./compare.ts";
 
@@ -54,7 +55,7 @@ export function tableRow(r: VariantResult): TableRow {
 
 /** table.csv: a header of {@link TABLE_COLUMNS}, one line per variant; numbers in full. */
 export function tableCsv(rows: TableRow[]): string {
-  return csvTable(TABLE_COLUMNS, rows.map((r) => TABLE_COLUMNS.map((c) => r[c])));
+  return recordsCsv(rows, TABLE_COLUMNS);
 }
 
 /** The table in markdown, numbers rounded for reading (the CSV keeps them in full). */

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   curvesSvg,
+  epochSeries,
   escapeXml,
   lineChartSvg,
   niceTicks,
@@ -156,4 +157,20 @@ Deno.test("curvesSvg: regression (accuracy NaN) and no validation", () => {
   assert.ok(svg.includes("no data"));
   assert.equal((svg.match(/<path /g) ?? []).length, 1);
   checkXml(curvesSvg([]));
+});
+
+Deno.test("epochSeries: one series per run, x the epoch, a missing value a gap", () => {
+  const e = (epoch: number, valAcc?: number): EpochRecord => ({
+    epoch,
+    loss: 1 / epoch,
+    acc: 0.5,
+    valAcc,
+    seconds: 1,
+    samplesPerSecond: 1,
+  });
+  const s = epochSeries(
+    [{ name: "a", epochs: [e(1, 0.2), e(2)] }, { name: "b", epochs: [] }],
+    (r) => r.valAcc,
+  );
+  assert.deepEqual(s, [{ name: "a", x: [1, 2], y: [0.2, NaN] }, { name: "b", x: [], y: [] }]);
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { stackSvg } from "../../experiment/svg_stack.ts";
+import { sideBySideSvg, stackSvg } from "../../experiment/svg_stack.ts";
 
 const panel = (w: number, h: number) =>
   `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><rect/></svg>`;
@@ -16,4 +16,13 @@ Deno.test("stackSvg: panels under their labels, top to bottom, as wide as the wi
   assert.match(svg, /y="112"[^>]*>second<\/text>\n<svg x="0" y="118" xmlns/);
   assert.match(stackSvg("t", []), /width="420" height="30"/);
   assert.throws(() => stackSvg("t", [{ label: "bad", svg: "<svg/>" }]), /panel "bad"/);
+});
+
+Deno.test("sideBySideSvg: charts in one row, each moved right by the widths before it", () => {
+  const svg = sideBySideSvg([panel(500, 40), panel(100, 60)], "A & B");
+  assert.match(svg, /^<svg [^>]*width="600" height="60" viewBox="0 0 600 60"/);
+  assert.match(svg, /<title>A &amp; B<\/title>/);
+  assert.match(svg, /<svg x="0" y="0" xmlns[^>]*width="500"/);
+  assert.match(svg, /<svg x="500" y="0" xmlns[^>]*width="100"/);
+  assert.throws(() => sideBySideSvg(["<g/>"], "t"), /does not start with <svg/);
 });
