@@ -97,6 +97,8 @@ export interface RunFiles {
   classNames?: string[];
   /** Further files by relative name. */
   files?: Record<string, string | Uint8Array>;
+  /** Where to write instead of the results folder: a sub-run's own (a variant's, a claim's). */
+  dir?: string;
 }
 
 /** A started run: its flags, device, folder and clock, and how to record and finish it. */
@@ -118,7 +120,10 @@ export interface Run<S extends FlagSchema = Record<never, never>> {
   seconds(): number;
   /** The context of rows this run's checks give now: task, device, wall time so far, command. */
   rowContext(): RowContext;
-  /** metrics.json's contents: the header, `body`, and the wall time so far. */
+  /**
+   * metrics.json's contents: the header, `body`, and the wall time so far (or, for a sub-run
+   * timed on its own, `body.wallSeconds`).
+   */
   record<B extends RunBody>(body: B): RunHeader & RunBody & B & { wallSeconds: number };
   /** Writes `metrics` and `files` into the results folder as one set; returns the paths. */
   write(metrics: object, files?: RunFiles): Promise<string[]>;
@@ -222,10 +227,10 @@ export async function startRun<S extends FlagSchema = Record<never, never>>(
     device,
     seed: flags.seed,
     ...body,
-    wallSeconds: seconds(),
+    wallSeconds: typeof body.wallSeconds === "number" ? body.wallSeconds : seconds(),
   });
   const write = (metrics: object, files: RunFiles = {}) =>
-    writeResults(outDir, {
+    writeResults(files.dir ?? outDir, {
       metrics: metrics as Record<string, unknown>,
       history: files.history,
       confusion: files.confusion,

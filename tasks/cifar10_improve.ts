@@ -9,7 +9,6 @@
 import { join } from "node:path";
 import "../kernels/tensor_methods.ts";
 import { type FlagSchema, type FlagValues, positiveNumber } from "../experiment/flags.ts";
-import { writeResults } from "../experiment/results.ts";
 import { testRecord } from "./common.ts";
 import {
   parseRunArgs,
@@ -292,11 +291,11 @@ async function runVariant(
       },
       reported: { testAcc: v.reported ?? null, text: v.reportedText },
       ...testRecord(r.test, epochs),
+      wallSeconds,
     }),
-    wallSeconds,
   };
-  await writeResults(o.dir, {
-    metrics,
+  await o.run.write(metrics, {
+    dir: o.dir,
     history: epochs,
     confusion: r.test.confusion,
     classNames: host.test.classNames,

@@ -284,30 +284,28 @@ async function writeClaimsTable(
       y: r.testLossCurve,
     })),
   });
-  const metrics = {
-    ...run.record({
-      mode: quick ? "claims (quick)" : "claims",
-      seeds,
-      reported: PLAYGROUND_REPORTED,
-      config: {
-        choices: {
-          ...PLAYGROUND_CHOICES,
-          ...Object.fromEntries(results.map((r) => [r.claim.id, r.claim.why])),
-        },
+  const metrics = run.record({
+    mode: quick ? "claims (quick)" : "claims",
+    seeds,
+    reported: PLAYGROUND_REPORTED,
+    config: {
+      choices: {
+        ...PLAYGROUND_CHOICES,
+        ...Object.fromEntries(results.map((r) => [r.claim.id, r.claim.why])),
       },
-      claims: results.map((r) => ({
-        id: r.claim.id,
-        claim: r.claim.text,
-        settings: claimConfig(r.claim, seeds[0], quick),
-        test: testOf(r.claim, quick),
-        ours: r.ours,
-        status: status(r),
-        seeds: r.seeds,
-        wallSeconds: r.wallSeconds,
-        results: `claims/${r.claim.id}/`,
-      })),
-    }),
+    },
+    claims: results.map((r) => ({
+      id: r.claim.id,
+      claim: r.claim.text,
+      settings: claimConfig(r.claim, seeds[0], quick),
+      test: testOf(r.claim, quick),
+      ours: r.ours,
+      status: status(r),
+      seeds: r.seeds,
+      wallSeconds: r.wallSeconds,
+      results: `claims/${r.claim.id}/`,
+    })),
     wallSeconds: results.reduce((s, r) => s + r.wallSeconds, 0),
-  };
+  });
   await run.write(metrics, { files: { "claims.md": md, "claims.csv": csv, "claims.svg": svg } });
 }

@@ -5,7 +5,6 @@
  */
 import type { RunBody, RunHeader } from "../../experiment/record.ts";
 import type { StartedRun } from "../../experiment/run.ts";
-import { writeResults } from "../../experiment/results.ts";
 import { decisionBoundarySvg, gridPoints } from "./boundary_svg.ts";
 import type { PlaygroundRun } from "./train.ts";
 
@@ -55,29 +54,27 @@ export async function writeRun(
   o: { dir?: string; wallSeconds?: number } = {},
 ): Promise<RunHeader & RunBody & { wallSeconds: number }> {
   const c = pg.config;
-  const metrics = {
-    ...run.record({
-      config: { ...c, params: pg.params, choices: PLAYGROUND_CHOICES },
-      data: { train: pg.data.train.y.length, test: pg.data.test.y.length },
-      reported: PLAYGROUND_REPORTED,
-      ours: {
-        testLoss: pg.test.loss,
-        trainLoss: pg.train.loss,
-        testAcc: pg.test.acc,
-        trainAcc: pg.train.acc,
-        minTestLoss: Math.min(...pg.history.map((h) => h.valLoss!)),
-      },
-      history: pg.history,
-    }),
+  const metrics = run.record({
+    config: { ...c, params: pg.params, choices: PLAYGROUND_CHOICES },
+    data: { train: pg.data.train.y.length, test: pg.data.test.y.length },
+    reported: PLAYGROUND_REPORTED,
+    ours: {
+      testLoss: pg.test.loss,
+      trainLoss: pg.train.loss,
+      testAcc: pg.test.acc,
+      trainAcc: pg.train.acc,
+      minTestLoss: Math.min(...pg.history.map((h) => h.valLoss!)),
+    },
+    history: pg.history,
     ...(o.wallSeconds === undefined ? {} : { wallSeconds: o.wallSeconds }),
-  };
+  });
   const title = `${c.dataset}: [${c.features.join(", ")}] → ${
     c.layers.length ? c.layers.join("-") + " " + c.activation + " → " : ""
   }1 tanh; test loss ${pg.test.loss.toFixed(4)}`;
-  await writeResults(o.dir ?? run.outDir, {
-    metrics,
+  await run.write(metrics, {
+    dir: o.dir,
     history: pg.history,
-    extraFiles: { "boundary.svg": runBoundarySvg(pg, title) },
+    files: { "boundary.svg": runBoundarySvg(pg, title) },
   });
   return metrics;
 }

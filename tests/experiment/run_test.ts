@@ -55,6 +55,22 @@ Deno.test("startRun: flags, device, folder and command; finish writes one set", 
   }
 });
 
+Deno.test("startRun: a sub-run keeps its own wall time and writes into its own folder", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "start_run_" });
+  try {
+    const run = await startRun(SPEC, ["--device", "cpu", "--out", dir]);
+    const m = run.record({ config: {}, wallSeconds: 2.5 });
+    assert.equal(m.wallSeconds, 2.5);
+    assert.equal(Object.keys(m).at(-1), "wallSeconds");
+    assert.ok(run.record({ config: {} }).wallSeconds < 2.5, "without one: the run's clock");
+    await run.write(m, { dir: join(dir, "variant") });
+    const back = JSON.parse(await Deno.readTextFile(join(dir, "variant", "metrics.json")));
+    assert.equal(back.wallSeconds, 2.5);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("startRun: an unwritable --out fails at once with the fix; bad flags are usage errors", async () => {
   await assert.rejects(
     () => startRun(SPEC, ["--out", "/proc/foo"]),
