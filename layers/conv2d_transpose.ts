@@ -1,5 +1,6 @@
 import {
   checkDilation,
+  checkOutputPadding,
   conv2dTranspose,
   conv2dTransposeAttrs,
   type Conv2dTransposeOptions,
@@ -17,7 +18,14 @@ import { checkOptions } from "./validate.ts";
  * Options of {@link Conv2DTranspose}, named like Keras. Padding "valid" (default): output
  * in·stride + max(kernel − stride, 0); "same": in·stride. Dilation not with strides > 1.
  */
-export type Conv2DTransposeOptions = ConvLayerOptions<Size2, "valid" | "same">;
+export interface Conv2DTransposeOptions extends ConvLayerOptions<Size2, "valid" | "same"> {
+  /**
+   * Extra rows and columns at the bottom and right, each below its stride (Keras
+   * output_padding): the output is then (in − 1)·stride + kernel ("valid") or
+   * (in − 1)·stride + kernel mod 2 ("same"), plus this.
+   */
+  outputPadding?: Size2;
+}
 
 /**
  * Transposed 2-D convolution (Keras Conv2DTranspose) on NHWC input with a
@@ -50,10 +58,16 @@ export class Conv2DTranspose extends Layer {
     this.strides = pairOf(opts.strides ?? 1);
     this.dilationRate = pairOf(opts.dilationRate ?? 1);
     checkDilation("conv2dTranspose", this.strides, this.dilationRate);
+    if (opts.outputPadding !== undefined) checkOutputPadding(opts.outputPadding, this.strides);
   }
   /** The window options of the op, from the layer's. */
   protected get windowOptions(): Omit<Conv2dTransposeOptions, "bias"> {
-    return { strides: this.strides, padding: this.opts.padding, dilations: this.dilationRate };
+    return {
+      strides: this.strides,
+      padding: this.opts.padding,
+      dilations: this.dilationRate,
+      outputPadding: this.opts.outputPadding,
+    };
   }
   outputShape(s: number[]): number[] {
     if (s.length !== 3) {

@@ -227,6 +227,16 @@ function transposeCases(): OpTestCase<BackpropInputAttrs>[] {
       attrs: { strides: [2, 1], pads: p(0, 1, 1, 0), xShape: [1, 6, 5, 2] },
     },
     {
+      name: "3x3 stride 2 valid, outputPadding 1 (a last row and column no window reaches)",
+      inputs: [{ shape: [1, 3, 3, 2] }, { shape: [3, 3, 3, 2] }],
+      attrs: { strides: [2, 2], pads: p(0, 0, 0, 0), xShape: [1, 8, 8, 3] },
+    },
+    {
+      name: "4x4 stride 3 same, outputPadding [2, 1] (Keras' crop of 1 at the top and left)",
+      inputs: [{ shape: [1, 3, 4, 2] }, { shape: [4, 4, 3, 2] }],
+      attrs: { strides: [3, 3], pads: p(1, 1, 1, 2), xShape: [1, 8, 10, 3] },
+    },
+    {
       name: "empty batch",
       inputs: [{ shape: [0, 4, 4, 2] }, { shape: [3, 3, 2, 2] }],
       attrs: { strides: [1, 1], pads: p(1, 1, 1, 1), xShape: [0, 4, 4, 2] },

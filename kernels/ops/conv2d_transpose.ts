@@ -19,6 +19,13 @@ export interface Conv2dTransposeOptions {
   padding?: "same" | "valid";
   /** Distance between the filter's taps; 1 by default (not with strides > 1). */
   dilations?: number | [number, number];
+  /**
+   * Rows and columns added at the bottom and right (Keras / PyTorch `output_padding`), each
+   * whole and below its stride. Given, the output is exactly (in − 1)·stride + extent
+   * ("valid") or (in − 1)·stride + extent mod 2 ("same") plus it, where the default picks one
+   * size of the several that conv2d maps back to the input.
+   */
+  outputPadding?: number | [number, number];
   /** Per-channel bias [outChannels], added to the result. */
   bias?: Tensor;
 }
@@ -38,6 +45,14 @@ export function conv2dTransposeAttrs(
     throw new Error(`conv2dTranspose: padding must be "valid" or "same", got ${String(padding)}`);
   }
   const [sh, sw] = pairOf(opts.strides ?? 1), [dh, dw] = pairOf(opts.dilations ?? 1);
+  if (opts.outputPadding !== undefined) {
+    const op = checkOutputPadding(opts.outputPadding, [sh, sw]);
+    const [kh, kw] = [dilatedExtent(kernel[0], dh), dilatedExtent(kernel[1], dw)];
+    const [h, top, bottom] = paddedAxis(inHW[0], kh, sh, padding, op[0]);
+    const [w, left, right] = paddedAxis(inHW[1], kw, sw, padding, op[1]);
+    const attrs = { strides: [sh, sw] as [number, number], pads: { top, bottom, left, right } };
+    return { outHW: [h, w], attrs: dh > 1 || dw > 1 ? { ...attrs, dilations: [dh, dw] } : attrs };
+  }
   const outHW: [number, number] = [
     transposedLength(inHW[0], dilatedExtent(kernel[0], dh), sh, padding),
     transposedLength(inHW[1], dilatedExtent(kernel[1], dw), sw, padding),
@@ -48,6 +63,52 @@ export function conv2dTransposeAttrs(
     padding,
   });
   return { outHW, attrs };
+}
+
+/**
+ * Checks `outputPadding` (whole, ≥ 0, below the stride on each axis, as Keras and PyTorch ask:
+ * a larger one would add rows no input reaches) and returns it as a pair.
+ */
+export function checkOutputPadding(
+  outputPadding: number | [number, number],
+  strides: [number, number],
+): [number, number] {
+  const ok = typeof outputPadding === "number" ||
+    (Array.isArray(outputPadding) && outputPadding.length === 2);
+  const op = ok ? pairOf(outputPadding) : [NaN, NaN];
+  if (!op.every((v, i) => Number.isInteger(v) && v >= 0 && v < strides[i])) {
+    throw new RangeError(
+      `conv2dTranspose: outputPadding ${JSON.stringify(outputPadding)} is not valid; it must be ` +
+        `a whole number ≥ 0 (or a pair [h, w] of them) below the strides [${strides}]`,
+    );
+  }
+  return op as [number, number];
+}
+
+/**
+ * One axis with an output padding, as Keras 3 defines it (its JAX rule): the output length and
+ * the conv2d pads whose input gradient it is. The full transposed output ((n − 1)·s + k long) is
+ * cropped by `top` at the start; rows past it (an output padding on "valid") are rows no window
+ * reaches, 0 before the bias.
+ */
+function paddedAxis(
+  n: number,
+  k: number,
+  s: number,
+  padding: "same" | "valid",
+  op: number,
+): [number, number, number] {
+  let len: number, top: number;
+  if (padding === "valid") {
+    len = (n - 1) * s + k + op;
+    top = 0;
+  } else {
+    len = (n - 1) * s + (k % 2) + op;
+    const total = k + (k % 2) - 2 + op; // Keras' pad_len; its left pad is ceil(total / 2)
+    top = k - 1 - Math.min(Math.ceil(total / 2), k - 1);
+  }
+  // conv2d over `len` with these pads gives n windows again (op < s keeps `bottom` ≥ 0 enough).
+  return [len, top, Math.max(0, (n - 1) * s + k - len - top)];
 }
 
 /**

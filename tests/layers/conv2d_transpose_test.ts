@@ -29,6 +29,19 @@ Deno.test("conv2dTranspose layer: output shapes (Keras' deconv_output_length)", 
   assert.deepEqual(ct({ dilationRate: 2 }).outputShape([5, 6, 2]), [9, 10, 4]);
   const sym = ct({ strides: 2, padding: "same" }).apply(input({ shape: [4, 4, 3] }));
   assert.deepEqual(sym.shape, [8, 8, 4]);
+  // outputPadding (Keras): "valid" (in − 1)·s + k + op; "same" (in − 1)·s + k mod 2 + op.
+  assert.deepEqual(ct({ strides: 2, outputPadding: 1 }).outputShape([5, 6, 2]), [12, 14, 4]);
+  assert.deepEqual(
+    ct({ strides: [2, 3], padding: "same", outputPadding: [0, 2] }).outputShape([5, 6, 2]),
+    [9, 18, 4],
+  );
+  const padded = ct({ strides: 2, padding: "same", outputPadding: 0 });
+  assert.deepEqual(padded.apply(input({ shape: [4, 4, 3] })).shape, [7, 7, 4]);
+  const x = normals([1, 4, 4, 3], 1);
+  assert.deepEqual(runLayer(padded, x).shape, [1, 7, 7, 4]);
+  const [k, b] = padded.weights().map((w) => w.tensor);
+  const want = conv2dTranspose(x, k, { strides: 2, padding: "same", outputPadding: 0, bias: b });
+  assert.deepEqual(Array.from(runLayer(padded, x).dataSync()), Array.from(want.dataSync()));
   assert.throws(() => ct({}).outputShape([5, 6]), /conv2d_transpose\w*: expects \[height/);
 });
 
@@ -40,6 +53,11 @@ Deno.test("conv2dTranspose layer: options are checked when made", () => {
     () => ct({ padding: "causal" as "same" }),
     /conv2dTranspose: padding must be "valid" or "same", got causal/,
   );
+  assert.throws(
+    () => ct({ strides: [2, 3], outputPadding: [1, 3] }),
+    /conv2dTranspose: outputPadding \[1,3\] is not valid; .* below the strides \[2,3\]/,
+  );
+  assert.throws(() => ct({ outputPadding: 1 }), /below the strides \[1,1\]/);
   assert.throws(
     () => ct({ strides: 2, dilationRate: 2 }),
     /conv2dTranspose: strides \[2,2\] and dilationRate \[2,2\] are both > 1/,

@@ -73,6 +73,18 @@ Deno.test("conv2dTranspose: Keras' output sizes and values against the definitio
     [{ dilations: 2 }, [2, 3], [1, 1], [2, 2], [0, 0], [5, 8]], // extents 3, 5
     [{ dilations: 2, padding: "same" }, [3, 3], [1, 1], [2, 2], [2, 2], [3, 4]],
     [{}, [1, 1], [1, 1], [1, 1], [0, 0], [3, 4]],
+    // outputPadding (Keras 3): "valid" (in − 1)·s + k + op, no crop; "same" (in − 1)·s + k mod 2
+    // + op, cropped by k − 1 − min(ceil(pad / 2), k − 1) at the top, pad = k + k mod 2 − 2 + op.
+    [{ strides: 2, outputPadding: 1 }, [3, 3], [2, 2], [1, 1], [0, 0], [8, 10]], // a row past all
+    [{ strides: 3, padding: "same", outputPadding: [2, 1] }, [4, 4], [3, 3], [1, 1], [1, 1], [
+      8,
+      10,
+    ]], // pads 4 and 3: crop 1 (the default "same" crops 0 here)
+    [{ strides: 2, padding: "same", outputPadding: 0 }, [3, 3], [2, 2], [1, 1], [1, 1], [5, 7]],
+    [{ strides: [2, 3], padding: "same", outputPadding: [1, 2] }, [2, 3], [2, 3], [1, 1], [0, 0], [
+      5,
+      12,
+    ]],
   ];
   for (const [o, k, s, d, crop, out] of cases) {
     const w = normals([...k, 2, 3], 2);
@@ -106,6 +118,13 @@ Deno.test("conv2dTranspose: bad inputs and options are named", () => {
     /conv2dTranspose: padding must be "valid" or "same", got 1/,
   );
   assert.throws(() => conv2dTranspose(x, w, { strides: 2, dilations: 2 }), /both > 1/);
+  for (const outputPadding of [2, -1, 0.5, [1, 2]] as (number | [number, number])[]) {
+    assert.throws(
+      () => conv2dTranspose(x, w, { strides: [2, 2], outputPadding }),
+      /conv2dTranspose: outputPadding .* is not valid; it must be a whole number ≥ 0 \(or a pair \[h, w\] of them\) below the strides \[2,2\]/,
+    );
+  }
+  assert.throws(() => conv2dTranspose(x, w, { outputPadding: 1 }), /below the strides \[1,1\]/);
   assert.throws(
     () => conv2dTranspose(x, w, { bias: normals([2], 3) }),
     /conv2dTranspose: bias must be a float64 vector of 4 \(the output channels\), got float64 \[2\]/,
@@ -116,6 +135,16 @@ float64Gradcheck(
   "conv2dTranspose stride 2 same: x, w, bias",
   [[2, 3, 3, 2], [3, 3, 3, 2], [3]],
   (x, w, b) => conv2dTranspose(x, w, { strides: 2, padding: "same", bias: b }),
+);
+float64Gradcheck(
+  "conv2dTranspose stride 2 valid, outputPadding 1: x, w, bias",
+  [[1, 3, 2, 2], [3, 3, 2, 2], [2]],
+  (x, w, b) => conv2dTranspose(x, w, { strides: 2, outputPadding: 1, bias: b }),
+);
+float64Gradcheck(
+  "conv2dTranspose stride 3 same, outputPadding [2, 1]: x, w",
+  [[1, 2, 3, 2], [4, 4, 2, 2]],
+  (x, w) => conv2dTranspose(x, w, { strides: 3, padding: "same", outputPadding: [2, 1] }),
 );
 float64Gradcheck(
   "conv2dTranspose valid, dilation 2: x, w",

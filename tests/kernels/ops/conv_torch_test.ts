@@ -143,6 +143,43 @@ const JOBS: Job[] = [
     outHW: [8, 6],
     ours: (x, w, b) => conv2dTranspose(x, w, { dilations: 2, bias: b }),
   },
+  {
+    name: "conv2dTranspose 3x3 stride 2 valid, outputPadding 1 (torch's output_padding=1)",
+    kind: "conv_transpose2d",
+    xShape: [2, 3, 2, 3],
+    wShape: [3, 3, 2, 3],
+    bias: true,
+    pads: [0, 0, 0, 0],
+    strides: [2, 2],
+    dilations: [1, 1],
+    outHW: [8, 6], // (in − 1)·2 + 3 + 1
+    ours: (x, w, b) => conv2dTranspose(x, w, { strides: 2, outputPadding: 1, bias: b }),
+  },
+  {
+    name: "conv2dTranspose 4x4 stride 3 same, outputPadding [2, 1] (Keras crops 1 top and left)",
+    kind: "conv_transpose2d",
+    xShape: [1, 3, 4, 2],
+    wShape: [4, 4, 3, 2],
+    bias: false,
+    pads: [1, 0, 1, 0], // pad 4 and 3: Keras' left pads min(ceil(pad / 2), 3) = 2 → crop 3 − 2
+    strides: [3, 3],
+    dilations: [1, 1],
+    outHW: [8, 10], // (in − 1)·3 + 4 mod 2 + op
+    ours: (x, w) => conv2dTranspose(x, w, { strides: 3, padding: "same", outputPadding: [2, 1] }),
+  },
+  {
+    name: "conv2dTranspose 3x1 stride 2 same, outputPadding 1 (a column past the full output)",
+    kind: "conv_transpose2d",
+    xShape: [1, 3, 4, 2],
+    wShape: [3, 1, 2, 2],
+    bias: true,
+    pads: [0, 0, 0, 0],
+    strides: [2, 2],
+    dilations: [1, 1],
+    outHW: [6, 8], // width (4 − 1)·2 + 1 + 1 = 8, one past the full 7
+    ours: (x, w, b) =>
+      conv2dTranspose(x, w, { strides: 2, padding: "same", outputPadding: 1, bias: b }),
+  },
 ];
 
 /** The bias length: the filter's last axis, or its third for a transposed filter. */
