@@ -6,6 +6,7 @@ import { elementwiseFastKernels } from "./elementwise_fast.ts";
 import { matmulConvFastKernels } from "./fast_kernels.ts";
 import { optimizerFastKernels } from "./optimizer_fast.ts";
 import { poolFastKernels } from "./pool_fast.ts";
+import { softmaxFastKernels } from "./softmax_fast.ts";
 import { stridedFastKernels } from "./strided_fast.ts";
 
 /**
@@ -23,6 +24,7 @@ for (
     ...dropoutFastKernels,
     ...optimizerFastKernels,
     ...poolFastKernels,
+    ...softmaxFastKernels,
     ...stridedFastKernels,
   ]
 ) registerKernel(config);

@@ -21,6 +21,7 @@ export const WASM_CALLS = [
   "relu_f32",
   "gelu_f32",
   "gelu_grad_f32",
+  "softmax_f32",
 ] as const satisfies readonly (keyof KernelExports)[];
 
 /** The name of a WASM kernel a command may call. */

@@ -533,3 +533,74 @@ void gelu_grad_f32(const float *dy, const float *x, float *out, int n, float *ta
     copy_f32(out + i, tail, n - i);
   }
 }
+
+/*
+ * Softmax over rows of c float32 values, as the reference computes it (kernels/ops/softmax.ts)
+ * but with one exponential per value instead of two: m = the row's maximum (NaN if any value is
+ * NaN), e_j = e^(x_j − m) in float64 (exp_nonpositive2), out_j = e_j / Σe. The reference's
+ * e^(x_j − m − log Σe) equals it up to float64 rounding, so float32 results agree except next to
+ * a rounding boundary. Rows go through `tmp` (float64, chunk_rows·c + 2·NV values of the
+ * caller's) a chunk at a time: the differences x − m, their exponentials in place (the padding
+ * −∞ gives 0), then the sums and quotients.
+ */
+static ALWAYS_INLINE float row_max(const float *x, int c) {
+  int j = 0;
+  float m = -__builtin_inff();
+  if (c >= 4) {
+    v128_t v = wasm_v128_load(x);
+    for (j = 4; j + 4 <= c; j += 4) v = wasm_f32x4_max(v, wasm_v128_load(x + j));
+    v = wasm_f32x4_max(v, wasm_i32x4_shuffle(v, v, 2, 3, 0, 1));
+    v = wasm_f32x4_max(v, wasm_i32x4_shuffle(v, v, 1, 0, 3, 2));
+    m = wasm_f32x4_extract_lane(v, 0);
+  }
+  /* The scalar tail keeps NaN as f32x4.max does (a NaN m stays NaN: m != m). */
+  for (; j < c; j++) m = m != m ? m : x[j] != x[j] ? x[j] : x[j] > m ? x[j] : m;
+  return m;
+}
+
+static ALWAYS_INLINE vec load_vec_f64(const double *p) {
+  vec r;
+  EACH(j) r.v[j] = wasm_v128_load(p + 2 * j);
+  return r;
+}
+
+static ALWAYS_INLINE void store_vec_f64(double *p, vec r) {
+  EACH(j) wasm_v128_store(p + 2 * j, r.v[j]);
+}
+
+EXPORT("softmax_f32")
+void softmax_f32(const float *x, float *out, int rows, int c, double *tmp, int chunk_rows) {
+  for (int r0 = 0; r0 < rows; r0 += chunk_rows) {
+    const int nr = imin(chunk_rows, rows - r0), n = nr * c;
+    const float *xs = x + r0 * c;
+    float *os = out + r0 * c;
+    for (int r = 0; r < nr; r++) {
+      const float *xr = xs + r * c;
+      double *tr = tmp + r * c;
+      const v128_t m = wasm_f64x2_splat((double)row_max(xr, c));
+      int j = 0;
+      for (; j + 2 <= c; j += 2) {
+        wasm_v128_store(tr + j, wasm_f64x2_sub(wasm_f64x2_promote_low_f32x4(
+                                                   wasm_v128_load64_zero(xr + j)), m));
+      }
+      for (; j < c; j++) tr[j] = (double)xr[j] - wasm_f64x2_extract_lane(m, 0);
+    }
+    for (int j = n; j < n + BLOCK; j++) tmp[j] = -__builtin_inf();
+    for (int i = 0; i < n; i += BLOCK) store_vec_f64(tmp + i, exp_nonpositive2(load_vec_f64(tmp + i)));
+    for (int r = 0; r < nr; r++) {
+      const double *tr = tmp + r * c;
+      float *orow = os + r * c;
+      v128_t s2 = wasm_f64x2_splat(0.0);
+      int j = 0;
+      for (; j + 2 <= c; j += 2) s2 = wasm_f64x2_add(s2, wasm_v128_load(tr + j));
+      double s = wasm_f64x2_extract_lane(s2, 0) + wasm_f64x2_extract_lane(s2, 1);
+      for (; j < c; j++) s += tr[j];
+      const v128_t sv = wasm_f64x2_splat(s);
+      for (j = 0; j + 2 <= c; j += 2) {
+        const v128_t q = wasm_f32x4_demote_f64x2_zero(wasm_f64x2_div(wasm_v128_load(tr + j), sv));
+        wasm_v128_store64_lane(orow + j, q, 0);
+      }
+      for (; j < c; j++) orow[j] = (float)(tr[j] / s);
+    }
+  }
+}

@@ -83,6 +83,15 @@ export interface KernelExports {
   gelu_f32(x: number, out: number, n: number, tail: number): void;
   /** gelu's gradient, erf form; `tail` is a region of ≥ 16 values the kernel may overwrite. */
   gelu_grad_f32(dy: number, x: number, out: number, n: number, tail: number): void;
+  /** Softmax of `rows` rows of c values; tmp: float64 scratch of chunkRows·c + 8 values. */
+  softmax_f32(
+    x: number,
+    out: number,
+    rows: number,
+    c: number,
+    tmp: number,
+    chunkRows: number,
+  ): void;
 }
 
 /** The instantiated module, its heap and the staging slots shared by the wrappers. */

@@ -28,6 +28,7 @@ const EXPECTED = [
   "tanh",
   "gelu",
   "geluGrad",
+  "softmax",
   "permute",
   "stridedSlice",
   "sum",
