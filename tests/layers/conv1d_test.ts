@@ -5,16 +5,14 @@
  */
 import assert from "node:assert/strict";
 import "../../io/model_methods.ts";
-import { loadModel } from "../../io/model_file.ts";
 import { conv1d, relu } from "../../kernels/ops/mod.ts";
 import type { Conv1D, Conv1DOptions } from "../../layers/conv1d.ts";
 import * as layers from "../../layers/mod.ts";
 import { layerFromConfig, layerToConfig } from "../../layers/serialization.ts";
 import { Sequential } from "../../layers/sequential.ts";
 import { input } from "../../layers/symbolic.ts";
-import { withDir } from "../io/temp_dir.ts";
 import { float64Gradcheck } from "../kernels/float64_gradcheck.ts";
-import { normals, runLayer, withKernelAndBias } from "./layer_test_utils.ts";
+import { assertReloadsSame, normals, runLayer, withKernelAndBias } from "./layer_test_utils.ts";
 
 const c1 = (o: Partial<Conv1DOptions>) => layers.conv1d({ filters: 4, kernelSize: 3, ...o });
 
@@ -72,24 +70,17 @@ Deno.test("conv1d layer: config, model file and summary", async () => {
     config: { filters: 4, kernelSize: 3, padding: "causal", dilationRate: 2, useBias: false },
   });
   assert.deepEqual((layerFromConfig(c) as Conv1D).opts, l.opts);
-  await withDir(async (dir) => {
-    const model = new Sequential([
-      layers.conv1d({ filters: 5, kernelSize: 3, padding: "causal", inputShape: [12, 2] }),
-      layers.conv1d({ filters: 2, kernelSize: 2, strides: 2, useBias: false }),
-      layers.flatten(),
-    ], { seed: 1 });
-    // 3·2·5 + 5 = 35 and 2·5·2 = 20 parameters; 12 causal steps, then ⌊(12 − 2)/2⌋ + 1 = 6.
-    const s = model.summary();
-    assert.match(s, /conv1d_\d+\s+\[null,12,5\]\s+35\n/);
-    assert.match(s, /conv1d_\d+\s+\[null,6,2\]\s+20\n/);
-    const x = normals([3, 12, 2], 5);
-    const before = await model.apply(x).data();
-    await model.save(dir);
-    const loaded = await loadModel(dir);
-    assert.deepEqual(await loaded.apply(x).data(), before);
-    model.dispose();
-    loaded.dispose();
-  });
+  const model = new Sequential([
+    layers.conv1d({ filters: 5, kernelSize: 3, padding: "causal", inputShape: [12, 2] }),
+    layers.conv1d({ filters: 2, kernelSize: 2, strides: 2, useBias: false }),
+    layers.flatten(),
+  ], { seed: 1 });
+  // 3·2·5 + 5 = 35 and 2·5·2 = 20 parameters; 12 causal steps, then ⌊(12 − 2)/2⌋ + 1 = 6.
+  const s = model.summary();
+  assert.match(s, /conv1d_\d+\s+\[null,12,5\]\s+35\n/);
+  assert.match(s, /conv1d_\d+\s+\[null,6,2\]\s+20\n/);
+  const x = normals([3, 12, 2], 5);
+  await assertReloadsSame(model, x);
 });
 
 float64Gradcheck(

@@ -5,16 +5,14 @@
  */
 import assert from "node:assert/strict";
 import "../../io/model_methods.ts";
-import { loadModel } from "../../io/model_file.ts";
 import { conv2d } from "../../kernels/ops/mod.ts";
 import type { Conv2D, Conv2DOptions } from "../../layers/conv2d.ts";
 import * as layers from "../../layers/mod.ts";
 import { layerFromConfig, layerToConfig } from "../../layers/serialization.ts";
 import { Sequential } from "../../layers/sequential.ts";
 import { input } from "../../layers/symbolic.ts";
-import { withDir } from "../io/temp_dir.ts";
 import { float64Gradcheck } from "../kernels/float64_gradcheck.ts";
-import { normals, runLayer, withKernelAndBias } from "./layer_test_utils.ts";
+import { assertReloadsSame, normals, runLayer, withKernelAndBias } from "./layer_test_utils.ts";
 
 Deno.test("conv2d dilationRate: output shapes on the dilated extent (Keras)", () => {
   const c = (o: Partial<Conv2DOptions>) => layers.conv2d({ filters: 4, kernelSize: 3, ...o });
@@ -68,22 +66,15 @@ Deno.test("conv2d dilationRate: config, model file and summary", async () => {
     config: { filters: 3, kernelSize: 3, dilationRate: [2, 1], activation: "relu" },
   });
   assert.deepEqual((layerFromConfig(c) as Conv2D).dilationRate, [2, 1]);
-  await withDir(async (dir) => {
-    const model = new Sequential([
-      layers.conv2d({ filters: 3, kernelSize: 3, dilationRate: 2, inputShape: [8, 8, 2] }),
-      layers.flatten(),
-      layers.dense({ units: 2 }),
-    ], { seed: 1 });
-    // 3·3·2·3 + 3 = 57 conv parameters; the output is 4×4×3 = 48 features.
-    assert.match(model.summary(), /conv2d_\d+\s+\[null,4,4,3\]\s+57\n/);
-    const x = normals([2, 8, 8, 2], 5);
-    const before = await model.apply(x).data();
-    await model.save(dir);
-    const loaded = await loadModel(dir);
-    assert.deepEqual(await loaded.apply(x).data(), before);
-    model.dispose();
-    loaded.dispose();
-  });
+  const model = new Sequential([
+    layers.conv2d({ filters: 3, kernelSize: 3, dilationRate: 2, inputShape: [8, 8, 2] }),
+    layers.flatten(),
+    layers.dense({ units: 2 }),
+  ], { seed: 1 });
+  // 3·3·2·3 + 3 = 57 conv parameters; the output is 4×4×3 = 48 features.
+  assert.match(model.summary(), /conv2d_\d+\s+\[null,4,4,3\]\s+57\n/);
+  const x = normals([2, 8, 8, 2], 5);
+  await assertReloadsSame(model, x);
 });
 
 float64Gradcheck(

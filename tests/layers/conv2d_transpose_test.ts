@@ -5,16 +5,14 @@
  */
 import assert from "node:assert/strict";
 import "../../io/model_methods.ts";
-import { loadModel } from "../../io/model_file.ts";
 import { conv2dTranspose } from "../../kernels/ops/mod.ts";
 import type { Conv2DTranspose, Conv2DTransposeOptions } from "../../layers/conv2d_transpose.ts";
 import * as layers from "../../layers/mod.ts";
 import { layerFromConfig, layerToConfig } from "../../layers/serialization.ts";
 import { Sequential } from "../../layers/sequential.ts";
 import { input } from "../../layers/symbolic.ts";
-import { withDir } from "../io/temp_dir.ts";
 import { float64Gradcheck } from "../kernels/float64_gradcheck.ts";
-import { normals, runLayer, withKernelAndBias } from "./layer_test_utils.ts";
+import { assertReloadsSame, normals, runLayer, withKernelAndBias } from "./layer_test_utils.ts";
 
 const ct = (o: Partial<Conv2DTransposeOptions>) =>
   layers.conv2dTranspose({ filters: 4, kernelSize: 3, ...o });
@@ -84,29 +82,22 @@ Deno.test("conv2dTranspose layer: config, model file and summary", async () => {
     config: { filters: 4, kernelSize: 3, strides: [2, 1], padding: "same", useBias: false },
   });
   assert.deepEqual((layerFromConfig(c) as Conv2DTranspose).strides, [2, 1]);
-  await withDir(async (dir) => {
-    const model = new Sequential([
-      layers.conv2dTranspose({
-        filters: 3,
-        kernelSize: 3,
-        strides: 2,
-        padding: "same",
-        inputShape: [4, 4, 2],
-      }),
-      layers.conv2dTranspose({ filters: 1, kernelSize: 2, useBias: false }),
-    ], { seed: 1 });
-    // 3·3·3·2 + 3 = 57 and 2·2·1·3 = 12 parameters; 4 → 8 ("same", stride 2) → 9 (valid, k 2).
-    const s = model.summary();
-    assert.match(s, /conv2d_transpose_\d+\s+\[null,8,8,3\]\s+57\n/);
-    assert.match(s, /conv2d_transpose_\d+\s+\[null,9,9,1\]\s+12\n/);
-    const x = normals([2, 4, 4, 2], 5);
-    const before = await model.apply(x).data();
-    await model.save(dir);
-    const loaded = await loadModel(dir);
-    assert.deepEqual(await loaded.apply(x).data(), before);
-    model.dispose();
-    loaded.dispose();
-  });
+  const model = new Sequential([
+    layers.conv2dTranspose({
+      filters: 3,
+      kernelSize: 3,
+      strides: 2,
+      padding: "same",
+      inputShape: [4, 4, 2],
+    }),
+    layers.conv2dTranspose({ filters: 1, kernelSize: 2, useBias: false }),
+  ], { seed: 1 });
+  // 3·3·3·2 + 3 = 57 and 2·2·1·3 = 12 parameters; 4 → 8 ("same", stride 2) → 9 (valid, k 2).
+  const s = model.summary();
+  assert.match(s, /conv2d_transpose_\d+\s+\[null,8,8,3\]\s+57\n/);
+  assert.match(s, /conv2d_transpose_\d+\s+\[null,9,9,1\]\s+12\n/);
+  const x = normals([2, 4, 4, 2], 5);
+  await assertReloadsSame(model, x);
 });
 
 float64Gradcheck(

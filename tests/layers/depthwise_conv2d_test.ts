@@ -7,7 +7,6 @@
  */
 import assert from "node:assert/strict";
 import "../../io/model_methods.ts";
-import { loadModel } from "../../io/model_file.ts";
 import { add, conv2d, depthwiseConv2d, relu } from "../../kernels/ops/mod.ts";
 import { Rng } from "../../kernels/random.ts";
 import type { Tensor } from "../../kernels/tensor.ts";
@@ -17,9 +16,8 @@ import type { SeparableConv2D, SeparableConv2DOptions } from "../../layers/separ
 import { layerFromConfig, layerToConfig } from "../../layers/serialization.ts";
 import { Sequential } from "../../layers/sequential.ts";
 import { input } from "../../layers/symbolic.ts";
-import { withDir } from "../io/temp_dir.ts";
 import { float64Gradcheck } from "../kernels/float64_gradcheck.ts";
-import { normals, runLayer } from "./layer_test_utils.ts";
+import { assertReloadsSame, normals, runLayer } from "./layer_test_utils.ts";
 
 const dw = (o: Partial<DepthwiseConv2DOptions>) => layers.depthwiseConv2d({ kernelSize: 3, ...o });
 const sep = (o: Partial<SeparableConv2DOptions>) =>
@@ -115,31 +113,24 @@ Deno.test("depthwiseConv2d / separableConv2d layers: config, model file and summ
   const sc = layerToConfig(s);
   assert.equal(sc.className, "SeparableConv2D");
   assert.deepEqual((layerFromConfig(sc) as SeparableConv2D).opts, s.opts);
-  await withDir(async (dir) => {
-    const model = new Sequential([
-      layers.depthwiseConv2d({
-        kernelSize: 3,
-        depthMultiplier: 2,
-        padding: "same",
-        inputShape: [8, 8, 3],
-      }),
-      layers.separableConv2d({ filters: 5, kernelSize: 3, activation: "relu" }),
-      layers.separableConv2d({ filters: 2, kernelSize: 2, useBias: false, depthMultiplier: 2 }),
-      layers.flatten(),
-    ], { seed: 1 });
-    // depthwise 3·3·3·2 + 6 = 60; separable 3·3·6·1 + 6·5 + 5 = 89; 2·2·5·2 + 10·2 = 60.
-    const summary = model.summary();
-    assert.match(summary, /depthwise_conv2d_\d+\s+\[null,8,8,6\]\s+60\n/);
-    assert.match(summary, /separable_conv2d_\d+\s+\[null,6,6,5\]\s+89\n/);
-    assert.match(summary, /separable_conv2d_\d+\s+\[null,5,5,2\]\s+60\n/);
-    const x = normals([2, 8, 8, 3], 5);
-    const before = await model.apply(x).data();
-    await model.save(dir);
-    const loaded = await loadModel(dir);
-    assert.deepEqual(await loaded.apply(x).data(), before);
-    model.dispose();
-    loaded.dispose();
-  });
+  const model = new Sequential([
+    layers.depthwiseConv2d({
+      kernelSize: 3,
+      depthMultiplier: 2,
+      padding: "same",
+      inputShape: [8, 8, 3],
+    }),
+    layers.separableConv2d({ filters: 5, kernelSize: 3, activation: "relu" }),
+    layers.separableConv2d({ filters: 2, kernelSize: 2, useBias: false, depthMultiplier: 2 }),
+    layers.flatten(),
+  ], { seed: 1 });
+  // depthwise 3·3·3·2 + 6 = 60; separable 3·3·6·1 + 6·5 + 5 = 89; 2·2·5·2 + 10·2 = 60.
+  const summary = model.summary();
+  assert.match(summary, /depthwise_conv2d_\d+\s+\[null,8,8,6\]\s+60\n/);
+  assert.match(summary, /separable_conv2d_\d+\s+\[null,6,6,5\]\s+89\n/);
+  assert.match(summary, /separable_conv2d_\d+\s+\[null,5,5,2\]\s+60\n/);
+  const x = normals([2, 8, 8, 3], 5);
+  await assertReloadsSame(model, x);
 });
 
 /** The layer's call with its weights replaced by the arguments (float64 gradient of all). */

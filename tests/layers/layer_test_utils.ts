@@ -1,6 +1,10 @@
+import assert from "node:assert/strict";
+import { loadModel } from "../../io/model_file.ts";
 import { Rng } from "../../kernels/random.ts";
 import { type Tensor, tensor } from "../../kernels/tensor.ts";
 import type { Layer } from "../../layers/module.ts";
+import type { Sequential } from "../../layers/sequential.ts";
+import { withDir } from "../io/temp_dir.ts";
 
 /** Standard normals of `shape` from `seed`, in float32 (or float64). */
 export function normals(shape: number[], seed = 1, dtype: "float32" | "float64" = "float32") {
@@ -27,4 +31,19 @@ export function withKernelAndBias(layer: Layer, inputShape: number[]) {
     (layer as unknown as { params: { kernel: Tensor; bias?: Tensor } }).params = { kernel, bias };
     return layer.call(x, { training: true });
   };
+}
+
+/**
+ * Saves `model` as a model file, loads it back and asserts the same outputs on `x` to the bit
+ * (the layer's config and weights survive the round trip); frees both models.
+ */
+export async function assertReloadsSame(model: Sequential, x: Tensor): Promise<void> {
+  await withDir(async (dir) => {
+    const before = await model.apply(x).data();
+    await model.save(dir);
+    const loaded = await loadModel(dir);
+    assert.deepEqual(await loaded.apply(x).data(), before);
+    model.dispose();
+    loaded.dispose();
+  });
 }
