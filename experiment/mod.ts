@@ -82,5 +82,11 @@ export {
   type TrialsFound,
 } from "./trials.ts";
 export { curvesSvg, epochSeries, lineChartSvg, type Series } from "./svg_plot.ts";
+export {
+  type BoundaryOptions,
+  decisionBoundarySvg,
+  gridPoints,
+  type LabelledPoints,
+} from "./svg_boundary.ts";
 export { encodePng, imageGridSvg } from "./svg_images.ts";
 export { sideBySideSvg, stackSvg, type SvgPanel } from "./svg_stack.ts";

@@ -10,7 +10,7 @@ import { csvTable } from "../../experiment/results.ts";
 import { recordsCsv } from "../../experiment/records_csv.ts";
 import type { RunFiles } from "../../experiment/run.ts";
 import { lineChartSvg, type Series } from "../../experiment/svg_plot.ts";
-import { decisionBoundarySvg, gridPoints } from "../playground/boundary_svg.ts";
+import { decisionBoundarySvg, gridPoints } from "../../experiment/svg_boundary.ts";
 import type { CirclesCurves, CirclesWeights } from "./setup.ts";
 import { HIDDEN } from "./setup.ts";
 import type { SweepRun } from "./sweep.ts";

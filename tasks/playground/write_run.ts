@@ -5,7 +5,7 @@
  */
 import type { RunBody, RunHeader } from "../../experiment/record.ts";
 import type { StartedRun } from "../../experiment/run.ts";
-import { decisionBoundarySvg, gridPoints } from "./boundary_svg.ts";
+import { decisionBoundarySvg, gridPoints } from "../../experiment/svg_boundary.ts";
 import type { PlaygroundRun } from "./train.ts";
 
 /** The Playground row of the course exercises, stored beside our numbers. */

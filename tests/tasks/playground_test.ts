@@ -1,5 +1,5 @@
 /**
- * The playground task: flag parsing, the loss it reports, the boundary picture, one short run's
+ * The playground task: flag parsing, the loss it reports, one short run's
  * results files, and the quick claims check (every claim row must pass its stated test).
  */
 import assert from "node:assert/strict";
@@ -7,7 +7,6 @@ import { setDevice } from "../../kernels/device.ts";
 import { runPlayground } from "../../tasks/playground.ts";
 import { CLAIMS } from "../../tasks/playground/claims.ts";
 import { parseFeatures, parseLayers, parsePlaygroundArgs } from "../../tasks/playground/config.ts";
-import { decisionBoundarySvg, gridPoints } from "../../tasks/playground/boundary_svg.ts";
 import { initPlayground, playgroundModel, scoreOutputs } from "../../tasks/playground/train.ts";
 import { PLAYGROUND_DEFAULTS } from "../../tasks/playground/config.ts";
 
@@ -80,33 +79,6 @@ Deno.test("playground loss is ½(out − y)² on ±1 labels: an output of 0 scor
   const s = scoreOutputs([0.5, 0.5, -1, -1], y);
   assert.ok(Math.abs(s.loss - (0.125 + 1.125 + 2 + 0) / 4) < 1e-12);
   assert.equal(s.acc, 0.5); // signs +,+,−,− against +,−,+,−
-});
-
-Deno.test("boundary picture: grid order, colours by sign, points drawn", () => {
-  const g = gridPoints(1, 2);
-  // Top-left cell first: x1 < 0, x2 > 0.
-  assert.deepEqual(Array.from(g), [-0.5, 0.5, 0.5, 0.5, -0.5, -0.5, 0.5, -0.5]);
-  const svg = decisionBoundarySvg({
-    title: "t",
-    extent: 1,
-    resolution: 2,
-    values: Float32Array.from([-1, 1, -1, 1]),
-    train: { points: Float32Array.from([0.2, 0.2]), labels: Int32Array.from([1]) },
-    test: { points: Float32Array.from([-0.2, -0.2]), labels: Int32Array.from([0]) },
-  });
-  assert.match(svg, /^<svg/);
-  assert.equal((svg.match(/<circle /g) ?? []).length, 2 + 4); // two points, four legend marks
-  assert.match(svg, /<path d="M/); // the sign change between the columns
-  assert.throws(() =>
-    decisionBoundarySvg({
-      title: "t",
-      extent: 1,
-      resolution: 3,
-      values: new Float32Array(4),
-      train: { points: new Float32Array(), labels: new Int32Array() },
-      test: { points: new Float32Array(), labels: new Int32Array() },
-    })
-  );
 });
 
 Deno.test("playground: a short xor run learns and writes its results files", async () => {

@@ -1,10 +1,10 @@
 /**
- * A decision-boundary picture like the Playground's: the net's output over the plane as a heat
+ * A decision-boundary picture like TensorFlow Playground's, for any 2-D classifier: the net's output over the plane as a heat
  * map (orange −1 … white 0 … blue +1), the 0 contour where the colour turns, and the train
  * points (white rim) and test points (black rim) on top. Self-contained SVG.
  * @module
  */
-import { escapeXml, svgDocument } from "../../experiment/svg_plot.ts";
+import { escapeXml, svgDocument } from "./svg_plot.ts";
 
 /** Labelled (x1, x2) points, interleaved [n, 2]; labels 0/1 (1 is drawn blue). */
 export interface LabelledPoints {
