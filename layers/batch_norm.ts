@@ -1,5 +1,12 @@
 import { noGrad } from "../kernels/engine.ts";
-import { add, batchNormApply, batchVariance, mean, mul } from "../kernels/ops/mod.ts";
+import {
+  add,
+  batchNormApply,
+  batchNormTrain,
+  batchVariance,
+  mean,
+  mul,
+} from "../kernels/ops/mod.ts";
 import type { Rng } from "../kernels/random.ts";
 import { fill, type Tensor, variable, zeros } from "../kernels/tensor.ts";
 import { keep } from "../kernels/engine.ts";
@@ -15,7 +22,8 @@ export interface BatchNormOptions {
 /**
  * Batch normalisation over every axis but the last (channels): in training, normalises with
  * the batch's statistics and updates running averages; in evaluation, uses the running ones.
- * Two fused kernels (kernels/ops/batch_norm.ts) after the mean.
+ * Training is one fused op (kernels/ops/batch_norm.ts `batchNormTrain`, whose gradient runs
+ * through the batch statistics); the running averages are updated outside the graph.
  */
 export class BatchNorm extends Layer {
   gamma?: Tensor;
@@ -45,21 +53,18 @@ export class BatchNorm extends Layer {
     this.built = true;
   }
   call(x: Tensor, ctx: CallContext): Tensor {
-    const axes = [...Array(x.rank - 1).keys()];
-    let m: Tensor, v: Tensor;
-    if (ctx.training) {
-      m = mean(x, axes);
-      v = batchVariance(x, m);
-      noGrad(() => {
-        const mo = this.momentum;
-        this.movingMean!.assign(add(mul(this.movingMean!, mo), mul(m, 1 - mo)));
-        this.movingVar!.assign(add(mul(this.movingVar!, mo), mul(v, 1 - mo)));
-      });
-    } else {
-      m = this.movingMean!;
-      v = this.movingVar!;
+    if (!ctx.training) {
+      const [m, v] = [this.movingMean!, this.movingVar!];
+      return batchNormApply(x, m, v, this.gamma!, this.beta!, this.epsilon);
     }
-    return batchNormApply(x, m, v, this.gamma!, this.beta!, this.epsilon);
+    noGrad(() => {
+      const m = mean(x, [...Array(x.rank - 1).keys()]);
+      const v = batchVariance(x, m);
+      const mo = this.momentum;
+      this.movingMean!.assign(add(mul(this.movingMean!, mo), mul(m, 1 - mo)));
+      this.movingVar!.assign(add(mul(this.movingVar!, mo), mul(v, 1 - mo)));
+    });
+    return batchNormTrain(x, this.gamma!, this.beta!, this.epsilon);
   }
   override weights(): NamedTensor[] {
     if (!this.built) return [];

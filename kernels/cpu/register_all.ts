@@ -1,6 +1,7 @@
 import { registerKernel } from "../kernel_registry.ts";
 import { activationFastKernels } from "./activation_fast.ts";
 import { batchMatmulFastKernels } from "./batch_matmul_fast.ts";
+import { batchNormFastKernels } from "./batch_norm_fast.ts";
 import { dropoutFastKernels } from "./dropout_fast.ts";
 import { elementwiseFastKernels } from "./elementwise_fast.ts";
 import { matmulConvFastKernels } from "./fast_kernels.ts";
@@ -19,6 +20,7 @@ for (
   const config of [
     ...matmulConvFastKernels,
     ...batchMatmulFastKernels,
+    ...batchNormFastKernels,
     ...elementwiseFastKernels,
     ...activationFastKernels,
     ...dropoutFastKernels,

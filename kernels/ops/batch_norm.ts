@@ -5,12 +5,21 @@ import type { Tensor } from "../tensor_core.ts";
 import { addScalar, mul, mulScalar, neg, powScalar, sub } from "./elementwise.ts";
 import { sum } from "./reduce.ts";
 import { mean } from "./reduce_derived.ts";
+import {
+  batchNormGammaGradOf,
+  batchNormInputGradOf,
+  batchNormTrainForward,
+  batchVarianceOf,
+  plainPasses,
+} from "./batch_norm_passes.ts";
 
 /**
- * Batch normalisation's two fused kernels over channel-last tensors: the per-channel variance
- * about a given mean, and normalise-scale-shift. layers/batch_norm.ts composes them with
- * `mean`; autograd chains their gradients, so the layer's backward needs no hand-written
- * whole-layer formula. Fused, a training forward pass is 4 dispatches instead of 10.
+ * Batch normalisation's fused kernels over channel-last tensors. Training: `batchNormTrain`
+ * normalises with x's own statistics, scales and shifts in one op, and its gradient is three
+ * ops (Σdy, `batchNormGammaGrad`, `batchNormInputGrad`), each recomputing the statistics from x
+ * rather than keeping them between passes (the per-channel formulas: batch_norm_passes.ts).
+ * Evaluation: `batchNormApply` with the running statistics; `batchVariance` gives the batch
+ * variance the running one is updated with.
  */
 
 /** Channels (last axis) and the rows every channel reduces over. */
@@ -59,16 +68,7 @@ const batchVarianceDef = defineOp<NoAttrs>({
     checkPerChannel("batchVariance", c, [["mean", m]]);
     return { shape: [c], dtype: x.dtype };
   },
-  cpu: ([x, m], _a, out) => {
-    const c = m.data.length;
-    const acc = new Float64Array(c);
-    for (let i = 0; i < x.data.length; i++) {
-      const d = x.data[i] - m.data[i % c];
-      acc[i % c] += d * d;
-    }
-    const rows = x.data.length / c;
-    for (let k = 0; k < c; k++) out[k] = acc[k] / rows;
-  },
+  cpu: ([x, m], _a, out) => batchVarianceOf(plainPasses, x.data, m.data, out),
   grad: (dy, { inputs: [x, m] }) => {
     const rows = x.size / m.size;
     return [
@@ -153,4 +153,89 @@ export function batchNormApply(
   epsilon: number,
 ): Tensor {
   return runOp(batchNormApplyDef, [x, mean, variance, gamma, beta], { epsilon });
+}
+
+const trainCases: OpTestCase<ApplyAttrs>[] = [
+  { shape: [4, 3], name: "4x3" },
+  { shape: [2, 3, 3, 2], name: "2x3x3x2" },
+  { shape: [1, 5, 1], name: "batch 1, 1 channel" },
+  // Channels not a multiple of 4 (the WASM passes' scalar tail is tested on larger shapes in
+  // tests/kernels/cpu/batch_norm_fast_test.ts: central differences lose their accuracy there).
+  { shape: [2, 2, 3, 7], name: "2x2x3x7" },
+].map(({ shape, name }) => {
+  const c = [shape[shape.length - 1]];
+  return { name, inputs: [{ shape }, { shape: c }, { shape: c }], attrs: { epsilon: 1e-3 } };
+});
+
+function checkTrainInputs(op: string, x: TensorInfo, pc: [string, TensorInfo][], eps: number) {
+  const { c } = channelsOf(x, op);
+  checkPerChannel(op, c, pc);
+  if (!(eps >= 0)) throw new Error(`${op}: epsilon ${eps} must be ≥ 0`);
+}
+
+const batchNormTrainDef = defineOp<ApplyAttrs>({
+  name: "batchNormTrain",
+  infer: ([x, g, b], { epsilon }) => {
+    checkTrainInputs("batchNormTrain", x, [["gamma", g], ["beta", b]], epsilon);
+    return { shape: [...x.shape], dtype: x.dtype };
+  },
+  cpu: ([x, g, b], { epsilon }, out) => {
+    batchNormTrainForward(plainPasses, x.data, g.data, b.data, epsilon, out);
+  },
+  grad: (dy, { inputs: [x, g], attrs }) => {
+    const dbeta = once(() => sum(dy, batchAxes(x)));
+    const dgamma = once(() => runOp(batchNormGammaGradDef, [x, dy], attrs));
+    return [
+      () => runOp(batchNormInputGradDef, [x, dy, g, dgamma(), dbeta()], attrs),
+      dgamma,
+      dbeta,
+    ];
+  },
+  tests: trainCases,
+});
+
+/** Σ over the rows of dy·x̂, x̂ = (x − mean)·rstd with x's statistics: gamma's gradient. */
+const batchNormGammaGradDef = defineOp<ApplyAttrs>({
+  name: "batchNormGammaGrad",
+  infer: ([x, dy], { epsilon }) => {
+    checkTrainInputs("batchNormGammaGrad", x, [], epsilon);
+    checkSameShape("batchNormGammaGrad", x, dy);
+    return { shape: [x.shape[x.shape.length - 1]], dtype: x.dtype };
+  },
+  cpu: ([x, dy], { epsilon }, out) => {
+    batchNormGammaGradOf(plainPasses, x.data, dy.data, epsilon, out);
+  },
+  gradOf: "batchNormTrain",
+  tests: [],
+});
+
+/** The input gradient of batchNormTrain from dy and the two parameter gradients. */
+const batchNormInputGradDef = defineOp<ApplyAttrs>({
+  name: "batchNormInputGrad",
+  infer: ([x, dy, g, dg, db], { epsilon }) => {
+    const pc: [string, TensorInfo][] = [["gamma", g], ["dgamma", dg], ["dbeta", db]];
+    checkTrainInputs("batchNormInputGrad", x, pc, epsilon);
+    checkSameShape("batchNormInputGrad", x, dy);
+    return { shape: [...x.shape], dtype: x.dtype };
+  },
+  cpu: ([x, dy, g, dg, db], { epsilon }, out) => {
+    batchNormInputGradOf(plainPasses, x.data, dy.data, g.data, dg.data, db.data, epsilon, out);
+  },
+  gradOf: "batchNormTrain",
+  tests: [],
+});
+
+function checkSameShape(op: string, x: TensorInfo, dy: TensorInfo): void {
+  if (x.shape.length !== dy.shape.length || x.shape.some((v, i) => v !== dy.shape[i])) {
+    throw new Error(`${op}: dy ${fmtShape(dy.shape)} should be ${fmtShape(x.shape)}`);
+  }
+}
+
+/**
+ * Training-mode batch normalisation in one kernel: (x − mean)/√(var + ε)·gamma + beta per
+ * channel (last axis), with the mean and biased variance of x over every other axis. Its
+ * gradient flows through the statistics too. Example: `batchNormTrain(x, gamma, beta, 1e-3)`.
+ */
+export function batchNormTrain(x: Tensor, gamma: Tensor, beta: Tensor, epsilon: number): Tensor {
+  return runOp(batchNormTrainDef, [x, gamma, beta], { epsilon });
 }

@@ -604,3 +604,110 @@ void softmax_f32(const float *x, float *out, int rows, int c, double *tmp, int c
     }
   }
 }
+
+/*
+ * Batch normalisation's passes over x [rows, c] (channels last; kernels/ops/batch_norm_passes.ts
+ * has the float64 loops they stand for). The per-element arithmetic is float32, four channels
+ * at a time; a reduction sums each block of BN_BLOCK rows in float32 (two partial sums, even and
+ * odd rows) and adds the blocks in float64, so its error does not grow with the batch.
+ */
+#define BN_BLOCK 32
+
+static inline v128_t lo_f64(v128_t v) { return wasm_f64x2_promote_low_f32x4(v); }
+static inline v128_t hi_f64(v128_t v) {
+  return wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1));
+}
+
+/* The term a reduction sums: mode 0 x − m, mode 1 (x − m)², mode 2 y·(x − m). */
+static inline __attribute__((always_inline)) v128_t bn_term4(int mode, const float *x,
+                                                             const float *y, v128_t m) {
+  const v128_t d = wasm_f32x4_sub(wasm_v128_load(x), m);
+  return mode == 0 ? d : mode == 1 ? wasm_f32x4_mul(d, d) : wasm_f32x4_mul(wasm_v128_load(y), d);
+}
+
+static inline __attribute__((always_inline)) float bn_term1(int mode, float x, float y, float m) {
+  const float d = x - m;
+  return mode == 0 ? d : mode == 1 ? d * d : y * d;
+}
+
+static inline __attribute__((always_inline)) void bn_reduce(int mode, const float *x,
+                                                            const float *y, const float *m,
+                                                            double *acc, int rows, int c) {
+  int k = 0;
+  for (; k + 4 <= c; k += 4) {
+    const v128_t mv = wasm_v128_load(m + k);
+    v128_t lo = wasm_v128_load(acc + k), hi = wasm_v128_load(acc + k + 2);
+    for (int r0 = 0; r0 < rows; r0 += BN_BLOCK) {
+      const int r1 = imin(rows, r0 + BN_BLOCK);
+      v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0;
+      int r = r0;
+      for (; r + 2 <= r1; r += 2) {
+        const int i = r * c + k;
+        s0 = wasm_f32x4_add(s0, bn_term4(mode, x + i, y + i, mv));
+        s1 = wasm_f32x4_add(s1, bn_term4(mode, x + i + c, y + i + c, mv));
+      }
+      if (r < r1) s0 = wasm_f32x4_add(s0, bn_term4(mode, x + r * c + k, y + r * c + k, mv));
+      const v128_t s = wasm_f32x4_add(s0, s1);
+      lo = wasm_f64x2_add(lo, lo_f64(s));
+      hi = wasm_f64x2_add(hi, hi_f64(s));
+    }
+    wasm_v128_store(acc + k, lo);
+    wasm_v128_store(acc + k + 2, hi);
+  }
+  for (; k < c; k++) {
+    for (int r0 = 0; r0 < rows; r0 += BN_BLOCK) {
+      const int r1 = imin(rows, r0 + BN_BLOCK);
+      float s = 0.0f;
+      for (int r = r0; r < r1; r++) {
+        s += bn_term1(mode, x[r * c + k], mode == 2 ? y[r * c + k] : 0.0f, m[k]);
+      }
+      acc[k] += (double)s;
+    }
+  }
+}
+
+/* acc[k] (float64) += Σ_r of mode 0 x − m, 1 (x − m)², 2 y·(x − m); y is read in mode 2 only. */
+EXPORT("bn_reduce_f32")
+void bn_reduce_f32(int mode, const float *x, const float *y, const float *m, double *acc,
+                   int rows, int c) {
+  switch (mode) { /* one loop nest per mode */
+  case 0: bn_reduce(0, x, y, m, acc, rows, c); break;
+  case 1: bn_reduce(1, x, y, m, acc, rows, c); break;
+  default: bn_reduce(2, x, y, m, acc, rows, c);
+  }
+}
+
+/* out[r, k] = (x[r, k] − m[k])·s[k] + b[k]. */
+EXPORT("bn_affine_f32")
+void bn_affine_f32(const float *x, const float *m, const float *s, const float *b, float *out,
+                   int rows, int c) {
+  for (int r = 0; r < rows; r++) {
+    const float *xr = x + r * c;
+    float *orow = out + r * c;
+    int k = 0;
+    for (; k + 4 <= c; k += 4) {
+      const v128_t d = wasm_f32x4_sub(wasm_v128_load(xr + k), wasm_v128_load(m + k));
+      wasm_v128_store(orow + k, wasm_f32x4_add(wasm_f32x4_mul(d, wasm_v128_load(s + k)),
+                                               wasm_v128_load(b + k)));
+    }
+    for (; k < c; k++) orow[k] = (xr[k] - m[k]) * s[k] + b[k];
+  }
+}
+
+/* out[r, k] = a[k]·((dy[r, k] − mg[k]) − (x[r, k] − m[k])·s[k]): batch norm's input gradient. */
+EXPORT("bn_input_grad_f32")
+void bn_input_grad_f32(const float *x, const float *dy, const float *m, const float *a,
+                       const float *mg, const float *s, float *out, int rows, int c) {
+  for (int r = 0; r < rows; r++) {
+    const float *xr = x + r * c, *gr = dy + r * c;
+    float *orow = out + r * c;
+    int k = 0;
+    for (; k + 4 <= c; k += 4) {
+      const v128_t t = wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(xr + k), wasm_v128_load(m + k)),
+                                      wasm_v128_load(s + k));
+      const v128_t g = wasm_f32x4_sub(wasm_v128_load(gr + k), wasm_v128_load(mg + k));
+      wasm_v128_store(orow + k, wasm_f32x4_mul(wasm_v128_load(a + k), wasm_f32x4_sub(g, t)));
+    }
+    for (; k < c; k++) orow[k] = a[k] * ((gr[k] - mg[k]) - (xr[k] - m[k]) * s[k]);
+  }
+}

@@ -92,6 +92,41 @@ export interface KernelExports {
     tmp: number,
     chunkRows: number,
   ): void;
+  /**
+   * Batch norm's reductions over x [rows, c] into acc (float64): mode 0 Σ x − m, 1 Σ (x − m)²,
+   * 2 Σ y·(x − m); m is float32 per channel.
+   */
+  bn_reduce_f32(
+    mode: number,
+    x: number,
+    y: number,
+    m: number,
+    acc: number,
+    rows: number,
+    c: number,
+  ): void;
+  /** out = (x − m)·s + b per channel (float32 m, s, b). */
+  bn_affine_f32(
+    x: number,
+    m: number,
+    s: number,
+    b: number,
+    out: number,
+    rows: number,
+    c: number,
+  ): void;
+  /** out = a·((dy − mg) − (x − m)·s) per channel (float32 m, a, mg, s). */
+  bn_input_grad_f32(
+    x: number,
+    dy: number,
+    m: number,
+    a: number,
+    mg: number,
+    s: number,
+    out: number,
+    rows: number,
+    c: number,
+  ): void;
 }
 
 /** The instantiated module, its heap and the staging slots shared by the wrappers. */

@@ -1,15 +1,78 @@
 import type { KernelConfig } from "../../kernel_registry.ts";
 import type { TensorInfo } from "../../op.ts";
 import { sizeOf } from "../../shape.ts";
-import { elementwise, f, reduction, u, webgpuKernel, type WebGpuKernelFn } from "../wgsl.ts";
+import {
+  elementwise,
+  f,
+  type GpuKernel,
+  reduction,
+  u,
+  webgpuKernel,
+  type WebGpuKernelFn,
+} from "../wgsl.ts";
 
-/** WGSL kernels of batchVariance and batchNormApply (kernels/ops/batch_norm.ts). */
+/**
+ * WGSL kernels of batch normalisation (kernels/ops/batch_norm.ts): batchVariance and
+ * batchNormApply elementwise or as a reduction; the training ops batchNormTrain,
+ * batchNormGammaGrad and batchNormInputGrad one workgroup per channel, which sums its strided
+ * share of the rows and adds the shares in a tree in workgroup memory, as layer_norm.ts does
+ * per row. Formulas as the CPU reference's (ops/batch_norm_passes.ts).
+ */
+
+const CW = 64;
+const MAX_GROUPS = 65535;
 
 /** Channels (last axis) and the rows every channel reduces over; the shape rule checked them. */
 function channelsOf(x: TensorInfo): { c: number; rows: number } {
   const c = x.shape[x.shape.length - 1];
   return { c, rows: sizeOf(x.shape) / c };
 }
+
+/**
+ * A channel kernel: `body` runs in every invocation `t` of channel `ch`'s workgroup with `n`
+ * (the rows, 0 in the padding workgroups of the grid, which still take part in the barriers),
+ * `at(r)` (the index of row r of the channel), `mean`, `rstd` (x = in0's statistics) and
+ * `chSum_(v)` (the sum over the workgroup of each invocation's v).
+ */
+function channelKernel(x: TensorInfo, epsilon: number, body: string): GpuKernel {
+  const { c, rows } = channelsOf(x);
+  const gx = Math.min(Math.max(c, 1), MAX_GROUPS);
+  // With no rows nothing is normalised; 1 keeps the divisions finite.
+  const nf = f(Math.max(rows, 1));
+  return {
+    code: `const EPS_ = ${f(epsilon)};
+var<workgroup> part_: array<f32, ${CW}>;
+var<private> t_: u32;
+fn chSum_(v: f32) -> f32 {
+  part_[t_] = v;
+  workgroupBarrier();
+  for (var s = ${u(CW / 2)}; s > 0u; s = s / 2u) {
+    if (t_ < s) { part_[t_] = part_[t_] + part_[t_ + s]; }
+    workgroupBarrier();
+  }
+  let r = part_[0];
+  workgroupBarrier();
+  return r;
+}
+@compute @workgroup_size(${CW})
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) t: u32) {
+  t_ = t;
+  let ch = wg.x + wg.y * ${u(gx)};
+  let live = ch < ${u(c)};
+  let n = select(0u, ${u(rows)}, live);
+  var s = 0.0;
+  for (var r = t; r < n; r += ${u(CW)}) { s += in0[r * ${u(c)} + ch]; }
+  let mean = chSum_(s) / ${nf};
+  var q = 0.0;
+  for (var r = t; r < n; r += ${u(CW)}) { let d = in0[r * ${u(c)} + ch] - mean; q += d * d; }
+  let rstd = 1.0 / sqrt(chSum_(q) / ${nf} + EPS_);
+  ${body}
+}`,
+    workgroups: [gx, Math.ceil(Math.max(c, 1) / gx)],
+  };
+}
+
+const stride = (x: TensorInfo) => u(channelsOf(x).c);
 
 /** The registry entries of this file's kernels. */
 export const batchNormWebGpuKernels: KernelConfig<WebGpuKernelFn<never>>[] = [
@@ -34,6 +97,45 @@ export const batchNormWebGpuKernels: KernelConfig<WebGpuKernelFn<never>>[] = [
       sizeOf(out.shape),
       `let k = i % ${u(c)};
   out[i] = (in0[i] - in1[k]) / sqrt(in2[k] + ${f(epsilon)}) * in3[k] + in4[k];`,
+    );
+  }),
+  webgpuKernel<{ epsilon: number }>("batchNormTrain", ([x], { epsilon }) =>
+    channelKernel(
+      x,
+      epsilon,
+      `let scale = in1[ch] * rstd;
+  for (var r = t; r < n; r += ${u(CW)}) {
+    let i = r * ${stride(x)} + ch;
+    out[i] = (in0[i] - mean) * scale + in2[ch];
+  }`,
+    )),
+  webgpuKernel<{ epsilon: number }>("batchNormGammaGrad", ([x], { epsilon }) => {
+    const { rows } = channelsOf(x);
+    return channelKernel(
+      x,
+      epsilon,
+      `var acc = 0.0;
+  for (var r = t; r < n; r += ${u(CW)}) {
+    let i = r * ${stride(x)} + ch;
+    acc += in1[i] * (in0[i] - mean);
+  }
+  let total = chSum_(acc);
+  // The sum over no rows is 0, whatever the (undefined) statistics.
+  if (live && t == 0u) { out[ch] = ${rows === 0 ? "0.0" : "total * rstd"}; }`,
+    );
+  }),
+  webgpuKernel<{ epsilon: number }>("batchNormInputGrad", ([x], { epsilon }) => {
+    const nf = f(Math.max(channelsOf(x).rows, 1));
+    return channelKernel(
+      x,
+      epsilon,
+      `let a = in2[ch] * rstd;
+  let mg = in4[ch] / ${nf};
+  let sc = rstd * (in3[ch] / ${nf});
+  for (var r = t; r < n; r += ${u(CW)}) {
+    let i = r * ${stride(x)} + ch;
+    out[i] = a * ((in1[i] - mg) - (in0[i] - mean) * sc);
+  }`,
     );
   }),
 ];

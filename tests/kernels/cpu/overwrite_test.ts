@@ -42,6 +42,10 @@ const EXPECTED = [
   "maxPool2dGrad",
   "optimizerStep",
   "dropoutMask",
+  "batchVariance",
+  "batchNormTrain",
+  "batchNormGammaGrad",
+  "batchNormInputGrad",
 ];
 
 const overwriting = kernelsForBackend("cpu").filter((k) => k.overwrites).map((k) => k.kernelName);
@@ -107,12 +111,23 @@ function poolGradCases(): OpTestCase[] {
   });
 }
 
+/** batchNorm gradient ops' cases: batchNormTrain's x, with dy of its shape and per-channel values. */
+function batchNormGradCases(name: string): OpTestCase[] {
+  return (getOp("batchNormTrain")!.tests ?? []).map((c) => {
+    const [x, g] = c.inputs;
+    const inputs = name === "batchNormGammaGrad" ? [x, x] : [x, x, g, g, g];
+    return { name: c.name, inputs, attrs: c.attrs };
+  });
+}
+
 for (const name of overwriting) {
   Deno.test(`${name}: a poisoned reused output gives the same result as a fresh one`, () => {
     const cases = name.startsWith("conv2dBackprop")
       ? convBackpropCases(name)
       : name === "maxPool2dGrad"
       ? poolGradCases()
+      : name.startsWith("batchNorm") && name.endsWith("Grad")
+      ? batchNormGradCases(name)
       : getOp(name)!.tests ?? [];
     assert.ok(cases.length > 0, `${name} has registry cases`);
     for (const c of cases) {

@@ -128,6 +128,11 @@ export const extraGpuCases: Record<string, OpTestCase<unknown>[]> = {
     inputs: [{ shape: [16, 24, 24, 8] }, { shape: [8] }],
     attrs: {},
   }],
+  batchNormTrain: [{
+    name: "one workgroup per channel over 9 216 rows: 16x24x24x8",
+    inputs: [{ shape: [16, 24, 24, 8] }, { shape: [8] }, { shape: [8] }],
+    attrs: { epsilon: 1e-3 },
+  }],
   softmaxCrossEntropy: [{
     name: "300x10",
     inputs: [{ shape: [300, 10] }, { shape: [300, 10], positive: true }],

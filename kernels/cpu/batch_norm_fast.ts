@@ -1,0 +1,34 @@
+import type { KernelConfig } from "../kernel_registry.ts";
+import {
+  batchNormGammaGradOf,
+  batchNormInputGradOf,
+  batchNormTrainForward,
+  batchVarianceOf,
+} from "../ops/batch_norm_passes.ts";
+import { type CpuKernel, fastKernel } from "./cpu_kernel.ts";
+import { wasmPasses } from "./wasm/batch_norm_wasm.ts";
+
+/**
+ * Fast CPU kernels of batch normalisation's training ops (kernels/ops/batch_norm.ts): the same
+ * per-channel formulas as the reference, written once in ops/batch_norm_passes.ts, with their
+ * per-element loops run as WASM SIMD (wasm/batch_norm_wasm.ts), bit-identical to the reference.
+ */
+
+type Eps = { epsilon: number };
+
+/** The registry entries of this file's kernels. */
+export const batchNormFastKernels: KernelConfig<CpuKernel>[] = [
+  fastKernel("batchNormTrain", ([x, g, b], attrs, out) => {
+    batchNormTrainForward(wasmPasses, x.data, g.data, b.data, (attrs as Eps).epsilon, out);
+  }, { overwrites: true }),
+  fastKernel("batchNormGammaGrad", ([x, dy], attrs, out) => {
+    batchNormGammaGradOf(wasmPasses, x.data, dy.data, (attrs as Eps).epsilon, out);
+  }, { overwrites: true }),
+  fastKernel("batchNormInputGrad", ([x, dy, g, dg, db], attrs, out) => {
+    const eps = (attrs as Eps).epsilon;
+    batchNormInputGradOf(wasmPasses, x.data, dy.data, g.data, dg.data, db.data, eps, out);
+  }, { overwrites: true }),
+  fastKernel("batchVariance", ([x, m], _attrs, out) => {
+    batchVarianceOf(wasmPasses, x.data, m.data, out);
+  }, { overwrites: true }),
+];
