@@ -9,7 +9,6 @@ import { loadMnistArrays } from "../datasets/mnist.ts";
 import type { RawSplit } from "../datasets/mnist_format.ts";
 import { type DeviceInfo, setDevice } from "../kernels/device.ts";
 import { atLeast, checkRow, reproductionOf } from "../experiment/checks.ts";
-import type { RunRecord } from "../experiment/record.ts";
 import { recordsCsv } from "../experiment/records_csv.ts";
 import { startRun } from "../experiment/run.ts";
 import { historySummary } from "../experiment/summary.ts";
@@ -44,15 +43,6 @@ export const RECIPE = {
   hidden: 7,
   validationFraction: 0.1,
 };
-
-/** What {@link runBackpropSigmoid} returns (tests read it). */
-export interface BackpropResult {
-  metrics: RunRecord;
-  checks: GradientCheck[];
-  testAcc: number;
-  minTestAcc: number;
-  outDir: string;
-}
 
 /** Random inputs, labels and weights for the gradient checks, from `seed`. */
 export function checkProblem(seed: number) {
@@ -98,8 +88,11 @@ async function loadDigits(limit: number, testLimit: number) {
   };
 }
 
-/** Checks the formulas, trains, prints and writes the results folder. */
-export async function runBackpropSigmoid(args: string[]): Promise<BackpropResult> {
+/**
+ * Checks the formulas, trains, prints and writes the results folder; returns metrics.json's
+ * contents (`ours.gradientChecks`, `ours.testAcc`, …) and the folder.
+ */
+export async function runBackpropSigmoid(args: string[]) {
   const run = await startRun({
     task: TASK,
     description:
@@ -202,18 +195,12 @@ export async function runBackpropSigmoid(args: string[]): Promise<BackpropResult
       test.loss.toFixed(4)
     }; ${passed}/${checks.length} gradient checks pass`,
   );
-  return {
-    metrics,
-    checks,
-    testAcc: test.acc,
-    minTestAcc: RECIPE.quick.minTestAcc,
-    outDir: run.outDir,
-  };
+  return { metrics, outDir: run.outDir };
 }
 
 async function rows(o: RunOptions, quick: boolean): Promise<ReproductionRow[]> {
   const { r, at } = await reproduceRun(o, quick, runBackpropSigmoid);
-  const out = r.checks.map((c) =>
+  const out = r.metrics.ours.gradientChecks.map((c) =>
     checkRow(at, {
       check: `${c.gradient} vs ${c.against}`,
       reported: "the pen-and-paper formula",
@@ -227,8 +214,8 @@ async function rows(o: RunOptions, quick: boolean): Promise<ReproductionRow[]> {
       ? `test accuracy, quick run (${RECIPE.quick.limit} training images, ${RECIPE.quick.epochs} epochs)`
       : "test accuracy",
     reported: "not reported",
-    value: r.testAcc,
-    min: r.minTestAcc,
+    value: r.metrics.ours.testAcc,
+    min: RECIPE.quick.minTestAcc,
     note: "chance 0.1",
   }));
   return out;

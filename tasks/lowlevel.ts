@@ -7,13 +7,12 @@
  */
 import { loadMnistArrays } from "../datasets/mnist.ts";
 import { checkRow, reproductionOf } from "../experiment/checks.ts";
-import type { RunRecord } from "../experiment/record.ts";
 import { recordsCsv } from "../experiment/records_csv.ts";
 import { startRun } from "../experiment/run.ts";
 import { makeMaps, type Maps } from "./lowlevel/functions.ts";
 import { HAND_EXAMPLES, runHandExample } from "./lowlevel/hand_examples.ts";
 import { demoPipeline, pipelineSvg } from "./lowlevel/pipeline_svg.ts";
-import { comparisonDtype, type ToolkitCheck, toolkitChecks } from "./lowlevel/toolkit_checks.ts";
+import { comparisonDtype, toolkitChecks } from "./lowlevel/toolkit_checks.ts";
 import { markdownTable } from "../experiment/markdown.ts";
 import type { Reproduction, ReproductionRow, RunOptions } from "./reproduce_types.ts";
 import { reproduceRun } from "./reproduce_args.ts";
@@ -21,26 +20,6 @@ import { runMain } from "../experiment/main.ts";
 
 const TASK = "lowlevel";
 const REPORTED = "shapes and values checked against hand-computed examples";
-
-/** One line of the checks table (and of checks.csv). */
-export interface CheckLine {
-  kind: "hand" | "toolkit";
-  fn: string;
-  /** The hand example's description, or the toolkit op compared with. */
-  against: string;
-  shapeIn: string;
-  shapeOut: string;
-  maxAbsDiff: number;
-  tolerance: number;
-  pass: boolean;
-}
-
-/** What {@link runLowlevel} returns (tests read it). */
-export interface LowlevelResult {
-  metrics: RunRecord;
-  checks: CheckLine[];
-  outDir: string;
-}
 
 const HAND_TOL = 1e-12;
 /** Random draws the full run checks against the toolkit (quick: one). */
@@ -67,8 +46,8 @@ async function digit(): Promise<{ image: Maps; source: string }> {
   }
 }
 
-/** Runs every check, prints the table and writes the results folder. */
-export async function runLowlevel(args: string[]): Promise<LowlevelResult> {
+/** Runs every check, prints the table and writes the results folder; returns metrics.json's contents and the folder. */
+export async function runLowlevel(args: string[]) {
   const run = await startRun({
     task: TASK,
     description:
@@ -81,29 +60,9 @@ export async function runLowlevel(args: string[]): Promise<LowlevelResult> {
   }, args);
   const flags = run.flags;
 
-  const line = (
-    kind: CheckLine["kind"],
-    against: string,
-    c: Omit<ToolkitCheck, "toolkit" | "tolerance">,
-    tolerance: number,
-  ): CheckLine => ({
-    kind,
-    fn: c.fn,
-    against,
-    shapeIn: c.shapeIn.join("×"),
-    shapeOut: c.shapeOut.join("×"),
-    maxAbsDiff: c.maxAbsDiff,
-    tolerance,
-    pass: c.pass,
-  });
-  const lines = HAND_EXAMPLES.map((e) => runHandExample(e, HAND_TOL))
-    .map((h) => line("hand", h.what, h, HAND_TOL));
+  const lines = HAND_EXAMPLES.map((e) => runHandExample(e, HAND_TOL));
   const seeds = flags.quick ? 1 : FULL_SEEDS;
-  for (let s = flags.seed; s < flags.seed + seeds; s++) {
-    for (const c of await toolkitChecks(s)) {
-      lines.push(line("toolkit", `${c.toolkit} (${comparisonDtype()}, seed ${s})`, c, c.tolerance));
-    }
-  }
+  for (let s = flags.seed; s < flags.seed + seeds; s++) lines.push(...await toolkitChecks(s));
   console.log(markdownTable(
     "kind | function | against | in | out | max |Δ| | tol | pass",
     lines.map((l) => [
@@ -173,12 +132,12 @@ export async function runLowlevel(args: string[]): Promise<LowlevelResult> {
       ),
     },
   }, `${passed}/${lines.length} checks pass`);
-  return { metrics, checks: lines, outDir: run.outDir };
+  return { metrics, outDir: run.outDir };
 }
 
 async function rows(o: RunOptions, quick: boolean): Promise<ReproductionRow[]> {
   const { r, at } = await reproduceRun(o, quick, runLowlevel);
-  return r.checks.map((c) =>
+  return r.metrics.checks.map((c) =>
     checkRow(at, {
       check: `${c.kind}: ${c.fn} — ${c.against}`,
       reported: c.kind === "hand" ? REPORTED : "agrees with the toolkit's op",

@@ -21,8 +21,16 @@ interface Net {
   b2: Float64Array;
 }
 
-/** Per-sample forward pass: hidden activations h [4] and class probabilities p [2]. */
-function forward(net: Net, x0: number, x1: number, h: Float64Array, p: Float64Array): void {
+/**
+ * The two class scores of (x0, x1), the hidden activations into `h` [4]; weights in float64 (the
+ * manual way) or float32 (read back from the toolkit, for the boundary plot).
+ */
+export function scores(
+  net: Net | CirclesWeights,
+  x0: number,
+  x1: number,
+  h: Float64Array,
+): [number, number] {
   for (let j = 0; j < HIDDEN; j++) {
     h[j] = Math.tanh(x0 * net.w1[j] + x1 * net.w1[HIDDEN + j] + net.b1[j]);
   }
@@ -31,6 +39,12 @@ function forward(net: Net, x0: number, x1: number, h: Float64Array, p: Float64Ar
     z0 += h[j] * net.w2[2 * j];
     z1 += h[j] * net.w2[2 * j + 1];
   }
+  return [z0, z1];
+}
+
+/** Per-sample forward pass: hidden activations h [4] and class probabilities p [2]. */
+function forward(net: Net, x0: number, x1: number, h: Float64Array, p: Float64Array): void {
+  const [z0, z1] = scores(net, x0, x1, h);
   // Subtracting the max keeps exp from overflowing (lr 2 drives the scores far apart).
   const m = Math.max(z0, z1);
   const e0 = Math.exp(z0 - m), e1 = Math.exp(z1 - m);

@@ -13,22 +13,16 @@ import { lineChartSvg, type Series } from "../../experiment/svg_plot.ts";
 import { decisionBoundarySvg, gridPoints } from "../../experiment/svg_boundary.ts";
 import type { CirclesCurves, CirclesWeights } from "./setup.ts";
 import { HIDDEN } from "./setup.ts";
+import { scores } from "./manual.ts";
 import type { SweepRun } from "./sweep.ts";
 
 /** p(class 1) − p(class 0) ∈ [−1, 1] of the net at (x1, x2) points [n, 2]. */
 export function classMargin(w: CirclesWeights, points: Float32Array): Float32Array {
-  const n = points.length / 2;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    let z0 = w.b2[0], z1 = w.b2[1];
-    for (let j = 0; j < HIDDEN; j++) {
-      const h = Math.tanh(points[2 * i] * w.w1[j] + points[2 * i + 1] * w.w1[HIDDEN + j] + w.b1[j]);
-      z0 += h * w.w2[2 * j];
-      z1 += h * w.w2[2 * j + 1];
-    }
-    out[i] = Math.tanh((z1 - z0) / 2); // = p1 − p0 for a two-class softmax
-  }
-  return out;
+  const h = new Float64Array(HIDDEN);
+  return Float32Array.from({ length: points.length / 2 }, (_, i) => {
+    const [z0, z1] = scores(w, points[2 * i], points[2 * i + 1], h);
+    return Math.tanh((z1 - z0) / 2); // = p1 − p0 for a two-class softmax
+  });
 }
 
 /** Epoch records of a way, for history.csv and curves.svg. */

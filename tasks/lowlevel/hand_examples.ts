@@ -175,27 +175,33 @@ export const HAND_EXAMPLES: HandExample[] = [
   },
 ];
 
-/** Outcome of one hand example. */
-export interface HandResult {
+/** One line of lowlevel's checks table and checks.csv: a function against a hand example or the toolkit. */
+export interface CheckLine {
+  kind: "hand" | "toolkit";
   fn: string;
-  what: string;
-  shapeIn: number[];
-  shapeOut: number[];
+  /** The hand example's description, or the toolkit op compared with. */
+  against: string;
+  /** Shapes as text, e.g. "3×3×1". */
+  shapeIn: string;
+  shapeOut: string;
   maxAbsDiff: number;
+  tolerance: number;
   pass: boolean;
 }
 
 /** Runs a hand example: the shape must match exactly and every value within `tol`. */
-export function runHandExample(e: HandExample, tol = 1e-12): HandResult {
+export function runHandExample(e: HandExample, tol = 1e-12): CheckLine {
   const { shape, values } = e.run();
   const shapeOk = shape.join() === e.expectedShape.join() && values.length === e.expected.length;
   const diff = shapeOk ? maxAbsDiff(values, e.expected) : Infinity;
   return {
+    kind: "hand",
     fn: e.fn,
-    what: e.what,
-    shapeIn: e.shapeIn,
-    shapeOut: shape,
+    against: e.what,
+    shapeIn: e.shapeIn.join("×"),
+    shapeOut: shape.join("×"),
     maxAbsDiff: diff,
+    tolerance: tol,
     pass: diff <= tol,
   };
 }

@@ -29,19 +29,7 @@ import {
   relu,
   softmax,
 } from "./functions.ts";
-
-/** Outcome of comparing one function with the toolkit on one random input. */
-export interface ToolkitCheck {
-  fn: string;
-  /** The toolkit op(s) it is compared with. */
-  toolkit: string;
-  shapeIn: number[];
-  shapeOut: number[];
-  maxAbsDiff: number;
-  /** Allowed max |ours − toolkit|: relative to the output's largest magnitude (at least 1). */
-  tolerance: number;
-  pass: boolean;
-}
+import type { CheckLine } from "./hand_examples.ts";
 
 /**
  * Tolerance per unit of output magnitude. float64 (CPU) leaves only summation-order rounding;
@@ -74,11 +62,11 @@ function filterTensor(filters: FilterStack, dtype: DType): Tensor {
  */
 export async function compareWithToolkit(
   fn: string,
-  toolkit: string,
+  against: string,
   shapeIn: number[],
   ours: Output,
   theirs: () => Tensor,
-): Promise<ToolkitCheck> {
+): Promise<CheckLine> {
   const dtype = comparisonDtype();
   const t = tidy(theirs);
   const ref = await t.data();
@@ -91,10 +79,11 @@ export async function compareWithToolkit(
   const scale = same ? Array.from(ref).reduce((m, v) => Math.max(m, Math.abs(v)), 1) : 1;
   const tolerance = REL_TOL[dtype] * scale;
   return {
+    kind: "toolkit",
     fn,
-    toolkit,
-    shapeIn,
-    shapeOut: ours.shape,
+    against,
+    shapeIn: shapeIn.join("×"),
+    shapeOut: ours.shape.join("×"),
     maxAbsDiff: diff,
     tolerance,
     pass: diff <= tolerance,
@@ -105,19 +94,21 @@ export async function compareWithToolkit(
  * Every function against its toolkit counterpart on random inputs drawn from `seed`; same seed,
  * same inputs. Inputs are standard normal so negatives, ties-free maxima and mixed signs occur.
  */
-export async function toolkitChecks(seed: number): Promise<ToolkitCheck[]> {
+export async function toolkitChecks(seed: number): Promise<CheckLine[]> {
   const rng = new Rng(seed);
   const dtype = comparisonDtype();
   const randMaps = (h: number, w: number, c: number) => makeMaps(h, w, c, () => rng.normal());
-  const out: ToolkitCheck[] = [];
+  const out: CheckLine[] = [];
   const check = async (
     fn: string,
     toolkit: string,
     input: Maps | number[],
     ours: Maps | number[],
     theirs: () => Tensor,
-  ) =>
-    out.push(await compareWithToolkit(fn, toolkit, outputOf(input).shape, outputOf(ours), theirs));
+  ) => {
+    const against = `${toolkit} (${dtype}, seed ${seed})`;
+    out.push(await compareWithToolkit(fn, against, outputOf(input).shape, outputOf(ours), theirs));
+  };
   const host = (v: number[], shape: number[]) => tensor(Float64Array.from(v), shape, dtype);
 
   for (const [h, w, c, k, f] of [[8, 8, 3, 4, 3], [7, 9, 2, 3, 5]]) {
