@@ -49,8 +49,49 @@ const softmaxDef = defineOp<Record<string, never>>({
       const lse = logSumExp(x.data, off, c);
       for (let j = 0; j < c; j++) out[off + j] = Math.exp(x.data[off + j] - lse);
     }),
-  grad: (dy, { output: y }) => [mul(y, sub(dy, sum(mul(dy, y), -1, true)))],
+  grad: (dy, { output: y }) => [softmaxGrad(y, dy)],
   tests: rowCases,
+});
+
+/**
+ * softmax's input gradient in one op: y·(dy − Σ dy·y) per row of the last axis, given the
+ * softmax output y, where the composition took a mul, a row sum, a sub and a mul (4 kernels, 4
+ * full-size passes). The row sum accumulates in float64 and each value rounds once.
+ */
+const softmaxGradDef = defineOp<Record<string, never>>({
+  name: "softmaxGrad",
+  infer: ([y, dy]) => {
+    if (
+      y.shape.length < 1 || y.dtype === "int32" || !sameShape(y.shape, dy.shape) ||
+      y.dtype !== dy.dtype
+    ) {
+      throw new Error(
+        `softmaxGrad: softmax output ${y.dtype}${fmtShape(y.shape)} and gradient ` +
+          `${dy.dtype}${fmtShape(dy.shape)} must be float tensors of one shape and dtype, with ` +
+          `at least one axis`,
+      );
+    }
+    return { shape: [...y.shape], dtype: y.dtype };
+  },
+  // The sum starts from the first product, not from 0: 0 + (−0) is +0, and shader compilers drop
+  // the "0 +", so a sum of −0 products would keep its sign on WebGPU and not here.
+  cpu: ([y, dy], _a, out) =>
+    forRows(y.shape, (off, c) => {
+      let s = dy.data[off] * y.data[off];
+      for (let j = 1; j < c; j++) s += dy.data[off + j] * y.data[off + j];
+      for (let j = 0; j < c; j++) out[off + j] = y.data[off + j] * (dy.data[off + j] - s);
+    }),
+  // out_i = y_i·(dy_i − s), s = Σ dy·y: ∂/∂y_k = g_k·(dy_k − s) − dy_k·Σ g·y and
+  // ∂/∂dy_k = y_k·(g_k − Σ g·y), which is this op again; so softmax stays twice differentiable.
+  grad: (g, { inputs: [y, dy] }) => [
+    () => sub(mul(g, sub(dy, sum(mul(dy, y), -1, true))), mul(dy, sum(mul(g, y), -1, true))),
+    () => softmaxGrad(y, g),
+  ],
+  tests: [
+    { name: "4x5", inputs: [{ shape: [4, 5] }, { shape: [4, 5] }], attrs: {} },
+    { name: "2x3x2", inputs: [{ shape: [2, 3, 2] }, { shape: [2, 3, 2] }], attrs: {} },
+    { name: "3x1", inputs: [{ shape: [3, 1] }, { shape: [3, 1] }], attrs: {} },
+  ],
 });
 
 const logSoftmaxDef = defineOp<Record<string, never>>({
@@ -160,6 +201,14 @@ function softmaxOf(x: Tensor): Tensor {
 /** Softmax over the last axis. Example: `softmax(logits)`. */
 export function softmax(x: Tensor): Tensor {
   return softmaxOf(x);
+}
+
+/**
+ * The gradient of softmax at its output y for the output gradient dy: y·(dy − Σ dy·y) over the
+ * last axis (what autograd runs for softmax). Example: `softmaxGrad(softmax(z), dy)`.
+ */
+export function softmaxGrad(y: Tensor, dy: Tensor): Tensor {
+  return runOp(softmaxGradDef, [y, dy], {});
 }
 
 /** log(softmax(x)) over the last axis, computed stably. */

@@ -10,7 +10,10 @@ import {
 } from "../wgsl.ts";
 import { NUMERICS_WGSL } from "./numerics.ts";
 
-/** WGSL kernels of softmax, logSoftmax and softmaxCrossEntropy (kernels/ops/softmax.ts). */
+/**
+ * WGSL kernels of softmax, its gradient, logSoftmax and softmaxCrossEntropy
+ * (kernels/ops/softmax.ts).
+ */
 
 /**
  * WGSL `lse_(off) -> f32`: log Σ exp of the `c` values of array `src` from `off`, max-shifted;
@@ -61,6 +64,18 @@ export const softmaxWebGpuKernels: KernelConfig<WebGpuKernelFn<never>>[] = [
       code: `${NUMERICS_WGSL}
 ${k.code}`,
     };
+  }),
+  // One invocation per row: y·(dy − Σ dy·y), the sum from the first product as on the CPU.
+  webgpuKernel<Record<string, never>>("softmaxGrad", ([y]) => {
+    const c = y.shape[y.shape.length - 1];
+    const rows = c === 0 ? 0 : y.shape.reduce((a, b) => a * b, 1) / c;
+    return elementwise(
+      rows,
+      `let off = i * ${u(c)};
+  var s = in1[off] * in0[off];
+  for (var j = 1u; j < ${u(c)}; j++) { s += in1[off + j] * in0[off + j]; }
+  for (var j = 0u; j < ${u(c)}; j++) { out[off + j] = in0[off + j] * (in1[off + j] - s); }`,
+    );
   }),
   webgpuKernel<Record<string, never>>(
     "logSoftmax",

@@ -29,6 +29,7 @@ const EXPECTED = [
   "gelu",
   "geluGrad",
   "softmax",
+  "softmaxGrad",
   "permute",
   "stridedSlice",
   "sum",
