@@ -6,7 +6,14 @@ import { type ActivationName, checkActivationName } from "./activations.ts";
 import { initialize, type InitializerName } from "./initializers.ts";
 import { type CallContext, Layer, type NamedTensor } from "./module.ts";
 import { singleShape } from "./layer.ts";
-import { type CellStep, gruStep, lstmStep, simpleStep } from "./recurrent_cells.ts";
+import {
+  type CellStep,
+  type CellWeights,
+  gruStep,
+  lstmFusedScan,
+  lstmStep,
+  simpleStep,
+} from "./recurrent_cells.ts";
 import { checkOptions } from "./validate.ts";
 import { checkSequenceMask, type Mask, stepMasks } from "./mask.ts";
 
@@ -189,11 +196,27 @@ export abstract class RecurrentLayer extends Layer {
       recurrentActivation: (this.opts.recurrentActivation ?? "sigmoid") as ActivationName,
     };
     const keep = mask && stepMasks(checkSequenceMask(this.name, mask, x), !!this.opts.goBackwards);
+    const steps = split(xw, t, 1).map((xt) => xt.reshape([b, g]));
+    const { hs, last, state } = this.scan(steps, initialState, cell, keep);
+    const out = this.opts.returnSequences ? stack(hs, 1) : last;
+    return [out, ...state];
+  }
+
+  /**
+   * Runs the cell over the steps' projected inputs (skipping the steps `keep` masks out):
+   * every step's output (when returnSequences), the last output and the final states.
+   */
+  protected scan(
+    steps: Tensor[],
+    initialState: Tensor[] | undefined,
+    cell: CellWeights,
+    keep: Tensor[] | undefined,
+  ): { hs: Tensor[]; last: Tensor; state: Tensor[] } {
     let state = initialState;
     let last: Tensor | undefined; // the output of the step before (masked runs only)
     const hs: Tensor[] = [];
-    split(xw, t, 1).forEach((xt, i) => {
-      const next = this.step(xt.reshape([b, g]), state, cell);
+    steps.forEach((xt, i) => {
+      const next = this.step(xt, state, cell);
       if (keep) {
         // A skipped step keeps every state; zeros stand for a zero initial state.
         const prev = state;
@@ -205,8 +228,7 @@ export abstract class RecurrentLayer extends Layer {
       }
       if (this.opts.returnSequences) hs.push(last);
     });
-    const out = this.opts.returnSequences ? stack(hs, 1) : last!;
-    return [out, ...state!];
+    return { hs, last: last!, state: state! };
   }
 
   /** The bias added to x·W, and the one added to h·U (GRU only). */
@@ -262,6 +284,24 @@ export class LSTM extends RecurrentLayer {
   protected readonly step = lstmStep;
   constructor(override readonly opts: LSTMOptions) {
     super("lstm", opts);
+  }
+  /** With Keras' default activations and no mask, each step is one fused lstmCell kernel. */
+  protected override scan(
+    steps: Tensor[],
+    initialState: Tensor[] | undefined,
+    cell: CellWeights,
+    keep: Tensor[] | undefined,
+  ): { hs: Tensor[]; last: Tensor; state: Tensor[] } {
+    if (keep || cell.activation !== "tanh" || cell.recurrentActivation !== "sigmoid") {
+      return super.scan(steps, initialState, cell, keep);
+    }
+    const { hs, state } = lstmFusedScan(
+      steps,
+      initialState,
+      cell.recurrentKernel,
+      !!this.opts.returnSequences,
+    );
+    return { hs, last: state[0], state };
   }
   protected override biasValues(rng: Rng): Tensor {
     const b = super.biasValues(rng);

@@ -1,4 +1,13 @@
-import { add, matmul, mul, rsubScalar, split } from "../kernels/ops/mod.ts";
+import {
+  add,
+  concat,
+  lstmCell,
+  matmul,
+  mul,
+  rsubScalar,
+  slice,
+  split,
+} from "../kernels/ops/mod.ts";
 import type { Tensor } from "../kernels/tensor.ts";
 import { activate, type ActivationName } from "./activations.ts";
 
@@ -40,6 +49,31 @@ export const lstmStep: CellStep = (xw, state, w) => {
   const c = state ? add(mul(activate(zf, w.recurrentActivation), state[1]), ig) : ig;
   return [mul(o, activate(c, w.activation)), c];
 };
+
+/**
+ * The LSTM time loop with each step one `lstmCell` kernel (sigmoid gates, tanh candidate and
+ * output): each step's record (h, c and the activations its backward reads) is the next step's
+ * state, h sliced out of it for the next recurrent matmul. Returns every step's h (when
+ * `keepAll`) and the final [h, c].
+ */
+export function lstmFusedScan(
+  steps: Tensor[],
+  initialState: Tensor[] | undefined,
+  recurrentKernel: Tensor,
+  keepAll: boolean,
+): { hs: Tensor[]; state: Tensor[] } {
+  const units = recurrentKernel.shape[0];
+  // A packed [h | c] initial state, which lstmCell takes as it takes a record.
+  let rec = initialState ? concat(initialState, 1) : undefined;
+  let h = initialState?.[0];
+  const hs: Tensor[] = [];
+  for (const xt of steps) {
+    rec = lstmCell(h ? add(xt, matmul(h, recurrentKernel)) : xt, rec);
+    h = slice(rec, [0, 0], [-1, units]);
+    if (keepAll) hs.push(h);
+  }
+  return { hs, state: [h!, slice(rec!, [0, units], [-1, units])] };
+}
 
 /**
  * GRU cell with `resetAfter` (Keras 2/3 default, cuDNN's form), gate order z, r, h:

@@ -4,6 +4,7 @@ import { batchMatmulFastKernels } from "./batch_matmul_fast.ts";
 import { batchNormFastKernels } from "./batch_norm_fast.ts";
 import { dropoutFastKernels } from "./dropout_fast.ts";
 import { elementwiseFastKernels } from "./elementwise_fast.ts";
+import { lstmCellFastKernels } from "./lstm_cell_fast.ts";
 import { matmulConvFastKernels } from "./fast_kernels.ts";
 import { optimizerFastKernels } from "./optimizer_fast.ts";
 import { poolFastKernels } from "./pool_fast.ts";
@@ -23,6 +24,7 @@ for (
     ...batchNormFastKernels,
     ...elementwiseFastKernels,
     ...activationFastKernels,
+    ...lstmCellFastKernels,
     ...dropoutFastKernels,
     ...optimizerFastKernels,
     ...poolFastKernels,

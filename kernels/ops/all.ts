@@ -44,6 +44,7 @@ export { cropFlip, type CropFlipDraw, cropFlipDraw, type CropFlipOptions } from 
 export * from "./batch_norm.ts";
 export { layerNorm, type LayerNormAttrs } from "./layer_norm.ts";
 export { groupNorm } from "./group_norm.ts";
+export { lstmCell } from "./lstm_cell.ts";
 export * from "./shape_ops.ts";
 export * from "./compare.ts";
 export * from "./math_ops.ts";

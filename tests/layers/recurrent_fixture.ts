@@ -36,6 +36,11 @@ export function reference(
   bias: Float64Array,
   init?: Float64Array[],
   goBackwards = false,
+  /** The LSTM's activation and recurrent activation (default tanh and sigmoid). */
+  lstmActs: { act: (v: number) => number; rec: (v: number) => number } = {
+    act: Math.tanh,
+    rec: sig,
+  },
 ): { hs: Float64Array[]; states: Float64Array[] } {
   const g = { simple: 1, lstm: 4, gru: 3 }[kind] * u;
   let h = init?.[0] ?? new Float64Array(b * u);
@@ -57,9 +62,10 @@ export function reference(
         if (kind === "simple") nh[n * u + j] = Math.tanh(xw[j] + hu[j]);
         else if (kind === "lstm") {
           const z = (q: number) => xw[q * u + j] + hu[q * u + j];
-          const cc = sig(z(1)) * c[n * u + j] + sig(z(0)) * Math.tanh(z(2));
+          const { act, rec } = lstmActs;
+          const cc = rec(z(1)) * c[n * u + j] + rec(z(0)) * act(z(2));
           nc[n * u + j] = cc;
-          nh[n * u + j] = sig(z(3)) * Math.tanh(cc);
+          nh[n * u + j] = rec(z(3)) * act(cc);
         } else {
           const z = sig(xw[j] + hu[j]), r = sig(xw[u + j] + hu[u + j]);
           const hh = Math.tanh(xw[2 * u + j] + r * hu[2 * u + j]);

@@ -120,6 +120,46 @@ for (const kind of ["simple", "lstm", "gru"] as CellKind[]) {
   });
 }
 
+Deno.test("lstm with other activations runs the composed cell: values and float64 gradient", () => {
+  // The default activations take the fused lstmCell kernel; these take the cell of ops.
+  const layer = layers.lstm({
+    units: U,
+    returnSequences: true,
+    activation: "elu",
+    recurrentActivation: "hardSigmoid",
+  });
+  const w = weightsFor("lstm", 40);
+  const x = randomTensor([B, T, F], 41);
+  const init = [randomTensor([B, U], 42), randomTensor([B, U], 43)];
+  const elu = (v: number) => (v > 0 ? v : Math.expm1(v));
+  const hardSigmoid = (v: number) => (v <= -3 ? 0 : v >= 3 ? 1 : v / 6 + 0.5);
+  const [seq, h, c] = layer.runWith(x, w, init);
+  const ref = reference(
+    "lstm",
+    x.dataSync() as Float64Array,
+    [B, T, F],
+    U,
+    w.kernel.dataSync() as Float64Array,
+    w.recurrentKernel.dataSync() as Float64Array,
+    w.bias.dataSync() as Float64Array,
+    init.map((s) => s.dataSync() as Float64Array),
+    false,
+    { act: elu, rec: hardSigmoid },
+  );
+  close(seq.slice([0, T - 1, 0], [B, 1, U]).dataSync(), ref.hs[T - 1], 1e-12, "last h");
+  close(h.dataSync(), ref.states[0], 1e-12, "h");
+  close(c.dataSync(), ref.states[1], 1e-12, "c");
+  const probe = randomTensor([B, T, U], 44);
+  const res = gradcheck(
+    (x: Tensor, k: Tensor, r: Tensor, b: Tensor, h0: Tensor, c0: Tensor) => {
+      const [s, , cT] = layer.runWith(x, { kernel: k, recurrentKernel: r, bias: b }, [h0, c0]);
+      return s.mul(probe).sum().add(cT.sum());
+    },
+    [x, w.kernel, w.recurrentKernel, w.bias, ...init],
+  );
+  ok(res);
+});
+
 Deno.test("recurrent layers: shapes, symbolic inputs, weights and Keras initialisation", () => {
   const x = randomTensor([B, T, F], 1).cast("float32");
   const l = layers.lstm({ units: 5 });

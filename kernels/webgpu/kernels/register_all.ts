@@ -2,6 +2,7 @@ import { registerKernel } from "../../kernel_registry.ts";
 import { augmentWebGpuKernels } from "./augment.ts";
 import { batchNormWebGpuKernels } from "./batch_norm.ts";
 import { layerNormWebGpuKernels } from "./layer_norm.ts";
+import { lstmCellWebGpuKernels } from "./lstm_cell.ts";
 import { conv2dWebGpuKernels } from "./conv2d.ts";
 import { depthwiseConv2dWebGpuKernels } from "./depthwise_conv2d.ts";
 import { resizeBilinearWebGpuKernels } from "./resize_bilinear.ts";
@@ -48,6 +49,7 @@ for (
     ...augmentWebGpuKernels,
     ...batchNormWebGpuKernels,
     ...layerNormWebGpuKernels,
+    ...lstmCellWebGpuKernels,
     ...shapeOpsWebGpuKernels,
     ...compareWebGpuKernels,
     ...mathOpsWebGpuKernels,

@@ -47,6 +47,8 @@ const EXPECTED = [
   "batchNormTrain",
   "batchNormGammaGrad",
   "batchNormInputGrad",
+  "lstmCell",
+  "lstmCellGrad",
 ];
 
 const overwriting = kernelsForBackend("cpu").filter((k) => k.overwrites).map((k) => k.kernelName);
@@ -121,6 +123,23 @@ function batchNormGradCases(name: string): OpTestCase[] {
   });
 }
 
+/** lstmCellGrad's cases: lstmCell's, with the record's gradient, the record and prev. */
+function lstmGradCases(): OpTestCase[] {
+  const cell = getOp("lstmCell")!;
+  return (cell.tests ?? []).map((c) => {
+    const prev = c.inputs[1];
+    const rec = cell.infer(
+      c.inputs.map((s) => ({ shape: s.shape, dtype: "float32" as DType })),
+      c.attrs,
+    ).shape;
+    return {
+      name: c.name,
+      inputs: [{ shape: rec }, { shape: rec }, ...(prev ? [prev] : [])],
+      attrs: {},
+    };
+  });
+}
+
 for (const name of overwriting) {
   Deno.test(`${name}: a poisoned reused output gives the same result as a fresh one`, () => {
     const cases = name.startsWith("conv2dBackprop")
@@ -129,6 +148,8 @@ for (const name of overwriting) {
       ? poolGradCases()
       : name.startsWith("batchNorm") && name.endsWith("Grad")
       ? batchNormGradCases(name)
+      : name === "lstmCellGrad"
+      ? lstmGradCases()
       : getOp(name)!.tests ?? [];
     assert.ok(cases.length > 0, `${name} has registry cases`);
     for (const c of cases) {
