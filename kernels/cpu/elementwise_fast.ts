@@ -251,6 +251,21 @@ const sumFast: CpuKernel = (inputs, attrs, out, outShape) => {
     }
     return;
   }
+  const from = Math.min(...axes);
+  if (isRun(axes, from, from + k)) {
+    // Middle axes (a mean over tokens): an [outer, mid, inner] view, read in the input's order so
+    // that each output sums in the reference's order.
+    const outer = sizeOf(x.shape.slice(0, from)), inner = sizeOf(x.shape.slice(from + k));
+    const mid = sizeOf(x.shape.slice(from, from + k)), acc = new Float64Array(outer * inner);
+    for (let o = 0, i = 0; o < outer; o++) {
+      const base = o * inner;
+      for (let m = 0; m < mid; m++) {
+        for (let j = base; j < base + inner; j++) acc[j] += d[i++];
+      }
+    }
+    out.set(acc);
+    return;
+  }
   referenceSum(inputs, attrs, out, outShape);
 };
 

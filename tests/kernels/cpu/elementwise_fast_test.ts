@@ -146,6 +146,26 @@ Deno.test("fast sum equals the reference on leading, trailing and mixed axes", (
   }
 });
 
+Deno.test("fast sum over middle axes: the reference's bits (same order), NaN and ±∞ included", () => {
+  const rng = new Rng(9);
+  const shape = [32, 64, 128];
+  const d = random(shape, rng);
+  d[5] = NaN;
+  d[700] = Infinity;
+  d[128 * 3 + 700] = -Infinity;
+  d[900] = Infinity;
+  d[128 * 64 + 900] = -Infinity; // +∞ and −∞ into one output: NaN
+  const bits = (t: TypedArray) => Array.from(new Uint32Array(t.buffer, t.byteOffset, t.length));
+  for (const [sh, axes] of [[shape, [1]], [[4, 8, 6, 5], [1, 2]], [[4, 8, 6, 5], [2]]]) {
+    const x = d.subarray(0, sh.reduce((a, b) => a * b, 1));
+    for (const keepDims of [false, true]) {
+      const attrs = { axes, keepDims };
+      const a = run(fast, "sum", [[x, sh]], attrs), b = run(reference, "sum", [[x, sh]], attrs);
+      assert.deepEqual(bits(a), bits(b), `sum over [${axes}] of [${sh}] keepDims ${keepDims}`);
+    }
+  }
+});
+
 Deno.test("fast broadcastTo equals the reference over the batch and falls back otherwise", () => {
   const rng = new Rng(8);
   const cases = [
