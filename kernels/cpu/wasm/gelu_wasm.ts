@@ -16,7 +16,7 @@ import { type WasmKernels, wasmKernels } from "./module.ts";
 
 /** Below this many values the TypeScript loop is used: the call costs more than it saves. */
 const MIN_VALUES = 64;
-/** From this many values on the work is split over the helper thread (a pair costs ≈ 20 µs). */
+/** From this many values on the work is split over the helper thread. */
 const SPLIT_MIN = 16 * 1024;
 /**
  * Values of one half's tail region: the kernels run the last n mod 2·NV values through a

@@ -376,9 +376,9 @@ static const double ERFCX_P[20] = {
 #define ERFCX_TERMS 20
 
 /*
- * The kernels work on NV pairs of lanes at once, step by step across the pairs: each formula is
- * a chain of dependent multiply-adds (Clenshaw, Horner), so one pair alone waits on latency;
- * NV independent chains interleaved keep the FPU busy (one pair at a time was 3× slower).
+ * The kernels work on NV pairs of lanes at once, step by step across the pairs, so that NV
+ * independent chains of dependent multiply-adds (the Horner sums) interleave; NV = 4 was faster
+ * than 2 and 8 (bench/README.md).
  */
 /* vec travels by value between inlined functions only (by memory otherwise, in wasm32's ABI). */
 #define ALWAYS_INLINE inline __attribute__((always_inline))
