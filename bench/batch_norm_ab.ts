@@ -1,12 +1,14 @@
 /**
- * The fused training batch norm (`batchNormTrain` and its three gradient ops) against the
+ * The fused training batch norm (`batchNormTrain` and its two gradient ops) against the
  * composition it replaced (`mean`, `batchVariance`, `batchNormApply`, their gradients through
  * autograd), measured in one process:
  * `deno run -A bench/batch_norm_ab.ts [--workload W5] [--blocks 8] [--steps 5]`.
  * Alternates blocks of `--steps` training steps of a bench workload on the CPU, so this shared
- * machine's slow and fast spells fall on both alike; prints the 25th percentile and the median
- * step time of each (ms).
+ * machine's slow and fast spells fall on both alike; prints the 25th percentile, the median and
+ * the range of each one's step time (ms), and the median CPU time of its steps (the process's
+ * user + system time, all threads: what the load average does not stretch as much).
  */
+import process from "node:process";
 import { cliFlags } from "../experiment/main.ts";
 import { helperReady } from "../kernels/cpu/parallel/helper.ts";
 import { setDevice } from "../kernels/device.ts";
@@ -40,15 +42,18 @@ export async function compareBatchNorm(workload: string, blocks: number, steps: 
   step();
   await helperReady(); // the conv passes' helper thread, as in bench/split_ab.ts
   const times: Record<string, number[]> = {};
+  const cpu: Record<string, number[]> = {};
   try {
     for (let b = 0; b < blocks; b++) {
       for (const [name, call] of Object.entries(variants)) {
         BatchNorm.prototype.call = call;
         step(); // the first step after a switch pays for it
         for (let i = 0; i < steps; i++) {
-          const t0 = performance.now();
+          const t0 = performance.now(), c0 = process.cpuUsage();
           step();
           (times[name] ??= []).push(performance.now() - t0);
+          const dc = process.cpuUsage(c0);
+          (cpu[name] ??= []).push((dc.user + dc.system) / 1000);
         }
       }
     }
@@ -56,11 +61,16 @@ export async function compareBatchNorm(workload: string, blocks: number, steps: 
     BatchNorm.prototype.call = fusedCall;
     c.dispose();
   }
-  const ms: Record<string, { p25: number; median: number; min: number; max: number }> = {};
+  const ms: Record<
+    string,
+    { p25: number; median: number; min: number; max: number; cpuMedian: number }
+  > = {};
+  const median = (t: number[]) => t.sort((a, b) => a - b)[Math.floor((t.length - 1) / 2)];
   for (const [name, t] of Object.entries(times)) {
     t.sort((a, b) => a - b);
     const at = (q: number) => t[Math.floor(q * (t.length - 1))];
-    ms[name] = { p25: at(0.25), median: at(0.5), min: t[0], max: t[t.length - 1] };
+    const cpuMedian = median(cpu[name]);
+    ms[name] = { p25: at(0.25), median: at(0.5), min: t[0], max: t[t.length - 1], cpuMedian };
   }
   return { workload, steps: blocks * steps, ms };
 }
@@ -84,7 +94,9 @@ if (import.meta.main) {
   for (const [name, t] of Object.entries(r.ms)) {
     console.log(
       `${name.padEnd(8)} p25 ${t.p25.toFixed(1)} ms, median ${t.median.toFixed(1)} ms ` +
-        `(range ${t.min.toFixed(1)}–${t.max.toFixed(1)})`,
+        `(range ${t.min.toFixed(1)}–${t.max.toFixed(1)}), CPU time median ${
+          t.cpuMedian.toFixed(1)
+        } ms`,
     );
   }
 }

@@ -1,6 +1,6 @@
 import type { KernelConfig } from "../kernel_registry.ts";
 import {
-  batchNormGammaGradOf,
+  batchNormGradStatsOf,
   batchNormInputGradOf,
   batchNormTrainForward,
   batchVarianceOf,
@@ -21,12 +21,11 @@ export const batchNormFastKernels: KernelConfig<CpuKernel>[] = [
   fastKernel("batchNormTrain", ([x, g, b], attrs, out) => {
     batchNormTrainForward(wasmPasses, x.data, g.data, b.data, (attrs as Eps).epsilon, out);
   }, { overwrites: true }),
-  fastKernel("batchNormGammaGrad", ([x, dy], attrs, out) => {
-    batchNormGammaGradOf(wasmPasses, x.data, dy.data, (attrs as Eps).epsilon, out);
+  fastKernel("batchNormGradStats", ([x, dy], attrs, out) => {
+    batchNormGradStatsOf(wasmPasses, x.data, dy.data, (attrs as Eps).epsilon, out);
   }, { overwrites: true }),
-  fastKernel("batchNormInputGrad", ([x, dy, g, dg, db], attrs, out) => {
-    const eps = (attrs as Eps).epsilon;
-    batchNormInputGradOf(wasmPasses, x.data, dy.data, g.data, dg.data, db.data, eps, out);
+  fastKernel("batchNormInputGrad", ([x, dy, g, st], _attrs, out) => {
+    batchNormInputGradOf(wasmPasses, x.data, dy.data, g.data, st.data, out);
   }, { overwrites: true }),
   fastKernel("batchVariance", ([x, m], _attrs, out) => {
     batchVarianceOf(wasmPasses, x.data, m.data, out);

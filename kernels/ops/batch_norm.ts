@@ -6,18 +6,21 @@ import { addScalar, mul, mulScalar, neg, powScalar, sub } from "./elementwise.ts
 import { sum } from "./reduce.ts";
 import { mean } from "./reduce_derived.ts";
 import {
-  batchNormGammaGradOf,
+  batchNormGradStatsOf,
   batchNormInputGradOf,
   batchNormTrainForward,
   batchVarianceOf,
+  GRAD_STATS,
   plainPasses,
 } from "./batch_norm_passes.ts";
+import { slice } from "./shape_ops.ts";
 
 /**
  * Batch normalisation's fused kernels over channel-last tensors. Training: `batchNormTrain`
- * normalises with x's own statistics, scales and shifts in one op, and its gradient is three
- * ops (Σdy, `batchNormGammaGrad`, `batchNormInputGrad`), each recomputing the statistics from x
- * rather than keeping them between passes (the per-channel formulas: batch_norm_passes.ts).
+ * normalises with x's own statistics, scales and shifts in one op, and its gradient is two:
+ * `batchNormGradStats` (recomputes the statistics from x rather than keeping them from the
+ * forward pass, and gives gamma's and beta's gradients) and `batchNormInputGrad` (the per-channel
+ * formulas: batch_norm_passes.ts).
  * Evaluation: `batchNormApply` with the running statistics; `batchVariance` gives the batch
  * variance the running one is updated with.
  */
@@ -183,43 +186,54 @@ const batchNormTrainDef = defineOp<ApplyAttrs>({
     batchNormTrainForward(plainPasses, x.data, g.data, b.data, epsilon, out);
   },
   grad: (dy, { inputs: [x, g], attrs }) => {
-    const dbeta = once(() => sum(dy, batchAxes(x)));
-    const dgamma = once(() => runOp(batchNormGammaGradDef, [x, dy], attrs));
+    const stats = once(() => runOp(batchNormGradStatsDef, [x, dy], attrs));
+    const c = g.size;
+    const row = (r: number) => () => slice(stats(), [r, 0], [1, c]).reshape([c]);
     return [
-      () => runOp(batchNormInputGradDef, [x, dy, g, dgamma(), dbeta()], attrs),
-      dgamma,
-      dbeta,
+      () => runOp(batchNormInputGradDef, [x, dy, g, stats()], attrs),
+      row(GRAD_STATS.dgamma),
+      row(GRAD_STATS.dbeta),
     ];
   },
   tests: trainCases,
 });
 
-/** Σ over the rows of dy·x̂, x̂ = (x − mean)·rstd with x's statistics: gamma's gradient. */
-const batchNormGammaGradDef = defineOp<ApplyAttrs>({
-  name: "batchNormGammaGrad",
+/**
+ * [4, c]: Σ over the rows of dy·x̂ (gamma's gradient), of dy (beta's gradient), then x's mean and
+ * 1/√(var + ε): what batchNormInputGrad needs.
+ */
+const batchNormGradStatsDef = defineOp<ApplyAttrs>({
+  name: "batchNormGradStats",
   infer: ([x, dy], { epsilon }) => {
-    checkTrainInputs("batchNormGammaGrad", x, [], epsilon);
-    checkSameShape("batchNormGammaGrad", x, dy);
-    return { shape: [x.shape[x.shape.length - 1]], dtype: x.dtype };
+    checkTrainInputs("batchNormGradStats", x, [], epsilon);
+    checkSameShape("batchNormGradStats", x, dy);
+    return { shape: [4, x.shape[x.shape.length - 1]], dtype: x.dtype };
   },
   cpu: ([x, dy], { epsilon }, out) => {
-    batchNormGammaGradOf(plainPasses, x.data, dy.data, epsilon, out);
+    batchNormGradStatsOf(plainPasses, x.data, dy.data, epsilon, out);
   },
   gradOf: "batchNormTrain",
   tests: [],
 });
 
-/** The input gradient of batchNormTrain from dy and the two parameter gradients. */
+/** The input gradient of batchNormTrain from x, dy, gamma and batchNormGradStats(x, dy). */
 const batchNormInputGradDef = defineOp<ApplyAttrs>({
   name: "batchNormInputGrad",
-  infer: ([x, dy, g, dg, db], { epsilon }) => {
-    const pc: [string, TensorInfo][] = [["gamma", g], ["dgamma", dg], ["dbeta", db]];
-    checkTrainInputs("batchNormInputGrad", x, pc, epsilon);
+  infer: ([x, dy, g, st], { epsilon }) => {
+    checkTrainInputs("batchNormInputGrad", x, [["gamma", g]], epsilon);
     checkSameShape("batchNormInputGrad", x, dy);
+    const c = g.shape[0];
+    if (st.shape.length !== 2 || st.shape[0] !== 4 || st.shape[1] !== c) {
+      throw new Error(
+        `batchNormInputGrad: stats must be batchNormGradStats' [4, ${c}], got ${
+          fmtShape(st.shape)
+        }`,
+      );
+    }
     return { shape: [...x.shape], dtype: x.dtype };
   },
-  cpu: ([x, dy, g, dg, db], { epsilon }, out) => {
-    batchNormInputGradOf(plainPasses, x.data, dy.data, g.data, dg.data, db.data, epsilon, out);
+  cpu: ([x, dy, g, st], _a, out) => {
+    batchNormInputGradOf(plainPasses, x.data, dy.data, g.data, st.data, out);
   },
   gradOf: "batchNormTrain",
   tests: [],

@@ -15,7 +15,7 @@ export interface ChannelPasses {
   sum(x: TypedArray, c: number, acc: Float64Array): void;
   /** acc[k] += Σ_r (x[r, k] − m[k])². */
   sqdev(x: TypedArray, c: number, m: Float64Array, acc: Float64Array): void;
-  /** acc[k] += Σ_r dy[r, k]·(x[r, k] − m[k]). */
+  /** acc[k] += Σ_r dy[r, k]·(x[r, k] − m[k]) and acc[c + k] += Σ_r dy[r, k] (acc: 2c values). */
   dot(x: TypedArray, dy: TypedArray, c: number, m: Float64Array, acc: Float64Array): void;
   /** out[r, k] = (x[r, k] − m[k])·s[k] + b[k]. */
   affine(
@@ -53,7 +53,10 @@ export const plainPasses: ChannelPasses = {
   },
   dot(x, dy, c, m, acc) {
     for (let i = 0; i < x.length; i += c) {
-      for (let k = 0; k < c; k++) acc[k] += dy[i + k] * (x[i + k] - m[k]);
+      for (let k = 0; k < c; k++) {
+        acc[k] += dy[i + k] * (x[i + k] - m[k]);
+        acc[c + k] += dy[i + k];
+      }
     }
   },
   affine(x, c, m, s, b, out) {
@@ -127,42 +130,53 @@ export function batchNormTrainForward(
   p.affine(x, c, mean, scale, float64(beta), out);
 }
 
-/** out[k] = Σ_r dy·x̂ with x̂ = (x − mean)·rstd: γ's gradient. */
-export function batchNormGammaGradOf(
+/** Rows of batchNormGradStats' output [4, c]. */
+export const GRAD_STATS = { dgamma: 0, dbeta: 1, mean: 2, rstd: 3 } as const;
+
+/**
+ * out [4, c] = Σ_r dy·x̂ (γ's gradient, x̂ = (x − mean)·rstd), Σ_r dy (β's gradient), mean and
+ * rstd: what the input gradient needs, from one pass over dy after the statistics.
+ */
+export function batchNormGradStatsOf(
   p: ChannelPasses,
   x: TypedArray,
   dy: TypedArray,
   epsilon: number,
   out: TypedArray,
 ): void {
-  const c = out.length;
+  const c = out.length / 4;
   const { mean, rstd } = channelStats(p, x, c, epsilon);
-  const acc = new Float64Array(c);
+  const acc = new Float64Array(2 * c);
   p.dot(x, dy, c, mean, acc);
-  // The sum over no rows is 0, whatever the (undefined) statistics.
-  for (let k = 0; k < c; k++) out[k] = x.length === 0 ? 0 : acc[k] * rstd[k];
+  for (let k = 0; k < c; k++) {
+    // The sum over no rows is 0, whatever the (undefined) statistics.
+    out[k] = x.length === 0 ? 0 : acc[k] * rstd[k];
+    out[c + k] = acc[c + k];
+    out[2 * c + k] = mean[k];
+    out[3 * c + k] = rstd[k];
+  }
 }
 
 /**
- * dx = γ·rstd·(dy − Σdy/n − x̂·Σ(dy·x̂)/n), given Σ(dy·x̂) (dgamma) and Σdy (dbeta): the
- * derivative of the normalisation through its own mean and variance.
+ * dx = γ·rstd·(dy − Σdy/n − x̂·Σ(dy·x̂)/n) from batchNormGradStats' [4, c]: the derivative of
+ * the normalisation through its own mean and variance.
  */
 export function batchNormInputGradOf(
   p: ChannelPasses,
   x: TypedArray,
   dy: TypedArray,
   gamma: ArrayLike<number>,
-  dgamma: ArrayLike<number>,
-  dbeta: ArrayLike<number>,
-  epsilon: number,
+  stats: ArrayLike<number>,
   out: TypedArray,
 ): void {
   const c = gamma.length;
-  const { mean, rstd, rows } = channelStats(p, x, c, epsilon);
+  const rows = c === 0 ? 0 : x.length / c;
+  const at = (row: number, k: number) => stats[row * c + k];
+  const rstd = Float64Array.from({ length: c }, (_, k) => at(GRAD_STATS.rstd, k));
   p.inputGrad(x, dy, c, {
-    m: mean,
+    m: Float64Array.from({ length: c }, (_, k) => at(GRAD_STATS.mean, k)),
     a: rstd.map((r, k) => gamma[k] * r),
-    mg: float64(dbeta).map((v) => v / rows),
-    s: rstd.map((r, k) => r * (dgamma[k] / rows)),
+    mg: Float64Array.from({ length: c }, (_, k) => at(GRAD_STATS.dbeta, k) / rows),
+    s: rstd.map((r, k) => r * (at(GRAD_STATS.dgamma, k) / rows)),
   }, out);
 }

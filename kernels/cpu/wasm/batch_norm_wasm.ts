@@ -79,7 +79,10 @@ function chunked(
 /** Codes of kernels.c's bn_reduce_f32. */
 const REDUCE = { sum: 0, sqdev: 1, dot: 2 } as const;
 
-/** acc += a reduction of x (and dy for "dot") through a float64 accumulator in scratch. */
+/**
+ * acc += a reduction of x (and dy for "dot", which also sums dy) through a float64 accumulator
+ * in scratch.
+ */
 function reduce(
   mode: keyof typeof REDUCE,
   x: TypedArray,
@@ -89,10 +92,10 @@ function reduce(
   acc: Float64Array,
 ): boolean {
   const k = wasmKernels();
-  // A float64 value is two float32 slots wide.
-  const region = k?.scratch.get("bnacc", 2 * c);
+  // A float64 value is two float32 slots wide; "dot" also sums dy into acc[c…2c).
+  const region = k?.scratch.get("bnacc", 2 * acc.length);
   if (!k || !region) return false;
-  const a = new Float64Array(region.buffer, region.byteOffset, c);
+  const a = new Float64Array(region.buffer, region.byteOffset, acc.length);
   a.set(acc);
   const code = REDUCE[mode];
   const ran = chunked(dy ? [x, dy] : [x], c, [m], undefined, (fn, ins, [pm], _o, rows) => {

@@ -630,43 +630,60 @@ static inline __attribute__((always_inline)) float bn_term1(int mode, float x, f
   return mode == 0 ? d : mode == 1 ? d * d : y * d;
 }
 
+/* acc[k..k+3] (float64) += the float32 quad s. */
+static inline void bn_acc4(double *acc, v128_t s) {
+  wasm_v128_store(acc, wasm_f64x2_add(wasm_v128_load(acc), lo_f64(s)));
+  wasm_v128_store(acc + 2, wasm_f64x2_add(wasm_v128_load(acc + 2), hi_f64(s)));
+}
+
 static inline __attribute__((always_inline)) void bn_reduce(int mode, const float *x,
                                                             const float *y, const float *m,
                                                             double *acc, int rows, int c) {
+  const v128_t z = wasm_f32x4_splat(0.0f);
   int k = 0;
   for (; k + 4 <= c; k += 4) {
     const v128_t mv = wasm_v128_load(m + k);
-    v128_t lo = wasm_v128_load(acc + k), hi = wasm_v128_load(acc + k + 2);
     for (int r0 = 0; r0 < rows; r0 += BN_BLOCK) {
       const int r1 = imin(rows, r0 + BN_BLOCK);
-      v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0;
+      v128_t s0 = z, s1 = z, t0 = z, t1 = z;
       int r = r0;
       for (; r + 2 <= r1; r += 2) {
         const int i = r * c + k;
         s0 = wasm_f32x4_add(s0, bn_term4(mode, x + i, y + i, mv));
         s1 = wasm_f32x4_add(s1, bn_term4(mode, x + i + c, y + i + c, mv));
+        if (mode == 2) {
+          t0 = wasm_f32x4_add(t0, wasm_v128_load(y + i));
+          t1 = wasm_f32x4_add(t1, wasm_v128_load(y + i + c));
+        }
       }
-      if (r < r1) s0 = wasm_f32x4_add(s0, bn_term4(mode, x + r * c + k, y + r * c + k, mv));
-      const v128_t s = wasm_f32x4_add(s0, s1);
-      lo = wasm_f64x2_add(lo, lo_f64(s));
-      hi = wasm_f64x2_add(hi, hi_f64(s));
+      if (r < r1) {
+        const int i = r * c + k;
+        s0 = wasm_f32x4_add(s0, bn_term4(mode, x + i, y + i, mv));
+        if (mode == 2) t0 = wasm_f32x4_add(t0, wasm_v128_load(y + i));
+      }
+      bn_acc4(acc + k, wasm_f32x4_add(s0, s1));
+      if (mode == 2) bn_acc4(acc + c + k, wasm_f32x4_add(t0, t1));
     }
-    wasm_v128_store(acc + k, lo);
-    wasm_v128_store(acc + k + 2, hi);
   }
   for (; k < c; k++) {
     for (int r0 = 0; r0 < rows; r0 += BN_BLOCK) {
       const int r1 = imin(rows, r0 + BN_BLOCK);
-      float s = 0.0f;
+      float s = 0.0f, t = 0.0f;
       for (int r = r0; r < r1; r++) {
-        s += bn_term1(mode, x[r * c + k], mode == 2 ? y[r * c + k] : 0.0f, m[k]);
+        const float yv = mode == 2 ? y[r * c + k] : 0.0f;
+        s += bn_term1(mode, x[r * c + k], yv, m[k]);
+        t += yv;
       }
       acc[k] += (double)s;
+      if (mode == 2) acc[c + k] += (double)t;
     }
   }
 }
 
-/* acc[k] (float64) += Σ_r of mode 0 x − m, 1 (x − m)², 2 y·(x − m); y is read in mode 2 only. */
+/*
+ * acc[k] (float64) += Σ_r of mode 0 x − m, 1 (x − m)², 2 y·(x − m); mode 2 also adds Σ_r y to
+ * acc[c + k] (acc then holds 2c values). y is read in mode 2 only.
+ */
 EXPORT("bn_reduce_f32")
 void bn_reduce_f32(int mode, const float *x, const float *y, const float *m, double *acc,
                    int rows, int c) {

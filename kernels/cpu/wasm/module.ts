@@ -94,7 +94,7 @@ export interface KernelExports {
   ): void;
   /**
    * Batch norm's reductions over x [rows, c] into acc (float64): mode 0 Σ x − m, 1 Σ (x − m)²,
-   * 2 Σ y·(x − m); m is float32 per channel.
+   * 2 Σ y·(x − m) and, into acc[c…2c), Σ y; m is float32 per channel.
    */
   bn_reduce_f32(
     mode: number,

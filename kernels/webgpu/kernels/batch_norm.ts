@@ -12,11 +12,11 @@ import {
 } from "../wgsl.ts";
 
 /**
- * WGSL kernels of batch normalisation (kernels/ops/batch_norm.ts): batchVariance and
- * batchNormApply elementwise or as a reduction; the training ops batchNormTrain,
- * batchNormGammaGrad and batchNormInputGrad one workgroup per channel, which sums its strided
- * share of the rows and adds the shares in a tree in workgroup memory, as layer_norm.ts does
- * per row. Formulas as the CPU reference's (ops/batch_norm_passes.ts).
+ * WGSL kernels of batch normalisation (kernels/ops/batch_norm.ts): batchVariance as a
+ * reduction, batchNormApply and batchNormInputGrad elementwise; batchNormTrain and
+ * batchNormGradStats one workgroup per channel, which sums its strided share of the rows and
+ * adds the shares in a tree in workgroup memory, as layer_norm.ts does per row. Formulas as the
+ * CPU reference's (ops/batch_norm_passes.ts).
  */
 
 const CW = 64;
@@ -109,33 +109,40 @@ export const batchNormWebGpuKernels: KernelConfig<WebGpuKernelFn<never>>[] = [
     out[i] = (in0[i] - mean) * scale + in2[ch];
   }`,
     )),
-  webgpuKernel<{ epsilon: number }>("batchNormGammaGrad", ([x], { epsilon }) => {
-    const { rows } = channelsOf(x);
+  webgpuKernel<{ epsilon: number }>("batchNormGradStats", ([x], { epsilon }) => {
+    const { c, rows } = channelsOf(x);
     return channelKernel(
       x,
       epsilon,
-      `var acc = 0.0;
+      `var dot = 0.0;
+  var sum = 0.0;
   for (var r = t; r < n; r += ${u(CW)}) {
     let i = r * ${stride(x)} + ch;
-    acc += in1[i] * (in0[i] - mean);
+    dot += in1[i] * (in0[i] - mean);
+    sum += in1[i];
   }
-  let total = chSum_(acc);
-  // The sum over no rows is 0, whatever the (undefined) statistics.
-  if (live && t == 0u) { out[ch] = ${rows === 0 ? "0.0" : "total * rstd"}; }`,
+  let dg = chSum_(dot);
+  let db = chSum_(sum);
+  if (live && t == 0u) {
+    // The sums over no rows are 0, whatever the (undefined) statistics.
+    out[ch] = ${rows === 0 ? "0.0" : "dg * rstd"};
+    out[${u(c)} + ch] = db;
+    out[${u(2 * c)} + ch] = mean;
+    out[${u(3 * c)} + ch] = rstd;
+  }`,
     );
   }),
-  webgpuKernel<{ epsilon: number }>("batchNormInputGrad", ([x], { epsilon }) => {
-    const nf = f(Math.max(channelsOf(x).rows, 1));
-    return channelKernel(
-      x,
-      epsilon,
-      `let a = in2[ch] * rstd;
-  let mg = in4[ch] / ${nf};
-  let sc = rstd * (in3[ch] / ${nf});
-  for (var r = t; r < n; r += ${u(CW)}) {
-    let i = r * ${stride(x)} + ch;
-    out[i] = a * ((in1[i] - mg) - (in0[i] - mean) * sc);
-  }`,
+  // Elementwise: the statistics come in as batchNormGradStats' [4, c] (in3).
+  webgpuKernel("batchNormInputGrad", ([x], _attrs, out) => {
+    const { c, rows } = channelsOf(x);
+    const nf = f(Math.max(rows, 1));
+    return elementwise(
+      sizeOf(out.shape),
+      `let k = i % ${u(c)};
+  let rstd = in3[${u(3 * c)} + k];
+  let s = rstd * (in3[k] / ${nf});
+  let mg = in3[${u(c)} + k] / ${nf};
+  out[i] = (in2[k] * rstd) * ((in1[i] - mg) - (in0[i] - in3[${u(2 * c)} + k]) * s);`,
     );
   }),
 ];
