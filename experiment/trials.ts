@@ -177,7 +177,9 @@ export async function findTrials<T extends TrialHead<P, S>, P extends object, S 
 }
 
 /** Why a merge is refused (missing and duplicated trials, named), or undefined when complete. */
-export function mergeProblems(m: TrialsFound<unknown>): string | undefined {
+export function mergeProblems(
+  m: Pick<TrialsFound<unknown>, "missing" | "duplicates" | "total">,
+): string | undefined {
   const parts: string[] = [];
   if (m.missing.length) {
     parts.push(`${m.missing.length} of ${m.total} trials missing: ${indexRanges(m.missing)}`);

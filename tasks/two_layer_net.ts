@@ -10,7 +10,7 @@
  *                        or duplicated), pick the best, retrain it with the layer modules
  * @module
  */
-import { type DeviceInfo, setDevice } from "../kernels/device.ts";
+import { setDevice } from "../kernels/device.ts";
 import "../kernels/tensor_methods.ts";
 import { reproductionOf } from "../experiment/checks.ts";
 import type { FlagSchema } from "../experiment/flags.ts";
@@ -64,8 +64,6 @@ export interface TwoLayerResult {
   default?: DefaultRun;
   shard?: ShardReport;
   merge?: MergeRun;
-  standIn?: boolean;
-  device?: DeviceInfo;
 }
 
 /** Parses `args` and runs the chosen mode. */
@@ -98,11 +96,8 @@ export async function runTwoLayerNet(args: string[]): Promise<TwoLayerResult> {
   const base = f.quick ? QUICK.splits : FULL.splits;
   const split: SplitSizes = f.limit ? { ...base, numTrain: f.limit } : base;
   let loaded: CifarSplits | undefined;
-  const load = async () => {
+  const load = async () =>
     loaded ??= await loadCifarSplits({ ...split, dataDir: own["data-dir"], seed: f.seed });
-    result.standIn = loaded.standIn;
-    return loaded;
-  };
   const spec: GridSpec = f.quick ? QUICK.grid : FULL.grid;
   const settings = gridSettings(
     run,
@@ -113,8 +108,7 @@ export async function runTwoLayerNet(args: string[]): Promise<TwoLayerResult> {
   if (mode === "toy" || mode === "default") result.toy = await runToy(run);
   if (mode === "toy") return result;
   // The toy check leaves the CPU device selected; the layer modules use the requested one.
-  result.device = await setDevice(f.device);
-  const ctx = { ...run, device: result.device };
+  const ctx = { ...run, device: await setDevice(f.device) };
   if (mode === "default") {
     result.default = await runDefault(ctx, await load(), {
       iterations: iters ?? (f.quick ? QUICK.defaultIterations : DEFAULT_RUN.iterations),
@@ -144,15 +138,13 @@ async function reproduce(o: CifarRunOptions, quick: boolean): Promise<Reproducti
   const merged = await runTwoLayerNet([...base, "--merge"]);
   // The grid rows' time is the whole grid's: its shards plus the merge and retrain.
   const merge = { ...merged.merge!, wallSeconds: merged.merge!.wallSeconds + shardSeconds };
-  const layerDevice = merged.device
-    ? `${merged.device.name} (${merged.device.description})`
-    : o.device;
+  const layerDevice = `${merge.device.name} (${merge.device.description})`;
   return [
     ...toyRows(first.toy!, args),
     ...cifarRows({
       default: first.default!,
       merge,
-      standIn: first.standIn ?? true,
+      standIn: first.default!.data.standIn,
       args,
       layerDevice,
       quick,
@@ -167,6 +159,6 @@ if (import.meta.main) {
   await runMain(async () => {
     const r = await runTwoLayerNet(Deno.args);
     // An incomplete grid is not a result: let scripts and CI see it.
-    if (r.merge && !r.merge.merge.complete) Deno.exitCode = 1;
+    if (r.merge && !r.merge.complete) Deno.exitCode = 1;
   });
 }

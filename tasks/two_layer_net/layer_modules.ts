@@ -15,17 +15,15 @@ import { fit } from "../../train/fit.ts";
 import type { EpochRecord } from "../../train/history.ts";
 import { sgd } from "../../train/optimizers.ts";
 import { stepDecay } from "../../train/schedules.ts";
-import type { TrialParams } from "./grid.ts";
+import type { TrialParams, TrialSettings } from "./grid.ts";
 import { initNet } from "./net.ts";
 import type { HostRows } from "../../datasets/host_rows.ts";
 
-/** Settings shared with the host net's run. */
-export interface LayerRunConfig {
-  iterations: number;
-  learningRateDecay: number;
-  initStd: number;
-  seed: number;
-}
+/** Settings shared with the host net's grid trials. */
+export type LayerRunConfig = Pick<
+  TrialSettings,
+  "iterations" | "learningRateDecay" | "initStd" | "seed"
+>;
 
 /** What {@link trainWithLayers} returns. */
 export interface LayerRun {

@@ -39,7 +39,7 @@ const context = (device: string, wallSeconds: number, args: string[]): RowContex
 
 /** The four toy rows: numeric and autograd gradient checks, forward check, toy training. */
 export function toyRows(t: ToyRun, args: string[]): ReproductionRow[] {
-  const r = t.report;
+  const r = t.ours;
   const toy = context("host float64", t.wallSeconds, [...args, "--toy"]);
   const relErrors = (check: string, reported: string, e: Record<ParamName, number>, max: number) =>
     checkRow(toy, {
@@ -75,7 +75,7 @@ export function toyRows(t: ToyRun, args: string[]): ReproductionRow[] {
     below(toy, {
       check: "toy: final training loss (SGD lr 0.1, decay 0.95, reg 5e-6, 100 iterations)",
       reported: String(REPORTED.toyFinalLoss),
-      value: r.training.finalLoss,
+      value: r.finalLoss,
       max: TOY_LIMITS.finalLoss,
     }),
   ];
@@ -96,37 +96,37 @@ export function cifarRows(o: {
   layerDevice: string;
   quick: boolean;
 }): ReproductionRow[] {
-  const { quick, merge: m } = o;
+  const { quick, merge: m, default: d } = o;
   const floors = quick ? QUICK.floors : undefined;
   const row = (c: Claim): ReproductionRow =>
     c.floors
       ? quickFloorRow(c.at, o.standIn, c, c.floors)
       : fullCheckRow(c.at, o.standIn, { ...c, tol: FULL_TOLERANCE });
   const defaultClaim: Claim = {
-    at: context("host float64", o.default.wallSeconds, o.args),
+    at: context("host float64", d.wallSeconds, o.args),
     check: quick
-      ? `default hyperparameters, val acc (quick: ${o.default.training.losses.length} iterations, tiny data)`
+      ? `default hyperparameters, val acc (quick: ${d.config.iterations} iterations, tiny data)`
       : "default hyperparameters (hidden 50, lr 1e-4, reg 0.25, batch 200, 1000 it.), val acc",
     reported: String(REPORTED.defaultValAcc),
     target: REPORTED.defaultValAcc,
-    value: o.default.valAcc,
+    value: d.ours.valAcc,
     floors: floors?.default,
   };
-  const best = m.merge.best;
+  const best = m.ours.best;
   const mergeArgs = [...o.args, "--merge"];
-  if (!m.merge.complete || !best) {
+  if (!m.complete || !best) {
     return [
       row(defaultClaim),
       checkRow(context(o.layerDevice, m.wallSeconds, mergeArgs), {
         check: "grid: all trials present",
-        reported: `${m.merge.total} trials`,
-        ours: mergeProblems(m.merge) ?? "no best trial",
+        reported: `${m.total} trials`,
+        ours: mergeProblems(m) ?? "no best trial",
         tolerance: "none missing or duplicated",
         pass: false,
       }),
     ];
   }
-  const p = best.params, l = m.layers!;
+  const p = best.params, l = m.ours.layerModules!;
   const bestText = `lr ${p.learningRate}, hidden ${p.hidden}, batch ${p.batchSize}, reg ${p.reg}`;
   const host = context("host float64", m.wallSeconds, mergeArgs);
   const layers = context(o.layerDevice, m.wallSeconds, mergeArgs);
@@ -135,7 +135,7 @@ export function cifarRows(o: {
     {
       at: host,
       check: quick
-        ? `grid best val acc (quick: ${m.merge.total}-trial grid, short trials)`
+        ? `grid best val acc (quick: ${m.total}-trial grid, short trials)`
         : "grid best val acc (144 trials)",
       reported: `${REPORTED.gridBestValAcc} (${REPORTED.gridBest})`,
       target: REPORTED.gridBestValAcc,

@@ -11,47 +11,46 @@ import type { CifarSplits } from "./cifar_data.ts";
 import { CHOICES, DEFAULT_RUN, REPORTED, TASK } from "./config.ts";
 import { type GridSpec, runShard, type TrialParams, type TrialSettings } from "./grid.ts";
 import { type LayerRun, trainWithLayers } from "./layer_modules.ts";
-import { gridCsv, type GridMerge, gridSvg, gridTrialsSvg, mergeGrid } from "./merge.ts";
+import { gridCsv, gridSvg, gridTrialsSvg, mergeGrid } from "./merge.ts";
 import { mergeProblems, type ShardReport } from "../../experiment/trials.ts";
 import type { Shard } from "../../experiment/shards.ts";
 import { initNet } from "./net.ts";
-import { runToyCheck, type ToyReport, toySeedSweep, type ToySweep } from "./toy_check.ts";
+import { runToyCheck, toySeedSweep } from "./toy_check.ts";
 import { evaluateHost, type HostTraining, type SgdConfig, trainHost } from "./train_host.ts";
 
 /** What the modes read of the started run (tests pass their own). */
 export type RunContext = Pick<StartedRun, "outDir" | "seed" | "quick" | "command" | "device">;
 
-/** Writes one part's results into `dir`: metrics.json says what ran, how, where, then `body`. */
-const writePart = (
+/**
+ * Writes one part's results into `dir` and returns its metrics.json: what ran, how, where, then
+ * `body`.
+ */
+async function writePart<D, B extends object>(
   ctx: RunContext,
   dir: string,
-  head: { part: string; device: unknown },
-  body: object,
+  head: { part: string; device: D },
+  body: B,
   files: Omit<Results, "metrics">,
-) =>
-  writeResults(dir, {
-    metrics: {
-      task: TASK,
-      part: head.part,
-      command: ctx.command,
-      quick: ctx.quick,
-      device: head.device,
-      seed: ctx.seed,
-      reported: REPORTED,
-      ...body,
-    },
-    ...files,
-  });
-
-/** Toy check results and how long they took. */
-export interface ToyRun {
-  report: ToyReport;
-  sweep: ToySweep;
-  wallSeconds: number;
+) {
+  const metrics = {
+    task: TASK,
+    part: head.part,
+    command: ctx.command,
+    quick: ctx.quick,
+    device: head.device,
+    seed: ctx.seed,
+    reported: REPORTED,
+    ...body,
+  };
+  await writeResults(dir, { metrics, ...files });
+  return metrics;
 }
 
+/** The toy part's metrics.json (the rows read its `ours` and `wallSeconds`). */
+export type ToyRun = Awaited<ReturnType<typeof runToy>>;
+
 /** The toy check plus a 20-instance sweep, written to `toy/`. Switches the device to the CPU. */
-export async function runToy(ctx: RunContext): Promise<ToyRun> {
+export async function runToy(ctx: RunContext) {
   const t0 = performance.now();
   const report = await runToyCheck();
   const sweep = toySeedSweep(20);
@@ -65,7 +64,7 @@ export async function runToy(ctx: RunContext): Promise<ToyRun> {
   }));
   const sorted = [...sweep.finalLosses].sort((a, b) => a - b);
   const { seed: _seed, training: _training, ...checks } = report;
-  await writePart(ctx, join(ctx.outDir, "toy"), {
+  const metrics = await writePart(ctx, join(ctx.outDir, "toy"), {
     part: "toy check (history.csv: one row per iteration, not per epoch)",
     device: "host float64 (autograd comparison: toolkit CPU device, float64)",
   }, {
@@ -88,7 +87,7 @@ export async function runToy(ctx: RunContext): Promise<ToyRun> {
       `${Math.max(...Object.values(report.autogradRelErrors)).toExponential(2)}; final loss ` +
       `${report.training.finalLoss.toFixed(4)} (reported ${REPORTED.toyFinalLoss})`,
   );
-  return { report, sweep, wallSeconds };
+  return metrics;
 }
 
 /** Data facts every CIFAR-10 metrics.json carries. */
@@ -120,13 +119,8 @@ function trainAndScore(
   };
 }
 
-/** The default run's outcome. */
-export interface DefaultRun {
-  valAcc: number;
-  testAcc: number;
-  training: HostTraining;
-  wallSeconds: number;
-}
+/** The default run's metrics.json. */
+export type DefaultRun = Awaited<ReturnType<typeof runDefault>>;
 
 /**
  * The assignment's default hyperparameters on the host float64 net (iterations overridable),
@@ -136,7 +130,7 @@ export async function runDefault(
   ctx: RunContext,
   s: CifarSplits,
   o: { iterations: number; batchSize?: number },
-): Promise<DefaultRun> {
+) {
   const t0 = performance.now();
   const hp = {
     ...DEFAULT_RUN,
@@ -145,7 +139,7 @@ export async function runDefault(
   };
   const { training, valAcc, testAcc } = trainAndScore(s, { ...hp, seed: ctx.seed }, console.log);
   const wallSeconds = (performance.now() - t0) / 1000;
-  await writePart(ctx, ctx.outDir, {
+  const metrics = await writePart(ctx, ctx.outDir, {
     part: "default hyperparameters, host float64 net",
     device: "host float64 (TypeScript loops; the device flag applies to the layer modules)",
   }, {
@@ -159,7 +153,7 @@ export async function runDefault(
     `default run: val acc ${valAcc.toFixed(4)} (reported ${REPORTED.defaultValAcc}), ` +
       `test ${testAcc.toFixed(4)}, final loss ${training.finalLoss.toFixed(4)}`,
   );
-  return { valAcc, testAcc, training, wallSeconds };
+  return metrics;
 }
 
 /** The settings a grid run's trial files carry (and merge checks). */
@@ -215,13 +209,8 @@ export async function runGridShard(
   return r;
 }
 
-/** The merge's outcome. */
-export interface MergeRun {
-  merge: GridMerge;
-  /** The best trial retrained with the layer modules (only when the grid is complete). */
-  layers?: LayerRun;
-  wallSeconds: number;
-}
+/** The merge's metrics.json: `complete`, `missing`, `duplicates`, the best and its retrain. */
+export type MergeRun = Awaited<ReturnType<typeof runMerge>>;
 
 /**
  * Merges the grid into `grid_summary/` (grid.csv, grid.svg, grid_trials.svg, metrics.json with
@@ -235,7 +224,7 @@ export async function runMerge(
   spec: GridSpec,
   settings: Omit<TrialSettings, "source">,
   splits: () => Promise<CifarSplits>,
-): Promise<MergeRun> {
+) {
   const t0 = performance.now();
   const merge = await mergeGrid(join(ctx.outDir, "grid"), spec, settings);
   const problems = mergeProblems(merge);
@@ -250,17 +239,12 @@ export async function runMerge(
       );
     }
     data = dataFacts(s);
-    layers = await trainWithLayers(s, merge.best.params, {
-      iterations: settings.iterations,
-      learningRateDecay: settings.learningRateDecay,
-      initStd: settings.initStd,
-      seed: settings.seed,
-    }, ctx.quick ? false : true);
+    layers = await trainWithLayers(s, merge.best.params, settings, !ctx.quick);
   }
   const wallSeconds = (performance.now() - t0) / 1000;
   // A refused merge names no best trial: one picked from part of the grid is not its result.
   const best = merge.complete ? merge.best : undefined;
-  await writePart(ctx, join(ctx.outDir, "grid_summary"), {
+  const metrics = await writePart(ctx, join(ctx.outDir, "grid_summary"), {
     part: "grid merge; history.csv/curves.svg: the best trial retrained with layer modules",
     device: ctx.device,
   }, {
@@ -290,11 +274,10 @@ export async function runMerge(
     },
   });
   if (best) {
+    const accs = `val ${best.valAcc.toFixed(4)} test ${best.testAcc.toFixed(4)}`;
     console.log(
-      `grid best: ${JSON.stringify(best.params)} val ${best.valAcc.toFixed(4)} test ` +
-        `${
-          best.testAcc.toFixed(4)
-        } (reported ${REPORTED.gridBest}: val ${REPORTED.gridBestValAcc})`,
+      `grid best: ${JSON.stringify(best.params)} ${accs} ` +
+        `(reported ${REPORTED.gridBest}: val ${REPORTED.gridBestValAcc})`,
     );
   }
   if (layers) {
@@ -303,5 +286,5 @@ export async function runMerge(
         `(reported ${REPORTED.layerModulesValAcc} / ${REPORTED.layerModulesTestAcc})`,
     );
   }
-  return { merge, layers, wallSeconds };
+  return metrics;
 }
