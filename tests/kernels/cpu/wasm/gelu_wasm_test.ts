@@ -12,7 +12,8 @@ import { sameBits } from "./helpers.ts";
 
 /**
  * The WASM gelu kernels (erf form) against the reference formulas rounded to float32: within one
- * ulp, on few elements, over a dense sweep to ±40 (both tails, the float32 subnormal outputs near
+ * ulp, on few elements, over a dense sweep to ±40 and of the central range where whole blocks take
+ * the polynomials in x² (both tails, the float32 subnormal outputs near
  * −14, the float64 underflow near −38), special values and lengths with every tail; the same
  * bits with the helper thread on and off, and with operands inside and outside the WASM heap.
  */
@@ -63,6 +64,21 @@ Deno.test("WASM gelu and its gradient: within one ulp of the reference on a swee
   closeTo(out, referenceGelu(x), 1e-4 * n, "gelu");
   assert.ok(geluGradWasm(dy, x, out));
   closeTo(out, referenceGrad(dy, x), 1e-4 * n, "geluGrad");
+});
+
+Deno.test("WASM gelu: blocks inside |x| < 2.5 (the central polynomials) within one ulp", () => {
+  const rng = new Rng(6), n = 200_000;
+  // A dense sweep of the central range, then unit normals (mostly central blocks, some not).
+  const x = Float32Array.from(
+    { length: n },
+    (_, i) => i < n / 2 ? -2.5 + 5 * i / (n / 2) : rng.normal(),
+  );
+  const dy = Float32Array.from({ length: n }, () => rng.normal());
+  const out = new Float32Array(n);
+  assert.ok(geluWasm(x, out));
+  closeTo(out, referenceGelu(x), 1e-4 * n, "gelu, central");
+  assert.ok(geluGradWasm(dy, x, out));
+  closeTo(out, referenceGrad(dy, x), 1e-4 * n, "geluGrad, central");
 });
 
 Deno.test("WASM gelu: every tail length, and declines below its minimum or with WASM off", () => {
