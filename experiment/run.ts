@@ -136,7 +136,12 @@ export interface Run<S extends FlagSchema = Record<never, never>> {
    * Example: `fit(model, data, { ..., callbacks: [run.resultsCallback()] })`.
    */
   resultsCallback(body?: (ctx: TrainingContext) => Partial<RunBody>): Callback;
-  /** {@link record}, {@link write}, and a closing line "<task>: <summary>; N s; results in …". */
+  /**
+   * Prints the run's closing line, "<task>: <summary>; N s; results in <folder>/", with the wall
+   * time so far (or `wallSeconds`).
+   */
+  done(summary?: string, wallSeconds?: number): void;
+  /** {@link record}, {@link write}, and the closing line of {@link done}. */
   finish<B extends RunBody>(
     body: B,
     files?: RunFiles,
@@ -229,6 +234,11 @@ export async function startRun<S extends FlagSchema = Record<never, never>>(
     ...body,
     wallSeconds: typeof body.wallSeconds === "number" ? body.wallSeconds : seconds(),
   });
+  const done = (summary?: string, wallSeconds = seconds()) =>
+    console.log(
+      `${spec.task}: ${summary ? `${summary}; ` : ""}${wallSeconds.toFixed(1)} s; ` +
+        `results in ${outDir}/`,
+    );
   const write = (metrics: object, files: RunFiles = {}) =>
     writeResults(files.dir ?? outDir, {
       metrics: metrics as Record<string, unknown>,
@@ -266,13 +276,11 @@ export async function startRun<S extends FlagSchema = Record<never, never>>(
             ...(body?.(ctx) ?? {}),
           }),
       }),
+    done,
     async finish(body, files, summary) {
       const metrics = record(body);
       await write(metrics, files);
-      console.log(
-        `${spec.task}: ${summary ? `${summary}; ` : ""}${metrics.wallSeconds.toFixed(1)} s; ` +
-          `results in ${outDir}/`,
-      );
+      done(summary, metrics.wallSeconds);
       return metrics;
     },
   };

@@ -225,7 +225,6 @@ export async function runImprove(args: string[]): Promise<ImproveResult> {
     const dir = f.ladder ? join(outDir, v.name) : outDir;
     results.push(await runVariant(v, host, settings, { dir, head, run, data: dataInfo }));
   }
-  const wallSeconds = run.seconds();
   const table = ladderMarkdown(results, data.standIn ? `**${data.notice}**` : undefined);
   let metrics: ImproveResult["metrics"];
   if (f.ladder) {
@@ -262,7 +261,7 @@ export async function runImprove(args: string[]): Promise<ImproveResult> {
   }
   console.log(`\n${table}`);
   if (data.standIn) warnStandIn(data.notice!);
-  console.log(`${TASK}: ${wallSeconds.toFixed(1)} s; results in ${outDir}/`);
+  run.done();
   return { outDir, results, standIn: data.standIn, metrics };
 }
 

@@ -182,10 +182,10 @@ export async function trainClassifier(
     classNames: test.classNames,
     files: extraFiles,
   });
-  console.log(
-    `${task.name}: test acc ${ev.accuracy.toFixed(4)} loss ${ev.loss.toFixed(4)} ` +
-      `(reported ${JSON.stringify(task.reported)}); ${metrics.wallSeconds.toFixed(1)} s; ` +
-      `results in ${run.outDir}/`,
+  run.done(
+    `test acc ${ev.accuracy.toFixed(4)} loss ${ev.loss.toFixed(4)} ` +
+      `(reported ${JSON.stringify(task.reported)})`,
+    metrics.wallSeconds,
   );
   model.dispose();
   optimizer.dispose();

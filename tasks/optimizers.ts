@@ -135,7 +135,7 @@ export async function runOptimizersTask(args: string[]): Promise<OptimizersResul
     },
     defaultOut: (own) => join("results", TASK, own.dataset),
   }, args);
-  const { flags, device } = run;
+  const { flags } = run;
   const dataset = run.own.dataset as DatasetName;
   const variants = parseOnly(run.own.only);
   const spec = DATASET_SPECS[dataset];
@@ -174,20 +174,13 @@ export async function runOptimizersTask(args: string[]): Promise<OptimizersResul
     data.train.x.dispose();
     data.test.x.dispose();
   }
-  const wallSeconds = run.seconds();
-  const command = run.command;
   const custom = flags.limit !== undefined || flags.epochs !== undefined ||
     flags.batchSize !== undefined;
   const kind: RunKind = custom ? "custom" : flags.quick ? "quick" : "full";
-  const rows = comparisonRows({
-    task: TASK,
-    dataset,
-    standIn: data.standIn,
-    run: kind,
-    device: device.description,
-    wallSeconds,
-    command,
-  }, comparison);
+  const rows = comparisonRows(
+    { ...run.rowContext(), dataset, standIn: data.standIn, run: kind },
+    comparison,
+  );
   const table = comparison.results.map(tableRow);
   const metrics = {
     ...(data.standIn ? { warning: data.notice } : {}),
@@ -252,12 +245,11 @@ export async function runOptimizersTask(args: string[]): Promise<OptimizersResul
       ),
     },
   });
-  const outDir = run.outDir;
   console.log(`\n${tableMarkdown(table)}`);
   for (const r of rows) console.log(`${r.status}: ${r.check}: ${r.ours} (${r.tolerance})`);
-  console.log(`${TASK}: ${wallSeconds.toFixed(1)} s; results in ${outDir}/`);
+  run.done();
   if (data.standIn) warnStandIn(data.notice!);
-  return { dataset, standIn: data.standIn, comparison, metrics, rows, outDir };
+  return { dataset, standIn: data.standIn, comparison, metrics, rows, outDir: run.outDir };
 }
 
 /** The arguments a reproduction passes for `dataset`. */

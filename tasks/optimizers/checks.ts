@@ -30,9 +30,8 @@ export const FASHION_ADAM_FLOOR = { quick: 0.5, full: 0.85 } as const;
 /** Which preset a run followed. */
 export type RunKind = "quick" | "full" | "custom";
 
-/** Where the rows came from. */
-export interface CheckContext {
-  task: string;
+/** Where the rows came from: the run's row context, its dataset and preset. */
+export interface CheckContext extends RowContext {
   dataset: DatasetName;
   standIn: boolean;
   /**
@@ -41,15 +40,11 @@ export interface CheckContext {
    * report's numbers belong to the presets.
    */
   run: RunKind;
-  device: string;
-  wallSeconds: number;
-  command: string;
 }
 
 /** `make`'s row with the dataset and preset in its check; never a pass on stand-in data. */
 function row(c: CheckContext, make: (at: RowContext) => ReproductionRow): ReproductionRow {
-  const at = { task: c.task, device: c.device, wallSeconds: c.wallSeconds, command: c.command };
-  const out = make(at);
+  const out = make(c);
   const named = { ...out, check: `${c.dataset} ${c.run}: ${out.check}` };
   return c.standIn ? onStandIn(named) : named;
 }

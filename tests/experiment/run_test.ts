@@ -55,7 +55,7 @@ Deno.test("startRun: flags, device, folder and command; finish writes one set", 
   }
 });
 
-Deno.test("startRun: a sub-run keeps its own wall time and writes into its own folder", async () => {
+Deno.test("startRun: a sub-run keeps its own wall time and folder; done prints the closing line", async () => {
   const dir = await Deno.makeTempDir({ prefix: "start_run_" });
   try {
     const run = await startRun(SPEC, ["--device", "cpu", "--out", dir]);
@@ -66,6 +66,15 @@ Deno.test("startRun: a sub-run keeps its own wall time and writes into its own f
     await run.write(m, { dir: join(dir, "variant") });
     const back = JSON.parse(await Deno.readTextFile(join(dir, "variant", "metrics.json")));
     assert.equal(back.wallSeconds, 2.5);
+    const said: string[] = [];
+    const log = console.log;
+    console.log = (line: string) => said.push(line);
+    try {
+      run.done("3 variants", 1.25);
+    } finally {
+      console.log = log;
+    }
+    assert.deepEqual(said, [`demo: 3 variants; 1.3 s; results in ${dir}/`]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
