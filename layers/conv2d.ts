@@ -1,20 +1,22 @@
 import {
-  checkDilation,
   checkPadding,
   conv2d,
   convOutput,
   type ConvWindowOptions,
   type Padding,
-  pairOf,
   windowAttrs,
 } from "../kernels/ops/mod.ts";
 import type { Rng } from "../kernels/random.ts";
 import { fmtShape } from "../kernels/shape.ts";
 import type { Tensor } from "../kernels/tensor.ts";
 import { checkActivationName } from "./activations.ts";
-import { type ConvLayerOptions, type Size2, withActivation } from "./conv_options.ts";
+import {
+  checkedWindow2,
+  type ConvLayerOptions,
+  type Size2,
+  withActivation,
+} from "./conv_options.ts";
 import { type CallContext, KernelAndBias, Layer, type NamedTensor } from "./module.ts";
-import { checkOptions } from "./validate.ts";
 
 /**
  * Options of {@link Conv2D}, named like Keras: padding "valid" (default), "same" or explicit pads;
@@ -32,16 +34,10 @@ export class Conv2D extends Layer {
   readonly dilationRate: [number, number];
   constructor(readonly opts: Conv2DOptions) {
     super("conv2d", opts.inputShape);
-    checkOptions("conv2d", {
-      filters: [opts.filters, "int≥1", "required"],
-      kernelSize: [opts.kernelSize, "ints≥1", "required"],
-      strides: [opts.strides, "ints≥1"],
-      dilationRate: [opts.dilationRate, "ints≥1"],
-    });
-    this.kernelSize = pairOf(opts.kernelSize);
-    this.strides = pairOf(opts.strides ?? 1);
-    this.dilationRate = pairOf(opts.dilationRate ?? 1);
-    checkDilation("conv2d", this.strides, this.dilationRate);
+    const w = checkedWindow2("conv2d", opts, { filters: [opts.filters, "int≥1", "required"] });
+    this.kernelSize = w.kernelSize;
+    this.strides = w.strides;
+    this.dilationRate = w.dilationRate;
     checkPadding("conv2d", opts.padding ?? "valid");
     checkActivationName("conv2d", "activation", opts.activation);
   }

@@ -1,18 +1,15 @@
 import {
-  checkDilation,
   checkOutputPadding,
   conv2dTranspose,
   conv2dTransposeAttrs,
   type Conv2dTransposeOptions,
-  pairOf,
 } from "../kernels/ops/mod.ts";
 import type { Rng } from "../kernels/random.ts";
 import { fmtShape } from "../kernels/shape.ts";
 import type { Tensor } from "../kernels/tensor.ts";
 import { activate } from "./activations.ts";
-import type { ConvLayerOptions, Size2 } from "./conv_options.ts";
+import { checkedWindow2, type ConvLayerOptions, type Size2 } from "./conv_options.ts";
 import { type CallContext, KernelAndBias, Layer, type NamedTensor } from "./module.ts";
-import { checkOptions } from "./validate.ts";
 
 /**
  * Options of {@link Conv2DTranspose}, named like Keras. Padding "valid" (default): output
@@ -44,20 +41,16 @@ export class Conv2DTranspose extends Layer {
   readonly dilationRate: [number, number];
   constructor(readonly opts: Conv2DTransposeOptions) {
     super("conv2d_transpose", opts.inputShape);
-    checkOptions("conv2dTranspose", {
+    const w = checkedWindow2("conv2dTranspose", opts, {
       filters: [opts.filters, "int≥1", "required"],
-      kernelSize: [opts.kernelSize, "ints≥1", "required"],
-      strides: [opts.strides, "ints≥1"],
-      dilationRate: [opts.dilationRate, "ints≥1"],
     });
     const p = opts.padding;
     if (p !== undefined && p !== "valid" && p !== "same") {
       throw new Error(`conv2dTranspose: padding must be "valid" or "same", got ${String(p)}`);
     }
-    this.kernelSize = pairOf(opts.kernelSize);
-    this.strides = pairOf(opts.strides ?? 1);
-    this.dilationRate = pairOf(opts.dilationRate ?? 1);
-    checkDilation("conv2dTranspose", this.strides, this.dilationRate);
+    this.kernelSize = w.kernelSize;
+    this.strides = w.strides;
+    this.dilationRate = w.dilationRate;
     if (opts.outputPadding !== undefined) checkOutputPadding(opts.outputPadding, this.strides);
   }
   /** The window options of the op, from the layer's. */

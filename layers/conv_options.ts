@@ -1,6 +1,8 @@
+import { checkDilation, pairOf } from "../kernels/ops/mod.ts";
 import type { Tensor } from "../kernels/tensor.ts";
 import { activate, type ActivationName } from "./activations.ts";
 import type { InitializerName } from "./initializers.ts";
+import { checkOptions } from "./validate.ts";
 
 /**
  * The options every convolution layer shares, named like Keras. `Size` is how a window size is
@@ -36,6 +38,38 @@ export interface ConvLayerOptions<Size, Pad> extends ConvWindowLayerOptions<Size
 
 /** A 2-D window size: one number for both axes, or [height, width]. */
 export type Size2 = number | [number, number];
+
+/** Kernel size, strides and dilation of a 2-D convolution layer, as [height, width] pairs. */
+export interface Window2 {
+  kernelSize: [number, number];
+  strides: [number, number];
+  dilationRate: [number, number];
+}
+
+/**
+ * The checked window of a 2-D convolution layer's options (`more` is checked first, e.g. its
+ * `filters`): sizes whole numbers ≥ 1, no dilation with a stride above 1; throws naming `where`.
+ * Example: `checkedWindow2("conv2d", { kernelSize: 3, strides: 2 }).strides` → [2, 2].
+ */
+export function checkedWindow2(
+  where: string,
+  o: Pick<ConvWindowLayerOptions<Size2, unknown>, "kernelSize" | "strides" | "dilationRate">,
+  more: Parameters<typeof checkOptions>[1] = {},
+): Window2 {
+  checkOptions(where, {
+    ...more,
+    kernelSize: [o.kernelSize, "ints≥1", "required"],
+    strides: [o.strides, "ints≥1"],
+    dilationRate: [o.dilationRate, "ints≥1"],
+  });
+  const w: Window2 = {
+    kernelSize: pairOf(o.kernelSize),
+    strides: pairOf(o.strides ?? 1),
+    dilationRate: pairOf(o.dilationRate ?? 1),
+  };
+  checkDilation(where, w.strides, w.dilationRate);
+  return w;
+}
 
 /**
  * Runs a convolution with ReLU fused into its kernel when `activation` is "relu" (no second pass

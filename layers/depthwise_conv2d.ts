@@ -1,12 +1,10 @@
 import {
   add,
-  checkDilation,
   checkPadding,
   convOutput,
   type ConvWindowOptions,
   depthwiseConv2d,
   type Padding,
-  pairOf,
   windowAttrs,
 } from "../kernels/ops/mod.ts";
 import type { Rng } from "../kernels/random.ts";
@@ -14,10 +12,9 @@ import { fmtShape } from "../kernels/shape.ts";
 import type { Tensor } from "../kernels/tensor.ts";
 import { variable } from "../kernels/tensor.ts";
 import { activate, checkActivationName } from "./activations.ts";
-import type { ConvWindowLayerOptions, Size2 } from "./conv_options.ts";
+import { checkedWindow2, type ConvWindowLayerOptions, type Size2 } from "./conv_options.ts";
 import { initialize, type InitializerName } from "./initializers.ts";
 import { type CallContext, Layer, type NamedTensor } from "./module.ts";
-import { checkOptions } from "./validate.ts";
 
 /**
  * Options of {@link DepthwiseConv2D}, named like Keras: padding "valid" (default), "same" or
@@ -43,17 +40,11 @@ export class DepthwiseWindow {
     where: string,
     readonly opts: Omit<DepthwiseConv2DOptions, "activation" | "useBias" | "inputShape">,
   ) {
-    checkOptions(where, {
-      kernelSize: [opts.kernelSize, "ints≥1", "required"],
-      depthMultiplier: [opts.depthMultiplier, "int≥1"],
-      strides: [opts.strides, "ints≥1"],
-      dilationRate: [opts.dilationRate, "ints≥1"],
-    });
-    this.kernelSize = pairOf(opts.kernelSize);
-    this.strides = pairOf(opts.strides ?? 1);
-    this.dilationRate = pairOf(opts.dilationRate ?? 1);
+    const w = checkedWindow2(where, opts, { depthMultiplier: [opts.depthMultiplier, "int≥1"] });
+    this.kernelSize = w.kernelSize;
+    this.strides = w.strides;
+    this.dilationRate = w.dilationRate;
     this.depthMultiplier = opts.depthMultiplier ?? 1;
-    checkDilation(where, this.strides, this.dilationRate);
     checkPadding(where, opts.padding ?? "valid");
   }
   /** The window options of the op. */
