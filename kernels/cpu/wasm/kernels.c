@@ -708,11 +708,12 @@ static inline __attribute__((always_inline)) void bn_reduce(int mode, const floa
                                                             const float *y, const float *m,
                                                             double *acc, int rows, int c) {
   const v128_t z = wasm_f32x4_splat(0.0f);
-  int k = 0;
-  for (; k + 4 <= c; k += 4) {
-    const v128_t mv = wasm_v128_load(m + k);
-    for (int r0 = 0; r0 < rows; r0 += BN_BLOCK) {
-      const int r1 = imin(rows, r0 + BN_BLOCK);
+  /* A block of rows at a time (in cache), each channel quad down the block. */
+  for (int r0 = 0; r0 < rows; r0 += BN_BLOCK) {
+    const int r1 = imin(rows, r0 + BN_BLOCK);
+    int k = 0;
+    for (; k + 4 <= c; k += 4) {
+      const v128_t mv = wasm_v128_load(m + k);
       v128_t s0 = z, s1 = z, t0 = z, t1 = z;
       int r = r0;
       for (; r + 2 <= r1; r += 2) {
@@ -732,10 +733,7 @@ static inline __attribute__((always_inline)) void bn_reduce(int mode, const floa
       bn_acc4(acc + k, wasm_f32x4_add(s0, s1));
       if (mode == 2) bn_acc4(acc + c + k, wasm_f32x4_add(t0, t1));
     }
-  }
-  for (; k < c; k++) {
-    for (int r0 = 0; r0 < rows; r0 += BN_BLOCK) {
-      const int r1 = imin(rows, r0 + BN_BLOCK);
+    for (; k < c; k++) {
       float s = 0.0f, t = 0.0f;
       for (int r = r0; r < r1; r++) {
         const float yv = mode == 2 ? y[r * c + k] : 0.0f;
@@ -762,37 +760,53 @@ void bn_reduce_f32(int mode, const float *x, const float *y, const float *m, dou
   }
 }
 
-/* out[r, k] = (x[r, k] − m[k])·s[k] + b[k]. */
+/*
+ * out[r, k] = (x[r, k] − m[k])·s[k] + b[k]: a block of rows at a time, each channel quad down
+ * the block with its per-channel values in registers.
+ */
 EXPORT("bn_affine_f32")
 void bn_affine_f32(const float *x, const float *m, const float *s, const float *b, float *out,
                    int rows, int c) {
-  for (int r = 0; r < rows; r++) {
-    const float *xr = x + r * c;
-    float *orow = out + r * c;
+  for (int r0 = 0; r0 < rows; r0 += BN_BLOCK) {
+    const int r1 = imin(rows, r0 + BN_BLOCK);
     int k = 0;
     for (; k + 4 <= c; k += 4) {
-      const v128_t d = wasm_f32x4_sub(wasm_v128_load(xr + k), wasm_v128_load(m + k));
-      wasm_v128_store(orow + k, wasm_f32x4_add(wasm_f32x4_mul(d, wasm_v128_load(s + k)),
-                                               wasm_v128_load(b + k)));
+      const v128_t mv = wasm_v128_load(m + k), sv = wasm_v128_load(s + k),
+                   bv = wasm_v128_load(b + k);
+      for (int r = r0; r < r1; r++) {
+        const int i = r * c + k;
+        const v128_t d = wasm_f32x4_sub(wasm_v128_load(x + i), mv);
+        wasm_v128_store(out + i, wasm_f32x4_add(wasm_f32x4_mul(d, sv), bv));
+      }
     }
-    for (; k < c; k++) orow[k] = (xr[k] - m[k]) * s[k] + b[k];
+    for (; k < c; k++) {
+      for (int r = r0; r < r1; r++) out[r * c + k] = (x[r * c + k] - m[k]) * s[k] + b[k];
+    }
   }
 }
 
-/* out[r, k] = a[k]·((dy[r, k] − mg[k]) − (x[r, k] − m[k])·s[k]): batch norm's input gradient. */
+/* out[r, k] = a[k]·((dy[r, k] − mg[k]) − (x[r, k] − m[k])·s[k]), blocked as bn_affine_f32. */
 EXPORT("bn_input_grad_f32")
 void bn_input_grad_f32(const float *x, const float *dy, const float *m, const float *a,
                        const float *mg, const float *s, float *out, int rows, int c) {
-  for (int r = 0; r < rows; r++) {
-    const float *xr = x + r * c, *gr = dy + r * c;
-    float *orow = out + r * c;
+  for (int r0 = 0; r0 < rows; r0 += BN_BLOCK) {
+    const int r1 = imin(rows, r0 + BN_BLOCK);
     int k = 0;
     for (; k + 4 <= c; k += 4) {
-      const v128_t t = wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(xr + k), wasm_v128_load(m + k)),
-                                      wasm_v128_load(s + k));
-      const v128_t g = wasm_f32x4_sub(wasm_v128_load(gr + k), wasm_v128_load(mg + k));
-      wasm_v128_store(orow + k, wasm_f32x4_mul(wasm_v128_load(a + k), wasm_f32x4_sub(g, t)));
+      const v128_t mv = wasm_v128_load(m + k), av = wasm_v128_load(a + k),
+                   gv = wasm_v128_load(mg + k), sv = wasm_v128_load(s + k);
+      for (int r = r0; r < r1; r++) {
+        const int i = r * c + k;
+        const v128_t t = wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(x + i), mv), sv);
+        const v128_t g = wasm_f32x4_sub(wasm_v128_load(dy + i), gv);
+        wasm_v128_store(out + i, wasm_f32x4_mul(av, wasm_f32x4_sub(g, t)));
+      }
     }
-    for (; k < c; k++) orow[k] = a[k] * ((gr[k] - mg[k]) - (xr[k] - m[k]) * s[k]);
+    for (; k < c; k++) {
+      for (int r = r0; r < r1; r++) {
+        const int i = r * c + k;
+        out[i] = a[k] * ((dy[i] - mg[k]) - (x[i] - m[k]) * s[k]);
+      }
+    }
   }
 }

@@ -43,6 +43,7 @@ const SHAPES = [
   [3, 30, 30, 7], // a scalar tail of 3 channels
   [2, 40, 30, 1], // one channel
   [5, 300, 5],
+  [3, 7, 11, 5], // 231 rows: a last block of 32 rows with an odd count
 ];
 
 /** A [4, c] input of batchNormInputGrad: sums, a mean and a positive rstd per channel. */
