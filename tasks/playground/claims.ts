@@ -197,10 +197,8 @@ export async function runClaims(
     const verdict = results[results.length - 1];
     console.log(`playground ${claim.id}: ${verdict.pass ? "pass" : "FAIL"} — ${verdict.ours}`);
   }
-  await writeClaimsTable(run, results, o.seeds);
-  const at = { task: run.task, device: run.device.description, command: run.command };
   const rows = results.map((r) =>
-    checkRow({ ...at, wallSeconds: r.wallSeconds }, {
+    checkRow({ ...run.rowContext(), wallSeconds: r.wallSeconds }, {
       check: `${r.claim.id}: ${r.claim.text}`,
       reported: r.claim.text,
       ours: r.ours + seedNote(r),
@@ -208,6 +206,7 @@ export async function runClaims(
       pass: r.pass,
     })
   );
+  await writeClaimsTable(run, results, rows, o.seeds);
   return { rows, results };
 }
 
@@ -230,10 +229,10 @@ const testOf = (claim: Claim, quick: boolean) =>
 async function writeClaimsTable(
   run: StartedRun,
   results: ClaimResult[],
+  rows: ReproductionRow[],
   seeds: number[],
 ): Promise<void> {
   const quick = run.quick;
-  const status = (r: ClaimResult) => (r.pass ? "pass" : "fail");
   const md = [
     `# Playground claims (${quick ? "quick" : "full"})`,
     "",
@@ -259,13 +258,13 @@ async function writeClaimsTable(
   ].join("\n");
   const csv = csvTable(
     "id,claim,settings,test,ours,status,seedsPassing,seedsRun,wallSeconds".split(","),
-    results.map((r) => [
+    results.map((r, i) => [
       r.claim.id,
       r.claim.text,
       settingsText(r.claim, quick),
       testOf(r.claim, quick),
       r.ours,
-      status(r),
+      rows[i].status,
       String(r.seeds.filter((s) => s.pass).length),
       String(r.seeds.length),
       r.wallSeconds.toFixed(2),
@@ -294,13 +293,13 @@ async function writeClaimsTable(
         ...Object.fromEntries(results.map((r) => [r.claim.id, r.claim.why])),
       },
     },
-    claims: results.map((r) => ({
+    claims: results.map((r, i) => ({
       id: r.claim.id,
       claim: r.claim.text,
       settings: claimConfig(r.claim, seeds[0], quick),
       test: testOf(r.claim, quick),
       ours: r.ours,
-      status: status(r),
+      status: rows[i].status,
       seeds: r.seeds,
       wallSeconds: r.wallSeconds,
       results: `claims/${r.claim.id}/`,
