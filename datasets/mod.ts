@@ -4,6 +4,7 @@ export { fashionMnist } from "./fashion_mnist.ts";
 export { type Dataset, disposable, disposableSplits } from "./dataset.ts";
 export { cifar10, CIFAR10_CLASSES, type Cifar10Options } from "./cifar10.ts";
 export { type Cifar10OrStandIn, cifar10OrStandIn } from "./cifar10_standin.ts";
+export { gatherRows, type HostRows } from "./host_rows.ts";
 export {
   circle,
   circles,

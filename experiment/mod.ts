@@ -68,8 +68,12 @@ export {
   slurmShard,
 } from "./shards.ts";
 export {
+  bestBy,
   type DuplicateTrial,
   findTrials,
+  type GridPoint,
+  gridProduct,
+  type GridSpec,
   indexRanges,
   mergeProblems,
   readTrialFile,
