@@ -6,7 +6,6 @@
 import assert from "node:assert/strict";
 import "../../io/model_methods.ts";
 import "../../kernels/tensor_methods.ts";
-import { loadModel } from "../../io/model_file.ts";
 import { gradients } from "../../kernels/autograd.ts";
 import { type DeviceName, setDevice } from "../../kernels/device.ts";
 import { type Tensor, tensor } from "../../kernels/tensor.ts";
@@ -17,8 +16,8 @@ import { Sequential } from "../../layers/sequential.ts";
 import { input } from "../../layers/symbolic.ts";
 import { gradcheck } from "../../train/gradcheck.ts";
 import { gpuAvailable } from "../kernels/webgpu/gpu_available.ts";
-import { withDir } from "../io/temp_dir.ts";
 import * as torchRef from "./attention_data.ts";
+import { assertReloadsSame } from "./layer_test_utils.ts";
 
 /** The inputs of attention_torch_reference.py: sin(0.37·i + c)·0.8, float64. */
 function fill(shape: number[], c: number, dtype: "float32" | "float64" = "float64"): Tensor {
@@ -256,19 +255,10 @@ Deno.test("multiHeadAttention: config and model file round trip", async () => {
     config: { numHeads: 2, keyDim: 3, dropout: 0.1 },
   });
   assert.deepEqual(layerToConfig(layerFromConfig(c)), c);
-  await withDir(async (dir) => {
-    const model = new Sequential([
-      layers.multiHeadAttention({ numHeads: 2, keyDim: 3, inputShape: [4, 6] }),
-      layers.flatten(),
-      layers.dense({ units: 2 }),
-    ], { seed: 5 });
-    const x = fill([3, 4, 6], 0.4, "float32");
-    const before = await model.apply(x).data();
-    await model.save(dir);
-    const loaded = await loadModel(dir);
-    assert.deepEqual(loaded.weights().map((w) => w.name), model.weights().map((w) => w.name));
-    assert.deepEqual(await loaded.apply(x).data(), before);
-    model.dispose();
-    loaded.dispose();
-  });
+  const model = new Sequential([
+    layers.multiHeadAttention({ numHeads: 2, keyDim: 3, inputShape: [4, 6] }),
+    layers.flatten(),
+    layers.dense({ units: 2 }),
+  ], { seed: 5 });
+  await assertReloadsSame(model, fill([3, 4, 6], 0.4, "float32"));
 });

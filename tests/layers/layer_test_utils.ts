@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import "../../io/model_methods.ts";
 import { loadModel } from "../../io/model_file.ts";
 import { Rng } from "../../kernels/random.ts";
 import { type Tensor, tensor } from "../../kernels/tensor.ts";
@@ -34,14 +35,17 @@ export function withKernelAndBias(layer: Layer, inputShape: number[]) {
 }
 
 /**
- * Saves `model` as a model file, loads it back and asserts the same outputs on `x` to the bit
- * (the layer's config and weights survive the round trip); frees both models.
+ * Saves `model` as a model file, loads it back and asserts the same summary, weight names and
+ * outputs on `x` to the bit (the layers' configs and weights survive the round trip); frees both
+ * models.
  */
 export async function assertReloadsSame(model: Sequential, x: Tensor): Promise<void> {
   await withDir(async (dir) => {
     const before = await model.apply(x).data();
     await model.save(dir);
     const loaded = await loadModel(dir);
+    assert.equal(loaded.summary(), model.summary());
+    assert.deepEqual(loaded.weights().map((w) => w.name), model.weights().map((w) => w.name));
     assert.deepEqual(await loaded.apply(x).data(), before);
     model.dispose();
     loaded.dispose();

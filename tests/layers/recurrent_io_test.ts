@@ -1,36 +1,25 @@
 import assert from "node:assert/strict";
 import "../../io/model_methods.ts";
-import { loadModel } from "../../io/model_file.ts";
 import { setDevice } from "../../kernels/device.ts";
 import * as layers from "../../layers/mod.ts";
 import { layerFromConfig, layerToConfig } from "../../layers/serialization.ts";
 import { Sequential } from "../../layers/sequential.ts";
-import { withDir } from "../io/temp_dir.ts";
+import { assertReloadsSame } from "./layer_test_utils.ts";
 import { randomTensor } from "./recurrent_fixture.ts";
 
 await setDevice("cpu");
 
 Deno.test("model files: recurrent layers and bidirectional reload and predict bit-identically", async () => {
-  await withDir(async (dir) => {
-    const model = new Sequential([
-      layers.lstm({ units: 4, returnSequences: true, inputShape: [5, 3] }),
-      layers.bidirectional({
-        layer: layers.gru({ units: 3, returnSequences: true, goBackwards: true }),
-        mergeMode: "mul",
-      }),
-      layers.simpleRNN({ units: 2, activation: "relu" }),
-      layers.dense({ units: 2 }),
-    ], { seed: 4 });
-    const x = randomTensor([2, 5, 3], 9).cast("float32");
-    const before = await model.apply(x).data();
-    await model.save(dir);
-    const loaded = await loadModel(dir);
-    assert.equal(loaded.summary(), model.summary());
-    assert.deepEqual(loaded.weights().map((w) => w.name), model.weights().map((w) => w.name));
-    assert.deepEqual(await loaded.apply(x).data(), before);
-    model.dispose();
-    loaded.dispose();
-  });
+  const model = new Sequential([
+    layers.lstm({ units: 4, returnSequences: true, inputShape: [5, 3] }),
+    layers.bidirectional({
+      layer: layers.gru({ units: 3, returnSequences: true, goBackwards: true }),
+      mergeMode: "mul",
+    }),
+    layers.simpleRNN({ units: 2, activation: "relu" }),
+    layers.dense({ units: 2 }),
+  ], { seed: 4 });
+  await assertReloadsSame(model, randomTensor([2, 5, 3], 9).cast("float32"));
 });
 
 Deno.test("recurrent configs round-trip with their Keras class names", () => {

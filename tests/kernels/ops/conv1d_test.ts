@@ -5,15 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { conv1d, conv1dLength } from "../../../kernels/ops/mod.ts";
-import { Rng } from "../../../kernels/random.ts";
 import { type Tensor, tensor } from "../../../kernels/tensor.ts";
 import { float64Gradcheck } from "../float64_gradcheck.ts";
+import { normals as normalsIn } from "../../layers/layer_test_utils.ts";
 
-function normals(shape: number[], seed: number): Tensor {
-  const rng = new Rng(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
-  return tensor(Float64Array.from({ length: n }, () => rng.normal()), shape);
-}
+/** Seeded standard normals in float64, as the definitions below compute. */
+const normals = (shape: number[], seed: number) => normalsIn(shape, seed, "float64");
 
 /**
  * y[b, t, o] = bias[o] + Σ_{j, c} x[b, t·s + j·d − left, c] · w[j, c, o], zero outside the input:

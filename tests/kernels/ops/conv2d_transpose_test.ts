@@ -14,15 +14,12 @@ import {
   mul,
   sum,
 } from "../../../kernels/ops/mod.ts";
-import { Rng } from "../../../kernels/random.ts";
-import { type Tensor, tensor } from "../../../kernels/tensor.ts";
+import type { Tensor } from "../../../kernels/tensor.ts";
 import { float64Gradcheck } from "../float64_gradcheck.ts";
+import { normals as normalsIn } from "../../layers/layer_test_utils.ts";
 
-function normals(shape: number[], seed: number): Tensor {
-  const rng = new Rng(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
-  return tensor(Float64Array.from({ length: n }, () => rng.normal()), shape);
-}
+/** Seeded standard normals in float64, as the definitions below compute. */
+const normals = (shape: number[], seed: number) => normalsIn(shape, seed, "float64");
 
 /**
  * The definition: y[b, i·s + ky·d − top, j·s + kx·d − left, o] += x[b, i, j, c]·w[ky, kx, o, c]
