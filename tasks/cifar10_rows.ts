@@ -4,7 +4,6 @@ import {
   near,
   onStandIn,
   type RowContext,
-  taskCommand,
   type ValueCheck,
 } from "../experiment/checks.ts";
 import type { Reproduction, ReproductionRow, RunOptions } from "./reproduce_types.ts";
@@ -64,32 +63,4 @@ export function fullCheckRow(
 ): ReproductionRow {
   const row = near(at, c);
   return standIn ? onStandIn(row) : row;
-}
-
-/** One checked number and its context, for callers without a {@link RowContext}. */
-export interface RowInput extends ValueCheck {
-  task: string;
-  /** Our value as text, when more than the number (e.g. per-variant accuracies). */
-  oursText?: string;
-  standIn: boolean;
-  device: string;
-  wallSeconds: number;
-  args: string[];
-}
-
-const contextOf = (r: RowInput): RowContext => ({
-  task: r.task,
-  device: r.device,
-  wallSeconds: r.wallSeconds,
-  command: taskCommand(r.task, r.args),
-});
-
-/** {@link quickFloorRow} of a {@link RowInput}. */
-export function quickRow(r: RowInput, floors: QuickFloors): ReproductionRow {
-  return quickFloorRow(contextOf(r), r.standIn, { ...r, ours: r.oursText }, floors);
-}
-
-/** {@link fullCheckRow} of a {@link RowInput} against `reported` ± `tol`. */
-export function fullRow(r: RowInput, reported: number, tol: number): ReproductionRow {
-  return fullCheckRow(contextOf(r), r.standIn, { ...r, ours: r.oursText, target: reported, tol });
 }

@@ -10,7 +10,7 @@ import {
   RDFIA_PARAMS,
   rdfiaNet,
 } from "../../tasks/cifar10_models.ts";
-import { fullCheckRow, fullRow, quickFloorRow, quickRow } from "../../tasks/cifar10_rows.ts";
+import { fullCheckRow, quickFloorRow } from "../../tasks/cifar10_rows.ts";
 import { reproduction as cnnReproduction, task as cnnTask } from "../../tasks/cifar10_cnn.ts";
 import { runCifarTask } from "../../tasks/cifar10_run.ts";
 import { reproduction as starterReproduction } from "../../tasks/cifar10_starter.ts";
@@ -75,20 +75,6 @@ Deno.test("rows: stand-in data is never a pass, however good the number", () => 
   assert.equal(full(0.7, false), "pass");
   assert.equal(full(0.6, false), "fail");
   assert.equal(full(0.7, true), "not reproduced: data absent");
-  // The RowInput forms give the same rows.
-  const input = {
-    ...c(0.9),
-    task: "t",
-    standIn: true,
-    device: "cpu",
-    wallSeconds: 1,
-    args: ["--quick"],
-  };
-  assert.deepEqual(quickRow(input, floors), s);
-  assert.deepEqual(
-    fullRow(input, 0.7, 0.01),
-    fullCheckRow(at, true, { ...c(0.9), target: 0.7, tol: 0.01 }),
-  );
 });
 
 /** Runs a quick reproduction on an empty data folder and returns its rows and metrics.json. */
