@@ -49,6 +49,19 @@ export function judgeClaim(
 
 const f4 = (v: number) => v.toFixed(4);
 
+/** The test of a claim "reaches loss < `limit`", full and quick alike: the final test loss. */
+function finalTestLossBelow(
+  limit: number,
+): Pick<Claim, "tolerance" | "value" | "pass" | "describe"> {
+  const tol = `final test loss < ${limit}`;
+  return {
+    tolerance: { full: tol, quick: tol },
+    value: (r) => r.test.loss,
+    pass: (v) => v < limit,
+    describe: (r) => `test loss ${f4(r.test.loss)}`,
+  };
+}
+
 /** The five claims, in the course exercise's order. */
 export const CLAIMS: Claim[] = [
   {
@@ -58,10 +71,7 @@ export const CLAIMS: Claim[] = [
     epochs: { full: 500, quick: 100 },
     why: "x1², x2² make the circle linearly separable (class +1 has x1² + x2² < 6.25, class −1 " +
       "> 12.25); 2 tanh neurons, the Playground's defaults otherwise",
-    tolerance: { full: "final test loss < 0.01", quick: "final test loss < 0.01" },
-    value: (r) => r.test.loss,
-    pass: (v) => v < 0.01,
-    describe: (r) => `test loss ${f4(r.test.loss)}`,
+    ...finalTestLossBelow(0.01),
   },
   {
     id: "xor-2-neurons",
@@ -69,10 +79,7 @@ export const CLAIMS: Claim[] = [
     settings: { dataset: "xor", features: ["x1x2"], layers: [2], activation: "tanh" },
     epochs: { full: 500, quick: 50 },
     why: "the label is sign(x1·x2), so x1·x2 alone separates it; 2 tanh neurons",
-    tolerance: { full: "final test loss < 0.01", quick: "final test loss < 0.01" },
-    value: (r) => r.test.loss,
-    pass: (v) => v < 0.01,
-    describe: (r) => `test loss ${f4(r.test.loss)}`,
+    ...finalTestLossBelow(0.01),
   },
   {
     id: "gauss-immediately",
