@@ -9,10 +9,18 @@ import {
   dilatedExtent,
   type Padding,
   type Pads,
+  padsOf,
   pairOf,
   resolvePads,
   windowOutput,
 } from "./conv_window.ts";
+import {
+  checkConvChannels,
+  checkConvRanks,
+  checkDy,
+  checkFloatPair,
+  forEachConvTap,
+} from "./conv_taps.ts";
 import { sum } from "./reduce.ts";
 import { reluGrad } from "./elementwise.ts";
 
@@ -59,187 +67,122 @@ export function convOutput(
   return windowOutput(op, x[1], x[2], kh, kw, attrs.strides, attrs.pads);
 }
 
-function checkRanks(x: number[], w: number[]): void {
-  if (x.length !== 4 || w.length !== 4) {
-    throw new Error(
-      `conv2d: input must be NHWC [N,H,W,C] and filter [KH,KW,Cin,Cout], got ` +
-        `${fmtShape(x)} and ${fmtShape(w)}`,
-    );
-  }
-}
+const checkRanks = (x: number[], w: number[]) => checkConvRanks("conv2d", x, w, "[KH,KW,Cin,Cout]");
 
 function conv2dShape(x: number[], w: number[], attrs: Conv2dAttrs): number[] {
   checkRanks(x, w);
-  if (x[3] !== w[2]) {
-    throw new Error(
-      `conv2d: input has ${x[3]} channels but the filter expects ${w[2]} (${fmtShape(x)} vs ` +
-        `filter ${fmtShape(w)})`,
-    );
-  }
+  checkConvChannels("conv2d", x, w);
   const [oh, ow] = convOutput("conv2d", x, w, attrs);
   return [x[0], oh, ow, w[3]];
 }
 
-/**
- * Calls `f(xIndex, wIndex, yIndex)` for every multiply-add of the convolution: the one loop
- * nest all three reference kernels share, so forward and backprops cannot disagree on indexing.
- * Taps in the padding come with xIndex −1: zero padding is a real zero input, so 0·w is added
- * and an infinite or NaN weight or dy makes the sums it touches NaN, as in an im2col
- * convolution (the fast kernels, WebGPU's and PyTorch's).
- */
-function forEachTap(
-  x: number[],
-  w: number[],
-  y: number[],
-  attrs: Conv2dAttrs,
-  f: (xi: number, wi: number, yi: number) => void,
-): void {
-  const { strides: [sh, sw], pads } = attrs;
-  const [dh, dw] = dilationsOf(attrs);
-  const [n, h, wd, cin] = x;
-  const [kh, kw, , cout] = w;
-  const [, oh, ow] = y;
-  for (let b = 0; b < n; b++) {
-    for (let oy = 0; oy < oh; oy++) {
-      for (let ox = 0; ox < ow; ox++) {
-        const yBase = ((b * oh + oy) * ow + ox) * cout;
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sh + ky * dh - pads.top;
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * sw + kx * dw - pads.left;
-            const pad = iy < 0 || iy >= h || ix < 0 || ix >= wd;
-            const xBase = pad ? -1 : ((b * h + iy) * wd + ix) * cin;
-            const wBase = (ky * kw + kx) * cin * cout;
-            for (let c = 0; c < cin; c++) {
-              const xi = pad ? -1 : xBase + c;
-              for (let o = 0; o < cout; o++) f(xi, wBase + c * cout + o, yBase + o);
-            }
-          }
-        }
-      }
-    }
-  }
-}
-
 function convCases(): OpTestCase<Conv2dAttrs>[] {
-  const p = (t: number, b: number, l: number, r: number): Pads => ({
-    top: t,
-    bottom: b,
-    left: l,
-    right: r,
-  });
   return [
     {
       name: "3x3 valid",
       inputs: [{ shape: [2, 5, 5, 2] }, { shape: [3, 3, 2, 3] }],
-      attrs: { strides: [1, 1], pads: p(0, 0, 0, 0) },
+      attrs: { strides: [1, 1], pads: padsOf(0, 0, 0, 0) },
     },
     {
       name: "3x3 same with bias",
       inputs: [{ shape: [2, 5, 4, 3] }, { shape: [3, 3, 3, 4] }, { shape: [4] }],
-      attrs: { strides: [1, 1], pads: p(1, 1, 1, 1) },
+      attrs: { strides: [1, 1], pads: padsOf(1, 1, 1, 1) },
     },
     {
       name: "3x3 same, bias and ReLU",
       inputs: [{ shape: [2, 6, 5, 4] }, { shape: [3, 3, 4, 4] }, { shape: [4] }],
-      attrs: { strides: [1, 1], pads: p(1, 1, 1, 1), activation: "relu" },
+      attrs: { strides: [1, 1], pads: padsOf(1, 1, 1, 1), activation: "relu" },
     },
     {
       name: "3x3 same",
       inputs: [{ shape: [1, 4, 5, 1] }, { shape: [3, 3, 1, 2] }],
-      attrs: { strides: [1, 1], pads: p(1, 1, 1, 1) },
+      attrs: { strides: [1, 1], pads: padsOf(1, 1, 1, 1) },
     },
     {
       name: "5x5 pad2 stride2",
       inputs: [{ shape: [2, 7, 6, 3] }, { shape: [5, 5, 3, 2] }],
-      attrs: { strides: [2, 2], pads: p(2, 2, 2, 2) },
+      attrs: { strides: [2, 2], pads: padsOf(2, 2, 2, 2) },
     },
     {
       name: "1x1",
       inputs: [{ shape: [3, 3, 3, 4] }, { shape: [1, 1, 4, 2] }],
-      attrs: { strides: [1, 1], pads: p(0, 0, 0, 0) },
+      attrs: { strides: [1, 1], pads: padsOf(0, 0, 0, 0) },
     },
     {
       name: "asym pad stride 2x1",
       inputs: [{ shape: [1, 6, 5, 2] }, { shape: [2, 3, 2, 1] }],
-      attrs: { strides: [2, 1], pads: p(0, 1, 1, 0) },
+      attrs: { strides: [2, 1], pads: padsOf(0, 1, 1, 0) },
     },
     {
       name: "3x3 dilation 2, same",
       inputs: [{ shape: [1, 7, 6, 2] }, { shape: [3, 3, 2, 2] }],
-      attrs: { strides: [1, 1], pads: p(2, 2, 2, 2), dilations: [2, 2] },
+      attrs: { strides: [1, 1], pads: padsOf(2, 2, 2, 2), dilations: [2, 2] },
     },
     {
       name: "2x3 dilation [3, 2] valid, bias and ReLU",
       inputs: [{ shape: [2, 6, 7, 4] }, { shape: [2, 3, 4, 4] }, { shape: [4] }],
-      attrs: { strides: [1, 1], pads: p(0, 0, 0, 0), dilations: [3, 2], activation: "relu" },
+      attrs: { strides: [1, 1], pads: padsOf(0, 0, 0, 0), dilations: [3, 2], activation: "relu" },
     },
     {
       name: "1x3 dilation [1, 3] causal pads",
       inputs: [{ shape: [2, 1, 9, 3] }, { shape: [1, 3, 3, 2] }],
-      attrs: { strides: [1, 1], pads: p(0, 0, 6, 0), dilations: [1, 3] },
+      attrs: { strides: [1, 1], pads: padsOf(0, 0, 6, 0), dilations: [1, 3] },
     },
     {
       name: "empty batch, 3x3 same",
       inputs: [{ shape: [0, 4, 4, 2] }, { shape: [3, 3, 2, 2] }, { shape: [2] }],
-      attrs: { strides: [1, 1], pads: p(1, 1, 1, 1) },
+      attrs: { strides: [1, 1], pads: padsOf(1, 1, 1, 1) },
     },
   ];
 }
 
 /** Cases of conv2dBackpropInput, which is also conv2dTranspose: dy [N, OH, OW, Cout] → xShape. */
 function transposeCases(): OpTestCase<BackpropInputAttrs>[] {
-  const p = (t: number, b: number, l: number, r: number): Pads => ({
-    top: t,
-    bottom: b,
-    left: l,
-    right: r,
-  });
   return [
     {
       name: "3x3 stride 2 same (upsampling ×2)",
       inputs: [{ shape: [2, 3, 3, 2] }, { shape: [3, 3, 3, 2] }],
-      attrs: { strides: [2, 2], pads: p(0, 1, 0, 1), xShape: [2, 6, 6, 3] },
+      attrs: { strides: [2, 2], pads: padsOf(0, 1, 0, 1), xShape: [2, 6, 6, 3] },
     },
     {
       name: "2x2 stride 2 valid",
       inputs: [{ shape: [1, 3, 2, 3] }, { shape: [2, 2, 2, 3] }],
-      attrs: { strides: [2, 2], pads: p(0, 0, 0, 0), xShape: [1, 6, 4, 2] },
+      attrs: { strides: [2, 2], pads: padsOf(0, 0, 0, 0), xShape: [1, 6, 4, 2] },
     },
     {
       name: "1x1 stride 3 valid (kernel below stride: rows no tap reaches)",
       inputs: [{ shape: [1, 3, 2, 2] }, { shape: [1, 1, 2, 2] }],
-      attrs: { strides: [3, 3], pads: p(0, 0, 0, 0), xShape: [1, 9, 6, 2] },
+      attrs: { strides: [3, 3], pads: padsOf(0, 0, 0, 0), xShape: [1, 9, 6, 2] },
     },
     {
       name: "3x3 dilation 2 same",
       inputs: [{ shape: [1, 6, 5, 3] }, { shape: [3, 3, 2, 3] }],
-      attrs: { strides: [1, 1], pads: p(2, 2, 2, 2), dilations: [2, 2], xShape: [1, 6, 5, 2] },
+      attrs: { strides: [1, 1], pads: padsOf(2, 2, 2, 2), dilations: [2, 2], xShape: [1, 6, 5, 2] },
     },
     {
       name: "3x3 same, dy with 4 channels (vec4 loads)",
       inputs: [{ shape: [1, 5, 5, 4] }, { shape: [3, 3, 3, 4] }],
-      attrs: { strides: [1, 1], pads: p(1, 1, 1, 1), xShape: [1, 5, 5, 3] },
+      attrs: { strides: [1, 1], pads: padsOf(1, 1, 1, 1), xShape: [1, 5, 5, 3] },
     },
     {
       name: "asym pads stride [2, 1]",
       inputs: [{ shape: [1, 3, 4, 1] }, { shape: [2, 3, 2, 1] }],
-      attrs: { strides: [2, 1], pads: p(0, 1, 1, 0), xShape: [1, 6, 5, 2] },
+      attrs: { strides: [2, 1], pads: padsOf(0, 1, 1, 0), xShape: [1, 6, 5, 2] },
     },
     {
       name: "3x3 stride 2 valid, outputPadding 1 (a last row and column no window reaches)",
       inputs: [{ shape: [1, 3, 3, 2] }, { shape: [3, 3, 3, 2] }],
-      attrs: { strides: [2, 2], pads: p(0, 0, 0, 0), xShape: [1, 8, 8, 3] },
+      attrs: { strides: [2, 2], pads: padsOf(0, 0, 0, 0), xShape: [1, 8, 8, 3] },
     },
     {
       name: "4x4 stride 3 same, outputPadding [2, 1] (Keras' crop of 1 at the top and left)",
       inputs: [{ shape: [1, 3, 4, 2] }, { shape: [4, 4, 3, 2] }],
-      attrs: { strides: [3, 3], pads: p(1, 1, 1, 2), xShape: [1, 8, 10, 3] },
+      attrs: { strides: [3, 3], pads: padsOf(1, 1, 1, 2), xShape: [1, 8, 10, 3] },
     },
     {
       name: "empty batch",
       inputs: [{ shape: [0, 4, 4, 2] }, { shape: [3, 3, 2, 2] }],
-      attrs: { strides: [1, 1], pads: p(1, 1, 1, 1), xShape: [0, 4, 4, 2] },
+      attrs: { strides: [1, 1], pads: padsOf(1, 1, 1, 1), xShape: [0, 4, 4, 2] },
     },
   ];
 }
@@ -258,9 +201,7 @@ export function addBias(out: FloatArray, b: FloatArray, from: number, to: number
 const conv2dDef = defineOp<Conv2dAttrs>({
   name: "conv2d",
   infer: ([x, w, b], attrs) => {
-    if (x.dtype !== w.dtype || x.dtype === "int32") {
-      throw new Error(`conv2d: needs two float tensors of one dtype, got ${x.dtype}, ${w.dtype}`);
-    }
+    checkFloatPair("conv2d", x, w);
     if (b && (b.dtype !== x.dtype || b.shape.length !== 1 || b.shape[0] !== w.shape[3])) {
       throw new Error(
         `conv2d: bias must be a ${x.dtype} vector of ${w.shape[3]} (the filter count), got ` +
@@ -272,11 +213,12 @@ const conv2dDef = defineOp<Conv2dAttrs>({
   // Bias after the sum, ReLU last: the result equals conv2d, add and relu run apart, bit for bit.
   cpu: ([x, w, b], attrs, out, outShape) => {
     const xd = x.data as FloatArray, wd = w.data as FloatArray;
-    forEachTap(
+    forEachConvTap(
       x.shape,
       w.shape,
       outShape,
       attrs,
+      false,
       (xi, wi, yi) => (out[yi] += (xi < 0 ? 0 : xd[xi]) * wd[wi]),
     );
     if (b) addBias(out as FloatArray, b.data as FloatArray, 0, out.length);
@@ -307,19 +249,17 @@ export interface BackpropInputAttrs extends Conv2dAttrs {
 const conv2dBackpropInputDef = defineOp<BackpropInputAttrs>({
   name: "conv2dBackpropInput",
   infer: ([dy, w], attrs) => {
-    const y = conv2dShape(attrs.xShape, w.shape, attrs);
-    if (y.some((d, i) => d !== dy.shape[i])) {
-      throw new Error(`conv2dBackpropInput: dy ${fmtShape(dy.shape)} should be ${fmtShape(y)}`);
-    }
+    checkDy("conv2dBackpropInput", dy.shape, conv2dShape(attrs.xShape, w.shape, attrs));
     return { shape: [...attrs.xShape], dtype: dy.dtype };
   },
   cpu: ([dy, w], attrs, out) => {
     const dyd = dy.data as FloatArray, wd = w.data as FloatArray;
-    forEachTap(
+    forEachConvTap(
       attrs.xShape,
       w.shape,
       dy.shape,
       attrs,
+      false,
       (xi, wi, yi) => {
         if (xi >= 0) out[xi] += dyd[yi] * wd[wi]; // padding has no gradient to hold
       },
@@ -346,19 +286,17 @@ export interface BackpropFilterAttrs extends Conv2dAttrs {
 const conv2dBackpropFilterDef = defineOp<BackpropFilterAttrs>({
   name: "conv2dBackpropFilter",
   infer: ([x, dy], attrs) => {
-    const y = conv2dShape(x.shape, attrs.wShape, attrs);
-    if (y.some((d, i) => d !== dy.shape[i])) {
-      throw new Error(`conv2dBackpropFilter: dy ${fmtShape(dy.shape)} should be ${fmtShape(y)}`);
-    }
+    checkDy("conv2dBackpropFilter", dy.shape, conv2dShape(x.shape, attrs.wShape, attrs));
     return { shape: [...attrs.wShape], dtype: x.dtype };
   },
   cpu: ([x, dy], attrs, out) => {
     const xd = x.data as FloatArray, dyd = dy.data as FloatArray;
-    forEachTap(
+    forEachConvTap(
       x.shape,
       attrs.wShape,
       dy.shape,
       attrs,
+      false,
       (xi, wi, yi) => (out[wi] += (xi < 0 ? 0 : xd[xi]) * dyd[yi]),
     );
   },
@@ -377,37 +315,31 @@ const conv2dBackpropFilterDef = defineOp<BackpropFilterAttrs>({
 
 /** Cases of conv2dBackpropFilter: x [N, H, W, Cin] and dy [N, OH, OW, Cout] → wShape. */
 function filterGradCases(): OpTestCase<BackpropFilterAttrs>[] {
-  const p = (t: number, b: number, l: number, r: number): Pads => ({
-    top: t,
-    bottom: b,
-    left: l,
-    right: r,
-  });
   return [
     {
       name: "3x3 same",
       inputs: [{ shape: [2, 5, 4, 2] }, { shape: [2, 5, 4, 3] }],
-      attrs: { strides: [1, 1], pads: p(1, 1, 1, 1), wShape: [3, 3, 2, 3] },
+      attrs: { strides: [1, 1], pads: padsOf(1, 1, 1, 1), wShape: [3, 3, 2, 3] },
     },
     {
       name: "5x5 pad 2 stride 2",
       inputs: [{ shape: [1, 7, 6, 2] }, { shape: [1, 4, 3, 2] }],
-      attrs: { strides: [2, 2], pads: p(2, 2, 2, 2), wShape: [5, 5, 2, 2] },
+      attrs: { strides: [2, 2], pads: padsOf(2, 2, 2, 2), wShape: [5, 5, 2, 2] },
     },
     {
       name: "2x3 dilation 2 valid",
       inputs: [{ shape: [1, 7, 6, 2] }, { shape: [1, 5, 2, 2] }],
-      attrs: { strides: [1, 1], pads: p(0, 0, 0, 0), dilations: [2, 2], wShape: [2, 3, 2, 2] },
+      attrs: { strides: [1, 1], pads: padsOf(0, 0, 0, 0), dilations: [2, 2], wShape: [2, 3, 2, 2] },
     },
     {
       name: "1x1",
       inputs: [{ shape: [2, 3, 3, 3] }, { shape: [2, 3, 3, 2] }],
-      attrs: { strides: [1, 1], pads: p(0, 0, 0, 0), wShape: [1, 1, 3, 2] },
+      attrs: { strides: [1, 1], pads: padsOf(0, 0, 0, 0), wShape: [1, 1, 3, 2] },
     },
     {
       name: "empty batch",
       inputs: [{ shape: [0, 4, 4, 2] }, { shape: [0, 4, 4, 2] }],
-      attrs: { strides: [1, 1], pads: p(1, 1, 1, 1), wShape: [3, 3, 2, 2] },
+      attrs: { strides: [1, 1], pads: padsOf(1, 1, 1, 1), wShape: [3, 3, 2, 2] },
     },
   ];
 }

@@ -135,3 +135,8 @@ export function transposedLength(
 ): number {
   return padding === "same" ? len * stride : len * stride + Math.max(extent - stride, 0);
 }
+
+/** Pads from its four sides in order top, bottom, left, right. Example: `padsOf(0, 1, 0, 1)`. */
+export function padsOf(top: number, bottom: number, left: number, right: number): Pads {
+  return { top, bottom, left, right };
+}

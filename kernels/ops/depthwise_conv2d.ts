@@ -1,10 +1,16 @@
 import type { FloatArray } from "../dtype.ts";
 import { runOp } from "../engine.ts";
 import { defineOp, type OpDef, type OpTestCase } from "../op.ts";
-import { fmtShape } from "../shape.ts";
 import type { Tensor } from "../tensor_core.ts";
 import { type Conv2dAttrs, convOutput, type ConvWindowOptions, windowAttrs } from "./conv2d.ts";
-import type { Pads } from "./conv_window.ts";
+import { padsOf } from "./conv_window.ts";
+import {
+  checkConvChannels,
+  checkConvRanks,
+  checkDy,
+  checkFloatPair,
+  forEachConvTap,
+} from "./conv_taps.ts";
 
 /**
  * Depthwise 2-D convolution on NHWC input with a [KH, KW, Cin, M] filter (TensorFlow/Keras
@@ -19,18 +25,8 @@ import type { Pads } from "./conv_window.ts";
 export type DepthwiseAttrs = Omit<Conv2dAttrs, "activation">;
 
 function checkShapes(op: string, x: number[], w: number[]): void {
-  if (x.length !== 4 || w.length !== 4) {
-    throw new Error(
-      `${op}: input must be NHWC [N,H,W,C] and filter [KH,KW,C,multiplier], got ` +
-        `${fmtShape(x)} and ${fmtShape(w)}`,
-    );
-  }
-  if (x[3] !== w[2]) {
-    throw new Error(
-      `${op}: input has ${x[3]} channels but the filter expects ${w[2]} (${fmtShape(x)} vs ` +
-        `filter ${fmtShape(w)})`,
-    );
-  }
+  checkConvRanks(op, x, w, "[KH,KW,C,multiplier]");
+  checkConvChannels(op, x, w);
 }
 
 /** Output shape [N, OH, OW, C·M] of a depthwise conv of input `x` with filter `w`. */
@@ -40,103 +36,53 @@ function depthwiseShape(op: string, x: number[], w: number[], attrs: DepthwiseAt
   return [x[0], oh, ow, w[2] * w[3]];
 }
 
-/**
- * Calls `f(xIndex, wIndex, yIndex)` for every multiply-add of the depthwise convolution: the one
- * loop nest the three reference kernels share. Taps in the padding come with xIndex −1 (zero
- * padding is a real zero input, as conv2d's reference: 0·w is added).
- */
-function forEachTap(
-  x: number[],
-  w: number[],
-  y: number[],
-  attrs: DepthwiseAttrs,
-  f: (xi: number, wi: number, yi: number) => void,
-): void {
-  const { strides: [sh, sw], pads } = attrs;
-  const [dh, dw] = attrs.dilations ?? [1, 1];
-  const [n, h, wd, cin] = x;
-  const [kh, kw, , mult] = w;
-  const [, oh, ow] = y;
-  for (let b = 0; b < n; b++) {
-    for (let oy = 0; oy < oh; oy++) {
-      for (let ox = 0; ox < ow; ox++) {
-        const yBase = ((b * oh + oy) * ow + ox) * cin * mult;
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sh + ky * dh - pads.top;
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * sw + kx * dw - pads.left;
-            const pad = iy < 0 || iy >= h || ix < 0 || ix >= wd;
-            const xBase = pad ? -1 : ((b * h + iy) * wd + ix) * cin;
-            const wBase = (ky * kw + kx) * cin * mult;
-            for (let c = 0; c < cin; c++) {
-              const xi = pad ? -1 : xBase + c;
-              for (let m = 0; m < mult; m++) f(xi, wBase + c * mult + m, yBase + c * mult + m);
-            }
-          }
-        }
-      }
-    }
-  }
-}
-
-const p = (top: number, bottom: number, left: number, right: number): Pads => ({
-  top,
-  bottom,
-  left,
-  right,
-});
 const cases: OpTestCase<DepthwiseAttrs>[] = [
   {
     name: "3x3 valid, multiplier 1",
     inputs: [{ shape: [2, 5, 5, 3] }, { shape: [3, 3, 3, 1] }],
-    attrs: { strides: [1, 1], pads: p(0, 0, 0, 0) },
+    attrs: { strides: [1, 1], pads: padsOf(0, 0, 0, 0) },
   },
   {
     name: "3x3 same, multiplier 2",
     inputs: [{ shape: [2, 5, 4, 2] }, { shape: [3, 3, 2, 2] }],
-    attrs: { strides: [1, 1], pads: p(1, 1, 1, 1) },
+    attrs: { strides: [1, 1], pads: padsOf(1, 1, 1, 1) },
   },
   {
     name: "5x3 stride [2, 1], asymmetric pads, multiplier 3",
     inputs: [{ shape: [1, 7, 6, 2] }, { shape: [5, 3, 2, 3] }],
-    attrs: { strides: [2, 1], pads: p(1, 2, 0, 1) },
+    attrs: { strides: [2, 1], pads: padsOf(1, 2, 0, 1) },
   },
   {
     name: "3x3 stride 2 same (odd pixel bottom/right)",
     inputs: [{ shape: [2, 6, 6, 3] }, { shape: [3, 3, 3, 1] }],
-    attrs: { strides: [2, 2], pads: p(0, 1, 0, 1) },
+    attrs: { strides: [2, 2], pads: padsOf(0, 1, 0, 1) },
   },
   {
     name: "3x2 dilation [2, 3] same, multiplier 2",
     inputs: [{ shape: [1, 7, 8, 2] }, { shape: [3, 2, 2, 2] }],
-    attrs: { strides: [1, 1], pads: p(2, 2, 1, 2), dilations: [2, 3] },
+    attrs: { strides: [1, 1], pads: padsOf(2, 2, 1, 2), dilations: [2, 3] },
   },
   {
     name: "empty batch, 3x3 same",
     inputs: [{ shape: [0, 4, 4, 2] }, { shape: [3, 3, 2, 2] }],
-    attrs: { strides: [1, 1], pads: p(1, 1, 1, 1) },
+    attrs: { strides: [1, 1], pads: padsOf(1, 1, 1, 1) },
   },
 ];
-
-function floatPair(op: string, a: { dtype: string }, b: { dtype: string }): void {
-  if (a.dtype !== b.dtype || a.dtype === "int32") {
-    throw new Error(`${op}: needs two float tensors of one dtype, got ${a.dtype}, ${b.dtype}`);
-  }
-}
 
 const depthwiseDef: OpDef<DepthwiseAttrs> = defineOp<DepthwiseAttrs>({
   name: "depthwiseConv2d",
   infer: ([x, w], attrs) => {
-    floatPair("depthwiseConv2d", x, w);
+    checkFloatPair("depthwiseConv2d", x, w);
     return { shape: depthwiseShape("depthwiseConv2d", x.shape, w.shape, attrs), dtype: x.dtype };
   },
   cpu: ([x, w], attrs, out, outShape) => {
     const xd = x.data as FloatArray, wd = w.data as FloatArray;
-    forEachTap(
+    forEachConvTap(
       x.shape,
       w.shape,
       outShape,
       attrs,
+      true,
       (xi, wi, yi) => (out[yi] += (xi < 0 ? 0 : xd[xi]) * wd[wi]),
     );
   },
@@ -153,12 +99,6 @@ export interface DepthwiseInputAttrs extends DepthwiseAttrs {
   xShape: number[];
 }
 
-function checkDy(op: string, dy: number[], y: number[]): void {
-  if (dy.length !== y.length || y.some((d, i) => d !== dy[i])) {
-    throw new Error(`${op}: dy ${fmtShape(dy)} should be ${fmtShape(y)}`);
-  }
-}
-
 /**
  * Smaller convs for the backprop ops' own cases (their float64 checks are second derivatives of
  * the conv; small sums keep the finite differences' rounding well below the tolerance).
@@ -167,17 +107,17 @@ const backpropBase: OpTestCase<DepthwiseAttrs>[] = [
   {
     name: "3x3 same, multiplier 2",
     inputs: [{ shape: [1, 4, 3, 2] }, { shape: [3, 3, 2, 2] }],
-    attrs: { strides: [1, 1], pads: p(1, 1, 1, 1) },
+    attrs: { strides: [1, 1], pads: padsOf(1, 1, 1, 1) },
   },
   {
     name: "3x2 stride [2, 1], asymmetric pads",
     inputs: [{ shape: [1, 5, 4, 2] }, { shape: [3, 2, 2, 1] }],
-    attrs: { strides: [2, 1], pads: p(1, 0, 0, 1) },
+    attrs: { strides: [2, 1], pads: padsOf(1, 0, 0, 1) },
   },
   {
     name: "2x2 dilation [2, 1] valid, multiplier 3",
     inputs: [{ shape: [1, 5, 3, 1] }, { shape: [2, 2, 1, 3] }],
-    attrs: { strides: [1, 1], pads: p(0, 0, 0, 0), dilations: [2, 1] },
+    attrs: { strides: [1, 1], pads: padsOf(0, 0, 0, 0), dilations: [2, 1] },
   },
   cases[cases.length - 1], // the empty batch
 ];
@@ -201,7 +141,7 @@ function backpropCases<A>(
 const backpropInputDef: OpDef<DepthwiseInputAttrs> = defineOp<DepthwiseInputAttrs>({
   name: "depthwiseConv2dBackpropInput",
   infer: ([dy, w], attrs) => {
-    floatPair("depthwiseConv2dBackpropInput", dy, w);
+    checkFloatPair("depthwiseConv2dBackpropInput", dy, w);
     const op = "depthwiseConv2dBackpropInput";
     checkDy(op, dy.shape, depthwiseShape(op, attrs.xShape, w.shape, attrs));
     return { shape: [...attrs.xShape], dtype: dy.dtype };
@@ -209,7 +149,7 @@ const backpropInputDef: OpDef<DepthwiseInputAttrs> = defineOp<DepthwiseInputAttr
   // Only the taps whose input exists (padding has no gradient to hold), as conv2d's.
   cpu: ([dy, w], attrs, out) => {
     const dyd = dy.data as FloatArray, wd = w.data as FloatArray;
-    forEachTap(attrs.xShape, w.shape, dy.shape, attrs, (xi, wi, yi) => {
+    forEachConvTap(attrs.xShape, w.shape, dy.shape, attrs, true, (xi, wi, yi) => {
       if (xi >= 0) out[xi] += dyd[yi] * wd[wi];
     });
   },
@@ -230,7 +170,7 @@ export interface DepthwiseFilterAttrs extends DepthwiseAttrs {
 const backpropFilterDef: OpDef<DepthwiseFilterAttrs> = defineOp<DepthwiseFilterAttrs>({
   name: "depthwiseConv2dBackpropFilter",
   infer: ([x, dy], attrs) => {
-    floatPair("depthwiseConv2dBackpropFilter", x, dy);
+    checkFloatPair("depthwiseConv2dBackpropFilter", x, dy);
     const op = "depthwiseConv2dBackpropFilter";
     checkDy(op, dy.shape, depthwiseShape(op, x.shape, attrs.wShape, attrs));
     return { shape: [...attrs.wShape], dtype: x.dtype };
@@ -238,11 +178,12 @@ const backpropFilterDef: OpDef<DepthwiseFilterAttrs> = defineOp<DepthwiseFilterA
   // A padded tap adds 0·dy, as conv2d's filter gradient.
   cpu: ([x, dy], attrs, out) => {
     const xd = x.data as FloatArray, dyd = dy.data as FloatArray;
-    forEachTap(
+    forEachConvTap(
       x.shape,
       attrs.wShape,
       dy.shape,
       attrs,
+      true,
       (xi, wi, yi) => (out[wi] += (xi < 0 ? 0 : xd[xi]) * dyd[yi]),
     );
   },
