@@ -5,6 +5,7 @@
  */
 import { Rng } from "../../kernels/random.ts";
 import { type Tensor, tensor } from "../../kernels/tensor.ts";
+import * as layers from "../../layers/mod.ts";
 
 /** `n` seeded values in [-scale, scale). */
 export function values(n: number, seed: number, scale = 1): Float64Array {
@@ -21,6 +22,32 @@ const sig = (v: number) => 1 / (1 + Math.exp(-v));
 
 /** Which cell the reference runs. */
 export type CellKind = "simple" | "lstm" | "gru";
+
+/** Gates per cell: the kernels hold that many blocks of `units` columns. */
+const GATES: Record<CellKind, number> = { simple: 1, lstm: 4, gru: 3 };
+
+/** The layer of cell `kind` with `units` units. */
+export function recurrentLayer(
+  kind: CellKind,
+  units: number,
+  o: { returnSequences?: boolean; goBackwards?: boolean } = {},
+) {
+  return kind === "simple"
+    ? layers.simpleRNN({ units, ...o })
+    : kind === "lstm"
+    ? layers.lstm({ units, ...o })
+    : layers.gru({ units, ...o });
+}
+
+/** Seeded weights of a `kind` cell: kernel [f, g·u], recurrent kernel [u, g·u], bias. */
+export function cellWeights(kind: CellKind, features: number, units: number, seed: number) {
+  const g = GATES[kind] * units;
+  return {
+    kernel: randomTensor([features, g], seed, 0.6),
+    recurrentKernel: randomTensor([units, g], seed + 1, 0.6),
+    bias: randomTensor(kind === "gru" ? [2, g] : [g], seed + 2, 0.3),
+  };
+}
 
 /**
  * Runs the recurrence on host arrays: x [b, t, f], kernel [f, g·u], rec [u, g·u], bias [g·u]

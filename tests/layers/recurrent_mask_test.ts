@@ -11,31 +11,16 @@ import { type Tensor, tensor } from "../../kernels/tensor.ts";
 import * as layers from "../../layers/mod.ts";
 import type { RecurrentLayer } from "../../layers/recurrent.ts";
 import { gradcheck } from "../../train/gradcheck.ts";
-import { type CellKind, randomTensor } from "./recurrent_fixture.ts";
+import { type CellKind, cellWeights, randomTensor, recurrentLayer } from "./recurrent_fixture.ts";
 
 await setDevice("cpu");
 
 const F = 4, U = 3, T = 4;
 const LENGTHS = [4, 1, 3];
 const B = LENGTHS.length;
-const gatesOf = { simple: 1, lstm: 4, gru: 3 };
-
-function make(kind: CellKind, o: { returnSequences?: boolean; goBackwards?: boolean } = {}) {
-  return kind === "simple"
-    ? layers.simpleRNN({ units: U, ...o })
-    : kind === "lstm"
-    ? layers.lstm({ units: U, ...o })
-    : layers.gru({ units: U, ...o });
-}
-
-function weightsFor(kind: CellKind, seed: number) {
-  const g = gatesOf[kind] * U;
-  return {
-    kernel: randomTensor([F, g], seed, 0.6),
-    recurrentKernel: randomTensor([U, g], seed + 1, 0.6),
-    bias: randomTensor(kind === "gru" ? [2, g] : [g], seed + 2, 0.3),
-  };
-}
+const make = (kind: CellKind, o: { returnSequences?: boolean; goBackwards?: boolean } = {}) =>
+  recurrentLayer(kind, U, o);
+const weightsFor = (kind: CellKind, seed: number) => cellWeights(kind, F, U, seed);
 
 /** [B, T] float64: 1 for the first `len` steps of each row, 0 after (right padding). */
 function rightMask(lengths: number[], t: number, dtype: "float64" | "int32" = "float64"): Tensor {

@@ -9,29 +9,20 @@ import * as layers from "../../layers/mod.ts";
 import type { RecurrentLayer } from "../../layers/recurrent.ts";
 import { input } from "../../layers/symbolic.ts";
 import { gradcheck, type GradcheckResult } from "../../train/gradcheck.ts";
-import { type CellKind, randomTensor, reference } from "./recurrent_fixture.ts";
+import {
+  type CellKind,
+  cellWeights,
+  randomTensor,
+  recurrentLayer,
+  reference,
+} from "./recurrent_fixture.ts";
 
 await setDevice("cpu");
 
 const B = 2, T = 3, F = 4, U = 3;
-const gatesOf = { simple: 1, lstm: 4, gru: 3 };
-
-function make(kind: CellKind, o: { returnSequences?: boolean; goBackwards?: boolean } = {}) {
-  return kind === "simple"
-    ? layers.simpleRNN({ units: U, ...o })
-    : kind === "lstm"
-    ? layers.lstm({ units: U, ...o })
-    : layers.gru({ units: U, ...o });
-}
-
-function weightsFor(kind: CellKind, seed: number) {
-  const g = gatesOf[kind] * U;
-  return {
-    kernel: randomTensor([F, g], seed, 0.6),
-    recurrentKernel: randomTensor([U, g], seed + 1, 0.6),
-    bias: randomTensor(kind === "gru" ? [2, g] : [g], seed + 2, 0.3),
-  };
-}
+const make = (kind: CellKind, o: { returnSequences?: boolean; goBackwards?: boolean } = {}) =>
+  recurrentLayer(kind, U, o);
+const weightsFor = (kind: CellKind, seed: number) => cellWeights(kind, F, U, seed);
 
 function close(a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: string) {
   assert.equal(a.length, b.length, what);
