@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import "../../kernels/tensor_methods.ts";
 import { setDevice } from "../../kernels/device.ts";
-import { Rng } from "../../kernels/random.ts";
 import { type Tensor, tensor } from "../../kernels/tensor.ts";
 import * as layers from "../../layers/mod.ts";
 import { Sequential } from "../../layers/sequential.ts";
@@ -9,6 +8,7 @@ import { Module } from "../../layers/module.ts";
 import { evaluate } from "../../train/evaluate.ts";
 import { fit } from "../../train/fit.ts";
 import { sgd } from "../../train/optimizers.ts";
+import { twoBlobs } from "../train/blobs.ts";
 import {
   evaluationBundle,
   imageGrid,
@@ -88,16 +88,7 @@ Deno.test("a Module shows its fields as an HTML table", () => {
   assert.ok(html.includes(">16</td>") && html.includes(">10</td>"));
 });
 
-const blobs = (n: number) => {
-  const rng = new Rng(3);
-  const x = new Float32Array(2 * n), y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    y[i] = i % 2;
-    x[2 * i] = rng.normal() * 0.5 + (y[i] ? 1.5 : -1.5);
-    x[2 * i + 1] = rng.normal() * 0.5;
-  }
-  return { x: tensor(x, [n, 2]), y, classNames: ["left", "right"] };
-};
+const blobs = (n: number) => ({ ...twoBlobs(n, 3), classNames: ["left", "right"] });
 
 Deno.test("History shows curves as SVG; its JSON and keys are unchanged", async () => {
   const m = new Sequential([layers.dense({ units: 2 })], { inputShape: [2], seed: 1 });

@@ -6,26 +6,14 @@ import { tensor } from "../../kernels/tensor.ts";
 import { argmax, softmax } from "../../kernels/ops/mod.ts";
 import * as layers from "../../layers/mod.ts";
 import { Sequential } from "../../layers/sequential.ts";
-import type { Dataset } from "../../datasets/dataset.ts";
 import { evaluate, predict } from "../../train/evaluate.ts";
 import { fit } from "../../train/fit.ts";
 import { adam, sgd } from "../../train/optimizers.ts";
 import { loadCheckpoint, saveCheckpoint } from "../../train/checkpoint.ts";
 import { undisposed } from "../kernels/undisposed.ts";
+import { twoBlobs } from "./blobs.ts";
 
 await setDevice("cpu");
-
-/** Two Gaussian blobs in 2-D, labels 0/1. */
-function blobs(n: number, seed: number): Dataset {
-  const rng = new Rng(seed);
-  const x = new Float32Array(2 * n), y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    y[i] = i % 2;
-    x[2 * i] = rng.normal() * 0.5 + (y[i] ? 1.5 : -1.5);
-    x[2 * i + 1] = rng.normal() * 0.5;
-  }
-  return { x: tensor(x, [n, 2]), y };
-}
 
 const net = (seed: number) =>
   new Sequential([
@@ -34,7 +22,7 @@ const net = (seed: number) =>
   ], { seed });
 
 Deno.test("fit learns separable blobs; history has every field; evaluate agrees", async () => {
-  const data = blobs(400, 1);
+  const data = twoBlobs(400, 1);
   const m = net(1);
   const lines: string[] = [];
   const h = await fit(m, data, {
@@ -67,7 +55,7 @@ Deno.test("fit learns separable blobs; history has every field; evaluate agrees"
 
 Deno.test("same seed ⇒ same history; fit leaves no tensors behind", async () => {
   const run = async () => {
-    const data = blobs(120, 2);
+    const data = twoBlobs(120, 2);
     const m = net(3).build();
     const before = undisposed();
     const h = await fit(m, data, {

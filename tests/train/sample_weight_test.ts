@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { setDevice } from "../../kernels/device.ts";
 import { softmaxCrossEntropy } from "../../kernels/ops/mod.ts";
-import { Rng } from "../../kernels/random.ts";
 import { tensor } from "../../kernels/tensor.ts";
 import { categoricalCrossentropy } from "../../layers/losses.ts";
 import * as layers from "../../layers/mod.ts";
@@ -9,21 +8,11 @@ import { Sequential } from "../../layers/sequential.ts";
 import { evaluate, predict } from "../../train/evaluate.ts";
 import { fit } from "../../train/fit.ts";
 import { sgd } from "../../train/optimizers.ts";
+import { twoBlobs } from "./blobs.ts";
 
 /** Data with `sampleWeight` (Keras' sample_weight) in fit and evaluate. */
 
 await setDevice("cpu");
-
-function blobs(n: number, seed: number) {
-  const rng = new Rng(seed);
-  const x = new Float32Array(2 * n), y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    y[i] = i % 2;
-    x[2 * i] = rng.normal() * 0.5 + (y[i] ? 1.5 : -1.5);
-    x[2 * i + 1] = rng.normal() * 0.5;
-  }
-  return { x: tensor(x, [n, 2]), y };
-}
 
 const net = () =>
   new Sequential([
@@ -32,7 +21,7 @@ const net = () =>
   ], { seed: 1 });
 
 Deno.test("evaluate with sampleWeight: Σ wᵢℓᵢ / N over batches, for the default loss and mse", async () => {
-  const d = blobs(50, 1);
+  const d = twoBlobs(50, 1);
   const sampleWeight = Float32Array.from({ length: 50 }, (_, i) => (i % 5) / 2);
   const m = net();
   const ev = await evaluate(m, { ...d, sampleWeight }, { batchSize: 16 });
@@ -47,7 +36,7 @@ Deno.test("evaluate with sampleWeight: Σ wᵢℓᵢ / N over batches, for the d
 });
 
 Deno.test("fit with sampleWeight: zero weights move nothing; doubling them is doubling α", async () => {
-  const d = blobs(60, 2);
+  const d = twoBlobs(60, 2);
   const train = async (w: number, lr: number) => {
     const m = net();
     await fit(m, { ...d, sampleWeight: new Float32Array(60).fill(w) }, {
@@ -73,7 +62,7 @@ Deno.test("fit with sampleWeight: zero weights move nothing; doubling them is do
 });
 
 Deno.test("sampleWeight: a loss without weights and a wrong length are refused", async () => {
-  const d = blobs(10, 3);
+  const d = twoBlobs(10, 3);
   const m = net();
   await assert.rejects(
     () => evaluate(m, { ...d, sampleWeight: new Float32Array(10) }, { loss: softmaxCrossEntropy }),

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { setDevice } from "../../../kernels/device.ts";
 import { tidy } from "../../../kernels/engine.ts";
-import { Rng } from "../../../kernels/random.ts";
 import { tensor } from "../../../kernels/tensor.ts";
 import * as losses from "../../../layers/losses_mod.ts";
 import * as layers from "../../../layers/mod.ts";
@@ -9,22 +8,11 @@ import { Sequential } from "../../../layers/sequential.ts";
 import { evaluate, predict } from "../../../train/evaluate.ts";
 import { fit } from "../../../train/fit.ts";
 import { adam } from "../../../train/optimizers.ts";
+import { twoBlobs } from "../../train/blobs.ts";
 
 /** The Keras losses in fit and evaluate, by name and as configured functions. */
 
 await setDevice("cpu");
-
-/** Two Gaussian blobs in 2-D, labels 0/1. */
-function blobs(n: number, seed: number) {
-  const rng = new Rng(seed);
-  const x = new Float32Array(2 * n), y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    y[i] = i % 2;
-    x[2 * i] = rng.normal() * 0.5 + (y[i] ? 1.5 : -1.5);
-    x[2 * i + 1] = rng.normal() * 0.5;
-  }
-  return { x: tensor(x, [n, 2]), y };
-}
 
 const net = (units: number, activation?: "softmax" | "sigmoid") =>
   new Sequential([
@@ -33,7 +21,7 @@ const net = (units: number, activation?: "softmax" | "sigmoid") =>
   ], { seed: 1 });
 
 Deno.test("fit with a configured loss (logits, label smoothing); evaluate reports that loss", async () => {
-  const data = blobs(200, 1);
+  const data = twoBlobs(200, 1);
   const m = net(2);
   const loss = losses.categoricalCrossentropy({ fromLogits: true, labelSmoothing: 0.1 });
   const h = await fit(m, data, {
@@ -54,7 +42,7 @@ Deno.test("fit with a configured loss (logits, label smoothing); evaluate report
 });
 
 Deno.test("evaluate by name: sparseCategoricalCrossentropy and binaryCrossentropy", async () => {
-  const data = blobs(64, 2);
+  const data = twoBlobs(64, 2);
   const soft = net(2, "softmax");
   const probs = await predict(soft, data.x);
   const want = tidy(() =>
