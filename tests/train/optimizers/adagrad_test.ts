@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { setDevice } from "../../../kernels/device.ts";
 import { adagrad } from "../../../train/optimizers.ts";
-import { gpuAvailable } from "../../kernels/webgpu/gpu_available.ts";
-import { assertClose, assertGpuMatchesCpu, GRADS, THETA, traceSteps } from "./steps.ts";
+import { assertClose, GRADS, testGpuMatchesCpu, THETA, traceSteps } from "./steps.ts";
 
 /** Adagrad against Keras' update written out in float64: a ← a + g², θ ← θ − αg/√(a + ε). */
 
@@ -42,9 +41,4 @@ Deno.test("adagrad: a negative initialAccumulatorValue is refused", () => {
   assert.throws(() => adagrad({ initialAccumulatorValue: -1 }), /initialAccumulatorValue/);
 });
 
-const gpu = await gpuAvailable();
-Deno.test({
-  name: "adagrad: WebGPU's three steps match the CPU's within float32 rounding",
-  ignore: !gpu.ok && !Deno.env.get("CI"),
-  fn: () => assertGpuMatchesCpu(() => adagrad({ learningRate: 0.1 })),
-});
+await testGpuMatchesCpu("adagrad", () => adagrad({ learningRate: 0.1 }));

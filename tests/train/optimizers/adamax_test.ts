@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { setDevice } from "../../../kernels/device.ts";
 import { adamax } from "../../../train/optimizers.ts";
-import { gpuAvailable } from "../../kernels/webgpu/gpu_available.ts";
-import { assertClose, assertGpuMatchesCpu, GRADS, THETA, traceSteps } from "./steps.ts";
+import { assertClose, GRADS, testGpuMatchesCpu, THETA, traceSteps } from "./steps.ts";
 
 /**
  * Adamax against Keras' update written out in float64: m ← β₁m + (1−β₁)g, u ← max(β₂u, |g|),
@@ -43,9 +42,4 @@ for (const device of ["cpu", "cpu-reference"] as const) {
   });
 }
 
-const gpu = await gpuAvailable();
-Deno.test({
-  name: "adamax: WebGPU's three steps match the CPU's within float32 rounding",
-  ignore: !gpu.ok && !Deno.env.get("CI"),
-  fn: () => assertGpuMatchesCpu(() => adamax({ learningRate: 0.1 })),
-});
+await testGpuMatchesCpu("adamax", () => adamax({ learningRate: 0.1 }));

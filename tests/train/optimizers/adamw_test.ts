@@ -4,16 +4,13 @@ import { tidy } from "../../../kernels/engine.ts";
 import { tensor, variable } from "../../../kernels/tensor.ts";
 import { adamW } from "../../../train/optimizers.ts";
 import type { Optimizer } from "../../../train/optimizers.ts";
-import { gpuAvailable } from "../../kernels/webgpu/gpu_available.ts";
+import { GRADS, testGpuMatchesCpu, THETA, traceSteps } from "./steps.ts";
 
 /**
  * AdamW against a float64 transcription of PyTorch's `torch.optim.AdamW` step (decay θ by
  * 1 − αλ, then Adam with bias corrections), values rounded to float32 where the kernel stores
  * them: the CPU results must be equal bit for bit, WebGPU's within float32 rounding.
  */
-
-const THETA = [0.5, -1.25, 2, 0.01];
-const GRADS = [[0.1, -0.3, 0.7, 0], [-0.2, 0.5, 0.4, 1e-3], [0.05, 0.05, -1, 2]];
 
 function reference(o: { lr: number; wd: number; b1: number; b2: number; eps: number }) {
   const f = Math.fround;
@@ -39,18 +36,8 @@ function reference(o: { lr: number; wd: number; b1: number; b2: number; eps: num
   return out;
 }
 
-async function trace(make: () => Optimizer): Promise<number[][]> {
-  const opt = make();
-  const p = variable(tensor(THETA));
-  const out: number[][] = [];
-  for (const g of GRADS) {
-    tidy(() => opt.step([p], [tensor(g)]));
-    out.push(Array.from(await p.data()));
-  }
-  p.dispose();
-  opt.dispose();
-  return out;
-}
+/** θ after each step in float32, the dtype the reference rounds to. */
+const trace = (make: () => Optimizer) => traceSteps(make, "float32");
 
 Deno.test("adamW: PyTorch's defaults (lr 1e-3, betas 0.9/0.999, eps 1e-8, weightDecay 1e-2)", () => {
   const c = adamW().config();
@@ -89,22 +76,4 @@ Deno.test("adamW: the decay is decoupled (zero gradient shrinks θ by 1 − αλ
   opt.dispose();
 });
 
-const gpu = await gpuAvailable();
-Deno.test({
-  name: "adamW: WebGPU's three steps match the CPU's within float32 rounding",
-  ignore: !gpu.ok && !Deno.env.get("CI"),
-  fn: async () => {
-    assert.ok(gpu.ok, gpu.reason);
-    const make = () => adamW({ learningRate: 0.1, weightDecay: 0.5 });
-    await setDevice("cpu");
-    const cpu = await trace(make);
-    await setDevice("webgpu");
-    const onGpu = await trace(make);
-    await setDevice("cpu");
-    cpu.forEach((row, s) =>
-      row.forEach((x, i) =>
-        assert.ok(Math.abs(onGpu[s][i] - x) <= 1e-5 * Math.max(1, Math.abs(x)), `${s} ${i}`)
-      )
-    );
-  },
-});
+await testGpuMatchesCpu("adamW", () => adamW({ learningRate: 0.1, weightDecay: 0.5 }));

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { setDevice } from "../../../kernels/device.ts";
 import { nadam } from "../../../train/optimizers.ts";
-import { gpuAvailable } from "../../kernels/webgpu/gpu_available.ts";
-import { assertClose, assertGpuMatchesCpu, GRADS, THETA, traceSteps } from "./steps.ts";
+import { assertClose, GRADS, testGpuMatchesCpu, THETA, traceSteps } from "./steps.ts";
 
 /**
  * Nadam against Keras 3's `update_step` written out in float64 (u_t, u_product, m_hat, v_hat
@@ -57,9 +56,4 @@ for (const device of ["cpu", "cpu-reference"] as const) {
   });
 }
 
-const gpu = await gpuAvailable();
-Deno.test({
-  name: "nadam: WebGPU's three steps match the CPU's within float32 rounding",
-  ignore: !gpu.ok && !Deno.env.get("CI"),
-  fn: () => assertGpuMatchesCpu(() => nadam({ learningRate: 0.1 })),
-});
+await testGpuMatchesCpu("nadam", () => nadam({ learningRate: 0.1 }));
