@@ -14,6 +14,7 @@ import { convGeometry, type ConvPads, im2col } from "../../../kernels/cpu/im2col
 import { getOp } from "../../../kernels/op.ts";
 import type { TypedArray } from "../../../kernels/dtype.ts";
 import "../../../kernels/ops/mod.ts";
+import { filled, type FloatCtor } from "./filled.ts";
 
 /** The registered reference kernel of `name` (the oracle), called on plain arrays. */
 function reference(
@@ -25,19 +26,6 @@ function reference(
 ): void {
   out.fill(0);
   getOp(name)!.cpu(ins.map(([data, shape]) => ({ data, shape })), attrs, out, outShape);
-}
-
-type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
-
-/** Deterministic uniform values in [-1, 1). */
-function filled(ctor: Ctor, n: number, seed: number): Float32Array | Float64Array {
-  const out = new ctor(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
 }
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -67,7 +55,7 @@ function pads(top: number, bottom = top, left = top, right = bottom): ConvPads {
   return { top, bottom, left, right };
 }
 
-function check(c: Case, ctor: Ctor, seed: number): void {
+function check(c: Case, ctor: FloatCtor, seed: number): void {
   const xShape = [c.n, c.h, c.w, c.cin];
   const wShape = [c.k[0], c.k[1], c.cin, c.cout];
   const d = c.dilations ?? [1, 1];

@@ -6,20 +6,9 @@
 import assert from "node:assert/strict";
 import { gemm, gemmNaive } from "../../../kernels/cpu/gemm.ts";
 import { gemmThreads } from "../../../kernels/cpu/gemm_dispatch.ts";
+import { filled, type FloatCtor } from "./filled.ts";
 
 type Arr = Float32Array | Float64Array;
-type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
-
-/** Deterministic uniform values in [-1, 1), so failures reproduce. */
-function filled(ctor: Ctor, n: number, seed: number): Arr {
-  const out = new ctor(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 interface Case {
   transA: boolean;
@@ -31,9 +20,9 @@ interface Case {
   beta?: number;
   /** Extra elements before each matrix and past each row (exercises offsets and ld > width). */
   pad?: number;
-  ctor?: Ctor;
+  ctor?: FloatCtor;
   /** Element type of A and B when it differs from C's. */
-  inCtor?: Ctor;
+  inCtor?: FloatCtor;
   /** Fill C with NaN first: beta = 0 must not read it. */
   nanC?: boolean;
 }

@@ -24,24 +24,13 @@ import { convGeometry, type ConvPads } from "../../../kernels/cpu/im2col.ts";
 import { getOp } from "../../../kernels/op.ts";
 import type { FloatArray } from "../../../kernels/dtype.ts";
 import "../../../kernels/ops/mod.ts";
+import { filled, type FloatCtor } from "./filled.ts";
 
 const { blas, reason } = loadOpenBlas();
 const noBlas = blas === null;
 
-type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
 /** Unit roundoff of each element type. */
-const unit = (ctor: Ctor) => ctor === Float32Array ? 2 ** -24 : 2 ** -53;
-
-/** Deterministic uniform values in [-1, 1), so failures reproduce. */
-function filled(ctor: Ctor, n: number, seed: number): FloatArray {
-  const out = new ctor(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
+const unit = (ctor: FloatCtor) => ctor === Float32Array ? 2 ** -24 : 2 ** -53;
 
 const abs = (a: FloatArray) => a.map(Math.abs) as FloatArray;
 
@@ -81,7 +70,7 @@ interface GemmCase {
 }
 
 /** Runs `fn` on case `c` and compares the whole C array (padding included) with the oracle. */
-function checkGemm(fn: GemmFn<FloatArray>, ctor: Ctor, c: GemmCase, seed: number): void {
+function checkGemm(fn: GemmFn<FloatArray>, ctor: FloatCtor, c: GemmCase, seed: number): void {
   const { transA, transB, M, N, K } = c;
   const alpha = c.alpha ?? 1, beta = c.beta ?? 0, pad = c.pad ?? 0;
   const [aRows, aCols] = transA ? [K, M] : [M, K];
@@ -258,7 +247,7 @@ const CONV_CASES: ConvCase[] = [
 ];
 
 /** Forward and both backprops for `c`, returning how many GEMMs went through OpenBLAS. */
-function checkConv(c: ConvCase, ctor: Ctor, seed: number): number {
+function checkConv(c: ConvCase, ctor: FloatCtor, seed: number): number {
   const xShape = [c.n, c.h, c.h, c.cin], wShape = [c.k, c.k, c.cin, c.cout];
   const strides = [c.stride, c.stride];
   const g = convGeometry(xShape, wShape, strides, c.pads);
