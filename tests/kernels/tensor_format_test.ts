@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { tensor } from "../../kernels/tensor.ts";
+import { type Tensor, tensor } from "../../kernels/tensor.ts";
 import { formatTensor, formatValues } from "../../kernels/tensor_format.ts";
 import { setDevice } from "../../kernels/device.ts";
 import { gpuAvailable } from "./webgpu/gpu_available.ts";
@@ -21,8 +21,8 @@ Deno.test("tensor display: console.log and Deno.inspect show the values, not bac
   assert.equal(Deno.inspect({ w: t }).includes("Tensor float32 [2] on cpu"), true);
 });
 
-Deno.test("tensor display: print() logs the same text", async () => {
-  const t = tensor([[0.25, 1e-6]]);
+/** The lines `t.print()` logs, caught instead of shown. */
+async function printed(t: Tensor): Promise<string[]> {
   const logged: string[] = [];
   const orig = console.log;
   console.log = (...a: unknown[]) => void logged.push(a.join(" "));
@@ -31,7 +31,12 @@ Deno.test("tensor display: print() logs the same text", async () => {
   } finally {
     console.log = orig;
   }
-  assert.deepEqual(logged, ["Tensor float32 [1,2] on cpu\n[[2.5000e-1, 1.0000e-6]]"]);
+  return logged;
+}
+
+Deno.test("tensor display: print() logs the same text", async () => {
+  const t = tensor([[0.25, 1e-6]]);
+  assert.deepEqual(await printed(t), ["Tensor float32 [1,2] on cpu\n[[2.5000e-1, 1.0000e-6]]"]);
 });
 
 Deno.test("tensor display: large tensors are elided with ... on each long axis", () => {
@@ -68,15 +73,7 @@ Deno.test({
         Deno.inspect(t),
         "Tensor float32 [2] on webgpu (values stay on the device: use `await t.print()`)",
       );
-      const logged: string[] = [];
-      const orig = console.log;
-      console.log = (...a: unknown[]) => void logged.push(a.join(" "));
-      try {
-        await t.print();
-      } finally {
-        console.log = orig;
-      }
-      assert.deepEqual(logged, ["Tensor float32 [2] on webgpu\n[1., 2.]"]);
+      assert.deepEqual(await printed(t), ["Tensor float32 [2] on webgpu\n[1., 2.]"]);
       t.dispose();
     } finally {
       await setDevice("cpu");
