@@ -12,7 +12,7 @@ import { type ConvGeometry, isDilated, isPointwise } from "./im2col.ts";
 import { CommandList } from "./parallel/commands.ts";
 import { announcePair, runPair } from "./parallel/helper.ts";
 import { BINARY_OPS } from "./wasm/elementwise_wasm.ts";
-import { f32ptr } from "./wasm/heap.ts";
+import { f32ptr, stagedPointer } from "./wasm/heap.ts";
 import { type WasmKernels, wasmKernels } from "./wasm/module.ts";
 
 /**
@@ -78,14 +78,6 @@ function splittable(x: FloatArray, g: ConvGeometry): WasmKernels | undefined {
   return k;
 }
 
-/** Byte pointer to `a` in the heap: `a` itself when it lives there, else a copy in `slot`. */
-function stage(k: WasmKernels, a: Float32Array, slot: string): number | undefined {
-  if (k.heap.owns(a)) return a.byteOffset;
-  const s = k.scratch.get(slot, a.length);
-  s?.set(a);
-  return s?.byteOffset;
-}
-
 /** A heap region for an output of n values: `out` itself when it lives there, else `slot`. */
 function outputRegion(k: WasmKernels, out: Float32Array, slot: string) {
   return k.heap.owns(out) ? out : k.scratch.get(slot, out.length);
@@ -136,8 +128,8 @@ export function conv2dForwardSplit(
   if (!k || !(w instanceof Float32Array) || !(out instanceof Float32Array)) return false;
   if (bias && !(bias instanceof Float32Array)) return false;
   const tm = tapMajor(x, g), run = runLength(g), size = g.h * g.w * g.cin;
-  const xp = stage(k, x as Float32Array, "split.x"), wp = stage(k, w, "split.w");
-  const bp = bias ? stage(k, bias, "split.bias") : 0;
+  const xp = stagedPointer(k, x as Float32Array, "split.x"), wp = stagedPointer(k, w, "split.w");
+  const bp = bias ? stagedPointer(k, bias, "split.bias") : 0;
   const o = outputRegion(k, out, "split.out");
   const kept = inHeap(k, keep ? colsForKeeping(x, g.n * P * K) : undefined);
   const cols = halves(g.n).map((_, i) =>
@@ -178,7 +170,7 @@ export function conv2dBackpropInputSplit(
   const k = splittable(dy, g);
   if (!k || !(w instanceof Float32Array) || !(dx instanceof Float32Array)) return false;
   const run = runLength(g), size = g.h * g.w * g.cin;
-  const dyp = stage(k, dy as Float32Array, "split.dy"), wp = stage(k, w, "split.w");
+  const dyp = stagedPointer(k, dy as Float32Array, "split.dy"), wp = stagedPointer(k, w, "split.w");
   const o = outputRegion(k, dx, "split.dx");
   const cols = [0, 1].map((i) => k.scratch.get(`split.cols${i}`, run * P * K));
   if (dyp === undefined || wp === undefined || !o || cols.some((c) => !c)) return false;
@@ -211,8 +203,8 @@ export function conv2dBackpropFilterSplit(
   if (!k || !(dy instanceof Float32Array) || !(dw instanceof Float32Array)) return false;
   const tm = tapMajor(x, g), run = runLength(g), size = g.h * g.w * g.cin;
   const kept = inHeap(k, takeCols(x, splitKey(g, tm)));
-  const dyp = stage(k, dy, "split.dy");
-  const xp = kept ? 0 : stage(k, x as Float32Array, "split.x");
+  const dyp = stagedPointer(k, dy, "split.dy");
+  const xp = kept ? 0 : stagedPointer(k, x as Float32Array, "split.x");
   const partial = [0, 1].map((i) => k.scratch.get(`split.dw${i}`, K * co));
   const cols = [0, 1].map((i) => kept ? kept : k.scratch.get(`split.cols${i}`, run * P * K));
   if (

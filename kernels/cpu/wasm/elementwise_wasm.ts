@@ -1,4 +1,4 @@
-import { f32ptr } from "./heap.ts";
+import { stagedPointer } from "./heap.ts";
 import { type KernelExports, wasmKernels } from "./module.ts";
 
 /**
@@ -24,20 +24,6 @@ const MAX_VALUES = 512 * 1024;
 /** Binary op codes of kernels.c's binary_f32. */
 export const BINARY_OPS = { add: 0, sub: 1, mul: 2, div: 3 } as const;
 
-type Kernels = NonNullable<ReturnType<typeof wasmKernels>>;
-
-/**
- * Pointer to values [from, from + len) of `a` inside the heap: `a` itself when it lives there,
- * else a copy in scratch slot `slot`. Undefined when the slot cannot be had.
- */
-function stageIn(k: Kernels, a: Float32Array, from: number, len: number, slot: string) {
-  if (k.heap.owns(a)) return f32ptr(a, from);
-  const s = k.scratch.get(slot, len);
-  if (!s) return undefined;
-  s.set(a.subarray(from, from + len));
-  return s.byteOffset;
-}
-
 /**
  * Runs `kernel(pointers, outPointer, len)` over [0, n) in chunks of `chunk`, staging the
  * chunked inputs in and the output out. False if staging memory could not be had.
@@ -55,7 +41,7 @@ function chunked(
     const len = Math.min(chunk, n - i);
     const ptrs: number[] = [];
     for (const [j, a] of inputs.entries()) {
-      const p = stageIn(k, a, i, len, `ew${j}`);
+      const p = stagedPointer(k, a, `ew${j}`, i, len);
       if (p === undefined) return false;
       ptrs.push(p);
     }
@@ -102,7 +88,7 @@ export function binaryBlockWasm(
   if (!k || out.length < MIN_VALUES || out.length > MAX_VALUES || out.length % block !== 0) {
     return false;
   }
-  const pb = stageIn(k, b, 0, block, "ewblock");
+  const pb = stagedPointer(k, b, "ewblock", 0, block);
   if (pb === undefined) return false;
   const code = BINARY_OPS[op];
   // Whole blocks per chunk, so every chunk starts at the block's first value.
@@ -128,7 +114,7 @@ export function sumRowsWasm(x: Float32Array, inner: number, out: Float32Array): 
   const rowsPerChunk = Math.max(1, Math.floor(CHUNK / inner)), n = x.length;
   for (let i = 0; i < n; i += rowsPerChunk * inner) {
     const len = Math.min(rowsPerChunk * inner, n - i);
-    const p = stageIn(k, x, i, len, "ew0");
+    const p = stagedPointer(k, x, "ew0", i, len);
     if (p === undefined) return false;
     k.fn.sum_rows_f64(p, acc.byteOffset, len / inner, inner);
   }
@@ -152,7 +138,7 @@ export function biasReluInPlaceWasm(
   const k = wasmKernels();
   const block = bias?.length ?? 1;
   if (!k || (to - from) % block !== 0 || (!bias && !relu)) return false;
-  const pb = bias ? stageIn(k, bias, 0, block, "ewblock") : 0;
+  const pb = bias ? stagedPointer(k, bias, "ewblock", 0, block) : 0;
   if (pb === undefined) return false;
   const chunk = Math.max(1, Math.floor(CHUNK / block)) * block, direct = k.heap.owns(a);
   // Staging memory is had before any chunk is touched: the work is in place, so declining

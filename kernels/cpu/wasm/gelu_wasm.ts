@@ -1,8 +1,8 @@
 import { openBlasPath } from "../gemm_dispatch.ts";
 import { CommandList } from "../parallel/commands.ts";
 import { announcePair, runPair } from "../parallel/helper.ts";
-import { f32ptr } from "./heap.ts";
-import { type WasmKernels, wasmKernels } from "./module.ts";
+import { f32ptr, stagedPointer } from "./heap.ts";
+import { wasmKernels } from "./module.ts";
 
 /**
  * gelu's erf form and its gradient on float32 through the WASM SIMD kernels (kernels.c's gelu_f32
@@ -27,14 +27,6 @@ const TAIL_VALUES = 64;
 /** The command lists of the two halves, reused call after call (runPair finishes with them). */
 const lists = [new CommandList(), new CommandList()];
 
-/** Byte pointer to `a` in the heap: `a` itself when it lives there, else a copy in `slot`. */
-function stage(k: WasmKernels, a: Float32Array, slot: string): number | undefined {
-  if (k.heap.owns(a)) return a.byteOffset;
-  const s = k.scratch.get(slot, a.length);
-  s?.set(a);
-  return s?.byteOffset;
-}
-
 /**
  * Runs `name` over the n values of `inputs` into `out`: the inputs' byte pointers, then the
  * output's, the count and the tail region, as kernels.c's gelu kernels take them.
@@ -46,7 +38,7 @@ function run(name: "gelu_f32" | "gelu_grad_f32", inputs: Float32Array[], out: Fl
   if (split) announcePair(k); // wakes the helper while the operands are staged
   const ptrs: number[] = [];
   for (const [j, a] of inputs.entries()) {
-    const p = stage(k, a, `ew${j}`);
+    const p = stagedPointer(k, a, `ew${j}`);
     if (p === undefined) return false;
     ptrs.push(p);
   }

@@ -116,3 +116,22 @@ export function f32ptr(base: Float32Array | number, index = 0): number {
   return (typeof base === "number" ? base : base.byteOffset) +
     Float32Array.BYTES_PER_ELEMENT * index;
 }
+
+/**
+ * Byte pointer to values [from, from + len) of `a` (all of it by default) inside the heap: `a`
+ * itself when it lives there, else a copy in scratch slot `slot`; undefined when the slot cannot
+ * be had. Example: `stagedPointer(k, x, "ew0")`.
+ */
+export function stagedPointer(
+  k: { heap: WasmHeap; scratch: WasmScratch },
+  a: Float32Array,
+  slot: string,
+  from = 0,
+  len = a.length - from,
+): number | undefined {
+  if (k.heap.owns(a)) return f32ptr(a, from);
+  const s = k.scratch.get(slot, len);
+  if (!s) return undefined;
+  s.set(from === 0 && len === a.length ? a : a.subarray(from, from + len));
+  return s.byteOffset;
+}

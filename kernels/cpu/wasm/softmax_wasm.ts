@@ -1,8 +1,8 @@
 import { openBlasPath } from "../gemm_dispatch.ts";
 import { CommandList } from "../parallel/commands.ts";
 import { announcePair, runPair } from "../parallel/helper.ts";
-import { f32ptr } from "./heap.ts";
-import { type WasmKernels, wasmKernels } from "./module.ts";
+import { f32ptr, stagedPointer } from "./heap.ts";
+import { wasmKernels } from "./module.ts";
 
 /**
  * Softmax over the last axis of a float32 array through kernels.c's softmax_f32 (one float64
@@ -23,14 +23,6 @@ const PAD = 16;
 
 const lists = [new CommandList(), new CommandList()];
 
-/** Byte pointer to `a` in the heap: `a` itself when it lives there, else a copy in `slot`. */
-function stage(k: WasmKernels, a: Float32Array, slot: string): number | undefined {
-  if (k.heap.owns(a)) return a.byteOffset;
-  const s = k.scratch.get(slot, a.length);
-  s?.set(a);
-  return s?.byteOffset;
-}
-
 /** out = softmax of each row of c values of x; false when the WASM kernel cannot run it. */
 export function softmaxWasm(x: Float32Array, c: number, out: Float32Array): boolean {
   const k = wasmKernels(), n = out.length;
@@ -40,7 +32,7 @@ export function softmaxWasm(x: Float32Array, c: number, out: Float32Array): bool
   const chunkRows = Math.max(1, Math.floor(CHUNK_VALUES / c));
   // Float64 scratch per half: one chunk of rows and the padding, two float32 slots per value.
   const perHalf = 2 * (chunkRows * c + PAD);
-  const px = stage(k, x, "ew0");
+  const px = stagedPointer(k, x, "ew0");
   const direct = k.heap.owns(out), o = direct ? out : k.scratch.get("ewout", n);
   const tmp = k.scratch.get("softmaxtmp", 2 * perHalf);
   if (px === undefined || !o || !tmp) return false;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { f32ptr, WasmHeap, WasmScratch } from "../../../../kernels/cpu/wasm/heap.ts";
+import { f32ptr, stagedPointer, WasmHeap, WasmScratch } from "../../../../kernels/cpu/wasm/heap.ts";
 import {
   KERNELS_WASM_BASE64,
   KERNELS_WASM_SHA256,
@@ -78,4 +78,18 @@ Deno.test("f32ptr: byte pointer of a float32 value from a view or a byte pointer
   assert.equal(f32ptr(view), 16);
   assert.equal(f32ptr(view, 3), 28);
   assert.equal(f32ptr(1024, 5), 1044);
+});
+
+Deno.test("stagedPointer: a heap view in place, anything else copied into its slot", () => {
+  const h = heap();
+  const k = { heap: h, scratch: new WasmScratch(h) };
+  const inHeap = h.alloc(8)!;
+  assert.equal(stagedPointer(k, inHeap, "s"), inHeap.byteOffset);
+  assert.equal(stagedPointer(k, inHeap, "s", 3, 2), inHeap.byteOffset + 12);
+  const outside = Float32Array.from([1, 2, 3, 4, 5]);
+  const p = stagedPointer(k, outside, "s")!;
+  assert.deepEqual([...new Float32Array(h.memory.buffer, p, 5)], [1, 2, 3, 4, 5]);
+  const q = stagedPointer(k, outside, "t", 1, 3)!;
+  assert.deepEqual([...new Float32Array(h.memory.buffer, q, 3)], [2, 3, 4]);
+  assert.notEqual(q, p);
 });
