@@ -20,14 +20,18 @@ export const CIFAR_FLAGS = {
   },
 } as const satisfies FlagSchema;
 
-/** CIFAR-10 splits as a task uses them, and whether they are the real thing. */
-export interface CifarData {
-  train: ImageDataset;
-  test: ImageDataset;
+/** Where a task's data came from, and whether it is the stand-in. */
+export interface DataOrigin {
   source: string;
   standIn: boolean;
   /** With `standIn`: the sentence every output carries. */
   notice?: string;
+}
+
+/** CIFAR-10 splits as a task uses them, and whether they are the real thing. */
+export interface CifarData extends DataOrigin {
+  train: ImageDataset;
+  test: ImageDataset;
   /** With `standIn`: the loader's full message. */
   reason?: string;
 }
@@ -47,6 +51,21 @@ export function standInNotice(where: string): string {
 export function warnStandIn(notice: string): void {
   const bar = "!".repeat(Math.min(100, notice.length + 4));
   console.warn(`${bar}\n! ${notice}\n${bar}`);
+}
+
+/** Prints the notice again at the end of a run on stand-in data, so it is the last word. */
+export function warnAgainIfStandIn(d: DataOrigin): void {
+  if (d.standIn) warnStandIn(d.notice!);
+}
+
+/** What a chart title adds on stand-in data, so a picture cannot pass for CIFAR-10's. */
+export function standInTag(d: DataOrigin): string {
+  return d.standIn ? " (STAND-IN DATA)" : "";
+}
+
+/** The `warning` a metrics.json made from stand-in data starts with (nothing on real data). */
+export function standInWarning(d: DataOrigin): { warning?: string } {
+  return d.standIn ? { warning: d.notice } : {};
 }
 
 /**
@@ -95,5 +114,5 @@ export async function loadCifar(
 
 /** The stand-in notice at the top of a metrics.json, so nobody reads it as CIFAR-10's. */
 export function standInHead(data: CifarData): { warning?: string; standIn?: { reason?: string } } {
-  return data.standIn ? { warning: data.notice, standIn: { reason: data.reason } } : {};
+  return data.standIn ? { ...standInWarning(data), standIn: { reason: data.reason } } : {};
 }

@@ -17,7 +17,13 @@ import {
   startRun,
   type TaskFlags,
 } from "../experiment/run.ts";
-import { CIFAR_FLAGS, loadCifar, standInHead, warnStandIn } from "./cifar10_common.ts";
+import {
+  CIFAR_FLAGS,
+  loadCifar,
+  standInHead,
+  standInTag,
+  warnAgainIfStandIn,
+} from "./cifar10_common.ts";
 import {
   BASE,
   IMPROVEMENTS,
@@ -247,8 +253,7 @@ export async function runImprove(args: string[]): Promise<ImproveResult> {
         table,
       }),
     };
-    const title = (m: string) =>
-      `CIFAR-10 improvements: test ${m}${data.standIn ? " (STAND-IN DATA)" : ""}`;
+    const title = (m: string) => `CIFAR-10 improvements: test ${m}${standInTag(data)}`;
     await run.write(metrics, {
       files: {
         "ladder.csv": ladderCsv(results),
@@ -260,7 +265,7 @@ export async function runImprove(args: string[]): Promise<ImproveResult> {
     metrics = JSON.parse(await Deno.readTextFile(join(outDir, "metrics.json")));
   }
   console.log(`\n${table}`);
-  if (data.standIn) warnStandIn(data.notice!);
+  warnAgainIfStandIn(data);
   run.done();
   return { outDir, results, standIn: data.standIn, metrics };
 }

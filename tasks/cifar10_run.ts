@@ -17,7 +17,7 @@ import {
   type CifarData,
   loadCifar,
   standInHead,
-  warnStandIn,
+  warnAgainIfStandIn,
 } from "./cifar10_common.ts";
 import type { Splits } from "./cifar10_preprocess.ts";
 import {
@@ -88,7 +88,7 @@ export async function runCifarTask(spec: CifarTaskSpec, args: string[]): Promise
     ...m,
     config: { ...m.config, preprocessing: prepared },
   }));
-  if (loaded!.standIn) warnStandIn(loaded!.notice!);
+  warnAgainIfStandIn(loaded!);
   return { ...r, standIn: loaded!.standIn, notice: loaded!.notice };
 }
 

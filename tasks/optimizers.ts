@@ -13,7 +13,7 @@ import { DatasetError } from "../datasets/errors.ts";
 import type { FlagSchema } from "../experiment/flags.ts";
 import type { RunRecord } from "../experiment/record.ts";
 import { startRun } from "../experiment/run.ts";
-import { warnStandIn } from "./cifar10_common.ts";
+import { standInTag, standInWarning, warnAgainIfStandIn } from "./cifar10_common.ts";
 import type { CifarRunOptions } from "./cifar10_rows.ts";
 import type { Reproduction, ReproductionRow } from "./reproduce_types.ts";
 import { reproductionArgs } from "./reproduce_args.ts";
@@ -183,7 +183,7 @@ export async function runOptimizersTask(args: string[]): Promise<OptimizersResul
   );
   const table = comparison.results.map(tableRow);
   const metrics = {
-    ...(data.standIn ? { warning: data.notice } : {}),
+    ...standInWarning(data),
     ...run.record({
       dataset,
       run: kind,
@@ -234,7 +234,7 @@ export async function runOptimizersTask(args: string[]): Promise<OptimizersResul
       checks: rows,
     }),
   };
-  const title = `${dataset}${data.standIn ? " (STAND-IN data)" : ""}`;
+  const title = `${dataset}${standInTag(data)}`;
   await run.write(metrics, {
     files: {
       "table.csv": tableCsv(table),
@@ -248,7 +248,7 @@ export async function runOptimizersTask(args: string[]): Promise<OptimizersResul
   console.log(`\n${tableMarkdown(table)}`);
   for (const r of rows) console.log(`${r.status}: ${r.check}: ${r.ours} (${r.tolerance})`);
   run.done();
-  if (data.standIn) warnStandIn(data.notice!);
+  warnAgainIfStandIn(data);
   return { dataset, standIn: data.standIn, comparison, metrics, rows, outDir: run.outDir };
 }
 

@@ -6,7 +6,7 @@
 import { fashionMnist } from "../../datasets/fashion_mnist.ts";
 import type { ImageDataset } from "../../datasets/dataset.ts";
 import type { Sequential } from "../../layers/sequential.ts";
-import { loadCifar } from "../cifar10_common.ts";
+import { type DataOrigin, loadCifar } from "../cifar10_common.ts";
 import { rdfiaNet } from "../cifar10_models.ts";
 import { standardizeChannels } from "../cifar10_preprocess.ts";
 import { fashionCnn } from "./fashion_cnn.ts";
@@ -57,13 +57,9 @@ export const DATASET_SPECS: Record<DatasetName, DatasetSpec> = {
 };
 
 /** Standardised splits, where they came from, and whether they are a stand-in. */
-export interface ComparisonData {
+export interface ComparisonData extends DataOrigin {
   train: ImageDataset;
   test: ImageDataset;
-  source: string;
-  /** True when CIFAR-10 was absent and seeded synthetic data replaced it. */
-  standIn: boolean;
-  notice?: string;
   /** The per-channel statistics the inputs were standardised with (training split only). */
   preprocessing: { standardize: { mean: number[]; std: number[] } };
 }

@@ -4,7 +4,7 @@
  * first `numTrain`), and the mean training image subtracted from all three.
  * @module
  */
-import { loadCifar } from "../cifar10_common.ts";
+import { type DataOrigin, loadCifar } from "../cifar10_common.ts";
 import type { HostRows } from "../../datasets/host_rows.ts";
 
 /** Split sizes; the assignment's are 49000 / 1000 / 1000. */
@@ -18,16 +18,12 @@ export interface SplitSizes {
 export const FULL_SPLITS: SplitSizes = { numTrain: 49000, numVal: 1000, numTest: 1000 };
 
 /** What {@link loadCifarSplits} returns. */
-export interface CifarSplits {
+export interface CifarSplits extends DataOrigin {
   train: HostRows;
   val: HostRows;
   test: HostRows;
   /** The mean training image that was subtracted (float64, 3072 values, NHWC order). */
   mean: Float64Array;
-  source: string;
-  standIn: boolean;
-  /** With `standIn`: the sentence every output carries. */
-  notice?: string;
 }
 
 /**

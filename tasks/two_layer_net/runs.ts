@@ -7,6 +7,7 @@
 import { join } from "node:path";
 import type { StartedRun } from "../../experiment/run.ts";
 import { type Results, writeResults } from "../../experiment/results.ts";
+import { standInWarning } from "../cifar10_common.ts";
 import type { CifarSplits } from "./cifar_data.ts";
 import { CHOICES, DEFAULT_RUN, REPORTED, TASK } from "./config.ts";
 import { type GridSpec, runShard, type TrialParams, type TrialSettings } from "./grid.ts";
@@ -93,7 +94,7 @@ export async function runToy(ctx: RunContext) {
 /** Data facts every CIFAR-10 metrics.json carries. */
 function dataFacts(s: CifarSplits) {
   return {
-    ...(s.standIn ? { warning: s.notice } : {}),
+    ...standInWarning(s),
     data: {
       source: s.source,
       standIn: s.standIn,
