@@ -46,9 +46,7 @@ export function csvTable(
  * Example: `historyCsv([{ epoch: 1, loss: 0.5, acc: 0.8, seconds: 2, samplesPerSecond: 100 }])`.
  */
 export function historyCsv(history: EpochRecord[]): string {
-  const cell = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? "" : String(v));
-  const rows = history.map((r) => HISTORY_COLUMNS.map((c) => cell(r[c])).join(","));
-  return [HISTORY_COLUMNS.join(","), ...rows].join("\n") + "\n";
+  return csvTable(HISTORY_COLUMNS, history.map((r) => HISTORY_COLUMNS.map((c) => r[c])));
 }
 
 /**
