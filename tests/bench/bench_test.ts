@@ -13,7 +13,7 @@ import {
   summarizeRounds,
 } from "../../bench/report_md.ts";
 import type { CaseRecord } from "../../bench/run_one.ts";
-import { gpuAvailable } from "../kernels/webgpu/gpu_available.ts";
+import { gpuTest } from "../kernels/webgpu/gpu_available.ts";
 
 const bench = fileURLToPath(new URL("../../bench/bench.ts", import.meta.url));
 const COUNTERS = [
@@ -89,12 +89,9 @@ Deno.test("bench: tiny CPU run writes results.json and results.md", async () => 
   assert.equal(w1.perReadbackStep.readbacks, 1);
 });
 
-const gpu = await gpuAvailable();
-
-Deno.test({
-  name: "bench: tiny WebGPU run, steady-state step is 1 submit, 0 buffers, 0 readbacks",
-  ignore: !gpu.ok && !Deno.env.get("CI"),
-  fn: async () => {
+await gpuTest(
+  "bench: tiny WebGPU run, steady-state step is 1 submit, 0 buffers, 0 readbacks",
+  async () => {
     const { json, md } = await run("webgpu");
     const w1 = checkCommon(json, md);
     assert.equal(json.device.name, "webgpu");
@@ -118,7 +115,7 @@ Deno.test({
     assert.equal(w1.perReadbackStep.readbacks, 1);
     assert.equal(w1.perReadbackStep.bufferCreations, 0);
   },
-});
+);
 
 /** A report around `comparison`, with placeholder machine facts, for renderMarkdown. */
 function reportOf(comparison: ComparisonRow[]) {

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { gpuAvailable } from "../kernels/webgpu/gpu_available.ts";
+import { gpuTest } from "../kernels/webgpu/gpu_available.ts";
 
 const profile = fileURLToPath(new URL("../../bench/profile_ops.ts", import.meta.url));
 
@@ -28,13 +28,9 @@ Deno.test("profile: CPU run prints each op's share and no GPU-time line", async 
   assert.doesNotMatch(out, /GPU time per kernel/);
 });
 
-const gpu = await gpuAvailable();
-
-Deno.test({
-  name: "profile: WebGPU run reports GPU time per kernel, or says why it cannot",
-  ignore: !gpu.ok && !Deno.env.get("CI"),
-  fn: async () => {
-    assert.ok(gpu.ok, gpu.reason);
+await gpuTest(
+  "profile: WebGPU run reports GPU time per kernel, or says why it cannot",
+  async () => {
     const adapter = await navigator.gpu.requestAdapter({ powerPreference: "high-performance" });
     const out = await run("webgpu");
     if (!adapter!.features.has("timestamp-query")) {
@@ -47,4 +43,4 @@ Deno.test({
     assert.match(gpuPart, /\n +[\d.]+ ms +[\d.]+% {2}×\d+ {2}matmul \[128×784, 784×128\]/);
     assert.doesNotMatch(gpuPart, /outside exec|untimed/);
   },
-});
+);

@@ -10,7 +10,7 @@ import { makeCase } from "../../bench/run_one.ts";
 import { setDevice } from "../../kernels/device.ts";
 import { backend } from "../../kernels/engine.ts";
 import { Rng } from "../../kernels/random.ts";
-import { gpuAvailable } from "../kernels/webgpu/gpu_available.ts";
+import { gpuTest } from "../kernels/webgpu/gpu_available.ts";
 
 /**
  * W2's kernels per step besides the optimiser's: 52 before the fusions of issue 16 (8 of them the
@@ -29,13 +29,9 @@ function optimiserDispatches(storageBuffers: number): number {
   return per >= 2 ? Math.ceil(8 / per) : 8;
 }
 
-const gpu = await gpuAvailable();
-
-Deno.test({
-  name: `bench W2 on WebGPU: ${W2_MODEL_DISPATCHES} + the optimiser's dispatches, 1 submit a step`,
-  ignore: !gpu.ok && !Deno.env.get("CI"),
-  fn: async () => {
-    assert.ok(gpu.ok, gpu.reason);
+await gpuTest(
+  `bench W2 on WebGPU: ${W2_MODEL_DISPATCHES} + the optimiser's dispatches, 1 submit a step`,
+  async () => {
     await setDevice("webgpu");
     const limits = backend().bindingLimits!;
     const want = W2_MODEL_DISPATCHES + optimiserDispatches(limits.storageBuffers);
@@ -64,4 +60,4 @@ Deno.test({
       await setDevice("cpu");
     }
   },
-});
+);

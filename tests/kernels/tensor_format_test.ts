@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { type Tensor, tensor } from "../../kernels/tensor.ts";
 import { formatTensor, formatValues } from "../../kernels/tensor_format.ts";
 import { setDevice } from "../../kernels/device.ts";
-import { gpuAvailable } from "./webgpu/gpu_available.ts";
+import { gpuTest } from "./webgpu/gpu_available.ts";
 
 Deno.test("tensor display: toString shows dtype, shape, device and values", () => {
   const t = tensor([[1, 2.5, -3], [4, 5, 6]]);
@@ -60,12 +60,9 @@ Deno.test("tensor display: 3-D blocks, NaN and Infinity, a device without sync r
   );
 });
 
-const gpu = await gpuAvailable();
-
-Deno.test({
-  name: "tensor display: on WebGPU toString points to print(), which shows the values",
-  ignore: !gpu.ok && !Deno.env.get("CI"),
-  async fn() {
+await gpuTest(
+  "tensor display: on WebGPU toString points to print(), which shows the values",
+  async () => {
     await setDevice("webgpu");
     try {
       const t = tensor([1, 2], [2]);
@@ -79,4 +76,4 @@ Deno.test({
       await setDevice("cpu");
     }
   },
-});
+);

@@ -16,7 +16,7 @@ import {
 } from "../../tasks/lowlevel/functions.ts";
 import { HAND_EXAMPLES, runHandExample } from "../../tasks/lowlevel/hand_examples.ts";
 import { compareWithToolkit, toolkitChecks } from "../../tasks/lowlevel/toolkit_checks.ts";
-import { gpuAvailable } from "../kernels/webgpu/gpu_available.ts";
+import { gpuTest } from "../kernels/webgpu/gpu_available.ts";
 
 Deno.test("lowlevel: every hand-computed example gives its shape and values", () => {
   for (const e of HAND_EXAMPLES) {
@@ -121,13 +121,9 @@ Deno.test("lowlevel --quick writes metrics.json, checks.csv and pipeline.svg, al
   }
 });
 
-const gpu = await gpuAvailable();
-
-Deno.test({
-  name: "lowlevel: the functions agree with the toolkit's ops on WebGPU (float32)",
-  ignore: !gpu.ok && !Deno.env.get("CI"),
-  fn: async () => {
-    assert.ok(gpu.ok, gpu.reason);
+await gpuTest(
+  "lowlevel: the functions agree with the toolkit's ops on WebGPU (float32)",
+  async () => {
     await setDevice("webgpu");
     try {
       for (const c of await toolkitChecks(3)) {
@@ -137,4 +133,4 @@ Deno.test({
       await setDevice("cpu");
     }
   },
-});
+);

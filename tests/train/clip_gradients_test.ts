@@ -11,7 +11,7 @@ import {
   type Optimizer,
   sgd,
 } from "../../train/optimizers.ts";
-import { gpuAvailable } from "../kernels/webgpu/gpu_available.ts";
+import { gpuTest } from "../kernels/webgpu/gpu_available.ts";
 import { assertClose } from "./optimizers/steps.ts";
 
 /**
@@ -98,30 +98,24 @@ Deno.test("clipping options: more than one, or a non-positive value, is refused"
   assert.throws(() => nadam({ clipValue: NaN }), /clipValue must be a positive/);
 });
 
-const gpu = await gpuAvailable();
-Deno.test({
-  name: "clipping on WebGPU matches the CPU (each option, float32)",
-  ignore: !gpu.ok && !Deno.env.get("CI"),
-  fn: async () => {
-    assert.ok(gpu.ok, gpu.reason);
-    const run = async (o: ClipOptions) => {
-      const opt = adam({ learningRate: 0.1, ...o });
-      const ps = GRADS.map((g) => variable(tensor(g.map(() => 1))));
-      for (let s = 0; s < 3; s++) {
-        tidy(() => opt.step(ps, GRADS.map((g) => tensor(g.map((x) => x * (s + 1))))));
-      }
-      const out = await Promise.all(ps.map(async (p) => Array.from(await p.data())));
-      ps.forEach((p) => p.dispose());
-      opt.dispose();
-      return out;
-    };
-    for (const o of [{ clipNorm: 0.5 }, { clipValue: 0.2 }, { globalClipNorm: 0.7 }]) {
-      await setDevice("cpu");
-      const cpu = await run(o);
-      await setDevice("webgpu");
-      const onGpu = await run(o);
-      await setDevice("cpu");
-      assertClose(onGpu, cpu, 1e-5);
+await gpuTest("clipping on WebGPU matches the CPU (each option, float32)", async () => {
+  const run = async (o: ClipOptions) => {
+    const opt = adam({ learningRate: 0.1, ...o });
+    const ps = GRADS.map((g) => variable(tensor(g.map(() => 1))));
+    for (let s = 0; s < 3; s++) {
+      tidy(() => opt.step(ps, GRADS.map((g) => tensor(g.map((x) => x * (s + 1))))));
     }
-  },
+    const out = await Promise.all(ps.map(async (p) => Array.from(await p.data())));
+    ps.forEach((p) => p.dispose());
+    opt.dispose();
+    return out;
+  };
+  for (const o of [{ clipNorm: 0.5 }, { clipValue: 0.2 }, { globalClipNorm: 0.7 }]) {
+    await setDevice("cpu");
+    const cpu = await run(o);
+    await setDevice("webgpu");
+    const onGpu = await run(o);
+    await setDevice("cpu");
+    assertClose(onGpu, cpu, 1e-5);
+  }
 });

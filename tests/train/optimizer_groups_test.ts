@@ -13,7 +13,7 @@ import { type Tensor, tensor, variable } from "../../kernels/tensor.ts";
 import { groupUpdates, type ParameterUpdate } from "../../train/optimizer_groups.ts";
 import { adam, momentum } from "../../train/optimizers.ts";
 import type { Optimizer } from "../../train/optimizer.ts";
-import { gpuAvailable } from "../kernels/webgpu/gpu_available.ts";
+import { gpuTest } from "../kernels/webgpu/gpu_available.ts";
 
 const SHAPES = [[3, 4], [4], [2, 1, 3], [5], [1]];
 
@@ -83,13 +83,9 @@ async function train(device: "webgpu" | "cpu-reference", make: () => Optimizer, 
   return { values, dispatches, aliasValues };
 }
 
-const gpu = await gpuAvailable();
-
-Deno.test({
-  name: "grouped optimiser on WebGPU: the per-parameter numbers in fewer kernels",
-  ignore: !gpu.ok && !Deno.env.get("CI"),
-  fn: async () => {
-    assert.ok(gpu.ok, gpu.reason);
+await gpuTest(
+  "grouped optimiser on WebGPU: the per-parameter numbers in fewer kernels",
+  async () => {
     for (
       const [name, make, block] of [
         ["momentum", () => momentum({ learningRate: 0.1, momentum: 0.9 }), 3],
@@ -129,4 +125,4 @@ Deno.test({
     }
     await setDevice("cpu");
   },
-});
+);

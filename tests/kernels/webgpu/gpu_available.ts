@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { setDevice } from "../../../kernels/device.ts";
 
 /** Whether the WebGPU backend starts here, and why not. */
@@ -19,4 +20,21 @@ export async function gpuAvailable(): Promise<{ ok: boolean; reason: string }> {
  */
 export async function ignoreWithoutGpu(): Promise<boolean> {
   return !(await gpuAvailable()).ok && !Deno.env.get("CI");
+}
+
+/**
+ * Registers the WebGPU test `fn` under `name`: skipped where no adapter exists outside CI; where
+ * it runs (CI, or with an adapter) it first asserts that the backend started, giving the reason.
+ * Example: `await gpuTest("x on WebGPU matches the CPU", async () => { ... })`.
+ */
+export async function gpuTest(name: string, fn: () => void | Promise<void>): Promise<void> {
+  const gpu = await gpuAvailable();
+  Deno.test({
+    name,
+    ignore: !gpu.ok && !Deno.env.get("CI"),
+    fn: async () => {
+      assert.ok(gpu.ok, gpu.reason);
+      await fn();
+    },
+  });
 }

@@ -18,7 +18,7 @@ import {
   pairDurations,
   timestampsUnavailable,
 } from "../../../kernels/webgpu/timestamps.ts";
-import { gpuAvailable } from "./gpu_available.ts";
+import { gpuTest } from "./gpu_available.ts";
 
 Deno.test("timestamps: begin/end pairs become nanoseconds; unusable pairs are NaN", () => {
   const big = 2n ** 60n; // past 2^53: the difference is taken in BigInt before Number
@@ -49,13 +49,9 @@ Deno.test("timestamps: a device without timestamp-query is refused with the reas
   assert.equal(timestampsUnavailable(has), undefined);
 });
 
-const gpu = await gpuAvailable();
-
-Deno.test({
-  name: "timestamps: a timed matmul on WebGPU labels every dispatch and changes no number",
-  ignore: !gpu.ok && !Deno.env.get("CI"),
-  fn: async () => {
-    assert.ok(gpu.ok, gpu.reason);
+await gpuTest(
+  "timestamps: a timed matmul on WebGPU labels every dispatch and changes no number",
+  async () => {
     await setDevice("webgpu");
     try {
       const be = backend() as WebGpuBackend;
@@ -84,4 +80,4 @@ Deno.test({
       await setDevice("cpu");
     }
   },
-});
+);

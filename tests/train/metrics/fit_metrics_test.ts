@@ -10,7 +10,7 @@ import { Sequential } from "../../../layers/sequential.ts";
 import { evaluate } from "../../../train/evaluate.ts";
 import { fit } from "../../../train/fit.ts";
 import { adam } from "../../../train/optimizers.ts";
-import { gpuAvailable } from "../../kernels/webgpu/gpu_available.ts";
+import { gpuTest } from "../../kernels/webgpu/gpu_available.ts";
 
 /** fit's `metrics`: training and validation values in each epoch's record, no step readbacks. */
 
@@ -61,13 +61,10 @@ Deno.test("fit: metrics land in each epoch's record, validation ones as valName"
   m.dispose();
 });
 
-const gpu = await gpuAvailable();
-Deno.test({
-  name: "fit on WebGPU with metrics, clipping and a clipped-probability loss: no readback, " +
+await gpuTest(
+  "fit on WebGPU with metrics, clipping and a clipped-probability loss: no readback, " +
     "no upload, one submit per steady step",
-  ignore: !gpu.ok && !Deno.env.get("CI"),
-  fn: async () => {
-    assert.ok(gpu.ok, gpu.reason);
+  async () => {
     await setDevice("webgpu");
     try {
       const data = blobs(64, 3, 3);
@@ -98,4 +95,4 @@ Deno.test({
       await setDevice("cpu");
     }
   },
-});
+);

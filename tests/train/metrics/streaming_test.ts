@@ -11,7 +11,7 @@ import {
   topKCategoricalAccuracy,
 } from "../../../train/metrics/top_k.ts";
 import { confusionMatrix, precisionRecall } from "../../../train/metrics.ts";
-import { gpuAvailable } from "../../kernels/webgpu/gpu_available.ts";
+import { gpuTest } from "../../kernels/webgpu/gpu_available.ts";
 
 /** The streaming metrics against counts done by hand, in one batch and split over batches. */
 
@@ -102,23 +102,17 @@ Deno.test("metricsByName: names, log keys, clear errors", () => {
   assert.throws(() => metricsByName(["mae", meanAbsoluteError({ name: "mae" })]), /given twice/);
 });
 
-const gpu = await gpuAvailable();
-Deno.test({
-  name: "streaming metrics on WebGPU equal the CPU's",
-  ignore: !gpu.ok && !Deno.env.get("CI"),
-  fn: async () => {
-    assert.ok(gpu.ok, gpu.reason);
-    const all = async () => [
-      await run(topKCategoricalAccuracy({ k: 2 }), SCORES, LABELS, 3),
-      await run(f1Macro(), SCORES, LABELS, 3),
-    ];
+await gpuTest("streaming metrics on WebGPU equal the CPU's", async () => {
+  const all = async () => [
+    await run(topKCategoricalAccuracy({ k: 2 }), SCORES, LABELS, 3),
+    await run(f1Macro(), SCORES, LABELS, 3),
+  ];
+  await setDevice("cpu");
+  const cpu = await all();
+  await setDevice("webgpu");
+  try {
+    assert.deepEqual(await all(), cpu);
+  } finally {
     await setDevice("cpu");
-    const cpu = await all();
-    await setDevice("webgpu");
-    try {
-      assert.deepEqual(await all(), cpu);
-    } finally {
-      await setDevice("cpu");
-    }
-  },
+  }
 });

@@ -4,7 +4,7 @@ import type { DType } from "../../../kernels/dtype.ts";
 import { tidy } from "../../../kernels/engine.ts";
 import { tensor, variable } from "../../../kernels/tensor.ts";
 import type { Optimizer } from "../../../train/optimizers.ts";
-import { gpuAvailable } from "../../kernels/webgpu/gpu_available.ts";
+import { gpuTest } from "../../kernels/webgpu/gpu_available.ts";
 
 /** What the optimiser step tests share: a parameter, three steps of gradients, a trace. */
 
@@ -61,10 +61,8 @@ export async function assertGpuMatchesCpu(make: () => Optimizer): Promise<void> 
  * `make`'s optimizer (skipped without a GPU, except in CI where a missing GPU must fail).
  */
 export async function testGpuMatchesCpu(name: string, make: () => Optimizer): Promise<void> {
-  const gpu = await gpuAvailable();
-  Deno.test({
-    name: `${name}: WebGPU's three steps match the CPU's within float32 rounding`,
-    ignore: !gpu.ok && !Deno.env.get("CI"),
-    fn: () => assertGpuMatchesCpu(make),
-  });
+  await gpuTest(
+    `${name}: WebGPU's three steps match the CPU's within float32 rounding`,
+    () => assertGpuMatchesCpu(make),
+  );
 }
