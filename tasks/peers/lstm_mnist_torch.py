@@ -42,14 +42,9 @@ class RowLstm(nn.Module):
 
 
 def main():
-    ap = twin_common.flags(__doc__, epochs=6, validation_split=0.1)
-    ap.add_argument("--lr", type=float, default=1e-3)
-    a = ap.parse_args()
-    d = twin_common.find_mnist_dir(a.data_dir, "lstm_mnist_torch")
-    data = twin_common.prepare(a, d, channel=False)
-    net = RowLstm()
-    opt = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=a.lr, eps=1e-7)
-    twin_common.run("lstm_mnist_torch", a, net, opt, data, d, lr=a.lr)
+    twin_common.adam_main("lstm_mnist_torch", __doc__, RowLstm, twin_common.find_mnist_dir,
+                          epochs=6, channel=False,
+                          params=lambda net: [p for p in net.parameters() if p.requires_grad])
 
 
 if __name__ == "__main__":

@@ -46,14 +46,8 @@ def model():
 
 
 def main():
-    ap = twin_common.flags(__doc__, epochs=6, validation_split=0.1, data_flag="--data-dir")
-    ap.add_argument("--lr", type=float, default=1e-3)
-    a = ap.parse_args()
-    d = twin_common.find_fashion_dir(a.data_dir, "resnet_fashion_torch")
-    data = twin_common.prepare(a, d, channel=True)
-    net = model()
-    opt = torch.optim.Adam(net.parameters(), lr=a.lr, eps=1e-7)
-    twin_common.run("resnet_fashion_torch", a, net, opt, data, d, lr=a.lr)
+    twin_common.adam_main("resnet_fashion_torch", __doc__, model, twin_common.find_fashion_dir,
+                          epochs=6, channel=True, data_flag="--data-dir")
 
 
 if __name__ == "__main__":

@@ -106,6 +106,21 @@ def evaluate(net, x, y, loss=F.cross_entropy, batch=1000):
     return total / len(y), right / len(y)
 
 
+def adam_main(twin, doc, model, find_dir, epochs, channel, data_flag="--mnist-dir",
+              params=None):
+    """The main of a twin trained with Adam (lr --lr, default 1e-3; Keras' epsilon 1e-7) with
+    validation split 0.1: flags, data from `find_dir`, `model()` built after the seed is set,
+    then `run`. `params(net)` picks the trained parameters (default: all)."""
+    ap = flags(doc, epochs=epochs, validation_split=0.1, data_flag=data_flag)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    a = ap.parse_args()
+    d = find_dir(a.data_dir, twin)
+    data = prepare(a, d, channel=channel)
+    net = model()
+    opt = torch.optim.Adam(params(net) if params else net.parameters(), lr=a.lr, eps=1e-7)
+    run(twin, a, net, opt, data, d, lr=a.lr)
+
+
 def run(twin, a, net, opt, data, d, criterion=F.cross_entropy, order=None, **info):
     """Prints the run's line (`info` added), trains for a.epochs printing each epoch, then tests.
     `order(epoch)` gives an epoch's batch order (default: torch.randperm seeded with a.seed)."""

@@ -90,14 +90,8 @@ class Vit(nn.Module):
 
 
 def main():
-    ap = twin_common.flags(__doc__, epochs=10, validation_split=0.1)
-    ap.add_argument("--lr", type=float, default=1e-3)
-    a = ap.parse_args()
-    d = twin_common.find_mnist_dir(a.data_dir, "vit_mnist_torch")
-    data = twin_common.prepare(a, d, channel=False)
-    net = Vit()
-    opt = torch.optim.Adam(net.parameters(), lr=a.lr, eps=1e-7)
-    twin_common.run("vit_mnist_torch", a, net, opt, data, d, lr=a.lr)
+    twin_common.adam_main("vit_mnist_torch", __doc__, Vit, twin_common.find_mnist_dir,
+                          epochs=10, channel=False)
 
 
 if __name__ == "__main__":
