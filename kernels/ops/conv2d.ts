@@ -19,7 +19,7 @@ import {
   checkConvRanks,
   checkDy,
   checkFloatPair,
-  forEachConvTap,
+  referenceConv,
 } from "./conv_taps.ts";
 import { sum } from "./reduce.ts";
 import { reluGrad } from "./elementwise.ts";
@@ -212,15 +212,7 @@ const conv2dDef = defineOp<Conv2dAttrs>({
   },
   // Bias after the sum, ReLU last: the result equals conv2d, add and relu run apart, bit for bit.
   cpu: ([x, w, b], attrs, out, outShape) => {
-    const xd = x.data as FloatArray, wd = w.data as FloatArray;
-    forEachConvTap(
-      x.shape,
-      w.shape,
-      outShape,
-      attrs,
-      false,
-      (xi, wi, yi) => (out[yi] += (xi < 0 ? 0 : xd[xi]) * wd[wi]),
-    );
+    referenceConv.forward(x, w, out, outShape, attrs, false);
     if (b) addBias(out as FloatArray, b.data as FloatArray, 0, out.length);
     if (attrs.activation === "relu") {
       for (let i = 0; i < out.length; i++) out[i] = out[i] > 0 || out[i] !== out[i] ? out[i] : 0;
@@ -252,19 +244,7 @@ const conv2dBackpropInputDef = defineOp<BackpropInputAttrs>({
     checkDy("conv2dBackpropInput", dy.shape, conv2dShape(attrs.xShape, w.shape, attrs));
     return { shape: [...attrs.xShape], dtype: dy.dtype };
   },
-  cpu: ([dy, w], attrs, out) => {
-    const dyd = dy.data as FloatArray, wd = w.data as FloatArray;
-    forEachConvTap(
-      attrs.xShape,
-      w.shape,
-      dy.shape,
-      attrs,
-      false,
-      (xi, wi, yi) => {
-        if (xi >= 0) out[xi] += dyd[yi] * wd[wi]; // padding has no gradient to hold
-      },
-    );
-  },
+  cpu: ([dy, w], attrs, out) => referenceConv.inputGrad(dy, w, out, attrs.xShape, attrs, false),
   // It is linear in dy and in w: d/d(dy) is conv2d of the incoming gradient with w, d/dw is
   // conv2d's filter gradient with the roles of x and dy taken by the incoming gradient and dy.
   // So conv2dTranspose (this op) is differentiable to any order with no kernel of its own.
@@ -289,17 +269,7 @@ const conv2dBackpropFilterDef = defineOp<BackpropFilterAttrs>({
     checkDy("conv2dBackpropFilter", dy.shape, conv2dShape(x.shape, attrs.wShape, attrs));
     return { shape: [...attrs.wShape], dtype: x.dtype };
   },
-  cpu: ([x, dy], attrs, out) => {
-    const xd = x.data as FloatArray, dyd = dy.data as FloatArray;
-    forEachConvTap(
-      x.shape,
-      attrs.wShape,
-      dy.shape,
-      attrs,
-      false,
-      (xi, wi, yi) => (out[wi] += (xi < 0 ? 0 : xd[xi]) * dyd[yi]),
-    );
-  },
+  cpu: ([x, dy], attrs, out) => referenceConv.filterGrad(x, dy, out, attrs.wShape, attrs, false),
   // Linear in x and in dy: d/dx is conv2d's input gradient of dy with the incoming gradient as
   // the filter, d/d(dy) is conv2d of x with it. With conv2dBackpropInput's own gradient, every
   // second derivative through conv2d exists.

@@ -4,6 +4,8 @@
  * backward kernels of both ops cannot disagree on indexing.
  * @module
  */
+import type { FloatArray, TypedArray } from "../dtype.ts";
+import type { CpuInput } from "../op.ts";
 import { fmtShape } from "../shape.ts";
 import type { Pads } from "./conv_window.ts";
 
@@ -56,7 +58,7 @@ export function checkDy(op: string, dy: number[], y: number[]): void {
  * and an infinite or NaN weight or dy makes the sums it touches NaN, as in an im2col
  * convolution (the fast kernels, WebGPU's and PyTorch's).
  */
-export function forEachConvTap(
+function forEachConvTap(
   x: number[],
   w: number[],
   y: number[],
@@ -92,3 +94,51 @@ export function forEachConvTap(
     }
   }
 }
+
+/**
+ * The three reference kernels of conv2d and depthwiseConv2d (`depthwise`), on one loop nest.
+ */
+export const referenceConv = {
+  /** y += x·w at every tap; a padded tap adds 0·w (so a non-finite weight still spreads). */
+  forward(
+    x: CpuInput,
+    w: CpuInput,
+    out: TypedArray,
+    outShape: number[],
+    a: TapAttrs,
+    depthwise: boolean,
+  ) {
+    const xd = x.data as FloatArray, wd = w.data as FloatArray;
+    forEachConvTap(x.shape, w.shape, outShape, a, depthwise, (xi, wi, yi) => {
+      out[yi] += (xi < 0 ? 0 : xd[xi]) * wd[wi];
+    });
+  },
+  /** dx += dy·w at the taps whose input exists: padding has no gradient to hold. */
+  inputGrad(
+    dy: CpuInput,
+    w: CpuInput,
+    out: TypedArray,
+    xShape: number[],
+    a: TapAttrs,
+    depthwise: boolean,
+  ) {
+    const dyd = dy.data as FloatArray, wd = w.data as FloatArray;
+    forEachConvTap(xShape, w.shape, dy.shape, a, depthwise, (xi, wi, yi) => {
+      if (xi >= 0) out[xi] += dyd[yi] * wd[wi];
+    });
+  },
+  /** dw += x·dy at every tap; a padded tap adds 0·dy. */
+  filterGrad(
+    x: CpuInput,
+    dy: CpuInput,
+    out: TypedArray,
+    wShape: number[],
+    a: TapAttrs,
+    depthwise: boolean,
+  ) {
+    const xd = x.data as FloatArray, dyd = dy.data as FloatArray;
+    forEachConvTap(x.shape, wShape, dy.shape, a, depthwise, (xi, wi, yi) => {
+      out[wi] += (xi < 0 ? 0 : xd[xi]) * dyd[yi];
+    });
+  },
+};

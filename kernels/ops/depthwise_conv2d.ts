@@ -1,4 +1,3 @@
-import type { FloatArray } from "../dtype.ts";
 import { runOp } from "../engine.ts";
 import { defineOp, type OpDef, type OpTestCase } from "../op.ts";
 import type { Tensor } from "../tensor_core.ts";
@@ -9,7 +8,7 @@ import {
   checkConvRanks,
   checkDy,
   checkFloatPair,
-  forEachConvTap,
+  referenceConv,
 } from "./conv_taps.ts";
 
 /**
@@ -75,17 +74,7 @@ const depthwiseDef: OpDef<DepthwiseAttrs> = defineOp<DepthwiseAttrs>({
     checkFloatPair("depthwiseConv2d", x, w);
     return { shape: depthwiseShape("depthwiseConv2d", x.shape, w.shape, attrs), dtype: x.dtype };
   },
-  cpu: ([x, w], attrs, out, outShape) => {
-    const xd = x.data as FloatArray, wd = w.data as FloatArray;
-    forEachConvTap(
-      x.shape,
-      w.shape,
-      outShape,
-      attrs,
-      true,
-      (xi, wi, yi) => (out[yi] += (xi < 0 ? 0 : xd[xi]) * wd[wi]),
-    );
-  },
+  cpu: ([x, w], attrs, out, outShape) => referenceConv.forward(x, w, out, outShape, attrs, true),
   grad: (dy, { inputs: [x, w], attrs }) => [
     () => depthwiseConv2dBackpropInput(dy, w, x.shape, attrs),
     () => depthwiseConv2dBackpropFilter(x, dy, w.shape, attrs),
@@ -146,13 +135,7 @@ const backpropInputDef: OpDef<DepthwiseInputAttrs> = defineOp<DepthwiseInputAttr
     checkDy(op, dy.shape, depthwiseShape(op, attrs.xShape, w.shape, attrs));
     return { shape: [...attrs.xShape], dtype: dy.dtype };
   },
-  // Only the taps whose input exists (padding has no gradient to hold), as conv2d's.
-  cpu: ([dy, w], attrs, out) => {
-    const dyd = dy.data as FloatArray, wd = w.data as FloatArray;
-    forEachConvTap(attrs.xShape, w.shape, dy.shape, attrs, true, (xi, wi, yi) => {
-      if (xi >= 0) out[xi] += dyd[yi] * wd[wi];
-    });
-  },
+  cpu: ([dy, w], attrs, out) => referenceConv.inputGrad(dy, w, out, attrs.xShape, attrs, true),
   // Linear in dy and in w: the forward conv of g, and the filter gradient of g with dy.
   grad: (g, { inputs: [dy, w], attrs: { xShape: _, ...a } }) => [
     () => runOp(depthwiseDef, [g, w], a),
@@ -175,18 +158,7 @@ const backpropFilterDef: OpDef<DepthwiseFilterAttrs> = defineOp<DepthwiseFilterA
     checkDy(op, dy.shape, depthwiseShape(op, x.shape, attrs.wShape, attrs));
     return { shape: [...attrs.wShape], dtype: x.dtype };
   },
-  // A padded tap adds 0·dy, as conv2d's filter gradient.
-  cpu: ([x, dy], attrs, out) => {
-    const xd = x.data as FloatArray, dyd = dy.data as FloatArray;
-    forEachConvTap(
-      x.shape,
-      attrs.wShape,
-      dy.shape,
-      attrs,
-      true,
-      (xi, wi, yi) => (out[wi] += (xi < 0 ? 0 : xd[xi]) * dyd[yi]),
-    );
-  },
+  cpu: ([x, dy], attrs, out) => referenceConv.filterGrad(x, dy, out, attrs.wShape, attrs, true),
   // Linear in x and in dy: the input gradient of dy with g as the filter, and the conv of x.
   grad: (g, { inputs: [x, dy], attrs: { wShape: _, ...a } }) => [
     () => depthwiseConv2dBackpropInput(dy, g, x.shape, a),
