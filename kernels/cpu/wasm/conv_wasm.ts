@@ -1,4 +1,5 @@
 import { type ConvGeometry, isDilated } from "../im2col.ts";
+import { stagedPointer } from "./heap.ts";
 import { wasmKernels } from "./module.ts";
 
 /**
@@ -14,20 +15,6 @@ export function wasmCols(n: number): Float32Array | undefined {
   return wasmKernels()?.scratch.get("cols", n);
 }
 
-type Kernels = NonNullable<ReturnType<typeof wasmKernels>>;
-
-/**
- * Samples [b0, b0 + nb) of x (`size` values each) inside the WASM heap: x itself when it lives
- * there, else a copy in the "input" slot. Undefined when the slot cannot be had.
- */
-function stageSamples(k: Kernels, x: Float32Array, b0: number, nb: number, size: number) {
-  const src = x.subarray(b0 * size, (b0 + nb) * size);
-  if (k.heap.owns(x)) return src;
-  const staged = k.scratch.get("input", nb * size);
-  staged?.set(src);
-  return staged;
-}
-
 /** im2col of samples [b0, b0 + nb) of x into `cols` (a WASM heap view). */
 export function im2colWasm(
   x: Float32Array,
@@ -38,10 +25,10 @@ export function im2colWasm(
 ): boolean {
   const k = wasmKernels();
   if (!k || !k.heap.owns(cols) || isDilated(g)) return false;
-  const src = stageSamples(k, x, b0, nb, g.h * g.w * g.cin);
-  if (!src) return false;
+  const src = stagedPointer(k, x, "input", b0 * g.h * g.w * g.cin, nb * g.h * g.w * g.cin);
+  if (src === undefined) return false;
   const { h, w, cin, kh, kw, oh, ow, sh, sw, top, left } = g;
-  const [p, c] = [src.byteOffset, cols.byteOffset];
+  const [p, c] = [src, cols.byteOffset];
   if (cin === 1) k.fn.im2col1_f32(p, c, nb, h, w, kh, kw, oh, ow, sh, sw, top, left);
   else k.fn.im2col_f32(p, c, nb, h, w, cin, kh, kw, oh, ow, sh, sw, top, left);
   return true;
@@ -60,10 +47,10 @@ export function im2colTapMajorWasm(
 ): boolean {
   const k = wasmKernels();
   if (!k || !k.heap.owns(cols) || g.cin !== 1 || g.sw !== 1 || isDilated(g)) return false;
-  const src = stageSamples(k, x, b0, nb, g.h * g.w);
-  if (!src) return false;
+  const src = stagedPointer(k, x, "input", b0 * g.h * g.w, nb * g.h * g.w);
+  if (src === undefined) return false;
   const { h, w, kh, kw, oh, ow, sh, top, left } = g;
-  k.fn.im2col_t1_f32(src.byteOffset, cols.byteOffset, nb, h, w, kh, kw, oh, ow, sh, top, left);
+  k.fn.im2col_t1_f32(src, cols.byteOffset, nb, h, w, kh, kw, oh, ow, sh, top, left);
   return true;
 }
 

@@ -1,3 +1,4 @@
+import { stagedPointer } from "./heap.ts";
 import { wasmKernels } from "./module.ts";
 
 /**
@@ -22,8 +23,6 @@ export interface Pool2x2Shape {
   ow: number;
 }
 
-type Kernels = NonNullable<ReturnType<typeof wasmKernels>>;
-
 /** Calls `run(b0, nb)` over the batch in chunks of whole samples; false as soon as one is. */
 function byChunks(
   s: Pool2x2Shape,
@@ -37,13 +36,6 @@ function byChunks(
   return true;
 }
 
-/** Values [from, from + len) of `a` copied into scratch slot `slot`, or undefined. */
-function copyIn(k: Kernels, slot: string, a: Float32Array, from: number, len: number) {
-  const v = k.scratch.get(slot, len);
-  v?.set(a.subarray(from, from + len));
-  return v;
-}
-
 /** out = maxPool2x2(x); false when the WASM path cannot run (c % 4 ≠ 0 included). */
 export function maxPool2x2Wasm(
   x: Float32Array,
@@ -55,10 +47,10 @@ export function maxPool2x2Wasm(
   if (!k || s.c % 4 !== 0) return false;
   const inSize = s.h * s.w * s.c, outSize = s.oh * s.ow * s.c;
   return byChunks(s, chunkValues, (b0, nb) => {
-    const xs = copyIn(k, "input", x, b0 * inSize, nb * inSize);
+    const px = stagedPointer(k, x, "input", b0 * inSize, nb * inSize);
     const ys = k.scratch.get("output", nb * outSize);
-    if (!xs || !ys) return false;
-    k.fn.maxpool2x2_f32(xs.byteOffset, ys.byteOffset, nb, s.h, s.w, s.c, s.oh, s.ow);
+    if (px === undefined || !ys) return false;
+    k.fn.maxpool2x2_f32(px, ys.byteOffset, nb, s.h, s.w, s.c, s.oh, s.ow);
     out.set(ys, b0 * outSize);
     return true;
   });
@@ -76,12 +68,11 @@ export function maxPool2x2GradWasm(
   if (!k || s.c % 4 !== 0) return false;
   const inSize = s.h * s.w * s.c, outSize = s.oh * s.ow * s.c;
   return byChunks(s, chunkValues, (b0, nb) => {
-    const xs = copyIn(k, "input", x, b0 * inSize, nb * inSize);
-    const gs = copyIn(k, "dy", dy, b0 * outSize, nb * outSize);
+    const px = stagedPointer(k, x, "input", b0 * inSize, nb * inSize);
+    const pg = stagedPointer(k, dy, "dy", b0 * outSize, nb * outSize);
     const ds = k.scratch.get("output", nb * inSize);
-    if (!xs || !gs || !ds) return false;
-    const [px, pg, pd] = [xs.byteOffset, gs.byteOffset, ds.byteOffset];
-    k.fn.maxpool2x2_grad_f32(px, pg, pd, nb, s.h, s.w, s.c, s.oh, s.ow);
+    if (px === undefined || pg === undefined || !ds) return false;
+    k.fn.maxpool2x2_grad_f32(px, pg, ds.byteOffset, nb, s.h, s.w, s.c, s.oh, s.ow);
     dx.set(ds, b0 * inSize);
     return true;
   });
