@@ -15,7 +15,7 @@ import { layerFromConfig, layerToConfig } from "../../layers/serialization.ts";
 import { Sequential } from "../../layers/sequential.ts";
 import { input } from "../../layers/symbolic.ts";
 import { gradcheck } from "../../train/gradcheck.ts";
-import { gpuAvailable } from "../kernels/webgpu/gpu_available.ts";
+import { gpuTest } from "../kernels/webgpu/gpu_available.ts";
 import * as torchRef from "./attention_data.ts";
 import { assertReloadsSame } from "./layer_test_utils.ts";
 
@@ -168,8 +168,6 @@ Deno.test("multiHeadAttention: gradient of the whole layer in float64 (inputs an
   }
 });
 
-const available = await gpuAvailable();
-
 /** Output and gradients (query, value, every weight) in float32 on `device`. */
 async function parityRun(device: "cpu" | "webgpu"): Promise<Float32Array[]> {
   await setDevice(device);
@@ -186,16 +184,11 @@ async function parityRun(device: "cpu" | "webgpu"): Promise<Float32Array[]> {
   return host;
 }
 
-Deno.test({
-  name: "multiHeadAttention: webgpu vs cpu outputs and gradients (masks on)",
-  ignore: !available.ok && !Deno.env.get("CI"),
-  fn: async () => {
-    assert.ok(available.ok, available.reason);
-    const cpu = await parityRun("cpu");
-    const gpu = await parityRun("webgpu");
-    await setDevice("cpu");
-    cpu.forEach((c, k) => close(gpu[k], c, 1e-5, `output/gradient ${k}`));
-  },
+await gpuTest("multiHeadAttention: webgpu vs cpu outputs and gradients (masks on)", async () => {
+  const cpu = await parityRun("cpu");
+  const gpu = await parityRun("webgpu");
+  await setDevice("cpu");
+  cpu.forEach((c, k) => close(gpu[k], c, 1e-5, `output/gradient ${k}`));
 });
 
 Deno.test("multiHeadAttention: dropout on the probabilities only in training, seeded", async () => {

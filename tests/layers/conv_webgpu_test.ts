@@ -10,10 +10,8 @@ import { setDevice } from "../../kernels/device.ts";
 import { tensor } from "../../kernels/tensor.ts";
 import * as layers from "../../layers/mod.ts";
 import type { Layer } from "../../layers/module.ts";
-import { gpuAvailable } from "../kernels/webgpu/gpu_available.ts";
+import { gpuTest } from "../kernels/webgpu/gpu_available.ts";
 import { values } from "./recurrent_fixture.ts";
-
-const available = await gpuAvailable();
 
 /** Output and gradients (input, then each weight) of a weighted sum of the output. */
 async function run(make: () => Layer, shape: number[], device: "cpu" | "webgpu") {
@@ -72,24 +70,19 @@ const cases: [string, () => Layer, number[]][] = [
 ];
 
 for (const [name, make, shape] of cases) {
-  Deno.test({
-    name: `webgpu vs cpu: ${name} outputs and gradients`,
-    ignore: !available.ok && !Deno.env.get("CI"),
-    fn: async () => {
-      assert.ok(available.ok, available.reason);
-      const cpu = await run(make, shape, "cpu");
-      const gpu = await run(make, shape, "webgpu");
-      await setDevice("cpu");
-      ["output", "dx", "dkernel", "dbias"].slice(0, cpu.length).forEach((what, k) => {
-        assert.equal(gpu[k].length, cpu[k].length, what);
-        for (let i = 0; i < cpu[k].length; i++) {
-          const tol = 1e-5 * Math.max(1, Math.abs(cpu[k][i]));
-          assert.ok(
-            Math.abs(gpu[k][i] - cpu[k][i]) <= tol,
-            `${name} ${what}[${i}]: ${gpu[k][i]} vs ${cpu[k][i]}`,
-          );
-        }
-      });
-    },
+  await gpuTest(`webgpu vs cpu: ${name} outputs and gradients`, async () => {
+    const cpu = await run(make, shape, "cpu");
+    const gpu = await run(make, shape, "webgpu");
+    await setDevice("cpu");
+    ["output", "dx", "dkernel", "dbias"].slice(0, cpu.length).forEach((what, k) => {
+      assert.equal(gpu[k].length, cpu[k].length, what);
+      for (let i = 0; i < cpu[k].length; i++) {
+        const tol = 1e-5 * Math.max(1, Math.abs(cpu[k][i]));
+        assert.ok(
+          Math.abs(gpu[k][i] - cpu[k][i]) <= tol,
+          `${name} ${what}[${i}]: ${gpu[k][i]} vs ${cpu[k][i]}`,
+        );
+      }
+    });
   });
 }

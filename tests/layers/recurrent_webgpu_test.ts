@@ -9,10 +9,8 @@ import { setDevice } from "../../kernels/device.ts";
 import { tensor } from "../../kernels/tensor.ts";
 import * as layers from "../../layers/mod.ts";
 import type { RecurrentLayer } from "../../layers/recurrent.ts";
-import { gpuAvailable } from "../kernels/webgpu/gpu_available.ts";
+import { gpuTest } from "../kernels/webgpu/gpu_available.ts";
 import { values } from "./recurrent_fixture.ts";
-
-const available = await gpuAvailable();
 
 /** Output and gradients (input, kernel, recurrent kernel, bias) of a weighted sum of the output. */
 async function run(
@@ -47,24 +45,19 @@ const cases: [string, () => RecurrentLayer, boolean][] = [
 ];
 
 for (const [name, make, masked] of cases) {
-  Deno.test({
-    name: `webgpu vs cpu: ${name} outputs and gradients`,
-    ignore: !available.ok && !Deno.env.get("CI"),
-    fn: async () => {
-      assert.ok(available.ok, available.reason);
-      const cpu = await run(make, "cpu", masked);
-      const gpu = await run(make, "webgpu", masked);
-      await setDevice("cpu");
-      ["output", "dx", "dkernel", "drecurrent", "dbias"].forEach((what, k) => {
-        assert.equal(gpu[k].length, cpu[k].length, what);
-        for (let i = 0; i < cpu[k].length; i++) {
-          const tol = 1e-5 * Math.max(1, Math.abs(cpu[k][i]));
-          assert.ok(
-            Math.abs(gpu[k][i] - cpu[k][i]) <= tol,
-            `${name} ${what}[${i}]: ${gpu[k][i]} vs ${cpu[k][i]}`,
-          );
-        }
-      });
-    },
+  await gpuTest(`webgpu vs cpu: ${name} outputs and gradients`, async () => {
+    const cpu = await run(make, "cpu", masked);
+    const gpu = await run(make, "webgpu", masked);
+    await setDevice("cpu");
+    ["output", "dx", "dkernel", "drecurrent", "dbias"].forEach((what, k) => {
+      assert.equal(gpu[k].length, cpu[k].length, what);
+      for (let i = 0; i < cpu[k].length; i++) {
+        const tol = 1e-5 * Math.max(1, Math.abs(cpu[k][i]));
+        assert.ok(
+          Math.abs(gpu[k][i] - cpu[k][i]) <= tol,
+          `${name} ${what}[${i}]: ${gpu[k][i]} vs ${cpu[k][i]}`,
+        );
+      }
+    });
   });
 }

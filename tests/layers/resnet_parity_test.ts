@@ -4,10 +4,8 @@ import { setDevice } from "../../kernels/device.ts";
 import { fit } from "../../train/fit.ts";
 import { sgd } from "../../train/optimizers.ts";
 import type { Layer } from "../../layers/layer.ts";
-import { gpuAvailable } from "../kernels/webgpu/gpu_available.ts";
+import { gpuTest } from "../kernels/webgpu/gpu_available.ts";
 import { functionalResnet, ModuleResnet, tinyImages } from "./resnet_fixture.ts";
-
-const available = await gpuAvailable();
 
 /** Per-epoch losses of `make()` trained 3 epochs on the tiny images. */
 async function losses(make: () => Layer): Promise<number[]> {
@@ -49,11 +47,9 @@ Deno.test("residual CNN: functional Model and Module give bit-identical losses o
   assert.ok(a[4] < a[0], `training lowers the loss: ${a}`);
 });
 
-Deno.test({
-  name: "residual CNN: WebGPU losses match the CPU within the parity tolerance (1e-5)",
-  ignore: !available.ok && !Deno.env.get("CI"),
-  fn: async () => {
-    assert.ok(available.ok, available.reason);
+await gpuTest(
+  "residual CNN: WebGPU losses match the CPU within the parity tolerance (1e-5)",
+  async () => {
     await setDevice("cpu");
     const cpu = await losses(() => new ModuleResnet({ seed: 7 }));
     await setDevice("webgpu");
@@ -64,4 +60,4 @@ Deno.test({
       assert.ok(rel <= 1e-5, `loss ${i}: webgpu ${gpu[i]} vs cpu ${c} (relative ${rel})`);
     });
   },
-});
+);

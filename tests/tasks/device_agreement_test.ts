@@ -7,15 +7,11 @@
 import assert from "node:assert/strict";
 import { runClassificationTask } from "../../tasks/common.ts";
 import { task as starter } from "../../tasks/mnist_starter.ts";
-import { gpuAvailable } from "../kernels/webgpu/gpu_available.ts";
+import { gpuTest } from "../kernels/webgpu/gpu_available.ts";
 
-const available = await gpuAvailable();
-
-Deno.test({
-  name: "mnist-starter --quick: WebGPU and CPU agree (test accuracy within 0.5 points)",
-  ignore: !available.ok && !Deno.env.get("CI"),
-  fn: async () => {
-    assert.ok(available.ok, available.reason);
+await gpuTest(
+  "mnist-starter --quick: WebGPU and CPU agree (test accuracy within 0.5 points)",
+  async () => {
     const run = async (device: string) => {
       const out = await Deno.makeTempDir();
       const r = await runClassificationTask(starter, ["--quick", "--device", device, "--out", out]);
@@ -35,4 +31,4 @@ Deno.test({
       assert.ok(rel < 1e-3, `epoch ${i + 1} train loss cpu ${e.loss} vs webgpu ${g.loss}`);
     });
   },
-});
+);

@@ -17,9 +17,7 @@ import type { Layer } from "../../layers/layer.ts";
 import * as layers from "../../layers/mod.ts";
 import { Sequential } from "../../layers/sequential.ts";
 import { mnistStarter } from "../../tasks/mnist_models.ts";
-import { gpuAvailable } from "../kernels/webgpu/gpu_available.ts";
-
-const available = await gpuAvailable();
+import { gpuTest } from "../kernels/webgpu/gpu_available.ts";
 
 /** Trains `model` 2 epochs of 4 steps and checks steps 6..8 (steady state) with the counters. */
 async function checkSteadyState(model: Layer, sample: number[], optimizer: Optimizer) {
@@ -51,11 +49,9 @@ async function checkSteadyState(model: Layer, sample: number[], optimizer: Optim
   x.dispose();
 }
 
-Deno.test({
-  name: "webgpu steady state: mnist-starter steps create nothing, read nothing, submit once",
-  ignore: !available.ok && !Deno.env.get("CI"),
-  fn: async () => {
-    assert.ok(available.ok, available.reason);
+await gpuTest(
+  "webgpu steady state: mnist-starter steps create nothing, read nothing, submit once",
+  async () => {
     await setDevice("webgpu");
     await checkSteadyState(
       mnistStarter(1),
@@ -64,13 +60,11 @@ Deno.test({
     );
     await setDevice("cpu");
   },
-});
+);
 
-Deno.test({
-  name: "webgpu steady state: an LSTM's whole time loop stays on the device (one submit a step)",
-  ignore: !available.ok && !Deno.env.get("CI"),
-  fn: async () => {
-    assert.ok(available.ok, available.reason);
+await gpuTest(
+  "webgpu steady state: an LSTM's whole time loop stays on the device (one submit a step)",
+  async () => {
     await setDevice("webgpu");
     const model = new Sequential([
       layers.lstm({ units: 8, inputShape: [6, 5] }),
@@ -79,4 +73,4 @@ Deno.test({
     await checkSteadyState(model, [6, 5], adam({ learningRate: 1e-3 }));
     await setDevice("cpu");
   },
-});
+);

@@ -22,13 +22,16 @@ export async function ignoreWithoutGpu(): Promise<boolean> {
   return !(await gpuAvailable()).ok && !Deno.env.get("CI");
 }
 
+/** One probe for every {@link gpuTest} of a test process (files register hundreds in loops). */
+let probe: Promise<{ ok: boolean; reason: string }> | undefined;
+
 /**
  * Registers the WebGPU test `fn` under `name`: skipped where no adapter exists outside CI; where
  * it runs (CI, or with an adapter) it first asserts that the backend started, giving the reason.
  * Example: `await gpuTest("x on WebGPU matches the CPU", async () => { ... })`.
  */
 export async function gpuTest(name: string, fn: () => void | Promise<void>): Promise<void> {
-  const gpu = await gpuAvailable();
+  const gpu = await (probe ??= gpuAvailable());
   Deno.test({
     name,
     ignore: !gpu.ok && !Deno.env.get("CI"),

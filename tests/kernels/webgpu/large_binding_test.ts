@@ -9,15 +9,11 @@ import "../../../kernels/ops/mod.ts";
 import { setDevice } from "../../../kernels/device.ts";
 import { gather } from "../../../kernels/ops/mod.ts";
 import { tensor } from "../../../kernels/tensor.ts";
-import { gpuAvailable } from "./gpu_available.ts";
+import { gpuTest } from "./gpu_available.ts";
 
-const available = await gpuAvailable();
-
-Deno.test({
-  name: "webgpu gather: a 60000×784 float32 dataset (188 MB) beyond one binding",
-  ignore: !available.ok && !Deno.env.get("CI"),
-  fn: async () => {
-    assert.ok(available.ok, available.reason);
+await gpuTest(
+  "webgpu gather: a 60000×784 float32 dataset (188 MB) beyond one binding",
+  async () => {
     const rows = 60000, row = 784;
     const host = new Float32Array(rows * row);
     for (let r = 0; r < rows; r++) host[r * row] = r, host[r * row + row - 1] = -r;
@@ -40,4 +36,4 @@ Deno.test({
       assert.equal(got[k * row + row - 1], -r, `row ${r} last value`);
     }
   },
-});
+);

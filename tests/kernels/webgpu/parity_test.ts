@@ -29,7 +29,7 @@ import {
 } from "../op_inputs.ts";
 import { assertSameSpecials, errorOf } from "../parity_checks.ts";
 import { extraGpuCases } from "./extra_cases.ts";
-import { gpuAvailable } from "./gpu_available.ts";
+import { gpuAvailable, gpuTest } from "./gpu_available.ts";
 // Loaded here too, so the check below runs where no adapter exists.
 import "../../../kernels/webgpu/kernels/register_all.ts";
 
@@ -104,24 +104,19 @@ for (const op of ops) {
     !JSON.stringify(c.attrs).includes("float64")
   );
   for (const [k, c] of cases.entries()) {
-    Deno.test({
-      name: `parity webgpu vs cpu-reference: ${op.name} (${c.name})`,
-      ignore: !available.ok && !Deno.env.get("CI"),
-      fn: async () => {
-        assert.ok(available.ok, available.reason);
-        const data = caseData(c, 300 + k);
-        const ref = await runOn("cpu-reference", op, c, data);
-        const gpu = await runOn("webgpu", op, c, data);
-        const e = maxError(gpu.y, ref.y);
-        const eg = gpu.grads.map((g, i) => maxError(g, ref.grads[i]));
-        console.log(
-          `  ${op.name} ${c.name}: forward ${e.toExponential(1)}` +
-            (eg.length ? `, grads ${eg.map((x) => x.toExponential(1)).join(" ")}` : ""),
-        );
-        assert.ok(e <= TOLERANCE, `${op.name} ${c.name} forward: error ${e}`);
-        assert.equal(gpu.grads.length, ref.grads.length);
-        eg.forEach((x, i) => assert.ok(x <= TOLERANCE, `${op.name} ${c.name} grad ${i}: ${x}`));
-      },
+    await gpuTest(`parity webgpu vs cpu-reference: ${op.name} (${c.name})`, async () => {
+      const data = caseData(c, 300 + k);
+      const ref = await runOn("cpu-reference", op, c, data);
+      const gpu = await runOn("webgpu", op, c, data);
+      const e = maxError(gpu.y, ref.y);
+      const eg = gpu.grads.map((g, i) => maxError(g, ref.grads[i]));
+      console.log(
+        `  ${op.name} ${c.name}: forward ${e.toExponential(1)}` +
+          (eg.length ? `, grads ${eg.map((x) => x.toExponential(1)).join(" ")}` : ""),
+      );
+      assert.ok(e <= TOLERANCE, `${op.name} ${c.name} forward: error ${e}`);
+      assert.equal(gpu.grads.length, ref.grads.length);
+      eg.forEach((x, i) => assert.ok(x <= TOLERANCE, `${op.name} ${c.name} grad ${i}: ${x}`));
     });
   }
 }
@@ -132,11 +127,9 @@ for (const op of ops) {
   );
   for (const [k, c] of cases.entries()) {
     for (const kind of SPECIAL_KINDS) {
-      Deno.test({
-        name: `parity with ${kind}, webgpu vs cpu-reference: ${op.name} (${c.name})`,
-        ignore: !available.ok && !Deno.env.get("CI"),
-        fn: async () => {
-          assert.ok(available.ok, available.reason);
+      await gpuTest(
+        `parity with ${kind}, webgpu vs cpu-reference: ${op.name} (${c.name})`,
+        async () => {
           const data = specialCaseData(c, 500 + k, kind);
           const ref = await runOn("cpu-reference", op, c, data);
           const gpu = await runOn("webgpu", op, c, data);
@@ -145,7 +138,7 @@ for (const op of ops) {
             tol: TOLERANCE,
           });
         },
-      });
+      );
     }
   }
 }
@@ -155,11 +148,9 @@ for (const op of ops) {
   for (const [k, c] of cases.entries()) {
     const e = emptyCase(op, c);
     if (!e) continue;
-    Deno.test({
-      name: `parity with empty inputs, webgpu vs cpu-reference: ${op.name} (${e.name})`,
-      ignore: !available.ok && !Deno.env.get("CI"),
-      fn: async () => {
-        assert.ok(available.ok, available.reason);
+    await gpuTest(
+      `parity with empty inputs, webgpu vs cpu-reference: ${op.name} (${e.name})`,
+      async () => {
         const data = caseData(e, 900 + k);
         const ref = await runOn("cpu-reference", op, e, data);
         const gpu = await runOn("webgpu", op, e, data);
@@ -168,7 +159,7 @@ for (const op of ops) {
           tol: TOLERANCE,
         });
       },
-    });
+    );
   }
 }
 
