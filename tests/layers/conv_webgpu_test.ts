@@ -3,7 +3,6 @@
  * (same seed) and inputs give the same outputs and gradients (input, kernel, bias) to float32
  * rounding.
  */
-import assert from "node:assert/strict";
 import "../../kernels/tensor_methods.ts";
 import { gradients } from "../../kernels/autograd.ts";
 import { setDevice } from "../../kernels/device.ts";
@@ -11,6 +10,7 @@ import { tensor } from "../../kernels/tensor.ts";
 import * as layers from "../../layers/mod.ts";
 import type { Layer } from "../../layers/module.ts";
 import { gpuTest } from "../kernels/webgpu/gpu_available.ts";
+import { assertCloseTo } from "./layer_test_utils.ts";
 import { values } from "./recurrent_fixture.ts";
 
 /** Output and gradients (input, then each weight) of a weighted sum of the output. */
@@ -74,15 +74,8 @@ for (const [name, make, shape] of cases) {
     const cpu = await run(make, shape, "cpu");
     const gpu = await run(make, shape, "webgpu");
     await setDevice("cpu");
-    ["output", "dx", "dkernel", "dbias"].slice(0, cpu.length).forEach((what, k) => {
-      assert.equal(gpu[k].length, cpu[k].length, what);
-      for (let i = 0; i < cpu[k].length; i++) {
-        const tol = 1e-5 * Math.max(1, Math.abs(cpu[k][i]));
-        assert.ok(
-          Math.abs(gpu[k][i] - cpu[k][i]) <= tol,
-          `${name} ${what}[${i}]: ${gpu[k][i]} vs ${cpu[k][i]}`,
-        );
-      }
-    });
+    ["output", "dx", "dkernel", "dbias"].slice(0, cpu.length).forEach((what, k) =>
+      assertCloseTo(gpu[k], cpu[k], 1e-5, `${name} ${what}`)
+    );
   });
 }

@@ -51,3 +51,22 @@ export async function assertReloadsSame(model: Sequential, x: Tensor): Promise<v
     loaded.dispose();
   });
 }
+
+/**
+ * Asserts equal lengths and |got − want| ≤ tol·max(1, |want|) at every index (float32 devices
+ * against the CPU), the message naming `what` and the index.
+ */
+export function assertCloseTo(
+  got: ArrayLike<number>,
+  want: ArrayLike<number>,
+  tol: number,
+  what: string,
+): void {
+  assert.equal(got.length, want.length, what);
+  for (let i = 0; i < want.length; i++) {
+    assert.ok(
+      Math.abs(got[i] - want[i]) <= tol * Math.max(1, Math.abs(want[i])),
+      `${what}[${i}]: ${got[i]} vs ${want[i]}`,
+    );
+  }
+}

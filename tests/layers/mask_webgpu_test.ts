@@ -11,7 +11,8 @@ import { tensor } from "../../kernels/tensor.ts";
 import * as layers from "../../layers/mod.ts";
 import { Model } from "../../layers/model.ts";
 import { input } from "../../layers/symbolic.ts";
-import { ignoreWithoutGpu } from "../kernels/webgpu/gpu_available.ts";
+import { gpuTest } from "../kernels/webgpu/gpu_available.ts";
+import { assertCloseTo } from "./layer_test_utils.ts";
 
 const T = 6;
 // Rows of 6, 2 and 4 words, right-padded with id 0.
@@ -44,20 +45,13 @@ async function run(device: "cpu" | "webgpu"): Promise<Float32Array[]> {
   return out;
 }
 
-Deno.test({
-  name: "webgpu vs cpu: a masked model's outputs and gradients",
-  ignore: await ignoreWithoutGpu(),
-  fn: async () => {
-    const cpu = await run("cpu");
-    const gpu = await run("webgpu");
-    await setDevice("cpu");
-    assert.equal(gpu.length, cpu.length);
-    cpu.forEach((c, k) => {
-      assert.ok(c.some((v) => v !== 0), `tensor ${k} is not all zero`);
-      for (let i = 0; i < c.length; i++) {
-        const tol = 2e-5 * Math.max(1, Math.abs(c[i]));
-        assert.ok(Math.abs(gpu[k][i] - c[i]) <= tol, `tensor ${k}[${i}]: ${gpu[k][i]} vs ${c[i]}`);
-      }
-    });
-  },
+await gpuTest("webgpu vs cpu: a masked model's outputs and gradients", async () => {
+  const cpu = await run("cpu");
+  const gpu = await run("webgpu");
+  await setDevice("cpu");
+  assert.equal(gpu.length, cpu.length);
+  cpu.forEach((c, k) => {
+    assert.ok(c.some((v) => v !== 0), `tensor ${k} is not all zero`);
+    assertCloseTo(gpu[k], c, 2e-5, `tensor ${k}`);
+  });
 });

@@ -2,7 +2,6 @@
  * Recurrent layers on WebGPU (lavapipe in CI) against the CPU: the same float32 weights and
  * inputs give the same outputs and gradients to float32 rounding, with and without a mask.
  */
-import assert from "node:assert/strict";
 import "../../kernels/tensor_methods.ts";
 import { gradients } from "../../kernels/autograd.ts";
 import { setDevice } from "../../kernels/device.ts";
@@ -10,6 +9,7 @@ import { tensor } from "../../kernels/tensor.ts";
 import * as layers from "../../layers/mod.ts";
 import type { RecurrentLayer } from "../../layers/recurrent.ts";
 import { gpuTest } from "../kernels/webgpu/gpu_available.ts";
+import { assertCloseTo } from "./layer_test_utils.ts";
 import { values } from "./recurrent_fixture.ts";
 
 /** Output and gradients (input, kernel, recurrent kernel, bias) of a weighted sum of the output. */
@@ -49,15 +49,8 @@ for (const [name, make, masked] of cases) {
     const cpu = await run(make, "cpu", masked);
     const gpu = await run(make, "webgpu", masked);
     await setDevice("cpu");
-    ["output", "dx", "dkernel", "drecurrent", "dbias"].forEach((what, k) => {
-      assert.equal(gpu[k].length, cpu[k].length, what);
-      for (let i = 0; i < cpu[k].length; i++) {
-        const tol = 1e-5 * Math.max(1, Math.abs(cpu[k][i]));
-        assert.ok(
-          Math.abs(gpu[k][i] - cpu[k][i]) <= tol,
-          `${name} ${what}[${i}]: ${gpu[k][i]} vs ${cpu[k][i]}`,
-        );
-      }
-    });
+    ["output", "dx", "dkernel", "drecurrent", "dbias"].forEach((what, k) =>
+      assertCloseTo(gpu[k], cpu[k], 1e-5, `${name} ${what}`)
+    );
   });
 }
