@@ -62,6 +62,22 @@ Deno.test("relu, reluGrad, add/sub/mul/div and bias sums: WASM, TypeScript and r
   }
 });
 
+Deno.test("bias sums over 512 K values run in WASM and equal the reference bit for bit", () => {
+  const rng = new Rng(33);
+  // Over the elementwise kernels' size limit (W5's [128×28×28×16] is 1.6 M values), odd width.
+  for (const [rows, inner] of [[40_000, 16], [5_200, 103]]) {
+    // Finite values: the special ones would make every column sum NaN.
+    const x = Float32Array.from({ length: rows * inner }, () => rng.normal()),
+      shape = [rows, inner];
+    const want = execOp(reference, "sum", [[x, shape]], { axes: [0], keepDims: false });
+    const got = new Float32Array(inner).fill(7);
+    assert.ok(sumRowsWasm(x, inner, got), `${rows}×${inner} declined`);
+    assert.ok(want.every(Number.isFinite));
+    sameBits(got, want, `sum ${rows}×${inner}`);
+    allPaths("sum", [[x, shape]], { axes: [0], keepDims: false });
+  }
+});
+
 Deno.test("the WASM wrappers decline what they cannot do, leaving the output alone", () => {
   const small = new Float32Array(10), out = new Float32Array(10).fill(3);
   assert.equal(reluWasm(small, out), false); // under the size where WASM pays
