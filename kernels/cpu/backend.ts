@@ -5,6 +5,7 @@ import { mutatedInputs, type OpDef } from "../op.ts";
 import { sizeOf } from "../shape.ts";
 import { ArrayPool } from "./array_pool.ts";
 import { dropCols } from "./cols_cache.ts";
+import { dropStats } from "./bn_stats_cache.ts";
 import { cpuGemmPath } from "./gemm_dispatch.ts";
 import { helperStatus } from "./parallel/helper.ts";
 import { wasmKernels, wasmKernelsStatus } from "./wasm/module.ts";
@@ -59,8 +60,11 @@ export class CpuBackend implements Backend {
     // An array served from the pool is not a new buffer.
     if (this.pool.stats.allocated !== allocated) this.counters.bufferCreations++;
     const ins = inputs.map((i) => ({ data: i.handle as TypedArray, shape: i.shape }));
-    // Columns cached for an input that is about to change are stale.
-    for (const i of mutatedInputs(op, attrs, ins.length)) dropCols(ins[i]?.data);
+    // Columns and statistics cached for an input that is about to change are stale.
+    for (const i of mutatedInputs(op, attrs, ins.length)) {
+      dropCols(ins[i]?.data);
+      dropStats(ins[i]?.data);
+    }
     (fast?.kernelFunc ?? op.cpu)(ins, attrs as never, out, shape);
     return out;
   }
@@ -76,8 +80,9 @@ export class CpuBackend implements Backend {
 
   free(handle: unknown): void {
     // Arrays this backend made go to its pool; uploaded ones stay with their owner. Either way
-    // the conv columns cached for this storage are stale from now on.
+    // the conv columns and batch-norm statistics cached for this storage are stale from now on.
     dropCols(handle);
+    dropStats(handle);
     this.pool.give(handle as TypedArray);
   }
 

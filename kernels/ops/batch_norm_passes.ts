@@ -115,7 +115,10 @@ export function batchVarianceOf(
   for (let k = 0; k < c; k++) out[k] = acc[k] / rows;
 }
 
-/** out = (x − mean)·(γ·rstd) + β with x's own statistics: the training forward pass. */
+/**
+ * out = (x − mean)·(γ·rstd) + β with x's own statistics: the training forward pass. Returns the
+ * statistics, which batchNormGradStatsOf can take instead of computing them again.
+ */
 export function batchNormTrainForward(
   p: ChannelPasses,
   x: TypedArray,
@@ -123,11 +126,12 @@ export function batchNormTrainForward(
   beta: ArrayLike<number>,
   epsilon: number,
   out: TypedArray,
-): void {
+): ChannelStats {
   const c = gamma.length;
-  const { mean, rstd } = channelStats(p, x, c, epsilon);
-  const scale = rstd.map((r, k) => gamma[k] * r);
-  p.affine(x, c, mean, scale, float64(beta), out);
+  const stats = channelStats(p, x, c, epsilon);
+  const scale = stats.rstd.map((r, k) => gamma[k] * r);
+  p.affine(x, c, stats.mean, scale, float64(beta), out);
+  return stats;
 }
 
 /** Rows of batchNormGradStats' output [4, c]. */
@@ -135,7 +139,8 @@ export const GRAD_STATS = { dgamma: 0, dbeta: 1, mean: 2, rstd: 3 } as const;
 
 /**
  * out [4, c] = Σ_r dy·x̂ (γ's gradient, x̂ = (x − mean)·rstd), Σ_r dy (β's gradient), mean and
- * rstd: what the input gradient needs, from one pass over dy after the statistics.
+ * rstd: what the input gradient needs, from one pass over dy after the statistics. `stats`, when
+ * given, must be `channelStats(p, x, c, epsilon)` (the forward pass's, kept): two passes fewer.
  */
 export function batchNormGradStatsOf(
   p: ChannelPasses,
@@ -143,9 +148,10 @@ export function batchNormGradStatsOf(
   dy: TypedArray,
   epsilon: number,
   out: TypedArray,
+  stats?: ChannelStats,
 ): void {
   const c = out.length / 4;
-  const { mean, rstd } = channelStats(p, x, c, epsilon);
+  const { mean, rstd } = stats ?? channelStats(p, x, c, epsilon);
   const acc = new Float64Array(2 * c);
   p.dot(x, dy, c, mean, acc);
   for (let k = 0; k < c; k++) {
