@@ -1,6 +1,6 @@
 /**
  * Where a training step's time goes, op by op, on the CPU backend:
- * `deno run -A bench/profile_ops.ts [--workload W2] [--steps 20] [--device cpu]`.
+ * `deno run -A bench/profile_ops.ts [--workload W2] [--steps 20] [--device cpu] [--cpu-time]`.
  * Wraps the backend's `exec` with a timer, runs warm-up steps, then times `--steps` steps and
  * prints each op's share of the step (calls and backend dispatches per step, ms per step, %; an
  * op dispatches more than once for split-K or a chunked input) and the time spent outside kernels
@@ -8,8 +8,12 @@
  * so that table shows encoding cost there; when the device has the `timestamp-query` feature a
  * second table gives each op's GPU time from timestamp queries (kernels/webgpu/timestamps.ts: a
  * compute pass per dispatch, so the wall time of a profiled step is not the bench's), and
- * without it the output says so.
+ * without it the output says so. With `--cpu-time` every time is the process's CPU time (user +
+ * system, all threads) instead of wall time: on a machine other jobs load, wall times stretch
+ * with the load, CPU time much less (a thread spinning for the helper counts, a descheduled
+ * one does not).
  */
+import { cpuUsage } from "node:process";
 import { cliFlags } from "../experiment/main.ts";
 import { deviceFlag } from "../experiment/flags.ts";
 import { type DeviceName, setDevice } from "../kernels/device.ts";
@@ -35,6 +39,10 @@ const values = cliFlags(
     },
     steps: { type: "integer", help: "timed steps", default: 20 },
     device: deviceFlag("cpu"),
+    "cpu-time": {
+      type: "boolean",
+      help: "time by the process's CPU time (user + system) instead of wall time",
+    },
   },
   Deno.args,
   {
@@ -46,6 +54,13 @@ const wl = WORKLOADS.find((w) => w.name === values.workload);
 if (!wl) throw new Error(`unknown workload ${values.workload}; use W1–W7`);
 const dev = await setDevice(values.device as DeviceName);
 const steps = values.steps;
+/** Milliseconds on the chosen clock: wall, or this process's CPU time. */
+const clock = values["cpu-time"]
+  ? () => {
+    const u = cpuUsage();
+    return (u.user + u.system) / 1000;
+  }
+  : () => performance.now();
 
 const c = makeCase(wl.name, new Rng(1));
 const step = () => {
@@ -64,11 +79,11 @@ be.exec = (op, inputs, attrs, shape, dtype) => {
   if (!recording) return original(op, inputs, attrs, shape, dtype);
   const key = `${op.name} [${inputs.map((i) => i.shape.join("×")).join(", ")}]`;
   if (timer) timer.label = key;
-  const t0 = performance.now(), d0 = be.counters.dispatches;
+  const t0 = clock(), d0 = be.counters.dispatches;
   const out = original(op, inputs, attrs, shape, dtype);
   const s = stats.get(key) ?? { calls: 0, ms: 0, dispatches: 0 };
   s.calls++;
-  s.ms += performance.now() - t0;
+  s.ms += clock() - t0;
   s.dispatches += be.counters.dispatches - d0;
   stats.set(key, s);
   // Dispatches outside an op's exec (none today) would show under this label.
@@ -80,10 +95,10 @@ for (let i = 0; i < 3; i++) step();
 await be.sync();
 if (gpu && timer) gpu.timer = timer;
 recording = true;
-const t0 = performance.now();
+const t0 = clock();
 for (let i = 0; i < steps; i++) step();
 await be.sync();
-const total = performance.now() - t0;
+const total = clock() - t0;
 recording = false;
 if (gpu) gpu.timer = undefined;
 
@@ -91,8 +106,10 @@ const rows = [...stats.entries()].sort((a, b) => b[1].ms - a[1].ms);
 const dispatches = rows.reduce((s, [, v]) => s + v.dispatches, 0);
 const inKernels = rows.reduce((s, [, v]) => s + v.ms, 0);
 console.log(
-  `${wl.name} on ${dev.description}: ${(total / steps).toFixed(2)} ms/step, ` +
-    `${(wl.batchSize * steps / total * 1000).toFixed(0)} samples/s, ` +
+  `${wl.name} on ${dev.description}: ${(total / steps).toFixed(2)} ms/step` +
+    `${values["cpu-time"] ? " of CPU time" : ""}, ` +
+    `${(wl.batchSize * steps / total * 1000).toFixed(0)} ` +
+    `${values["cpu-time"] ? "samples per CPU second" : "samples/s"}, ` +
     `${dispatches / steps} dispatches/step`,
 );
 for (const [k, v] of rows) {

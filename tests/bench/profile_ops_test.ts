@@ -8,9 +8,9 @@ import { gpuTest } from "../kernels/webgpu/gpu_available.ts";
 
 const profile = fileURLToPath(new URL("../../bench/profile_ops.ts", import.meta.url));
 
-async function run(device: string): Promise<string> {
+async function run(device: string, ...extra: string[]): Promise<string> {
   const r = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", profile, "--device", device, "--workload", "W1", "--steps", "2"],
+    args: ["run", "-A", profile, "--device", device, "--workload", "W1", "--steps", "2", ...extra],
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -26,6 +26,13 @@ Deno.test("profile: CPU run prints each op's share and no GPU-time line", async 
   assert.match(out, /samples\/s, \d+ dispatches\/step/);
   assert.match(out, /outside kernels/);
   assert.doesNotMatch(out, /GPU time per kernel/);
+});
+
+Deno.test("profile --cpu-time: the same table on the process's CPU time", async () => {
+  const out = await run("cpu", "--cpu-time");
+  assert.match(out, /^W1 on .*: [\d.]+ ms\/step of CPU time, \d+ samples per CPU second, 18 /);
+  assert.match(out, /ms +[\d.]+% {2}×1 {2}matmul \[128×784, 784×128\] {2}\(1 dispatches\)/);
+  assert.match(out, /outside kernels/);
 });
 
 await gpuTest(
