@@ -7,7 +7,8 @@ import { type KernelExports, wasmKernels } from "./module.ts";
  * are staged through it in chunks of CHUNK values, small enough to stay in cache between the
  * copy in, the kernel and the copy out: the copies are memcpy-fast, the JavaScript loops they
  * replace are not. Each returns false when it cannot run (no WASM, or a size outside
- * [MIN_VALUES, MAX_VALUES]); the caller then runs its TypeScript loop.
+ * [MIN_VALUES, MAX_VALUES]; ReLU, its gradient and the sums have no upper limit); the caller then
+ * runs its TypeScript loop.
  */
 
 /** Values per staged chunk: 64 KB per operand. */
@@ -15,9 +16,11 @@ const CHUNK = 16 * 1024;
 /** Below this many values the TypeScript loop is used: the call costs more than it saves. */
 const MIN_VALUES = 1024;
 /**
- * Above this many values the TypeScript loop is used too: on arrays that do not fit in cache the
- * loop is bound by memory, and staging only adds traffic: in training steps WASM was faster on
- * 200 K-value arrays and slower on 1 M- and 4.7 M-value ones (bench/README.md).
+ * Above this many values the binary ops use the TypeScript loop too: on arrays that do not fit in
+ * cache the loop is bound by memory, and staging only adds traffic: in training steps WASM was
+ * faster on 200 K-value arrays and slower on 1 M- and 4.7 M-value ones (bench/README.md). ReLU
+ * and its gradient are exempt: their TypeScript loops have carried NaN masks since, and WASM is
+ * faster at every size measured in training steps (bench/README.md).
  */
 const MAX_VALUES = 512 * 1024;
 
@@ -26,16 +29,18 @@ export const BINARY_OPS = { add: 0, sub: 1, mul: 2, div: 3 } as const;
 
 /**
  * Runs `kernel(pointers, outPointer, len)` over [0, n) in chunks of `chunk`, staging the
- * chunked inputs in and the output out. False if staging memory could not be had.
+ * chunked inputs in and the output out. False if staging memory could not be had, or n is under
+ * MIN_VALUES or over `maxValues`.
  */
 function chunked(
   inputs: Float32Array[],
   out: Float32Array,
   chunk: number,
   kernel: (fn: KernelExports, ptrs: number[], outPtr: number, len: number) => void,
+  maxValues = MAX_VALUES,
 ): boolean {
   const k = wasmKernels();
-  if (!k || out.length < MIN_VALUES || out.length > MAX_VALUES) return false;
+  if (!k || out.length < MIN_VALUES || out.length > maxValues) return false;
   const n = out.length, direct = k.heap.owns(out);
   for (let i = 0; i < n; i += chunk) {
     const len = Math.min(chunk, n - i);
@@ -55,12 +60,14 @@ function chunked(
 
 /** out = max(x, 0) as the reference computes it (NaN and −0 give +0). */
 export function reluWasm(x: Float32Array, out: Float32Array): boolean {
-  return chunked([x], out, CHUNK, (fn, [p], o, len) => fn.relu_f32(p, o, len));
+  return chunked([x], out, CHUNK, (fn, [p], o, len) => fn.relu_f32(p, o, len), Infinity);
 }
 
 /** out = x > 0 ? dy : 0. */
 export function reluGradWasm(dy: Float32Array, x: Float32Array, out: Float32Array): boolean {
-  return chunked([dy, x], out, CHUNK, (fn, [g, p], o, len) => fn.relu_grad_f32(g, p, o, len));
+  const grad = (fn: KernelExports, [g, p]: number[], o: number, len: number) =>
+    fn.relu_grad_f32(g, p, o, len);
+  return chunked([dy, x], out, CHUNK, grad, Infinity);
 }
 
 /** out = a op b with a, b and out of one length. */

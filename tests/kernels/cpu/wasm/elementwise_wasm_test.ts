@@ -5,6 +5,8 @@ import { Rng } from "../../../../kernels/random.ts";
 import {
   biasReluInPlaceWasm,
   binaryBlockWasm,
+  binarySameWasm,
+  reluGradWasm,
   reluWasm,
   sumRowsWasm,
 } from "../../../../kernels/cpu/wasm/elementwise_wasm.ts";
@@ -78,12 +80,25 @@ Deno.test("bias sums over 512 K values run in WASM and equal the reference bit f
   }
 });
 
+Deno.test("ReLU and its gradient over 512 K values run in WASM, bit for bit", () => {
+  const rng = new Rng(34);
+  const shape = [40_000, 16], n = 40_000 * 16; // W5's first block is 1.6 M values
+  const x = values(n, rng), dy = values(n, rng);
+  const out = new Float32Array(n), grad = new Float32Array(n);
+  assert.ok(reluWasm(x, out), "relu declined");
+  assert.ok(reluGradWasm(dy, x, grad), "reluGrad declined");
+  sameBits(out, execOp(reference, "relu", [[x, shape]], {}), "relu");
+  sameBits(grad, execOp(reference, "reluGrad", [[dy, shape], [x, shape]], {}), "reluGrad");
+  allPaths("relu", [[x, shape]], {});
+  allPaths("reluGrad", [[dy, shape], [x, shape]], {});
+});
+
 Deno.test("the WASM wrappers decline what they cannot do, leaving the output alone", () => {
   const small = new Float32Array(10), out = new Float32Array(10).fill(3);
   assert.equal(reluWasm(small, out), false); // under the size where WASM pays
   assert.deepEqual([...out], Array(10).fill(3));
   const huge = new Float32Array(600_000); // over the size where staging stops paying
-  assert.equal(reluWasm(huge, new Float32Array(600_000)), false);
+  assert.equal(binarySameWasm("mul", huge, huge, new Float32Array(600_000)), false);
   const big = new Float32Array(4096);
   assert.equal(binaryBlockWasm("add", big, new Float32Array(5), 5, new Float32Array(4096)), false);
   assert.equal(sumRowsWasm(big, 5, new Float32Array(5)), false); // 4096 is not rows of 5
