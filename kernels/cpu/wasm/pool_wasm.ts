@@ -4,14 +4,19 @@ import { wasmKernels } from "./module.ts";
 /**
  * 2×2, stride-2, unpadded max pooling and its gradient on float32 NHWC through the WASM SIMD
  * kernels, for channel counts divisible by 4. Samples go through the WASM heap in chunks of at
- * most CHUNK_VALUES input values, so staging memory stays bounded whatever the batch. Each
+ * most CHUNK_VALUES input values (or one sample), so staging memory stays bounded whatever the
+ * batch. Each
  * returns false when the kernels are unavailable or memory is short, possibly after writing part
  * of the output; the caller then runs a TypeScript loop that writes all of it (`chunkValues` is
  * there for tests).
  */
 
-/** Input values staged per chunk: 4 M (16 MB). */
-const CHUNK_VALUES = 4 * 1024 * 1024;
+/**
+ * Input values staged per chunk (whole samples, at least one): 64 K (256 KB), so a chunk is still
+ * in cache when the kernel reads it and when its output is copied out; 4 M-value chunks went
+ * through memory at each of those steps and were slower in training steps (bench/README.md).
+ */
+const CHUNK_VALUES = 64 * 1024;
 
 /** Pooling shape: x [n, h, w, c] pooled to [n, oh, ow, c]. */
 export interface Pool2x2Shape {
