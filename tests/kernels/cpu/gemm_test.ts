@@ -6,40 +6,21 @@
 import assert from "node:assert/strict";
 import { gemm, gemmNaive } from "../../../kernels/cpu/gemm.ts";
 import { gemmThreads } from "../../../kernels/cpu/gemm_dispatch.ts";
-import { filled, type FloatCtor } from "./filled.ts";
+import type { FloatCtor } from "./filled.ts";
+import { type GemmCase, gemmProblem } from "./gemm_problem.ts";
 
 type Arr = Float32Array | Float64Array;
 
-interface Case {
-  transA: boolean;
-  transB: boolean;
-  M: number;
-  N: number;
-  K: number;
-  alpha?: number;
-  beta?: number;
-  /** Extra elements before each matrix and past each row (exercises offsets and ld > width). */
-  pad?: number;
+interface Case extends GemmCase {
   ctor?: FloatCtor;
   /** Element type of A and B when it differs from C's. */
   inCtor?: FloatCtor;
-  /** Fill C with NaN first: beta = 0 must not read it. */
-  nanC?: boolean;
 }
 
 function check(c: Case, seed: number): void {
   const { transA, transB, M, N, K } = c;
-  const alpha = c.alpha ?? 1, beta = c.beta ?? 0, pad = c.pad ?? 0;
   const ctor = c.ctor ?? Float32Array, inCtor = c.inCtor ?? ctor;
-  const [aRows, aCols] = transA ? [K, M] : [M, K];
-  const [bRows, bCols] = transB ? [N, K] : [K, N];
-  const lda = aCols + pad, ldb = bCols + pad, ldc = N + pad;
-  const A = filled(inCtor, pad + aRows * lda, seed);
-  const B = filled(inCtor, pad + bRows * ldb, seed + 1);
-  const C0 = filled(ctor, pad + M * ldc, seed + 2);
-  if (c.nanC) {
-    for (let i = 0; i < M; i++) C0.fill(NaN, pad + i * ldc, pad + i * ldc + N);
-  }
+  const { alpha, beta, pad, lda, ldb, ldc, A, B, C0 } = gemmProblem(c, ctor, inCtor, seed);
   const want = C0.slice(), got = C0.slice();
   gemmNaive(transA, transB, M, N, K, alpha, A, pad, lda, B, pad, ldb, beta, want, pad, ldc);
   gemm(transA, transB, M, N, K, alpha, A, pad, lda, B, pad, ldb, beta, got, pad, ldc);

@@ -25,6 +25,7 @@ import { getOp } from "../../../kernels/op.ts";
 import type { FloatArray } from "../../../kernels/dtype.ts";
 import "../../../kernels/ops/mod.ts";
 import { filled, type FloatCtor } from "./filled.ts";
+import { type GemmCase, gemmProblem } from "./gemm_problem.ts";
 
 const { blas, reason } = loadOpenBlas();
 const noBlas = blas === null;
@@ -55,30 +56,10 @@ function assertClose(
   }
 }
 
-interface GemmCase {
-  transA: boolean;
-  transB: boolean;
-  M: number;
-  N: number;
-  K: number;
-  alpha?: number;
-  beta?: number;
-  /** Elements before each matrix and past each row: offsets and ld > width. */
-  pad?: number;
-  /** Fill C with NaN: beta = 0 must not read it. */
-  nanC?: boolean;
-}
-
 /** Runs `fn` on case `c` and compares the whole C array (padding included) with the oracle. */
 function checkGemm(fn: GemmFn<FloatArray>, ctor: FloatCtor, c: GemmCase, seed: number): void {
   const { transA, transB, M, N, K } = c;
-  const alpha = c.alpha ?? 1, beta = c.beta ?? 0, pad = c.pad ?? 0;
-  const [aRows, aCols] = transA ? [K, M] : [M, K];
-  const [bRows, bCols] = transB ? [N, K] : [K, N];
-  const lda = aCols + pad, ldb = bCols + pad, ldc = N + pad;
-  const A = filled(ctor, pad + aRows * lda, seed), B = filled(ctor, pad + bRows * ldb, seed + 1);
-  const C0 = filled(ctor, pad + M * ldc, seed + 2);
-  if (c.nanC) { for (let i = 0; i < M; i++) C0.fill(NaN, pad + i * ldc, pad + i * ldc + N); }
+  const { alpha, beta, pad, lda, ldb, ldc, A, B, C0 } = gemmProblem(c, ctor, ctor, seed);
   const got = C0.slice(), want = C0.slice();
   const bound = abs(C0.map((v) => (Number.isNaN(v) ? 0 : v)) as FloatArray);
   fn(transA, transB, M, N, K, alpha, A, pad, lda, B, pad, ldb, beta, got, pad, ldc);
