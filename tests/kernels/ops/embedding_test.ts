@@ -10,7 +10,7 @@ import { tensor } from "../../../kernels/tensor.ts";
 import { testOnDevices } from "../device_rules.ts";
 import { float64Gradcheck } from "../float64_gradcheck.ts";
 import { errorOf } from "../parity_checks.ts";
-import { gpuAvailable } from "../webgpu/gpu_available.ts";
+import { testOnDevice } from "../webgpu/gpu_available.ts";
 
 const table = () => tensor(Float32Array.from([0, 1, 10, 11, 20, 21, 30, 31]), [4, 2]);
 const ids = () => tensor(Int32Array.from([3, 1, 1, 0, 3, 3]), [2, 3]);
@@ -39,25 +39,19 @@ testOnDevices("embedding", [
   },
 ]);
 
-const available = await gpuAvailable();
 for (const device of ["cpu", "cpu-reference", "webgpu"] as DeviceName[]) {
-  Deno.test({
-    name: `embedding on ${device}: an id out of range raises gather's error`,
-    ignore: device === "webgpu" && !available.ok && !Deno.env.get("CI"),
-    fn: async () => {
-      await setDevice(device);
-      try {
-        const bad = tensor(Int32Array.from([1, 4, 0]), [3]);
-        const err = await errorOf(() => embeddingLookup(table(), bad).data());
-        assert.match(
-          String(err?.message),
-          /gather: index 4 at position 1 is outside \[0, 4\) \(the rows of x\)/,
-        );
-      } finally {
-        await setDevice("cpu");
-      }
+  await testOnDevice(
+    device,
+    `embedding on ${device}: an id out of range raises gather's error`,
+    async () => {
+      const bad = tensor(Int32Array.from([1, 4, 0]), [3]);
+      const err = await errorOf(() => embeddingLookup(table(), bad).data());
+      assert.match(
+        String(err?.message),
+        /gather: index 4 at position 1 is outside \[0, 4\) \(the rows of x\)/,
+      );
     },
-  });
+  );
 }
 
 float64Gradcheck(
@@ -74,24 +68,17 @@ const big = (() => {
   return { ids, dy, vocab, dim, n };
 })();
 for (const device of ["cpu-reference", "webgpu"] as DeviceName[]) {
-  Deno.test({
-    name: `embedding on ${device}: the table's gradient over 300 ids equals the CPU's exactly`,
-    ignore: device === "webgpu" && !available.ok && !Deno.env.get("CI"),
-    fn: async () => {
-      const grad = async (dev: DeviceName) => {
-        await setDevice(dev);
-        const t = tensor(new Float32Array(big.vocab * big.dim), [big.vocab, big.dim]);
-        t.requiresGrad = true;
-        const dy = tensor(big.dy, [big.n, big.dim]);
-        const y = embeddingLookup(t, tensor(big.ids, [big.n]));
-        const g = gradients(sum(mul(y, dy)), [t])[0]!;
-        return Array.from(await g.data());
-      };
-      try {
-        assert.deepEqual(await grad(device), await grad("cpu"));
-      } finally {
-        await setDevice("cpu");
-      }
-    },
+  const name = `embedding on ${device}: the table's gradient over 300 ids equals the CPU's exactly`;
+  await testOnDevice(device, name, async () => {
+    const grad = async (dev: DeviceName) => {
+      await setDevice(dev);
+      const t = tensor(new Float32Array(big.vocab * big.dim), [big.vocab, big.dim]);
+      t.requiresGrad = true;
+      const dy = tensor(big.dy, [big.n, big.dim]);
+      const y = embeddingLookup(t, tensor(big.ids, [big.n]));
+      const g = gradients(sum(mul(y, dy)), [t])[0]!;
+      return Array.from(await g.data());
+    };
+    assert.deepEqual(await grad(device), await grad("cpu"));
   });
 }

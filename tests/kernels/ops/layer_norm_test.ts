@@ -9,7 +9,7 @@ import { groupNorm, layerNorm } from "../../../kernels/ops/mod.ts";
 import { Rng } from "../../../kernels/random.ts";
 import { type Tensor, tensor } from "../../../kernels/tensor.ts";
 import { tidy } from "../../../kernels/engine.ts";
-import { gpuAvailable } from "../webgpu/gpu_available.ts";
+import { testOnDevice } from "../webgpu/gpu_available.ts";
 import { float64Gradcheck } from "../float64_gradcheck.ts";
 
 /** (v − mean)/√(var + ε) of each group of indices, in float64. */
@@ -71,25 +71,15 @@ const RULES: { name: string; run: () => Tensor; want: number[] }[] = [
 ];
 
 // float32 sums in a different order on each backend: within 1e-5 of the float64 values.
-const available = await gpuAvailable();
 for (const device of ["cpu", "cpu-reference", "webgpu"] as DeviceName[]) {
   for (const rule of RULES) {
-    Deno.test({
-      name: `normalisation on ${device}: ${rule.name}`,
-      ignore: device === "webgpu" && !available.ok && !Deno.env.get("CI"),
-      fn: async () => {
-        await setDevice(device);
-        try {
-          const y = tidy(rule.run);
-          const got = await y.data();
-          y.dispose();
-          assert.equal(got.length, rule.want.length);
-          const worst = Math.max(...rule.want.map((w, i) => Math.abs(got[i] - w)));
-          assert.ok(worst < 1e-5, `${rule.name} on ${device}: off by ${worst}`);
-        } finally {
-          await setDevice("cpu");
-        }
-      },
+    await testOnDevice(device, `normalisation on ${device}: ${rule.name}`, async () => {
+      const y = tidy(rule.run);
+      const got = await y.data();
+      y.dispose();
+      assert.equal(got.length, rule.want.length);
+      const worst = Math.max(...rule.want.map((w, i) => Math.abs(got[i] - w)));
+      assert.ok(worst < 1e-5, `${rule.name} on ${device}: off by ${worst}`);
     });
   }
 }

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import "../../../kernels/ops/mod.ts";
-import { type DeviceName, setDevice } from "../../../kernels/device.ts";
+import type { DeviceName } from "../../../kernels/device.ts";
 import { gradients } from "../../../kernels/autograd.ts";
 import { tidy } from "../../../kernels/engine.ts";
 import {
@@ -32,10 +32,9 @@ import {
   sum,
 } from "../../../kernels/ops/mod.ts";
 import { type Tensor, tensor } from "../../../kernels/tensor.ts";
-import { gpuAvailable } from "../webgpu/gpu_available.ts";
+import { testOnDevice } from "../webgpu/gpu_available.ts";
 import { errorOf } from "../parity_checks.ts";
 
-const available = await gpuAvailable();
 const devices: DeviceName[] = ["cpu", "cpu-reference", "webgpu"];
 const I32 = (v: number[]) => tensor(Int32Array.from(v));
 const F32 = (v: number[], shape?: number[]) => tensor(Float32Array.from(v), shape ?? [v.length]);
@@ -206,18 +205,12 @@ function sameValues(got: ArrayLike<number>, want: number[]): string | undefined 
 
 for (const device of devices) {
   for (const rule of rules) {
-    Deno.test({
-      name: `numerics on ${device}: ${rule.name}`,
-      ignore: device === "webgpu" && !available.ok && !Deno.env.get("CI"),
-      fn: async () => {
-        await setDevice(device);
-        const y = tidy(() => rule.run());
-        const got = await y.data();
-        y.dispose();
-        await setDevice("cpu");
-        const bad = sameValues(got, rule.want);
-        assert.equal(bad, undefined, `${rule.name} on ${device}: ${bad}`);
-      },
+    await testOnDevice(device, `numerics on ${device}: ${rule.name}`, async () => {
+      const y = tidy(() => rule.run());
+      const got = await y.data();
+      y.dispose();
+      const bad = sameValues(got, rule.want);
+      assert.equal(bad, undefined, `${rule.name} on ${device}: ${bad}`);
     });
   }
 }
@@ -267,28 +260,19 @@ const refusals: { name: string; run: () => Tensor; message: RegExp }[] = [
 
 for (const device of devices) {
   for (const r of refusals) {
-    Deno.test({
-      name: `numerics on ${device}: ${r.name} is an error`,
-      ignore: device === "webgpu" && !available.ok && !Deno.env.get("CI"),
-      fn: async () => {
-        await setDevice(device);
+    await testOnDevice(device, `numerics on ${device}: ${r.name} is an error`, async () => {
+      const err = await errorOf(async () => {
+        const y = tidy(() => r.run());
         try {
-          const err = await errorOf(async () => {
-            const y = tidy(() => r.run());
-            try {
-              await y.data();
-            } finally {
-              y.dispose();
-            }
-          });
-          assert.match(err?.message ?? "no error", r.message);
-          if (device === "webgpu" && /outside/.test(err!.message)) {
-            assert.match(err!.message, /found on WebGPU, raised at this readback/);
-          }
+          await y.data();
         } finally {
-          await setDevice("cpu");
+          y.dispose();
         }
-      },
+      });
+      assert.match(err?.message ?? "no error", r.message);
+      if (device === "webgpu" && /outside/.test(err!.message)) {
+        assert.match(err!.message, /found on WebGPU, raised at this readback/);
+      }
     });
   }
 }

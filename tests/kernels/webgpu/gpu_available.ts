@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { setDevice } from "../../../kernels/device.ts";
+import { type DeviceName, setDevice } from "../../../kernels/device.ts";
 
 /** Whether the WebGPU backend starts here, and why not. */
 export async function gpuAvailable(): Promise<{ ok: boolean; reason: string }> {
@@ -38,6 +38,30 @@ export async function gpuTest(name: string, fn: () => void | Promise<void>): Pro
     fn: async () => {
       assert.ok(gpu.ok, gpu.reason);
       await fn();
+    },
+  });
+}
+
+/**
+ * Registers `fn` as a test run on `device` (set before it, back to the CPU after); on WebGPU
+ * skipped as {@link gpuTest} is. Example: `await testOnDevice("webgpu", "x is exact", () => {...})`.
+ */
+export async function testOnDevice(
+  device: DeviceName,
+  name: string,
+  fn: () => void | Promise<void>,
+): Promise<void> {
+  const gpu = await (probe ??= gpuAvailable());
+  Deno.test({
+    name,
+    ignore: device === "webgpu" && !gpu.ok && !Deno.env.get("CI"),
+    fn: async () => {
+      await setDevice(device);
+      try {
+        await fn();
+      } finally {
+        await setDevice("cpu");
+      }
     },
   });
 }
