@@ -16,13 +16,8 @@ export interface StepResult {
   dispose: () => void;
 }
 
-/** Rates over the repeats and resident memory at the start and end of the timed steps. */
-export interface Measurement {
-  median: number;
-  min: number;
-  max: number;
-  /** Steps per repeat. */
-  steps: number[];
+/** Resident memory over the timed steps (what results.json's `memory` shows of them). */
+export interface RssTrace {
   rssStartMiB?: number;
   rssEndMiB?: number;
   /** rssEnd − rssStart over all timed steps (MiB); near 0 when a step leaks nothing. */
@@ -33,6 +28,16 @@ export interface Measurement {
   rssSamplesMiB: [number, number][];
   /** Least-squares slope of those samples, MiB per step (≈ 0 when steps do not grow memory). */
   rssSlopeMiBPerStep?: number;
+}
+
+/** Rates over the repeats and resident memory at the start and end of the timed steps. */
+export interface Measurement {
+  median: number;
+  min: number;
+  max: number;
+  /** Steps per repeat. */
+  steps: number[];
+  memory: RssTrace;
 }
 
 /** Least-squares slope of y over x; undefined with fewer than 3 distinct points. */
@@ -101,11 +106,13 @@ export async function measure(
     min: sorted[0],
     max: sorted[sorted.length - 1],
     steps,
-    rssStartMiB: rssStart,
-    rssEndMiB: rssEnd,
-    rssGrowthMiB: rssStart !== undefined && rssEnd !== undefined ? rssEnd - rssStart : undefined,
-    rssAfterRepeatMiB: rssAfter,
-    rssSamplesMiB: samples.filter((_, i) => i % Math.ceil(samples.length / 200) === 0),
-    rssSlopeMiBPerStep: slope(samples),
+    memory: {
+      rssStartMiB: rssStart,
+      rssEndMiB: rssEnd,
+      rssGrowthMiB: rssStart !== undefined && rssEnd !== undefined ? rssEnd - rssStart : undefined,
+      rssAfterRepeatMiB: rssAfter,
+      rssSamplesMiB: samples.filter((_, i) => i % Math.ceil(samples.length / 200) === 0),
+      rssSlopeMiBPerStep: slope(samples),
+    },
   };
 }

@@ -12,7 +12,7 @@ import { conv2d, matmul, softmaxCrossEntropy, sum } from "../kernels/ops/mod.ts"
 import { Rng } from "../kernels/random.ts";
 import { type Tensor, tensor } from "../kernels/tensor.ts";
 import { momentum } from "../train/optimizers.ts";
-import { measure, type StepResult } from "./measure.ts";
+import { measure, type RssTrace, type StepResult } from "./measure.ts";
 import { procMemory } from "./proc_memory.ts";
 import { WORKLOADS } from "./workloads.ts";
 
@@ -49,15 +49,7 @@ export interface CaseRecord {
    * thread ran its half of (the rest ran both halves on the main thread).
    */
   splitPasses?: { perStep: number; onHelperPerStep: number };
-  memory: {
-    rssStartMiB?: number;
-    rssEndMiB?: number;
-    rssGrowthMiB?: number;
-    rssAfterRepeatMiB: number[];
-    /** [timed step number, RSS MiB] at each readback. */
-    rssSamplesMiB: [number, number][];
-    /** Least-squares slope of rssSamplesMiB, MiB per step. */
-    rssSlopeMiBPerStep?: number;
+  memory: RssTrace & {
     /** Peak resident memory of the whole process (VmHWM), read at its end. */
     peakRssMiB?: number;
   };
@@ -192,15 +184,7 @@ export async function runOne(
   const cAfter = counters(), m1 = memory().tensors;
   c.dispose();
   const totalSteps = r.steps.reduce((a, b) => a + b, 0);
-  const {
-    rssStartMiB,
-    rssEndMiB,
-    rssGrowthMiB,
-    rssAfterRepeatMiB,
-    rssSamplesMiB,
-    rssSlopeMiBPerStep,
-    ...rates
-  } = r;
+  const { memory: trace, ...rates } = r;
   return {
     name: name === "matmul" ? "matmul1024" : name,
     description: c.description,
@@ -217,14 +201,6 @@ export async function runOne(
       perStep: (helperStats.pairs - h0.pairs) / totalSteps,
       onHelperPerStep: (helperStats.onHelper - h0.onHelper) / totalSteps,
     },
-    memory: {
-      rssStartMiB,
-      rssEndMiB,
-      rssGrowthMiB,
-      rssAfterRepeatMiB,
-      rssSamplesMiB,
-      rssSlopeMiBPerStep,
-      peakRssMiB: procMemory().peakRssMiB,
-    },
+    memory: { ...trace, peakRssMiB: procMemory().peakRssMiB },
   };
 }
