@@ -18,6 +18,7 @@ import { Sequential } from "../../layers/sequential.ts";
 import { input } from "../../layers/symbolic.ts";
 import { functionalResnet, ModuleResnet, tinyImages } from "../layers/resnet_fixture.ts";
 import { withDir } from "./temp_dir.ts";
+import { killMidSave } from "./kill_mid_save.ts";
 
 function uniforms(shape: number[], seed: number): Tensor {
   const rng = new Rng(seed);
@@ -302,20 +303,8 @@ Deno.test("model files: a functional model's save killed at any moment leaves on
       m.dispose();
       return y;
     }));
-    const probe = new URL("./save_loop_probe.ts", import.meta.url).pathname;
     for (const [i, delay] of [0, 5, 11, 23].entries()) {
-      const child = new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", probe, dir, String(1 + (i % 2)), "functional"],
-        stdout: "piped",
-        stderr: "inherit",
-      }).spawn();
-      const reader = child.stdout.getReader();
-      await reader.read(); // one complete save of this seed exists
-      await new Promise((r) => setTimeout(r, delay));
-      child.kill("SIGKILL");
-      await child.status;
-      reader.releaseLock();
-      await child.stdout.cancel();
+      await killMidSave(dir, 1 + (i % 2), delay, "functional");
       const loaded = await loadModel(dir);
       const y = await predict(loaded, x);
       loaded.dispose();

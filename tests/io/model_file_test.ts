@@ -11,6 +11,7 @@ import * as layers from "../../layers/mod.ts";
 import { Sequential } from "../../layers/sequential.ts";
 import { mnistCnn, mnistMlp, mnistStarter } from "../../tasks/mnist_models.ts";
 import { cifarStarter, kerasCifarCnn, rdfiaNet } from "../../tasks/cifar10_models.ts";
+import { killMidSave } from "./kill_mid_save.ts";
 
 function randomBatch(shape: number[], seed: number): Tensor {
   const rng = new Rng(seed);
@@ -161,21 +162,9 @@ Deno.test("model files: a save killed at any moment leaves a folder that loads o
       m.dispose();
       return y;
     }));
-    const probe = new URL("./save_loop_probe.ts", import.meta.url).pathname;
     // Kill points spread over the save: each run is killed a different time after its first save.
     for (const [i, delay] of [0, 3, 7, 12, 20, 31].entries()) {
-      const child = new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", probe, dir, String(1 + (i % 2))],
-        stdout: "piped",
-        stderr: "inherit",
-      }).spawn();
-      const reader = child.stdout.getReader();
-      await reader.read(); // "saved": at least one complete save of this seed exists
-      await new Promise((r) => setTimeout(r, delay));
-      child.kill("SIGKILL");
-      await child.status;
-      reader.releaseLock();
-      await child.stdout.cancel();
+      await killMidSave(dir, 1 + (i % 2), delay);
       const loaded = await loadModel(dir);
       const y = await loaded.apply(x).data();
       loaded.dispose();
