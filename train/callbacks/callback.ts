@@ -112,9 +112,13 @@ export function monitored(who: string, monitor: string, logs: EpochRecord): numb
   return v;
 }
 
-/** Whether a larger value of `monitor` is better ("auto" mode: accuracies up, losses down). */
+/**
+ * Whether a larger value of `monitor` is better. "auto" mode: accuracies and the built-in
+ * metrics that rise as a model improves (topK, f1Macro and their val keys) up, losses and errors
+ * (mae) down, as Keras reads each metric's direction; a custom metric's name needs `mode`.
+ */
 export function higherIsBetter(monitor: string, mode: "auto" | "min" | "max" = "auto"): boolean {
-  return mode === "max" || (mode === "auto" && /acc/i.test(monitor));
+  return mode === "max" || (mode === "auto" && /acc|topk|f1/i.test(monitor));
 }
 
 /** Tracks the best value of a monitored quantity, with Keras' `minDelta`. */

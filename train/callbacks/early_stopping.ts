@@ -18,7 +18,7 @@ export interface EarlyStoppingOptions {
   patience?: number;
   /** Smallest change that counts as an improvement (default 0). */
   minDelta?: number;
-  /** "auto" (default: accuracies up, losses down), "min" or "max". */
+  /** "auto" (default: accuracies, topK and f1Macro up, losses and mae down), "min" or "max". */
   mode?: "auto" | "min" | "max";
   /** Put back the weights of the best epoch when training ends (default false). */
   restoreBestWeights?: boolean;

@@ -18,7 +18,7 @@ export interface ModelCheckpointOptions {
   monitor?: Monitor;
   /** Save only when `monitor` improves (default false: every epoch). */
   saveBestOnly?: boolean;
-  /** "auto" (default: accuracies up, losses down), "min" or "max". */
+  /** "auto" (default: accuracies, topK and f1Macro up, losses and mae down), "min" or "max". */
   mode?: "auto" | "min" | "max";
   /**
    * Save the optimiser's state too (default false: weights only): `path` is then a folder that
