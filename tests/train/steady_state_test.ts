@@ -1,7 +1,9 @@
 /**
  * The WebGPU steady-state rules of a training step, checked with the backend's counters on the
- * mnist-starter model and an LSTM: after warm-up a step creates no buffers and no pipelines, reads nothing
- * back, and submits exactly once. Runs on the software adapter in CI (fails there if absent).
+ * mnist-starter model, the recurrent layers (LSTM; GRU, simpleRNN and bidirectional) and a
+ * transformer encoder block: after warm-up a step creates no buffers and no pipelines, reads
+ * nothing back, and submits exactly once. Runs on the software adapter in CI (fails there if
+ * absent).
  */
 import assert from "node:assert/strict";
 import "../../kernels/tensor_methods.ts";
@@ -16,7 +18,10 @@ import type { Optimizer } from "../../train/optimizer.ts";
 import type { Layer } from "../../layers/layer.ts";
 import * as layers from "../../layers/mod.ts";
 import { Sequential } from "../../layers/sequential.ts";
+import { Module } from "../../layers/module.ts";
+import type { Tensor } from "../../kernels/tensor.ts";
 import { mnistStarter } from "../../tasks/mnist_models.ts";
+import { EncoderBlock } from "../../tasks/vit_mnist.ts";
 import { gpuTest } from "../kernels/webgpu/gpu_available.ts";
 
 /** Trains `model` 2 epochs of 4 steps and checks steps 6..8 (steady state) with the counters. */
@@ -71,6 +76,39 @@ await gpuTest(
       layers.dense({ units: 10 }),
     ], { seed: 1 });
     await checkSteadyState(model, [6, 5], adam({ learningRate: 1e-3 }));
+    await setDevice("cpu");
+  },
+);
+
+await gpuTest(
+  "webgpu steady state: GRU, simpleRNN and bidirectional time loops stay on the device",
+  async () => {
+    await setDevice("webgpu");
+    const model = new Sequential([
+      layers.gru({ units: 6, returnSequences: true, inputShape: [5, 4] }),
+      layers.simpleRNN({ units: 5, returnSequences: true, goBackwards: true }),
+      layers.bidirectional({ layer: layers.gru({ units: 4 }), mergeMode: "sum" }),
+      layers.dense({ units: 10 }),
+    ], { seed: 1 });
+    await checkSteadyState(model, [5, 4], adam({ learningRate: 1e-3 }));
+    await setDevice("cpu");
+  },
+);
+
+/** One small pre-norm encoder block (vit-mnist's), the mean token, dense 10 logits. */
+class TinyEncoder extends Module {
+  block = new EncoderBlock({ dim: 8, heads: 2, mlp: 16 });
+  head = layers.dense({ units: 10 });
+  forward(x: Tensor): Tensor {
+    return this.head.apply(this.block.apply(x).mean(1));
+  }
+}
+
+await gpuTest(
+  "webgpu steady state: a transformer encoder block (attention, layer norm, gelu) submits once",
+  async () => {
+    await setDevice("webgpu");
+    await checkSteadyState(new TinyEncoder({ seed: 1 }), [6, 8], adam({ learningRate: 1e-3 }));
     await setDevice("cpu");
   },
 );
