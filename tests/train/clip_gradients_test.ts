@@ -3,12 +3,16 @@ import { setDevice } from "../../kernels/device.ts";
 import { tidy } from "../../kernels/engine.ts";
 import { tensor, variable } from "../../kernels/tensor.ts";
 import {
+  adadelta,
   adagrad,
   adam,
   adamax,
+  adamW,
   type ClipOptions,
+  momentum,
   nadam,
   type Optimizer,
+  rmsprop,
   sgd,
 } from "../../train/optimizers.ts";
 import { gpuTest } from "../kernels/webgpu/gpu_available.ts";
@@ -76,9 +80,70 @@ Deno.test("clipping acts on the raw gradient, before weight decay enters the rul
   p.dispose();
 });
 
+/** Every optimiser factory, each with options that make its state and decay matter. */
+const ALL: [string, (o: ClipOptions) => Optimizer][] = [
+  ["sgd", (o) => sgd({ learningRate: 0.1, weightDecay: 0.01, ...o })],
+  ["momentum", (o) => momentum({ learningRate: 0.1, ...o })],
+  ["rmsprop", (o) => rmsprop({ learningRate: 0.01, ...o })],
+  ["adam", (o) => adam({ learningRate: 0.01, ...o })],
+  ["adamW", (o) => adamW({ learningRate: 0.01, weightDecay: 0.1, ...o })],
+  ["adagrad", (o) => adagrad({ learningRate: 0.1, ...o })],
+  ["adadelta", (o) => adadelta(o)],
+  ["adamax", (o) => adamax({ learningRate: 0.01, ...o })],
+  ["nadam", (o) => nadam({ learningRate: 0.01, ...o })],
+];
+
+/** Two steps of two parameters' gradients, each over every threshold below. */
+const TWO_STEPS = [GRADS, [[-1, 0.5], [2, 0.1, -0.3]]];
+
+/** `grads` clipped on the host in float64 as `o` says (Keras' rules). */
+function clippedByHand(grads: number[][], o: ClipOptions): number[][] {
+  const norm = (g: number[]) => Math.sqrt(g.reduce((s, x) => s + x * x, 0));
+  if (o.clipValue !== undefined) {
+    return grads.map((g) => g.map((x) => Math.min(o.clipValue!, Math.max(-o.clipValue!, x))));
+  }
+  if (o.clipNorm !== undefined) {
+    return grads.map((g) => g.map((x) => x * Math.min(1, o.clipNorm! / norm(g))));
+  }
+  const all = norm(grads.flat());
+  return grads.map((g) => g.map((x) => x * o.globalClipNorm! / Math.max(all, o.globalClipNorm!)));
+}
+
+/** Two float64 parameters (not zero: weight decay acts) after the steps of `gradSteps`. */
+function trace(opt: Optimizer, gradSteps: number[][][]): number[][] {
+  const ps = gradSteps[0].map((g) =>
+    variable(tensor(g.map((_, i) => 0.5 - i), [g.length], "float64"))
+  );
+  for (const grads of gradSteps) {
+    tidy(() => opt.step(ps, grads.map((g) => tensor(g, [g.length], "float64"))));
+  }
+  const out = ps.map((p) => Array.from(p.dataSync()));
+  ps.forEach((p) => p.dispose());
+  opt.dispose();
+  return out;
+}
+
+const maxDiff = (a: number[][], b: number[][]) =>
+  Math.max(...a.flatMap((row, i) => row.map((x, j) => Math.abs(x - b[i][j]))));
+
+Deno.test("every optimiser: each clipping option is its rule on the gradients clipped by hand", async () => {
+  await setDevice("cpu");
+  for (const o of [{ clipValue: 0.35 }, { clipNorm: 1 }, { globalClipNorm: 2 }] as ClipOptions[]) {
+    for (const [name, make] of ALL) {
+      const clipped = trace(make(o), TWO_STEPS);
+      const want = trace(make({}), TWO_STEPS.map((grads) => clippedByHand(grads, o)));
+      const raw = trace(make({}), TWO_STEPS);
+      const what = `${name} ${JSON.stringify(o)}`;
+      assert.ok(maxDiff(clipped, want) < 1e-12, `${what}: ${clipped} vs ${want}`);
+      // The clipping changed this optimiser's steps, so the comparison above could fail.
+      assert.ok(maxDiff(raw, want) > 1e-6, `${what}: clipping made no difference`);
+    }
+  }
+});
+
 Deno.test("every optimiser takes the clipping options and lists them in its config", async () => {
   await setDevice("cpu");
-  for (const make of [sgd, adam, adagrad, adamax, nadam]) {
+  for (const make of [sgd, momentum, rmsprop, adam, adamW, adagrad, adadelta, adamax, nadam]) {
     const opt = make({ clipNorm: 1 });
     assert.equal(opt.config().clipNorm, 1, opt.name);
     assert.equal(make({ globalClipNorm: 2 }).config().globalClipNorm, 2, opt.name);
