@@ -14,11 +14,12 @@ import {
 } from "../kernels/ops/mod.ts";
 import type { Rng } from "../kernels/random.ts";
 import { fmtShape } from "../kernels/shape.ts";
-import { type Tensor, tensor, variable } from "../kernels/tensor.ts";
+import { type Tensor, variable } from "../kernels/tensor.ts";
 import { initialize, type InitializerName } from "./initializers.ts";
 import { type CallContext, Layer, type NamedTensor, type Shape } from "./module.ts";
 import { checkOptions } from "./validate.ts";
 import { andMasks, keepValues, type Mask } from "./mask.ts";
+import { causalKeep, maskedScore } from "./attention_constants.ts";
 
 /** Options of {@link MultiHeadAttention}, named like Keras 3's MultiHeadAttention. */
 export interface MultiHeadAttentionOptions {
@@ -216,7 +217,7 @@ export class MultiHeadAttention extends Layer {
     const k = heads(key, p.key), v = heads(value, p.value);
     let scores = batchMatmul(q, k, { transposeB: true }); // [batch, heads, T, S]
     const keep = this.#keepMask(b, t, s, ms);
-    if (keep) scores = where(keep, scores, MASKED_SCORE);
+    if (keep) scores = where(keep, scores, maskedScore(MASKED_SCORE, scores.dtype));
     let probs = softmax(scores);
     const rate = this.opts.dropout ?? 0;
     if (ctx.training && rate > 0) {
@@ -261,9 +262,7 @@ export class MultiHeadAttention extends Layer {
       keep = keep ? mul(keep, am) : am;
     }
     if (useCausalMask) {
-      // Keras' causal mask: row t keeps columns s ≤ t (lower triangle, from the top left).
-      const tri = new Float32Array(t * s).map((_, i) => (i % s <= Math.floor(i / s) ? 1 : 0));
-      const causal = tensor(tri, [1, 1, t, s], "float32");
+      const causal = causalKeep(t, s);
       keep = keep ? mul(keep, causal) : causal;
     }
     return keep;

@@ -1,9 +1,9 @@
 /**
  * The WebGPU steady-state rules of a training step, checked with the backend's counters on the
- * mnist-starter model, the recurrent layers (LSTM; GRU, simpleRNN and bidirectional) and a
- * transformer encoder block: after warm-up a step creates no buffers and no pipelines, reads
- * nothing back, and submits exactly once. Runs on the software adapter in CI (fails there if
- * absent).
+ * mnist-starter model, the recurrent layers (LSTM; GRU, simpleRNN and bidirectional), a
+ * transformer encoder block and causal self-attention: after warm-up a step creates no buffers
+ * and no pipelines, reads nothing back, uploads nothing and submits exactly once. Runs on the
+ * software adapter in CI (fails there if absent).
  */
 import assert from "node:assert/strict";
 import "../../kernels/tensor_methods.ts";
@@ -109,6 +109,24 @@ await gpuTest(
   async () => {
     await setDevice("webgpu");
     await checkSteadyState(new TinyEncoder({ seed: 1 }), [6, 8], adam({ learningRate: 1e-3 }));
+    await setDevice("cpu");
+  },
+);
+
+/** Causal self-attention over the tokens (a decoder's), the mean token, dense 10 logits. */
+class TinyCausal extends Module {
+  mha = layers.multiHeadAttention({ numHeads: 2, keyDim: 4 });
+  head = layers.dense({ units: 10 });
+  forward(x: Tensor): Tensor {
+    return this.head.apply(this.mha.applyAttention(x, { useCausalMask: true }).mean(1));
+  }
+}
+
+await gpuTest(
+  "webgpu steady state: causal self-attention uploads no mask per step",
+  async () => {
+    await setDevice("webgpu");
+    await checkSteadyState(new TinyCausal({ seed: 1 }), [6, 8], adam({ learningRate: 1e-3 }));
     await setDevice("cpu");
   },
 );
