@@ -19,7 +19,8 @@ import { initialize, type InitializerName } from "./initializers.ts";
 import { type CallContext, Layer, type NamedTensor, type Shape } from "./module.ts";
 import { checkOptions } from "./validate.ts";
 import { andMasks, keepValues, type Mask } from "./mask.ts";
-import { causalKeep, maskedScore } from "./attention_constants.ts";
+import { causalKeep } from "./attention_constants.ts";
+import { cachedScalar } from "../kernels/ops/cached_scalar.ts";
 
 /** Options of {@link MultiHeadAttention}, named like Keras 3's MultiHeadAttention. */
 export interface MultiHeadAttentionOptions {
@@ -217,7 +218,7 @@ export class MultiHeadAttention extends Layer {
     const k = heads(key, p.key), v = heads(value, p.value);
     let scores = batchMatmul(q, k, { transposeB: true }); // [batch, heads, T, S]
     const keep = this.#keepMask(b, t, s, ms);
-    if (keep) scores = where(keep, scores, maskedScore(MASKED_SCORE, scores.dtype));
+    if (keep) scores = where(keep, scores, cachedScalar(MASKED_SCORE, scores.dtype));
     let probs = softmax(scores);
     const rate = this.opts.dropout ?? 0;
     if (ctx.training && rate > 0) {
@@ -258,7 +259,7 @@ export class MultiHeadAttention extends Layer {
             `${fmtShape(m.shape)}`,
         );
       }
-      const am = cast(expandDims(greater(m, 0.5), 1), "float32");
+      const am = cast(expandDims(greater(m, cachedScalar(0.5, m.dtype)), 1), "float32");
       keep = keep ? mul(keep, am) : am;
     }
     if (useCausalMask) {

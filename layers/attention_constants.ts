@@ -1,11 +1,9 @@
-import type { DType } from "../kernels/dtype.ts";
 import { backend, keep } from "../kernels/engine.ts";
-import { scalar, type Tensor, tensor } from "../kernels/tensor.ts";
+import { type Tensor, tensor } from "../kernels/tensor.ts";
 
 /**
- * The constants of a masked attention call, kept once per backend: a new causal mask or
- * masked-score scalar per call would be an upload in every training step on WebGPU (the steady
- * state uploads nothing). Kept tensors: do not dispose them.
+ * Causal masks, kept once per backend and shape: a new mask per call would be an upload in
+ * every training step on WebGPU (the steady state uploads nothing). Kept: do not dispose them.
  */
 const cache = new WeakMap<object, Map<string, Tensor>>();
 
@@ -27,9 +25,4 @@ export function causalKeep(t: number, s: number): Tensor {
     const tri = new Float32Array(t * s).map((_, i) => (i % s <= Math.floor(i / s) ? 1 : 0));
     return tensor(tri, [1, 1, t, s], "float32");
   });
-}
-
-/** The score a masked position gets before the softmax, as a scalar of `dtype`. */
-export function maskedScore(value: number, dtype: DType): Tensor {
-  return kept(`score ${dtype} ${value}`, () => scalar(value, dtype));
 }

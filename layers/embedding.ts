@@ -5,6 +5,7 @@ import { initialize, type InitializerName } from "./initializers.ts";
 import { type CallContext, Layer, type NamedTensor } from "./module.ts";
 import { checkOptions } from "./validate.ts";
 import type { Mask } from "./mask.ts";
+import { cachedScalar } from "../kernels/ops/cached_scalar.ts";
 
 /** Options of {@link Embedding} (Keras names). */
 export interface EmbeddingOptions {
@@ -52,7 +53,7 @@ export class Embedding extends Layer {
    * undefined otherwise.
    */
   override computeMask(ids: Tensor, _mask?: Mask): Tensor | undefined {
-    return this.opts.maskZero ? notEqual(ids, 0) : undefined;
+    return this.opts.maskZero ? notEqual(ids, cachedScalar(0, ids.dtype)) : undefined;
   }
   override weights(): NamedTensor[] {
     if (!this.embeddings) return [];

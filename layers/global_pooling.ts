@@ -3,6 +3,7 @@ import { fmtShape } from "../kernels/shape.ts";
 import type { Tensor } from "../kernels/tensor.ts";
 import { checkSequenceMask, keepValues } from "./mask.ts";
 import { type CallContext, Layer } from "./module.ts";
+import { cachedScalar } from "../kernels/ops/cached_scalar.ts";
 
 /** Options of the global pooling layers: `keepDims` keeps the pooled axes as size 1 (Keras). */
 export interface GlobalPoolingOptions {
@@ -74,7 +75,7 @@ export class GlobalAveragePooling1D extends GlobalPooling {
   protected override masked(x: Tensor, mask: Tensor): Tensor {
     const keep = expandDims(keepValues(mask, x.dtype), -1);
     const k = this.opts.keepDims ?? false;
-    return div(sum(where(keep, x, 0), 1, k), sum(keep, 1, k));
+    return div(sum(where(keep, x, cachedScalar(0, x.dtype)), 1, k), sum(keep, 1, k));
   }
 }
 
@@ -92,6 +93,7 @@ export class GlobalMaxPooling1D extends GlobalPooling {
     return true;
   }
   protected override masked(x: Tensor, mask: Tensor): Tensor {
-    return max(where(expandDims(mask, -1), x, -Infinity), 1, this.opts.keepDims ?? false);
+    const skipped = cachedScalar(-Infinity, x.dtype);
+    return max(where(expandDims(mask, -1), x, skipped), 1, this.opts.keepDims ?? false);
   }
 }

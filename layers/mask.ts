@@ -2,6 +2,7 @@ import { cast, mul, notEqual, reverse, split } from "../kernels/ops/mod.ts";
 import { fmtShape } from "../kernels/shape.ts";
 import type { DType } from "../kernels/dtype.ts";
 import type { Tensor } from "../kernels/tensor.ts";
+import { cachedScalar } from "../kernels/ops/cached_scalar.ts";
 
 /**
  * Keras masks: a [batch, time] tensor that travels with a sequence from the layer that makes it
@@ -32,7 +33,7 @@ export function checkSequenceMask(where: string, mask: Mask, x: Tensor): Tensor 
 
 /** 1 where `mask` keeps a step, 0 where it skips it, in `dtype` (so it can be summed). */
 export function keepValues(mask: Tensor, dtype: DType): Tensor {
-  return cast(notEqual(mask, 0), dtype);
+  return cast(notEqual(mask, cachedScalar(0, mask.dtype)), dtype);
 }
 
 /**

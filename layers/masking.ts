@@ -4,6 +4,7 @@ import type { Tensor } from "../kernels/tensor.ts";
 import { keepValues, type Mask } from "./mask.ts";
 import { type CallContext, Layer } from "./module.ts";
 import type { MaskedOutput } from "./layer.ts";
+import { cachedScalar } from "../kernels/ops/cached_scalar.ts";
 
 /** Options of {@link Masking} (Keras names). */
 export interface MaskingOptions {
@@ -39,7 +40,7 @@ export class Masking extends Layer {
   }
   /** 1 where a step has a feature ≠ maskValue (NaN counts as different), [batch, time]. */
   override computeMask(x: Tensor, _mask?: Mask): Tensor {
-    return max(notEqual(x, this.maskValue), -1);
+    return max(notEqual(x, cachedScalar(this.maskValue, x.dtype)), -1);
   }
   call(x: Tensor, ctx: CallContext): Tensor {
     return this.callWithMask(x, ctx).output;

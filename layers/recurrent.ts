@@ -16,6 +16,7 @@ import {
 } from "./recurrent_cells.ts";
 import { checkOptions } from "./validate.ts";
 import { checkSequenceMask, type Mask, stepMasks } from "./mask.ts";
+import { cachedScalar } from "../kernels/ops/cached_scalar.ts";
 
 /**
  * Recurrent layers on [batch, time, features], as in Keras: `simpleRNN`, `lstm`, `gru`. Each is
@@ -220,8 +221,10 @@ export abstract class RecurrentLayer extends Layer {
       if (keep) {
         // A skipped step keeps every state; zeros stand for a zero initial state.
         const prev = state;
-        state = next.map((s, k) => where(keep[i], s, prev ? prev[k] : 0));
-        last = where(keep[i], next[0], this.zeroOutputForMask ? 0 : last ?? 0);
+        // Kept zeros: a new scalar per step would be an upload per step on WebGPU.
+        const zero = cachedScalar(0, next[0].dtype);
+        state = next.map((s, k) => where(keep[i], s, prev ? prev[k] : zero));
+        last = where(keep[i], next[0], this.zeroOutputForMask ? zero : last ?? zero);
       } else {
         state = next;
         last = next[0];

@@ -4,8 +4,9 @@ import { scalar, type Tensor } from "../tensor_core.ts";
 
 /**
  * Kept scalar constants, one per backend, dtype and value, for gradients that need a 0 (where,
- * pow): a new scalar per backward pass would be an upload per training step on WebGPU.
- * Internal to kernels/ops: not re-exported by ops/all.ts.
+ * pow) and the layers' mask constants: a new scalar per step would be an upload per training
+ * step on WebGPU. Internal to the toolkit: not re-exported by ops/all.ts. Give it only fixed
+ * values (each one is kept for good).
  */
 const cache = new WeakMap<object, Map<string, Tensor>>();
 

@@ -1,9 +1,9 @@
 /**
  * The WebGPU steady-state rules of a training step, checked with the backend's counters on the
  * mnist-starter model, the recurrent layers (LSTM; GRU, simpleRNN and bidirectional), a
- * transformer encoder block and causal self-attention: after warm-up a step creates no buffers
- * and no pipelines, reads nothing back, uploads nothing and submits exactly once. Runs on the
- * software adapter in CI (fails there if absent).
+ * transformer encoder block, causal self-attention and masked sequence models: after warm-up a
+ * step creates no buffers and no pipelines, reads nothing back, uploads nothing and submits
+ * exactly once. Runs on the software adapter in CI (fails there if absent).
  */
 import assert from "node:assert/strict";
 import "../../kernels/tensor_methods.ts";
@@ -24,12 +24,22 @@ import { mnistStarter } from "../../tasks/mnist_models.ts";
 import { EncoderBlock } from "../../tasks/vit_mnist.ts";
 import { gpuTest } from "../kernels/webgpu/gpu_available.ts";
 
-/** Trains `model` 2 epochs of 4 steps and checks steps 6..8 (steady state) with the counters. */
-async function checkSteadyState(model: Layer, sample: number[], optimizer: Optimizer) {
+/**
+ * Trains `model` 2 epochs of 4 steps and checks steps 6..8 (steady state) with the counters; the
+ * inputs are uniform floats, or int32 ids in [0, vocab) (zeros among them) given a `vocab`.
+ */
+async function checkSteadyState(
+  model: Layer,
+  sample: number[],
+  optimizer: Optimizer,
+  vocab?: number,
+) {
   const rng = new Rng(3);
   const n = 64;
   const size = sample.reduce((a, b) => a * b, 1);
-  const x = tensor(Float32Array.from({ length: n * size }, () => rng.uniform()), [n, ...sample]);
+  const x = vocab
+    ? tensor(Int32Array.from({ length: n * size }, () => rng.int(vocab)), [n, ...sample], "int32")
+    : tensor(Float32Array.from({ length: n * size }, () => rng.uniform()), [n, ...sample]);
   const y = Int32Array.from({ length: n }, () => rng.int(10));
   const snaps: BackendCounters[] = [];
   await fit(model, { x, y }, {
@@ -91,6 +101,28 @@ await gpuTest(
       layers.dense({ units: 10 }),
     ], { seed: 1 });
     await checkSteadyState(model, [5, 4], adam({ learningRate: 1e-3 }));
+    await setDevice("cpu");
+  },
+);
+
+await gpuTest(
+  "webgpu steady state: masks (embedding maskZero → bidirectional GRU → masked pooling) upload nothing",
+  async () => {
+    await setDevice("webgpu");
+    const model = new Sequential([
+      layers.embedding({ inputDim: 5, outputDim: 4, maskZero: true, inputShape: [6] }),
+      layers.bidirectional({ layer: layers.gru({ units: 4, returnSequences: true }) }),
+      layers.globalMaxPooling1d(),
+      layers.dense({ units: 10 }),
+    ], { seed: 1 });
+    await checkSteadyState(model, [6], adam({ learningRate: 1e-3 }), 5);
+    const avg = new Sequential([
+      layers.masking({ inputShape: [6, 3] }),
+      layers.lstm({ units: 4, returnSequences: true }),
+      layers.globalAveragePooling1d(),
+      layers.dense({ units: 10 }),
+    ], { seed: 1 });
+    await checkSteadyState(avg, [6, 3], adam({ learningRate: 1e-3 }));
     await setDevice("cpu");
   },
 );
