@@ -229,7 +229,24 @@ const stridedSliceGradDef: OpDef<StridedSliceGradAttrs> = defineOp<StridedSliceG
     runOp(stridedSliceDef, [ddx], { begin, steps, shape }),
   ],
   gradOf: "stridedSlice",
-  tests: [],
+  // Its own cases too: its gradient (a second derivative through stridedSlice) is checked here.
+  tests: [
+    {
+      name: "rows 1..2 into 4x5",
+      inputs: [{ shape: [2, 5] }],
+      attrs: { begin: [1, 0], steps: [1, 1], shape: [2, 5], inShape: [4, 5] },
+    },
+    {
+      name: "every other column, reversed rows, into 3x6",
+      inputs: [{ shape: [3, 3] }],
+      attrs: { begin: [2, 1], steps: [-1, 2], shape: [3, 3], inShape: [3, 6] },
+    },
+    {
+      name: "an empty slice into 3x4",
+      inputs: [{ shape: [0, 4] }],
+      attrs: { begin: [0, 0], steps: [1, 1], shape: [0, 4], inShape: [3, 4] },
+    },
+  ],
 });
 
 /** One Python-style slice bound per axis: `null` (or absent) is the open end. */
