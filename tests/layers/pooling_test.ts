@@ -31,7 +31,7 @@ Deno.test("pooling layers: output shapes (Keras rules)", () => {
   );
 });
 
-Deno.test("pooling layers: values are the ops' (global mean/max, average pooling)", () => {
+Deno.test("pooling layers: values are the ops' (global mean/max, average pooling, same max pooling)", () => {
   const x = normals([2, 4, 5, 3], 4);
   const same = (a: ArrayLike<number>, b: ArrayLike<number>) =>
     assert.deepEqual(Array.from(a), Array.from(b));
@@ -46,6 +46,10 @@ Deno.test("pooling layers: values are the ops' (global mean/max, average pooling
   );
   const y = runLayer(layers.averagePooling1d({ strides: 1 }), tensor([1, 2, 4, 8], [1, 4, 1]));
   assert.deepEqual([...y.dataSync()], [1.5, 3, 6]);
+  // "same" max pooling never sees the padding: zero padding would give 0 at the edges here.
+  const negatives = tensor([-1, -2, -3, -4, -5, -6, -7, -8, -9], [1, 3, 3, 1]);
+  const m = runLayer(layers.maxPooling2d({ poolSize: 2, padding: "same" }), negatives);
+  assert.deepEqual([m.shape, [...m.dataSync()]], [[1, 2, 2, 1], [-1, -3, -7, -9]]);
 });
 
 const call = (l: layers.GlobalAveragePooling2D | layers.AveragePooling2D) => (x: Tensor) =>
