@@ -19,13 +19,6 @@ import { mnistData } from "./mnist_models.ts";
 /** Token width, attention heads, MLP width, patch edge and patch count. */
 export const VIT = { dim: 64, heads: 4, mlp: 128, patch: 7, patches: 16 } as const;
 
-/** A dense layer applied to every token of [batch, tokens, features]. */
-function perToken(layer: layers.Dense, x: Tensor): Tensor {
-  const [b, t, f] = x.shape;
-  const y = layer.apply(x.reshape([b * t, f]));
-  return y.reshape([b, t, y.shape[1]]);
-}
-
 /** Sizes of an {@link EncoderBlock}: token width, attention heads, MLP width. */
 export interface EncoderDims {
   dim: number;
@@ -51,7 +44,7 @@ export class EncoderBlock extends Module {
   }
   forward(x: Tensor): Tensor {
     const y = add(x, this.mha.apply(this.ln1.apply(x)));
-    return add(y, perToken(this.fc2, perToken(this.fc1, this.ln2.apply(y))));
+    return add(y, this.fc2.apply(this.fc1.apply(this.ln2.apply(y))));
   }
 }
 
@@ -66,7 +59,7 @@ export class VitMnist extends Module {
     const b = x.shape[0], p = VIT.patch, n = 28 / p;
     // [b, 28, 28] → [b, row block, 7, col block, 7] → [b, 16 patches, 49 pixels].
     const patches = permute(x.reshape([b, n, p, n, p]), [0, 1, 3, 2, 4]).reshape([b, n * n, p * p]);
-    let h = add(perToken(this.embed, patches), this.position);
+    let h = add(this.embed.apply(patches), this.position);
     for (const block of this.blocks) h = block.apply(h);
     return this.head.apply(this.norm.apply(h).mean(1));
   }

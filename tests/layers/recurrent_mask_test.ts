@@ -181,7 +181,7 @@ Deno.test("recurrent masks: bad masks are clear errors", () => {
     /zeroOutputForMask must be true or false/,
   );
   assert.throws(
-    () => layers.dense({ units: 2 }).apply(tensor([[1, 2]]), { mask: tensor([[1]]) }),
-    /dense: takes no mask \(Dense does not support masking\)/,
+    () => layers.flatten().apply(tensor([[1, 2]]), { mask: tensor([[1]]) }),
+    /flatten: takes no mask \(Flatten does not support masking\)/,
   );
 });

@@ -97,10 +97,13 @@ Deno.test("a wrong input shape names both shapes", () => {
   m.dispose();
 });
 
-Deno.test("dense after conv without flatten explains the fix", () => {
+Deno.test("dense after conv without flatten acts on each pixel's channels, as Keras' Dense", () => {
   const m = new Sequential([
     layers.conv2d({ filters: 2, kernelSize: 3, inputShape: [5, 5, 1] }),
-    layers.dense({ units: 2 }),
+    layers.dense({ units: 4 }),
   ]);
-  assert.throws(() => m.build(), /add flatten\(\) before it/);
+  m.build();
+  assert.deepEqual(m.layers[1].outputShape([3, 3, 2]), [3, 3, 4]);
+  assert.match(m.summary(), /\[null,3,3,4\]\s+12/);
+  m.dispose();
 });
