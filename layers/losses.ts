@@ -74,13 +74,18 @@ const BY_NAME: Record<LossName, () => LossFn> = {
   kld: () => kullbackLeiblerDivergence(),
 };
 
-/** The fused softmaxCrossEntropy op as a loss that also takes sample weights and masks. */
+/**
+ * The fused softmaxCrossEntropy op as a loss that also takes sample weights and masks, and
+ * sequences ([N, T, C] logits: the fused op takes [N, C] only).
+ */
 function softmaxCrossEntropyLoss(): LossFn {
   const weighted = categoricalCrossentropy({ fromLogits: true });
   return named(
     "softmaxCrossEntropy",
     (output, labels, weights) =>
-      weights ? weighted(output, labels, weights) : softmaxCrossEntropy(output, labels),
+      weights || output.rank > 2
+        ? weighted(output, labels, weights)
+        : softmaxCrossEntropy(output, labels),
   );
 }
 

@@ -15,6 +15,7 @@ import {
 import { checkedData, checkFinite } from "./data_checks.ts";
 import type { Metric } from "./metric.ts";
 import { accuracy, confusionMatrix } from "./metrics.ts";
+import { batchLoss } from "./output_mask.ts";
 import { type MetricName, metricsByName } from "./metrics/by_name.ts";
 import { evaluationBundle, withDisplay } from "../notebook/display.ts";
 
@@ -73,12 +74,14 @@ export async function evaluate(
       const [nextLoss, pred] = tidy(() =>
         noGrad(() => {
           const idx = sliceRows(all, start, count);
-          const out = model.apply(gatherInputs(data.x, idx), { training: false });
+          const { output: out, mask } = model.applyWithMask(gatherInputs(data.x, idx), {
+            training: false,
+          });
           classes = out.shape.at(-1) ?? 1;
           const yb = gather(y, idx);
           for (const m of extra) m.update(out, yb);
-          const batchLoss = w ? lossFn(out, yb, { sampleWeight: gather(w, idx) }) : lossFn(out, yb);
-          const l = add(lossSum, mulScalar(batchLoss, count));
+          const bl = batchLoss(lossFn, out, yb, mask, w ? gather(w, idx) : undefined);
+          const l = add(lossSum, mulScalar(bl, count));
           return [l, classify ? argmax(out) : undefined] as const;
         })
       );

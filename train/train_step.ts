@@ -3,6 +3,7 @@ import type { Tensor } from "../kernels/tensor.ts";
 import type { Layer } from "../layers/layer.ts";
 import type { LossFn } from "../layers/losses.ts";
 import type { Optimizer } from "./optimizers.ts";
+import { batchLoss } from "./output_mask.ts";
 
 /**
  * One training step, the part of `fit` a custom training loop replaces (Keras' `train_step`).
@@ -41,6 +42,8 @@ export interface StepResult {
   loss: Tensor;
   /** The model's output on the batch; with class labels fit derives accuracy from it. */
   output?: Tensor;
+  /** The output's mask (`Layer.applyWithMask`), when it has one: fit's accuracy skips its 0s. */
+  mask?: Tensor;
 }
 
 /**
@@ -50,15 +53,13 @@ export interface StepResult {
 export type TrainStep = (model: Layer, batch: TrainBatch, state: TrainState) => StepResult;
 
 /**
- * The default step: forward in training mode, the loss, gradients of every parameter, one
- * optimiser update. Example of a custom one that adds an L1 penalty:
- * `trainStep: (m, b, s) => { ... }` (README, "Write your own model").
+ * The default step: forward in training mode, the loss (over the steps the output's mask keeps,
+ * as Keras), gradients of every parameter, one optimiser update. Example of a custom one that
+ * adds an L1 penalty: `trainStep: (m, b, s) => { ... }` (README, "Write your own model").
  */
 export function defaultTrainStep(model: Layer, batch: TrainBatch, state: TrainState): StepResult {
-  const output = model.apply(batch.x, { training: true });
-  const loss = batch.sampleWeight
-    ? state.loss(output, batch.y, { sampleWeight: batch.sampleWeight })
-    : state.loss(output, batch.y);
+  const { output, mask } = model.applyWithMask(batch.x, { training: true });
+  const loss = batchLoss(state.loss, output, batch.y, mask, batch.sampleWeight);
   state.optimizer.step(state.params, gradients(loss, state.params));
-  return { loss, output };
+  return mask ? { loss, output, mask } : { loss, output };
 }

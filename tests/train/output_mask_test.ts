@@ -1,0 +1,130 @@
+/**
+ * fit and evaluate pass the model output's mask to the loss, as Keras: a sequence model
+ * (embedding maskZero → lstm returnSequences → dense per step) is scored on the kept steps only.
+ */
+import assert from "node:assert/strict";
+import "../../kernels/tensor_methods.ts";
+import { setDevice } from "../../kernels/device.ts";
+import { type Tensor, tensor } from "../../kernels/tensor.ts";
+import * as layers from "../../layers/mod.ts";
+import { Sequential } from "../../layers/sequential.ts";
+import { evaluate, predict } from "../../train/evaluate.ts";
+import { fit } from "../../train/fit.ts";
+import { sgd } from "../../train/optimizers.ts";
+
+await setDevice("cpu");
+
+const N = 4, T = 5, VOCAB = 6, C = 3;
+const LENGTHS = [5, 2, 3, 1];
+
+/** Ids in [1, VOCAB) up to each row's length, then 0 (padding). */
+const ids = tensor(
+  Int32Array.from(
+    LENGTHS.flatMap((n, r) =>
+      Array.from({ length: T }, (_, s) => (s < n ? 1 + ((r * 3 + s * 2) % (VOCAB - 1)) : 0))
+    ),
+  ),
+  [N, T],
+  "int32",
+);
+
+/** Labels per step; `pad` is the label at padded steps (it must not matter). */
+const labels = (pad: number) =>
+  tensor(
+    Int32Array.from(
+      LENGTHS.flatMap((n, r) => Array.from({ length: T }, (_, s) => (s < n ? (r + s) % C : pad))),
+    ),
+    [N, T],
+    "int32",
+  );
+
+const net = (maskZero: boolean) =>
+  new Sequential([
+    layers.embedding({ inputDim: VOCAB, outputDim: 4, maskZero, inputShape: [T] }),
+    layers.lstm({ units: 5, returnSequences: true }),
+    layers.dense({ units: C }),
+  ], { seed: 2 });
+
+/** Mean softmax cross-entropy of `logits` [N, T, C] against `y`, over the steps `keep` says. */
+async function crossEntropy(logits: Tensor, y: Tensor, keep: (r: number, s: number) => boolean) {
+  const z = await logits.data(), t = await y.data();
+  let sum = 0, count = 0;
+  for (let r = 0; r < N; r++) {
+    for (let s = 0; s < T; s++) {
+      if (!keep(r, s)) continue;
+      const row = Array.from(z.subarray((r * T + s) * C, (r * T + s + 1) * C));
+      const max = Math.max(...row);
+      const lse = max + Math.log(row.reduce((a, v) => a + Math.exp(v - max), 0));
+      sum += lse - row[t[r * T + s]];
+      count++;
+    }
+  }
+  return sum / count;
+}
+
+Deno.test("fit and evaluate: a masked sequence model's loss is the mean over the kept steps", async () => {
+  const m = net(true);
+  // Trained a little first, so the logits are not all near uniform (any label ≈ ln 3).
+  await fit(m, { x: ids, y: labels(0) }, {
+    epochs: 40,
+    batchSize: N,
+    optimizer: sgd({ learningRate: 1 }),
+    verbose: false,
+  });
+  const logits = await predict(m, ids);
+  const kept = await crossEntropy(logits, labels(0), (r, s) => s < LENGTHS[r]);
+  const all = await crossEntropy(logits, labels(0), () => true);
+  assert.ok(Math.abs(kept - all) > 1e-2, `the padding changes the plain mean (${kept} vs ${all})`);
+  for (const pad of [0, 2]) {
+    const ev = await evaluate(m, { x: ids, y: labels(pad) });
+    assert.ok(
+      Math.abs(ev.loss - kept) < 1e-5 * kept,
+      `evaluate, pad ${pad}: ${ev.loss} vs ${kept}`,
+    );
+  }
+  // One batch of all samples: the epoch's loss is the step's, taken before the update.
+  const h = await fit(m, { x: ids, y: labels(2) }, {
+    epochs: 1,
+    batchSize: N,
+    shuffle: false,
+    optimizer: sgd({ learningRate: 0.1 }),
+    verbose: false,
+  });
+  const loss = h.epochs[0].loss;
+  assert.ok(Math.abs(loss - kept) < 1e-5 * kept, `fit: ${loss} vs ${kept}`);
+  m.dispose();
+});
+
+Deno.test("fit: the padded steps' labels get no gradient through a masked loss", async () => {
+  const train = async (pad: number) => {
+    const m = net(true);
+    await fit(m, { x: ids, y: labels(pad) }, {
+      epochs: 2,
+      batchSize: 2,
+      shuffle: false,
+      optimizer: sgd({ learningRate: 0.5 }),
+      verbose: false,
+    });
+    const w = await Promise.all(m.weights().map((t) => t.tensor.data()));
+    m.dispose();
+    return w;
+  };
+  assert.deepEqual(await train(0), await train(1));
+});
+
+Deno.test("fit and evaluate without a mask: the plain mean over every step", async () => {
+  const m = net(false);
+  const logits = await predict(m, ids);
+  const all = await crossEntropy(logits, labels(1), () => true);
+  const ev = await evaluate(m, { x: ids, y: labels(1) });
+  assert.ok(Math.abs(ev.loss - all) < 1e-5 * all, `evaluate: ${ev.loss} vs ${all}`);
+  const h = await fit(m, { x: ids, y: labels(1) }, {
+    epochs: 1,
+    batchSize: N,
+    shuffle: false,
+    optimizer: sgd({ learningRate: 0.1 }),
+    verbose: false,
+  });
+  assert.ok(Math.abs(h.epochs[0].loss - all) < 1e-5 * all, `fit: ${h.epochs[0].loss} vs ${all}`);
+  m.dispose();
+});
