@@ -9,7 +9,12 @@ import { Model } from "../layers/model.ts";
 import { Module } from "../layers/module.ts";
 import { Sequential } from "../layers/sequential.ts";
 import { type LayerConfig, layerFromConfig, layerToConfig } from "../layers/serialization.ts";
-import { input, type SymbolicTensor } from "../layers/symbolic.ts";
+import {
+  type CallOption,
+  type CallOptions,
+  input,
+  type SymbolicTensor,
+} from "../layers/symbolic.ts";
 
 /** One layer call in the graph. */
 export interface ModelNode {
@@ -22,6 +27,11 @@ export interface ModelNode {
   inbound: string[];
   /** True when the layer took a list (a merge); absent means "a list when inbound has several". */
   list?: boolean;
+  /**
+   * The call's options (`initialState`, `useCausalMask`, `attentionMask`), each tensor in them
+   * as `{ ref: name }`. A node with several outputs (returnState) names output k ≥ 1 `name:k`.
+   */
+  options?: Record<string, unknown>;
 }
 
 /** A layer entry of an architecture: a registered layer, or a nested model's architecture. */
@@ -39,7 +49,7 @@ export interface ArchitectureConfig {
   layers: LayerEntry[];
   /** The layer calls in order. */
   nodes: ModelNode[];
-  /** The name of the output (one). */
+  /** The name of the output (one; `name:k` for a node's output k ≥ 1). */
   outputs: string[];
 }
 
@@ -104,6 +114,11 @@ export function architectureOf(model: Model, where = "saveModel"): ArchitectureC
     };
   }
   const nodes = model.graphNodes();
+  const out = model.outputs[0];
+  const owner = nodes.find((n) => n.outputs.includes(out));
+  const outName = owner
+    ? (out.outputIndex ? `${owner.name}:${out.outputIndex}` : owner.name)
+    : out.name!;
   return {
     name: model.name,
     seed: model.seed,
@@ -113,8 +128,9 @@ export function architectureOf(model: Model, where = "saveModel"): ArchitectureC
       layer: n.layer.name,
       inbound: n.inbound,
       ...(n.list && n.inbound.length === 1 ? { list: true } : {}),
+      ...(Object.keys(n.options).length ? { options: n.options } : {}),
     })),
-    outputs: [nodes.find((n) => n.output === model.outputs[0])?.name ?? model.outputs[0].name!],
+    outputs: [outName],
   };
 }
 
@@ -176,8 +192,11 @@ export function modelFromArchitecture(
     const k = calls.get(layer) ?? 0;
     calls.set(layer, k + 1);
     const list = n.list ?? xs.length > 1;
+    const options = nodeOptions(n.options, values, (why) => fail(`node ${i} (${n.layer}): ${why}`));
     try {
-      values.set(k ? `${layer.name}[${k}]` : layer.name, layer.apply(list ? xs : xs[0]));
+      const label = k ? `${layer.name}[${k}]` : layer.name;
+      const y = layer.apply(list ? xs : xs[0], options);
+      [...y].forEach((o, j) => values.set(j ? `${label}:${j}` : label, o));
     } catch (e) {
       fail(`node ${i} (${n.layer}): ${(e as Error).message}`);
     }
@@ -191,6 +210,29 @@ export function modelFromArchitecture(
     seed: c.seed,
     ...(c.name ? { name: c.name } : {}),
   });
+}
+
+/** A node's saved call options with each `{ ref: name }` replaced by that symbolic tensor. */
+function nodeOptions(
+  saved: unknown,
+  values: Map<string, SymbolicTensor>,
+  fail: (why: string) => never,
+): CallOptions {
+  if (saved === undefined) return {};
+  if (typeof saved !== "object" || saved === null || Array.isArray(saved)) {
+    fail(`options must be an object, got ${JSON.stringify(saved)}`);
+  }
+  const map = (v: unknown): CallOption => {
+    if (Array.isArray(v)) return v.map(map);
+    if (typeof v === "object" && v !== null && typeof (v as { ref?: unknown }).ref === "string") {
+      const ref = (v as { ref: string }).ref;
+      return values.get(ref) ??
+        fail(`an option reads "${ref}", which is neither an input nor an earlier node's output`);
+    }
+    if (["boolean", "number", "string"].includes(typeof v)) return v as CallOption;
+    return fail(`an option value ${JSON.stringify(v)} is not a plain value or { ref: name }`);
+  };
+  return Object.fromEntries(Object.entries(saved).map(([k, v]) => [k, map(v)]));
 }
 
 function sequentialFrom(

@@ -17,6 +17,8 @@ import { fmtShape } from "../kernels/shape.ts";
 import { type Tensor, variable } from "../kernels/tensor.ts";
 import { initialize, type InitializerName } from "./initializers.ts";
 import { type CallContext, Layer, type NamedTensor, type Shape } from "./module.ts";
+import type { NodeOutputs } from "./layer.ts";
+import type { CallOptions, ResolvedOptions } from "./symbolic.ts";
 import { checkOptions } from "./validate.ts";
 import { andMasks, keepValues, type Mask } from "./mask.ts";
 import { causalKeep } from "./attention_constants.ts";
@@ -37,6 +39,11 @@ export interface MultiHeadAttentionOptions {
   outputShape?: number;
   kernelInitializer?: InitializerName;
   biasInitializer?: InitializerName;
+  /**
+   * The default of the call option `useCausalMask` (default false), so that a Sequential's
+   * self-attention can be causal; a call's own `useCausalMask` wins.
+   */
+  useCausalMask?: boolean;
   /** [time, features] of a first layer applied to one input (self-attention in a Sequential). */
   inputShape?: number[];
 }
@@ -52,7 +59,10 @@ export interface AttentionCallOptions {
    * position s, 0 where not.
    */
   attentionMask?: Tensor;
-  /** Query position t attends only to key positions s ≤ t (combined with attentionMask). */
+  /**
+   * Query position t attends only to key positions s ≤ t (combined with attentionMask);
+   * default: the layer's `useCausalMask` option.
+   */
   useCausalMask?: boolean;
   /** [batch, T]: 0 at query steps to skip (Keras' query_mask; a model passes it by itself). */
   queryMask?: Tensor;
@@ -107,6 +117,53 @@ export class MultiHeadAttention extends Layer {
       dropout: [opts.dropout, "[0,1)"],
       outputShape: [opts.outputShape, "int≥1"],
     });
+    checkCausal("multiHeadAttention", opts.useCausalMask);
+  }
+
+  /**
+   * Keras' call keywords in a graph: `apply([q, v], { useCausalMask: true })` and
+   * `apply([q, v], { attentionMask: m })` with `m` a symbolic [T, S] tensor (a model input).
+   */
+  override get callOptionNames(): readonly string[] {
+    return ["attentionMask", "useCausalMask"];
+  }
+
+  /** One output; checks the call options against the query and key lengths. */
+  override nodeOutputShapes(s: Shape, options: CallOptions): number[][] {
+    const [q, , k] = this.#shapes(s);
+    checkCausal(this.name, options.useCausalMask);
+    const m = options.attentionMask;
+    if (m !== undefined) {
+      const ok = typeof m === "object" && !Array.isArray(m) &&
+        m.shape.join(",") === `${q[0]},${k[0]}`;
+      if (!ok) {
+        const got = typeof m === "object" && !Array.isArray(m)
+          ? `[batch,${m.shape.join(",")}]`
+          : JSON.stringify(m);
+        throw new Error(
+          `${this.name}: attentionMask must be one symbolic tensor of [batch, T, S] = ` +
+            `[batch,${q[0]},${k[0]}], got ${got}`,
+        );
+      }
+    }
+    return [this.outputShape(s)];
+  }
+
+  /** A graph node: the call with its attentionMask and useCausalMask. */
+  protected override callNode(
+    x: Tensor | Tensor[],
+    ctx: CallContext,
+    options: ResolvedOptions,
+  ): NodeOutputs {
+    this.#masks = {
+      attentionMask: options.attentionMask as Tensor | undefined,
+      useCausalMask: options.useCausalMask as boolean | undefined,
+    };
+    try {
+      return super.callNode(x, ctx, options);
+    } finally {
+      this.#masks = {};
+    }
   }
 
   override get takesList(): boolean {
@@ -238,7 +295,8 @@ export class MultiHeadAttention extends Layer {
    * causal mask by AND, as Keras 3's _compute_attention_mask.
    */
   #keepMask(b: number, t: number, s: number, ms: (Tensor | undefined)[]): Tensor | undefined {
-    const { attentionMask: m, useCausalMask } = this.#masks;
+    const { attentionMask: m } = this.#masks;
+    const useCausalMask = this.#masks.useCausalMask ?? this.opts.useCausalMask;
     const steps = ms.map((mk, i) => {
       if (!mk) return undefined;
       const [what, n] = i === 0 ? ["query", t] : [i === 1 ? "value" : "key", s];
@@ -284,5 +342,12 @@ export class MultiHeadAttention extends Layer {
   /** The options that rebuild this layer (model files). */
   getConfig(): MultiHeadAttentionOptions {
     return structuredClone(this.opts);
+  }
+}
+
+/** Throws unless a useCausalMask option is absent, true or false. */
+function checkCausal(where: string, v: unknown): void {
+  if (v !== undefined && typeof v !== "boolean") {
+    throw new Error(`${where}: useCausalMask must be true or false, got ${JSON.stringify(v)}`);
   }
 }

@@ -3,7 +3,13 @@ import { Rng } from "../kernels/random.ts";
 import { fmtShape } from "../kernels/shape.ts";
 import { Tensor, variable } from "../kernels/tensor.ts";
 import { initialize, type InitializerName } from "./initializers.ts";
-import { isSymbolic, recordNode, type SymbolicTensor } from "./symbolic.ts";
+import {
+  type CallOptions,
+  isSymbolic,
+  recordNode,
+  type ResolvedOptions,
+  type SymbolicTensor,
+} from "./symbolic.ts";
 import type { Mask } from "./mask.ts";
 import { type MimeBundle, modelBundle } from "../notebook/display.ts";
 
@@ -24,6 +30,14 @@ export interface MaskedOutput {
   output: Tensor;
   /** The output's mask (`computeMask`), undefined when it has none. */
   mask?: Tensor;
+}
+
+/** What a graph node's run gives: every output of the layer call and each one's mask. */
+export interface NodeOutputs {
+  /** The outputs, in the order of the node's symbolic outputs. */
+  outputs: Tensor[];
+  /** The mask of each output (undefined: none). */
+  masks: (Tensor | undefined)[];
 }
 
 /** A named tensor a layer owns: a trainable parameter or non-trainable state (BN statistics). */
@@ -95,6 +109,26 @@ export abstract class Layer {
   /** Output shape (without batch) for an input shape; throws a clear error on a mismatch. */
   abstract outputShape(inputShape: Shape): Shape;
 
+  /**
+   * The call options `apply` takes on symbolic inputs (Keras' call keywords, e.g.
+   * `initialState`); a graph node keeps them and model files store them. None by default.
+   */
+  get callOptionNames(): readonly string[] {
+    return [];
+  }
+
+  /**
+   * The shape of each output of a graph node for `inputShape` and call `options`: one, unless
+   * the layer has several outputs (which then reach `apply`'s caller as a list).
+   */
+  nodeOutputShapes(inputShape: Shape, _options: CallOptions): number[][] {
+    const shape = this.outputShape(inputShape);
+    if (shape.length && Array.isArray(shape[0])) {
+      throw new Error(`${this.name}: layers with several outputs are not supported`);
+    }
+    return [shape as number[]];
+  }
+
   /** Creates parameters for `inputShape`; layers without parameters need not override. */
   build(_inputShape: Shape, _rng: Rng): void {
     this.built = true;
@@ -128,19 +162,51 @@ export abstract class Layer {
   }
 
   /**
+   * A graph node's computation: every output and its mask for the node's call `options`, their
+   * symbolic tensors replaced by values. Layers with call options or several outputs override it.
+   */
+  protected callNode(
+    x: Tensor | Tensor[],
+    ctx: CallContext,
+    _options: ResolvedOptions,
+  ): NodeOutputs {
+    const r = this.callWithMask(x, ctx);
+    return { outputs: [r.output], masks: [r.mask] };
+  }
+
+  /** Runs one graph node (what a model does for each call it recorded): see `callNode`. */
+  applyNode(
+    x: Tensor | Tensor[],
+    ctx: Partial<CallContext>,
+    options: ResolvedOptions,
+  ): NodeOutputs {
+    const [xs, full] = this.#prepare(x, ctx);
+    return inLayer(this.name, () => this.callNode(xs, full, options));
+  }
+
+  /**
    * Applies the layer. On tensors it runs now (building the layer on first use, recording
    * gradients as usual); on symbolic inputs from `input()` it records a graph node and returns
    * its symbolic output. `ctx.training` defaults to the layer's mode (`train()`/`eval()`).
    * Example: `const y = layers.dense({ units: 10 }).apply(x);`
    */
   apply(x: Tensor | Tensor[], ctx?: Partial<CallContext>): Tensor;
-  /** On symbolic inputs: records a graph node and returns its symbolic output. */
-  apply(x: SymbolicTensor | SymbolicTensor[]): SymbolicTensor;
+  /**
+   * On symbolic inputs: records a graph node with the layer's call options (`callOptionNames`,
+   * e.g. `{ initialState: [h, c] }`) and returns its (first) symbolic output; a layer with
+   * several outputs gives them all by destructuring it: `const [seq, h, c] = lstm.apply(x)`.
+   */
+  apply(x: SymbolicTensor | SymbolicTensor[], options?: CallOptions): SymbolicTensor;
   /** On either kind of input, for callers that do not know which they hold. */
   apply(x: LayerInput, ctx?: Partial<CallContext>): Tensor | SymbolicTensor;
-  apply(x: LayerInput, ctx: Partial<CallContext> = {}): Tensor | SymbolicTensor {
-    if (isSymbolic(x)) return recordNode(this, x as SymbolicTensor | SymbolicTensor[]);
-    const [xs, full] = this.#prepare(x as Tensor | Tensor[], ctx);
+  apply(
+    x: LayerInput,
+    ctx: Partial<CallContext> | CallOptions = {},
+  ): Tensor | SymbolicTensor {
+    if (isSymbolic(x)) {
+      return recordNode(this, x as SymbolicTensor | SymbolicTensor[], ctx as CallOptions);
+    }
+    const [xs, full] = this.#prepare(x as Tensor | Tensor[], ctx as Partial<CallContext>);
     return inLayer(this.name, () => this.call(xs, full));
   }
 

@@ -12,7 +12,14 @@ import {
   withBuildRng,
 } from "./layer.ts";
 import type { Mask } from "./mask.ts";
-import type { LayerNode, SymbolicTensor } from "./symbolic.ts";
+import {
+  type CallOptions,
+  type LayerNode,
+  nodeReads,
+  optionTensors,
+  resolveOptions,
+  type SymbolicTensor,
+} from "./symbolic.ts";
 
 /** Options of {@link Model}: the symbolic inputs and output of a graph built with `apply`. */
 export interface ModelOptions {
@@ -40,11 +47,13 @@ export interface LayerSummary {
   name: string;
   /** The class ("Conv2D", "Input"). */
   type: string;
-  /** Shape of the node's output, without the batch axis. */
+  /** Shape of the node's (first) output, without the batch axis. */
   outputShape: number[];
+  /** Shapes of all its outputs (several for a recurrent layer with returnState). */
+  outputShapes: number[][];
   /** Trainable parameters of the layer (0 on the second call of a shared layer). */
   params: number;
-  /** The nodes it reads. */
+  /** The nodes it reads, then those its call options read, with the option named. */
   inbound: string[];
 }
 
@@ -58,8 +67,12 @@ export interface GraphNodeInfo {
   inbound: string[];
   /** True when the layer took a list. */
   list: boolean;
-  /** The node's symbolic output. */
+  /** The node's (first) symbolic output. */
   output: SymbolicTensor;
+  /** Every symbolic output of the node; output k ≥ 1 is labelled `name:k`. */
+  outputs: SymbolicTensor[];
+  /** The call options, each symbolic tensor in them given as `{ ref: label }`. */
+  options: Record<string, unknown>;
 }
 
 /**
@@ -125,7 +138,7 @@ export class Model extends Layer {
       }
       if (nodes.has(t.node.id)) return;
       nodes.set(t.node.id, t.node);
-      t.node.inputs.forEach(visit);
+      nodeReads(t.node).forEach(visit);
     };
     visit(outs[0]);
     for (const r of reached) {
@@ -143,7 +156,8 @@ export class Model extends Layer {
     for (const n of ordered) {
       const k = calls.get(n.layer) ?? 0;
       calls.set(n.layer, k + 1);
-      labels.set(n.output.id, k ? `${n.layer.name}[${k}]` : n.layer.name);
+      const label = k ? `${n.layer.name}[${k}]` : n.layer.name;
+      n.outputs.forEach((o, j) => labels.set(o.id, j ? `${label}:${j}` : label));
     }
     this.#graph = { inputs: ins, output: outs[0], nodes: ordered, layers, labels };
   }
@@ -184,9 +198,11 @@ export class Model extends Layer {
     return g.nodes.map((n) => ({
       layer: n.layer,
       output: n.output,
+      outputs: n.outputs,
       name: g.labels.get(n.output.id)!,
       inbound: n.inputs.map((i) => g.labels.get(i.id)!),
       list: n.list,
+      options: resolveOptions(n.options, (t) => ({ ref: g.labels.get(t.id)! })),
     }));
   }
 
@@ -280,9 +296,12 @@ export class Model extends Layer {
         warnDropped(n.layer);
         mask = undefined;
       }
-      const r = n.layer.applyWithMask(n.list ? ins : ins[0], { training: ctx.training, mask });
-      values.set(n.output.id, r.output);
-      masks.set(n.output.id, r.mask);
+      const options = resolveOptions(n.options, (t) => values.get(t.id)!);
+      const r = n.layer.applyNode(n.list ? ins : ins[0], { training: ctx.training, mask }, options);
+      n.outputs.forEach((o, j) => {
+        values.set(o.id, r.outputs[j]);
+        masks.set(o.id, r.masks[j]);
+      });
     }
     return { output: values.get(g.output.id)!, mask: masks.get(g.output.id) };
   }
@@ -306,6 +325,7 @@ export class Model extends Layer {
       name: i.name!,
       type: "Input",
       outputShape: i.shape,
+      outputShapes: [i.shape],
       params: 0,
       inbound: [],
     }));
@@ -317,8 +337,9 @@ export class Model extends Layer {
         name: g.labels.get(n.output.id)!,
         type: n.layer.constructor.name,
         outputShape: n.output.shape,
+        outputShapes: n.outputs.map((o) => o.shape),
         params: first ? n.layer.countParams() : 0,
-        inbound: n.inputs.map((i) => g.labels.get(i.id)!),
+        inbound: [...n.inputs.map((i) => g.labels.get(i.id)!), ...optionLabels(n.options, g)],
       });
     }
     return rows;
@@ -335,7 +356,7 @@ export class Model extends Layer {
       out.push(
         fmt(
           `${r.name} (${r.type})`,
-          batchShape(r.outputShape),
+          r.outputShapes.map(batchShape).join(" "),
           r.params.toLocaleString("en-US"),
           r.inbound.join(", "),
         ),
@@ -365,6 +386,13 @@ export class Model extends Layer {
       );
     }
   }
+}
+
+/** "lstm_1:1 (initialState)" for each symbolic tensor a node's call options read. */
+function optionLabels(options: CallOptions, g: ModelGraph): string[] {
+  return Object.entries(options).flatMap(([k, v]) =>
+    optionTensors({ [k]: v }).map((t) => `${g.labels.get(t.id)} (${k})`)
+  );
 }
 
 const warned = new WeakSet<Layer>();

@@ -5,7 +5,8 @@ import { type Tensor, tensor, variable } from "../kernels/tensor.ts";
 import { type ActivationName, checkActivationName } from "./activations.ts";
 import { initialize, type InitializerName } from "./initializers.ts";
 import { type CallContext, Layer, type NamedTensor } from "./module.ts";
-import { singleShape } from "./layer.ts";
+import { type NodeOutputs, type Shape, singleShape } from "./layer.ts";
+import type { CallOptions, ResolvedOptions } from "./symbolic.ts";
 import {
   type CellStep,
   type CellWeights,
@@ -35,8 +36,9 @@ export interface RecurrentOptions {
   /** Output every step's h, [batch, time, units], instead of the last h [batch, units]. */
   returnSequences?: boolean;
   /**
-   * Keras' flag for [output, ...states] outputs. A layer's `apply` returns one tensor, so with
-   * it `apply` throws; call `applyWithState(x)` instead, which always returns that list.
+   * Keras' flag for [output, ...states] outputs. On a symbolic input `apply` returns the output,
+   * which destructures into the list (`const [seq, h, c] = lstm.apply(x)` in a functional
+   * Model); on tensors call `applyWithState(x)`, which always returns the list.
    */
   returnState?: boolean;
   /** Read the sequence last step first; the returned sequence is in that reversed order. */
@@ -95,12 +97,16 @@ export abstract class RecurrentLayer extends Layer {
   /** Keras' class name, which model files store. */
   abstract readonly className: string;
   protected abstract readonly gates: number;
-  protected abstract readonly stateCount: number;
+  /** How many states the cell carries: 1 ([h]), 2 for an LSTM ([h, c]). */
+  abstract readonly stateCount: number;
   protected abstract readonly step: CellStep;
   /** Skipped steps output zeros (the option; `bidirectional` sets it as Keras does). */
   zeroOutputForMask: boolean;
 
-  constructor(kind: string, readonly opts: RecurrentOptions & { recurrentActivation?: string }) {
+  constructor(
+    kind: string,
+    readonly opts: RecurrentOptions & { recurrentActivation?: string },
+  ) {
     super(kind, opts.inputShape);
     checkOptions(kind, { units: [opts.units, "int≥1", "required"] });
     const z = opts.zeroOutputForMask;
@@ -120,13 +126,45 @@ export abstract class RecurrentLayer extends Layer {
         `${this.name}: expects [time, features] input (batch excluded), got ${fmtShape(s)}`,
       );
     }
-    if (this.opts.returnState) {
-      throw new Error(
-        `${this.name}: returnState gives several outputs, which apply() and models do not ` +
-          `support; call applyWithState(x) for [output, ...states]`,
-      );
-    }
     return this.opts.returnSequences ? [s[0], this.opts.units] : [this.opts.units];
+  }
+
+  /** A graph call takes Keras' `initialState`: [h] (LSTM: [h, c]), each [units]. */
+  override get callOptionNames(): readonly string[] {
+    return ["initialState"];
+  }
+
+  /** The output's shape, then with `returnState` one [units] per state. */
+  override nodeOutputShapes(shape: Shape, options: CallOptions): number[][] {
+    const out = this.outputShape(shape);
+    const init = options.initialState;
+    if (init !== undefined) {
+      const list = Array.isArray(init) ? init : [init];
+      const ok = list.length === this.stateCount &&
+        list.every((t) =>
+          typeof t === "object" && !Array.isArray(t) && fmtShape(t.shape) === `[${this.opts.units}]`
+        );
+      if (!ok) {
+        const got = list.map((t) =>
+          typeof t === "object" && !Array.isArray(t) ? `[batch,${t.shape.join(",")}]` : String(t)
+        );
+        throw new Error(
+          `${this.name}: initialState must be ${this.stateCount} symbolic tensors of ` +
+            `[batch,${this.opts.units}], got ${got.join(", ") || "none"}`,
+        );
+      }
+    }
+    if (!this.opts.returnState) return [out];
+    return [out, ...Array.from({ length: this.stateCount }, () => [this.opts.units])];
+  }
+
+  /** A graph node: `[output, ...states]` with returnState, from its `initialState` if given. */
+  protected override callNode(x: Tensor, ctx: CallContext, options: ResolvedOptions): NodeOutputs {
+    const init = options.initialState as Tensor[] | undefined;
+    const mask = ctx.mask === undefined ? undefined : checkSequenceMask(this.name, ctx.mask, x);
+    const outs = this.runWith(x, this.params!, init, mask);
+    const out = this.opts.returnState ? outs : outs.slice(0, 1);
+    return { outputs: out, masks: out.map((_, i) => i ? undefined : this.computeMask(x, mask)) };
   }
 
   /** The initial bias values (LSTM sets the forget gate's to 1). */
@@ -160,6 +198,12 @@ export abstract class RecurrentLayer extends Layer {
 
   call(x: Tensor, ctx: CallContext): Tensor {
     this.outputShape(x.shape.slice(1));
+    if (this.opts.returnState) {
+      throw new Error(
+        `${this.name}: returnState gives [output, ...states], and apply() on tensors returns ` +
+          `one tensor; call applyWithState(x) for the list, or apply it to a symbolic input`,
+      );
+    }
     const mask = ctx.mask === undefined ? undefined : checkSequenceMask(this.name, ctx.mask, x);
     return this.runWith(x, this.params!, undefined, mask)[0];
   }
@@ -272,7 +316,7 @@ export abstract class RecurrentLayer extends Layer {
 export class SimpleRNN extends RecurrentLayer {
   readonly className = "SimpleRNN";
   protected readonly gates = 1;
-  protected readonly stateCount = 1;
+  readonly stateCount = 1;
   protected readonly step = simpleStep;
   constructor(opts: RecurrentOptions) {
     super("simple_rnn", opts);
@@ -283,7 +327,7 @@ export class SimpleRNN extends RecurrentLayer {
 export class LSTM extends RecurrentLayer {
   readonly className = "LSTM";
   protected readonly gates = 4;
-  protected readonly stateCount = 2;
+  readonly stateCount = 2;
   protected readonly step = lstmStep;
   constructor(override readonly opts: LSTMOptions) {
     super("lstm", opts);
@@ -325,7 +369,7 @@ export class LSTM extends RecurrentLayer {
 export class GRU extends RecurrentLayer {
   readonly className = "GRU";
   protected readonly gates = 3;
-  protected readonly stateCount = 1;
+  readonly stateCount = 1;
   protected readonly step = gruStep;
   constructor(override readonly opts: GRUOptions) {
     super("gru", opts);

@@ -68,7 +68,19 @@ export class Sequential extends Model {
     }
     const inp = input({ shape: this.#declared, name: "input" });
     let y: SymbolicTensor = inp;
-    for (const l of this.#stack) y = l.apply(y);
+    for (const l of this.#stack) {
+      const out = l.apply(y);
+      if (out.node!.outputs.length > 1) {
+        throw new Error(
+          `Sequential: ${l.name} gives ${
+            out.node!.outputs.length
+          } outputs (returnState), but a Sequential ` +
+            "passes one tensor from layer to layer; use a functional Model " +
+            "(const [out, ...states] = layer.apply(x)) or leave returnState off",
+        );
+      }
+      y = out;
+    }
     this.setGraph(inp, y);
   }
 

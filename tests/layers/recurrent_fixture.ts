@@ -30,7 +30,7 @@ const GATES: Record<CellKind, number> = { simple: 1, lstm: 4, gru: 3 };
 export function recurrentLayer(
   kind: CellKind,
   units: number,
-  o: { returnSequences?: boolean; goBackwards?: boolean } = {},
+  o: { returnSequences?: boolean; goBackwards?: boolean; returnState?: boolean } = {},
 ) {
   return kind === "simple"
     ? layers.simpleRNN({ units, ...o })
