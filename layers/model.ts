@@ -55,6 +55,8 @@ export interface LayerSummary {
   params: number;
   /** The nodes it reads, then those its call options read, with the option named. */
   inbound: string[];
+  /** The call's plain options ("useCausalMask: true"); tensors in options are in `inbound`. */
+  options: string[];
 }
 
 /** One recorded call of {@link Model.graphNodes}. */
@@ -328,6 +330,7 @@ export class Model extends Layer {
       outputShapes: [i.shape],
       params: 0,
       inbound: [],
+      options: [],
     }));
     const seen = new Set<Layer>();
     for (const n of g.nodes) {
@@ -340,12 +343,17 @@ export class Model extends Layer {
         outputShapes: n.outputs.map((o) => o.shape),
         params: first ? n.layer.countParams() : 0,
         inbound: [...n.inputs.map((i) => g.labels.get(i.id)!), ...optionLabels(n.options, g)],
+        options: Object.entries(n.options).filter(([, v]) => optionTensors({ v }).length === 0)
+          .map(([k, v]) => `${k}: ${JSON.stringify(v)}`),
       });
     }
     return rows;
   }
 
-  /** A Keras-style table: each node, its output shape, parameters and inbound nodes. */
+  /**
+   * A Keras-style table: each node, its output shape, parameters and inbound nodes (then its
+   * plain call options); a node's further outputs (returnState) follow on rows `name:k`.
+   */
   override summary(): string {
     const rows = this.layerSummaries();
     const line = "─".repeat(90);
@@ -356,10 +364,13 @@ export class Model extends Layer {
       out.push(
         fmt(
           `${r.name} (${r.type})`,
-          r.outputShapes.map(batchShape).join(" "),
+          batchShape(r.outputShape),
           r.params.toLocaleString("en-US"),
-          r.inbound.join(", "),
+          [...r.inbound, ...r.options].join(", "),
         ),
+      );
+      r.outputShapes.slice(1).forEach((s, k) =>
+        out.push(fmt(`  ${r.name}:${k + 1}`, batchShape(s), "", ""))
       );
     }
     out.push(line, ...totals(this), line);

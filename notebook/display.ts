@@ -72,9 +72,9 @@ export function modelBundle(layer: SummarisedLayer): MimeBundle {
   if (layer.layerSummaries) {
     const rows = layer.layerSummaries().map((r) => [
       escapeXml(`${r.name} (${r.type})`),
-      escapeXml(`[null,${r.outputShape.join(",")}]`),
+      escapeXml(r.outputShapes.map((s) => `[null,${s.join(",")}]`).join(" ")),
       n(r.params),
-      escapeXml(r.inbound.join(", ")),
+      escapeXml([...r.inbound, ...r.options].join(", ")),
     ]);
     table = htmlTable(["Layer (type)", "Output shape", "Params", "Connected to"], rows);
   } else {

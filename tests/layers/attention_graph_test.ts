@@ -28,6 +28,7 @@ Deno.test("graph attention: useCausalMask as a call option equals applyAttention
   const xs = fill([B, T, F], 0.3);
   const got = m.apply(xs).dataSync();
   assert.deepEqual(got, mha.applyAttention(xs, { useCausalMask: true }).dataSync());
+  assert.match(m.summary(), /input_\d+, input_\d+, useCausalMask: true/);
   // Not the unmasked attention: the mask is applied.
   assert.notDeepEqual(got, mha.applyAttention(xs).dataSync());
   // A call's own option wins over the layer's default; a later plain call is not causal.
