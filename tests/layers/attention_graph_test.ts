@@ -11,6 +11,7 @@ import * as layers from "../../layers/mod.ts";
 import { Model } from "../../layers/model.ts";
 import { Sequential } from "../../layers/sequential.ts";
 import { input } from "../../layers/symbolic.ts";
+import { gradcheck } from "../../train/gradcheck.ts";
 
 await setDevice("cpu");
 
@@ -78,4 +79,20 @@ Deno.test("graph attention: an attention mask that is a model input equals apply
     () => mha.apply([q, v], { initialState: [q] }),
     /takes the call options attentionMask, useCausalMask, got "initialState"/,
   );
+});
+
+Deno.test("graph attention: float64 gradient of a functional model with the causal mask and a mask input", () => {
+  const q = input({ shape: [T, F] }), v = input({ shape: [S, F] }), am = input({ shape: [T, S] });
+  const y = layers.multiHeadAttention({ numHeads: 2, keyDim: 3 })
+    .apply([q, v], { attentionMask: am, useCausalMask: true });
+  const m = new Model({ inputs: [q, v, am], outputs: y, seed: 4 });
+  const mv = new Float32Array(B * T * S).fill(1);
+  mv[T * S + 3 * S + 1] = 0;
+  const r = gradcheck(m, {
+    x: [fill([B, T, F], 0.7), fill([B, S, F], 0.9), tensor(mv, [B, T, S])],
+    y: fill([B, T, F], 1.3),
+  }, { loss: (out: Tensor, p: Tensor) => out.mul(p).sum() });
+  assert.equal(r.parameters.length, 8);
+  // attention_test's bound: the key bias's true gradient is 0, so only absolute errors count.
+  for (const p of r.parameters) assert.ok(p.maxAbsError < 1e-8, `${p.name}: ${JSON.stringify(p)}`);
 });
