@@ -15,7 +15,7 @@ import {
 import { checkedData, checkFinite } from "./data_checks.ts";
 import type { Metric } from "./metric.ts";
 import { accuracy, confusionMatrix } from "./metrics.ts";
-import { batchLoss } from "./output_mask.ts";
+import { batchLoss, stepAccuracySums, stepLabels } from "./output_mask.ts";
 import { type MetricName, metricsByName } from "./metrics/by_name.ts";
 import { evaluationBundle, withDisplay } from "../notebook/display.ts";
 
@@ -23,7 +23,10 @@ import { evaluationBundle, withDisplay } from "../notebook/display.ts";
 export interface Evaluation {
   /** Mean loss over the samples. */
   loss: number;
-  /** NaN for regression targets. */
+  /**
+   * NaN for regression targets; for class ids per step ([N, T] int32) the accuracy over the
+   * steps, the kept ones when the output has a mask.
+   */
   accuracy: number;
   /** Rows = true class, columns = predicted (classification only). */
   confusion?: number[][];
@@ -59,19 +62,24 @@ export async function evaluate(
   model.ensureBuilt(sampleShapes(data.x));
   let classes = 0;
   const classify = data.y instanceof Int32Array;
+  // Class ids per step ([N, T]): accuracy over the steps, the kept ones when masked.
+  const perStep = stepLabels(data.y);
   const bs = opts.batchSize ?? 256;
   const y = keep(labelsTensor(data.y));
   // A target tensor the caller passed stays theirs; only labels uploaded here are freed.
   const ownsY = y !== data.y;
   const w = data.sampleWeight ? keep(tensor(data.sampleWeight)) : undefined;
   let lossSum = keep(zeros([]));
+  // Per-step accuracy: Σ correct, Σ kept steps of masked outputs (unmasked ones: host count).
+  let hits = keep(zeros([])), kept = keep(zeros([]));
+  let unmaskedScored = 0;
   const all = keep(tensor(Int32Array.from({ length: n }, (_, i) => i)));
   const preds: Tensor[] = [];
   const extra = metricsByName(opts.metrics ?? []);
   try {
     for (let start = 0; start < n; start += bs) {
       const count = Math.min(bs, n - start);
-      const [nextLoss, pred] = tidy(() =>
+      const [nextLoss, pred, nextHits, nextKept] = tidy(() =>
         noGrad(() => {
           const idx = sliceRows(all, start, count);
           const { output: out, mask } = model.applyWithMask(gatherInputs(data.x, idx), {
@@ -82,20 +90,37 @@ export async function evaluate(
           for (const m of extra) m.update(out, yb);
           const bl = batchLoss(lossFn, out, yb, mask, w ? gather(w, idx) : undefined);
           const l = add(lossSum, mulScalar(bl, count));
-          return [l, classify ? argmax(out) : undefined] as const;
+          if (!perStep) {
+            return [l, classify ? argmax(out) : undefined, undefined, undefined] as const;
+          }
+          const sums = stepAccuracySums(out, yb, mask);
+          if (!sums.kept) unmaskedScored += yb.size;
+          const k = sums.kept ? add(kept, sums.kept) : undefined;
+          return [l, undefined, add(hits, sums.correct), k] as const;
         })
       );
       flush();
       lossSum.dispose();
       lossSum = keep(nextLoss);
       if (pred) preds.push(keep(pred));
+      if (nextHits) {
+        hits.dispose();
+        hits = keep(nextHits);
+      }
+      if (nextKept) {
+        kept.dispose();
+        kept = keep(nextKept);
+      }
     }
     const loss = n === 0 ? NaN : (await lossSum.data())[0] / n;
     const metrics: Record<string, number> = {};
     for (const m of extra) metrics[m.name] = await m.result();
     if (!classify) {
-      if (opts.metrics?.includes("accuracy")) metrics.accuracy = NaN;
-      return withDisplay({ loss, accuracy: NaN, n, metrics }, (e) => evaluationBundle(e));
+      const acc = perStep
+        ? (await hits.data())[0] / ((await kept.data())[0] + unmaskedScored)
+        : NaN;
+      if (opts.metrics?.includes("accuracy")) metrics.accuracy = acc;
+      return withDisplay({ loss, accuracy: acc, n, metrics }, (e) => evaluationBundle(e));
     }
     const predictions = new Int32Array(n);
     let off = 0;
@@ -121,6 +146,8 @@ export async function evaluate(
     w?.dispose();
     all.dispose();
     lossSum.dispose();
+    hits.dispose();
+    kept.dispose();
     for (const p of preds) p.dispose();
     for (const m of extra) m.reset();
   }

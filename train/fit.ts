@@ -44,6 +44,7 @@ import {
 } from "./model_data.ts";
 import type { Optimizer } from "./optimizers.ts";
 import { defaultTrainStep, type TrainStep } from "./train_step.ts";
+import { stepAccuracySums, stepLabels } from "./output_mask.ts";
 
 export type { History } from "./callbacks/callback.ts";
 
@@ -108,8 +109,9 @@ export interface FitOptions {
 
 /**
  * Trains any model (a Sequential, a functional Model, a Module, a layer) on `data` (x [N,...]
- * or one tensor per input, y int32 class ids or a target tensor): an epoch loop that runs
- * `trainStep` on each batch and fires the callbacks' hooks. Each step runs in a `tidy`, so no
+ * or one tensor per input, y int32 class ids, [N, T] int32 ids per step, or a target tensor;
+ * with a masked output, loss and accuracy are over the kept steps, as Keras): an epoch loop
+ * that runs `trainStep` on each batch and fires the callbacks' hooks. Each step runs in a `tidy`, so no
  * tensor outlives its step; loss and accuracy are summed on the device and read back a few
  * times per epoch for the progress line. Throws when the loss becomes NaN (unless a
  * `callbacks.terminateOnNaN()` is given). The data stays on the device: each pass uploads its
@@ -124,6 +126,8 @@ export async function fit(model: Layer, data: ModelData, opts: FitOptions): Prom
   const named = lossByName(lossName);
   const lossFn = data.sampleWeight ? lossTakingWeights("fit", named) : named;
   const classify = data.y instanceof Int32Array;
+  // Class ids per step ([N, T]): accuracy over the steps, the kept ones when masked.
+  const perStep = stepLabels(data.y);
   const seed = opts.seed ?? 0;
   const batchSize = opts.batchSize ?? 32;
   const trainStep = opts.trainStep ?? defaultTrainStep;
@@ -158,7 +162,9 @@ export async function fit(model: Layer, data: ModelData, opts: FitOptions): Prom
   // A target tensor the caller passed stays theirs; only labels uploaded here are freed.
   const ownsY = yAll !== data.y;
   const wAll = data.sampleWeight ? keep(tensor(data.sampleWeight)) : undefined;
-  const unit = [keep(tensor([1, 0])), keep(tensor([0, 1]))];
+  const unit = [keep(tensor([1, 0, 0])), keep(tensor([0, 1, 0])), keep(tensor([0, 0, 1]))];
+  // Steps each sample's labels hold (per-step accuracy without a mask counts them all).
+  const labelsPerSample = perStep ? (data.y as Tensor).size / Math.max(1, n) : 1;
   let order: Tensor | undefined;
   const val: ModelData | undefined = opts.validationData ??
     (split.val.length ? subsetData(data, split.val) : undefined);
@@ -216,9 +222,10 @@ export async function fit(model: Layer, data: ModelData, opts: FitOptions): Prom
     for (let epoch = firstEpoch; epoch <= opts.epochs && !ctx.stopTraining; epoch++) {
       for (const c of cbs) await c.onEpochBegin?.(epoch, ctx);
       const t0 = performance.now();
-      // [Σ loss·batch, Σ correct] accumulated on the device; read back rarely.
-      let totals = keep(zeros([2]));
-      let seen = 0, done = 0;
+      // [Σ loss·batch, Σ correct, Σ kept steps of masked outputs] accumulated on the device;
+      // read back rarely. Unmasked scored predictions are counted on the host.
+      let totals = keep(zeros([3]));
+      let seen = 0, done = 0, unmaskedScored = 0;
       for (let s = 0; s < stepsPerEpoch && !ctx.stopTraining; s++) {
         const w = stream.nextWindow();
         if (w.newPass || !order) {
@@ -254,12 +261,15 @@ export async function fit(model: Layer, data: ModelData, opts: FitOptions): Prom
           );
           return noGrad(() => {
             if (r.output) epochMetrics.update(r.output, yb);
+            const steps = perStep && r.output ? stepAccuracySums(r.output, yb, r.mask) : undefined;
+            if (steps && !steps.kept) unmaskedScored += w.count * labelsPerSample;
             const correct = classify && r.output
               ? sum(cast(equal(argmax(r.output), yb), "float32"))
-              : zeros([]);
-            // [Σ loss·batch, Σ correct] += [loss·count, correct]
-            const both = add(mul(unit[0], mulScalar(r.loss, w.count)), mul(unit[1], correct));
-            return add(totals, both);
+              : steps?.correct ?? zeros([]);
+            // [Σ loss·batch, Σ correct, Σ kept] += [loss·count, correct, kept]
+            let all = add(mul(unit[0], mulScalar(r.loss, w.count)), mul(unit[1], correct));
+            if (steps?.kept) all = add(all, mul(unit[2], steps.kept));
+            return add(totals, all);
           });
         });
         flush();
@@ -269,19 +279,20 @@ export async function fit(model: Layer, data: ModelData, opts: FitOptions): Prom
         history.steps++;
         done++;
         if (readEvery && ((s + 1) % readEvery === 0 || s + 1 === stepsPerEpoch)) {
-          const [l, c] = await totals.data();
+          const [l, c, k] = await totals.data();
           logs.loss = l / seen;
           if (classify) logs.acc = c / seen;
+          if (perStep) logs.acc = c / (k + unmaskedScored);
         }
         for (const c of cbs) c.onBatchEnd?.(logs.step, logs, ctx);
       }
-      const [lossSum, correct] = await totals.data();
+      const [lossSum, correct, kept] = await totals.data();
       totals.dispose();
       const trainSeconds = (performance.now() - t0) / 1000;
       const rec: EpochRecord = {
         epoch,
         loss: lossSum / seen,
-        acc: classify ? correct / seen : NaN,
+        acc: classify ? correct / seen : perStep ? correct / (kept + unmaskedScored) : NaN,
         seconds: trainSeconds,
         samplesPerSecond: seen / trainSeconds,
       };

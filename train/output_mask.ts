@@ -1,3 +1,4 @@
+import { argmax, cast, equal, mul, sum } from "../kernels/ops/mod.ts";
 import type { Tensor } from "../kernels/tensor.ts";
 import type { LossFn, LossWeights } from "../layers/losses.ts";
 import { keepValues } from "../layers/mask.ts";
@@ -25,4 +26,26 @@ export function batchLoss(
   return weights.mask || weights.sampleWeight
     ? loss(output, labels, weights)
     : loss(output, labels);
+}
+
+/**
+ * Accuracy's sums for labels with a class id per step ([N, T] int32 against [N, T, C] outputs):
+ * the correct steps and, with a mask, the kept steps, so the accuracy is over the kept steps
+ * only (Keras' accuracy weighs by the output's mask). Without a mask `kept` is absent: every
+ * step counts (the caller knows how many).
+ */
+export function stepAccuracySums(
+  output: Tensor,
+  labels: Tensor,
+  mask?: Tensor,
+): { correct: Tensor; kept?: Tensor } {
+  const hits = cast(equal(argmax(output), labels), "float32");
+  if (!mask) return { correct: sum(hits) };
+  const keep = keepValues(mask, "float32").reshape(hits.shape);
+  return { correct: sum(mul(hits, keep)), kept: sum(keep) };
+}
+
+/** Whether labels are class ids per step (int32 of rank ≥ 2), which accuracy scores per step. */
+export function stepLabels(y: Int32Array | Tensor): boolean {
+  return !(y instanceof Int32Array) && y.dtype === "int32" && y.rank >= 2;
 }

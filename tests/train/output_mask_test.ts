@@ -1,6 +1,7 @@
 /**
- * fit and evaluate pass the model output's mask to the loss, as Keras: a sequence model
- * (embedding maskZero → lstm returnSequences → dense per step) is scored on the kept steps only.
+ * fit and evaluate pass the model output's mask to the loss and the accuracy, as Keras: a
+ * sequence model (embedding maskZero → lstm returnSequences → dense per step) is scored on the
+ * kept steps only; without a mask, on every step.
  */
 import assert from "node:assert/strict";
 import "../../kernels/tensor_methods.ts";
@@ -45,10 +46,13 @@ const net = (maskZero: boolean) =>
     layers.dense({ units: C }),
   ], { seed: 2 });
 
-/** Mean softmax cross-entropy of `logits` [N, T, C] against `y`, over the steps `keep` says. */
-async function crossEntropy(logits: Tensor, y: Tensor, keep: (r: number, s: number) => boolean) {
+/**
+ * Mean softmax cross-entropy and accuracy of `logits` [N, T, C] against `y`, over the steps
+ * `keep` says, computed here on the host.
+ */
+async function scores(logits: Tensor, y: Tensor, keep: (r: number, s: number) => boolean) {
   const z = await logits.data(), t = await y.data();
-  let sum = 0, count = 0;
+  let sum = 0, count = 0, correct = 0;
   for (let r = 0; r < N; r++) {
     for (let s = 0; s < T; s++) {
       if (!keep(r, s)) continue;
@@ -56,13 +60,28 @@ async function crossEntropy(logits: Tensor, y: Tensor, keep: (r: number, s: numb
       const max = Math.max(...row);
       const lse = max + Math.log(row.reduce((a, v) => a + Math.exp(v - max), 0));
       sum += lse - row[t[r * T + s]];
+      if (row.indexOf(max) === t[r * T + s]) correct++;
       count++;
     }
   }
-  return sum / count;
+  return { loss: sum / count, acc: correct / count };
 }
 
-Deno.test("fit and evaluate: a masked sequence model's loss is the mean over the kept steps", async () => {
+/** One epoch of one batch in order: its loss and accuracy are the step's, before the update. */
+const oneStep = (m: Sequential, pad: number) =>
+  fit(m, { x: ids, y: labels(pad) }, {
+    epochs: 1,
+    batchSize: N,
+    shuffle: false,
+    optimizer: sgd({ learningRate: 0.1 }),
+    verbose: false,
+  });
+
+/** |got − want| within float32 rounding of a mean (relative 1e-5). */
+const near = (got: number, want: number, what: string) =>
+  assert.ok(Math.abs(got - want) < 1e-5 * Math.abs(want), `${what}: ${got} vs ${want}`);
+
+Deno.test("fit and evaluate: a masked sequence model's loss and accuracy are over the kept steps", async () => {
   const m = net(true);
   // Trained a little first, so the logits are not all near uniform (any label ≈ ln 3).
   await fit(m, { x: ids, y: labels(0) }, {
@@ -72,26 +91,19 @@ Deno.test("fit and evaluate: a masked sequence model's loss is the mean over the
     verbose: false,
   });
   const logits = await predict(m, ids);
-  const kept = await crossEntropy(logits, labels(0), (r, s) => s < LENGTHS[r]);
-  const all = await crossEntropy(logits, labels(0), () => true);
-  assert.ok(Math.abs(kept - all) > 1e-2, `the padding changes the plain mean (${kept} vs ${all})`);
+  const want = await scores(logits, labels(0), (r, s) => s < LENGTHS[r]);
+  const all = await scores(logits, labels(2), () => true);
+  assert.ok(Math.abs(want.loss - all.loss) > 1e-2, `padding moves the plain mean: ${all.loss}`);
+  assert.notEqual(want.acc, all.acc, "padding moves the plain accuracy");
   for (const pad of [0, 2]) {
-    const ev = await evaluate(m, { x: ids, y: labels(pad) });
-    assert.ok(
-      Math.abs(ev.loss - kept) < 1e-5 * kept,
-      `evaluate, pad ${pad}: ${ev.loss} vs ${kept}`,
-    );
+    const ev = await evaluate(m, { x: ids, y: labels(pad) }, { metrics: ["accuracy"] });
+    near(ev.loss, want.loss, `evaluate, pad ${pad}`);
+    assert.equal(ev.accuracy, want.acc, `evaluate's accuracy, pad ${pad}`);
+    assert.equal(ev.metrics.accuracy, want.acc);
   }
-  // One batch of all samples: the epoch's loss is the step's, taken before the update.
-  const h = await fit(m, { x: ids, y: labels(2) }, {
-    epochs: 1,
-    batchSize: N,
-    shuffle: false,
-    optimizer: sgd({ learningRate: 0.1 }),
-    verbose: false,
-  });
-  const loss = h.epochs[0].loss;
-  assert.ok(Math.abs(loss - kept) < 1e-5 * kept, `fit: ${loss} vs ${kept}`);
+  const h = await oneStep(m, 2);
+  near(h.epochs[0].loss, want.loss, "fit");
+  assert.equal(h.epochs[0].acc, want.acc, "fit's accuracy");
   m.dispose();
 });
 
@@ -112,19 +124,14 @@ Deno.test("fit: the padded steps' labels get no gradient through a masked loss",
   assert.deepEqual(await train(0), await train(1));
 });
 
-Deno.test("fit and evaluate without a mask: the plain mean over every step", async () => {
+Deno.test("fit and evaluate without a mask: loss and accuracy over every step", async () => {
   const m = net(false);
-  const logits = await predict(m, ids);
-  const all = await crossEntropy(logits, labels(1), () => true);
+  const want = await scores(await predict(m, ids), labels(1), () => true);
   const ev = await evaluate(m, { x: ids, y: labels(1) });
-  assert.ok(Math.abs(ev.loss - all) < 1e-5 * all, `evaluate: ${ev.loss} vs ${all}`);
-  const h = await fit(m, { x: ids, y: labels(1) }, {
-    epochs: 1,
-    batchSize: N,
-    shuffle: false,
-    optimizer: sgd({ learningRate: 0.1 }),
-    verbose: false,
-  });
-  assert.ok(Math.abs(h.epochs[0].loss - all) < 1e-5 * all, `fit: ${h.epochs[0].loss} vs ${all}`);
+  near(ev.loss, want.loss, "evaluate");
+  assert.equal(ev.accuracy, want.acc);
+  const h = await oneStep(m, 1);
+  near(h.epochs[0].loss, want.loss, "fit");
+  assert.equal(h.epochs[0].acc, want.acc);
   m.dispose();
 });
