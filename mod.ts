@@ -62,6 +62,7 @@ export {
   type LayerInput,
   type MaskedOutput,
   type NamedTensor,
+  type NodeOutputs,
   type Shape,
 } from "./layers/layer.ts";
 export type { Mask } from "./layers/mask.ts";
@@ -75,7 +76,15 @@ export {
   type ModelGraph,
   type ModelOptions,
 } from "./layers/model.ts";
-export { input, type InputOptions, type LayerNode, SymbolicTensor } from "./layers/symbolic.ts";
+export {
+  type CallOption,
+  type CallOptions,
+  input,
+  type InputOptions,
+  type LayerNode,
+  type ResolvedOptions,
+  SymbolicTensor,
+} from "./layers/symbolic.ts";
 export type { InitializerName } from "./layers/initializers.ts";
 export {
   categoricalCrossentropy,
