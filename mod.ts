@@ -173,6 +173,7 @@ export {
   loadSafetensors,
   type SafetensorsLayoutOptions,
   saveSafetensors,
+  torchInputPermutation,
   torchSequentialSource,
 } from "./io/torch_layout.ts";
 export {

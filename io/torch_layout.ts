@@ -18,7 +18,11 @@
  * running_mean, running_var, num_batches_tracked (I64, 0).
  * PyTorch is NCHW: a Dense after a Flatten of an [H, W, C] tensor gets its input columns in
  * C·H·W order, and torch inputs are `x.permute(0, 3, 1, 2)` of ours (`x.permute(0, 2, 1)` for
- * [batch, steps, channels]).
+ * [batch, steps, channels]). A model whose first weighted layer is a Dense on [steps, features]
+ * (or any rank ≥ 2) instead keeps our layout: `Linear` works on the last axis, as Dense, so the
+ * input goes in as it is and a softmax is `Softmax(dim=-1)`; a conv, pool or batch norm after
+ * it would need channels-first and is refused ({@link torchInputPermutation} gives the input's
+ * permutation).
  * @module
  */
 import type { TypedArray } from "../kernels/dtype.ts";
@@ -69,17 +73,26 @@ interface TorchParam {
 export interface TorchPlan {
   modules: string[];
   params: TorchParam[];
+  /** Axis permutation from our batched input to the torch module's ([0, 3, 1, 2] for NHWC). */
+  inputPerm: number[];
 }
 
-/** The torch.nn module of an activation (none for linear), with its options. */
-function torchActivation(name: ActivationName, o: ActivationOptions = {}): string | undefined {
+/**
+ * The torch.nn module of an activation (none for linear), with its options; `dim` is the
+ * softmax axis: 1 for channels-first or flat tensors, -1 for a tensor kept in our layout.
+ */
+function torchActivation(
+  name: ActivationName,
+  o: ActivationOptions = {},
+  dim = 1,
+): string | undefined {
   const modules: Record<ActivationName, string | undefined> = {
     linear: undefined,
     relu: "nn.ReLU()",
     sigmoid: "nn.Sigmoid()",
     tanh: "nn.Tanh()",
-    softmax: "nn.Softmax(dim=1)",
-    logSoftmax: "nn.LogSoftmax(dim=1)",
+    softmax: `nn.Softmax(dim=${dim})`,
+    logSoftmax: `nn.LogSoftmax(dim=${dim})`,
     leakyRelu: `nn.LeakyReLU(${py(o.alpha ?? 0.2)})`,
     elu: `nn.ELU(${py(o.alpha ?? 1)})`,
     selu: "nn.SELU()",
@@ -143,6 +156,15 @@ export function torchPlan(model: Sequential): TorchPlan {
   let shape = model.inputShape!;
   // [H, W, C] when the features are a Flatten of an NHWC tensor not yet consumed by a Dense.
   let flattened: number[] | undefined;
+  // A Dense first on rank ≥ 2 keeps our layout in torch (Linear's last axis is Dense's); torch.nn
+  // has no permute module, so the tensor stays so until a Flatten makes it flat.
+  const first = model.layers.find((l) => !(l instanceof Dropout || l instanceof Activation));
+  const ours = first instanceof Dense && shape.length >= 2;
+  const inputPerm = ours || shape.length === 1
+    ? shape.map((_, i) => i).concat(shape.length)
+    : [0, shape.length, ...shape.slice(1).map((_, i) => i + 1)];
+  // The softmax axis of an activation on a tensor of `rank` (without the batch).
+  const dim = (rank: number) => (ours && rank >= 2 ? -1 : 1);
   const add = (source: string) => modules.push(source);
   const param = (p: Omit<TorchParam, "key"> & { name: string }) =>
     params.push({ ...p, key: `${modules.length - 1}.${p.name}` });
@@ -153,10 +175,31 @@ export function torchPlan(model: Sequential): TorchPlan {
   const add2d = (ms: string[]) => ms.forEach(add);
   for (const l of model.layers) {
     const out = l.outputShape(shape) as number[];
+    const spatial = [
+      Conv1D,
+      Conv2D,
+      Conv2DTranspose,
+      DepthwiseConv2D,
+      SeparableConv2D,
+      MaxPool2D,
+      UpSampling2D,
+      BatchNorm,
+    ].some((c) => l instanceof c);
+    if (ours && shape.length >= 2 && spatial) {
+      fail(
+        l,
+        `after a Dense on ${fmtShape(shape)} the torch tensor keeps our layout, and ` +
+          `${l.constructor.name} needs it channels-first (torch.nn has no permute module)`,
+      );
+    }
     if (l instanceof Dense) {
       // torch's Linear works on the last axis, which for an NCHW/NCL tensor is not ours.
-      if (shape.length !== 1) {
-        fail(l, `a Dense on ${fmtShape(shape)} (not flattened) is not mapped`);
+      if (shape.length !== 1 && !ours) {
+        fail(
+          l,
+          `a Dense on ${fmtShape(shape)} after a channels-first layer is not mapped ` +
+            "(torch's Linear would take the wrong axis); Flatten first",
+        );
       }
       const k = l.params!.kernel;
       const [inF, outF] = k.shape;
@@ -181,7 +224,7 @@ export function torchPlan(model: Sequential): TorchPlan {
       }
       if (l.params!.bias) param({ name: "bias", tensor: l.params!.bias, torchShape: [outF] });
       flattened = undefined;
-      const act = torchActivation(l.opts.activation ?? "linear");
+      const act = torchActivation(l.opts.activation ?? "linear", {}, dim(out.length));
       if (act) add(act);
     } else if (l instanceof Conv2D) {
       const k = l.params!.kernel, cin = shape[2], cout = l.opts.filters;
@@ -305,7 +348,9 @@ export function torchPlan(model: Sequential): TorchPlan {
           : `nn.Upsample(scale_factor=${pair(a, b)}, mode="nearest")`,
       );
     } else if (l instanceof Flatten) {
-      if (shape.length === 3) flattened = shape;
+      // Flatten of a tensor in our layout gives our order: nothing to permute after it.
+      if (ours && shape.length >= 2) flattened = undefined;
+      else if (shape.length === 3) flattened = shape;
       // [steps, channels] is torch's [C, L]: flattened like an NCHW tensor of height 1.
       else if (shape.length === 2) flattened = [1, ...shape];
       else if (shape.length !== 1) fail(l, `flattening ${fmtShape(shape)} is not mapped`);
@@ -324,14 +369,23 @@ export function torchPlan(model: Sequential): TorchPlan {
       param({ name: "running_var", tensor: l.movingVar, torchShape: [c] });
       param({ name: "num_batches_tracked", torchShape: [] });
     } else if (l instanceof Activation) {
-      const act = torchActivation(l.activation, l.options);
+      const act = torchActivation(l.activation, l.options, dim(shape.length));
       if (act) add(act);
     } else {
       fail(l, `${l.constructor.name} has no torch mapping`);
     }
     shape = out;
   }
-  return { modules, params };
+  return { modules, params, inputPerm };
+}
+
+/**
+ * How our batched input maps to the torch module's: `x.permute(...perm)` in PyTorch. [0, 3, 1,
+ * 2] for NHWC, [0, 2, 1] for [batch, steps, channels], the identity for flat input or a model
+ * that starts with a Dense (kept in our layout). Example: `torchInputPermutation(model)`.
+ */
+export function torchInputPermutation(model: Sequential): number[] {
+  return torchPlan(model).inputPerm;
 }
 
 /**

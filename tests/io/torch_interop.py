@@ -1,10 +1,10 @@
 """PyTorch side of tests/io/torch_layout_test.ts: safetensors read and written with the standard
 library and torch only (no safetensors package), per the format's specification.
 
-Usage: torch_interop.py JOBS.json. For each job {key, source, dir}: builds the hand-written
+Usage: torch_interop.py JOBS.json. For each job {key, source, dir, inputPerm}: builds the hand-written
 torch.nn equivalent of the course model `key` (checking that the toolkit's generated `source`
 is the same module), loads dir/ours.safetensors with load_state_dict(strict=True), predicts on
-dir/x.safetensors (NHWC permuted to NCHW, [batch, steps, channels] to NCL) and writes dir/y.safetensors with
+dir/x.safetensors (permuted by inputPerm: NHWC to NCHW, NLC to NCL, as is when a Dense is first) and writes dir/y.safetensors with
   y_ours:  the torch model's output with the toolkit's weights,
   y_torch: the output of a torch-initialised model (batch-norm statistics moved by training-mode
            passes), whose state dict goes to dir/torch_state.safetensors.
@@ -101,7 +101,7 @@ def main():
         model.load_state_dict(read_safetensors(f"{job['dir']}/ours.safetensors"), strict=True)
         model.eval()
         x = read_safetensors(f"{job['dir']}/x.safetensors")["x"]
-        xt = x.permute(0, 3, 1, 2) if x.dim() == 4 else x.permute(0, 2, 1) if x.dim() == 3 else x
+        xt = x.permute(*job["inputPerm"])  # NHWC → NCHW, NLC → NCL, or as is (a Dense first)
         with torch.no_grad():
             y_ours = model(xt)
             fresh = eval(job["source"], {"nn": nn})

@@ -5,6 +5,7 @@ import {
   loadSafetensors,
   permuteAxes,
   saveSafetensors,
+  torchInputPermutation,
   torchSequentialSource,
 } from "../../io/torch_layout.ts";
 import { noGrad } from "../../kernels/engine.ts";
@@ -133,6 +134,28 @@ function transposeModel(seed: number): Sequential {
   ], { seed });
 }
 
+/**
+ * Dense on [steps, features] (Linear on the last axis, input not permuted), a dropout and a
+ * softmax over the last axis (dim=-1 in torch), so a wrong input layout or softmax axis shows.
+ */
+function denseStepsModel(seed: number): Sequential {
+  return new Sequential([
+    layers.dense({ units: 4, activation: "tanh", inputShape: [5, 3] }),
+    layers.dropout(0.1),
+    layers.dense({ units: 3, useBias: false }),
+    layers.activation("softmax"),
+  ], { seed });
+}
+
+/** Dense on a rank-3 [2, 3, 4] input, then a Flatten in our order and a Dense on it. */
+function denseRank3Model(seed: number): Sequential {
+  return new Sequential([
+    layers.dense({ units: 2, activation: "relu", inputShape: [2, 3, 4] }),
+    layers.flatten(),
+    layers.dense({ units: 3, activation: "softmax" }),
+  ], { seed });
+}
+
 const models: [string, (seed: number) => Sequential, number[]][] = [
   ["mnist_mlp", (s) => mnistMlp("relu", s), [28, 28, 1]],
   ["mnist_cnn_dropout", (s) => mnistCnn(true, s), [28, 28, 1]],
@@ -145,6 +168,8 @@ const models: [string, (seed: number) => Sequential, number[]][] = [
   ["conv1d", conv1dModel, [11, 2]],
   ["depthwise_separable", depthwiseModel, [10, 12, 3]],
   ["transpose", transposeModel, [3, 4, 2]],
+  ["dense_steps", denseStepsModel, [5, 3]],
+  ["dense_rank3", denseRank3Model, [2, 3, 4]],
 ];
 
 Deno.test({
@@ -173,7 +198,12 @@ Deno.test({
         await writeSafetensors(join(dir, "x.safetensors"), {
           x: { shape: x.shape, data: await x.data() },
         });
-        jobs.push({ key, dir, source: torchSequentialSource(model) });
+        jobs.push({
+          key,
+          dir,
+          source: torchSequentialSource(model),
+          inputPerm: torchInputPermutation(model),
+        });
         prepared.push({ key, dir, model, make, x });
       }
       await Deno.writeTextFile(join(root, "jobs.json"), JSON.stringify(jobs));
@@ -290,4 +320,33 @@ Deno.test("torch layout: permuteAxes reorders like a transpose", () => {
     }
   }
   assert.deepEqual(permuteAxes(p, [4, 2, 3], [1, 2, 0]), a);
+});
+
+Deno.test("torch layout: a Dense on [steps, features] keeps our layout; what cannot map throws", () => {
+  const steps = denseStepsModel(0);
+  assert.equal(
+    torchSequentialSource(steps),
+    "nn.Sequential(\n    nn.Linear(3, 4),\n    nn.Tanh(),\n    nn.Dropout(p=0.1),\n" +
+      "    nn.Linear(4, 3, bias=False),\n    nn.Softmax(dim=-1),\n)",
+  );
+  assert.deepEqual(torchInputPermutation(steps), [0, 1, 2]);
+  assert.deepEqual(torchInputPermutation(conv1dModel(0)), [0, 2, 1]);
+  assert.deepEqual(torchInputPermutation(smallCnn(0)), [0, 3, 1, 2]);
+  assert.deepEqual(torchInputPermutation(mnistMlp("relu", 0)), [0, 3, 1, 2]);
+  // A Dense on a channels-first tensor (after a conv) would take the wrong axis in torch.
+  const afterConv = new Sequential([
+    layers.conv1d({ filters: 2, kernelSize: 2, inputShape: [6, 3] }),
+    layers.dense({ units: 2 }),
+  ]);
+  assert.throws(
+    () => torchSequentialSource(afterConv),
+    /dense_\d+: a Dense on \[5,2\] after a channels-first layer/,
+  );
+  // A conv after a Dense kept in our layout would need a permute torch.nn lacks.
+  const convAfter = new Sequential([
+    layers.dense({ units: 2, inputShape: [6, 3] }),
+    layers.conv1d({ filters: 2, kernelSize: 2 }),
+  ]);
+  assert.throws(() => torchSequentialSource(convAfter), /needs it channels-first/);
+  for (const m of [steps, afterConv, convAfter]) m.dispose();
 });
