@@ -34,7 +34,10 @@ export interface Evaluation {
   predictions?: Int32Array;
   /** Number of samples evaluated. */
   n: number;
-  /** The values of the metrics asked for, by name ("accuracy" included when asked). */
+  /**
+   * The metrics asked for, by name ("accuracy" included when asked); over the kept steps when
+   * the output has a mask.
+   */
   metrics: Record<string, number>;
 }
 
@@ -87,7 +90,7 @@ export async function evaluate(
           });
           classes = out.shape.at(-1) ?? 1;
           const yb = gather(y, idx);
-          for (const m of extra) m.update(out, yb);
+          for (const m of extra) m.update(out, yb, mask);
           const bl = batchLoss(lossFn, out, yb, mask, w ? gather(w, idx) : undefined);
           const l = add(lossSum, mulScalar(bl, count));
           if (!perStep) {

@@ -110,8 +110,8 @@ export interface FitOptions {
 /**
  * Trains any model (a Sequential, a functional Model, a Module, a layer) on `data` (x [N,...]
  * or one tensor per input, y int32 class ids, [N, T] int32 ids per step, or a target tensor;
- * with a masked output, loss and accuracy are over the kept steps, as Keras): an epoch loop
- * that runs `trainStep` on each batch and fires the callbacks' hooks. Each step runs in a `tidy`, so no
+ * with a masked output, loss, accuracy and metrics are over the kept steps, as Keras): an
+ * epoch loop that runs `trainStep` on each batch and fires the callbacks' hooks. Each step runs in a `tidy`, so no
  * tensor outlives its step; loss and accuracy are summed on the device and read back a few
  * times per epoch for the progress line. Throws when the loss becomes NaN (unless a
  * `callbacks.terminateOnNaN()` is given). The data stays on the device: each pass uploads its
@@ -260,7 +260,7 @@ export async function fit(model: Layer, data: ModelData, opts: FitOptions): Prom
             state,
           );
           return noGrad(() => {
-            if (r.output) epochMetrics.update(r.output, yb);
+            if (r.output) epochMetrics.update(r.output, yb, r.mask);
             const steps = perStep && r.output ? stepAccuracySums(r.output, yb, r.mask) : undefined;
             if (steps && !steps.kept) unmaskedScored += w.count * labelsPerSample;
             const correct = classify && r.output

@@ -12,6 +12,9 @@ import { Sequential } from "../../layers/sequential.ts";
 import { evaluate, predict } from "../../train/evaluate.ts";
 import { fit } from "../../train/fit.ts";
 import { sgd } from "../../train/optimizers.ts";
+import { f1Macro } from "../../train/metrics/f1_macro.ts";
+import { sparseTopKCategoricalAccuracy } from "../../train/metrics/top_k.ts";
+import type { Metric } from "../../train/metric.ts";
 
 await setDevice("cpu");
 
@@ -133,5 +136,49 @@ Deno.test("fit and evaluate without a mask: loss and accuracy over every step", 
   const h = await oneStep(m, 1);
   near(h.epochs[0].loss, want.loss, "fit");
   assert.equal(h.epochs[0].acc, want.acc);
+  m.dispose();
+});
+
+Deno.test("fit and evaluate: topK and f1Macro of a masked output are over the kept steps", async () => {
+  const m = net(true);
+  await fit(m, { x: ids, y: labels(0) }, {
+    epochs: 40,
+    batchSize: N,
+    optimizer: sgd({ learningRate: 1 }),
+    verbose: false,
+  });
+  const make = () => [sparseTopKCategoricalAccuracy({ k: 2, name: "top2" }), f1Macro()];
+  // The metrics fed the output and its mask directly (masked_test checks them by hand).
+  const direct = async (masked: boolean, pad: number) => {
+    const out: Record<string, number> = {};
+    for (const metric of make() as Metric[]) {
+      const { output, mask } = m.applyWithMask(ids);
+      const y = labels(pad);
+      metric.update(output, y, masked ? mask : undefined);
+      out[metric.name] = await metric.result();
+      metric.reset();
+      for (const t of [output, mask, y]) t?.dispose();
+    }
+    return out;
+  };
+  const want = await direct(true, 0);
+  const all = await direct(false, 2);
+  assert.notEqual(want.top2, all.top2, "padding moves the plain top-2");
+  assert.notEqual(want.f1Macro, all.f1Macro, "padding moves the plain F1");
+  for (const pad of [0, 2]) {
+    const ev = await evaluate(m, { x: ids, y: labels(pad) }, { metrics: make() });
+    assert.deepEqual(ev.metrics, want, `evaluate, pad ${pad}`);
+  }
+  // One step in order: the epoch's training metrics are the step's, before its update.
+  const h = await fit(m, { x: ids, y: labels(2) }, {
+    epochs: 1,
+    batchSize: N,
+    shuffle: false,
+    optimizer: sgd({ learningRate: 0.1 }),
+    verbose: false,
+    metrics: make(),
+  });
+  assert.equal(h.epochs[0].top2, want.top2, "fit's top-2");
+  assert.equal(h.epochs[0].f1Macro, want.f1Macro, "fit's F1");
   m.dispose();
 });

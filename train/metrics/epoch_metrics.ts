@@ -12,9 +12,9 @@ export class EpochMetrics {
   constructor(names: (MetricName | Metric)[] = []) {
     this.metrics = metricsByName(names);
   }
-  /** Adds one training batch (inside the step's `tidy`; no readback). */
-  update(output: Tensor, labels: Tensor): void {
-    for (const m of this.metrics) m.update(output, labels);
+  /** Adds one training batch (inside the step's `tidy`; no readback), masked when `mask` is. */
+  update(output: Tensor, labels: Tensor, mask?: Tensor): void {
+    for (const m of this.metrics) m.update(output, labels, mask);
   }
   /** Writes the epoch's training values into `rec` by name, then starts afresh. */
   async record(rec: Record<string, number | undefined>): Promise<void> {

@@ -9,15 +9,18 @@ import { classIds, type Metric, SumsMetric } from "../metric.ts";
  * averaged over all C classes of the output, as Keras' `F1Score(average="macro")`: a class
  * never seen nor predicted counts as 0 (scikit-learn skips such a class unless given
  * `labels=range(C)`). An undefined ratio is 0 (`zero_division=0`); Keras instead adds 1e-7 to
- * each denominator, a difference of that order.
+ * each denominator, a difference of that order. With a mask, over the kept predictions only.
  */
 class F1Macro extends SumsMetric {
-  protected partials(output: Tensor, labels: Tensor): Tensor[] {
+  protected partials(output: Tensor, labels: Tensor, kept?: Tensor): Tensor[] {
     const c = output.shape[output.rank - 1];
     const rows = output.size / c;
-    const predicted = oneHotIds(argmax(output).reshape([rows]), c, "float32");
+    let predicted = oneHotIds(argmax(output).reshape([rows]), c, "float32");
     const actual = oneHotIds(classIds(labels).reshape([rows]), c, "float32");
-    return [sum(mul(predicted, actual), 0), sum(predicted, 0), sum(actual, 0)];
+    // A masked prediction adds to no count (Keras' F1Score weighs each row by its weight).
+    if (kept) predicted = mul(predicted, kept.reshape([rows, 1]));
+    const weighedActual = kept ? mul(actual, kept.reshape([rows, 1])) : actual;
+    return [sum(mul(predicted, actual), 0), sum(predicted, 0), sum(weighedActual, 0)];
   }
   protected combine([tp, predicted, actual]: Float64Array[]): number {
     let total = 0;

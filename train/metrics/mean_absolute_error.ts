@@ -1,11 +1,14 @@
-import { abs, sub, sum } from "../../kernels/ops/mod.ts";
+import { abs, mul, sub, sum } from "../../kernels/ops/mod.ts";
 import { fmtShape, sameShape } from "../../kernels/shape.ts";
 import type { Tensor } from "../../kernels/tensor.ts";
 import { type Metric, type Seen, SumsMetric } from "../metric.ts";
 
-/** Mean absolute error over every output value (Keras' MeanAbsoluteError metric). */
+/**
+ * Mean absolute error over every output value (Keras' MeanAbsoluteError metric); with a mask,
+ * over the values of the kept predictions (each step's mean weighed by its mask, as tf.keras).
+ */
 class MeanAbsoluteError extends SumsMetric {
-  protected partials(output: Tensor, target: Tensor): Tensor[] {
+  protected partials(output: Tensor, target: Tensor, kept?: Tensor): Tensor[] {
     if (!sameShape(output.shape, target.shape)) {
       throw new Error(
         `${this.name}: output ${fmtShape(output.shape)} and target ${
@@ -13,7 +16,8 @@ class MeanAbsoluteError extends SumsMetric {
         } differ`,
       );
     }
-    return [sum(abs(sub(output, target)))];
+    const err = abs(sub(output, target));
+    return [kept ? sum(mul(sum(err, output.rank - 1), kept)) : sum(err)];
   }
   protected combine([total]: Float64Array[], seen: Seen): number {
     return seen.values ? total[0] / seen.values : NaN;

@@ -6,7 +6,7 @@ import { classIds, type Metric, type Seen, SumsMetric } from "../metric.ts";
 /**
  * Top-k accuracy: a sample counts when its true class is among the k highest scores. Ties count
  * in, as TensorFlow's `in_top_k` (Keras' TensorFlow backend): the true class is a hit when fewer
- * than k classes score strictly higher.
+ * than k classes score strictly higher. With a mask, over the kept predictions only.
  */
 class TopK extends SumsMetric {
   constructor(name: string, readonly k: number, readonly sparse: boolean) {
@@ -15,7 +15,7 @@ class TopK extends SumsMetric {
       throw new Error(`${name}: k must be a positive integer, got ${k}`);
     }
   }
-  protected partials(output: Tensor, labels: Tensor): Tensor[] {
+  protected partials(output: Tensor, labels: Tensor, kept?: Tensor): Tensor[] {
     if (this.sparse && labels.dtype !== "int32") {
       throw new Error(
         `${this.name}: labels must be int32 class ids, got ${labels.dtype}; for one-hot ` +
@@ -28,7 +28,8 @@ class TopK extends SumsMetric {
     // Classes scoring at most the true class's score; a hit when more than c − k of them
     // (step(x) = [x > 0], with no constant tensor to upload).
     const notAbove = sum(greaterEqual(trueScore, output), output.rank - 1);
-    return [sum(step(addScalar(notAbove, -(c - this.k + 0.5))))];
+    const hits = step(addScalar(notAbove, -(c - this.k + 0.5)));
+    return [sum(kept ? mul(hits, kept) : hits)];
   }
   protected combine([hits]: Float64Array[], seen: Seen): number {
     return seen.predictions ? hits[0] / seen.predictions : NaN;
