@@ -194,7 +194,8 @@ export abstract class Layer {
   /**
    * On symbolic inputs: records a graph node with the layer's call options (`callOptionNames`,
    * e.g. `{ initialState: [h, c] }`) and returns its (first) symbolic output; a layer with
-   * several outputs gives them all by destructuring it: `const [seq, h, c] = lstm.apply(x)`.
+   * several outputs gives them all by destructuring it: `const [seq, h, c] = lstm.apply(x)`
+   * (`applyAll` returns them as a list whose length is the number the layer gives).
    */
   apply(x: SymbolicTensor | SymbolicTensor[], options?: CallOptions): SymbolicTensor;
   /** On either kind of input, for callers that do not know which they hold. */
@@ -208,6 +209,20 @@ export abstract class Layer {
     }
     const [xs, full] = this.#prepare(x as Tensor | Tensor[], ctx as Partial<CallContext>);
     return inLayer(this.name, () => this.call(xs, full));
+  }
+
+  /**
+   * On symbolic inputs, like `apply`, but returns every output of the node as the list it is:
+   * `[output, ...states]` for a recurrent layer with `returnState`, else `[output]`, so its
+   * length says what the layer gives (destructuring `apply`'s result gives undefined for states
+   * a layer does not return, with no type error). Example:
+   * `const [seq, ...states] = layers.lstm({ units: 8, returnState: true }).applyAll(x);`
+   */
+  applyAll(x: SymbolicTensor | SymbolicTensor[], options?: CallOptions): SymbolicTensor[] {
+    if (!isSymbolic(x)) {
+      throw new Error(`${this.name}: applyAll() takes symbolic inputs (from input()); use apply()`);
+    }
+    return [...recordNode(this, x, options).node!.outputs];
   }
 
   /**

@@ -11,7 +11,7 @@ import { type Tensor, tensor } from "../../kernels/tensor.ts";
 import * as layers from "../../layers/mod.ts";
 import { Model } from "../../layers/model.ts";
 import { Sequential } from "../../layers/sequential.ts";
-import { input } from "../../layers/symbolic.ts";
+import { input, type SymbolicTensor } from "../../layers/symbolic.ts";
 import { gradcheck } from "../../train/gradcheck.ts";
 import { type CellKind, randomTensor as random64, recurrentLayer } from "./recurrent_fixture.ts";
 
@@ -138,5 +138,35 @@ Deno.test("graph recurrent: wrong initialState, returnState in a Sequential and 
   assert.throws(
     () => layers.lstm({ units: U, returnState: true }).apply(randomTensor([B, T, F], 1)),
     /call applyWithState\(x\) for the list/,
+  );
+});
+
+Deno.test("graph: applyAll lists every output of a node, typed as a list", () => {
+  const x = input({ shape: [T, F] });
+  const lstm = layers.lstm({ units: U, returnSequences: true, returnState: true });
+  const all: SymbolicTensor[] = lstm.applyAll(x);
+  assert.deepEqual(all.map((o) => o.shape), [[T, U], [U], [U]]);
+  assert.deepEqual(all.map((o) => o.outputIndex), [0, 1, 2]);
+  assert.ok(all.every((o) => o.node === all[0].node), "one node, its three outputs");
+  // Without returnState the list has the one output, where destructuring leaves states undefined.
+  const [seq, ...states] = layers.lstm({ units: U, returnSequences: true }).applyAll(x);
+  assert.deepEqual([seq.shape, states.length], [[T, U], 0]);
+  const [y, ...more] = layers.dense({ units: 2 }).applyAll(x);
+  assert.deepEqual([y.shape, more], [[T, 2], []]);
+  // A state from the list runs in a model like the one apply's destructuring gives.
+  const xs = randomTensor([B, T, F], 8);
+  const want = lstm.applyWithState(xs);
+  assert.deepEqual(
+    new Model({ inputs: x, outputs: all[2] }).apply(xs).dataSync(),
+    want[2].dataSync(),
+  );
+  // The list is not a SymbolicTensor: using it as one is a type error.
+  // @ts-expect-error applyAll returns SymbolicTensor[]
+  const one: SymbolicTensor = layers.dense({ units: 2 }).applyAll(x);
+  assert.ok(Array.isArray(one));
+  assert.throws(
+    // @ts-expect-error tensors are not symbolic inputs
+    () => layers.dense({ units: 2 }).applyAll(xs),
+    /applyAll\(\) takes symbolic inputs/,
   );
 });
