@@ -48,7 +48,8 @@ export interface SeedJudgement {
 }
 
 /**
- * The "ours" text and verdict of one check over seeds: `mean ± sd (n seeds; s: v, …)`, passing
+ * The "ours" text and verdict of one check over seeds: `mean ± sd (n seeds; s: v, …)` (one seed:
+ * its value and seed), passing
  * when `pass(mean)` holds. Example: `judgeSeeds([{ seed: 1, value: 0.99 }], (m) => m > 0.98)`.
  */
 export function judgeSeeds(
@@ -59,9 +60,12 @@ export function judgeSeeds(
   const { mean, sd } = meanSd(values.map((v) => v.value));
   const each = values.map((v) => `${v.seed}: ${v.value.toFixed(4)}`).join(", ");
   const prefix = label ? `${label}: ` : "";
+  // One seed has no spread to show: its value and which seed it was.
+  const ours = values.length === 1
+    ? `${prefix}${mean.toFixed(4)} (seed ${values[0].seed})`
+    : `${prefix}mean ${mean.toFixed(4)} ± ${sd.toFixed(4)} over ${values.length} seeds (${each})`;
   return {
-    ours: `${prefix}mean ${mean.toFixed(4)} ± ${sd.toFixed(4)} over ${values.length} seeds ` +
-      `(${each})`,
+    ours,
     pass: pass(mean),
     mean,
     sd,

@@ -50,6 +50,11 @@ Deno.test("meanSd / judgeSeeds: sample standard deviation, verdict on the mean",
     /^mean 0\.9900 ± 0\.0087 over 3 seeds \(1: 0\.9800, 2: 0\.9950, 3: 0\.9950\)$/,
   );
   assert.equal(judgeSeeds([{ seed: 1, value: 0.9 }], (m) => m > 0.95).pass, false);
+  // One seed (`--seeds 3`): its value and seed, no "mean ± 0 over 1 seeds".
+  assert.equal(
+    judgeSeeds([{ seed: 3, value: 0.91234 }], () => true, "acc").ours,
+    "acc: 0.9123 (seed 3)",
+  );
 });
 
 /** A recipe that trains in well under a second: the Playground circle, 2 → 4 tanh → 2. */
