@@ -49,8 +49,7 @@ export interface SeedJudgement {
 
 /**
  * The "ours" text and verdict of one check over seeds: `mean ± sd (n seeds; s: v, …)` (one seed:
- * its value and seed), passing
- * when `pass(mean)` holds. Example: `judgeSeeds([{ seed: 1, value: 0.99 }], (m) => m > 0.98)`.
+ * its value and seed), passing when `pass(mean)` holds. Example: `judgeSeeds([{ seed: 1, value: 0.99 }], (m) => m > 0.98)`.
  */
 export function judgeSeeds(
   values: { seed: number; value: number }[],
