@@ -1,5 +1,4 @@
 import { allocArray, type DType, type TypedArray } from "../dtype.ts";
-import { type ArraySource, zeroFill } from "./heap_arrays.ts";
 
 /**
  * A pool of the CPU backend's output arrays. A training step allocates the same shapes every
@@ -10,8 +9,7 @@ import { type ArraySource, zeroFill } from "./heap_arrays.ts";
  * array would give it.
  *
  * Only arrays the pool allocated are taken back: an uploaded array belongs to the caller.
- * Pooled bytes are capped; past the cap the oldest free arrays go back to the garbage collector
- * (or to the `source` they came from).
+ * Pooled bytes are capped; past the cap the oldest free arrays go back to the garbage collector.
  */
 export class ArrayPool {
   #free = new Map<string, TypedArray[]>();
@@ -23,12 +21,8 @@ export class ArrayPool {
   /** Arrays served from the pool and arrays newly allocated (for tests and benchmarks). */
   stats = { reused: 0, allocated: 0 };
 
-  /**
-   * @param limitBytes most bytes kept free at once (0 disables pooling).
-   * @param source where new arrays come from first (heap_arrays.ts), plain typed arrays when it
-   * has none; arrays the pool lets go of go back to it.
-   */
-  constructor(readonly limitBytes = 1024 * 1024 * 1024, readonly source?: ArraySource) {}
+  /** @param limitBytes most bytes kept free at once (0 disables pooling). */
+  constructor(readonly limitBytes = 1024 * 1024 * 1024) {}
 
   /**
    * An array of `size` elements of `dtype`, reused when one is free: zero-filled, or with
@@ -43,11 +37,11 @@ export class ArrayPool {
       this.#pooledBytes -= reused.byteLength;
       const at = this.#order.findIndex((e) => e.array === reused);
       if (at >= 0) this.#order.splice(at, 1);
-      if (zeroed) zeroFill(reused);
+      if (zeroed) reused.fill(0);
       array = reused;
       this.stats.reused++;
     } else {
-      array = this.source?.alloc(dtype, size, zeroed) ?? allocArray(dtype, size);
+      array = allocArray(dtype, size);
       this.stats.allocated++;
     }
     this.#owned.add(array);
@@ -58,7 +52,7 @@ export class ArrayPool {
   give(array: TypedArray): void {
     if (!this.#owned.has(array)) return;
     this.#owned.delete(array);
-    if (array.byteLength > this.limitBytes) return void this.source?.release(array);
+    if (array.byteLength > this.limitBytes) return;
     const key = `${dtypeKey(array)}:${array.length}`;
     let list = this.#free.get(key);
     if (!list) this.#free.set(key, list = []);
@@ -70,7 +64,6 @@ export class ArrayPool {
       const l = this.#free.get(old.key)!;
       l.splice(l.indexOf(old.array), 1);
       this.#pooledBytes -= old.array.byteLength;
-      this.source?.release(old.array);
     }
   }
 
@@ -81,7 +74,6 @@ export class ArrayPool {
 
   /** Drops every free array. */
   clear(): void {
-    for (const { array } of this.#order) this.source?.release(array);
     this.#free.clear();
     this.#order = [];
     this.#pooledBytes = 0;

@@ -6,7 +6,6 @@ import { sizeOf } from "../shape.ts";
 import { ArrayPool } from "./array_pool.ts";
 import { dropCols } from "./cols_cache.ts";
 import { dropStats } from "./bn_stats_cache.ts";
-import { heapArrays } from "./heap_arrays.ts";
 import { cpuGemmPath } from "./gemm_dispatch.ts";
 import { helperStatus } from "./parallel/helper.ts";
 import { wasmKernels, wasmKernelsStatus } from "./wasm/module.ts";
@@ -29,7 +28,7 @@ export class CpuBackend implements Backend {
 
   constructor(readonly fast = true) {
     this.name = fast ? "cpu" : "cpu-reference";
-    this.pool = fast ? new ArrayPool(undefined, heapArrays) : new ArrayPool(0);
+    this.pool = new ArrayPool(fast ? undefined : 0);
   }
 
   /** Which GEMM runs is only known at run time (OpenBLAS installed, FFI allowed). */

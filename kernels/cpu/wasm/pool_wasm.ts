@@ -1,11 +1,12 @@
 import { stagedPointer } from "./heap.ts";
-import { type WasmKernels, wasmKernels } from "./module.ts";
+import { wasmKernels } from "./module.ts";
 
 /**
  * 2×2, stride-2, unpadded max pooling and its gradient on float32 NHWC through the WASM SIMD
  * kernels, for channel counts divisible by 4. Samples go through the WASM heap in chunks of at
  * most CHUNK_VALUES input values (or one sample), so staging memory stays bounded whatever the
- * batch; arrays in the heap (heap_arrays.ts) are read and written in place. Each returns false when the kernels are unavailable or memory is short, possibly after writing part
+ * batch. Each
+ * returns false when the kernels are unavailable or memory is short, possibly after writing part
  * of the output; the caller then runs a TypeScript loop that writes all of it (`chunkValues` is
  * there for tests).
  */
@@ -40,19 +41,6 @@ function byChunks(
   return true;
 }
 
-/**
- * Where the kernel writes values [from, from + len) of `out`: `out` itself when it lives in the
- * heap, else scratch slot "output", copied out by `copyOut`.
- */
-function outputAt(k: WasmKernels, out: Float32Array, from: number, len: number) {
-  return k.heap.owns(out) ? out.subarray(from, from + len) : k.scratch.get("output", len);
-}
-
-/** Copies a staged output region `o` back to `out` at `from` (nothing when it is in `out`). */
-function copyOut(out: Float32Array, o: Float32Array, from: number): void {
-  if (o.buffer !== out.buffer) out.set(o, from);
-}
-
 /** out = maxPool2x2(x); false when the WASM path cannot run (c % 4 ≠ 0 included). */
 export function maxPool2x2Wasm(
   x: Float32Array,
@@ -65,10 +53,10 @@ export function maxPool2x2Wasm(
   const inSize = s.h * s.w * s.c, outSize = s.oh * s.ow * s.c;
   return byChunks(s, chunkValues, (b0, nb) => {
     const px = stagedPointer(k, x, "input", b0 * inSize, nb * inSize);
-    const ys = outputAt(k, out, b0 * outSize, nb * outSize);
+    const ys = k.scratch.get("output", nb * outSize);
     if (px === undefined || !ys) return false;
     k.fn.maxpool2x2_f32(px, ys.byteOffset, nb, s.h, s.w, s.c, s.oh, s.ow);
-    copyOut(out, ys, b0 * outSize);
+    out.set(ys, b0 * outSize);
     return true;
   });
 }
@@ -87,10 +75,10 @@ export function maxPool2x2GradWasm(
   return byChunks(s, chunkValues, (b0, nb) => {
     const px = stagedPointer(k, x, "input", b0 * inSize, nb * inSize);
     const pg = stagedPointer(k, dy, "dy", b0 * outSize, nb * outSize);
-    const ds = outputAt(k, dx, b0 * inSize, nb * inSize);
+    const ds = k.scratch.get("output", nb * inSize);
     if (px === undefined || pg === undefined || !ds) return false;
     k.fn.maxpool2x2_grad_f32(px, pg, ds.byteOffset, nb, s.h, s.w, s.c, s.oh, s.ow);
-    copyOut(dx, ds, b0 * inSize);
+    dx.set(ds, b0 * inSize);
     return true;
   });
 }
