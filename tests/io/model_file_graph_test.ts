@@ -8,7 +8,6 @@ import "../../io/model_methods.ts";
 import { loadModel, type ModelJson, modelToJson, saveModel } from "../../io/model_file.ts";
 import { saveWeights } from "../../io/weights.ts";
 import { noGrad } from "../../kernels/engine.ts";
-import { Rng } from "../../kernels/random.ts";
 import { type Tensor, tensor } from "../../kernels/tensor.ts";
 import type { Layer } from "../../layers/layer.ts";
 import * as layers from "../../layers/mod.ts";
@@ -18,25 +17,8 @@ import { Sequential } from "../../layers/sequential.ts";
 import { input } from "../../layers/symbolic.ts";
 import { functionalResnet, ModuleResnet, tinyImages } from "../layers/resnet_fixture.ts";
 import { withDir } from "./temp_dir.ts";
+import { scramble, uniforms } from "./scramble.ts";
 import { killMidSave } from "./kill_mid_save.ts";
-
-function uniforms(shape: number[], seed: number): Tensor {
-  const rng = new Rng(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
-  return tensor(Float32Array.from({ length: n }, () => rng.uniform() - 0.5), shape);
-}
-
-/** New values for every weight, so a reload that ignored the file (same seed) would differ. */
-function scramble(model: Layer): void {
-  model.weights().forEach((w, i) => {
-    const t = uniforms(w.tensor.shape, 100 + i);
-    // Variances stay positive.
-    const v = w.name.includes("variance") ? tensor(t.dataSync().map((x) => x + 1), t.shape) : t;
-    noGrad(() => w.tensor.assign(v));
-    t.dispose();
-    if (v !== t) v.dispose();
-  });
-}
 
 const predict = (m: Layer, x: Tensor | Tensor[]) => m.apply(x).data();
 

@@ -5,31 +5,14 @@
 import assert from "node:assert/strict";
 import "../../io/model_methods.ts";
 import { loadModel, modelToJson, saveModel } from "../../io/model_file.ts";
-import { noGrad } from "../../kernels/engine.ts";
-import { Rng } from "../../kernels/random.ts";
-import { type Tensor, tensor } from "../../kernels/tensor.ts";
-import type { Layer } from "../../layers/layer.ts";
+import { tensor } from "../../kernels/tensor.ts";
 import * as layers from "../../layers/mod.ts";
 import { Model } from "../../layers/model.ts";
 import { input } from "../../layers/symbolic.ts";
 import { withDir } from "./temp_dir.ts";
+import { scramble, uniforms } from "./scramble.ts";
 
 const B = 2, T = 4, F = 3, U = 5;
-
-function uniforms(shape: number[], seed: number): Tensor {
-  const rng = new Rng(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
-  return tensor(Float32Array.from({ length: n }, () => rng.uniform() - 0.5), shape);
-}
-
-/** New values for every weight, so a reload that ignored the file (same seed) would differ. */
-function scramble(model: Layer): void {
-  model.weights().forEach((w, i) => {
-    const t = uniforms(w.tensor.shape, 100 + i);
-    noGrad(() => w.tensor.assign(t));
-    t.dispose();
-  });
-}
 
 /** An encoder–decoder: LSTM states start the decoder; causal attention over the decoder. */
 function seq2seq(): Model {
