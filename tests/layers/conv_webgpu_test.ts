@@ -4,28 +4,11 @@
  * rounding.
  */
 import "../../kernels/tensor_methods.ts";
-import { gradients } from "../../kernels/autograd.ts";
 import { setDevice } from "../../kernels/device.ts";
-import { tensor } from "../../kernels/tensor.ts";
 import * as layers from "../../layers/mod.ts";
 import type { Layer } from "../../layers/module.ts";
 import { gpuTest } from "../kernels/webgpu/gpu_available.ts";
-import { assertCloseTo } from "./layer_test_utils.ts";
-import { values } from "./recurrent_fixture.ts";
-
-/** Output and gradients (input, then each weight) of a weighted sum of the output. */
-async function run(make: () => Layer, shape: number[], device: "cpu" | "webgpu") {
-  await setDevice(device);
-  const layer = make();
-  const x = tensor(Float32Array.from(values(shape.reduce((a, b) => a * b), 1)), shape);
-  x.requiresGrad = true;
-  const y = layer.apply(x);
-  const probe = tensor(Float32Array.from(values(y.size, 2)), y.shape);
-  const gs = gradients(y.mul(probe).sum(), [x, ...layer.weights().map((w) => w.tensor)]);
-  const host = await Promise.all([y, ...gs].map(async (t) => Float32Array.from(await t!.data())));
-  layer.dispose();
-  return host;
-}
+import { assertCloseTo, outputAndGradients } from "./layer_test_utils.ts";
 
 const cases: [string, () => Layer, number[]][] = [
   [
@@ -71,8 +54,8 @@ const cases: [string, () => Layer, number[]][] = [
 
 for (const [name, make, shape] of cases) {
   await gpuTest(`webgpu vs cpu: ${name} outputs and gradients`, async () => {
-    const cpu = await run(make, shape, "cpu");
-    const gpu = await run(make, shape, "webgpu");
+    const cpu = await outputAndGradients(make, shape, "cpu");
+    const gpu = await outputAndGradients(make, shape, "webgpu");
     await setDevice("cpu");
     ["output", "dx", "dkernel", "dbias"].slice(0, cpu.length).forEach((what, k) =>
       assertCloseTo(gpu[k], cpu[k], 1e-5, `${name} ${what}`)

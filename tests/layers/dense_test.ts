@@ -5,7 +5,6 @@
  */
 import assert from "node:assert/strict";
 import "../../kernels/tensor_methods.ts";
-import { gradients } from "../../kernels/autograd.ts";
 import { setDevice } from "../../kernels/device.ts";
 import { Rng } from "../../kernels/random.ts";
 import { tensor } from "../../kernels/tensor.ts";
@@ -18,9 +17,9 @@ import {
   assertCloseTo,
   assertReloadsSame,
   normals,
+  outputAndGradients,
   withKernelAndBias,
 } from "./layer_test_utils.ts";
-import { values } from "./recurrent_fixture.ts";
 
 await setDevice("cpu");
 
@@ -104,29 +103,15 @@ float64Gradcheck(
   withKernelAndBias(layers.dense({ units: 5, activation: "gelu" }), [2, 3, 4]),
 );
 
-/** Output and gradients (x, kernel, bias) of a weighted sum of dense's output on `device`. */
-async function run(device: "cpu" | "webgpu") {
-  await setDevice(device);
-  const layer = new Sequential(
-    [layers.dense({ units: 6, activation: "relu", inputShape: [5, 7] })],
-    {
-      seed: 1,
-    },
-  );
-  const shape = [3, 5, 7];
-  const x = tensor(Float32Array.from(values(3 * 5 * 7, 1)), shape);
-  x.requiresGrad = true;
-  const y = layer.apply(x);
-  const probe = tensor(Float32Array.from(values(y.size, 2)), y.shape);
-  const gs = gradients(y.mul(probe).sum(), [x, ...layer.weights().map((w) => w.tensor)]);
-  const host = await Promise.all([y, ...gs].map(async (t) => Float32Array.from(await t!.data())));
-  layer.dispose();
-  return host;
-}
+/** dense on [batch, 5, 7] → [batch, 5, 6], relu, seed 1. */
+const denseOnSequence = () =>
+  new Sequential([layers.dense({ units: 6, activation: "relu", inputShape: [5, 7] })], {
+    seed: 1,
+  });
 
 await gpuTest("webgpu vs cpu: dense on [batch, time, features] outputs and gradients", async () => {
-  const cpu = await run("cpu");
-  const gpu = await run("webgpu");
+  const cpu = await outputAndGradients(denseOnSequence, [3, 5, 7], "cpu");
+  const gpu = await outputAndGradients(denseOnSequence, [3, 5, 7], "webgpu");
   await setDevice("cpu");
   assert.equal(cpu.length, 4);
   ["output", "dx", "dkernel", "dbias"].forEach((what, k) =>

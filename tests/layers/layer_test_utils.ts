@@ -1,11 +1,14 @@
 import assert from "node:assert/strict";
 import "../../io/model_methods.ts";
 import { loadModel } from "../../io/model_file.ts";
+import { gradients } from "../../kernels/autograd.ts";
+import { setDevice } from "../../kernels/device.ts";
 import { Rng } from "../../kernels/random.ts";
 import { type Tensor, tensor } from "../../kernels/tensor.ts";
 import type { Layer } from "../../layers/module.ts";
 import type { Sequential } from "../../layers/sequential.ts";
 import { withDir } from "../io/temp_dir.ts";
+import { values } from "./recurrent_fixture.ts";
 
 /** Standard normals of `shape` from `seed`, in float32 (or float64). */
 export function normals(shape: number[], seed = 1, dtype: "float32" | "float64" = "float32") {
@@ -69,4 +72,25 @@ export function assertCloseTo(
       `${what}[${i}]: ${got[i]} vs ${want[i]}`,
     );
   }
+}
+
+/**
+ * Output and gradients (input, then each weight) of a seeded weighted sum of the output of the
+ * layer `make()` builds, on `device`, read back to the host: one side of a WebGPU-vs-CPU check.
+ */
+export async function outputAndGradients(
+  make: () => Layer,
+  shape: number[],
+  device: "cpu" | "webgpu",
+): Promise<Float32Array[]> {
+  await setDevice(device);
+  const layer = make();
+  const x = tensor(Float32Array.from(values(shape.reduce((a, b) => a * b, 1), 1)), shape);
+  x.requiresGrad = true;
+  const y = layer.apply(x);
+  const probe = tensor(Float32Array.from(values(y.size, 2)), y.shape);
+  const gs = gradients(y.mul(probe).sum(), [x, ...layer.weights().map((w) => w.tensor)]);
+  const host = await Promise.all([y, ...gs].map(async (t) => Float32Array.from(await t!.data())));
+  layer.dispose();
+  return host;
 }
