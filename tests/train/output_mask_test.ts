@@ -80,19 +80,27 @@ const oneStep = (m: Sequential, pad: number) =>
     verbose: false,
   });
 
-/** |got − want| within float32 rounding of a mean (relative 1e-5). */
-const near = (got: number, want: number, what: string) =>
-  assert.ok(Math.abs(got - want) < 1e-5 * Math.abs(want), `${what}: ${got} vs ${want}`);
-
-Deno.test("fit and evaluate: a masked sequence model's loss and accuracy are over the kept steps", async () => {
+/**
+ * The masked net trained a little (40 full-batch SGD steps), so its logits are not all near
+ * uniform (where any label's loss is ≈ ln 3).
+ */
+async function pretrainedMaskedNet() {
   const m = net(true);
-  // Trained a little first, so the logits are not all near uniform (any label ≈ ln 3).
   await fit(m, { x: ids, y: labels(0) }, {
     epochs: 40,
     batchSize: N,
     optimizer: sgd({ learningRate: 1 }),
     verbose: false,
   });
+  return m;
+}
+
+/** |got − want| within float32 rounding of a mean (relative 1e-5). */
+const near = (got: number, want: number, what: string) =>
+  assert.ok(Math.abs(got - want) < 1e-5 * Math.abs(want), `${what}: ${got} vs ${want}`);
+
+Deno.test("fit and evaluate: a masked sequence model's loss and accuracy are over the kept steps", async () => {
+  const m = await pretrainedMaskedNet();
   const logits = await predict(m, ids);
   const want = await scores(logits, labels(0), (r, s) => s < LENGTHS[r]);
   const all = await scores(logits, labels(2), () => true);
@@ -140,13 +148,7 @@ Deno.test("fit and evaluate without a mask: loss and accuracy over every step", 
 });
 
 Deno.test("fit and evaluate: topK and f1Macro of a masked output are over the kept steps", async () => {
-  const m = net(true);
-  await fit(m, { x: ids, y: labels(0) }, {
-    epochs: 40,
-    batchSize: N,
-    optimizer: sgd({ learningRate: 1 }),
-    verbose: false,
-  });
+  const m = await pretrainedMaskedNet();
   const make = () => [sparseTopKCategoricalAccuracy({ k: 2, name: "top2" }), f1Macro()];
   // The metrics fed the output and its mask directly (masked_test checks them by hand).
   const direct = async (masked: boolean, pad: number) => {
